@@ -1,0 +1,4 @@
+import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
+
+// Listed explicitly (no glob) so the same list works under ts-jest and from dist/.
+export const migrations = [InitialSchema1764000000000];

@@ -1,0 +1,148 @@
+import http from 'node:http';
+import path from 'node:path';
+import cookieParser from 'cookie-parser';
+import express from 'express';
+import { engine } from 'express-handlebars';
+import { LoginLimiter } from './auth/login-limiter';
+import { hashToken, newToken } from './auth/secrets';
+import { SessionService } from './auth/session.service';
+import type { Config } from './config';
+import { createAgent } from './agents/create-agent';
+import { openDatabase } from './db/data-source';
+import { agentRepository } from './db/repositories/agent.repository';
+import { sessionRepository } from './db/repositories/session.repository';
+import { Db } from './db/transaction';
+import { EventBus } from './events/bus';
+import { authenticate } from './http/middleware/authenticate';
+import { errorHandler } from './http/middleware/errors';
+import { adminRoutes } from './http/routes/admin.routes';
+import { attachmentsRoutes } from './http/routes/attachments.routes';
+import { authRoutes } from './http/routes/auth.routes';
+import { contactsRoutes } from './http/routes/contacts.routes';
+import { inboxesRoutes } from './http/routes/inboxes.routes';
+import { openApiRoutes } from './http/routes/openapi.routes';
+import { opsRoutes } from './http/routes/ops.routes';
+import { pagesRoutes } from './http/routes/pages.routes';
+import { ticketsRoutes } from './http/routes/tickets.routes';
+import { IngestPipeline } from './ingest/pipeline';
+import { ParserRegistry } from './ingest/parser-registry';
+import { createLogger, type Logger } from './logger';
+import { Metrics } from './ops/metrics';
+import { OutboundRouter } from './outbox/outbound-router';
+import { OutboxWorker } from './outbox/outbox-worker';
+import { startSocketServer } from './realtime/socket-server';
+import type { Services } from './services';
+import { NotFoundError } from './errors';
+import { handlebarsHelpers } from './http/view-helpers';
+import type { ChorusModule } from './module';
+import { modules as defaultModules } from './modules';
+
+export const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
+
+export interface Chorus {
+  s: Services;
+  app: express.Express;
+  server: http.Server;
+  listen(port?: number, host?: string): Promise<number>;
+  close(): Promise<void>;
+  // A first-run setup link, when no agent exists yet and none was configured.
+  setupUrl: string | null;
+}
+
+// Builds one Chorus node: database (migrated), services, HTTP + socket.io, background workers.
+export async function createChorus(config: Config, opts: { logger?: Logger; now?: () => number; modules?: ChorusModule[] } = {}): Promise<Chorus> {
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
+  const now = opts.now ?? Date.now;
+  const ds = await openDatabase(config.databaseUrl);
+  const bus = new EventBus();
+  bus.onError = (err, event) => logger.error({ err, event }, 'event handler failed');
+  const db = new Db(ds, bus);
+  const metrics = new Metrics();
+  const parsers = new ParserRegistry();
+  const ingest = new IngestPipeline({ db, parsers, secret: config.secret, logger, now, onOutcome: (channel, outcome) => metrics.ingest.inc({ channel, outcome }) });
+  const outbound = new OutboundRouter();
+  const outbox = new OutboxWorker(db, logger, metrics, now);
+  const s: Services = {
+    config, db, bus, logger, parsers, ingest, outbound, outbox, metrics, now,
+    sessions: new SessionService(db, now),
+    loginLimiter: new LoginLimiter(10, 15 * 60_000, now),
+    commands: { db, outbound, now },
+  };
+  const modules = opts.modules ?? defaultModules;
+  for (const mod of modules) mod.register?.(s);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.engine('hbs', engine({ extname: '.hbs', defaultLayout: 'main', layoutsDir: path.join(ROOT, 'views/layouts'), partialsDir: path.join(ROOT, 'views/partials'), helpers: handlebarsHelpers }));
+  app.set('view engine', 'hbs');
+  app.set('views', path.join(ROOT, 'views'));
+  app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: '1h' }));
+  app.use((req, res, next) => {
+    const end = metrics.http.startTimer({ method: req.method });
+    res.on('finish', () => end({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
+    next();
+  });
+  app.use(cookieParser());
+  app.use(authenticate(s));
+  const router = express.Router();
+  for (const mount of [opsRoutes, authRoutes, openApiRoutes, ticketsRoutes, contactsRoutes, inboxesRoutes, adminRoutes, attachmentsRoutes, pagesRoutes]) mount(router, s);
+  for (const mod of modules) mod.routes?.(router, s);
+  app.use(router);
+  app.use((req, _res, next) => next(new NotFoundError(`${req.method} ${req.path}`)));
+  app.use(errorHandler(s));
+
+  const server = http.createServer(app);
+  const sockets = await startSocketServer(s, server);
+  s.io = sockets.io;
+
+  const setupUrl = await ensureFirstAdmin(s);
+  const stoppers: (() => Promise<void>)[] = [];
+  for (const mod of modules) {
+    const stop = await mod.start?.(s);
+    if (stop) stoppers.push(stop);
+  }
+  if (config.CHORUS_WORKERS) {
+    outbox.start();
+    // Items a crash left half-done are picked up again shortly after start.
+    setTimeout(() => void ingest.replay({ limit: 500 }).catch((err) => logger.error({ err }, 'replay at start failed')), 1000).unref();
+  }
+
+  let closed = false;
+  return {
+    s, app, server, setupUrl,
+    listen: (port = config.PORT, host = config.HOST) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve((server.address() as { port: number }).port));
+      }),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      for (const stop of stoppers.reverse()) await stop().catch((err) => logger.warn({ err }, 'module stop failed'));
+      await outbox.stop();
+      await sockets.close();
+      await new Promise<void>((r) => (server.listening ? server.close(() => r()) : r()));
+      await bus.drain();
+      await ds.destroy();
+    },
+  };
+}
+
+// CHORUS_ADMIN_EMAIL/PASSWORD create the first admin; otherwise, while no agent exists, a
+// one-time setup link is made (and printed by main).
+async function ensureFirstAdmin(s: Services): Promise<string | null> {
+  const { config } = s;
+  if ((await agentRepository.count(s.db.m)) > 0) return null;
+  if (config.CHORUS_ADMIN_EMAIL && config.CHORUS_ADMIN_PASSWORD) {
+    try {
+      await createAgent(s.db, s.now(), { email: config.CHORUS_ADMIN_EMAIL, name: 'Admin', password: config.CHORUS_ADMIN_PASSWORD, role: 'admin' });
+    } catch (err) {
+      if (!(await agentRepository.findByEmail(s.db.m, config.CHORUS_ADMIN_EMAIL))) throw err;
+    }
+    return null;
+  }
+  const token = newToken();
+  await s.db.write((m) => sessionRepository.insertOneTime(m, { tokenHash: hashToken(token), purpose: 'setup', subject: null, expiresAt: s.now() + 86_400_000, usedAt: null, createdAt: s.now() }));
+  return `${config.publicUrl}/setup?token=${token}`;
+}

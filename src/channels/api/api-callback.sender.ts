@@ -1,0 +1,43 @@
+import type { EntityManager } from 'typeorm';
+import type { Message, OutboxItem, Ticket } from '../../db/entities';
+import { inboxRepository } from '../../db/repositories/inbox.repository';
+import type { Db } from '../../db/transaction';
+import { PermanentDeliveryError, RetryLaterError } from '../../outbox/retry-policy';
+import type { OutboxPlan } from '../../outbox/outbound-router';
+import { hmacHex } from '../signature';
+
+// Agent replies on an API-channel ticket are POSTed to the inbox's callbackUrl, signed with its secret.
+export async function planApiCallback(m: EntityManager, ticket: Ticket, message: Message): Promise<OutboxPlan[]> {
+  if (ticket.channel !== 'api') return [];
+  const inbox = await inboxRepository.findById(m, ticket.inboxId);
+  if (!inbox?.settings?.callbackUrl) return [];
+  return [{
+    kind: 'api-callback',
+    payload: {
+      url: inbox.settings.callbackUrl,
+      body: {
+        event: 'message.created', ticketId: ticket.id, threadKey: ticket.threadKey, messageId: message.id,
+        audience: message.audience, text: message.text, html: message.html, createdAt: new Date(message.createdAt).toISOString(),
+      },
+    },
+  }];
+}
+
+export function apiCallbackSender(db: Db) {
+  return async (item: OutboxItem) => {
+    const inbox = await inboxRepository.findById(db.m, item.inboxId!);
+    if (!inbox) throw new PermanentDeliveryError('The inbox was deleted.');
+    const body = Buffer.from(JSON.stringify((item.payload as { body: unknown }).body));
+    const res = await fetch(String(item.payload!.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-chorus-signature': `sha256=${hmacHex(inbox.secret, body)}`, 'idempotency-key': `chorus-outbox-${item.id}` },
+      body,
+      signal: AbortSignal.timeout(15_000),
+    });
+    if (res.status === 429) throw new RetryLaterError('The receiving system asked us to slow down (429).', Number(res.headers.get('retry-after') ?? 30) * 1000);
+    if (res.status >= 400 && res.status < 500) throw new PermanentDeliveryError(`The receiving system refused the reply (HTTP ${res.status}).`);
+    if (!res.ok) throw new Error(`The receiving system failed (HTTP ${res.status}).`);
+    const json = (await res.json().catch(() => null)) as { id?: string } | null;
+    return { externalId: json?.id ? String(json.id) : null };
+  };
+}

@@ -1,0 +1,60 @@
+import type { Inbox } from '../db/entities';
+import type { IdentityInput } from '../db/repositories/contact.repository';
+
+export interface InboundAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+  contentId?: string | null;
+  inline?: boolean;
+}
+
+export interface InboundPerson extends IdentityInput {
+  name?: string | null;
+}
+
+// The one shape every channel is normalised into (DESIGN §4).
+export interface InboundMessage {
+  channel: string;
+  externalId?: string | null;
+  // Conversation key on the platform: DM conversation, chat id, root post of a reply chain.
+  threadKey?: string | null;
+  // Email: this message's Message-ID and the ids it answers.
+  emailMessageId?: string | null;
+  inReplyTo?: string[];
+  references?: string[];
+  // A signed reply token found in a recipient address (support+<token>@…).
+  replyToken?: string | null;
+  author: InboundPerson;
+  // Other people on the conversation (email CC, group members who were addressed).
+  participants?: InboundPerson[];
+  subject?: string | null;
+  text: string;
+  // The whole text including quoted history and signature, when `text` was trimmed.
+  fullText?: string | null;
+  html?: string | null;
+  attachments?: InboundAttachment[];
+  audienceHint?: 'public' | 'private';
+  receivedAt?: number;
+  // Loop-guard facts found by the adapter.
+  noise?: { autoReply?: boolean; bounce?: boolean; bulk?: boolean; loop?: boolean; echo?: boolean; reason?: string; bouncedMessageIds?: string[]; bounceReason?: string };
+  // Our own message going out on the platform, seen again (echo): never a new customer message.
+  flags?: Record<string, unknown>;
+}
+
+// What an adapter hands to the ledger: one raw item per message, with its idempotency key.
+export interface RawItem {
+  key: string;
+  raw: string;
+  rawType: string;
+}
+
+// A parser turns one stored raw item back into messages; the ledger replays through it too.
+export type RawParser = (raw: string, inbox: Inbox) => Promise<InboundMessage | null> | InboundMessage | null;
+
+export interface ChannelAdapter {
+  // The inbox channel kinds this adapter serves.
+  channels: readonly string[];
+  // rawType → parser for the items this adapter records.
+  parsers: Record<string, RawParser>;
+}

@@ -1,0 +1,123 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { createAgent } from '../agents/create-agent';
+import { createChorus } from '../app';
+import { channelKindSchema } from '../channels/channel-settings';
+import { ConfigError, loadConfig } from '../config';
+import { agentRepository } from '../db/repositories/agent.repository';
+import { createInbox } from '../inboxes/create-inbox';
+import { createLogger } from '../logger';
+import { modules } from '../modules';
+import { commands as extraCommands } from './commands';
+
+export interface CliCommand {
+  usage: string;
+  options: Record<string, { type: 'string' | 'boolean'; short?: string }>;
+  run(ctx: { chorus: Awaited<ReturnType<typeof createChorus>>; values: Record<string, string | boolean | undefined>; positionals: string[] }): Promise<void>;
+}
+
+class UsageError extends Error {}
+
+const need = (values: Record<string, unknown>, name: string): string => {
+  const v = values[name];
+  if (typeof v !== 'string' || !v) throw new UsageError(`--${name} is required`);
+  return v;
+};
+
+const builtIn: Record<string, CliCommand> = {
+  'ingest:replay': {
+    usage: 'ingest:replay [--limit N]   retry failed inbound items (and ones a crash left half-done)',
+    options: { limit: { type: 'string' } },
+    async run({ chorus, values }) {
+      const limit = values.limit ? Number(values.limit) : 1000;
+      if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive whole number');
+      const results = await chorus.s.ingest.replay({ limit, includeStale: true });
+      const by = results.reduce<Record<string, number>>((a, r) => ({ ...a, [r.state]: (a[r.state] ?? 0) + 1 }), {});
+      console.log(`Replayed ${results.length} item(s): ${JSON.stringify(by)}`);
+      for (const r of results.filter((x) => x.state === 'failed')) console.log(`  item ${r.itemId} still fails: ${r.error}`);
+    },
+  },
+  'token:create': {
+    usage: 'token:create --agent <email> [--name <label>]   print a new API token for an agent',
+    options: { agent: { type: 'string' }, name: { type: 'string' } },
+    async run({ chorus, values }) {
+      const email = need(values, 'agent');
+      const agent = await agentRepository.findByEmail(chorus.s.db.m, email);
+      if (!agent) throw new UsageError(`No agent has the e-mail ${email}`);
+      console.log(await chorus.s.sessions.createApiToken(agent.id, String(values.name ?? 'cli')));
+    },
+  },
+  'agent:create': {
+    usage: 'agent:create --email <e> --name <n> [--password <p>] [--admin]',
+    options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' }, admin: { type: 'boolean' } },
+    async run({ chorus, values }) {
+      const a = await createAgent(chorus.s.db, Date.now(), { email: need(values, 'email'), name: need(values, 'name'), password: (values.password as string) ?? null, role: values.admin ? 'admin' : 'agent' });
+      console.log(`Agent ${a.id} <${a.email}> created (${a.role})`);
+    },
+  },
+  'inbox:create': {
+    usage: 'inbox:create --name <n> --channel <api|email|webform|messenger|instagram|whatsapp|telegram|x|mastodon> [--address <email>] [--settings <json>]',
+    options: { name: { type: 'string' }, channel: { type: 'string' }, address: { type: 'string' }, settings: { type: 'string' } },
+    async run({ chorus, values }) {
+      const channel = channelKindSchema.safeParse(values.channel);
+      if (!channel.success) throw new UsageError(`--channel must be one of ${channelKindSchema.options.join(', ')}`);
+      let settings: Record<string, unknown> = {};
+      if (values.settings) {
+        try {
+          settings = JSON.parse(String(values.settings));
+        } catch {
+          throw new UsageError('--settings must be a JSON object');
+        }
+      }
+      const inbox = await createInbox(chorus.s.db, Date.now(), { name: need(values, 'name'), channel: channel.data, address: (values.address as string) ?? null, settings });
+      console.log(JSON.stringify({ id: inbox.id, name: inbox.name, channel: inbox.channel, address: inbox.address, secret: inbox.secret }, null, 2));
+      console.log('Keep the secret: it is shown only now.');
+    },
+  },
+};
+
+export async function runCli(argv: string[]): Promise<number> {
+  const all: Record<string, CliCommand> = { ...builtIn, ...extraCommands };
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || !all[name]) {
+    if (name && !all[name] && name !== 'help' && name !== '--help') console.error(`Unknown command: ${name}\n`);
+    console.error('Usage: npm run chorus -- <command> [options]\n\nCommands:\n' + Object.values(all).map((c) => `  ${c.usage}`).join('\n'));
+    return name && name !== 'help' && name !== '--help' ? 2 : 0;
+  }
+  const cmd = all[name];
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: cmd.options, allowPositionals: true, strict: true });
+  } catch (err) {
+    console.error(`${(err as Error).message}\nUsage: ${cmd.usage}`);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig({ ...process.env, CHORUS_WORKERS: 'false', CHORUS_SMTP_ENABLED: 'false' });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return 2;
+    }
+    throw err;
+  }
+  const chorus = await createChorus(config, { logger: createLogger(process.env.LOG_LEVEL ?? 'warn'), modules });
+  try {
+    await cmd.run({ chorus, values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals });
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`${err.message}\nUsage: ${cmd.usage}`);
+      return 2;
+    }
+    console.error((err as Error).message);
+    return 1;
+  } finally {
+    await chorus.close();
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).then((code) => process.exit(code));
+}

@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import dotenv from 'dotenv';
+import { z } from 'zod';
+
+// Every setting is an environment variable; a `.env` file in the working directory is read
+// first when present. Bad values stop the start with one line per problem.
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  CHORUS_PUBLIC_URL: z.url().optional(),
+  CHORUS_DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|sqlite:)/, 'must start with postgres:// or sqlite:')
+    .optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis://').optional(),
+  CHORUS_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  CHORUS_ADMIN_EMAIL: z.email().optional(),
+  CHORUS_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  CHORUS_SMTP_PORT: port.default(2525),
+  CHORUS_SMTP_ENABLED: bool.default(true),
+  CHORUS_SMTP_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  CHORUS_MAIL_FROM: z.string().optional(),
+  CHORUS_API_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  CHORUS_WORKERS: bool.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema> & {
+  databaseUrl: string;
+  publicUrl: string;
+  secret: string;
+  isPostgres: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Chorus cannot start, the configuration has ${problems.length} problem(s):\n` +
+      problems.map((p) => `  - ${p}`).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { readDotEnv?: boolean } = {}): Config {
+  const merged: Record<string, string | undefined> = {};
+  if (opts.readDotEnv !== false && fs.existsSync('.env')) {
+    Object.assign(merged, dotenv.parse(fs.readFileSync('.env')));
+  }
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') merged[k] = v;
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(merged[String(i.path[0])])})`),
+    );
+  }
+  const c = parsed.data;
+  const dataDir = path.resolve(c.CHORUS_DATA_DIR);
+  const databaseUrl = c.DATABASE_URL ?? `sqlite:${path.join(dataDir, 'chorus.sqlite')}`;
+  const secret = c.CHORUS_SECRET ?? loadOrCreateSecret(dataDir, databaseUrl);
+  return {
+    ...c,
+    CHORUS_DATA_DIR: dataDir,
+    databaseUrl,
+    isPostgres: databaseUrl.startsWith('postgres'),
+    publicUrl: (c.CHORUS_PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ''),
+    secret,
+  };
+}
+
+// Without CHORUS_SECRET a single node keeps a generated secret next to its data, so reply
+// tokens and sessions survive restarts. Several nodes must share CHORUS_SECRET.
+function loadOrCreateSecret(dataDir: string, databaseUrl: string): string {
+  if (databaseUrl.startsWith('postgres')) {
+    throw new ConfigError(['CHORUS_SECRET: required when DATABASE_URL points at Postgres, so all nodes share it']);
+  }
+  const file = path.join(dataDir, 'secret');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  fs.mkdirSync(dataDir, { recursive: true });
+  const secret = require('node:crypto').randomBytes(32).toString('hex');
+  fs.writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

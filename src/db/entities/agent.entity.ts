@@ -1,0 +1,17 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { TimeColumn } from './columns';
+
+export type AgentRole = 'admin' | 'agent';
+
+@Entity('agents')
+export class Agent {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column({ type: 'varchar' }) email!: string;
+  @Column({ type: 'varchar' }) name!: string;
+  @Column({ type: 'varchar', name: 'password_hash', nullable: true }) passwordHash!: string | null;
+  @Column({ type: 'varchar' }) role!: AgentRole;
+  @Column({ type: 'boolean', default: false }) away!: boolean;
+  @Column({ type: 'integer', name: 'max_open', nullable: true }) maxOpen!: number | null;
+  @Column({ type: 'boolean', default: true }) active!: boolean;
+  @TimeColumn({ name: 'created_at' }) createdAt!: number;
+}

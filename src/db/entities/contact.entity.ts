@@ -1,0 +1,13 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { TimeColumn } from './columns';
+
+@Entity('contacts')
+export class Contact {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column({ type: 'varchar' }) name!: string;
+  @Column({ type: 'varchar', name: 'avatar_url', nullable: true }) avatarUrl!: string | null;
+  @Column({ type: 'integer', default: 0 }) reputation!: number;
+  @Column({ type: 'boolean', default: false }) banned!: boolean;
+  @Column({ type: 'integer', name: 'merged_into_id', nullable: true }) mergedIntoId!: number | null;
+  @TimeColumn({ name: 'created_at' }) createdAt!: number;
+}

@@ -1,0 +1,21 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { JsonColumn, TimeColumn } from './columns';
+
+export const CHANNEL_KINDS = ['api', 'email', 'webform', 'messenger', 'instagram', 'whatsapp', 'telegram', 'x', 'mastodon'] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+
+@Entity('inboxes')
+export class Inbox {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column({ type: 'varchar' }) name!: string;
+  @Column({ type: 'varchar' }) channel!: ChannelKind;
+  // Channel settings (addresses, base URLs, page ids…). Credentials live in `secret`/`settings`
+  // and are never presented back after creation.
+  @JsonColumn() settings!: Record<string, any> | null;
+  @Column({ type: 'varchar' }) secret!: string;
+  @Column({ type: 'varchar', nullable: true }) address!: string | null;
+  @Column({ type: 'integer', name: 'default_team_id', nullable: true }) defaultTeamId!: number | null;
+  @Column({ type: 'integer', name: 'follow_up_days', default: 30 }) followUpDays!: number;
+  @Column({ type: 'boolean', name: 'round_robin', default: false }) roundRobin!: boolean;
+  @TimeColumn({ name: 'created_at' }) createdAt!: number;
+}

@@ -1,0 +1,32 @@
+import { Agent } from './agent.entity';
+import { Attachment } from './attachment.entity';
+import { ApiToken, OneTimeToken, Session } from './auth.entity';
+import { Contact } from './contact.entity';
+import { Identity } from './identity.entity';
+import { InboundItem } from './inbound-item.entity';
+import { Inbox } from './inbox.entity';
+import { Message } from './message.entity';
+import { OutboxItem } from './outbox-item.entity';
+import { Team, TeamMember } from './team.entity';
+import { ThreadLink } from './thread-link.entity';
+import { TicketEvent } from './ticket-event.entity';
+import { Ticket, TicketParticipant, TicketTag } from './ticket.entity';
+
+export * from './agent.entity';
+export * from './attachment.entity';
+export * from './auth.entity';
+export * from './contact.entity';
+export * from './identity.entity';
+export * from './inbound-item.entity';
+export * from './inbox.entity';
+export * from './message.entity';
+export * from './outbox-item.entity';
+export * from './team.entity';
+export * from './thread-link.entity';
+export * from './ticket-event.entity';
+export * from './ticket.entity';
+
+export const entities = [
+  Agent, Attachment, ApiToken, OneTimeToken, Session, Contact, Identity, InboundItem, Inbox,
+  Message, OutboxItem, Team, TeamMember, ThreadLink, TicketEvent, Ticket, TicketParticipant, TicketTag,
+];

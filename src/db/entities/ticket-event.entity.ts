@@ -1,0 +1,14 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { JsonColumn, TimeColumn } from './columns';
+
+@Entity('ticket_events')
+export class TicketEvent {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column({ type: 'integer', name: 'ticket_id' }) ticketId!: number;
+  // 'created', 'status', 'priority', 'assigned', 'team', 'tag.added', 'tag.removed', 'audience', 'merged', 'split', …
+  @Column({ type: 'varchar' }) type!: string;
+  @Column({ type: 'varchar', name: 'actor_type' }) actorType!: 'agent' | 'contact' | 'system';
+  @Column({ type: 'integer', name: 'actor_id', nullable: true }) actorId!: number | null;
+  @JsonColumn() data!: Record<string, any> | null;
+  @TimeColumn({ name: 'created_at' }) createdAt!: number;
+}

@@ -1,0 +1,50 @@
+import { EntityManager } from 'typeorm';
+import { Agent, Team, TeamMember } from '../entities';
+
+export const agentRepository = {
+  async insert(m: EntityManager, a: Omit<Agent, 'id'>): Promise<number> {
+    const r = await m.getRepository(Agent).insert({ ...a, email: a.email.toLowerCase() });
+    return r.identifiers[0].id;
+  },
+  async findById(m: EntityManager, id: number): Promise<Agent | null> {
+    return m.getRepository(Agent).findOneBy({ id });
+  },
+  async findByIds(m: EntityManager, ids: number[]): Promise<Agent[]> {
+    if (!ids.length) return [];
+    return m.getRepository(Agent).createQueryBuilder('a').where('a.id IN (:...ids)', { ids: [...new Set(ids)] }).getMany();
+  },
+  async findByEmail(m: EntityManager, email: string): Promise<Agent | null> {
+    return m.getRepository(Agent).findOneBy({ email: email.toLowerCase() });
+  },
+  async list(m: EntityManager): Promise<Agent[]> {
+    return m.getRepository(Agent).find({ order: { id: 'ASC' } });
+  },
+  async count(m: EntityManager): Promise<number> {
+    return m.getRepository(Agent).count();
+  },
+  async update(m: EntityManager, id: number, patch: Partial<Agent>): Promise<void> {
+    await m.getRepository(Agent).update({ id }, patch);
+  },
+  async insertTeam(m: EntityManager, name: string, now: number): Promise<number> {
+    const r = await m.getRepository(Team).insert({ name, createdAt: now });
+    return r.identifiers[0].id;
+  },
+  async findTeam(m: EntityManager, id: number): Promise<Team | null> {
+    return m.getRepository(Team).findOneBy({ id });
+  },
+  async listTeams(m: EntityManager): Promise<Team[]> {
+    return m.getRepository(Team).find({ order: { name: 'ASC' } });
+  },
+  async addMember(m: EntityManager, teamId: number, agentId: number): Promise<void> {
+    if (!(await m.getRepository(TeamMember).existsBy({ teamId, agentId }))) await m.getRepository(TeamMember).insert({ teamId, agentId });
+  },
+  async removeMember(m: EntityManager, teamId: number, agentId: number): Promise<void> {
+    await m.getRepository(TeamMember).delete({ teamId, agentId });
+  },
+  async membersOf(m: EntityManager, teamId: number): Promise<number[]> {
+    return (await m.getRepository(TeamMember).findBy({ teamId })).map((r) => r.agentId);
+  },
+  async teamsOf(m: EntityManager, agentId: number): Promise<number[]> {
+    return (await m.getRepository(TeamMember).findBy({ agentId })).map((r) => r.teamId);
+  },
+};

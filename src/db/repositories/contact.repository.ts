@@ -1,0 +1,75 @@
+import { EntityManager } from 'typeorm';
+import { Contact, Identity } from '../entities';
+
+export interface IdentityInput {
+  kind: string;
+  value: string;
+  handle?: string | null;
+  displayName?: string | null;
+  followers?: number | null;
+  verified?: boolean;
+}
+
+// Identity values are compared in a normal form: e-mail addresses case-insensitively.
+export function normaliseIdentityValue(kind: string, value: string): string {
+  const v = value.trim();
+  return kind === 'email' ? v.toLowerCase() : v;
+}
+
+export const contactRepository = {
+  async findById(m: EntityManager, id: number): Promise<Contact | null> {
+    return m.getRepository(Contact).findOneBy({ id });
+  },
+
+  async findByIds(m: EntityManager, ids: number[]): Promise<Contact[]> {
+    if (!ids.length) return [];
+    return m.getRepository(Contact).createQueryBuilder('c').where('c.id IN (:...ids)', { ids: [...new Set(ids)] }).getMany();
+  },
+
+  async findIdentity(m: EntityManager, kind: string, value: string): Promise<Identity | null> {
+    return m.getRepository(Identity).findOneBy({ kind, value: normaliseIdentityValue(kind, value) });
+  },
+
+  async identitiesOf(m: EntityManager, contactIds: number[]): Promise<Identity[]> {
+    if (!contactIds.length) return [];
+    return m.getRepository(Identity).createQueryBuilder('i').where('i.contact_id IN (:...ids)', { ids: contactIds }).orderBy('i.id').getMany();
+  },
+
+  async create(m: EntityManager, name: string, now: number): Promise<number> {
+    const r = await m.getRepository(Contact).insert({ name, avatarUrl: null, reputation: 0, banned: false, mergedIntoId: null, createdAt: now });
+    return r.identifiers[0].id;
+  },
+
+  async addIdentity(m: EntityManager, contactId: number, i: IdentityInput, now: number): Promise<number> {
+    const r = await m.getRepository(Identity).insert({
+      contactId, kind: i.kind, value: normaliseIdentityValue(i.kind, i.value), handle: i.handle ?? null,
+      displayName: i.displayName ?? null, followers: i.followers ?? null, verified: i.verified ?? false, createdAt: now,
+    });
+    return r.identifiers[0].id;
+  },
+
+  async refreshIdentity(m: EntityManager, id: number, patch: Partial<Pick<Identity, 'handle' | 'displayName' | 'followers' | 'verified'>>): Promise<void> {
+    const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined && v !== null));
+    if (Object.keys(clean).length) await m.getRepository(Identity).update({ id }, clean);
+  },
+
+  async update(m: EntityManager, id: number, patch: Partial<Contact>): Promise<void> {
+    await m.getRepository(Contact).update({ id }, patch);
+  },
+
+  async moveIdentities(m: EntityManager, fromContactId: number, toContactId: number): Promise<void> {
+    await m.getRepository(Identity).update({ contactId: fromContactId }, { contactId: toContactId });
+  },
+
+  async list(m: EntityManager, opts: { q?: string; limit: number; afterId?: number }): Promise<Contact[]> {
+    const qb = m.getRepository(Contact).createQueryBuilder('c').where('c.merged_into_id IS NULL');
+    if (opts.afterId) qb.andWhere('c.id < :after', { after: opts.afterId });
+    if (opts.q) {
+      qb.andWhere(
+        '(LOWER(c.name) LIKE :q OR c.id IN (SELECT i.contact_id FROM identities i WHERE i.value LIKE :q OR LOWER(i.handle) LIKE :q))',
+        { q: `%${opts.q.toLowerCase()}%` },
+      );
+    }
+    return qb.orderBy('c.id', 'DESC').limit(opts.limit).getMany();
+  },
+};

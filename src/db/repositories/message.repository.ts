@@ -1,0 +1,68 @@
+import { EntityManager } from 'typeorm';
+import { Attachment, Message, ThreadLink } from '../entities';
+
+export const messageRepository = {
+  async insert(m: EntityManager, msg: Omit<Message, 'id'>): Promise<number> {
+    const r = await m.getRepository(Message).insert(msg);
+    return r.identifiers[0].id;
+  },
+
+  async findById(m: EntityManager, id: number): Promise<Message | null> {
+    return m.getRepository(Message).findOneBy({ id });
+  },
+
+  async listByTicket(m: EntityManager, ticketId: number): Promise<Message[]> {
+    return m.getRepository(Message).createQueryBuilder('msg').where('msg.ticket_id = :ticketId', { ticketId }).orderBy('msg.id', 'ASC').getMany();
+  },
+
+  async update(m: EntityManager, id: number, patch: Partial<Message>): Promise<void> {
+    await m.getRepository(Message).update({ id }, patch);
+  },
+
+  async moveToTicket(m: EntityManager, ids: number[], ticketId: number): Promise<void> {
+    if (ids.length) await m.createQueryBuilder().update(Message).set({ ticketId }).where('id IN (:...ids)', { ids }).execute();
+  },
+
+  // Email threading: the newest message carrying any of these Message-IDs, ours or theirs.
+  async findByEmailMessageIds(m: EntityManager, messageIds: string[]): Promise<Message | null> {
+    if (!messageIds.length) return null;
+    return m.getRepository(Message).createQueryBuilder('msg')
+      .where('msg.email_message_id IN (:...ids)', { ids: messageIds })
+      .orderBy('msg.id', 'DESC').getOne();
+  },
+
+  async findByExternalId(m: EntityManager, channel: string, externalId: string): Promise<Message | null> {
+    return m.getRepository(Message).createQueryBuilder('msg')
+      .where('msg.external_id = :externalId AND msg.channel = :channel', { externalId, channel })
+      .orderBy('msg.id', 'DESC').getOne();
+  },
+
+  async insertAttachment(m: EntityManager, a: Omit<Attachment, 'id'>): Promise<number> {
+    const r = await m.getRepository(Attachment).insert(a);
+    return r.identifiers[0].id;
+  },
+
+  async attachmentsOf(m: EntityManager, messageIds: number[]): Promise<Attachment[]> {
+    if (!messageIds.length) return [];
+    return m.getRepository(Attachment).createQueryBuilder('a').where('a.message_id IN (:...ids)', { ids: messageIds }).orderBy('a.id').getMany();
+  },
+
+  async findAttachment(m: EntityManager, id: number): Promise<Attachment | null> {
+    return m.getRepository(Attachment).findOneBy({ id });
+  },
+
+  async insertThreadLink(m: EntityManager, l: Omit<ThreadLink, 'id'>): Promise<void> {
+    await m.getRepository(ThreadLink).insert(l);
+  },
+
+  async threadLinksOf(m: EntityManager, messageIds: number[]): Promise<ThreadLink[]> {
+    if (!messageIds.length) return [];
+    return m.getRepository(ThreadLink).createQueryBuilder('l').where('l.message_id IN (:...ids)', { ids: messageIds }).orderBy('l.id').getMany();
+  },
+
+  // Messages newer than `afterId` on a ticket that a reply's author has not seen (stale-reply guard).
+  async newerThan(m: EntityManager, ticketId: number, afterId: number): Promise<Message[]> {
+    return m.getRepository(Message).createQueryBuilder('msg')
+      .where('msg.ticket_id = :ticketId AND msg.id > :afterId', { ticketId, afterId }).orderBy('msg.id').getMany();
+  },
+};

@@ -1,0 +1,53 @@
+import { EntityManager } from 'typeorm';
+import { OutboxItem } from '../entities';
+
+export const outboxRepository = {
+  async enqueue(m: EntityManager, item: Pick<OutboxItem, 'kind' | 'messageId' | 'ticketId' | 'inboxId' | 'payload'>, now: number): Promise<number> {
+    const r = await m.getRepository(OutboxItem).insert({
+      ...item, state: 'queued', attempts: 0, nextAttemptAt: now, lockedUntil: null, lastError: null, externalId: null, createdAt: now, sentAt: null,
+    });
+    return r.identifiers[0].id;
+  },
+
+  // Claims one due item. On Postgres the row lock with SKIP LOCKED lets many nodes' workers
+  // share the queue without taking the same row; the lease (locked_until) covers a worker
+  // that dies mid-send: the item becomes due again when the lease runs out.
+  async claimDue(m: EntityManager, now: number, leaseMs: number): Promise<OutboxItem | null> {
+    const isPg = m.connection.options.type === 'postgres';
+    const sql = isPg
+      ? `UPDATE outbox_items SET locked_until = $1, attempts = attempts + 1
+           WHERE id = (SELECT id FROM outbox_items WHERE state = 'queued' AND next_attempt_at <= $2
+                         AND (locked_until IS NULL OR locked_until < $2) ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+         RETURNING id`
+      : `UPDATE outbox_items SET locked_until = ?, attempts = attempts + 1
+           WHERE id = (SELECT id FROM outbox_items WHERE state = 'queued' AND next_attempt_at <= ?
+                         AND (locked_until IS NULL OR locked_until < ?) ORDER BY next_attempt_at, id LIMIT 1)
+         RETURNING id`;
+    const params = isPg ? [now + leaseMs, now] : [now + leaseMs, now, now];
+    const res = await m.query(sql, params);
+    const rows = isPg && Array.isArray(res[0]) ? res[0] : res;
+    if (!rows?.length) return null;
+    return m.getRepository(OutboxItem).findOneBy({ id: rows[0].id });
+  },
+
+  async update(m: EntityManager, id: number, patch: Partial<OutboxItem>): Promise<void> {
+    await m.getRepository(OutboxItem).update({ id }, patch);
+  },
+
+  async findById(m: EntityManager, id: number): Promise<OutboxItem | null> {
+    return m.getRepository(OutboxItem).findOneBy({ id });
+  },
+
+  async byMessage(m: EntityManager, messageId: number): Promise<OutboxItem[]> {
+    return m.getRepository(OutboxItem).find({ where: { messageId }, order: { id: 'ASC' } });
+  },
+
+  async findByExternalId(m: EntityManager, externalId: string): Promise<OutboxItem | null> {
+    return m.getRepository(OutboxItem).findOneBy({ externalId });
+  },
+
+  async nextDueAt(m: EntityManager): Promise<number | null> {
+    const row = await m.getRepository(OutboxItem).createQueryBuilder('o').select('MIN(o.next_attempt_at)', 'n').where("o.state = 'queued'").getRawOne();
+    return row?.n == null ? null : Number(row.n);
+  },
+};

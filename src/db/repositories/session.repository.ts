@@ -1,0 +1,31 @@
+import { EntityManager } from 'typeorm';
+import { ApiToken, OneTimeToken, Session } from '../entities';
+
+export const sessionRepository = {
+  async insert(m: EntityManager, s: Session): Promise<void> {
+    await m.getRepository(Session).insert(s);
+  },
+  async find(m: EntityManager, idHash: string): Promise<Session | null> {
+    return m.getRepository(Session).findOneBy({ idHash });
+  },
+  async delete(m: EntityManager, idHash: string): Promise<void> {
+    await m.getRepository(Session).delete({ idHash });
+  },
+  async insertToken(m: EntityManager, t: Omit<ApiToken, 'id'>): Promise<number> {
+    const r = await m.getRepository(ApiToken).insert(t);
+    return r.identifiers[0].id;
+  },
+  async findToken(m: EntityManager, tokenHash: string): Promise<ApiToken | null> {
+    return m.getRepository(ApiToken).findOneBy({ tokenHash });
+  },
+  async insertOneTime(m: EntityManager, t: OneTimeToken): Promise<void> {
+    await m.getRepository(OneTimeToken).insert(t);
+  },
+  // Marks the token used and returns it, only if it was unused and unexpired: single use even under races.
+  async consumeOneTime(m: EntityManager, tokenHash: string, purpose: string, now: number): Promise<OneTimeToken | null> {
+    const r = await m.createQueryBuilder().update(OneTimeToken).set({ usedAt: now })
+      .where('token_hash = :tokenHash AND purpose = :purpose AND used_at IS NULL AND expires_at > :now', { tokenHash, purpose, now }).execute();
+    if (!r.affected) return null;
+    return m.getRepository(OneTimeToken).findOneBy({ tokenHash });
+  },
+};

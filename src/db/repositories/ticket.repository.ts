@@ -1,0 +1,141 @@
+import { EntityManager } from 'typeorm';
+import { Ticket, TicketParticipant, TicketStatus, TicketTag } from '../entities';
+
+export interface TicketFilters {
+  status?: TicketStatus[];
+  assigneeId?: number | null; // null = unassigned
+  teamId?: number;
+  inboxId?: number;
+  channel?: string;
+  tag?: string;
+  visibility?: 'public' | 'private';
+  requesterId?: number;
+  ids?: number[];
+}
+
+export interface TicketCursor {
+  at: number;
+  id: number;
+}
+
+export const ticketRepository = {
+  async insert(m: EntityManager, t: Omit<Ticket, 'id'>): Promise<number> {
+    const r = await m.getRepository(Ticket).insert(t);
+    return r.identifiers[0].id;
+  },
+
+  async findById(m: EntityManager, id: number): Promise<Ticket | null> {
+    return m.getRepository(Ticket).findOneBy({ id });
+  },
+
+  async findByIds(m: EntityManager, ids: number[]): Promise<Ticket[]> {
+    if (!ids.length) return [];
+    return m.getRepository(Ticket).createQueryBuilder('t').where('t.id IN (:...ids)', { ids: [...new Set(ids)] }).getMany();
+  },
+
+  // Follows merges: a merged ticket's number keeps answering with the ticket it went into.
+  async resolve(m: EntityManager, id: number): Promise<Ticket | null> {
+    let t = await this.findById(m, id);
+    for (let hops = 0; t?.mergedIntoId && hops < 10; hops++) t = await this.findById(m, t.mergedIntoId);
+    return t;
+  },
+
+  async update(m: EntityManager, id: number, patch: Partial<Ticket>): Promise<void> {
+    await m.getRepository(Ticket).update({ id }, patch);
+  },
+
+  async touchWithMessage(m: EntityManager, id: number, at: number, snippet: string): Promise<void> {
+    await m
+      .createQueryBuilder()
+      .update(Ticket)
+      .set({ lastActivityAt: at, updatedAt: at, snippet: snippet.slice(0, 200), messageCount: () => 'message_count + 1' })
+      .where('id = :id', { id })
+      .execute();
+  },
+
+  async findOpenByThreadKey(m: EntityManager, inboxId: number, threadKey: string): Promise<Ticket | null> {
+    return m
+      .getRepository(Ticket)
+      .createQueryBuilder('t')
+      .where('t.inbox_id = :inboxId AND t.thread_key = :threadKey AND t.merged_into_id IS NULL', { inboxId, threadKey })
+      .orderBy('t.id', 'DESC')
+      .getOne();
+  },
+
+  // Keyset pagination over (last_activity_at, id) descending, matching the composite indexes.
+  async list(m: EntityManager, f: TicketFilters, limit: number, cursor?: TicketCursor): Promise<Ticket[]> {
+    const qb = m.getRepository(Ticket).createQueryBuilder('t').where('t.merged_into_id IS NULL');
+    if (f.status?.length === 1) qb.andWhere('t.status = :status', { status: f.status[0] });
+    else if (f.status?.length) qb.andWhere('t.status IN (:...statuses)', { statuses: f.status });
+    if (f.assigneeId === null) qb.andWhere('t.assignee_id IS NULL');
+    else if (f.assigneeId !== undefined) qb.andWhere('t.assignee_id = :assigneeId', { assigneeId: f.assigneeId });
+    if (f.teamId !== undefined) qb.andWhere('t.team_id = :teamId', { teamId: f.teamId });
+    if (f.inboxId !== undefined) qb.andWhere('t.inbox_id = :inboxId', { inboxId: f.inboxId });
+    if (f.channel) qb.andWhere('t.channel = :channel', { channel: f.channel });
+    if (f.visibility) qb.andWhere('t.visibility = :visibility', { visibility: f.visibility });
+    if (f.requesterId !== undefined) qb.andWhere('t.requester_id = :requesterId', { requesterId: f.requesterId });
+    if (f.ids) qb.andWhere(f.ids.length ? 't.id IN (:...ids)' : '1 = 0', { ids: f.ids });
+    if (f.tag) qb.andWhere('t.id IN (SELECT tt.ticket_id FROM ticket_tags tt WHERE tt.tag = :tag)', { tag: f.tag });
+    if (cursor) {
+      qb.andWhere('(t.last_activity_at < :cat OR (t.last_activity_at = :cat AND t.id < :cid))', { cat: cursor.at, cid: cursor.id });
+    }
+    return qb.orderBy('t.last_activity_at', 'DESC').addOrderBy('t.id', 'DESC').limit(limit).getMany();
+  },
+
+  async count(m: EntityManager, f: TicketFilters): Promise<number> {
+    const qb = m.getRepository(Ticket).createQueryBuilder('t').where('t.merged_into_id IS NULL');
+    if (f.status?.length) qb.andWhere('t.status IN (:...statuses)', { statuses: f.status });
+    if (f.assigneeId === null) qb.andWhere('t.assignee_id IS NULL');
+    else if (f.assigneeId !== undefined) qb.andWhere('t.assignee_id = :assigneeId', { assigneeId: f.assigneeId });
+    if (f.teamId !== undefined) qb.andWhere('t.team_id = :teamId', { teamId: f.teamId });
+    if (f.inboxId !== undefined) qb.andWhere('t.inbox_id = :inboxId', { inboxId: f.inboxId });
+    if (f.channel) qb.andWhere('t.channel = :channel', { channel: f.channel });
+    if (f.visibility) qb.andWhere('t.visibility = :visibility', { visibility: f.visibility });
+    if (f.tag) qb.andWhere('t.id IN (SELECT tt.ticket_id FROM ticket_tags tt WHERE tt.tag = :tag)', { tag: f.tag });
+    return qb.getCount();
+  },
+
+  async tagsOf(m: EntityManager, ticketIds: number[]): Promise<Map<number, string[]>> {
+    const out = new Map<number, string[]>();
+    if (!ticketIds.length) return out;
+    const rows = await m.getRepository(TicketTag).createQueryBuilder('tt').where('tt.ticket_id IN (:...ids)', { ids: ticketIds }).orderBy('tt.tag').getMany();
+    for (const r of rows) out.set(r.ticketId, [...(out.get(r.ticketId) ?? []), r.tag]);
+    return out;
+  },
+
+  async addTag(m: EntityManager, ticketId: number, tag: string): Promise<boolean> {
+    const exists = await m.getRepository(TicketTag).existsBy({ ticketId, tag });
+    if (exists) return false;
+    await m.getRepository(TicketTag).insert({ ticketId, tag });
+    return true;
+  },
+
+  async removeTag(m: EntityManager, ticketId: number, tag: string): Promise<boolean> {
+    const r = await m.getRepository(TicketTag).delete({ ticketId, tag });
+    return (r.affected ?? 0) > 0;
+  },
+
+  async participants(m: EntityManager, ticketId: number): Promise<TicketParticipant[]> {
+    return m.getRepository(TicketParticipant).findBy({ ticketId });
+  },
+
+  async addParticipant(m: EntityManager, ticketId: number, contactId: number, role: string): Promise<void> {
+    const exists = await m.getRepository(TicketParticipant).existsBy({ ticketId, contactId });
+    if (!exists) await m.getRepository(TicketParticipant).insert({ ticketId, contactId, role });
+  },
+
+  async isParticipant(m: EntityManager, ticketId: number, contactId: number): Promise<boolean> {
+    return m.getRepository(TicketParticipant).existsBy({ ticketId, contactId });
+  },
+
+  async ticketIdsOfContact(m: EntityManager, contactId: number): Promise<number[]> {
+    const rows = await m.getRepository(TicketParticipant).findBy({ contactId });
+    return rows.map((r) => r.ticketId);
+  },
+
+  async countOpenAssigned(m: EntityManager, agentId: number): Promise<number> {
+    return m.getRepository(Ticket).createQueryBuilder('t')
+      .where('t.assignee_id = :agentId AND t.status IN (:...s) AND t.merged_into_id IS NULL', { agentId, s: ['new', 'open', 'pending'] })
+      .getCount();
+  },
+};

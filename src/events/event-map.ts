@@ -1,0 +1,16 @@
+import type { Audience } from '../db/entities';
+
+// Domain events carry ids, not rows: whoever reacts loads what it needs and asks the policy.
+export interface EventMap {
+  'ticket.created': { ticketId: number };
+  'ticket.updated': { ticketId: number; changes: string[] };
+  'message.created': { ticketId: number; messageId: number; audience: Audience };
+  'message.updated': { ticketId: number; messageId: number; audience: Audience };
+  'inbound.failed': { itemId: number; error: string };
+}
+
+export type EventName = keyof EventMap;
+export interface DomainEvent<K extends EventName = EventName> {
+  name: K;
+  payload: EventMap[K];
+}

@@ -1,0 +1,70 @@
+import type { EntityManager } from 'typeorm';
+import type { Attachment, Message, ThreadLink } from '../../db/entities';
+import { agentRepository } from '../../db/repositories/agent.repository';
+import { contactRepository } from '../../db/repositories/contact.repository';
+import { messageRepository } from '../../db/repositories/message.repository';
+import type { Viewer } from '../../policies/viewer';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function attachmentUrl(a: Pick<Attachment, 'id' | 'filename'>): string {
+  return `/attachments/${a.id}/${encodeURIComponent(a.filename)}`;
+}
+
+// Shows `cid:` images from the message's stored attachments.
+export function resolveCidImages(html: string | null, attachments: Attachment[]): string | null {
+  if (!html) return html;
+  return html.replace(/(["'])cid:([^"']+)\1/gi, (whole, q, cid) => {
+    const a = attachments.find((x) => x.contentId && x.contentId.replace(/^<|>$/g, '') === cid);
+    return a ? `${q}${attachmentUrl(a)}${q}` : whole;
+  });
+}
+
+// Presents messages the caller has ALREADY filtered through the audience policy. Agents also
+// get delivery details and the thread link; nobody else learns how Chorus threads or delivers.
+export async function presentMessages(m: EntityManager, viewer: Viewer, messages: Message[]) {
+  const ids = messages.map((x) => x.id);
+  const [attachments, links, contacts, agents] = await Promise.all([
+    messageRepository.attachmentsOf(m, ids),
+    viewer.kind === 'agent' ? messageRepository.threadLinksOf(m, ids) : Promise.resolve([] as ThreadLink[]),
+    contactRepository.findByIds(m, messages.flatMap((x) => (x.authorContactId ? [x.authorContactId] : []))),
+    agentRepository.findByIds(m, messages.flatMap((x) => (x.authorAgentId ? [x.authorAgentId] : []))),
+  ]);
+  const contactById = new Map(contacts.map((c) => [c.id, c]));
+  const agentById = new Map(agents.map((a) => [a.id, a]));
+  return messages.map((msg) => {
+    const files = attachments.filter((a) => a.messageId === msg.id);
+    const author =
+      msg.authorType === 'agent'
+        ? { type: 'agent' as const, id: msg.authorAgentId, name: agentById.get(msg.authorAgentId!)?.name ?? 'Agent' }
+        : msg.authorType === 'contact'
+          ? { type: 'contact' as const, id: msg.authorContactId, name: contactById.get(msg.authorContactId!)?.name ?? 'Customer', reputation: contactById.get(msg.authorContactId!)?.reputation ?? 0 }
+          : { type: 'system' as const, id: null, name: 'Chorus' };
+    const base = {
+      id: msg.id,
+      ticketId: msg.ticketId,
+      author,
+      audience: msg.audience,
+      channel: msg.channel,
+      direction: msg.direction,
+      text: msg.text,
+      fullText: msg.fullText,
+      html: resolveCidImages(msg.html, files),
+      score: msg.score,
+      hidden: msg.hidden,
+      createdAt: iso(msg.createdAt),
+      attachments: files.map((a) => ({ id: a.id, filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256, inline: a.inline, url: attachmentUrl(a) })),
+    };
+    if (viewer.kind !== 'agent') return base;
+    const link = links.find((l) => l.messageId === msg.id);
+    return {
+      ...base,
+      deliveryState: msg.deliveryState,
+      deliveryError: msg.deliveryError,
+      externalId: msg.externalId,
+      emailMessageId: msg.emailMessageId,
+      flags: msg.flags,
+      threadLink: link ? { rule: link.rule, evidence: link.evidence } : null,
+    };
+  });
+}

@@ -1,0 +1,45 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import { channelKindSchema } from '../../channels/channel-settings';
+import { inboxRepository } from '../../db/repositories/inbox.repository';
+import { NotFoundError } from '../../errors';
+import { createInbox } from '../../inboxes/create-inbox';
+import { ticketPolicy } from '../../policies/ticket.policy';
+import type { Services } from '../../services';
+import { presentInbox } from '../presenters/inbox.presenter';
+import { defineRoute } from '../route';
+
+export function inboxesRoutes(r: Router, s: Services): void {
+  defineRoute(r, s, {
+    method: 'post', path: '/api/inboxes', tag: 'inboxes', summary: 'Create an inbox; the answer shows its secret once',
+    body: z.object({
+      name: z.string().min(1).max(100),
+      channel: channelKindSchema,
+      address: z.email().optional().describe('For e-mail inboxes: the support address'),
+      settings: z.record(z.string(), z.unknown()).optional(),
+      defaultTeamId: z.number().int().positive().nullable().optional(),
+      followUpDays: z.number().int().min(1).max(3650).optional(),
+    }),
+    authorize: ticketPolicy.manageInboxes,
+    status: 201,
+    handler: async ({ body }) => ({ inbox: presentInbox(await createInbox(s.db, s.now(), body), { withSecret: true }) }),
+  });
+
+  defineRoute(r, s, {
+    method: 'get', path: '/api/inboxes', tag: 'inboxes', summary: 'List inboxes',
+    authorize: ticketPolicy.list,
+    handler: async () => ({ inboxes: (await inboxRepository.list(s.db.m)).map((i) => presentInbox(i)) }),
+  });
+
+  defineRoute(r, s, {
+    method: 'patch', path: '/api/inboxes/:id', tag: 'inboxes', summary: 'Change an inbox name, team, follow-up window or round-robin',
+    params: z.object({ id: z.coerce.number().int().positive() }),
+    body: z.object({ name: z.string().min(1).max(100).optional(), defaultTeamId: z.number().int().positive().nullable().optional(), followUpDays: z.number().int().min(1).max(3650).optional(), roundRobin: z.boolean().optional() }),
+    authorize: ticketPolicy.manageInboxes,
+    handler: async ({ params, body }) => {
+      if (!(await inboxRepository.findById(s.db.m, params.id))) throw new NotFoundError('Inbox');
+      await s.db.write((m) => inboxRepository.update(m, params.id, body));
+      return { inbox: presentInbox((await inboxRepository.findById(s.db.m, params.id))!) };
+    },
+  });
+}

@@ -1,0 +1,29 @@
+import type { Router } from 'express';
+import type { Services } from '../../services';
+import { defineRoute } from '../route';
+
+export function opsRoutes(r: Router, s: Services): void {
+  defineRoute(r, s, {
+    method: 'get', path: '/healthz', tag: 'ops', summary: 'Liveness and database check',
+    authorize: () => true,
+    handler: async ({ res }) => {
+      try {
+        await s.db.m.query('SELECT 1');
+        return { ok: true, database: s.db.kind };
+      } catch (err) {
+        res.status(503);
+        return { ok: false, database: s.db.kind, error: (err as Error).message };
+      }
+    },
+  });
+
+  defineRoute(r, s, {
+    method: 'get', path: '/metrics', tag: 'ops', summary: 'Prometheus metrics',
+    authorize: () => true,
+    handler: async ({ res }) => {
+      res.setHeader('Content-Type', s.metrics.registry.contentType);
+      res.end(await s.metrics.registry.metrics());
+      return undefined;
+    },
+  });
+}

@@ -1,0 +1,201 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import { PRIORITIES, TICKET_STATUSES } from '../../db/entities';
+import { messageRepository } from '../../db/repositories/message.repository';
+import { ticketEventRepository } from '../../db/repositories/ticket-event.repository';
+import { ticketRepository } from '../../db/repositories/ticket.repository';
+import { contactRepository } from '../../db/repositories/contact.repository';
+import { ValidationError } from '../../errors';
+import { visibleMessages } from '../../policies/audience.policy';
+import { loadTicketAccess } from '../../policies/ticket-access';
+import { ticketPolicy } from '../../policies/ticket.policy';
+import type { Services } from '../../services';
+import { addNote } from '../../tickets/commands/add-note';
+import { addReply } from '../../tickets/commands/add-reply';
+import { addTag } from '../../tickets/commands/add-tag';
+import { assign } from '../../tickets/commands/assign';
+import { changePriority } from '../../tickets/commands/change-priority';
+import { changeStatus } from '../../tickets/commands/change-status';
+import { createTicket } from '../../tickets/commands/create-ticket';
+import { removeTag } from '../../tickets/commands/remove-tag';
+import { presentMessages } from '../presenters/message.presenter';
+import { presentContactBrief, presentTicketList } from '../presenters/ticket.presenter';
+import { defineRoute } from '../route';
+
+const idParams = z.object({ id: z.coerce.number().int().positive() });
+const attachments = z.array(z.object({ filename: z.string().min(1).max(255), contentType: z.string().default('application/octet-stream'), contentBase64: z.string().min(1) })).max(20).optional();
+const decodeFiles = (a?: { filename: string; contentType: string; contentBase64: string }[]) =>
+  a?.map((f) => ({ filename: f.filename, contentType: f.contentType, content: Buffer.from(f.contentBase64, 'base64') }));
+
+export function encodeCursor(t: { lastActivityAt: number; id: number }): string {
+  return Buffer.from(`${t.lastActivityAt}:${t.id}`).toString('base64url');
+}
+export function decodeCursor(c: string): { at: number; id: number } {
+  const m = /^(\d+):(\d+)$/.exec(Buffer.from(c, 'base64url').toString());
+  if (!m) throw new ValidationError('The cursor is not valid; use the nextCursor of a previous page.', { fields: { cursor: ['invalid'] } });
+  return { at: Number(m[1]), id: Number(m[2]) };
+}
+
+export const ticketListQuery = z.object({
+  status: z.string().optional().transform((s) => s?.split(',').filter(Boolean)).pipe(z.array(z.enum(TICKET_STATUSES)).optional()),
+  assignee: z.union([z.literal('none'), z.literal('me'), z.coerce.number().int().positive()]).optional(),
+  team: z.coerce.number().int().positive().optional(),
+  inbox: z.coerce.number().int().positive().optional(),
+  channel: z.string().max(40).optional(),
+  tag: z.string().max(100).optional(),
+  visibility: z.enum(['public', 'private']).optional(),
+  requester: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+export function ticketsRoutes(r: Router, s: Services): void {
+  const deps = s.commands;
+
+  defineRoute(r, s, {
+    method: 'get', path: '/api/tickets', tag: 'tickets', summary: 'List tickets, newest activity first, with filters and cursor pagination',
+    query: ticketListQuery,
+    authorize: ticketPolicy.list,
+    handler: async ({ query, viewer }) => {
+      const assigneeId = query.assignee === 'none' ? null : query.assignee === 'me' ? (viewer.kind === 'agent' ? viewer.agentId : undefined) : query.assignee;
+      const rows = await ticketRepository.list(s.db.m, {
+        status: query.status, assigneeId, teamId: query.team, inboxId: query.inbox, channel: query.channel, tag: query.tag,
+        visibility: query.visibility, requesterId: query.requester,
+      }, query.limit + 1, query.cursor ? decodeCursor(query.cursor) : undefined);
+      const page = rows.slice(0, query.limit);
+      return { tickets: await presentTicketList(s.db.m, page), nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]) : null };
+    },
+  });
+
+  defineRoute(r, s, {
+    method: 'post', path: '/api/tickets', tag: 'tickets', summary: 'Open a ticket on behalf of a contact',
+    body: z.object({
+      inboxId: z.number().int().positive(),
+      subject: z.string().min(1).max(250),
+      requester: z.object({
+        contactId: z.number().int().positive().optional(),
+        email: z.email().optional(),
+        name: z.string().max(200).optional(),
+      }).refine((x) => x.contactId || x.email, { message: 'Give contactId or email' }),
+      visibility: z.enum(['public', 'private']).optional(),
+      priority: z.enum(PRIORITIES).optional(),
+      tags: z.array(z.string().min(1).max(100)).max(50).optional(),
+      message: z.object({ text: z.string().min(1).max(200_000), html: z.string().optional(), audience: z.enum(['public', 'participants', 'staff']).default('participants') }).optional(),
+    }),
+    authorize: ticketPolicy.act,
+    status: 201,
+    handler: async ({ body, viewer }) => {
+      const t = await createTicket(deps, viewer as never, {
+        inboxId: body.inboxId, subject: body.subject, visibility: body.visibility, priority: body.priority, tags: body.tags, message: body.message,
+        requester: body.requester.contactId ? { contactId: body.requester.contactId } : { identity: { kind: 'email', value: body.requester.email!, name: body.requester.name } },
+      });
+      const [presented] = await presentTicketList(s.db.m, [t]);
+      return { ticket: presented };
+    },
+  });
+
+  // One endpoint for every audience: agents, participants and the public each get what the policy allows.
+  defineRoute(r, s, {
+    method: 'get', path: '/api/tickets/:id', tag: 'tickets', summary: 'A ticket with the messages the caller may see',
+    params: idParams,
+    authorize: () => true,
+    handler: async ({ params, viewer }) => {
+      const { ticket, facts } = await loadTicketAccess(s.db.m, viewer, params.id);
+      const messages = visibleMessages(viewer, facts, await messageRepository.listByTicket(s.db.m, ticket.id));
+      const presented = await presentMessages(s.db.m, viewer, messages);
+      if (viewer.kind !== 'agent') {
+        const requester = await contactRepository.findById(s.db.m, ticket.requesterId);
+        return {
+          ticket: { id: ticket.id, number: ticket.id, subject: ticket.subject, status: ticket.status, visibility: ticket.visibility, acceptedMessageId: ticket.acceptedMessageId,
+            requester: presentContactBrief(requester ?? undefined), createdAt: new Date(ticket.createdAt).toISOString(), lastActivityAt: new Date(ticket.lastActivityAt).toISOString() },
+          messages: presented,
+        };
+      }
+      const [summary] = await presentTicketList(s.db.m, [ticket]);
+      const participants = await ticketRepository.participants(s.db.m, ticket.id);
+      const events = await ticketEventRepository.listByTicket(s.db.m, ticket.id);
+      return {
+        ticket: summary,
+        participants: participants.map((p) => ({ contactId: p.contactId, role: p.role })),
+        messages: presented,
+        events: events.map((e) => ({ id: e.id, type: e.type, actor: { type: e.actorType, id: e.actorId }, data: e.data, createdAt: new Date(e.createdAt).toISOString() })),
+      };
+    },
+  });
+
+  defineRoute(r, s, {
+    method: 'post', path: '/api/tickets/:id/replies', tag: 'tickets', summary: 'Reply to the requester (participants) or publicly',
+    params: idParams,
+    body: z.object({
+      text: z.string().min(1, 'A reply needs text').max(200_000), html: z.string().max(1_000_000).optional(),
+      audience: z.enum(['public', 'participants']).default('participants'), status: z.enum(TICKET_STATUSES).optional(),
+      lastSeenMessageId: z.number().int().min(0).optional(), force: z.boolean().optional(), attachments,
+    }),
+    authorize: ticketPolicy.act,
+    status: 201,
+    handler: async ({ params, body, viewer }) => {
+      const msg = await addReply(deps, viewer as never, params.id, { ...body, attachments: decodeFiles(body.attachments) });
+      const [presented] = await presentMessages(s.db.m, viewer, [msg]);
+      return { message: presented };
+    },
+  });
+
+  defineRoute(r, s, {
+    method: 'post', path: '/api/tickets/:id/notes', tag: 'tickets', summary: 'Add a staff note (agents only, never delivered)',
+    params: idParams,
+    body: z.object({ text: z.string().min(1, 'A note needs text').max(200_000), html: z.string().max(1_000_000).optional(), attachments }),
+    authorize: ticketPolicy.addNote,
+    status: 201,
+    handler: async ({ params, body, viewer }) => {
+      const msg = await addNote(deps, viewer as never, params.id, { ...body, attachments: decodeFiles(body.attachments) });
+      const [presented] = await presentMessages(s.db.m, viewer, [msg]);
+      return { message: presented };
+    },
+  });
+
+  defineRoute(r, s, {
+    method: 'patch', path: '/api/tickets/:id', tag: 'tickets', summary: 'Change status, priority, assignee or team',
+    params: idParams,
+    body: z.object({
+      status: z.enum(TICKET_STATUSES).optional(), priority: z.enum(PRIORITIES).optional(),
+      assigneeId: z.number().int().positive().nullable().optional(), teamId: z.number().int().positive().nullable().optional(),
+    }).refine((b) => Object.keys(b).length > 0, { message: 'Give at least one of status, priority, assigneeId, teamId' }),
+    authorize: ticketPolicy.act,
+    handler: async ({ params, body, viewer }) => {
+      if (body.assigneeId !== undefined || body.teamId !== undefined) await assign(deps, viewer, params.id, { agentId: body.assigneeId, teamId: body.teamId });
+      if (body.priority) await changePriority(deps, viewer, params.id, body.priority);
+      if (body.status) await changeStatus(deps, viewer, params.id, body.status);
+      const t = await ticketRepository.resolve(s.db.m, params.id);
+      const [presented] = await presentTicketList(s.db.m, [t!]);
+      return { ticket: presented };
+    },
+  });
+
+  defineRoute(r, s, {
+    method: 'post', path: '/api/tickets/:id/tags', tag: 'tickets', summary: 'Add a tag',
+    params: idParams, body: z.object({ tag: z.string().min(1).max(100) }),
+    authorize: ticketPolicy.act,
+    handler: async ({ params, body, viewer }) => {
+      await addTag(deps, viewer, params.id, body.tag);
+      return { tags: (await ticketRepository.tagsOf(s.db.m, [params.id])).get(params.id) ?? [] };
+    },
+  });
+
+  defineRoute(r, s, {
+    method: 'delete', path: '/api/tickets/:id/tags/:tag', tag: 'tickets', summary: 'Remove a tag',
+    params: z.object({ id: z.coerce.number().int().positive(), tag: z.string().min(1).max(100) }),
+    authorize: ticketPolicy.act,
+    handler: async ({ params, viewer }) => {
+      await removeTag(deps, viewer, params.id, params.tag);
+      return { tags: (await ticketRepository.tagsOf(s.db.m, [params.id])).get(params.id) ?? [] };
+    },
+  });
+
+  defineRoute(r, s, {
+    method: 'post', path: '/api/messages/:id/retry', tag: 'tickets', summary: 'Retry the failed deliveries of an outbound message',
+    params: idParams,
+    authorize: ticketPolicy.act,
+    handler: async ({ params }) => ({ requeued: await s.outbox.retryMessage(params.id) }),
+  });
+
+}

@@ -1,0 +1,33 @@
+import type { InboundMessage } from '../channels/inbound-message';
+import type { InboundItem, Inbox, ThreadRule, Ticket } from '../db/entities';
+import type { Db } from '../db/transaction';
+import type { DomainEvent } from '../events/event-map';
+import type { Logger } from '../logger';
+import type { ParserRegistry } from './parser-registry';
+
+export interface IngestDeps {
+  db: Db;
+  parsers: ParserRegistry;
+  secret: string;
+  logger: Logger;
+  now: () => number;
+  onOutcome?: (channel: string, outcome: string) => void;
+}
+
+// What the steps know about one ledger item as it moves through the pipeline.
+export interface IngestContext {
+  item: InboundItem;
+  inbox: Inbox;
+  msg?: InboundMessage;
+  authorContactId?: number;
+  participantContactIds: number[];
+  ticket?: Ticket | null;
+  thread?: { rule: ThreadRule; evidence: string | null; followUpOfId?: number | null };
+  messageId?: number;
+  // Set by a step that ends the item early: the ledger state and why.
+  outcome?: { state: 'processed' | 'ignored'; note?: string };
+  events: DomainEvent[];
+}
+
+// A step returns 'stop' when the item needs no further steps (duplicate, noise, bounce).
+export type Step = (ctx: IngestContext, deps: IngestDeps) => Promise<void | 'stop'>;

@@ -1,0 +1,85 @@
+import type { Audience, TicketStatus } from '../../db/entities';
+import { blobRepository } from '../../db/repositories/blob.repository';
+import { inboundItemRepository } from '../../db/repositories/inbound-item.repository';
+import { messageRepository } from '../../db/repositories/message.repository';
+import { ticketEventRepository } from '../../db/repositories/ticket-event.repository';
+import { ticketRepository } from '../../db/repositories/ticket.repository';
+import type { Step } from '../context';
+import { isNoise } from './030-loop-guard';
+
+// Step 6: ticket, message, attachments, thread link and the ledger row in one transaction.
+// Events are collected here and published by the next step, after the commit.
+export const persist: Step = async (ctx, deps) => {
+  const msg = ctx.msg!;
+  const now = deps.now();
+  const authorId = ctx.authorContactId!;
+  const noise = isNoise(ctx);
+
+  await deps.db.transaction(async (tx) => {
+    const m = tx.m;
+    let ticket = ctx.ticket ? await ticketRepository.findById(m, ctx.ticket.id) : null;
+    let created = false;
+    if (!ticket) {
+      const subject = (msg.subject?.trim() || firstLine(msg.text) || '(no subject)').slice(0, 250);
+      const id = await ticketRepository.insert(m, {
+        subject, status: 'new', priority: 'normal', visibility: msg.audienceHint === 'public' ? 'public' : 'private',
+        requesterId: authorId, assigneeId: null, teamId: ctx.inbox.defaultTeamId, inboxId: ctx.inbox.id, channel: ctx.inbox.channel,
+        threadKey: msg.threadKey ?? null, snippet: null, messageCount: 0, mergedIntoId: null, followUpOfId: ctx.thread?.followUpOfId ?? null,
+        acceptedMessageId: null, firstResponseAt: null, solvedAt: null, slaDueAt: null, lastActivityAt: now, createdAt: now, updatedAt: now,
+      });
+      ticket = (await ticketRepository.findById(m, id))!;
+      created = true;
+      await ticketRepository.addParticipant(m, id, authorId, 'requester');
+      await ticketEventRepository.record(m, id, 'created', { type: 'contact', id: authorId }, { channel: ctx.inbox.channel, followUpOf: ctx.thread?.followUpOfId ?? null }, now);
+    }
+
+    // Someone who joins a private conversation (a CC'd person, a reply from a forwarded thread)
+    // becomes a participant; on a public thread anyone may post without gaining private access.
+    const publicPost = msg.audienceHint === 'public' && ticket.visibility === 'public';
+    if (!publicPost) {
+      await ticketRepository.addParticipant(m, ticket.id, authorId, ticket.requesterId === authorId ? 'requester' : 'cc');
+      for (const pid of ctx.participantContactIds) await ticketRepository.addParticipant(m, ticket.id, pid, 'cc');
+    }
+    const audience: Audience = publicPost ? 'public' : 'participants';
+
+    const messageId = await messageRepository.insert(m, {
+      ticketId: ticket.id, authorType: 'contact', authorContactId: authorId, authorAgentId: null, channel: msg.channel,
+      direction: 'inbound', audience, text: msg.text, fullText: msg.fullText ?? null, html: msg.html ?? null,
+      externalId: msg.externalId ?? null, emailMessageId: msg.emailMessageId ?? null, deliveryState: null, deliveryError: null,
+      inboundItemId: ctx.item.id, hidden: false, score: 0,
+      flags: msg.noise || msg.flags ? { ...(msg.flags ?? {}), ...(msg.noise ? { noise: msg.noise } : {}) } : null,
+      createdAt: msg.receivedAt ?? now,
+    });
+    for (const a of msg.attachments ?? []) {
+      const sha256 = await blobRepository.put(m, a.content);
+      await messageRepository.insertAttachment(m, {
+        messageId, filename: a.filename, contentType: a.contentType, size: a.content.length, sha256,
+        contentId: a.contentId ?? null, inline: !!a.inline, createdAt: now,
+      });
+    }
+    await messageRepository.insertThreadLink(m, { messageId, ticketId: ticket.id, rule: ctx.thread!.rule, evidence: ctx.thread!.evidence, createdAt: now });
+    await ticketRepository.touchWithMessage(m, ticket.id, now, msg.text);
+
+    const changes: string[] = ['last_activity'];
+    // A customer's answer brings a waiting or solved ticket back to the agents; an auto-reply does not.
+    const reopen: Partial<Record<TicketStatus, TicketStatus>> = { pending: 'open', solved: 'open' };
+    const next = !created && !noise ? reopen[ticket.status] : undefined;
+    if (next) {
+      await ticketRepository.update(m, ticket.id, { status: next, solvedAt: null });
+      await ticketEventRepository.record(m, ticket.id, 'status', { type: 'contact', id: authorId }, { from: ticket.status, to: next, reason: 'customer reply' }, now);
+      changes.push('status');
+    }
+    await inboundItemRepository.update(m, ctx.item.id, { state: 'processed', ticketId: ticket.id, messageId, error: null, processedAt: now, flags: msg.noise ? { ...msg.noise } : null });
+
+    ctx.messageId = messageId;
+    ctx.ticket = ticket;
+    if (created) ctx.events.push({ name: 'ticket.created', payload: { ticketId: ticket.id } });
+    else ctx.events.push({ name: 'ticket.updated', payload: { ticketId: ticket.id, changes } });
+    ctx.events.push({ name: 'message.created', payload: { ticketId: ticket.id, messageId, audience } });
+  });
+  ctx.outcome = { state: 'processed' };
+};
+
+function firstLine(text: string): string {
+  return (text.split('\n').find((l) => l.trim()) ?? '').trim().slice(0, 120);
+}

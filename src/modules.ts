@@ -1,0 +1,5 @@
+import { apiChannelModule } from './channels/api/api.module';
+import type { ChorusModule } from './module';
+
+// Every feature module, in mount order. Channels add themselves here.
+export const modules: ChorusModule[] = [apiChannelModule];

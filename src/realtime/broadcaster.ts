@@ -1,0 +1,64 @@
+import type { Server } from 'socket.io';
+import { messageRepository } from '../db/repositories/message.repository';
+import { ticketRepository } from '../db/repositories/ticket.repository';
+import type { Audience } from '../db/entities';
+import { presentMessages } from '../http/presenters/message.presenter';
+import { presentTicketList } from '../http/presenters/ticket.presenter';
+import { canSeeMessage } from '../policies/audience.policy';
+import type { Viewer } from '../policies/viewer';
+import type { Services } from '../services';
+import { rooms } from './rooms';
+
+// Representative viewers for each ticket room: what the policy lets them see is exactly what
+// the room receives. Agents see all; participants public+participants; the public room public only.
+const ROOM_VIEWERS: [Audience, Viewer][] = [
+  ['staff', { kind: 'agent', agentId: 0, role: 'agent', name: '' }],
+  ['participants', { kind: 'contact', contactId: -1, name: '' }],
+  ['public', { kind: 'anonymous' }],
+];
+
+// The one map from domain events to socket rooms. Each event is re-checked against the
+// policy per room, so a staff note can only ever reach the staff room.
+export function startBroadcaster(s: Services, io: Server): void {
+  const { bus, db } = s;
+
+  bus.on('message.created', (e) => emitMessage('message.created', e.ticketId, e.messageId));
+  bus.on('message.updated', (e) => emitMessage('message.updated', e.ticketId, e.messageId));
+
+  bus.on('ticket.created', async (e) => {
+    const t = await ticketRepository.findById(db.m, e.ticketId);
+    if (!t) return;
+    const [summary] = await presentTicketList(db.m, [t]);
+    io.to(rooms.agents).emit('ticket.created', summary);
+  });
+
+  bus.on('ticket.updated', async (e) => {
+    const t = await ticketRepository.findById(db.m, e.ticketId);
+    if (!t) return;
+    const [summary] = await presentTicketList(db.m, [t]);
+    io.to(rooms.agents).to(rooms.ticket(t.id, 'staff')).emit('ticket.updated', { ticket: summary, changes: e.changes });
+    // Customers and the public learn only the state a customer page shows.
+    const brief = { id: t.id, status: t.status, visibility: t.visibility, acceptedMessageId: t.acceptedMessageId, changes: e.changes.filter((c) => ['status', 'visibility', 'accepted'].includes(c)) };
+    if (brief.changes.length) io.to(rooms.ticket(t.id, 'participants')).emit('ticket.updated', brief);
+    if (t.visibility === 'public' && brief.changes.length) io.to(rooms.ticket(t.id, 'public')).emit('ticket.updated', brief);
+    // A thread taken private: nobody outside may keep listening.
+    if (t.visibility === 'private') io.in(rooms.ticket(t.id, 'public')).socketsLeave(rooms.ticket(t.id, 'public'));
+  });
+
+  async function emitMessage(event: string, ticketId: number, messageId: number) {
+    const [t, msg] = await Promise.all([ticketRepository.findById(db.m, ticketId), messageRepository.findById(db.m, messageId)]);
+    if (!t || !msg) return;
+    for (const [audience, viewer] of ROOM_VIEWERS) {
+      // The representative participant is a participant by definition.
+      const facts = { ticket: t, isParticipant: audience === 'participants' };
+      if (!canSeeMessage(viewer, facts, msg)) continue;
+      const [presented] = await presentMessages(db.m, viewer, [msg]);
+      io.to(rooms.ticket(t.id, audience)).emit(event, presented);
+    }
+    // A hidden post is still shown to its author in their own room.
+    if (msg.hidden && msg.authorContactId) {
+      const [own] = await presentMessages(db.m, { kind: 'contact', contactId: msg.authorContactId, name: '' }, [msg]);
+      io.to(rooms.contact(msg.authorContactId)).emit(event, own);
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import type { Audience } from '../db/entities';
+
+// Every room name in Chorus comes from here.
+export const rooms = {
+  // All signed-in agents: inbox list updates (ticket summaries are staff information).
+  agents: 'agents',
+  agent: (agentId: number) => `agent:${agentId}`,
+  contact: (contactId: number) => `contact:${contactId}`,
+  // One room per ticket and audience; a socket joins exactly one of them, the widest it may read.
+  ticket: (ticketId: number, audience: Audience) => `ticket:${ticketId}:${audience}`,
+  // Presence for agents on a ticket page (staff only).
+  presence: (ticketId: number) => `presence:${ticketId}`,
+};

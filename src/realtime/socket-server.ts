@@ -1,0 +1,118 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { SESSION_COOKIE } from '../auth/session.service';
+import { topAudience } from '../policies/audience.policy';
+import { loadTicketAccess } from '../policies/ticket-access';
+import { ANONYMOUS, type Viewer } from '../policies/viewer';
+import type { Services } from '../services';
+import { attachAdapter } from './adapter';
+import { startBroadcaster } from './broadcaster';
+import { rooms } from './rooms';
+
+interface SocketData {
+  viewer: Viewer;
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+export async function startSocketServer(s: Services, http: HttpServer): Promise<{ io: Server; close: () => Promise<void> }> {
+  const io = new Server<any, any, any, SocketData>(http, { serveClient: true, cors: { origin: false } });
+  const detach = await attachAdapter(s, io);
+
+  // Authenticated handshake: an agent or customer session cookie, an API token, or anonymous
+  // (which can only ever join public rooms of public tickets).
+  io.use(async (socket, next) => {
+    try {
+      const token = (socket.handshake.auth as { token?: string } | undefined)?.token;
+      let viewer: Viewer = ANONYMOUS;
+      if (token) {
+        const v = await s.sessions.fromApiToken(token);
+        if (!v) return next(new Error('unauthorized: the API token is not valid'));
+        viewer = v;
+      } else {
+        viewer = (await s.sessions.fromSessionId(cookieValue(socket.request.headers.cookie, SESSION_COOKIE))).viewer;
+      }
+      socket.data.viewer = viewer;
+      next();
+    } catch (err) {
+      next(err as Error);
+    }
+  });
+
+  io.on('connection', (socket: Socket<any, any, any, SocketData>) => {
+    const viewer = socket.data.viewer;
+    s.metrics.sockets.inc();
+    if (viewer.kind === 'agent') socket.join([rooms.agents, rooms.agent(viewer.agentId)]);
+    if (viewer.kind === 'contact') socket.join(rooms.contact(viewer.contactId));
+    socket.emit('hello', { viewer: viewer.kind === 'agent' ? { kind: 'agent', id: viewer.agentId, name: viewer.name } : viewer.kind === 'contact' ? { kind: 'contact', id: viewer.contactId, name: viewer.name } : { kind: 'anonymous' } });
+
+    socket.on('ticket:join', async (payload: { ticketId?: unknown }, ack?: (r: unknown) => void) => {
+      const reply = typeof ack === 'function' ? ack : () => {};
+      const ticketId = Number(payload?.ticketId);
+      if (!Number.isInteger(ticketId) || ticketId <= 0) return reply({ ok: false, error: 'ticketId must be a positive integer' });
+      try {
+        const { ticket, facts } = await loadTicketAccess(s.db.m, viewer, ticketId);
+        const audience = topAudience(viewer, facts)!;
+        for (const a of ['public', 'participants', 'staff'] as const) socket.leave(rooms.ticket(ticket.id, a));
+        await socket.join(rooms.ticket(ticket.id, audience));
+        if (viewer.kind === 'agent') {
+          await socket.join(rooms.presence(ticket.id));
+          await announcePresence(io, ticket.id);
+        }
+        reply({ ok: true, ticketId: ticket.id, audience });
+      } catch {
+        reply({ ok: false, error: 'not found' });
+      }
+    });
+
+    socket.on('ticket:leave', async (payload: { ticketId?: unknown }) => {
+      const ticketId = Number(payload?.ticketId);
+      if (!Number.isInteger(ticketId)) return;
+      for (const a of ['public', 'participants', 'staff'] as const) socket.leave(rooms.ticket(ticketId, a));
+      if (socket.rooms.has(rooms.presence(ticketId))) {
+        socket.leave(rooms.presence(ticketId));
+        await announcePresence(io, ticketId);
+      }
+    });
+
+    // Collision handling: agents see who else is typing on a ticket, and whether it is a note.
+    socket.on('presence:typing', (payload: { ticketId?: unknown; typing?: unknown; note?: unknown }) => {
+      const ticketId = Number(payload?.ticketId);
+      if (viewer.kind !== 'agent' || !socket.rooms.has(rooms.presence(ticketId))) return;
+      socket.to(rooms.presence(ticketId)).emit('presence:typing', { ticketId, agent: { id: viewer.agentId, name: viewer.name }, typing: !!payload.typing, note: !!payload.note });
+    });
+
+    socket.on('disconnecting', () => {
+      const tickets = [...socket.rooms].filter((r) => r.startsWith('presence:')).map((r) => Number(r.split(':')[1]));
+      setImmediate(() => tickets.forEach((t) => announcePresence(io, t).catch(() => {})));
+    });
+    socket.on('disconnect', () => s.metrics.sockets.dec());
+  });
+
+  startBroadcaster(s, io);
+  return {
+    io,
+    close: async () => {
+      io.disconnectSockets(true);
+      await new Promise<void>((r) => io.close(() => r()));
+      await detach();
+    },
+  };
+}
+
+// Works across nodes: fetchSockets asks every node through the adapter.
+async function announcePresence(io: Server, ticketId: number): Promise<void> {
+  const sockets = await io.in(rooms.presence(ticketId)).fetchSockets();
+  const seen = new Map<number, string>();
+  for (const so of sockets) {
+    const v = (so.data as SocketData).viewer;
+    if (v?.kind === 'agent') seen.set(v.agentId, v.name);
+  }
+  io.to(rooms.presence(ticketId)).emit('presence', { ticketId, viewers: [...seen].map(([id, name]) => ({ id, name })) });
+}

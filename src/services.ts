@@ -1,0 +1,31 @@
+import type { Server as IoServer } from 'socket.io';
+import type { SessionService } from './auth/session.service';
+import type { LoginLimiter } from './auth/login-limiter';
+import type { Config } from './config';
+import type { Db } from './db/transaction';
+import type { EventBus } from './events/bus';
+import type { IngestPipeline } from './ingest/pipeline';
+import type { ParserRegistry } from './ingest/parser-registry';
+import type { Logger } from './logger';
+import type { Metrics } from './ops/metrics';
+import type { OutboundRouter } from './outbox/outbound-router';
+import type { OutboxWorker } from './outbox/outbox-worker';
+import type { CommandDeps } from './tickets/commands/command-deps';
+
+// Everything a route, socket handler, worker or CLI command needs, built once in app.ts.
+export interface Services {
+  config: Config;
+  db: Db;
+  bus: EventBus;
+  logger: Logger;
+  parsers: ParserRegistry;
+  ingest: IngestPipeline;
+  outbound: OutboundRouter;
+  outbox: OutboxWorker;
+  sessions: SessionService;
+  loginLimiter: LoginLimiter;
+  metrics: Metrics;
+  commands: CommandDeps;
+  io?: IoServer;
+  now: () => number;
+}

@@ -1,0 +1,19 @@
+import type { TicketStatus } from '../../db/entities';
+import { ticketEventRepository } from '../../db/repositories/ticket-event.repository';
+import { ticketRepository } from '../../db/repositories/ticket.repository';
+import { ConflictError } from '../../errors';
+import type { Viewer } from '../../policies/viewer';
+import { canMoveStatus } from '../status-rules';
+import { actorOf, CommandDeps, loadTicket } from './command-deps';
+
+export async function changeStatus(deps: CommandDeps, viewer: Viewer, ticketId: number, to: TicketStatus): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const t = await loadTicket(tx.m, ticketId);
+    if (t.status === to) return;
+    if (!canMoveStatus(t.status, to)) throw new ConflictError(`A ${t.status} ticket cannot become ${to}.`, { from: t.status, to });
+    const now = deps.now();
+    await ticketRepository.update(tx.m, t.id, { status: to, updatedAt: now, solvedAt: to === 'solved' ? now : to === 'closed' ? t.solvedAt ?? now : null });
+    await ticketEventRepository.record(tx.m, t.id, 'status', actorOf(viewer), { from: t.status, to }, now);
+    tx.emit('ticket.updated', { ticketId: t.id, changes: ['status'] });
+  });
+}

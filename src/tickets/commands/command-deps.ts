@@ -1,0 +1,26 @@
+import type { EntityManager } from 'typeorm';
+import type { Ticket } from '../../db/entities';
+import type { Actor } from '../../db/repositories/ticket-event.repository';
+import { ticketRepository } from '../../db/repositories/ticket.repository';
+import type { Db } from '../../db/transaction';
+import { NotFoundError } from '../../errors';
+import type { OutboundRouter } from '../../outbox/outbound-router';
+import type { Viewer } from '../../policies/viewer';
+
+export interface CommandDeps {
+  db: Db;
+  outbound: OutboundRouter;
+  now: () => number;
+}
+
+export async function loadTicket(m: EntityManager, id: number): Promise<Ticket> {
+  const t = await ticketRepository.resolve(m, id);
+  if (!t) throw new NotFoundError(`Ticket #${id}`);
+  return t;
+}
+
+export function actorOf(v: Viewer): Actor {
+  if (v.kind === 'agent') return { type: 'agent', id: v.agentId };
+  if (v.kind === 'contact') return { type: 'contact', id: v.contactId };
+  return { type: 'system' };
+}

@@ -1,0 +1,51 @@
+import type { Audience, Message, Ticket } from '../../db/entities';
+import { blobRepository } from '../../db/repositories/blob.repository';
+import { messageRepository } from '../../db/repositories/message.repository';
+import { ticketRepository } from '../../db/repositories/ticket.repository';
+import type { Tx } from '../../db/transaction';
+import { sanitize, textToHtml } from '../../content/sanitize';
+import type { Viewer } from '../../policies/viewer';
+import type { CommandDeps } from './command-deps';
+
+export interface OutgoingAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
+export interface AgentMessageInput {
+  audience: Audience;
+  text: string;
+  html?: string | null;
+  attachments?: OutgoingAttachment[];
+}
+
+// Shared by reply and note: the message row, its files, the ticket's activity, and — for
+// anything but a staff note — the deliveries that must leave Chorus, all in the caller's transaction.
+export async function postAgentMessage(tx: Tx, deps: CommandDeps, viewer: Extract<Viewer, { kind: 'agent' }>, ticket: Ticket, input: AgentMessageInput): Promise<Message> {
+  const now = deps.now();
+  const html = input.html ? sanitize(input.html) : textToHtml(input.text);
+  const id = await messageRepository.insert(tx.m, {
+    ticketId: ticket.id, authorType: 'agent', authorContactId: null, authorAgentId: viewer.agentId, channel: input.audience === 'staff' ? 'note' : ticket.channel,
+    direction: input.audience === 'staff' ? 'internal' : 'outbound', audience: input.audience, text: input.text, fullText: null, html,
+    externalId: null, emailMessageId: null, deliveryState: null, deliveryError: null, inboundItemId: null, hidden: false, score: 0, flags: null, createdAt: now,
+  });
+  for (const a of input.attachments ?? []) {
+    const sha256 = await blobRepository.put(tx.m, a.content);
+    await messageRepository.insertAttachment(tx.m, { messageId: id, filename: a.filename, contentType: a.contentType, size: a.content.length, sha256, contentId: null, inline: false, createdAt: now });
+  }
+  await messageRepository.insertThreadLink(tx.m, { messageId: id, ticketId: ticket.id, rule: 'agent', evidence: null, createdAt: now });
+  if (input.audience === 'staff') {
+    await ticketRepository.update(tx.m, ticket.id, { updatedAt: now });
+  } else {
+    await ticketRepository.touchWithMessage(tx.m, ticket.id, now, input.text);
+  }
+  const message = (await messageRepository.findById(tx.m, id))!;
+  const queued = await deps.outbound.enqueueFor(tx.m, ticket, message, now);
+  if (queued) {
+    await messageRepository.update(tx.m, id, { deliveryState: 'queued' });
+    message.deliveryState = 'queued';
+  }
+  tx.emit('message.created', { ticketId: ticket.id, messageId: id, audience: input.audience });
+  return message;
+}
