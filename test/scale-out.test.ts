@@ -1,0 +1,69 @@
+import { freshPostgres, apiInbox, connectSocket, joinTicket, nextEvent, postSigned, startTestChorus, type TestChorus } from './helpers/test-chorus';
+
+// Two identical nodes on one Postgres: events cross nodes through the adapter, and the same
+// item delivered to both nodes lands once. Runs when TEST_DATABASE_URL points at a Postgres.
+const pg = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+const adapters: [string, Record<string, string>][] = [['postgres adapter', {}]];
+if (process.env.TEST_REDIS_URL) adapters.push(['redis adapter', { REDIS_URL: process.env.TEST_REDIS_URL }]);
+
+pg.each(adapters)('two nodes on one Postgres (%s)', (_name, env) => {
+  let a: TestChorus;
+  let b: TestChorus;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    const db = await freshPostgres();
+    drop = db.drop;
+    a = await startTestChorus({ dbUrl: db.url, env });
+    b = await startTestChorus({ dbUrl: db.url, env });
+  });
+  afterAll(async () => {
+    await a.stop();
+    await b.stop();
+    await drop();
+  });
+
+  it('delivers a message posted on one node to a socket on the other', async () => {
+    const inbox = await apiInbox(a);
+    const first = await postSigned(a, inbox, { externalId: 'x-1', threadKey: 'k', author: { id: 'p' }, text: 'first' });
+    const socketOnB = await connectSocket(b, { token: b.admin.token });
+    expect(await joinTicket(socketOnB, first.body.ticketId)).toMatchObject({ ok: true, audience: 'staff' });
+    const arrived = nextEvent(socketOnB, 'message.created', (m) => m.text === 'second on A', 10_000);
+    await postSigned(a, inbox, { externalId: 'x-2', threadKey: 'k', author: { id: 'p' }, text: 'second on A' });
+    expect((await arrived).ticketId).toBe(first.body.ticketId);
+    socketOnB.close();
+  });
+
+  it('lands the same item once when it reaches both nodes at the same time', async () => {
+    const inbox = await apiInbox(a);
+    const body = { externalId: 'both-nodes', author: { id: 'q' }, text: 'delivered twice' };
+    const results = await Promise.all([...Array(5)].flatMap(() => [postSigned(a, inbox, body), postSigned(b, inbox, body)]));
+    expect(results.every((r) => r.status < 300)).toBe(true);
+    const ticketIds = new Set(results.map((r) => r.body.ticketId).filter(Boolean));
+    expect(ticketIds.size).toBe(1);
+    const detail = await a.api('GET', `/api/tickets/${[...ticketIds][0]}`);
+    expect(detail.body.messages).toHaveLength(1);
+  });
+
+  it('lets two nodes drain one outbox without sending an item twice', async () => {
+    const received: string[] = [];
+    const http = await import('node:http');
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        received.push(JSON.parse(body).text);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `cb-${received.length}` }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const inbox = await apiInbox(a, { callbackUrl: `http://127.0.0.1:${port}/hook` });
+    const t = await postSigned(a, inbox, { externalId: 'out-1', author: { id: 'r' }, text: 'need answers' });
+    for (let i = 0; i < 10; i++) await (i % 2 ? a : b).api('POST', `/api/tickets/${t.body.ticketId}/replies`, { text: `answer ${i}` });
+    const deadline = Date.now() + 15_000;
+    while (received.length < 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 500));
+    server.close();
+    expect(received.sort()).toEqual([...Array(10)].map((_, i) => `answer ${i}`).sort());
+  });
+});
