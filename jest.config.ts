@@ -11,6 +11,7 @@ const config: Config = {
   testTimeout: 60000,
   // Every test file owns its own database and ports; two workers fit this machine's two cores.
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
 };
 
 export default config;
