@@ -1,4 +1,5 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
+import { AgentLastAssigned1764000000500 } from './1764000000500-agent-last-assigned';
 
 // Listed explicitly (no glob) so the same list works under ts-jest and from dist/.
-export const migrations = [InitialSchema1764000000000];
+export const migrations = [InitialSchema1764000000000, AgentLastAssigned1764000000500];

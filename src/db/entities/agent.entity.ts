@@ -13,5 +13,6 @@ export class Agent {
   @Column({ type: 'boolean', default: false }) away!: boolean;
   @Column({ type: 'integer', name: 'max_open', nullable: true }) maxOpen!: number | null;
   @Column({ type: 'boolean', default: true }) active!: boolean;
+  @TimeColumn({ name: 'last_assigned_at', nullable: true }) lastAssignedAt!: number | null;
   @TimeColumn({ name: 'created_at' }) createdAt!: number;
 }

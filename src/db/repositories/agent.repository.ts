@@ -48,3 +48,12 @@ export const agentRepository = {
     return (await m.getRepository(TeamMember).findBy({ agentId })).map((r) => r.teamId);
   },
 };
+
+// Agents who may take one more ticket from this team (or from everyone when no team), the one
+// who waited longest since their last assignment first: round-robin that holds across nodes.
+export async function nextRoundRobinAgent(m: import('typeorm').EntityManager, teamId: number | null): Promise<Agent | null> {
+  const qb = m.getRepository(Agent).createQueryBuilder('a').where('a.active = :t AND a.away = :f', { t: true, f: false });
+  if (teamId) qb.andWhere('a.id IN (SELECT tm.agent_id FROM team_members tm WHERE tm.team_id = :teamId)', { teamId });
+  qb.andWhere(`(a.max_open IS NULL OR a.max_open > (SELECT COUNT(*) FROM tickets t WHERE t.assignee_id = a.id AND t.status IN ('new', 'open', 'pending') AND t.merged_into_id IS NULL))`);
+  return qb.orderBy('a.last_assigned_at', 'ASC', 'NULLS FIRST').addOrderBy('a.id', 'ASC').getOne();
+}

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createAgent } from '../../agents/create-agent';
 import { agentRepository } from '../../db/repositories/agent.repository';
 import { inboundItemRepository } from '../../db/repositories/inbound-item.repository';
-import { NotFoundError } from '../../errors';
+import { ForbiddenError, NotFoundError } from '../../errors';
 import { ticketPolicy } from '../../policies/ticket.policy';
 import type { Services } from '../../services';
 import { defineRoute } from '../route';
@@ -23,6 +23,22 @@ export function adminRoutes(r: Router, s: Services): void {
     handler: async ({ body }) => {
       const a = await createAgent(s.db, s.now(), body);
       return { agent: { id: a.id, name: a.name, email: a.email, role: a.role } };
+    },
+  });
+
+  // An agent sets themselves away (skipped by round-robin) or their cap; admins may set anyone's.
+  defineRoute(r, s, {
+    method: 'patch', path: '/api/agents/:id', tag: 'agents', summary: 'Set away, open-ticket cap, name or role',
+    params: z.object({ id: z.union([z.literal('me'), z.coerce.number().int().positive()]) }),
+    body: z.object({ away: z.boolean().optional(), maxOpen: z.number().int().min(1).max(10_000).nullable().optional(), name: z.string().min(1).max(100).optional(), role: z.enum(['admin', 'agent']).optional(), active: z.boolean().optional() }),
+    authorize: (v, { params }) => v.kind === 'agent' && (params.id === 'me' || params.id === v.agentId || v.role === 'admin'),
+    handler: async ({ params, body, viewer }) => {
+      const id = params.id === 'me' ? (viewer as { agentId: number }).agentId : params.id;
+      if ((body.role || body.active !== undefined) && !ticketPolicy.manageAgents(viewer)) throw new ForbiddenError('Only admins change roles or deactivate agents.');
+      if (!(await agentRepository.findById(s.db.m, id))) throw new NotFoundError('Agent');
+      await s.db.write((m) => agentRepository.update(m, id, body));
+      const a = (await agentRepository.findById(s.db.m, id))!;
+      return { agent: { id: a.id, name: a.name, email: a.email, role: a.role, away: a.away, maxOpen: a.maxOpen, active: a.active } };
     },
   });
 

@@ -17,6 +17,7 @@ export async function assign(deps: CommandDeps, viewer: Viewer, ticketId: number
         if (!a || !a.active) throw new ValidationError('No such agent.', { agentId: ['No active agent has this id.'] });
       }
       await ticketRepository.update(tx.m, t.id, { assigneeId: to.agentId, updatedAt: now, status: t.status === 'new' && to.agentId ? 'open' : t.status });
+      if (to.agentId) await agentRepository.update(tx.m, to.agentId, { lastAssignedAt: now });
       await ticketEventRepository.record(tx.m, t.id, to.agentId ? 'assigned' : 'unassigned', actorOf(viewer), { from: t.assigneeId, to: to.agentId }, now);
       changes.push('assignee');
     }

@@ -1,0 +1,22 @@
+import { nextRoundRobinAgent } from '../db/repositories/agent.repository';
+import { inboxRepository } from '../db/repositories/inbox.repository';
+import { ticketRepository } from '../db/repositories/ticket.repository';
+import type { ChorusModule } from '../module';
+import { ANONYMOUS } from '../policies/viewer';
+import { assign } from './commands/assign';
+
+// Round-robin per inbox: a new ticket in an inbox with roundRobin on goes to the next agent of
+// its team who is not away and under their cap of open tickets. Recorded as a system action.
+export const autoAssignModule: ChorusModule = {
+  name: 'auto-assign',
+  register(s) {
+    s.bus.on('ticket.created', async ({ ticketId }) => {
+      const t = await ticketRepository.findById(s.db.m, ticketId);
+      if (!t || t.assigneeId) return;
+      const inbox = await inboxRepository.findById(s.db.m, t.inboxId);
+      if (!inbox?.roundRobin) return;
+      const agent = await nextRoundRobinAgent(s.db.m, t.teamId);
+      if (agent) await assign(s.commands, ANONYMOUS, t.id, { agentId: agent.id });
+    });
+  },
+};
