@@ -1,6 +1,7 @@
 import { apiChannelModule } from './channels/api/api.module';
+import { webformChannelModule } from './channels/webform/webform.module';
 import type { ChorusModule } from './module';
 import { autoAssignModule } from './tickets/auto-assign';
 
 // Every feature module, in mount order. Channels add themselves here.
-export const modules: ChorusModule[] = [apiChannelModule, autoAssignModule];
+export const modules: ChorusModule[] = [apiChannelModule, autoAssignModule, webformChannelModule];
