@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { Ticket, TicketParticipant, TicketStatus, TicketTag } from '../entities';
 
 export interface TicketFilters {
@@ -16,6 +16,22 @@ export interface TicketFilters {
 export interface TicketCursor {
   at: number;
   id: number;
+}
+
+function filtered(m: EntityManager, f: TicketFilters): SelectQueryBuilder<Ticket> {
+  const qb = m.getRepository(Ticket).createQueryBuilder('t').where('t.merged_into_id IS NULL');
+  if (f.status?.length === 1) qb.andWhere('t.status = :status', { status: f.status[0] });
+  else if (f.status?.length) qb.andWhere('t.status IN (:...statuses)', { statuses: f.status });
+  if (f.assigneeId === null) qb.andWhere('t.assignee_id IS NULL');
+  else if (f.assigneeId !== undefined) qb.andWhere('t.assignee_id = :assigneeId', { assigneeId: f.assigneeId });
+  if (f.teamId !== undefined) qb.andWhere('t.team_id = :teamId', { teamId: f.teamId });
+  if (f.inboxId !== undefined) qb.andWhere('t.inbox_id = :inboxId', { inboxId: f.inboxId });
+  if (f.channel) qb.andWhere('t.channel = :channel', { channel: f.channel });
+  if (f.visibility) qb.andWhere('t.visibility = :visibility', { visibility: f.visibility });
+  if (f.requesterId !== undefined) qb.andWhere('t.requester_id = :requesterId', { requesterId: f.requesterId });
+  if (f.ids) qb.andWhere(f.ids.length ? 't.id IN (:...ids)' : '1 = 0', { ids: f.ids });
+  if (f.tag) qb.andWhere('t.id IN (SELECT tt.ticket_id FROM ticket_tags tt WHERE tt.tag = :tag)', { tag: f.tag });
+  return qb;
 }
 
 export const ticketRepository = {
@@ -64,18 +80,7 @@ export const ticketRepository = {
 
   // Keyset pagination over (last_activity_at, id) descending, matching the composite indexes.
   async list(m: EntityManager, f: TicketFilters, limit: number, cursor?: TicketCursor): Promise<Ticket[]> {
-    const qb = m.getRepository(Ticket).createQueryBuilder('t').where('t.merged_into_id IS NULL');
-    if (f.status?.length === 1) qb.andWhere('t.status = :status', { status: f.status[0] });
-    else if (f.status?.length) qb.andWhere('t.status IN (:...statuses)', { statuses: f.status });
-    if (f.assigneeId === null) qb.andWhere('t.assignee_id IS NULL');
-    else if (f.assigneeId !== undefined) qb.andWhere('t.assignee_id = :assigneeId', { assigneeId: f.assigneeId });
-    if (f.teamId !== undefined) qb.andWhere('t.team_id = :teamId', { teamId: f.teamId });
-    if (f.inboxId !== undefined) qb.andWhere('t.inbox_id = :inboxId', { inboxId: f.inboxId });
-    if (f.channel) qb.andWhere('t.channel = :channel', { channel: f.channel });
-    if (f.visibility) qb.andWhere('t.visibility = :visibility', { visibility: f.visibility });
-    if (f.requesterId !== undefined) qb.andWhere('t.requester_id = :requesterId', { requesterId: f.requesterId });
-    if (f.ids) qb.andWhere(f.ids.length ? 't.id IN (:...ids)' : '1 = 0', { ids: f.ids });
-    if (f.tag) qb.andWhere('t.id IN (SELECT tt.ticket_id FROM ticket_tags tt WHERE tt.tag = :tag)', { tag: f.tag });
+    const qb = filtered(m, f);
     if (cursor) {
       qb.andWhere('(t.last_activity_at < :cat OR (t.last_activity_at = :cat AND t.id < :cid))', { cat: cursor.at, cid: cursor.id });
     }
@@ -83,16 +88,7 @@ export const ticketRepository = {
   },
 
   async count(m: EntityManager, f: TicketFilters): Promise<number> {
-    const qb = m.getRepository(Ticket).createQueryBuilder('t').where('t.merged_into_id IS NULL');
-    if (f.status?.length) qb.andWhere('t.status IN (:...statuses)', { statuses: f.status });
-    if (f.assigneeId === null) qb.andWhere('t.assignee_id IS NULL');
-    else if (f.assigneeId !== undefined) qb.andWhere('t.assignee_id = :assigneeId', { assigneeId: f.assigneeId });
-    if (f.teamId !== undefined) qb.andWhere('t.team_id = :teamId', { teamId: f.teamId });
-    if (f.inboxId !== undefined) qb.andWhere('t.inbox_id = :inboxId', { inboxId: f.inboxId });
-    if (f.channel) qb.andWhere('t.channel = :channel', { channel: f.channel });
-    if (f.visibility) qb.andWhere('t.visibility = :visibility', { visibility: f.visibility });
-    if (f.tag) qb.andWhere('t.id IN (SELECT tt.ticket_id FROM ticket_tags tt WHERE tt.tag = :tag)', { tag: f.tag });
-    return qb.getCount();
+    return filtered(m, f).getCount();
   },
 
   async tagsOf(m: EntityManager, ticketIds: number[]): Promise<Map<number, string[]>> {
