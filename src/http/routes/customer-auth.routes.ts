@@ -1,0 +1,100 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import { SESSION_COOKIE } from '../../auth/session.service';
+import { IpRateLimiter } from '../../channels/webform/ip-rate-limiter';
+import { inboxRepository } from '../../db/repositories/inbox.repository';
+import { ticketRepository } from '../../db/repositories/ticket.repository';
+import type { Services } from '../../services';
+import { consumeMagicLink, safeNext, sendMagicLink } from '../../web/magic-link.service';
+import { threadPath } from '../../web/thread-path';
+import { defineRoute } from '../route';
+import { setSessionCookie } from './auth.routes';
+
+const EMAIL = /^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/;
+
+// Customers sign in by a single-use link sent to their address; no passwords to forget.
+export function customerAuthRoutes(r: Router, s: Services): void {
+  const limiter = new IpRateLimiter(s.now);
+  const page = (res: any, view: string, data: Record<string, unknown>, status = 200) => {
+    res.status(status).render(view, { layout: 'public', ...data });
+    return undefined;
+  };
+
+  defineRoute(r, s, {
+    method: 'get', path: '/signin', tag: 'customer', summary: 'Customer sign-in page (e-mail link)',
+    query: z.object({ next: z.string().max(500).optional() }),
+    authorize: () => true,
+    handler: ({ res, query, viewer, req }) => page(res, 'pages/signin', { title: 'Sign in', next: safeNext(query.next), viewer, csrfToken: req.csrfToken }),
+  });
+
+  defineRoute(r, s, {
+    method: 'post', path: '/signin', tag: 'customer', summary: 'Send a sign-in link; the same answer whether or not the address is known',
+    body: z.object({ email: z.string().max(254).default(''), next: z.string().max(500).optional() }),
+    authorize: () => true,
+    handler: async ({ res, body, viewer, req }) => {
+      const email = body.email.trim().toLowerCase();
+      const next = safeNext(body.next);
+      if (!EMAIL.test(email)) return page(res, 'pages/signin', { title: 'Sign in', next, viewer, csrfToken: req.csrfToken, error: 'Enter your e-mail address.', email: body.email }, 422);
+      const wait = limiter.take(`ip:${req.ip}`, 20) ?? limiter.take(`email:${email}`, 5);
+      if (wait !== null) {
+        res.setHeader('Retry-After', String(wait));
+        return page(res, 'pages/signin', { title: 'Sign in', next, viewer, csrfToken: req.csrfToken, error: `Too many links asked for; try again in ${Math.ceil(wait / 60)} minutes.`, email }, 429);
+      }
+      await sendMagicLink(s, email, next);
+      return page(res, 'pages/signin-sent', { title: 'Check your e-mail', email, viewer });
+    },
+  });
+
+  // The link only shows a button: mail scanners that fetch links must not use up the token.
+  defineRoute(r, s, {
+    method: 'get', path: '/signin/link', tag: 'customer', summary: 'Confirm page for a sign-in link',
+    query: z.object({ token: z.string().max(200).default(''), next: z.string().max(500).optional() }),
+    authorize: () => true,
+    handler: ({ res, query, viewer, req }) => page(res, 'pages/signin-link', { title: 'Sign in', token: query.token, next: safeNext(query.next), viewer, csrfToken: req.csrfToken }),
+  });
+
+  defineRoute(r, s, {
+    method: 'post', path: '/signin/link', tag: 'customer', summary: 'Use a sign-in link (single use) and start a customer session',
+    body: z.object({ token: z.string().max(200), next: z.string().max(500).optional() }),
+    authorize: () => true,
+    handler: async ({ res, body, viewer, req }) => {
+      const contactId = await consumeMagicLink(s, body.token);
+      if (!contactId) return page(res, 'pages/signin', { title: 'Sign in', next: safeNext(body.next), viewer, csrfToken: req.csrfToken, error: 'That link was used already or has expired. Ask for a new one.' }, 410);
+      if (req.sessionId) await s.sessions.destroy(req.sessionId);
+      const { sid, maxAgeMs } = await s.sessions.create({ contactId });
+      setSessionCookie(s, res, sid, maxAgeMs);
+      res.redirect(303, safeNext(body.next));
+      return undefined;
+    },
+  });
+
+  defineRoute(r, s, {
+    method: 'post', path: '/signout', tag: 'customer', summary: 'Sign out of the customer web',
+    authorize: () => true,
+    handler: async ({ req, res }) => {
+      if (req.sessionId) await s.sessions.destroy(req.sessionId);
+      res.clearCookie(SESSION_COOKIE, { path: '/' });
+      res.redirect(303, '/community');
+      return undefined;
+    },
+  });
+
+  defineRoute(r, s, {
+    method: 'get', path: '/my', tag: 'customer', summary: 'My tickets: every conversation of the signed-in customer, from every channel',
+    authorize: () => true,
+    handler: async ({ res, viewer, req }) => {
+      if (viewer.kind !== 'contact') {
+        res.redirect(303, '/signin?next=/my');
+        return undefined;
+      }
+      const ids = await ticketRepository.ticketIdsOfContact(s.db.m, viewer.contactId);
+      const tickets = (await ticketRepository.findByIds(s.db.m, ids)).filter((t) => !t.mergedIntoId).sort((a, b) => b.lastActivityAt - a.lastActivityAt);
+      const inboxes = new Map((await inboxRepository.list(s.db.m)).map((i) => [i.id, i.name]));
+      const rows = tickets.map((t) => ({
+        id: t.id, subject: t.subject, status: t.status, channel: t.channel, inbox: inboxes.get(t.inboxId) ?? t.channel,
+        visibility: t.visibility, href: threadPath(t), lastActivityAt: t.lastActivityAt,
+      }));
+      return page(res, 'pages/my-tickets', { title: 'My tickets', tickets: rows, viewer, csrfToken: req.csrfToken });
+    },
+  });
+}

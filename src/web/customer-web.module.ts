@@ -1,0 +1,10 @@
+import { customerAuthRoutes } from '../http/routes/customer-auth.routes';
+import type { ChorusModule } from '../module';
+
+// The customer-facing web: sign-in by e-mail link, "My tickets", thread pages and the community.
+export const customerWebModule: ChorusModule = {
+  name: 'customer-web',
+  routes(r, s) {
+    customerAuthRoutes(r, s);
+  },
+};

@@ -1,0 +1,48 @@
+import { hashToken, newToken } from '../auth/secrets';
+import { contactRepository } from '../db/repositories/contact.repository';
+import { outboxRepository } from '../db/repositories/outbox.repository';
+import { sessionRepository } from '../db/repositories/session.repository';
+import type { Services } from '../services';
+
+export const MAGIC_PURPOSE = 'customer-signin';
+const MAGIC_TTL = 20 * 60_000;
+
+// Only our own paths: an open redirect in a sign-in link would be a phishing gift.
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) ? next : '/my';
+}
+
+// Sends a sign-in link to any well-formed address, known or not: the answer and the work are
+// the same either way, so the form reveals nothing about who has an account. The contact is
+// made (or found) only when the link is used, which proves the address.
+export async function sendMagicLink(s: Services, email: string, next: string): Promise<void> {
+  const token = newToken();
+  const now = s.now();
+  const address = email.trim().toLowerCase();
+  const url = `${s.config.publicUrl}/signin/link?token=${token}&next=${encodeURIComponent(safeNext(next))}`;
+  await s.db.transaction(async ({ m }) => {
+    await sessionRepository.insertOneTime(m, { tokenHash: hashToken(token), purpose: MAGIC_PURPOSE, subject: address, expiresAt: now + MAGIC_TTL, usedAt: null, createdAt: now });
+    await outboxRepository.enqueue(m, {
+      kind: 'notification.email', messageId: null, ticketId: null, inboxId: null,
+      payload: { to: address, subject: 'Your sign-in link', template: 'magic-link', data: { url, minutes: MAGIC_TTL / 60_000 } },
+    }, now);
+  });
+}
+
+// Uses the token once; answers the signed-in contact, whose e-mail identity is now verified.
+export async function consumeMagicLink(s: Services, token: string): Promise<number | null> {
+  const now = s.now();
+  return s.db.transaction(async ({ m }) => {
+    const used = await sessionRepository.consumeOneTime(m, hashToken(token), MAGIC_PURPOSE, now);
+    if (!used?.subject) return null;
+    const identity = await contactRepository.findIdentity(m, 'email', used.subject);
+    if (identity) {
+      if (!identity.verified) await contactRepository.refreshIdentity(m, identity.id, { verified: true });
+      const contact = await contactRepository.findById(m, identity.contactId);
+      return contact?.mergedIntoId ?? identity.contactId;
+    }
+    const contactId = await contactRepository.create(m, used.subject.split('@')[0], now);
+    await contactRepository.addIdentity(m, contactId, { kind: 'email', value: used.subject, verified: true }, now);
+    return contactId;
+  });
+}
