@@ -1,4 +1,5 @@
 import { customerAuthRoutes } from '../http/routes/customer-auth.routes';
+import { threadRoutes } from '../http/routes/thread.routes';
 import type { ChorusModule } from '../module';
 
 // The customer-facing web: sign-in by e-mail link, "My tickets", thread pages and the community.
@@ -6,5 +7,6 @@ export const customerWebModule: ChorusModule = {
   name: 'customer-web',
   routes(r, s) {
     customerAuthRoutes(r, s);
+    threadRoutes(r, s);
   },
 };
