@@ -1,5 +1,6 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { AgentLastAssigned1764000000500 } from './1764000000500-agent-last-assigned';
+import { CommunityVotesFlags1764000003000 } from './1764000003000-community-votes-flags';
 
 // Listed explicitly (no glob) so the same list works under ts-jest and from dist/.
-export const migrations = [InitialSchema1764000000000, AgentLastAssigned1764000000500];
+export const migrations = [InitialSchema1764000000000, AgentLastAssigned1764000000500, CommunityVotesFlags1764000003000];

@@ -1,6 +1,7 @@
 import { Agent } from './agent.entity';
 import { Attachment } from './attachment.entity';
 import { ApiToken, OneTimeToken, Session } from './auth.entity';
+import { Flag, Vote } from './community.entity';
 import { Contact } from './contact.entity';
 import { Identity } from './identity.entity';
 import { InboundItem } from './inbound-item.entity';
@@ -15,6 +16,7 @@ import { Ticket, TicketParticipant, TicketTag } from './ticket.entity';
 export * from './agent.entity';
 export * from './attachment.entity';
 export * from './auth.entity';
+export * from './community.entity';
 export * from './contact.entity';
 export * from './identity.entity';
 export * from './inbound-item.entity';
@@ -27,6 +29,7 @@ export * from './ticket-event.entity';
 export * from './ticket.entity';
 
 export const entities = [
+  Vote, Flag,
   Agent, Attachment, ApiToken, OneTimeToken, Session, Contact, Identity, InboundItem, Inbox,
   Message, OutboxItem, Team, TeamMember, ThreadLink, TicketEvent, Ticket, TicketParticipant, TicketTag,
 ];
