@@ -1,3 +1,4 @@
+import { communityRoutes } from '../http/routes/community.routes';
 import { customerAuthRoutes } from '../http/routes/customer-auth.routes';
 import { threadRoutes } from '../http/routes/thread.routes';
 import type { ChorusModule } from '../module';
@@ -7,6 +8,8 @@ export const customerWebModule: ChorusModule = {
   name: 'customer-web',
   routes(r, s) {
     customerAuthRoutes(r, s);
+    // Before the thread routes: /community/ask must not be read as a question number.
+    communityRoutes(r, s);
     threadRoutes(r, s);
   },
 };

@@ -44,6 +44,8 @@ export const webformSubmissionSchema = z.object({
   custom: z.array(z.object({ name: z.string(), label: z.string(), value: z.string().max(2000) })).default([]),
   attachments: z.array(z.object({ filename: z.string().min(1).max(255), contentType: z.string().min(3).max(255), contentBase64: z.string() })).default([]),
   submittedAt: z.number().int(),
+  // Community questions are public unless the asker chose otherwise; forms are always private.
+  visibility: z.enum(['public', 'private']).default('private'),
 });
 
 export type WebformSubmission = z.infer<typeof webformSubmissionSchema>;

@@ -13,8 +13,7 @@ export function parseWebformSubmission(raw: string): InboundMessage {
     subject: b.subject.trim() || firstLine,
     text,
     attachments: b.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.contentBase64, 'base64') })),
-    // A form is a private conversation with support.
-    audienceHint: 'private',
+    audienceHint: b.visibility,
     receivedAt: b.submittedAt,
   };
 }

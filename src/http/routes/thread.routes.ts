@@ -1,6 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { safeEqual } from '../../auth/secrets';
+import { communityRepository } from '../../db/repositories/community.repository';
 import { AppError, NotFoundError, UnauthorizedError, ValidationError } from '../../errors';
 import type { Services } from '../../services';
 import { contactReply } from '../../tickets/commands/contact-reply';
@@ -21,6 +22,10 @@ export function threadRoutes(r: Router, s: Services): void {
     const v = await loadThreadView(s.db.m, req.viewer, id);
     const { ticket, facts, messages, me } = v;
     const first = messages[0];
+    const member = req.viewer.kind === 'contact' && !me?.banned ? req.viewer.contactId : null;
+    const myVotes = member ? await communityRepository.votesOf(s.db.m, member, messages.map((x) => x.id)) : new Map<number, number>();
+    const isAsker = req.viewer.kind === 'contact' && req.viewer.contactId === ticket.requesterId;
+    const community = ticket.visibility === 'public';
     return renderWeb(req, res, 'pages/thread', {
       title: `${ticket.subject} · Chorus`,
       description: first ? describe(first.text) : ticket.subject,
@@ -35,6 +40,10 @@ export function threadRoutes(r: Router, s: Services): void {
         isPrivate: msg.audience === 'participants' && ticket.visibility === 'public',
         isAsker: msg.author.type === 'contact' && msg.author.id === ticket.requesterId,
         accepted: ticket.acceptedMessageId === msg.id,
+        canVote: community && member !== null && msg.audience === 'public' && msg.author.id !== member,
+        myVote: myVotes.get(msg.id) ?? 0,
+        canAccept: community && (isAsker || req.viewer.kind === 'agent') && msg.audience === 'public' && ticket.acceptedMessageId !== msg.id
+          && !(msg.author.type === 'contact' && msg.author.id === ticket.requesterId),
       })),
       canPost: canPost(req.viewer, ticket, facts, !!me?.banned),
       banned: !!me?.banned,

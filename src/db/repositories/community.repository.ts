@@ -1,0 +1,56 @@
+import { EntityManager } from 'typeorm';
+import { Flag, Message, Ticket, Vote } from '../entities';
+
+export type QuestionTab = 'latest' | 'unanswered' | 'solved';
+
+export const communityRepository = {
+  // Public questions for the community lists. Search is a bounded LIKE until full-text search exists.
+  async listQuestions(m: EntityManager, f: { tab: QuestionTab; tag?: string; q?: string; limit: number }): Promise<Ticket[]> {
+    const qb = m.getRepository(Ticket).createQueryBuilder('t').where("t.visibility = 'public' AND t.merged_into_id IS NULL");
+    if (f.tab === 'solved') qb.andWhere("t.status IN ('solved', 'closed')");
+    if (f.tab === 'unanswered') qb.andWhere("t.status NOT IN ('solved', 'closed') AND t.accepted_message_id IS NULL AND t.message_count <= 1");
+    if (f.tag) qb.andWhere('EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = t.id AND tt.tag = :tag)', { tag: f.tag });
+    if (f.q) {
+      const like = `%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere("(LOWER(t.subject) LIKE :like ESCAPE '\\' OR LOWER(COALESCE(t.snippet, '')) LIKE :like ESCAPE '\\')", { like });
+    }
+    return qb.orderBy('t.last_activity_at', 'DESC').addOrderBy('t.id', 'DESC').limit(f.limit).getMany();
+  },
+
+  async popularTags(m: EntityManager, limit: number): Promise<{ tag: string; n: number }[]> {
+    const rows = await m.query(
+      `SELECT tt.tag AS tag, COUNT(*) AS n FROM ticket_tags tt JOIN tickets t ON t.id = tt.ticket_id WHERE t.visibility = 'public' GROUP BY tt.tag ORDER BY COUNT(*) DESC, tt.tag LIMIT ${Math.min(100, Math.max(1, Math.floor(limit)))}`,
+    );
+    return rows.map((r: { tag: string; n: string | number }) => ({ tag: r.tag, n: Number(r.n) }));
+  },
+
+  // One vote per member per post; answers the post's new score.
+  async vote(m: EntityManager, messageId: number, contactId: number, value: -1 | 0 | 1, now: number): Promise<number> {
+    await m.getRepository(Vote).delete({ messageId, contactId });
+    if (value) await m.getRepository(Vote).insert({ messageId, contactId, value, createdAt: now });
+    const row = await m.getRepository(Vote).createQueryBuilder('v').select('COALESCE(SUM(v.value), 0)', 'score').where('v.message_id = :messageId', { messageId }).getRawOne();
+    const score = Number(row?.score ?? 0);
+    await m.getRepository(Message).update({ id: messageId }, { score });
+    return score;
+  },
+
+  async votesOf(m: EntityManager, contactId: number, messageIds: number[]): Promise<Map<number, number>> {
+    if (!messageIds.length) return new Map();
+    const rows = await m.getRepository(Vote).createQueryBuilder('v').where('v.contact_id = :contactId AND v.message_id IN (:...ids)', { contactId, ids: messageIds }).getMany();
+    return new Map(rows.map((r) => [r.messageId, r.value]));
+  },
+
+  async flag(m: EntityManager, messageId: number, contactId: number, reason: string, now: number): Promise<boolean> {
+    if (await m.getRepository(Flag).existsBy({ messageId, contactId })) return false;
+    await m.getRepository(Flag).insert({ messageId, contactId, reason, createdAt: now, resolvedAt: null, resolution: null });
+    return true;
+  },
+
+  async openFlags(m: EntityManager, limit: number): Promise<Flag[]> {
+    return m.getRepository(Flag).createQueryBuilder('f').where('f.resolved_at IS NULL').orderBy('f.id', 'ASC').limit(limit).getMany();
+  },
+
+  async resolveFlags(m: EntityManager, messageId: number, resolution: string, now: number): Promise<void> {
+    await m.createQueryBuilder().update(Flag).set({ resolvedAt: now, resolution }).where('message_id = :messageId AND resolved_at IS NULL', { messageId }).execute();
+  },
+};

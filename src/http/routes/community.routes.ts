@@ -1,0 +1,173 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import { askQuestion, flagPost, moderate, setBanned, votePost } from '../../community/community.service';
+import { communityRepository, type QuestionTab } from '../../db/repositories/community.repository';
+import { contactRepository } from '../../db/repositories/contact.repository';
+import { messageRepository } from '../../db/repositories/message.repository';
+import { ticketRepository } from '../../db/repositories/ticket.repository';
+import { UnauthorizedError } from '../../errors';
+import { isAgent, isContact } from '../../policies/viewer';
+import type { Services } from '../../services';
+import { acceptAnswer } from '../../tickets/commands/accept-answer';
+import { changeVisibility } from '../../tickets/commands/change-visibility';
+import { threadPath } from '../../web/thread-path';
+import { renderWeb } from '../../web/web-page';
+import { defineRoute } from '../route';
+
+const wantsJson = (accept: string | undefined) => (accept ?? '').includes('application/json');
+
+// The public community: lists, asking, votes, accepted answers, flags and moderation.
+export function communityRoutes(r: Router, s: Services): void {
+  const postParams = z.object({ id: z.coerce.number().int().positive() });
+
+  defineRoute(r, s, {
+    method: 'get', path: '/community', tag: 'community', summary: 'Public questions: latest, unanswered or solved, by tag or search',
+    query: z.object({ tab: z.enum(['latest', 'unanswered', 'solved']).default('latest'), tag: z.string().max(30).optional(), q: z.string().max(100).optional() }),
+    authorize: () => true,
+    handler: async ({ query, req, res }) => {
+      const tickets = await communityRepository.listQuestions(s.db.m, { tab: query.tab as QuestionTab, tag: query.tag || undefined, q: query.q?.trim() || undefined, limit: 50 });
+      const [tags, popular, askers] = await Promise.all([
+        ticketRepository.tagsOf(s.db.m, tickets.map((t) => t.id)),
+        communityRepository.popularTags(s.db.m, 12),
+        contactRepository.findByIds(s.db.m, tickets.map((t) => t.requesterId)),
+      ]);
+      const askerById = new Map(askers.map((c) => [c.id, c]));
+      const questions = tickets.map((t) => ({
+        id: t.id, subject: t.subject, snippet: t.snippet, status: t.status, href: threadPath(t), tags: tags.get(t.id) ?? [],
+        answers: Math.max(0, t.messageCount - 1), solved: t.status === 'solved' || t.status === 'closed', accepted: !!t.acceptedMessageId,
+        asker: askerById.get(t.requesterId)?.name ?? 'Member', reputation: askerById.get(t.requesterId)?.reputation ?? 0, lastActivityAt: t.lastActivityAt,
+      }));
+      if (wantsJson(req.header('accept'))) return { questions };
+      return renderWeb(req, res, 'pages/community', {
+        title: query.tag ? `${query.tag} questions · Chorus community` : 'Chorus community',
+        description: 'Questions and answers from the Chorus community and support team.',
+        canonical: `${s.config.publicUrl}/community`, questions, popular, tab: query.tab, tag: query.tag, q: query.q,
+        tabs: (['latest', 'unanswered', 'solved'] as const).map((k) => ({ key: k, label: k[0].toUpperCase() + k.slice(1), active: k === query.tab })),
+      });
+    },
+  });
+
+  defineRoute(r, s, {
+    method: 'get', path: '/community/ask', tag: 'community', summary: 'Ask a question',
+    authorize: () => true,
+    handler: ({ req, res, viewer }) => {
+      if (!isContact(viewer)) {
+        res.redirect(303, '/signin?next=/community/ask');
+        return undefined;
+      }
+      return renderWeb(req, res, 'pages/ask', { title: 'Ask a question · Chorus community' });
+    },
+  });
+
+  defineRoute(r, s, {
+    method: 'post', path: '/community/ask', tag: 'community', summary: 'Post a question (public unless made private)',
+    body: z.object({ title: z.string().max(250).default(''), body: z.string().max(50_000).default(''), tags: z.string().max(200).default(''), private: z.string().optional() }),
+    authorize: (v) => {
+      if (!isContact(v)) throw new UnauthorizedError('Sign in to ask.');
+      return true;
+    },
+    handler: async ({ body, viewer, req, res }) => {
+      try {
+        const id = await askQuestion(s, viewer as never, { title: body.title, body: body.body, tags: body.tags.split(/[,\s]+/), private: !!body.private });
+        const t = (await ticketRepository.findById(s.db.m, id))!;
+        res.redirect(303, threadPath(t));
+        return undefined;
+      } catch (err: any) {
+        if (err?.status !== 400) throw err;
+        return renderWeb(req, res, 'pages/ask', { title: 'Ask a question · Chorus community', error: err.message, values: body }, 422);
+      }
+    },
+  });
+
+  const back = async (res: any, req: any, ticketId: number, messageId: number, json: unknown) => {
+    if (wantsJson(req.header('accept'))) return json;
+    const t = await ticketRepository.findById(s.db.m, ticketId);
+    res.redirect(303, `${t ? threadPath(t) : '/community'}#m-${messageId}`);
+    return undefined;
+  };
+
+  defineRoute(r, s, {
+    method: 'post', path: '/community/posts/:id/vote', tag: 'community', summary: 'Vote a public post up or down (or take the vote back)',
+    params: postParams,
+    body: z.object({ value: z.enum(['up', 'down', 'none']) }),
+    authorize: (v) => isContact(v),
+    handler: async ({ params, body, viewer, req, res }) => {
+      const out = await votePost(s, viewer as never, params.id, body.value === 'up' ? 1 : body.value === 'down' ? -1 : 0);
+      return back(res, req, out.ticketId, params.id, { score: out.score });
+    },
+  });
+
+  defineRoute(r, s, {
+    method: 'post', path: '/community/posts/:id/accept', tag: 'community', summary: 'Accept an answer (the asker or an agent): solves the question',
+    params: postParams,
+    authorize: (v) => isContact(v) || isAgent(v),
+    handler: async ({ params, viewer, req, res }) => {
+      const msg = await messageRepository.findById(s.db.m, params.id);
+      if (!msg) return back(res, req, 0, params.id, { ok: false });
+      await acceptAnswer(s.commands, viewer, msg.ticketId, msg.id);
+      return back(res, req, msg.ticketId, msg.id, { ok: true });
+    },
+  });
+
+  defineRoute(r, s, {
+    method: 'post', path: '/community/posts/:id/flag', tag: 'community', summary: 'Flag a public post for the moderators',
+    params: postParams,
+    body: z.object({ reason: z.string().max(200).default('') }),
+    authorize: (v) => isContact(v),
+    handler: async ({ params, body, viewer, req, res }) => {
+      await flagPost(s, viewer as never, params.id, body.reason);
+      const msg = (await messageRepository.findById(s.db.m, params.id))!;
+      return back(res, req, msg.ticketId, msg.id, { ok: true });
+    },
+  });
+
+  defineRoute(r, s, {
+    method: 'get', path: '/api/moderation/flags', tag: 'community', summary: 'Open flags with the flagged posts (moderation queue)',
+    authorize: isAgent,
+    handler: async () => {
+      const flags = await communityRepository.openFlags(s.db.m, 200);
+      const posts = new Map<number, Awaited<ReturnType<typeof messageRepository.findById>>>();
+      for (const id of new Set(flags.map((f) => f.messageId))) posts.set(id, await messageRepository.findById(s.db.m, id));
+      return {
+        flags: flags.map((f) => {
+          const p = posts.get(f.messageId);
+          return { id: f.id, reason: f.reason, flaggedBy: f.contactId, createdAt: new Date(f.createdAt).toISOString(), post: p ? { id: p.id, ticketId: p.ticketId, text: p.text, authorContactId: p.authorContactId, hidden: p.hidden } : null };
+        }),
+      };
+    },
+  });
+
+  defineRoute(r, s, {
+    method: 'post', path: '/api/moderation/posts/:id', tag: 'community', summary: 'Hide, restore or dismiss the flags of a post',
+    params: postParams,
+    body: z.object({ action: z.enum(['hide', 'restore', 'dismiss']) }),
+    authorize: isAgent,
+    handler: async ({ params, body }) => {
+      await moderate(s, params.id, body.action);
+      return { ok: true };
+    },
+  });
+
+  defineRoute(r, s, {
+    method: 'post', path: '/api/moderation/contacts/:id/ban', tag: 'community', summary: 'Ban a member from posting (or lift the ban)',
+    params: postParams,
+    body: z.object({ banned: z.boolean().default(true) }),
+    authorize: isAgent,
+    handler: async ({ params, body }) => {
+      await setBanned(s, params.id, body.banned);
+      return { ok: true };
+    },
+  });
+
+  defineRoute(r, s, {
+    method: 'post', path: '/api/tickets/:id/visibility', tag: 'tickets', summary: 'Take a thread public or private in place (each message keeps its audience)',
+    params: postParams,
+    body: z.object({ visibility: z.enum(['public', 'private']) }),
+    authorize: isAgent,
+    handler: async ({ params, body, viewer }) => {
+      await changeVisibility(s.commands, viewer, params.id, body.visibility);
+      const t = (await ticketRepository.resolve(s.db.m, params.id))!;
+      return { ticket: { id: t.id, visibility: t.visibility, url: threadPath(t) } };
+    },
+  });
+}

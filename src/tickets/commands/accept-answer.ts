@@ -1,0 +1,42 @@
+import { contactRepository } from '../../db/repositories/contact.repository';
+import { messageRepository } from '../../db/repositories/message.repository';
+import { ticketEventRepository } from '../../db/repositories/ticket-event.repository';
+import { ticketRepository } from '../../db/repositories/ticket.repository';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../errors';
+import type { Viewer } from '../../policies/viewer';
+import { actorOf, type CommandDeps, loadTicket } from './command-deps';
+
+export const ACCEPT_REPUTATION = 15;
+
+// The asker (or an agent) picks the answer that solved it: the ticket is solved, the answerer
+// recorded, and a member who answered earns reputation (taken back if the choice changes).
+export async function acceptAnswer(deps: CommandDeps, viewer: Viewer, ticketId: number, messageId: number): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const t = await loadTicket(tx.m, ticketId);
+    const mayAccept = viewer.kind === 'agent' || (viewer.kind === 'contact' && viewer.contactId === t.requesterId);
+    if (!mayAccept) throw new ForbiddenError('Only the asker or an agent can accept an answer.');
+    if (t.visibility !== 'public') throw new ConflictError('Answers are accepted on public questions.');
+    const msg = await messageRepository.findById(tx.m, messageId);
+    if (!msg || msg.ticketId !== t.id || msg.audience !== 'public' || msg.hidden) throw new NotFoundError('Answer');
+    if (msg.authorType === 'contact' && msg.authorContactId === t.requesterId) throw new ConflictError('The question itself cannot be its answer.');
+    if (t.acceptedMessageId === msg.id) return;
+    const now = deps.now();
+    if (t.acceptedMessageId) {
+      const prev = await messageRepository.findById(tx.m, t.acceptedMessageId);
+      if (prev?.authorContactId) await bumpReputation(tx.m, prev.authorContactId, -ACCEPT_REPUTATION);
+    }
+    if (msg.authorContactId) await bumpReputation(tx.m, msg.authorContactId, ACCEPT_REPUTATION);
+    const solve = t.status !== 'solved' && t.status !== 'closed';
+    await ticketRepository.update(tx.m, t.id, { acceptedMessageId: msg.id, updatedAt: now, ...(solve ? { status: 'solved', solvedAt: now } : {}) });
+    await ticketEventRepository.record(tx.m, t.id, 'accepted', actorOf(viewer), {
+      messageId: msg.id, answerer: msg.authorContactId ? { type: 'contact', id: msg.authorContactId } : { type: 'agent', id: msg.authorAgentId },
+    }, now);
+    if (solve) await ticketEventRepository.record(tx.m, t.id, 'status', actorOf(viewer), { from: t.status, to: 'solved', reason: 'answer-accepted' }, now);
+    tx.emit('ticket.updated', { ticketId: t.id, changes: solve ? ['accepted', 'status'] : ['accepted'] });
+  });
+}
+
+async function bumpReputation(m: Parameters<typeof contactRepository.findById>[0], contactId: number, by: number): Promise<void> {
+  const c = await contactRepository.findById(m, contactId);
+  if (c) await contactRepository.update(m, contactId, { reputation: Math.max(0, c.reputation + by) });
+}
