@@ -23,7 +23,7 @@
     h.appendChild(el('span', 'author', m.author.name));
     if (m.author.type === 'agent') h.appendChild(el('span', 'badge staff', 'Staff'));
     if (m.author.type === 'contact') h.appendChild(el('span', 'rep', (m.author.reputation || 0) + ' rep'));
-    h.appendChild(el('time', 'when', m.createdAt));
+    h.appendChild(el('time', 'when', 'just now'));
     a.appendChild(h);
     var b = el('div', 'post-body');
     if (m.html) b.innerHTML = m.html; else b.appendChild(el('p', 'pre', m.text));

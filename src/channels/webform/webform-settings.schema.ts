@@ -46,6 +46,8 @@ export const webformSubmissionSchema = z.object({
   submittedAt: z.number().int(),
   // Community questions are public unless the asker chose otherwise; forms are always private.
   visibility: z.enum(['public', 'private']).default('private'),
+  // Community posts are written in markdown; form messages are plain text.
+  markdown: z.boolean().default(false),
 });
 
 export type WebformSubmission = z.infer<typeof webformSubmissionSchema>;

@@ -81,6 +81,7 @@ export async function submitWebform(s: Services, form: { inbox: Inbox; settings:
     attachments: files.map((f) => ({ filename: f.filename.slice(0, 255), contentType: f.contentType.split(';')[0].trim().toLowerCase(), contentBase64: f.content.toString('base64') })),
     submittedAt: now,
     visibility: 'private',
+    markdown: false,
   };
   const [result] = await s.ingest.ingest(inbox, [{ key: `webform:${stamp.nonce}`, raw: JSON.stringify(submission), rawType: WEBFORM_RAW_TYPE }]);
   if (!result.ticketId) throw new Error(`Web-form submission was not stored: ${result.error ?? result.state}`);

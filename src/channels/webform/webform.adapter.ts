@@ -1,3 +1,4 @@
+import { renderMarkdown } from '../../content/markdown';
 import type { ChannelAdapter, InboundMessage } from '../inbound-message';
 import { WEBFORM_RAW_TYPE, webformSubmissionSchema } from './webform-settings.schema';
 
@@ -12,6 +13,7 @@ export function parseWebformSubmission(raw: string): InboundMessage {
     author: { kind: 'email', value: b.email.toLowerCase(), name: b.name || null },
     subject: b.subject.trim() || firstLine,
     text,
+    html: b.markdown ? renderMarkdown(text) : null,
     attachments: b.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.contentBase64, 'base64') })),
     audienceHint: b.visibility,
     receivedAt: b.submittedAt,
