@@ -1,0 +1,141 @@
+import fc from 'fast-check';
+import type { Socket } from 'socket.io-client';
+import { contactRepository } from '../src/db/repositories/contact.repository';
+import type { Viewer } from '../src/policies/viewer';
+import { addNote } from '../src/tickets/commands/add-note';
+import { addReply } from '../src/tickets/commands/add-reply';
+import { changeVisibility } from '../src/tickets/commands/change-visibility';
+import { contactReply } from '../src/tickets/commands/contact-reply';
+import { apiInbox, connectSocket, joinTicket, postSigned, recordEvents, sleep, startTestChorus, type TestChorus } from './helpers/test-chorus';
+
+type Op =
+  | { kind: 'customer' }
+  | { kind: 'agent-reply'; audience: 'public' | 'participants' }
+  | { kind: 'note' }
+  | { kind: 'community' }
+  | { kind: 'visibility'; to: 'public' | 'private' };
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  fc.constant<Op>({ kind: 'customer' }),
+  fc.constantFrom<'public' | 'participants'>('public', 'participants').map((audience): Op => ({ kind: 'agent-reply', audience })),
+  fc.constant<Op>({ kind: 'note' }),
+  fc.constant<Op>({ kind: 'community' }),
+  fc.constantFrom<'public' | 'private'>('public', 'private').map((to): Op => ({ kind: 'visibility', to })),
+);
+
+type Who = 'anonymous' | 'requester' | 'other' | 'agent';
+const WHO: Who[] = ['anonymous', 'requester', 'other', 'agent'];
+
+// Random threads of posts, notes and audience changes, read by four kinds of viewer through
+// the page, the JSON and the socket: nobody ever receives a message outside their audience.
+describe('Audience property: HTML, JSON and socket never leak', () => {
+  let t: TestChorus;
+  let inbox: Awaited<ReturnType<typeof apiInbox>>;
+  let otherId: number;
+  let otherCookie: string;
+  const agent = (): Extract<Viewer, { kind: 'agent' }> => ({ kind: 'agent', agentId: t.admin.id, role: 'admin', name: 'Ada' });
+  let run = 0;
+
+  beforeAll(async () => {
+    t = await startTestChorus();
+    inbox = await apiInbox(t);
+    await postSigned(t, inbox, { externalId: 'other-0', author: { id: 'other', email: 'other@example.com', name: 'Other' }, text: 'unrelated' });
+    otherId = (await contactRepository.findIdentity(t.s.db.m, 'email', 'other@example.com'))!.contactId;
+    otherCookie = `chorus_sid=${(await t.s.sessions.create({ contactId: otherId })).sid}`;
+  });
+  afterAll(async () => t.stop());
+
+  it('holds for random sequences', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), fc.array(opArb, { minLength: 1, maxLength: 8 }), async (startPublic, ops) => {
+        run++;
+        const tok = (n: number) => `TOK${run}x${n}Z`;
+        // Model: each message's token, audience, and the visibility when it was posted.
+        const model: { token: string; audience: 'public' | 'participants' | 'staff' }[] = [];
+        const q = await postSigned(t, inbox, { externalId: `p-${run}`, author: { id: `req-${run}`, email: `req${run}@example.com`, name: 'Req' }, subject: `Question ${run}`, text: tok(0), audience: startPublic ? 'public' : 'private' });
+        const id = q.body.ticketId as number;
+        let visibility: 'public' | 'private' = startPublic ? 'public' : 'private';
+        model.push({ token: tok(0), audience: startPublic ? 'public' : 'participants' });
+        const reqId = (await contactRepository.findIdentity(t.s.db.m, 'email', `req${run}@example.com`))!.contactId;
+        const reqCookie = `chorus_sid=${(await t.s.sessions.create({ contactId: reqId })).sid}`;
+        const cookies: Record<Who, string | undefined> = { anonymous: undefined, requester: reqCookie, other: otherCookie, agent: undefined };
+
+        const sockets: Record<Who, Socket> = {} as never;
+        const recs: Record<Who, { events: [string, any][] }> = {} as never;
+        for (const w of WHO) {
+          sockets[w] = await connectSocket(t, w === 'agent' ? { token: t.admin.token } : { cookie: cookies[w] });
+          recs[w] = recordEvents(sockets[w]);
+          await joinTicket(sockets[w], id);
+        }
+        const rejoin = async () => { for (const w of WHO) await joinTicket(sockets[w], id); };
+        // Which tokens each viewer may ever have been sent live.
+        const allowedLive: Record<Who, Set<string>> = { anonymous: new Set(), requester: new Set([tok(0)]), other: new Set(), agent: new Set([tok(0)]) };
+        if (startPublic) { allowedLive.anonymous.add(tok(0)); allowedLive.other.add(tok(0)); }
+
+        for (const [i, op] of ops.entries()) {
+          const token = tok(i + 1);
+          let audience: 'public' | 'participants' | 'staff' | null = null;
+          if (op.kind === 'customer') {
+            await contactReply(t.s.commands, { kind: 'contact', contactId: reqId, name: 'Req' }, id, { text: token });
+            audience = visibility === 'public' ? 'public' : 'participants';
+          } else if (op.kind === 'agent-reply') {
+            await addReply(t.s.commands, agent(), id, { audience: op.audience, text: token });
+            audience = op.audience;
+          } else if (op.kind === 'note') {
+            await addNote(t.s.commands, agent(), id, { text: token });
+            audience = 'staff';
+          } else if (op.kind === 'community') {
+            if (visibility !== 'public') {
+              await expect(contactReply(t.s.commands, { kind: 'contact', contactId: otherId, name: 'Other' }, id, { text: token })).rejects.toThrow();
+            } else {
+              await contactReply(t.s.commands, { kind: 'contact', contactId: otherId, name: 'Other' }, id, { text: token });
+              audience = 'public';
+            }
+          } else {
+            await changeVisibility(t.s.commands, agent(), id, op.to);
+            visibility = op.to;
+            await sleep(30);
+            await rejoin();
+          }
+          if (audience) {
+            model.push({ token, audience });
+            allowedLive.agent.add(token);
+            if (audience !== 'staff') allowedLive.requester.add(token);
+            if (audience === 'public' && visibility === 'public') { allowedLive.anonymous.add(token); allowedLive.other.add(token); }
+          }
+        }
+        await sleep(150);
+
+        const all = model.map((m) => m.token);
+        const expectedNow = (w: Who): string[] | null => {
+          if (w === 'agent') return all;
+          if (w === 'requester') return model.filter((m) => m.audience !== 'staff').map((m) => m.token);
+          return visibility === 'public' ? model.filter((m) => m.audience === 'public').map((m) => m.token) : null;
+        };
+        for (const w of WHO) {
+          // Socket: nothing outside what was allowed when it was sent.
+          const seen = JSON.stringify(recs[w].events);
+          for (const token of all) if (!allowedLive[w].has(token)) expect({ w, via: 'socket', token, leaked: seen.includes(token) }).toEqual({ w, via: 'socket', token, leaked: false });
+          sockets[w].close();
+          const expected = expectedNow(w);
+          const headers = w === 'agent' ? { authorization: `Bearer ${t.admin.token}` } : cookies[w] ? { cookie: cookies[w]! } : {};
+          const json = await fetch(`${t.url}/api/web/tickets/${id}`, { headers });
+          const html = w === 'agent' ? null : await fetch(`${t.url}/t/${id}`, { headers });
+          const bodies = [await json.text(), html ? await html.text() : ''];
+          if (expected === null) {
+            expect(json.status).toBe(404);
+            expect(html!.status).toBe(404);
+          }
+          for (const token of all) {
+            const should = expected?.includes(token) ?? false;
+            for (const [via, body] of [['json', bodies[0]], ['html', bodies[1]]] as const) {
+              if (via === 'html' && w === 'agent') continue;
+              expect({ w, via, token, shown: body.includes(token) }).toEqual({ w, via, token, shown: should });
+            }
+          }
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
