@@ -118,7 +118,7 @@ describe('Audience property: HTML, JSON and socket never leak', () => {
           for (const token of all) if (!allowedLive[w].has(token)) expect({ w, via: 'socket', token, leaked: seen.includes(token) }).toEqual({ w, via: 'socket', token, leaked: false });
           sockets[w].close();
           const expected = expectedNow(w);
-          const headers = w === 'agent' ? { authorization: `Bearer ${t.admin.token}` } : cookies[w] ? { cookie: cookies[w]! } : {};
+          const headers: Record<string, string> = w === 'agent' ? { authorization: `Bearer ${t.admin.token}` } : cookies[w] ? { cookie: cookies[w]! } : {};
           const json = await fetch(`${t.url}/api/web/tickets/${id}`, { headers });
           const html = w === 'agent' ? null : await fetch(`${t.url}/t/${id}`, { headers });
           const bodies = [await json.text(), html ? await html.text() : ''];
