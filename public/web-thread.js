@@ -41,6 +41,11 @@
     if (!m || m.ticketId !== ticketId || document.getElementById('m-' + m.id)) return;
     posts.appendChild(render(m));
   });
+  socket.on('message.updated', function (m) {
+    var post = m && document.getElementById('m-' + m.id);
+    var score = post && post.querySelector('[data-score]');
+    if (score) score.textContent = String(m.score);
+  });
   socket.on('ticket.updated', function (t) {
     if (!t || t.id !== ticketId) return;
     var st = main.querySelector('[data-status]');

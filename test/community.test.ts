@@ -99,6 +99,28 @@ describe.each(DB_KINDS)('Community (%s)', (db) => {
     expect((await fay.form('/community/ask', { title: 'Spam spam spam', body: 'x' })).status).toBe(403);
   });
 
+  it('agents work the moderation queue from a page; members cannot see it', async () => {
+    const hal = await signInByLink(t, 'hal@example.com');
+    const ivy = await signInByLink(t, 'ivy@example.com');
+    const asked = await hal.form('/community/ask', { title: 'Where are invoices stored?', body: 'Need last year.' });
+    const id = Number(/\/community\/(\d+)-/.exec(asked.location!)![1]);
+    const spamId = ((await (await reply(ivy, id, 'VISIT MY SHOP')).json()) as any).message.id;
+    await hal.form(`/community/posts/${spamId}/flag`, { reason: 'advertising' });
+    expect((await hal.get('/community/moderation')).status).toBe(404);
+
+    const login = await fetch(`${t.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: t.admin.email, password: t.admin.password }) });
+    const agent = new WebClient(t);
+    agent.cookie = login.headers.get('set-cookie')!.split(';')[0];
+    const queue = await agent.get('/community/moderation');
+    expect(queue.html).toContain('VISIT MY SHOP');
+    expect(queue.html).toContain('advertising');
+    expect((await agent.form(`/community/moderation/${spamId}`, { action: 'ban' })).status).toBe(303);
+    expect((await agent.get('/community/moderation')).html).not.toContain('VISIT MY SHOP');
+    expect((await new WebClient(t).get(asked.location!)).html).not.toContain('VISIT MY SHOP');
+    const ivyId = (await contactRepository.findIdentity(t.s.db.m, 'email', 'ivy@example.com'))!.contactId;
+    expect((await contactRepository.findById(t.s.db.m, ivyId))!.banned).toBe(true);
+  });
+
   it('agents take a thread public or private in place; participant-only messages never become public', async () => {
     const inbox = await apiInbox(t);
     const q = await postSigned(t, inbox, { externalId: 'vis-1', author: { id: 'g', email: 'gus@example.com' }, subject: 'Printer jams on duplex', text: 'PRIVATE-DETAIL my serial is 123' });

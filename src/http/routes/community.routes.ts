@@ -5,7 +5,7 @@ import { communityRepository, type QuestionTab } from '../../db/repositories/com
 import { contactRepository } from '../../db/repositories/contact.repository';
 import { messageRepository } from '../../db/repositories/message.repository';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
-import { UnauthorizedError } from '../../errors';
+import { NotFoundError, UnauthorizedError } from '../../errors';
 import { isAgent, isContact } from '../../policies/viewer';
 import type { Services } from '../../services';
 import { acceptAnswer } from '../../tickets/commands/accept-answer';
@@ -122,19 +122,46 @@ export function communityRoutes(r: Router, s: Services): void {
   });
 
   defineRoute(r, s, {
+    method: 'get', path: '/community/moderation', tag: 'community', summary: 'Moderation queue page for agents (works without scripts)',
+    authorize: () => true,
+    handler: async ({ req, res, viewer }) => {
+      if (!isAgent(viewer)) throw new NotFoundError('Page');
+      return renderWeb(req, res, 'pages/moderation', { title: 'Moderation · Chorus community', flags: await flagQueue() });
+    },
+  });
+
+  defineRoute(r, s, {
+    method: 'post', path: '/community/moderation/:id', tag: 'community', summary: 'Moderation form action: hide, restore, dismiss, or ban the author',
+    params: postParams,
+    body: z.object({ action: z.enum(['hide', 'restore', 'dismiss', 'ban']) }),
+    authorize: isAgent,
+    handler: async ({ params, body, res }) => {
+      if (body.action === 'ban') {
+        const msg = await messageRepository.findById(s.db.m, params.id);
+        if (msg?.authorContactId) await setBanned(s, msg.authorContactId, true);
+        await moderate(s, params.id, 'hide');
+      } else {
+        await moderate(s, params.id, body.action);
+      }
+      res.redirect(303, '/community/moderation');
+      return undefined;
+    },
+  });
+
+  async function flagQueue() {
+    const flags = await communityRepository.openFlags(s.db.m, 200);
+    const posts = new Map<number, Awaited<ReturnType<typeof messageRepository.findById>>>();
+    for (const id of new Set(flags.map((f) => f.messageId))) posts.set(id, await messageRepository.findById(s.db.m, id));
+    return flags.map((f) => {
+      const p = posts.get(f.messageId);
+      return { id: f.id, reason: f.reason, flaggedBy: f.contactId, createdAt: new Date(f.createdAt).toISOString(), post: p ? { id: p.id, ticketId: p.ticketId, text: p.text, authorContactId: p.authorContactId, hidden: p.hidden } : null };
+    });
+  }
+
+  defineRoute(r, s, {
     method: 'get', path: '/api/moderation/flags', tag: 'community', summary: 'Open flags with the flagged posts (moderation queue)',
     authorize: isAgent,
-    handler: async () => {
-      const flags = await communityRepository.openFlags(s.db.m, 200);
-      const posts = new Map<number, Awaited<ReturnType<typeof messageRepository.findById>>>();
-      for (const id of new Set(flags.map((f) => f.messageId))) posts.set(id, await messageRepository.findById(s.db.m, id));
-      return {
-        flags: flags.map((f) => {
-          const p = posts.get(f.messageId);
-          return { id: f.id, reason: f.reason, flaggedBy: f.contactId, createdAt: new Date(f.createdAt).toISOString(), post: p ? { id: p.id, ticketId: p.ticketId, text: p.text, authorContactId: p.authorContactId, hidden: p.hidden } : null };
-        }),
-      };
-    },
+    handler: async () => ({ flags: await flagQueue() }),
   });
 
   defineRoute(r, s, {
