@@ -33,6 +33,8 @@ describe.each(DB_KINDS)('Customer thread page (%s)', (db) => {
     const anon = new WebClient(t);
     expect((await anon.get(`/t/${id}`)).status).toBe(404);
     expect((await anon.get(`/t/${id}`)).html).not.toContain('Lost parcel');
+    // A missing number answers exactly the same.
+    expect((await anon.get('/t/999999')).html).toBe((await anon.get(`/t/${id}`)).html.replace(`/t/${id}`, '/t/999999'));
     expect((await anon.get(`/community/${id}-lost-parcel`)).status).toBe(404);
   });
 

@@ -57,7 +57,12 @@ export function threadRoutes(r: Router, s: Services): void {
     params: idParams,
     authorize: () => true,
     handler: async ({ params, req, res }) => {
-      const v = await loadThreadView(s.db.m, req.viewer, params.id);
+      const v = await loadThreadView(s.db.m, req.viewer, params.id).catch((err) => {
+        if (!(err instanceof NotFoundError)) throw err;
+        return null;
+      });
+      // The same answer for a missing ticket and one the viewer may not read.
+      if (!v) return renderWeb(req, res, 'pages/thread-missing', { title: 'Conversation not found', next: `/t/${params.id}` }, 404);
       if (v.ticket.visibility === 'public' || v.ticket.id !== params.id) {
         res.redirect(301, threadPath(v.ticket));
         return undefined;

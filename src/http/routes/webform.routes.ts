@@ -100,6 +100,8 @@ export function webformRoutes(r: Router, s: Services): void {
         form: { slug: settings.slug, title: settings.title, askSubject: settings.askSubject, customFields: settings.customFields, attachments: settings.attachments, minFillSeconds: settings.minFillSeconds },
         stamp: issueStamp(s.config.secret, settings.slug, s.now()),
         honeypot: HONEYPOT_FIELD,
+        // Paste into any page; the form works inside the frame without scripts.
+        embed: `<iframe src="${s.config.publicUrl}/forms/${settings.slug}" title="${settings.title.replace(/"/g, '&quot;')}" style="width:100%;min-height:760px;border:0" loading="lazy"></iframe>`,
       };
     },
   });
