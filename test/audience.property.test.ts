@@ -112,6 +112,12 @@ describe('Audience property: HTML, JSON and socket never leak', () => {
           if (w === 'requester') return model.filter((m) => m.audience !== 'staff').map((m) => m.token);
           return visibility === 'public' ? model.filter((m) => m.audience === 'public').map((m) => m.token) : null;
         };
+        // The public lists and search must not surface anything a stranger could not read.
+        const strangerMay = new Set(expectedNow('anonymous') ?? []);
+        for (const listPath of ['/community', `/community?q=TOK${run}x`, '/community?tab=unanswered']) {
+          const list = await (await fetch(t.url + listPath)).text();
+          for (const token of all) if (!strangerMay.has(token)) expect({ listPath, token, shown: list.includes(token) }).toEqual({ listPath, token, shown: false });
+        }
         for (const w of WHO) {
           // Socket: nothing outside what was allowed when it was sent.
           const seen = JSON.stringify(recs[w].events);

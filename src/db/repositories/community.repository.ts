@@ -8,13 +8,30 @@ export const communityRepository = {
   async listQuestions(m: EntityManager, f: { tab: QuestionTab; tag?: string; q?: string; limit: number }): Promise<Ticket[]> {
     const qb = m.getRepository(Ticket).createQueryBuilder('t').where("t.visibility = 'public' AND t.merged_into_id IS NULL");
     if (f.tab === 'solved') qb.andWhere("t.status IN ('solved', 'closed')");
-    if (f.tab === 'unanswered') qb.andWhere("t.status NOT IN ('solved', 'closed') AND t.accepted_message_id IS NULL AND t.message_count <= 1");
+    // Only public, visible posts count or match: the snippet and message count include
+    // participant-only messages and must never shape what the public list shows.
+    const publicPost = "SELECT 1 FROM messages mm WHERE mm.ticket_id = t.id AND mm.audience = 'public' AND mm.hidden = :no";
+    if (f.tab === 'unanswered') qb.andWhere(`t.status NOT IN ('solved', 'closed') AND t.accepted_message_id IS NULL AND NOT EXISTS (${publicPost} AND (mm.author_contact_id IS NULL OR mm.author_contact_id <> t.requester_id))`, { no: false });
     if (f.tag) qb.andWhere('EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = t.id AND tt.tag = :tag)', { tag: f.tag });
     if (f.q) {
       const like = `%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      qb.andWhere("(LOWER(t.subject) LIKE :like ESCAPE '\\' OR LOWER(COALESCE(t.snippet, '')) LIKE :like ESCAPE '\\')", { like });
+      qb.andWhere(`(LOWER(t.subject) LIKE :like ESCAPE '\\' OR EXISTS (${publicPost} AND LOWER(mm.text) LIKE :like ESCAPE '\\'))`, { like, no: false });
     }
     return qb.orderBy('t.last_activity_at', 'DESC').addOrderBy('t.id', 'DESC').limit(f.limit).getMany();
+  },
+
+  // Per question: the opening public post and how many public answers follow it.
+  async publicSummaries(m: EntityManager, ticketIds: number[]): Promise<Map<number, { first: string | null; answers: number }>> {
+    const out = new Map<number, { first: string | null; answers: number }>();
+    if (!ticketIds.length) return out;
+    const rows = await m.getRepository(Message).createQueryBuilder('mm').select(['mm.id', 'mm.ticketId', 'mm.text'])
+      .where("mm.ticket_id IN (:...ids) AND mm.audience = 'public' AND mm.hidden = :no", { ids: ticketIds, no: false }).orderBy('mm.id', 'ASC').getMany();
+    for (const r of rows) {
+      const cur = out.get(r.ticketId);
+      if (!cur) out.set(r.ticketId, { first: r.text, answers: 0 });
+      else cur.answers++;
+    }
+    return out;
   },
 
   async popularTags(m: EntityManager, limit: number): Promise<{ tag: string; n: number }[]> {

@@ -26,15 +26,16 @@ export function communityRoutes(r: Router, s: Services): void {
     authorize: () => true,
     handler: async ({ query, req, res }) => {
       const tickets = await communityRepository.listQuestions(s.db.m, { tab: query.tab as QuestionTab, tag: query.tag || undefined, q: query.q?.trim() || undefined, limit: 50 });
-      const [tags, popular, askers] = await Promise.all([
+      const [tags, popular, askers, summaries] = await Promise.all([
         ticketRepository.tagsOf(s.db.m, tickets.map((t) => t.id)),
         communityRepository.popularTags(s.db.m, 12),
         contactRepository.findByIds(s.db.m, tickets.map((t) => t.requesterId)),
+        communityRepository.publicSummaries(s.db.m, tickets.map((t) => t.id)),
       ]);
       const askerById = new Map(askers.map((c) => [c.id, c]));
       const questions = tickets.map((t) => ({
-        id: t.id, subject: t.subject, snippet: t.snippet, status: t.status, href: threadPath(t), tags: tags.get(t.id) ?? [],
-        answers: Math.max(0, t.messageCount - 1), solved: t.status === 'solved' || t.status === 'closed', accepted: !!t.acceptedMessageId,
+        id: t.id, subject: t.subject, snippet: summaries.get(t.id)?.first?.slice(0, 240) ?? null, status: t.status, href: threadPath(t), tags: tags.get(t.id) ?? [],
+        answers: summaries.get(t.id)?.answers ?? 0, solved: t.status === 'solved' || t.status === 'closed', accepted: !!t.acceptedMessageId,
         asker: askerById.get(t.requesterId)?.name ?? 'Member', reputation: askerById.get(t.requesterId)?.reputation ?? 0, lastActivityAt: t.lastActivityAt,
       }));
       if (wantsJson(req.header('accept'))) return { questions };
