@@ -1,0 +1,26 @@
+import os from 'node:os';
+import { benchApiIngest } from './api-ingest.bench';
+import { benchInboxList } from './inbox-list.bench';
+
+const f = (n: number, d = 2) => n.toFixed(d);
+
+// `npm run bench`: each figure beside its bare library, measured in the same run.
+async function main() {
+  console.log(`Chorus benchmarks — node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB\n`);
+
+  const api = await benchApiIngest();
+  console.log(`API channel → tickets (${api.count} posts, ${api.concurrency} in flight)`);
+  console.log(`  Chorus: ${f(api.oursRps, 0)} tickets/s (${api.oursFailures} failures)   bare express: ${f(api.bareRps, 0)} req/s   ratio ${f(api.ratio, 3)}\n`);
+
+  const list = await benchInboxList();
+  console.log(`Inbox list at ${list.tickets.toLocaleString('en')} tickets (${list.rounds} rounds; seeding ${f(list.seedSecs, 1)} s, cached after the first run)`);
+  console.log('  list                 bare SQL p50/p99 ms   Chorus list p50/p99 ms   ratio p50   HTTP GET /api/tickets p50/p99 ms');
+  for (const r of list.results) {
+    console.log(`  ${r.name.padEnd(20)} ${f(r.bare.p50, 3)} / ${f(r.bare.p99, 3)}`.padEnd(45) + `${f(r.repository.p50, 3)} / ${f(r.repository.p99, 3)}`.padEnd(25) + `${f(r.ratio)}×`.padEnd(12) + `${f(r.http.p50)} / ${f(r.http.p99)}`);
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
