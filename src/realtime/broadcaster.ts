@@ -21,11 +21,16 @@ const ROOM_VIEWERS: [Audience, Viewer][] = [
 // policy per room, so a staff note can only ever reach the staff room.
 export function startBroadcaster(s: Services, io: Server): void {
   const { bus, db } = s;
+  // On a single node (in-memory adapter) a room nobody joined needs no presenting; across
+  // nodes the adapter knows only remotely, so every room is served.
+  const clustered = !!s.config.REDIS_URL || s.config.isPostgres;
+  const listening = (...names: string[]) => clustered || names.some((n) => (io.of('/').adapter.rooms.get(n)?.size ?? 0) > 0);
 
   bus.on('message.created', (e) => emitMessage('message.created', e.ticketId, e.messageId));
   bus.on('message.updated', (e) => emitMessage('message.updated', e.ticketId, e.messageId));
 
   bus.on('ticket.created', async (e) => {
+    if (!listening(rooms.agents)) return;
     const t = await ticketRepository.findById(db.m, e.ticketId);
     if (!t) return;
     const [summary] = await presentTicketList(db.m, [t]);
@@ -33,6 +38,7 @@ export function startBroadcaster(s: Services, io: Server): void {
   });
 
   bus.on('ticket.updated', async (e) => {
+    if (!listening(rooms.agents, ...(['staff', 'participants', 'public'] as const).map((a) => rooms.ticket(e.ticketId, a)))) return;
     const t = await ticketRepository.findById(db.m, e.ticketId);
     if (!t) return;
     const [summary] = await presentTicketList(db.m, [t]);
@@ -46,6 +52,7 @@ export function startBroadcaster(s: Services, io: Server): void {
   });
 
   async function emitMessage(event: string, ticketId: number, messageId: number) {
+    if (!listening(...(['staff', 'participants', 'public'] as const).map((a) => rooms.ticket(ticketId, a)))) return;
     const [t, msg] = await Promise.all([ticketRepository.findById(db.m, ticketId), messageRepository.findById(db.m, messageId)]);
     if (!t || !msg) return;
     for (const [audience, viewer] of ROOM_VIEWERS) {
