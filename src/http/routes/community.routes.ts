@@ -14,6 +14,10 @@ import { threadPath } from '../../web/thread-path';
 import { renderWeb } from '../../web/web-page';
 import { defineRoute } from '../route';
 
+// Lists show posts as plain text: markdown marks would only be noise in a one-line preview.
+const plainSnippet = (text: string | null | undefined) =>
+  text ? text.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[*_`#>~]+/g, '').replace(/\s+/g, ' ').trim().slice(0, 240) : null;
+
 const wantsJson = (accept: string | undefined) => (accept ?? '').includes('application/json');
 
 // The public community: lists, asking, votes, accepted answers, flags and moderation.
@@ -34,7 +38,7 @@ export function communityRoutes(r: Router, s: Services): void {
       ]);
       const askerById = new Map(askers.map((c) => [c.id, c]));
       const questions = tickets.map((t) => ({
-        id: t.id, subject: t.subject, snippet: summaries.get(t.id)?.first?.slice(0, 240) ?? null, status: t.status, href: threadPath(t), tags: tags.get(t.id) ?? [],
+        id: t.id, subject: t.subject, snippet: plainSnippet(summaries.get(t.id)?.first), status: t.status, href: threadPath(t), tags: tags.get(t.id) ?? [],
         answers: summaries.get(t.id)?.answers ?? 0, solved: t.status === 'solved' || t.status === 'closed', accepted: !!t.acceptedMessageId,
         asker: askerById.get(t.requesterId)?.name ?? 'Member', reputation: askerById.get(t.requesterId)?.reputation ?? 0, lastActivityAt: t.lastActivityAt,
       }));
