@@ -46,6 +46,11 @@
     var score = post && post.querySelector('[data-score]');
     if (score) score.textContent = String(m.score);
   });
+  // A post moderated away disappears from open pages at once.
+  socket.on('message.hidden', function (m) {
+    var post = m && m.ticketId === ticketId && document.getElementById('m-' + m.id);
+    if (post) post.remove();
+  });
   socket.on('ticket.updated', function (t) {
     if (!t || t.id !== ticketId) return;
     var st = main.querySelector('[data-status]');

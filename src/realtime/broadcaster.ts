@@ -58,7 +58,11 @@ export function startBroadcaster(s: Services, io: Server): void {
     for (const [audience, viewer] of ROOM_VIEWERS) {
       // The representative participant is a participant by definition.
       const facts = { ticket: t, isParticipant: audience === 'participants' };
-      if (!canSeeMessage(viewer, facts, msg)) continue;
+      if (!canSeeMessage(viewer, facts, msg)) {
+        // Moderated away: those who could read it before are told to drop it (only its id leaves).
+        if (msg.hidden && canSeeMessage(viewer, facts, { ...msg, hidden: false })) io.to(rooms.ticket(t.id, audience)).emit('message.hidden', { id: msg.id, ticketId: t.id });
+        continue;
+      }
       const [presented] = await presentMessages(db.m, viewer, [msg]);
       io.to(rooms.ticket(t.id, audience)).emit(event, presented);
     }
