@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import express from 'express';
 import { migrations } from '../migrations';
 import { createChorus } from '../src/app';
 import { loadConfig } from '../src/config';
@@ -60,6 +61,11 @@ async function seeded(tickets: number): Promise<string> {
   return file;
 }
 
+interface Timing {
+  p50: number;
+  p99: number;
+}
+
 interface Case {
   name: string;
   filters: TicketFilters;
@@ -78,7 +84,7 @@ export async function benchInboxList() {
   const cols = 't.*';
   const cases: Case[] = [
     { name: 'unassigned open', filters: { status: ['open'], assigneeId: null }, sql: `SELECT ${cols} FROM tickets t WHERE t.merged_into_id IS NULL AND t.status = ? AND t.assignee_id IS NULL ORDER BY t.last_activity_at DESC, t.id DESC LIMIT 50`, params: ['open'] },
-    { name: 'mine open', filters: { status: ['open'], assigneeId: 7 }, sql: `SELECT ${cols} FROM tickets t WHERE t.merged_into_id IS NULL AND t.status = ? AND t.assignee_id = ? ORDER BY t.last_activity_at DESC, t.id DESC LIMIT 50`, params: ['open', 7] },
+    { name: 'mine open', filters: { status: ['open'], assigneeId: 2 }, sql: `SELECT ${cols} FROM tickets t WHERE t.merged_into_id IS NULL AND t.status = ? AND t.assignee_id = ? ORDER BY t.last_activity_at DESC, t.id DESC LIMIT 50`, params: ['open', 2] },
     { name: 'inbox pending', filters: { status: ['pending'], inboxId: 3 }, sql: `SELECT ${cols} FROM tickets t WHERE t.merged_into_id IS NULL AND t.status = ? AND t.inbox_id = ? ORDER BY t.last_activity_at DESC, t.id DESC LIMIT 50`, params: ['pending', 3] },
   ];
 
@@ -88,6 +94,11 @@ export async function benchInboxList() {
   const agent = (await chorus.s.db.m.query('SELECT id FROM agents ORDER BY id LIMIT 1'))[0].id;
   const token = await chorus.s.sessions.createApiToken(agent, 'bench');
   const bare = new Database(file, { readonly: true });
+  // The same list over HTTP from bare express + the bare query, to compare the full endpoint with.
+  const bareApp = express();
+  const bareServer = bareApp.listen(0, '127.0.0.1');
+  await new Promise((r) => bareServer.once('listening', r));
+  const barePort = (bareServer.address() as { port: number }).port;
 
   const time = async (fn: () => unknown) => {
     const out: number[] = [];
@@ -101,9 +112,17 @@ export async function benchInboxList() {
     return { p50: percentile(out, 50), p99: percentile(out, 99) };
   };
 
-  const results = [];
+  const results: { name: string; bare: Timing; repository: Timing; http: Timing; bareHttp: Timing; ratio: number; httpRatio: number }[] = [];
   for (const c of cases) {
     const stmt = bare.prepare(c.sql);
+    const route = `/bare/${results.length}`;
+    bareApp.get(route, (_req, res) => {
+      res.json({ tickets: stmt.all(...c.params) });
+    });
+    const bareHttpT = await time(async () => {
+      const r = await fetch(`http://127.0.0.1:${barePort}${route}`);
+      await r.arrayBuffer();
+    });
     const bareT = await time(() => stmt.all(...c.params));
     const repoT = await time(() => ticketRepository.list(chorus.s.db.m, c.filters, 50));
     const q = new URLSearchParams({ status: c.filters.status!.join(','), limit: '50' });
@@ -115,9 +134,10 @@ export async function benchInboxList() {
       if (r.status !== 200) throw new Error(`GET /api/tickets answered ${r.status}`);
       await r.arrayBuffer();
     });
-    results.push({ name: c.name, bare: bareT, repository: repoT, http: httpT, ratio: repoT.p50 / bareT.p50 });
+    results.push({ name: c.name, bare: bareT, repository: repoT, http: httpT, bareHttp: bareHttpT, ratio: repoT.p50 / bareT.p50, httpRatio: httpT.p50 / bareHttpT.p50 });
   }
   bare.close();
+  bareServer.close();
   await chorus.close();
   return { tickets, rounds, seedSecs, results };
 }

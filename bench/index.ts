@@ -14,9 +14,9 @@ async function main() {
 
   const list = await benchInboxList();
   console.log(`Inbox list at ${list.tickets.toLocaleString('en')} tickets (${list.rounds} rounds; seeding ${f(list.seedSecs, 1)} s, cached after the first run)`);
-  console.log('  list                 bare SQL p50/p99 ms   Chorus list p50/p99 ms   ratio p50   HTTP GET /api/tickets p50/p99 ms');
+  console.log('  list               | bare SQL p50/p99 ms | Chorus list p50/p99 ms | ratio | bare express+SQL p50/p99 ms | GET /api/tickets p50/p99 ms | ratio');
   for (const r of list.results) {
-    console.log(`  ${r.name.padEnd(20)} ${f(r.bare.p50, 3)} / ${f(r.bare.p99, 3)}`.padEnd(45) + `${f(r.repository.p50, 3)} / ${f(r.repository.p99, 3)}`.padEnd(25) + `${f(r.ratio)}×`.padEnd(12) + `${f(r.http.p50)} / ${f(r.http.p99)}`);
+    console.log(`  ${r.name.padEnd(18)} | ${`${f(r.bare.p50, 3)} / ${f(r.bare.p99, 3)}`.padEnd(19)} | ${`${f(r.repository.p50, 3)} / ${f(r.repository.p99, 3)}`.padEnd(22)} | ${`${f(r.ratio)}×`.padEnd(5)} | ${`${f(r.bareHttp.p50)} / ${f(r.bareHttp.p99)}`.padEnd(27)} | ${`${f(r.http.p50)} / ${f(r.http.p99)}`.padEnd(27)} | ${f(r.httpRatio)}×`);
   }
 }
 
