@@ -1,8 +1,9 @@
 import { apiChannelModule } from './channels/api/api.module';
 import { webformChannelModule } from './channels/webform/webform.module';
+import { imapPollerModule } from './channels/email/imap/imap-poller.module';
 import type { ChorusModule } from './module';
 import { autoAssignModule } from './tickets/auto-assign';
 import { customerWebModule } from './web/customer-web.module';
 
 // Every feature module, in mount order. Channels add themselves here.
-export const modules: ChorusModule[] = [apiChannelModule, autoAssignModule, webformChannelModule, customerWebModule];
+export const modules: ChorusModule[] = [apiChannelModule, imapPollerModule, autoAssignModule, webformChannelModule, customerWebModule];

@@ -4,6 +4,7 @@ import { ApiToken, OneTimeToken, Session } from './auth.entity';
 import { Flag, Vote } from './community.entity';
 import { Contact } from './contact.entity';
 import { Identity } from './identity.entity';
+import { ImapSyncState } from './imap-sync-state.entity';
 import { InboundItem } from './inbound-item.entity';
 import { Inbox } from './inbox.entity';
 import { Message } from './message.entity';
@@ -19,6 +20,7 @@ export * from './auth.entity';
 export * from './community.entity';
 export * from './contact.entity';
 export * from './identity.entity';
+export * from './imap-sync-state.entity';
 export * from './inbound-item.entity';
 export * from './inbox.entity';
 export * from './message.entity';
@@ -31,5 +33,5 @@ export * from './ticket.entity';
 export const entities = [
   Vote, Flag,
   Agent, Attachment, ApiToken, OneTimeToken, Session, Contact, Identity, InboundItem, Inbox,
-  Message, OutboxItem, Team, TeamMember, ThreadLink, TicketEvent, Ticket, TicketParticipant, TicketTag,
+  ImapSyncState, Message, OutboxItem, Team, TeamMember, ThreadLink, TicketEvent, Ticket, TicketParticipant, TicketTag,
 ];
