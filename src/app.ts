@@ -32,12 +32,13 @@ import { OutboundRouter } from './outbox/outbound-router';
 import { OutboxWorker } from './outbox/outbox-worker';
 import { startSocketServer } from './realtime/socket-server';
 import type { Services } from './services';
+import { ROOT } from './paths';
 import { NotFoundError } from './errors';
 import { handlebarsHelpers } from './http/view-helpers';
 import type { ChorusModule } from './module';
 import { modules as defaultModules } from './modules';
 
-export const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
+export { ROOT };
 
 export interface Chorus {
   s: Services;

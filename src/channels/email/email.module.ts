@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { ROOT } from '../../paths';
+import { inboxRepository } from '../../db/repositories/inbox.repository';
+import { NotFoundError } from '../../errors';
+import { defineRoute } from '../../http/route';
+import { Mailer } from '../../mail/mailer';
+import type { ChorusModule } from '../../module';
+import { ticketPolicy } from '../../policies/ticket.policy';
+import type { Services } from '../../services';
+import { registerChannelSettings } from '../channel-settings';
+import { EMAIL_RAW_TYPE, emailIdempotencyKey } from './email-key';
+import { emailReplySender, notificationEmailSender, planEmailReply } from './email-outbound';
+import { imapSettingsSchema } from './imap/imap-settings';
+import { parseEmail } from './parse-email';
+import { createSmtpListener } from './smtp-listener';
+
+registerChannelSettings('email', z.object({
+  aliases: z.array(z.email()).optional().describe('Other addresses that deliver into this inbox'),
+  imap: imapSettingsSchema.optional(),
+}));
+
+// Where the SMTP listener of a running Chorus is bound (tests use port 0).
+export const smtpPorts = new WeakMap<Services, number>();
+
+export const emailModule: ChorusModule = {
+  name: 'email',
+  register(s) {
+    s.parsers.register({ channels: ['email'], parsers: { [EMAIL_RAW_TYPE]: parseEmail } });
+    const mailer = new Mailer(s.config, s.logger, path.join(ROOT, 'views'));
+    s.outbound.register(planEmailReply);
+    s.outbox.register('email', emailReplySender(s, mailer));
+    s.outbox.register('notification.email', notificationEmailSender(mailer));
+  },
+  routes(r, s) {
+    // For an MTA pipe or a provider's inbound webhook: the raw RFC 5322 message as the body.
+    defineRoute(r, s, {
+      method: 'post', path: '/api/inboxes/:id/raw-email', tag: 'channels', summary: 'Deliver a raw RFC 5322 message into an e-mail inbox (token-authenticated)',
+      params: z.object({ id: z.coerce.number().int().positive() }),
+      rawBody: true,
+      authorize: ticketPolicy.act,
+      status: 202,
+      handler: async ({ params, rawBody, res }) => {
+        const inbox = await inboxRepository.findById(s.db.m, params.id);
+        if (!inbox || inbox.channel !== 'email') throw new NotFoundError('E-mail inbox');
+        const raw = rawBody ?? Buffer.alloc(0);
+        if (!raw.length) throw new (await import('../../errors')).ValidationError('The body must be the raw message.');
+        const [result] = await s.ingest.ingest(inbox, [{ key: emailIdempotencyKey(raw), raw: raw.toString('latin1'), rawType: EMAIL_RAW_TYPE }]);
+        res.status(result.duplicate ? 200 : 202);
+        return result;
+      },
+    });
+  },
+  async start(s) {
+    if (!s.config.CHORUS_SMTP_ENABLED) return;
+    const server = createSmtpListener(s);
+    await new Promise<void>((resolve, reject) => {
+      server.server.once('error', reject);
+      server.listen(s.config.CHORUS_SMTP_PORT, s.config.HOST, () => resolve());
+    });
+    const port = (server.server.address() as { port: number }).port;
+    smtpPorts.set(s, port);
+    s.logger.info({ port }, 'SMTP listener ready');
+    return () => new Promise<void>((r) => server.close(() => r()));
+  },
+};

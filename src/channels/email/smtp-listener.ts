@@ -1,0 +1,63 @@
+import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
+import type { Inbox } from '../../db/entities';
+import { inboxRepository } from '../../db/repositories/inbox.repository';
+import type { Services } from '../../services';
+import { EMAIL_RAW_TYPE, emailIdempotencyKey } from './email-key';
+
+// Inbound SMTP: mail for our inbox addresses (and their +tag forms) only, refused at RCPT for
+// anything else; 250 only once the ledger row is committed.
+export async function findInboxForAddress(s: Services, address: string): Promise<Inbox | null> {
+  const a = address.toLowerCase();
+  const base = a.replace(/\+[^@]*@/, '@');
+  const inboxes = await inboxRepository.listByChannel(s.db.m, 'email');
+  return inboxes.find((i) => i.address === a || i.address === base || ((i.settings?.aliases as string[] | undefined) ?? []).map((x) => x.toLowerCase()).includes(base)) ?? null;
+}
+
+export function createSmtpListener(s: Services): SMTPServer {
+  const limit = s.config.CHORUS_SMTP_MAX_BYTES;
+  const server = new SMTPServer({
+    banner: 'Chorus',
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    size: limit,
+    logger: false,
+    async onRcptTo(address: SMTPServerAddress, _session, callback) {
+      try {
+        const inbox = await findInboxForAddress(s, address.address);
+        if (!inbox) return callback(Object.assign(new Error(`No mailbox here by that name: ${address.address}`), { responseCode: 550 }));
+        callback();
+      } catch (err) {
+        callback(Object.assign(new Error('Temporary failure, try again later'), { responseCode: 451 }));
+        s.logger.error({ err }, 'SMTP RCPT lookup failed');
+      }
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', async () => {
+        if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
+          return callback(Object.assign(new Error(`Message too large: the limit is ${limit} bytes`), { responseCode: 552 }));
+        }
+        const raw = Buffer.concat(chunks);
+        try {
+          const seen = new Set<number>();
+          const recorded: number[] = [];
+          for (const rcpt of session.envelope.rcptTo) {
+            const inbox = await findInboxForAddress(s, rcpt.address);
+            if (!inbox || seen.has(inbox.id)) continue;
+            seen.add(inbox.id);
+            const [r] = await s.ingest.record(inbox, [{ key: emailIdempotencyKey(raw), raw: raw.toString('latin1'), rawType: EMAIL_RAW_TYPE }]);
+            if (!r.duplicate || r.state === 'failed') recorded.push(r.id);
+          }
+          callback(null, 'Queued in Chorus');
+          for (const id of recorded) void s.ingest.process(id);
+        } catch (err) {
+          s.logger.error({ err }, 'SMTP ingest could not record the message');
+          callback(Object.assign(new Error('Temporary failure storing the message, try again later'), { responseCode: 451 }));
+        }
+      });
+    },
+  });
+  server.on('error', (err) => s.logger.warn({ err }, 'SMTP listener error'));
+  return server;
+}

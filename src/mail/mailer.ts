@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+
+// The one outgoing mail transport. Without SMTP_URL mail is rendered and logged, not sent, so a
+// fresh Chorus works; deliveries still show as sent in that case, and the log says where.
+export class Mailer {
+  readonly transport: Transporter;
+  readonly configured: boolean;
+  private templates = new Map<string, Handlebars.TemplateDelegate>();
+
+  constructor(private config: Config, private logger: Logger, private viewsDir: string) {
+    this.configured = !!config.SMTP_URL;
+    this.transport = config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : nodemailer.createTransport({ jsonTransport: true });
+  }
+
+  get defaultFrom(): string {
+    return this.config.CHORUS_MAIL_FROM ?? `Chorus <no-reply@${new URL(this.config.publicUrl).hostname}>`;
+  }
+
+  // Every e-mail is an .hbs template with a .txt.hbs twin in views/emails/.
+  render(name: string, data: unknown): { html: string; text: string } {
+    return { html: this.template(`${name}.hbs`)(data), text: this.template(`${name}.txt.hbs`)(data) };
+  }
+
+  async send(mail: SendMailOptions): Promise<{ messageId: string }> {
+    const info = await this.transport.sendMail(mail);
+    if (!this.configured) this.logger.info({ to: mail.to, subject: mail.subject }, 'SMTP_URL is not set: e-mail rendered but not sent');
+    return { messageId: info.messageId };
+  }
+
+  private template(file: string): Handlebars.TemplateDelegate {
+    let t = this.templates.get(file);
+    if (!t) {
+      t = Handlebars.compile(fs.readFileSync(path.join(this.viewsDir, 'emails', file), 'utf8'));
+      this.templates.set(file, t);
+    }
+    return t;
+  }
+}

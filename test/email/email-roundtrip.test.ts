@@ -1,0 +1,97 @@
+import nodemailer from 'nodemailer';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { smtpPorts } from '../../src/channels/email/email.module';
+import { createInbox } from '../../src/inboxes/create-inbox';
+import { DB_KINDS, sleep, startTestChorus, type TestChorus } from '../helpers/test-chorus';
+
+// A real SMTP server standing in for the outgoing relay; it keeps every mail it accepts.
+async function captureServer() {
+  const mails: { raw: Buffer; parsed: ParsedMail }[] = [];
+  let refuse = false;
+  const server = new SMTPServer({
+    authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
+    onData(stream, _session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c) => chunks.push(c));
+      stream.on('end', async () => {
+        if (refuse) return cb(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
+        const raw = Buffer.concat(chunks);
+        mails.push({ raw, parsed: await simpleParser(raw) });
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { mails, port: (server.server.address() as { port: number }).port, refuse: (v: boolean) => (refuse = v), close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+async function waitFor<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v) || Date.now() > end) return v;
+    await sleep(50);
+  }
+}
+
+describe.each(DB_KINDS)('e-mail in and out with real SMTP (%s)', (db) => {
+  let t: TestChorus;
+  let relay: Awaited<ReturnType<typeof captureServer>>;
+  let client: nodemailer.Transporter;
+  beforeAll(async () => {
+    relay = await captureServer();
+    t = await startTestChorus({ db, env: { CHORUS_SMTP_ENABLED: 'true', CHORUS_SMTP_PORT: '0', HOST: '127.0.0.1', SMTP_URL: `smtp://127.0.0.1:${relay.port}` } });
+    await createInbox(t.s.db, Date.now(), { name: 'Support', channel: 'email', address: 'support@acme.test' });
+    client = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPorts.get(t.s)!, secure: false, ignoreTLS: true });
+  });
+  afterAll(async () => {
+    await t.stop();
+    await relay.close();
+  });
+
+  it('turns mail into a ticket, sends the reply with threading headers, and threads the answer back', async () => {
+    await client.sendMail({ from: 'Grace Hopper <grace@example.com>', to: 'support@acme.test', cc: 'Ada <ada@example.com>', subject: 'Invoice is wrong', text: 'The total is off by one.', messageId: '<first@example.com>' });
+    const list = await waitFor(() => t.api('GET', '/api/tickets?channel=email'), (r) => r.body.tickets?.some((x: any) => x.subject === 'Invoice is wrong'));
+    const ticket = list.body.tickets.find((x: any) => x.subject === 'Invoice is wrong');
+    expect(ticket.requester.name).toBe('Grace Hopper');
+
+    await t.api('POST', `/api/tickets/${ticket.id}/notes`, { text: 'STAFF: customer is on the old plan' });
+    await t.api('POST', `/api/tickets/${ticket.id}/replies`, { text: 'Sorry about that, fixed!' });
+    const out = await waitFor(() => relay.mails, (m) => m.length >= 1);
+    expect(out).toHaveLength(1);
+    const mail = out[0].parsed;
+    expect(mail.subject).toBe(`Re: Invoice is wrong [#${ticket.id}]`);
+    expect(mail.inReplyTo).toBe('<first@example.com>');
+    expect(mail.messageId).toMatch(/^<chorus\.m\d+\.[0-9a-f]+@acme\.test>$/);
+    expect((mail.replyTo as any).value[0].address).toMatch(new RegExp(`^support\\+t${ticket.id}-[0-9a-f]{16}@acme\\.test$`));
+    expect((mail.to as any).value[0].address).toBe('grace@example.com');
+    expect((mail.cc as any).value[0].address).toBe('ada@example.com');
+    expect(mail.text).toContain('Sorry about that, fixed!');
+    expect(out[0].raw.toString()).not.toContain('STAFF');
+
+    // The customer answers the mail they got: it lands in the same ticket and says why.
+    await client.sendMail({
+      from: 'grace@example.com', to: (mail.replyTo as any).value[0].address, subject: `Re: ${mail.subject}`,
+      inReplyTo: mail.messageId, references: [mail.messageId!], text: `Thanks!\n\nOn Sun, Nov 22, 2026 Support wrote:\n> Sorry about that, fixed!`,
+    });
+    const detail = await waitFor(() => t.api('GET', `/api/tickets/${ticket.id}`), (d) => d.body.messages.length >= 4);
+    const last = detail.body.messages.at(-1);
+    expect(last).toMatchObject({ text: 'Thanks!', threadLink: { rule: 'in-reply-to', evidence: mail.messageId } });
+    expect(last.fullText).toContain('> Sorry about that, fixed!');
+    const sent = detail.body.messages.find((m: any) => m.direction === 'outbound');
+    expect(sent.deliveryState).toBe('sent');
+  });
+
+  it('refuses other recipients at RCPT and shows a refused reply as failed with the reason', async () => {
+    await expect(client.sendMail({ from: 'x@example.com', to: 'nobody@elsewhere.test', subject: 'hi', text: 'hi' })).rejects.toThrow(/550/);
+    await client.sendMail({ from: 'lin@example.com', to: 'support+sales@acme.test', subject: 'Plus address', text: 'via a tag', messageId: '<plus@example.com>' });
+    const list = await waitFor(() => t.api('GET', '/api/tickets?channel=email'), (r) => r.body.tickets?.some((x: any) => x.subject === 'Plus address'));
+    const ticket = list.body.tickets.find((x: any) => x.subject === 'Plus address');
+    relay.refuse(true);
+    const reply = await t.api('POST', `/api/tickets/${ticket.id}/replies`, { text: 'answer' });
+    const failed = await waitFor(() => t.api('GET', `/api/tickets/${ticket.id}`), (d) => d.body.messages.find((m: any) => m.id === reply.body.message.id).deliveryState === 'failed');
+    expect(failed.body.messages.find((m: any) => m.id === reply.body.message.id).deliveryError).toMatch(/refused the message: 550/);
+    relay.refuse(false);
+  });
+});
