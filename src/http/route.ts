@@ -31,6 +31,8 @@ export interface RouteSpec<P = any, Q = any, B = any> {
   authorize: (viewer: Viewer, input: Omit<RouteInput<P, Q, unknown>, 'body'>) => boolean | Promise<boolean>;
   // Keep the raw bytes (signature checks); the body is then parsed as JSON after authorize.
   rawBody?: boolean;
+  // With rawBody: 'json' (default) parses the bytes after authorize; 'bytes' leaves them alone.
+  rawBodyAs?: 'json' | 'bytes';
   // 'public' routes are not JSON API routes: CSRF still applies to cookie sessions.
   status?: number;
   // Handler returns the JSON body, or undefined when it wrote the response itself.
@@ -56,7 +58,9 @@ export function defineRoute<P, Q, B>(router: Router, s: Services, spec: RouteSpe
     const base = { params, query, viewer, req, res, s, rawBody };
     if (!(await spec.authorize(viewer, base))) throw viewer.kind === 'anonymous' ? new UnauthorizedError() : new ForbiddenError();
     let bodyIn: unknown = req.body;
-    if (spec.rawBody) {
+    if (spec.rawBody && spec.rawBodyAs === 'bytes') {
+      bodyIn = {};
+    } else if (spec.rawBody) {
       try {
         bodyIn = rawBody && rawBody.length ? JSON.parse(rawBody.toString('utf8')) : {};
       } catch {

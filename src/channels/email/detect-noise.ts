@@ -29,6 +29,9 @@ export function detectNoise(p: ParsedMail, fromAddress: string, ourDomains: stri
   if (p.headers.has('x-autoreply') || p.headers.has('x-autorespond') || p.headers.has('x-autoresponse')) return { autoReply: true, reason: 'auto-responder header' };
   if (/^(bulk|junk|list|auto_reply)$/.test(precedence)) return { bulk: true, reason: `Precedence: ${precedence}` };
   if (p.headers.has('list-id') || p.headers.has('list-unsubscribe')) return { bulk: true, reason: 'mailing list' };
+  // Transactional-mail services stamp their machine mail (notifications, receipts); people writing
+  // to support do not send through them.
+  if (p.headers.has('feedback-id') || p.headers.has('x-ses-outgoing') || p.headers.has('x-mailgun-sid') || p.headers.has('x-sg-eid')) return { bulk: true, reason: 'machine notification' };
   if (p.headers.has('x-loop')) return { loop: true, reason: 'X-Loop' };
   if (/^(no-?reply|do-?not-?reply|notifications?)$/.test(local)) return { bulk: true, reason: `automated sender ${fromAddress}` };
   return undefined;

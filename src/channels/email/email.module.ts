@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ROOT } from '../../paths';
 import { inboxRepository } from '../../db/repositories/inbox.repository';
-import { NotFoundError } from '../../errors';
+import { NotFoundError, ValidationError } from '../../errors';
 import { defineRoute } from '../../http/route';
 import { Mailer } from '../../mail/mailer';
 import type { ChorusModule } from '../../module';
@@ -38,13 +38,14 @@ export const emailModule: ChorusModule = {
       method: 'post', path: '/api/inboxes/:id/raw-email', tag: 'channels', summary: 'Deliver a raw RFC 5322 message into an e-mail inbox (token-authenticated)',
       params: z.object({ id: z.coerce.number().int().positive() }),
       rawBody: true,
+      rawBodyAs: 'bytes',
       authorize: ticketPolicy.act,
       status: 202,
       handler: async ({ params, rawBody, res }) => {
         const inbox = await inboxRepository.findById(s.db.m, params.id);
         if (!inbox || inbox.channel !== 'email') throw new NotFoundError('E-mail inbox');
         const raw = rawBody ?? Buffer.alloc(0);
-        if (!raw.length) throw new (await import('../../errors')).ValidationError('The body must be the raw message.');
+        if (!raw.length) throw new ValidationError('The body must be the raw RFC 5322 message.');
         const [result] = await s.ingest.ingest(inbox, [{ key: emailIdempotencyKey(raw), raw: raw.toString('latin1'), rawType: EMAIL_RAW_TYPE }]);
         res.status(result.duplicate ? 200 : 202);
         return result;
