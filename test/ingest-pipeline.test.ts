@@ -66,6 +66,15 @@ describe.each(DB_KINDS)('the ingest pipeline (%s)', (db) => {
     expect(ccReply.ticketId).toBe(cc.ticketId);
   });
 
+  it('does not merge many people answering one widely sent mail into one ticket', async () => {
+    const announce = await send({ from: 'boss@corp.test', subject: 'New office hours', emailMessageId: '<news@corp.test>' });
+    const replies = [];
+    for (const who of ['r1@corp.test', 'r2@corp.test', 'r3@corp.test']) replies.push(await send({ from: who, subject: 'Re: New office hours', inReplyTo: ['<news@corp.test>'] }));
+    const ids = new Set(replies.map((r) => r.ticketId));
+    expect(ids.size).toBe(3);
+    expect(ids.has(announce.ticketId)).toBe(false);
+  });
+
   it('reopens a solved ticket on a customer reply, and opens a linked follow-up for a long-closed one', async () => {
     const a = await send({ from: 'dan@x.test', subject: 'Solved soon', emailMessageId: '<d1@x.test>' });
     await t.api('PATCH', `/api/tickets/${a.ticketId}`, { status: 'solved' });

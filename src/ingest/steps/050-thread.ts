@@ -8,8 +8,9 @@ import { isNoise } from './030-loop-guard';
 const DAY = 86_400_000;
 
 // Step 5: find the ticket this message belongs to (DESIGN §5). First match wins:
-// in-reply-to → references → signed reply token → [#number] from a participant → platform
-// conversation key → a new ticket. A number alone never attaches a stranger's mail.
+// in-reply-to → references (from a participant) → signed reply token → [#number] from a
+// participant → platform conversation key → a new ticket. A number or a Message-ID alone never
+// attaches a stranger's mail.
 export const thread: Step = async (ctx, deps) => {
   const found = await findThread(ctx, deps);
   if (found) {
@@ -39,13 +40,17 @@ async function findThread(ctx: IngestContext, deps: IngestDeps): Promise<Found |
   const m = deps.db.m;
   const msg = ctx.msg!;
   const load = async (id: number) => ticketRepository.findById(m, id);
+  const isParticipant = async (t: Ticket, contactId: number | undefined) =>
+    !!contactId && (t.requesterId === contactId || (await ticketRepository.isParticipant(m, t.id, contactId)));
 
   for (const [rule, ids] of [['in-reply-to', msg.inReplyTo ?? []], ['references', [...(msg.references ?? [])].reverse()]] as const) {
     if (!ids.length) continue;
     const hit = await messageRepository.findByEmailMessageIds(m, ids as string[]);
     if (hit) {
       const t = await load(hit.ticketId);
-      if (t) return { ticket: t, rule, evidence: hit.emailMessageId };
+      // Knowing a Message-ID is not enough: replies from many people to one widely sent mail
+      // (a newsletter, an announcement with support in CC) must not pile into one ticket.
+      if (t && (await isParticipant(t, ctx.authorContactId))) return { ticket: t, rule, evidence: hit.emailMessageId };
     }
   }
 
@@ -58,7 +63,7 @@ async function findThread(ctx: IngestContext, deps: IngestDeps): Promise<Found |
   const num = /\[#(\d+)\]/.exec(msg.subject ?? '');
   if (num && ctx.authorContactId) {
     const t = await load(Number(num[1]));
-    if (t && (t.requesterId === ctx.authorContactId || (await ticketRepository.isParticipant(m, t.id, ctx.authorContactId)))) {
+    if (t && (await isParticipant(t, ctx.authorContactId))) {
       return { ticket: t, rule: 'subject-number', evidence: num[0] };
     }
   }
