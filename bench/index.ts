@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { benchApiIngest } from './api-ingest.bench';
+import { benchEmailSmtp } from './email-smtp.bench';
 import { benchInboxList } from './inbox-list.bench';
 
 const f = (n: number, d = 2) => n.toFixed(d);
@@ -11,6 +12,12 @@ async function main() {
   const api = await benchApiIngest();
   console.log(`API channel → tickets (${api.count} posts, ${api.concurrency} in flight)`);
   console.log(`  Chorus: ${f(api.oursRps, 0)} tickets/s (${api.oursFailures} failures)   bare express: ${f(api.bareRps, 0)} req/s   ratio ${f(api.ratio, 3)}\n`);
+
+  console.log('E-mail over SMTP → threaded tickets, beside bare smtp-server + mailparser');
+  for (const r of await benchEmailSmtp()) {
+    console.log(`  ${r.name.padEnd(24)} ${r.count} mails   Chorus: ${f(r.oursPerSec, 0)} mails/s   bare: ${f(r.barePerSec, 0)} mails/s   ratio ${f(r.ratio, 2)}`);
+  }
+  console.log('');
 
   const list = await benchInboxList();
   console.log(`Inbox list at ${list.tickets.toLocaleString('en')} tickets (${list.rounds} rounds; seeding ${f(list.seedSecs, 1)} s, cached after the first run)`);

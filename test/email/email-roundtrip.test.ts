@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { smtpPorts } from '../../src/channels/email/email.module';
@@ -38,7 +38,7 @@ async function waitFor<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, ms = 
 describe.each(DB_KINDS)('e-mail in and out with real SMTP (%s)', (db) => {
   let t: TestChorus;
   let relay: Awaited<ReturnType<typeof captureServer>>;
-  let client: nodemailer.Transporter;
+  let client: Transporter;
   beforeAll(async () => {
     relay = await captureServer();
     t = await startTestChorus({ db, env: { CHORUS_SMTP_ENABLED: 'true', CHORUS_SMTP_PORT: '0', HOST: '127.0.0.1', SMTP_URL: `smtp://127.0.0.1:${relay.port}` } });
