@@ -9,6 +9,7 @@ import { createInbox } from '../inboxes/create-inbox';
 import { createLogger } from '../logger';
 import { modules } from '../modules';
 import { commands as extraCommands } from './commands';
+import { UsageError } from './usage-error';
 
 export interface CliCommand {
   usage: string;
@@ -16,7 +17,6 @@ export interface CliCommand {
   run(ctx: { chorus: Awaited<ReturnType<typeof createChorus>>; values: Record<string, string | boolean | undefined>; positionals: string[] }): Promise<void>;
 }
 
-class UsageError extends Error {}
 
 const need = (values: Record<string, unknown>, name: string): string => {
   const v = values[name];
