@@ -94,4 +94,27 @@ describe.each(DB_KINDS)('e-mail in and out with real SMTP (%s)', (db) => {
     expect(failed.body.messages.find((m: any) => m.id === reply.body.message.id).deliveryError).toMatch(/refused the message: 550/);
     relay.refuse(false);
   });
+
+  it('acknowledges a new ticket once per sender per window, never an auto-reply, and keeps the raw original', async () => {
+    await createInbox(t.s.db, Date.now(), { name: 'Sales', channel: 'email', address: 'sales@acme.test', settings: { autoAck: { enabled: true, windowHours: 24 } } });
+    const before = relay.mails.length;
+    await client.sendMail({ from: 'kim@example.com', to: 'sales@acme.test', subject: 'Quote please', text: 'How much?' });
+    await client.sendMail({ from: 'kim@example.com', to: 'sales@acme.test', subject: 'Another thing', text: 'And shipping?' });
+    await client.sendMail({ from: 'bot@example.com', to: 'sales@acme.test', subject: 'Out of office', text: 'Away', headers: { 'Auto-Submitted': 'auto-replied' } });
+    const mails = await waitFor(() => relay.mails.slice(before), (m) => m.length >= 1);
+    await sleep(500);
+    const acks = relay.mails.slice(before);
+    expect(acks).toHaveLength(1);
+    expect((acks[0].parsed.to as any).value[0].address).toBe('kim@example.com');
+    expect(acks[0].parsed.headers.get('auto-submitted')).toBe('auto-replied');
+    void mails;
+
+    const list = await t.api('GET', '/api/tickets?channel=email&limit=200');
+    const quote = list.body.tickets.find((x: any) => x.subject === 'Quote please');
+    const msg = (await t.api('GET', `/api/tickets/${quote.id}`)).body.messages[0];
+    const raw = await fetch(`${t.url}/api/messages/${msg.id}/raw`, { headers: { authorization: `Bearer ${t.admin.token}` } });
+    expect(raw.headers.get('content-type')).toBe('message/rfc822');
+    expect(await raw.text()).toMatch(/^Subject: Quote please/m);
+    expect((await fetch(`${t.url}/api/messages/${msg.id}/raw`)).status).toBe(401);
+  });
 });

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ROOT } from '../../paths';
+import { inboundItemRepository } from '../../db/repositories/inbound-item.repository';
 import { inboxRepository } from '../../db/repositories/inbox.repository';
+import { messageRepository } from '../../db/repositories/message.repository';
 import { NotFoundError, ValidationError } from '../../errors';
 import { defineRoute } from '../../http/route';
 import { Mailer } from '../../mail/mailer';
@@ -9,6 +11,7 @@ import type { ChorusModule } from '../../module';
 import { ticketPolicy } from '../../policies/ticket.policy';
 import type { Services } from '../../services';
 import { registerChannelSettings } from '../channel-settings';
+import { autoAckSender, startAutoAck } from './auto-ack';
 import { EMAIL_RAW_TYPE, emailIdempotencyKey } from './email-key';
 import { emailReplySender, notificationEmailSender, planEmailReply } from './email-outbound';
 import { imapSettingsSchema } from './imap/imap-settings';
@@ -17,6 +20,7 @@ import { createSmtpListener } from './smtp-listener';
 
 registerChannelSettings('email', z.object({
   aliases: z.array(z.email()).optional().describe('Other addresses that deliver into this inbox'),
+  autoAck: z.object({ enabled: z.boolean(), windowHours: z.number().min(1).max(24 * 30).default(24) }).optional().describe('Acknowledge new tickets, at most once per recipient per window'),
   imap: imapSettingsSchema.optional(),
 }));
 
@@ -31,6 +35,8 @@ export const emailModule: ChorusModule = {
     s.outbound.register(planEmailReply);
     s.outbox.register('email', emailReplySender(s, mailer));
     s.outbox.register('notification.email', notificationEmailSender(mailer));
+    s.outbox.register('email.auto-ack', autoAckSender(s, mailer));
+    startAutoAck(s);
   },
   routes(r, s) {
     // For an MTA pipe or a provider's inbound webhook: the raw RFC 5322 message as the body.
@@ -49,6 +55,23 @@ export const emailModule: ChorusModule = {
         const [result] = await s.ingest.ingest(inbox, [{ key: emailIdempotencyKey(raw), raw: raw.toString('latin1'), rawType: EMAIL_RAW_TYPE }]);
         res.status(result.duplicate ? 200 : 202);
         return result;
+      },
+    });
+
+    // The original as received (any channel), for export or a closer look: agents only.
+    defineRoute(r, s, {
+      method: 'get', path: '/api/messages/:id/raw', tag: 'channels', summary: 'The raw item a message was made from (e.g. the .eml)',
+      params: z.object({ id: z.coerce.number().int().positive() }),
+      authorize: ticketPolicy.act,
+      handler: async ({ params, res }) => {
+        const msg = await messageRepository.findById(s.db.m, params.id);
+        const item = msg?.inboundItemId ? await inboundItemRepository.findById(s.db.m, msg.inboundItemId) : null;
+        if (!item) throw new NotFoundError('Raw original');
+        const isMail = item.rawType === EMAIL_RAW_TYPE;
+        res.setHeader('Content-Type', isMail ? 'message/rfc822' : 'application/json; charset=utf-8');
+        res.setHeader('Content-Disposition', `attachment; filename="message-${msg!.id}.${isMail ? 'eml' : 'json'}"`);
+        res.end(Buffer.from(item.raw, isMail ? 'latin1' : 'utf8'));
+        return undefined;
       },
     });
   },

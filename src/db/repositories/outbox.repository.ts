@@ -51,3 +51,12 @@ export const outboxRepository = {
     return row?.n == null ? null : Number(row.n);
   },
 };
+
+// Whether a contact was sent an automatic acknowledgement since `since` (per-recipient rate limit).
+export async function autoAckSentSince(m: EntityManager, contactId: number, since: number): Promise<boolean> {
+  const rows = await m.getRepository(OutboxItem).createQueryBuilder('o')
+    .innerJoin('tickets', 't', 't.id = o.ticket_id')
+    .where("o.kind = 'email.auto-ack' AND t.requester_id = :contactId AND o.created_at > :since", { contactId, since })
+    .limit(1).getCount();
+  return rows > 0;
+}
