@@ -2,9 +2,10 @@ import { apiChannelModule } from './channels/api/api.module';
 import { webformChannelModule } from './channels/webform/webform.module';
 import { emailModule } from './channels/email/email.module';
 import { imapPollerModule } from './channels/email/imap/imap-poller.module';
+import { socialModule } from './channels/social/social.module';
 import type { ChorusModule } from './module';
 import { autoAssignModule } from './tickets/auto-assign';
 import { customerWebModule } from './web/customer-web.module';
 
 // Every feature module, in mount order. Channels add themselves here.
-export const modules: ChorusModule[] = [apiChannelModule, emailModule, imapPollerModule, autoAssignModule, webformChannelModule, customerWebModule];
+export const modules: ChorusModule[] = [apiChannelModule, emailModule, imapPollerModule, socialModule, autoAssignModule, webformChannelModule, customerWebModule];

@@ -19,6 +19,8 @@ export interface InboundMessage {
   externalId?: string | null;
   // Conversation key on the platform: DM conversation, chat id, root post of a reply chain.
   threadKey?: string | null;
+  // The platform id of the post or message this one answers (reply chains on social platforms).
+  replyToExternalId?: string | null;
   // Email: this message's Message-ID and the ids it answers.
   emailMessageId?: string | null;
   inReplyTo?: string[];

@@ -135,3 +135,12 @@ export const ticketRepository = {
       .getCount();
   },
 };
+
+// "Take it private": the newest open public ticket of this inbox where an agent answered this
+// person privately; their next direct message continues it.
+export async function findPrivateContinuation(m: EntityManager, inboxId: number, contactId: number): Promise<Ticket | null> {
+  return m.getRepository(Ticket).createQueryBuilder('t')
+    .where("t.inbox_id = :inboxId AND t.requester_id = :contactId AND t.visibility = 'public' AND t.status <> 'closed' AND t.merged_into_id IS NULL", { inboxId, contactId })
+    .andWhere("EXISTS (SELECT 1 FROM messages msg WHERE msg.ticket_id = t.id AND msg.direction = 'outbound' AND msg.audience = 'participants')")
+    .orderBy('t.last_activity_at', 'DESC').getOne();
+}

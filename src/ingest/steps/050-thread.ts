@@ -1,6 +1,6 @@
 import type { Ticket } from '../../db/entities';
 import { messageRepository } from '../../db/repositories/message.repository';
-import { ticketRepository } from '../../db/repositories/ticket.repository';
+import { findPrivateContinuation, ticketRepository } from '../../db/repositories/ticket.repository';
 import { verifyReplyToken } from '../../mail/reply-token';
 import type { IngestContext, IngestDeps, Step } from '../context';
 import { isNoise } from './030-loop-guard';
@@ -68,9 +68,21 @@ async function findThread(ctx: IngestContext, deps: IngestDeps): Promise<Found |
     }
   }
 
+  // A reply on a platform names the post it answers; that post (ours or theirs) has a ticket.
+  if (msg.replyToExternalId) {
+    const parent = await messageRepository.findByExternalId(m, msg.channel, msg.replyToExternalId);
+    const t = parent ? await load(parent.ticketId) : null;
+    if (t && t.inboxId === ctx.inbox.id) return { ticket: t, rule: 'social-conversation', evidence: `reply to ${msg.replyToExternalId}` };
+  }
+
   if (msg.threadKey) {
     const t = await ticketRepository.findOpenByThreadKey(m, ctx.inbox.id, msg.threadKey);
     if (t) return { ticket: t, rule: 'social-conversation', evidence: msg.threadKey };
+  }
+
+  if (msg.threadKey && msg.audienceHint === 'private' && ctx.authorContactId) {
+    const t = await findPrivateContinuation(m, ctx.inbox.id, ctx.authorContactId);
+    if (t) return { ticket: t, rule: 'social-conversation', evidence: `private continuation of public #${t.id}` };
   }
   return null;
 }

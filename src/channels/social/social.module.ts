@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { registerChannelSettings } from '../channel-settings';
+import { inboxRepository } from '../../db/repositories/inbox.repository';
+import { InvalidSignatureError, NotFoundError } from '../../errors';
+import { defineRoute } from '../../http/route';
+import type { ChorusModule } from '../../module';
+import { meta } from './meta.platform';
+import type { SocialPlatform } from './social-types';
+import { planSocialReply, socialSenders } from './social-outbound';
+import { telegram } from './telegram.platform';
+import { whatsapp } from './whatsapp.platform';
+import { x } from './x.platform';
+
+const PLATFORMS: SocialPlatform[] = [meta, whatsapp, telegram, x];
+
+const base = { apiBaseUrl: z.url().describe('The platform API base URL (tests point it at a local fake)') };
+registerChannelSettings('telegram', z.object({ ...base, apiBaseUrl: z.url().default('https://api.telegram.org'), botToken: z.string().min(10), botId: z.string().optional() }));
+for (const kind of ['messenger', 'instagram'] as const) {
+  registerChannelSettings(kind, z.object({ ...base, apiBaseUrl: z.url().default('https://graph.facebook.com/v21.0'), pageId: z.string().min(1), accessToken: z.string().min(10), verifyToken: z.string().min(8) }));
+}
+registerChannelSettings('whatsapp', z.object({ ...base, apiBaseUrl: z.url().default('https://graph.facebook.com/v21.0'), phoneNumberId: z.string().min(1), accessToken: z.string().min(10), verifyToken: z.string().min(8) }));
+registerChannelSettings('x', z.object({ ...base, apiBaseUrl: z.url().default('https://api.x.com'), accountId: z.string().min(1), bearerToken: z.string().min(10) }));
+
+// Webhooks of every platform: signature over the raw bytes first, the ledger commit, the 200,
+// then processing in the background (platforms retry slow answers and we must not double up).
+export const socialModule: ChorusModule = {
+  name: 'social',
+  register(s) {
+    for (const p of PLATFORMS) s.parsers.register({ channels: p.channels, parsers: { [p.rawType]: p.parse } });
+    s.outbound.register(planSocialReply);
+    for (const [kind, sender] of Object.entries(socialSenders(s))) s.outbox.register(kind, sender);
+  },
+  routes(r, s) {
+    for (const p of PLATFORMS) {
+      const path = `/webhooks/${p.name}/:inboxId`;
+      const params = z.object({ inboxId: z.coerce.number().int().positive() });
+      const load = async (id: number) => {
+        const inbox = await inboxRepository.findById(s.db.m, id);
+        if (!inbox || !p.channels.includes(inbox.channel)) throw new NotFoundError(`${p.name} inbox`);
+        return inbox;
+      };
+      if (p.handshake) {
+        defineRoute(r, s, {
+          method: 'get', path, tag: 'webhooks', summary: `${p.name} webhook verification handshake`,
+          params, query: z.record(z.string(), z.unknown()),
+          authorize: () => true,
+          handler: async ({ params: { inboxId }, query, res }) => {
+            const h = p.handshake!(await load(inboxId), query);
+            if (h.type) res.status(h.status).type(h.type).send(String(h.body));
+            else res.status(h.status).json(h.body);
+            return undefined;
+          },
+        });
+      }
+      defineRoute(r, s, {
+        method: 'post', path, tag: 'webhooks', summary: `${p.name} webhook events`,
+        params, rawBody: true,
+        authorize: async (_v, { params: { inboxId }, req, rawBody }) => {
+          if (!p.verify(await load(inboxId), req, rawBody ?? Buffer.alloc(0))) throw new InvalidSignatureError();
+          return true;
+        },
+        handler: async ({ params: { inboxId }, body, res }) => {
+          const inbox = await load(inboxId);
+          await p.receipts?.(body, s, inbox);
+          const recorded = await s.ingest.record(inbox, p.split(body, inbox));
+          res.status(200).json({ ok: true, received: recorded.length });
+          const todo = recorded.filter((x) => !x.duplicate || x.state === 'failed').map((x) => x.id);
+          void (async () => {
+            for (const id of todo) await s.ingest.process(id);
+          })();
+          return undefined;
+        },
+      });
+    }
+  },
+};
