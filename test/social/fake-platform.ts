@@ -10,6 +10,11 @@ export interface Call {
   body: any;
 }
 
+let mastodonMentions: unknown[] = [];
+export function setMastodonMentions(list: unknown[]) {
+  mastodonMentions = list;
+}
+
 export async function fakePlatform(): Promise<{ url: string; calls: Call[]; next: (status: number, body: unknown, headers?: Record<string, string>) => void; close: () => Promise<void> }> {
   const calls: Call[] = [];
   const queued: { status: number; body: unknown; headers: Record<string, string> }[] = [];
@@ -25,6 +30,8 @@ export async function fakePlatform(): Promise<{ url: string; calls: Call[]; next
     if (/\/messages$/.test(req.path) && req.body?.messaging_product === 'whatsapp') return res.json({ messaging_product: 'whatsapp', messages: [{ id: `wamid.out${n}` }] });
     if (/\/me\/messages$/.test(req.path)) return res.json({ recipient_id: req.body.recipient?.id ?? 'x', message_id: `m_out${n}` });
     if (/\/(comments|replies)$/.test(req.path)) return res.json({ id: `c_out${n}` });
+    if (req.path === '/api/v1/notifications') return res.json(req.query.since_id ? [] : mastodonMentions);
+    if (req.path === '/api/v1/statuses') return res.json({ id: `1170${n}`, visibility: req.body.visibility, in_reply_to_id: req.body.in_reply_to_id });
     if (req.path === '/2/tweets') return res.status(201).json({ data: { id: `77${n}`, text: req.body.text } });
     if (/\/2\/dm_conversations\/with\/[^/]+\/messages$/.test(req.path)) return res.status(201).json({ data: { dm_conversation_id: 'c1', dm_event_id: `dm${n}` } });
     res.status(404).json({ error: 'unknown endpoint' });

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { createInbox } from '../../src/inboxes/create-inbox';
 import type { ChannelKind } from '../../src/db/entities';
 import { sleep, startTestChorus, type TestChorus } from '../helpers/test-chorus';
-import { fakePlatform } from './fake-platform';
+import { pollMastodon } from '../../src/channels/social/mastodon';
+import { fakePlatform, setMastodonMentions } from './fake-platform';
 
 const CORPUS = path.resolve(__dirname, '../../../shared/corpus/social');
 const read = (p: string) => fs.readFileSync(path.join(CORPUS, p), 'utf8');
@@ -174,5 +175,21 @@ async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5000
     expect(m.find((x) => x.id === r.body.message.id)).toMatchObject({ deliveryState: 'queued' });
     const [row] = await t.s.db.m.query(`SELECT next_attempt_at FROM outbox_items WHERE message_id = ${r.body.message.id}`);
     expect(Number(row.next_attempt_at) - Date.now()).toBeGreaterThan(100_000);
+  });
+
+  it('Mastodon: polls mentions with since_id, ingests them once, and replies with @acct at the same visibility', async () => {
+    const ib = await inbox('mastodon', { accessToken: 'masto-access-token', accountId: '999' });
+    setMastodonMentions(JSON.parse(read('mastodon/mastodonpy__notifications_types_mention__GET_response.json')));
+    expect(await pollMastodon(t.s, ib)).toEqual({ fetched: 1, recorded: 1 });
+    const poll = fake.calls.filter((c) => c.path === '/api/v1/notifications');
+    expect(poll[0]).toMatchObject({ method: 'GET', auth: 'Bearer masto-access-token', query: { 'types[]': 'mention' } });
+    expect(await pollMastodon(t.s, ib)).toEqual({ fetched: 0, recorded: 0 });
+    expect(fake.calls.filter((c) => c.path === '/api/v1/notifications').at(-1)!.query.since_id).toBe('21');
+    const [ticket] = await ticketsOf(ib.id);
+    expect(ticket.visibility).toBe('public');
+    expect((await messagesOf(ticket.id))[0].text).toBe('@mastodonpy_test hello!');
+    await t.api('POST', `/api/tickets/${ticket.id}/replies`, { text: 'Hi there', audience: 'public' });
+    await waitFor(async () => fake.calls.filter((c) => c.path === '/api/v1/statuses').length, (n) => n >= 1);
+    expect(fake.calls.find((c) => c.path === '/api/v1/statuses')!.body).toEqual({ status: '@admin Hi there', in_reply_to_id: '117020577157693549', visibility: 'public' });
   });
 });

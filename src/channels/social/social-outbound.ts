@@ -7,7 +7,7 @@ import type { OutboxPlan } from '../../outbox/outbound-router';
 import { PermanentDeliveryError, RetryLaterError } from '../../outbox/retry-policy';
 import type { Services } from '../../services';
 
-const SOCIAL = ['telegram', 'messenger', 'instagram', 'whatsapp', 'x'];
+const SOCIAL = ['telegram', 'messenger', 'instagram', 'whatsapp', 'x', 'mastodon'];
 
 // An agent's reply on a social ticket: `public` answers the public post in public; `participants`
 // goes to the person privately (on a public thread that is "take it private": same ticket).

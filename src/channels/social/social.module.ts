@@ -4,6 +4,7 @@ import { inboxRepository } from '../../db/repositories/inbox.repository';
 import { InvalidSignatureError, NotFoundError } from '../../errors';
 import { defineRoute } from '../../http/route';
 import type { ChorusModule } from '../../module';
+import { MASTODON_RAW_TYPE, mastodonSender, parseMastodon, pollMastodon } from './mastodon';
 import { meta } from './meta.platform';
 import type { SocialPlatform } from './social-types';
 import { planSocialReply, socialSenders } from './social-outbound';
@@ -19,6 +20,7 @@ for (const kind of ['messenger', 'instagram'] as const) {
   registerChannelSettings(kind, z.object({ ...base, apiBaseUrl: z.url().default('https://graph.facebook.com/v21.0'), pageId: z.string().min(1), accessToken: z.string().min(10), verifyToken: z.string().min(8) }));
 }
 registerChannelSettings('whatsapp', z.object({ ...base, apiBaseUrl: z.url().default('https://graph.facebook.com/v21.0'), phoneNumberId: z.string().min(1), accessToken: z.string().min(10), verifyToken: z.string().min(8) }));
+registerChannelSettings('mastodon', z.object({ ...base, accessToken: z.string().min(10), accountId: z.string().optional(), pollSeconds: z.number().int().min(5).max(3600).default(30), sinceId: z.string().optional() }));
 registerChannelSettings('x', z.object({ ...base, apiBaseUrl: z.url().default('https://api.x.com'), accountId: z.string().min(1), bearerToken: z.string().min(10) }));
 
 // Webhooks of every platform: signature over the raw bytes first, the ledger commit, the 200,
@@ -29,6 +31,31 @@ export const socialModule: ChorusModule = {
     for (const p of PLATFORMS) s.parsers.register({ channels: p.channels, parsers: { [p.rawType]: p.parse } });
     s.outbound.register(planSocialReply);
     for (const [kind, sender] of Object.entries(socialSenders(s))) s.outbox.register(kind, sender);
+    s.parsers.register({ channels: ['mastodon'], parsers: { [MASTODON_RAW_TYPE]: parseMastodon } });
+    s.outbox.register('social.mastodon', mastodonSender(s));
+  },
+  async start(s) {
+    if (!s.config.CHORUS_WORKERS) return;
+    const timers: NodeJS.Timeout[] = [];
+    for (const inbox of await inboxRepository.listByChannel(s.db.m, 'mastodon')) {
+      let busy = false;
+      const tick = async () => {
+        if (busy) return;
+        busy = true;
+        try {
+          await pollMastodon(s, inbox);
+        } catch (err) {
+          s.logger.warn({ inboxId: inbox.id, err }, 'Mastodon poll failed; will retry');
+        } finally {
+          busy = false;
+        }
+      };
+      void tick();
+      const t = setInterval(() => void tick(), Number(inbox.settings?.pollSeconds ?? 30) * 1000);
+      t.unref();
+      timers.push(t);
+    }
+    return async () => timers.forEach(clearInterval);
   },
   routes(r, s) {
     for (const p of PLATFORMS) {

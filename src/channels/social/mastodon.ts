@@ -1,0 +1,71 @@
+import type { Inbox, OutboxItem } from '../../db/entities';
+import { inboxRepository } from '../../db/repositories/inbox.repository';
+import { messageRepository } from '../../db/repositories/message.repository';
+import type { InboundMessage } from '../inbound-message';
+import { PermanentDeliveryError, RetryLaterError } from '../../outbox/retry-policy';
+import type { Services } from '../../services';
+import { htmlToPlain } from './social-types';
+
+export const MASTODON_RAW_TYPE = 'mastodon.status.v1';
+
+// Mastodon has no signed webhooks for mentions: Chorus polls the notifications of its account
+// with since_id, so a restart resumes where it stopped and the ledger drops anything seen twice.
+export async function pollMastodon(s: Services, inbox: Inbox): Promise<{ fetched: number; recorded: number }> {
+  const cfg = (inbox.settings ?? {}) as { apiBaseUrl: string; accessToken: string; sinceId?: string; accountId?: string };
+  const url = new URL('/api/v1/notifications', cfg.apiBaseUrl);
+  url.searchParams.append('types[]', 'mention');
+  url.searchParams.set('limit', '40');
+  if (cfg.sinceId) url.searchParams.set('since_id', cfg.sinceId);
+  const res = await fetch(url, { headers: { authorization: `Bearer ${cfg.accessToken}` }, signal: AbortSignal.timeout(15_000) });
+  if (!res.ok) throw new Error(`Mastodon answered HTTP ${res.status} to the notifications poll`);
+  const list = (await res.json()) as { id: string; type: string; status?: { id: string } }[];
+  const items = list.filter((n) => n.type === 'mention' && n.status).reverse()
+    .map((n) => ({ key: `masto:${n.status!.id}`, raw: JSON.stringify(n), rawType: MASTODON_RAW_TYPE }));
+  const recorded = await s.ingest.record(inbox, items);
+  if (list.length) {
+    const newest = list.map((n) => n.id).sort((a, b) => (BigInt(a) > BigInt(b) ? -1 : 1))[0];
+    await s.db.write((m) => inboxRepository.update(m, inbox.id, { settings: { ...cfg, sinceId: newest } }));
+    inbox.settings = { ...cfg, sinceId: newest };
+  }
+  for (const r of recorded) if (!r.duplicate || r.state === 'failed') await s.ingest.process(r.id);
+  return { fetched: items.length, recorded: recorded.filter((r) => !r.duplicate).length };
+}
+
+export function parseMastodon(raw: string, inbox: Inbox): InboundMessage | null {
+  const n = JSON.parse(raw);
+  const st = n.status;
+  const acct = st.account ?? n.account;
+  if (inbox.settings?.accountId && String(acct.id) === String(inbox.settings.accountId)) return null;
+  const isPrivate = st.visibility === 'direct' || st.visibility === 'private';
+  return {
+    channel: 'mastodon', externalId: String(st.id), replyToExternalId: st.in_reply_to_id ? String(st.in_reply_to_id) : null,
+    threadKey: isPrivate ? `dm:${acct.id}` : `status:${st.in_reply_to_id ?? st.id}`,
+    author: { kind: 'mastodon', value: String(acct.id), handle: acct.acct, displayName: acct.display_name || null, name: acct.display_name || `@${acct.acct}`, followers: acct.followers_count ?? null },
+    subject: isPrivate ? null : `Mention by @${acct.acct}`,
+    text: htmlToPlain(st.content ?? ''), audienceHint: isPrivate ? 'private' : 'public',
+    receivedAt: st.created_at ? Date.parse(st.created_at) : undefined, flags: { acct: acct.acct, visibility: st.visibility },
+  };
+}
+
+// Replies keep the visibility of the conversation and start with @acct, as Mastodon clients do.
+export function mastodonSender(s: Services) {
+  return async (item: OutboxItem) => {
+    const msg = await messageRepository.findById(s.db.m, item.messageId!);
+    const inbox = await inboxRepository.findById(s.db.m, item.inboxId!);
+    if (!msg || !inbox) throw new PermanentDeliveryError('The message or its inbox no longer exists.');
+    const p = item.payload as { mode: 'public' | 'private'; handle: string | null; replyToExternalId: string | null };
+    const cfg = inbox.settings as { apiBaseUrl: string; accessToken: string };
+    const status = p.handle && !msg.text.startsWith(`@${p.handle}`) ? `@${p.handle} ${msg.text}` : msg.text;
+    const res = await fetch(new URL('/api/v1/statuses', cfg.apiBaseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${cfg.accessToken}`, 'idempotency-key': `chorus-outbox-${item.id}` },
+      body: JSON.stringify({ status, in_reply_to_id: p.replyToExternalId, visibility: p.mode === 'public' ? 'public' : 'direct' }),
+      signal: AbortSignal.timeout(15_000),
+    });
+    if (res.status === 429) throw new RetryLaterError('Mastodon is rate-limiting us.', 60_000);
+    const body = (await res.json().catch(() => ({}))) as { id?: string; error?: string };
+    if (res.status >= 400 && res.status < 500) throw new PermanentDeliveryError(`Mastodon refused the reply (HTTP ${res.status}): ${body.error ?? 'no reason given'}`);
+    if (!res.ok) throw new Error(`Mastodon failed (HTTP ${res.status})`);
+    return { externalId: body.id ?? null };
+  };
+}
