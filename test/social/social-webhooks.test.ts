@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createInbox } from '../../src/inboxes/create-inbox';
 import type { ChannelKind } from '../../src/db/entities';
-import { sleep, startTestChorus, type TestChorus } from '../helpers/test-chorus';
+import { DB_KINDS, sleep, startTestChorus, type TestChorus } from '../helpers/test-chorus';
 import { pollMastodon } from '../../src/channels/social/mastodon';
 import { fakePlatform, setMastodonMentions } from './fake-platform';
 
@@ -191,5 +191,29 @@ async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5000
     await t.api('POST', `/api/tickets/${ticket.id}/replies`, { text: 'Hi there', audience: 'public' });
     await waitFor(async () => fake.calls.filter((c) => c.path === '/api/v1/statuses').length, (n) => n >= 1);
     expect(fake.calls.find((c) => c.path === '/api/v1/statuses')!.body).toEqual({ status: '@admin Hi there', in_reply_to_id: '117020577157693549', visibility: 'public' });
+  });
+});
+
+describe.each(DB_KINDS)('merging contacts (%s)', (db) => {
+  it('joins one person seen on two channels into one profile, with an audit record', async () => {
+    const t = await startTestChorus({ db });
+    try {
+      const a = (await t.api('POST', '/api/tickets', { inboxId: (await createInbox(t.s.db, Date.now(), { name: 'A', channel: 'api' })).id, subject: 'By mail', requester: { email: 'zoe@example.com', name: 'Zoe' } })).body.ticket;
+      const tg = await createInbox(t.s.db, Date.now(), { name: 'TG', channel: 'telegram', settings: { apiBaseUrl: 'http://127.0.0.1:9', botToken: '123456:ABCDEF-token' }, secret: SECRET });
+      const upd = JSON.parse(read('telegram/teloxide__update_rs__private_text.json'));
+      const res = await fetch(`${t.url}/webhooks/telegram/${tg.id}`, { method: 'POST', headers: { 'content-type': 'application/json', ...tgSig('') }, body: JSON.stringify(upd) });
+      expect(res.status).toBe(200);
+      const [b] = await waitFor(async () => (await t.api('GET', `/api/tickets?inbox=${tg.id}`)).body.tickets as any[], (x) => x.length === 1);
+      const merged = await t.api('POST', `/api/contacts/${b.requester.id}/merge`, { intoContactId: a.requester.id });
+      expect(merged.status).toBe(200);
+      const profile = (await t.api('GET', `/api/contacts/${a.requester.id}`)).body;
+      expect(profile.contact.identities.map((i: any) => i.kind).sort()).toEqual(['email', 'telegram']);
+      expect(profile.tickets.map((x: any) => x.id).sort()).toEqual([a.id, b.id].sort());
+      const events = (await t.api('GET', `/api/tickets/${b.id}`)).body.events;
+      expect(events.at(-1)).toMatchObject({ type: 'contact.merged', data: { from: b.requester.id, into: a.requester.id } });
+      expect((await t.api('POST', `/api/contacts/${b.requester.id}/merge`, { intoContactId: a.requester.id })).status).toBe(409);
+    } finally {
+      await t.stop();
+    }
   });
 });

@@ -73,3 +73,17 @@ export const contactRepository = {
     return qb.orderBy('c.id', 'DESC').limit(opts.limit).getMany();
   },
 };
+
+// Moves everything that points at one contact to another (tickets, participation, authorship).
+export async function reassignContact(m: EntityManager, fromId: number, toId: number): Promise<number[]> {
+  const isPg = m.connection.options.type === 'postgres';
+  const p = (i: number) => (isPg ? `$${i}` : '?');
+  const tickets: { id: number }[] = await m.query(`SELECT DISTINCT ticket_id AS id FROM ticket_participants WHERE contact_id = ${p(1)}`, [fromId]);
+  await m.query(`UPDATE tickets SET requester_id = ${p(1)} WHERE requester_id = ${p(2)}`, [toId, fromId]);
+  await m.query(`UPDATE messages SET author_contact_id = ${p(1)} WHERE author_contact_id = ${p(2)}`, [toId, fromId]);
+  // A participant row may exist for both; keep the target's.
+  await m.query(`DELETE FROM ticket_participants WHERE contact_id = ${p(1)} AND ticket_id IN (SELECT ticket_id FROM ticket_participants WHERE contact_id = ${p(2)})`, [fromId, toId]);
+  await m.query(`UPDATE ticket_participants SET contact_id = ${p(1)} WHERE contact_id = ${p(2)}`, [toId, fromId]);
+  await m.query(`UPDATE identities SET contact_id = ${p(1)} WHERE contact_id = ${p(2)}`, [toId, fromId]);
+  return tickets.map((t) => Number(t.id));
+}

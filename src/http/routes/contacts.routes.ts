@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { contactRepository } from '../../db/repositories/contact.repository';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
+import { mergeContacts } from '../../contacts/commands/merge-contacts';
 import { NotFoundError } from '../../errors';
 import { ticketPolicy } from '../../policies/ticket.policy';
 import type { Services } from '../../services';
@@ -22,6 +23,14 @@ export function contactsRoutes(r: Router, s: Services): void {
         nextBefore: rows.length > query.limit ? page[page.length - 1].id : null,
       };
     },
+  });
+
+  defineRoute(r, s, {
+    method: 'post', path: '/api/contacts/:id/merge', tag: 'contacts', summary: 'Merge this contact into another (the same person on two channels)',
+    params: z.object({ id: z.coerce.number().int().positive() }),
+    body: z.object({ intoContactId: z.number().int().positive() }),
+    authorize: ticketPolicy.act,
+    handler: async ({ params, body, viewer }) => mergeContacts(s.commands, viewer as never, params.id, body.intoContactId),
   });
 
   defineRoute(r, s, {
