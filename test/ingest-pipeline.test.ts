@@ -102,8 +102,14 @@ describe.each(DB_KINDS)('the ingest pipeline (%s)', (db) => {
   it('marks the outbound message failed when its bounce comes back', async () => {
     const a = await send({ from: 'fay@x.test', subject: 'Bounce me' });
     const reply = await t.api('POST', `/api/tickets/${a.ticketId}/replies`, { text: 'our answer' });
-    await t.s.db.write((m) => m.query(`UPDATE messages SET email_message_id = '<ours-1@chorus>' WHERE id = ${reply.body.message.id}`));
-    const bounce = await send({ from: 'mailer-daemon@x.test', subject: 'Undelivered', noise: { bounce: true, bouncedMessageIds: ['<ours-1@chorus>'], bounceReason: '550 mailbox unknown' } });
+    // The bounce can only come back after the mail went out with our Message-ID.
+    let sent: any;
+    for (let i = 0; i < 100 && sent?.deliveryState !== 'sent'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      sent = (await t.api('GET', `/api/tickets/${a.ticketId}`)).body.messages.find((m: any) => m.id === reply.body.message.id);
+    }
+    expect(sent.emailMessageId).toMatch(/^<chorus\.m\d+\./);
+    const bounce = await send({ from: 'mailer-daemon@x.test', subject: 'Undelivered', noise: { bounce: true, bouncedMessageIds: [sent.emailMessageId], bounceReason: '550 mailbox unknown' } });
     expect(bounce.state).toBe('ignored');
     const detail = await t.api('GET', `/api/tickets/${a.ticketId}`);
     const ours = detail.body.messages.find((m: any) => m.id === reply.body.message.id);
