@@ -1,7 +1,8 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { AgentLastAssigned1764000000500 } from './1764000000500-agent-last-assigned';
 import { ImapSyncState1764000001800 } from './1764000001800-imap-sync-state';
+import { SearchIndex1764000002000 } from './1764000002000-search-index';
 import { CommunityVotesFlags1764000003000 } from './1764000003000-community-votes-flags';
 
 // Listed explicitly (no glob) so the same list works under ts-jest and from dist/.
-export const migrations = [InitialSchema1764000000000, AgentLastAssigned1764000000500, ImapSyncState1764000001800, CommunityVotesFlags1764000003000];
+export const migrations = [InitialSchema1764000000000, AgentLastAssigned1764000000500, ImapSyncState1764000001800, SearchIndex1764000002000, CommunityVotesFlags1764000003000];

@@ -24,6 +24,7 @@ import { openApiRoutes } from './http/routes/openapi.routes';
 import { opsRoutes } from './http/routes/ops.routes';
 import { pagesRoutes } from './http/routes/pages.routes';
 import { ticketsRoutes } from './http/routes/tickets.routes';
+import { searchRoutes } from './search/search.routes';
 import { IngestPipeline } from './ingest/pipeline';
 import { ParserRegistry } from './ingest/parser-registry';
 import { createLogger, type Logger } from './logger';
@@ -87,7 +88,7 @@ export async function createChorus(config: Config, opts: { logger?: Logger; now?
   app.use(cookieParser());
   app.use(authenticate(s));
   const router = express.Router();
-  for (const mount of [opsRoutes, authRoutes, openApiRoutes, ticketsRoutes, contactsRoutes, inboxesRoutes, adminRoutes, attachmentsRoutes, pagesRoutes]) mount(router, s);
+  for (const mount of [opsRoutes, authRoutes, openApiRoutes, ticketsRoutes, contactsRoutes, inboxesRoutes, adminRoutes, attachmentsRoutes, searchRoutes, pagesRoutes]) mount(router, s);
   for (const mod of modules) mod.routes?.(router, s);
   app.use(router);
   app.use((req, _res, next) => next(new NotFoundError(`${req.method} ${req.path}`)));
