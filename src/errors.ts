@@ -21,6 +21,12 @@ export class UnauthorizedError extends AppError {
     super(401, 'unauthorized', message);
   }
 }
+// An agent page opened while signed out: browsers are sent to the sign-in page, APIs get 401.
+export class SignInRequired extends UnauthorizedError {
+  constructor() {
+    super('Sign in to continue.');
+  }
+}
 export class ForbiddenError extends AppError {
   constructor(message = 'You are not allowed to do that.') {
     super(403, 'forbidden', message);

@@ -6,6 +6,7 @@ import { socialModule } from './channels/social/social.module';
 import type { ChorusModule } from './module';
 import { autoAssignModule } from './tickets/auto-assign';
 import { customerWebModule } from './web/customer-web.module';
+import { agentWebModule } from './agent-web/agent-web.module';
 
 // Every feature module, in mount order. Channels add themselves here.
-export const modules: ChorusModule[] = [apiChannelModule, emailModule, imapPollerModule, socialModule, autoAssignModule, webformChannelModule, customerWebModule];
+export const modules: ChorusModule[] = [apiChannelModule, emailModule, imapPollerModule, socialModule, autoAssignModule, webformChannelModule, customerWebModule, agentWebModule];

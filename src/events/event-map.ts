@@ -6,6 +6,7 @@ export interface EventMap {
   'ticket.updated': { ticketId: number; changes: string[] };
   'message.created': { ticketId: number; messageId: number; audience: Audience };
   'message.updated': { ticketId: number; messageId: number; audience: Audience };
+  'agent.mentioned': { agentId: number; ticketId: number; messageId: number; byAgentId: number | null };
   'inbound.failed': { itemId: number; error: string };
 }
 

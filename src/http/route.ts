@@ -4,6 +4,7 @@ import { ForbiddenError, UnauthorizedError, ValidationError } from '../errors';
 import type { Viewer } from '../policies/viewer';
 import type { Services } from '../services';
 import { csrfCheck } from './middleware/csrf';
+import { formBody } from './middleware/form-body';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -33,6 +34,8 @@ export interface RouteSpec<P = any, Q = any, B = any> {
   rawBody?: boolean;
   // With rawBody: 'json' (default) parses the bytes after authorize; 'bytes' leaves them alone.
   rawBodyAs?: 'json' | 'bytes';
+  // A page form: urlencoded or multipart (files land in req.files), checked for CSRF like JSON.
+  form?: boolean;
   // 'public' routes are not JSON API routes: CSRF still applies to cookie sessions.
   status?: number;
   // Handler returns the JSON body, or undefined when it wrote the response itself.
@@ -48,7 +51,9 @@ export function defineRoute<P, Q, B>(router: Router, s: Services, spec: RouteSpe
   const limit = s.config.CHORUS_API_MAX_BYTES;
   const parsers = spec.rawBody
     ? [express.raw({ type: () => true, limit })]
-    : [express.json({ limit }), express.urlencoded({ extended: false, limit })];
+    : spec.form
+      ? [express.raw({ type: 'multipart/form-data', limit }), formBody, express.json({ limit }), express.urlencoded({ extended: false, limit })]
+      : [express.json({ limit }), express.urlencoded({ extended: false, limit })];
 
   router[spec.method](spec.path, ...parsers, csrfCheck, async (req: Request, res: Response) => {
     const viewer = req.viewer;

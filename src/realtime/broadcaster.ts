@@ -1,4 +1,5 @@
 import type { Server } from 'socket.io';
+import { agentRepository } from '../db/repositories/agent.repository';
 import { messageRepository } from '../db/repositories/message.repository';
 import { ticketRepository } from '../db/repositories/ticket.repository';
 import type { Audience } from '../db/entities';
@@ -49,6 +50,16 @@ export function startBroadcaster(s: Services, io: Server): void {
     if (t.visibility === 'public' && brief.changes.length) io.to(rooms.ticket(t.id, 'public')).emit('ticket.updated', brief);
     // A thread taken private: nobody outside may keep listening.
     if (t.visibility === 'private') io.in(rooms.ticket(t.id, 'public')).socketsLeave(rooms.ticket(t.id, 'public'));
+  });
+
+  // Mentions go to the mentioned agent's own room only (every tab they have open).
+  bus.on('agent.mentioned', async (e) => {
+    if (!listening(rooms.agent(e.agentId))) return;
+    const [t, msg, by] = await Promise.all([
+      ticketRepository.findById(db.m, e.ticketId), messageRepository.findById(db.m, e.messageId), e.byAgentId ? agentRepository.findById(db.m, e.byAgentId) : null,
+    ]);
+    if (!t || !msg) return;
+    io.to(rooms.agent(e.agentId)).emit('mention', { ticketId: t.id, subject: t.subject, messageId: msg.id, note: msg.audience === 'staff', by: by?.name ?? 'Someone', excerpt: msg.text.slice(0, 140) });
   });
 
   async function emitMessage(event: string, ticketId: number, messageId: number) {

@@ -2,6 +2,7 @@ import { Agent } from './agent.entity';
 import { Attachment } from './attachment.entity';
 import { ApiToken, OneTimeToken, Session } from './auth.entity';
 import { Flag, Vote } from './community.entity';
+import { CannedResponse } from './canned-response.entity';
 import { Contact } from './contact.entity';
 import { Identity } from './identity.entity';
 import { ImapSyncState } from './imap-sync-state.entity';
@@ -9,6 +10,7 @@ import { InboundItem } from './inbound-item.entity';
 import { Inbox } from './inbox.entity';
 import { Message } from './message.entity';
 import { OutboxItem } from './outbox-item.entity';
+import { SavedView } from './saved-view.entity';
 import { Team, TeamMember } from './team.entity';
 import { ThreadLink } from './thread-link.entity';
 import { TicketEvent } from './ticket-event.entity';
@@ -18,6 +20,7 @@ export * from './agent.entity';
 export * from './attachment.entity';
 export * from './auth.entity';
 export * from './community.entity';
+export * from './canned-response.entity';
 export * from './contact.entity';
 export * from './identity.entity';
 export * from './imap-sync-state.entity';
@@ -25,13 +28,14 @@ export * from './inbound-item.entity';
 export * from './inbox.entity';
 export * from './message.entity';
 export * from './outbox-item.entity';
+export * from './saved-view.entity';
 export * from './team.entity';
 export * from './thread-link.entity';
 export * from './ticket-event.entity';
 export * from './ticket.entity';
 
 export const entities = [
-  Vote, Flag,
+  Vote, Flag, SavedView, CannedResponse,
   Agent, Attachment, ApiToken, OneTimeToken, Session, Contact, Identity, InboundItem, Inbox,
   ImapSyncState, Message, OutboxItem, Team, TeamMember, ThreadLink, TicketEvent, Ticket, TicketParticipant, TicketTag,
 ];

@@ -11,7 +11,9 @@ export interface SearchHit {
 
 // Newest matches first with a hard LIMIT, so a very common word stops after a page instead of
 // ranking every hit. `publicOnly` restricts to public, visible messages of public tickets.
-export async function searchMessages(m: EntityManager, query: string, opts: { publicOnly: boolean; limit: number }): Promise<SearchHit[]> {
+// Matched words in the snippet are wrapped in `marks` (default [ and ]).
+export async function searchMessages(m: EntityManager, query: string, opts: { publicOnly: boolean; limit: number; marks?: [string, string] }): Promise<SearchHit[]> {
+  const [open, close] = opts.marks ?? ['[', ']'];
   const isPg = m.connection.options.type === 'postgres';
   const visible = opts.publicOnly ? `AND msg.audience = 'public' AND msg.hidden = ${isPg ? 'false' : '0'} AND t.visibility = 'public'` : '';
   if (isPg) {
@@ -22,11 +24,11 @@ export async function searchMessages(m: EntityManager, query: string, opts: { pu
     return m.transaction(async (tx) => {
       await tx.query(`SET LOCAL statement_timeout = 2000`);
       const rows = await tx.query(
-        `SELECT msg.ticket_id AS "ticketId", msg.id AS "messageId", t.subject, ts_headline('simple', msg.text, to_tsquery('simple', $1), 'MaxWords=24, MinWords=8') AS snippet, msg.audience, msg.created_at AS "createdAt"
+        `SELECT msg.ticket_id AS "ticketId", msg.id AS "messageId", t.subject, ts_headline('simple', msg.text, to_tsquery('simple', $1), $3) AS snippet, msg.audience, msg.created_at AS "createdAt"
            FROM messages msg JOIN tickets t ON t.id = msg.ticket_id
           WHERE to_tsvector('simple', msg.text) @@ to_tsquery('simple', $1) AND t.merged_into_id IS NULL ${visible}
           ORDER BY msg.id DESC LIMIT $2`,
-        [tsq, opts.limit],
+        [tsq, opts.limit, `MaxWords=24, MinWords=8, StartSel="${open}", StopSel="${close}"`],
       );
       return rows.map((r: SearchHit) => ({ ...r, createdAt: Number(r.createdAt) }));
     });
@@ -35,11 +37,46 @@ export async function searchMessages(m: EntityManager, query: string, opts: { pu
   const match = query.split(/\s+/).map((w) => w.replace(/"/g, '')).filter(Boolean).map((w) => `"${w}"*`).join(' ');
   if (!match) return [];
   const rows = await m.query(
-    `SELECT msg.ticket_id AS ticketId, msg.id AS messageId, t.subject AS subject, snippet(messages_fts, 0, '[', ']', '…', 16) AS snippet, msg.audience AS audience, msg.created_at AS createdAt
+    `SELECT msg.ticket_id AS ticketId, msg.id AS messageId, t.subject AS subject, snippet(messages_fts, 0, ?, ?, '…', 16) AS snippet, msg.audience AS audience, msg.created_at AS createdAt
        FROM messages_fts JOIN messages msg ON msg.id = messages_fts.rowid JOIN tickets t ON t.id = msg.ticket_id
       WHERE messages_fts MATCH ? AND t.merged_into_id IS NULL ${visible}
       ORDER BY messages_fts.rowid DESC LIMIT ?`,
-    [match, opts.limit],
+    [open, close, match, opts.limit],
   );
   return rows.map((r: SearchHit) => ({ ...r, createdAt: Number(r.createdAt) }));
+}
+
+export interface SubjectHit {
+  ticketId: number;
+  subject: string;
+  status: string;
+  lastActivityAt: number;
+}
+
+// Tickets whose subject matches, newest activity first. Agents only (subjects of private
+// tickets are staff information); the same prefix-term rules as message search.
+export async function searchSubjects(m: EntityManager, query: string, limit: number): Promise<SubjectHit[]> {
+  const isPg = m.connection.options.type === 'postgres';
+  if (isPg) {
+    const terms = query.split(/\s+/).map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')).filter(Boolean);
+    if (!terms.length) return [];
+    return m.transaction(async (tx) => {
+      await tx.query(`SET LOCAL statement_timeout = 2000`);
+      const rows = await tx.query(
+        `SELECT t.id AS "ticketId", t.subject, t.status, t.last_activity_at AS "lastActivityAt" FROM tickets t
+          WHERE to_tsvector('simple', t.subject) @@ to_tsquery('simple', $1) AND t.merged_into_id IS NULL ORDER BY t.id DESC LIMIT $2`,
+        [terms.map((w) => `${w}:*`).join(' & '), limit],
+      );
+      return rows.map((r: SubjectHit) => ({ ...r, lastActivityAt: Number(r.lastActivityAt) }));
+    });
+  }
+  const match = query.split(/\s+/).map((w) => w.replace(/"/g, '')).filter(Boolean).map((w) => `"${w}"*`).join(' ');
+  if (!match) return [];
+  const rows = await m.query(
+    `SELECT t.id AS ticketId, t.subject AS subject, t.status AS status, t.last_activity_at AS lastActivityAt
+       FROM tickets_fts JOIN tickets t ON t.id = tickets_fts.rowid
+      WHERE tickets_fts MATCH ? AND t.merged_into_id IS NULL ORDER BY tickets_fts.rowid DESC LIMIT ?`,
+    [match, limit],
+  );
+  return rows.map((r: SubjectHit) => ({ ...r, lastActivityAt: Number(r.lastActivityAt) }));
 }

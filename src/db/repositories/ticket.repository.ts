@@ -1,5 +1,5 @@
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
-import { Ticket, TicketParticipant, TicketStatus, TicketTag } from '../entities';
+import { Message, Ticket, TicketParticipant, TicketStatus, TicketTag } from '../entities';
 
 export interface TicketFilters {
   status?: TicketStatus[];
@@ -91,6 +91,29 @@ export const ticketRepository = {
     return filtered(m, f).getCount();
   },
 
+  // Priority or SLA order for the inbox; page by offset (these orders have no stable keyset).
+  async listOrdered(m: EntityManager, f: TicketFilters, order: 'priority' | 'sla', limit: number, offset: number): Promise<Ticket[]> {
+    const qb = filtered(m, f);
+    if (order === 'priority') qb.orderBy("CASE t.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END", 'ASC');
+    else qb.orderBy('CASE WHEN t.sla_due_at IS NULL THEN 1 ELSE 0 END', 'ASC').addOrderBy('t.sla_due_at', 'ASC');
+    return qb.addOrderBy('t.last_activity_at', 'DESC').addOrderBy('t.id', 'DESC').limit(limit).offset(offset).getMany();
+  },
+
+  // Sidebar counts of the inbox: tickets per inbox, channel or team among the given filters.
+  async countBy(m: EntityManager, f: TicketFilters, column: 'inbox_id' | 'channel' | 'team_id'): Promise<Map<string, number>> {
+    const rows: { k: string | number | null; n: string | number }[] = await filtered(m, f)
+      .select(`t.${column}`, 'k').addSelect('COUNT(*)', 'n').groupBy(`t.${column}`).getRawMany();
+    return new Map(rows.filter((r) => r.k !== null).map((r) => [String(r.k), Number(r.n)]));
+  },
+
+  async tagCounts(m: EntityManager, f: TicketFilters, limit: number): Promise<{ tag: string; n: number }[]> {
+    const sub = filtered(m, f).select('t.id');
+    const rows: { tag: string; n: string | number }[] = await m.createQueryBuilder().select('tt.tag', 'tag').addSelect('COUNT(*)', 'n')
+      .from(TicketTag, 'tt').where(`tt.ticket_id IN (${sub.getQuery()})`).setParameters(sub.getParameters())
+      .groupBy('tt.tag').orderBy('n', 'DESC').addOrderBy('tt.tag', 'ASC').limit(limit).getRawMany();
+    return rows.map((r) => ({ tag: r.tag, n: Number(r.n) }));
+  },
+
   async tagsOf(m: EntityManager, ticketIds: number[]): Promise<Map<number, string[]>> {
     const out = new Map<number, string[]>();
     if (!ticketIds.length) return out;
@@ -127,6 +150,20 @@ export const ticketRepository = {
   async ticketIdsOfContact(m: EntityManager, contactId: number): Promise<number[]> {
     const rows = await m.getRepository(TicketParticipant).findBy({ contactId });
     return rows.map((r) => r.ticketId);
+  },
+
+  // After messages moved between tickets (merge, split, undo): count, last activity and snippet
+  // follow the messages the ticket now holds.
+  async refreshStats(m: EntityManager, ticketId: number, now: number): Promise<void> {
+    const last = await m.getRepository(Message).createQueryBuilder('msg').where('msg.ticket_id = :ticketId', { ticketId }).orderBy('msg.id', 'DESC').getOne();
+    const count = await m.getRepository(Message).countBy({ ticketId });
+    const patch: Partial<Ticket> = { messageCount: count, updatedAt: now };
+    if (last) Object.assign(patch, { lastActivityAt: last.createdAt, snippet: last.text.slice(0, 200) });
+    await m.getRepository(Ticket).update({ id: ticketId }, patch);
+  },
+
+  async removeParticipant(m: EntityManager, ticketId: number, contactId: number): Promise<void> {
+    await m.getRepository(TicketParticipant).delete({ ticketId, contactId });
   },
 
   async countOpenAssigned(m: EntityManager, agentId: number): Promise<number> {

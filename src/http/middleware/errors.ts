@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { AppError, PayloadTooLargeError, RateLimitedError, ValidationError } from '../../errors';
+import { AppError, PayloadTooLargeError, RateLimitedError, SignInRequired, ValidationError } from '../../errors';
 import type { Services } from '../../services';
 
 export function toAppError(err: unknown, limit: number): AppError {
@@ -19,6 +19,10 @@ export function errorHandler(s: Services) {
     if (e instanceof RateLimitedError) res.setHeader('Retry-After', String(e.retryAfterSeconds));
     if (res.headersSent) return;
     const wantsHtml = !req.path.startsWith('/api/') && !req.path.startsWith('/webhooks/') && req.accepts(['json', 'html']) === 'html';
+    if (wantsHtml && e instanceof SignInRequired && req.method === 'GET') {
+      res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+      return;
+    }
     if (wantsHtml) {
       res.status(e.status).render('pages/error', { title: `${e.status}`, status: e.status, message: e.message, viewer: req.viewer });
       return;

@@ -1,12 +1,7 @@
 import type { Response, Router } from 'express';
 import { z } from 'zod';
-import { verifyPassword } from '../../auth/passwords';
-import { hashToken } from '../../auth/secrets';
 import { SESSION_COOKIE } from '../../auth/session.service';
-import { createAgent } from '../../agents/create-agent';
-import { agentRepository } from '../../db/repositories/agent.repository';
-import { sessionRepository } from '../../db/repositories/session.repository';
-import { AppError, UnauthorizedError } from '../../errors';
+import { completeSetup, signInAgent } from '../../auth/sign-in';
 import type { Services } from '../../services';
 import { defineRoute } from '../route';
 
@@ -20,15 +15,7 @@ export function authRoutes(r: Router, s: Services): void {
     body: z.object({ email: z.email(), password: z.string().min(1) }),
     authorize: () => true,
     handler: async ({ body, req, res }) => {
-      const keys = [`email:${body.email.toLowerCase()}`, `ip:${req.ip}`];
-      s.loginLimiter.check(keys);
-      const agent = await agentRepository.findByEmail(s.db.m, body.email);
-      if (!agent?.active || !(await verifyPassword(body.password, agent.passwordHash))) {
-        s.loginLimiter.fail(keys);
-        throw new UnauthorizedError('That e-mail and password do not match.');
-      }
-      s.loginLimiter.succeed(keys);
-      const { sid, csrfToken, maxAgeMs } = await s.sessions.create({ agentId: agent.id });
+      const { agent, sid, csrfToken, maxAgeMs } = await signInAgent(s, body.email, body.password, req.ip);
       setSessionCookie(s, res, sid, maxAgeMs);
       return { agent: { id: agent.id, name: agent.name, email: agent.email, role: agent.role }, csrfToken };
     },
@@ -56,10 +43,7 @@ export function authRoutes(r: Router, s: Services): void {
     body: z.object({ token: z.string().min(10), name: z.string().min(1).max(100), email: z.email(), password: z.string().min(8, 'Use at least 8 characters') }),
     authorize: () => true,
     handler: async ({ body, res }) => {
-      const used = await s.db.write((m) => sessionRepository.consumeOneTime(m, hashToken(body.token), 'setup', s.now()));
-      if (!used) throw new AppError(410, 'setup_link_used', 'This setup link was used already or has expired. Restart Chorus to print a new one.');
-      const agent = await createAgent(s.db, s.now(), { email: body.email, name: body.name, password: body.password, role: 'admin' });
-      const { sid, csrfToken, maxAgeMs } = await s.sessions.create({ agentId: agent.id });
+      const { agent, sid, csrfToken, maxAgeMs } = await completeSetup(s, body);
       setSessionCookie(s, res, sid, maxAgeMs);
       return { agent: { id: agent.id, name: agent.name, email: agent.email, role: agent.role }, csrfToken };
     },

@@ -1,0 +1,97 @@
+// Inbox: live rows and counts, keyboard triage (j/k/x/a/enter) and the bulk bar.
+(function () {
+  var list = document.querySelector('[data-inbox-list]');
+  if (!list || !window.chorus) return;
+  var c = window.chorus;
+  var rowsEl = list.querySelector('[data-rows]');
+  var bulk = document.getElementById('bulk');
+  var selectedEl = list.querySelector('[data-selected]');
+  var focusId = null;
+
+  function rows() { return Array.prototype.slice.call(rowsEl.querySelectorAll('.row')); }
+  function selectedIds() { return rows().filter(function (r) { return r.querySelector('input[type=checkbox]').checked; }).map(function (r) { return r.getAttribute('data-id'); }); }
+  function syncSelection() {
+    var ids = selectedIds();
+    selectedEl.textContent = ids.length + ' selected';
+    rows().forEach(function (r) { r.classList.toggle('selected', r.querySelector('input').checked); });
+  }
+  function setFocus(row) {
+    rows().forEach(function (r) { r.classList.remove('focus'); });
+    if (!row) { focusId = null; return; }
+    row.classList.add('focus');
+    focusId = row.getAttribute('data-id');
+    row.scrollIntoView({ block: 'nearest' });
+  }
+  function focused() { return focusId && rowsEl.querySelector('.row[data-id="' + focusId + '"]'); }
+
+  rowsEl.addEventListener('change', syncSelection);
+  rowsEl.addEventListener('click', function (e) {
+    var row = e.target.closest('.row');
+    if (!row) return;
+    setFocus(row);
+    if (e.target.tagName === 'INPUT' || e.target.tagName === 'A') return;
+    location.href = row.getAttribute('data-href');
+  });
+  var all = bulk.querySelector('[data-select-all]');
+  all.addEventListener('change', function () {
+    rows().forEach(function (r) { r.querySelector('input').checked = all.checked; });
+    syncSelection();
+  });
+
+  // Live: any ticket change asks the server for this view again (it owns the filters), keeping
+  // selection and focus; rows that were not there before flash once.
+  var pending = null;
+  function refresh() {
+    if (pending) return;
+    pending = setTimeout(function () {
+      pending = null;
+      c.api('GET', '/inbox/live' + location.search).then(function (r) {
+        if (!r.ok || !r.data) return;
+        Object.keys(r.data.counts).forEach(function (k) {
+          var el = document.querySelector('[data-count="' + CSS.escape(k) + '"]');
+          if (el) el.textContent = r.data.counts[k];
+        });
+        document.querySelectorAll('.views [data-count]').forEach(function (el) {
+          if (!(el.getAttribute('data-count') in r.data.counts)) el.textContent = '0';
+        });
+        var total = list.querySelector('[data-total]');
+        if (total) total.textContent = r.data.total + ' tickets';
+        if (list.getAttribute('data-live') !== '1') return;
+        var before = {};
+        rows().forEach(function (row) { before[row.getAttribute('data-id')] = row.querySelector('input').checked; });
+        rowsEl.innerHTML = r.data.html;
+        rows().forEach(function (row) {
+          var id = row.getAttribute('data-id');
+          if (!(id in before)) row.classList.add('fresh');
+          else if (before[id]) row.querySelector('input').checked = true;
+        });
+        var empty = list.querySelector('[data-empty]');
+        if (empty) empty.hidden = rows().length > 0;
+        syncSelection();
+        if (focusId) setFocus(focused());
+      });
+    }, 150);
+  }
+  if (c.socket) {
+    c.socket.on('ticket.created', refresh);
+    c.socket.on('ticket.updated', refresh);
+    c.socket.on('connect', function () { if (c.socket.recovered === false) refresh(); });
+  }
+
+  document.addEventListener('keydown', function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName)) return;
+    var rs = rows();
+    var cur = focused();
+    var i = cur ? rs.indexOf(cur) : -1;
+    if (e.key === 'j' || e.key === 'ArrowDown') { setFocus(rs[Math.min(rs.length - 1, i + 1)]); e.preventDefault(); }
+    else if (e.key === 'k' || e.key === 'ArrowUp') { setFocus(rs[Math.max(0, i - 1)]); e.preventDefault(); }
+    else if (e.key === 'Enter' && cur) { location.href = cur.getAttribute('data-href'); }
+    else if (e.key === 'x' && cur) { var box = cur.querySelector('input'); box.checked = !box.checked; syncSelection(); }
+    else if (e.key === 'a' && cur) {
+      c.api('PATCH', '/api/tickets/' + cur.getAttribute('data-id'), { assigneeId: c.me }).then(function (r) {
+        c.toast(r.ok ? 'Assigned #' + cur.getAttribute('data-id') + ' to you' : (r.data && r.data.error ? r.data.error.message : 'Could not assign'));
+        refresh();
+      });
+    }
+  });
+})();

@@ -1,0 +1,264 @@
+// Ticket page: live thread, who else is here and typing, the composer (stale-reply guard,
+// canned responses, @mentions) — all on top of forms that work without this script.
+(function () {
+  var root = document.querySelector('[data-ticket-page]');
+  if (!root || !window.chorus) return;
+  var c = window.chorus;
+  var ticketId = Number(root.getAttribute('data-ticket-id'));
+  var list = root.querySelector('[data-messages]');
+  var presenceEl = root.querySelector('[data-presence]');
+  var form = root.querySelector('[data-composer]');
+  var agents = [];
+  try { agents = JSON.parse(document.getElementById('ticket-data').textContent) || []; } catch (e) { agents = []; }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+  var LABEL = { public: 'Public', participants: 'Participants', staff: 'Staff note' };
+
+  // ---- live thread -------------------------------------------------------------------------
+  function renderMessage(m) {
+    var li = el('li', 'msg aud-' + m.audience + '-msg' + (m.direction === 'outbound' ? ' out' : ''));
+    li.id = 'm-' + m.id;
+    li.setAttribute('data-id', m.id);
+    li.setAttribute('data-audience', m.audience);
+    var h = el('header');
+    h.appendChild(el('span', 'avatar c' + (Math.abs(m.author.id || 0) % 6), (m.author.name || '?').trim().charAt(0).toUpperCase()));
+    h.appendChild(el('span', 'author', m.author.name));
+    h.appendChild(el('span', 'aud aud-' + m.audience, LABEL[m.audience] || m.audience));
+    h.appendChild(el('span', 'via', m.channel + ' · ' + m.direction));
+    if (m.direction === 'outbound' && m.deliveryState) {
+      var d = el('span', 'delivery delivery-' + m.deliveryState, m.deliveryState);
+      d.setAttribute('data-delivery', '');
+      h.appendChild(d);
+    }
+    var t = el('time', null, 'just now');
+    t.setAttribute('datetime', m.createdAt);
+    h.appendChild(t);
+    li.appendChild(h);
+    var b = el('div', 'body');
+    // Message HTML is sanitised when stored; everything else is set as text.
+    if (m.html) b.innerHTML = m.html; else b.appendChild(el('p', 'pre', m.text));
+    li.appendChild(b);
+    var files = (m.attachments || []).filter(function (f) { return !f.inline; });
+    if (files.length) {
+      var ul = el('ul', 'files');
+      files.forEach(function (f) { var i = el('li'); var a = el('a', null, '📎 ' + f.filename); a.href = f.url; i.appendChild(a); ul.appendChild(i); });
+      li.appendChild(ul);
+    }
+    return li;
+  }
+  function addMessage(m, mine) {
+    if (!m || m.ticketId !== ticketId || document.getElementById('m-' + m.id)) return;
+    var li = renderMessage(m);
+    if (!mine && m.audience !== 'staff' && m.author.type !== 'agent') li.classList.add('new-since');
+    list.appendChild(li);
+  }
+
+  if (c.socket) {
+    c.socket.on('connect', function () { c.socket.emit('ticket:join', { ticketId: ticketId }, function () {}); });
+    c.socket.on('message.created', function (m) { addMessage(m, m && m.author && m.author.type === 'agent' && m.author.id === c.me); });
+    c.socket.on('message.updated', function (m) {
+      var li = m && document.getElementById('m-' + m.id);
+      var d = li && li.querySelector('.delivery');
+      if (d && m.deliveryState) { d.textContent = m.deliveryState; d.className = 'delivery delivery-' + m.deliveryState; }
+    });
+    c.socket.on('ticket.updated', function (e) {
+      var t = e && (e.ticket || e);
+      if (!t || t.id !== ticketId) return;
+      var st = root.querySelector('[data-status]');
+      if (st && t.status) { st.textContent = t.status; st.className = 'pill status-' + t.status; }
+    });
+
+    // ---- presence and typing ---------------------------------------------------------------
+    var viewers = [];
+    var typing = {};
+    function renderPresence() {
+      presenceEl.textContent = '';
+      var others = viewers.filter(function (v) { return v.id !== c.me; });
+      if (!others.length) return;
+      presenceEl.appendChild(el('span', 'muted', 'Also here:'));
+      others.forEach(function (v) {
+        var chip = el('span', 'viewer');
+        chip.setAttribute('data-viewer', v.id);
+        chip.appendChild(el('span', 'avatar sm c' + (v.id % 6), (v.name || '?').charAt(0).toUpperCase()));
+        chip.appendChild(document.createTextNode(v.name));
+        presenceEl.appendChild(chip);
+        var ty = typing[v.id];
+        if (ty) presenceEl.appendChild(el('span', 'typing' + (ty.note ? ' note' : ''), v.name + (ty.note ? ' is writing a staff note…' : ' is typing a reply…')));
+      });
+    }
+    c.socket.on('presence', function (p) {
+      if (!p || p.ticketId !== ticketId) return;
+      viewers = p.viewers || [];
+      renderPresence();
+    });
+    c.socket.on('presence:typing', function (p) {
+      if (!p || p.ticketId !== ticketId || !p.agent) return;
+      clearTimeout((typing[p.agent.id] || {}).timer);
+      if (p.typing) typing[p.agent.id] = { note: p.note, timer: setTimeout(function () { delete typing[p.agent.id]; renderPresence(); }, 6000) };
+      else delete typing[p.agent.id];
+      renderPresence();
+    });
+  }
+
+  if (!form) return;
+  var text = form.querySelector('[data-composer-text]');
+  var send = form.querySelector('[data-send]');
+  var lastSeen = form.querySelector('[data-last-seen-input]');
+  function target() { var r = form.querySelector('input[name=target]:checked'); return r ? r.value : 'participants'; }
+  function syncTarget() {
+    form.classList.toggle('is-note', target() === 'note');
+    text.placeholder = target() === 'note' ? 'Write a staff note — only agents see it. @name notifies a colleague.' : 'Write your reply… use @name to mention a colleague';
+  }
+  form.addEventListener('change', function (e) { if (e.target.name === 'target') { syncTarget(); sendTyping(true); } });
+  syncTarget();
+
+  // Typing signal: on while keys are pressed, off 3 s after the last one or when sent.
+  var typingOn = false, idle = null, lastSent = 0;
+  function sendTyping(on) {
+    if (!c.socket) return;
+    var now = Date.now();
+    if (on && typingOn && now - lastSent < 2000) return;
+    typingOn = on;
+    lastSent = now;
+    c.socket.emit('presence:typing', { ticketId: ticketId, typing: on, note: target() === 'note' });
+  }
+  text.addEventListener('input', function () {
+    if (text.value.trim()) sendTyping(true);
+    clearTimeout(idle);
+    idle = setTimeout(function () { sendTyping(false); }, 3000);
+  });
+
+  // ---- send, with the stale-reply guard -----------------------------------------------------
+  function clearNotices() { form.parentNode.querySelectorAll('[data-notice]').forEach(function (n) { n.remove(); }); }
+  function notice(cls, node) {
+    var box = el('div', 'alert ' + cls);
+    box.setAttribute('data-notice', '');
+    box.setAttribute('role', 'alert');
+    box.appendChild(node);
+    form.parentNode.insertBefore(box, form);
+    return box;
+  }
+  function setForce(on) {
+    var f = form.querySelector('input[name=force]');
+    if (on && !f) { f = el('input'); f.type = 'hidden'; f.name = 'force'; f.value = '1'; form.appendChild(f); }
+    if (!on && f) f.remove();
+    send.textContent = on ? 'Send anyway' : 'Send';
+  }
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    if (!text.value.trim()) { text.focus(); return; }
+    send.disabled = true;
+    c.api('POST', form.action, new FormData(form)).then(function (r) {
+      send.disabled = false;
+      clearNotices();
+      if (r.status === 201 && r.data) {
+        addMessage(r.data.message, true);
+        var max = 0;
+        list.querySelectorAll('.msg').forEach(function (m) { max = Math.max(max, Number(m.getAttribute('data-id'))); m.classList.remove('new-since'); });
+        lastSeen.value = String(max);
+        text.value = '';
+        form.querySelector('input[type=file]').value = '';
+        form.querySelector('select[name=status]').value = '';
+        setForce(false);
+        sendTyping(false);
+        return;
+      }
+      var err = r.data && r.data.error;
+      if (r.status === 409 && err && err.code === 'stale_reply') {
+        var wrap = el('div', 'stale');
+        wrap.setAttribute('data-stale', '');
+        wrap.appendChild(el('strong', null, err.message));
+        var ol = el('ol');
+        (err.details.newer || []).forEach(function (n) {
+          var li = el('li');
+          var a = el('a', null, '#' + n.id);
+          a.href = '#m-' + n.id;
+          li.appendChild(a);
+          li.appendChild(document.createTextNode(' ' + n.text));
+          ol.appendChild(li);
+          var m = document.getElementById('m-' + n.id);
+          if (m) m.classList.add('new-since');
+        });
+        wrap.appendChild(ol);
+        wrap.appendChild(document.createTextNode('Your draft is kept. Send again to confirm.'));
+        notice('warn', wrap);
+        setForce(true);
+        return;
+      }
+      notice('error', document.createTextNode(err ? err.message : 'Sending failed; your draft is kept.'));
+    }, function () {
+      send.disabled = false;
+      notice('error', document.createTextNode('Chorus could not be reached; your draft is kept. Try again.'));
+    });
+  });
+
+  // ---- canned responses -------------------------------------------------------------------
+  var canned = form.querySelector('[data-canned]');
+  function insertAtCursor(s) {
+    var start = text.selectionStart || 0, end = text.selectionEnd || 0;
+    text.value = text.value.slice(0, start) + s + text.value.slice(end);
+    text.selectionStart = text.selectionEnd = start + s.length;
+    text.focus();
+  }
+  if (canned) canned.addEventListener('change', function () {
+    var id = canned.value;
+    if (!id) return;
+    c.api('GET', '/api/tickets/' + ticketId + '/canned-responses/' + id).then(function (r) {
+      canned.value = '';
+      if (r.ok && r.data) insertAtCursor(r.data.text);
+      else c.toast('Could not insert that canned response');
+    });
+  });
+
+  // ---- @mentions ----------------------------------------------------------------------------
+  var pop = el('ul', 'mention-list');
+  pop.hidden = true;
+  form.appendChild(pop);
+  var choices = [], active = 0;
+  function mentionQuery() {
+    var upto = text.value.slice(0, text.selectionStart);
+    var m = /(^|\s)@([\w.-]*)$/.exec(upto);
+    return m ? m[2].toLowerCase() : null;
+  }
+  function closePop() { pop.hidden = true; choices = []; }
+  function choose(a) {
+    var upto = text.value.slice(0, text.selectionStart);
+    var rest = text.value.slice(text.selectionStart);
+    var before = upto.replace(/@([\w.-]*)$/, '@' + a.handle + ' ');
+    text.value = before + rest;
+    text.selectionStart = text.selectionEnd = before.length;
+    closePop();
+    text.focus();
+  }
+  text.addEventListener('input', function () {
+    var q = mentionQuery();
+    if (q === null) return closePop();
+    choices = agents.filter(function (a) { return a.id !== c.me && (a.handle.toLowerCase().indexOf(q) === 0 || a.name.toLowerCase().indexOf(q) === 0); }).slice(0, 6);
+    if (!choices.length) return closePop();
+    active = 0;
+    pop.textContent = '';
+    choices.forEach(function (a, i) {
+      var li = el('li', i === 0 ? 'on' : '', a.name + ' @' + a.handle);
+      li.addEventListener('mousedown', function (e) { e.preventDefault(); choose(a); });
+      pop.appendChild(li);
+    });
+    pop.hidden = false;
+  });
+  text.addEventListener('keydown', function (e) {
+    if (pop.hidden) {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit(); }
+      return;
+    }
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      active = (active + (e.key === 'ArrowDown' ? 1 : choices.length - 1)) % choices.length;
+      pop.querySelectorAll('li').forEach(function (li, i) { li.className = i === active ? 'on' : ''; });
+    } else if (e.key === 'Enter' || e.key === 'Tab') { e.preventDefault(); choose(choices[active]); }
+    else if (e.key === 'Escape') closePop();
+  });
+})();

@@ -1,0 +1,42 @@
+import type { Request, Response } from 'express';
+import { agentRepository } from '../db/repositories/agent.repository';
+import { SignInRequired } from '../errors';
+import type { Services } from '../services';
+import type { Viewer } from '../policies/viewer';
+
+export type AgentViewer = Extract<Viewer, { kind: 'agent' }>;
+
+// Agent pages: their own layout and the same strict CSP as the customer web — scripts come
+// from /static only; page data travels in data- attributes or a JSON <script> block.
+export async function renderAgent(s: Services, req: Request, res: Response, view: string, data: Record<string, unknown>, status = 200): Promise<undefined> {
+  res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+  res.setHeader('Cache-Control', 'no-store');
+  const v = req.viewer as AgentViewer;
+  const agent = await agentRepository.findById(s.db.m, v.agentId);
+  const me = { id: v.agentId, name: v.name, role: v.role, initial: initial(v.name), admin: v.role === 'admin', away: !!agent?.away };
+  res.status(status).render(view, { layout: 'agent', me, csrfToken: req.csrfToken, ...data });
+  return undefined;
+}
+
+// Page routes authorize like API routes, but a signed-out agent is sent to the sign-in page.
+export function agentOnly(v: Viewer): boolean {
+  if (v.kind === 'agent') return true;
+  if (v.kind === 'anonymous') throw new SignInRequired();
+  return false;
+}
+
+// After a no-JS form post: back to where the agent came from (same origin only).
+export function backTo(req: Request, fallback: string): string {
+  const ref = req.get('referer');
+  try {
+    if (ref) {
+      const u = new URL(ref);
+      if (u.host === req.get('host')) return u.pathname + u.search;
+    }
+  } catch {
+    /* fall through */
+  }
+  return fallback;
+}
+
+export const initial = (name: string | null | undefined) => (name ?? '?').trim().charAt(0).toUpperCase() || '?';

@@ -1,0 +1,16 @@
+import { agentInboxPages } from '../http/routes/agent-inbox.routes';
+import { agentSessionPages } from '../http/routes/agent-session-pages.routes';
+import { agentTicketPages } from '../http/routes/agent-ticket.routes';
+import { searchPages } from '../http/routes/search-pages.routes';
+import type { ChorusModule } from '../module';
+
+// The agent app: sign-in and setup, the live inbox, the ticket page and search.
+export const agentWebModule: ChorusModule = {
+  name: 'agent-web',
+  routes(r, s) {
+    agentSessionPages(r, s);
+    agentInboxPages(r, s);
+    agentTicketPages(r, s);
+    searchPages(r, s);
+  },
+};

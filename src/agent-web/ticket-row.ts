@@ -1,0 +1,55 @@
+import { presentTicketList } from '../http/presenters/ticket.presenter';
+
+type Presented = Awaited<ReturnType<typeof presentTicketList>>[number];
+
+const CHANNELS: Record<string, [label: string, letter: string]> = {
+  email: ['E-mail', '@'], webform: ['Web form', 'F'], api: ['API', '{}'], messenger: ['Messenger', 'M'], instagram: ['Instagram', 'IG'],
+  whatsapp: ['WhatsApp', 'W'], telegram: ['Telegram', 'T'], x: ['X', 'X'], mastodon: ['Mastodon', 'm'], community: ['Community', 'C'],
+};
+export const channelLabel = (c: string) => CHANNELS[c]?.[0] ?? c;
+export const channelLetter = (c: string) => CHANNELS[c]?.[1] ?? c.slice(0, 1).toUpperCase();
+
+export function compactNumber(n: number): string {
+  if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(n >= 10_000_000 ? 0 : 1)}M`;
+  if (n >= 1_000) return `${(n / 1_000).toFixed(n >= 10_000 ? 0 : 1)}k`;
+  return String(n);
+}
+
+export function age(iso: string | null, now: number): string {
+  if (!iso) return '';
+  const min = Math.max(0, Math.round((now - Date.parse(iso)) / 60_000));
+  if (min < 1) return 'now';
+  if (min < 60) return `${min}m`;
+  const h = Math.round(min / 60);
+  if (h < 24) return `${h}h`;
+  const d = Math.round(h / 24);
+  return d < 60 ? `${d}d` : `${Math.round(d / 30)}mo`;
+}
+
+export const avatarClass = (id: number | null | undefined) => `c${Math.abs(id ?? 0) % 6}`;
+
+// What one inbox row shows; the template only prints these fields.
+export function toRow(t: Presented, now: number) {
+  const req = t.requester as { id: number; name: string | null; followers: number | null } | null;
+  const asg = t.assignee as { id: number; name: string } | null;
+  return {
+    id: t.id,
+    subject: t.subject,
+    snippet: t.snippet ?? '',
+    status: t.status,
+    priority: t.priority,
+    urgent: t.priority === 'high' || t.priority === 'urgent',
+    visibility: t.visibility,
+    channel: t.channel,
+    channelLabel: channelLabel(t.channel),
+    channelLetter: channelLetter(t.channel),
+    requesterName: req?.name || 'Unknown sender',
+    reach: req?.followers ? `${compactNumber(req.followers)} followers` : '',
+    assigneeName: asg?.name ?? null,
+    assigneeInitial: asg?.name?.trim().charAt(0).toUpperCase() ?? '',
+    assigneeClass: avatarClass(asg?.id),
+    tags: t.tags.slice(0, 3),
+    age: age(t.lastActivityAt, now),
+    lastActivityAt: t.lastActivityAt,
+  };
+}

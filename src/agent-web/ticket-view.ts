@@ -1,0 +1,125 @@
+import type { EntityManager } from 'typeorm';
+import type { Ticket, TicketEvent } from '../db/entities';
+import { agentRepository } from '../db/repositories/agent.repository';
+import { cannedResponseRepository } from '../db/repositories/canned-response.repository';
+import { contactRepository } from '../db/repositories/contact.repository';
+import { inboxRepository } from '../db/repositories/inbox.repository';
+import { messageRepository } from '../db/repositories/message.repository';
+import { ticketEventRepository } from '../db/repositories/ticket-event.repository';
+import { ticketRepository } from '../db/repositories/ticket.repository';
+import { presentMessages } from '../http/presenters/message.presenter';
+import type { AgentViewer } from './agent-page';
+import { age, avatarClass, channelLabel, channelLetter, compactNumber } from './ticket-row';
+
+const AUDIENCE_LABEL = { public: 'Public', participants: 'Participants', staff: 'Staff note' } as const;
+const RULES: Record<string, string> = {
+  new: 'Started this ticket',
+  'in-reply-to': 'Threaded by In-Reply-To from a participant',
+  references: 'Threaded by References from a participant',
+  'reply-token': 'Threaded by the signed reply address',
+  'subject-number': 'Threaded by the ticket number in the subject, from a participant',
+  'social-conversation': 'Same conversation on the platform',
+  'follow-up': 'A reply to a closed ticket: opened as its follow-up',
+};
+const UNDOABLE = new Set(['merged', 'split']);
+
+type Presented = Awaited<ReturnType<typeof presentMessages>>[number] & { deliveryState?: string | null; deliveryError?: string | null; threadLink?: { rule: string; evidence: string | null } | null };
+
+export function messageView(p: Presented, now: number) {
+  const quoted = p.fullText && p.fullText.trim() !== p.text.trim() ? p.fullText : null;
+  return {
+    id: p.id,
+    authorName: p.author.name,
+    authorInitial: (p.author.name || '?').trim().charAt(0).toUpperCase(),
+    authorClass: avatarClass(p.author.id),
+    isAgent: p.author.type === 'agent',
+    audience: p.audience,
+    audienceLabel: AUDIENCE_LABEL[p.audience as keyof typeof AUDIENCE_LABEL] ?? p.audience,
+    isNote: p.audience === 'staff',
+    channel: p.channel,
+    channelLabel: channelLabel(p.channel),
+    channelLetter: channelLetter(p.channel),
+    direction: p.direction,
+    out: p.direction === 'outbound',
+    html: p.html,
+    text: p.text,
+    quoted,
+    hidden: p.hidden,
+    createdAt: p.createdAt,
+    age: age(p.createdAt, now),
+    deliveryState: p.direction === 'outbound' ? p.deliveryState ?? null : null,
+    deliveryError: p.deliveryError ?? null,
+    attachments: p.attachments.filter((a) => !a.inline),
+    why: p.threadLink ? { rule: p.threadLink.rule, text: RULES[p.threadLink.rule] ?? p.threadLink.rule, evidence: p.threadLink.evidence } : null,
+  };
+}
+
+function describeEvent(e: TicketEvent, agentNames: Map<number, string>): string {
+  const d = (e.data ?? {}) as Record<string, any>;
+  const name = (id: unknown) => (typeof id === 'number' ? agentNames.get(id) ?? `agent ${id}` : 'nobody');
+  switch (e.type) {
+    case 'created': return 'Ticket opened';
+    case 'status': return `Status ${d.from} → ${d.to}`;
+    case 'priority': return `Priority ${d.from} → ${d.to}`;
+    case 'assigned': return `Assigned to ${name(d.to)}`;
+    case 'unassigned': return 'Unassigned';
+    case 'team': return d.to ? `Team changed` : 'Team removed';
+    case 'tag.added': return `Tagged ${d.tag}`;
+    case 'tag.removed': return `Tag ${d.tag} removed`;
+    case 'merged': return `#${d.sourceId} merged into this ticket (${(d.messageIds ?? []).length} messages)`;
+    case 'merged_into': return `Merged into #${d.targetId}`;
+    case 'merge_undone': return `Merge of #${d.sourceId} undone`;
+    case 'split': return `${(d.messageIds ?? []).length} message(s) split out to #${d.newTicketId}`;
+    case 'split_from': return `Split out of #${d.sourceId}`;
+    case 'split_undone': return `Split to #${d.newTicketId} undone`;
+    case 'mentioned': return `${name(d.agentId)} was mentioned`;
+    case 'audience': return `Visibility ${d.from} → ${d.to}`;
+    case 'accepted': return 'An answer was accepted';
+    default: return e.type.replace(/_/g, ' ');
+  }
+}
+
+// Everything the ticket page shows, loaded in a handful of queries.
+export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: Ticket, now: number) {
+  const [messages, events, participants, agents, teams, canned, inbox, tags] = await Promise.all([
+    messageRepository.listByTicket(m, t.id), ticketEventRepository.listByTicket(m, t.id), ticketRepository.participants(m, t.id),
+    agentRepository.list(m), agentRepository.listTeams(m), cannedResponseRepository.list(m), inboxRepository.findById(m, t.inboxId),
+    ticketRepository.tagsOf(m, [t.id]),
+  ]);
+  const presented = (await presentMessages(m, viewer, messages)) as Presented[];
+  const contactIds = [...new Set([t.requesterId, ...participants.map((p) => p.contactId)])];
+  const [contacts, identities, otherIds] = await Promise.all([
+    contactRepository.findByIds(m, contactIds), contactRepository.identitiesOf(m, [t.requesterId]), ticketRepository.ticketIdsOfContact(m, t.requesterId),
+  ]);
+  const history = await ticketRepository.list(m, { ids: [...new Set([...otherIds, t.id])] }, 25);
+  const requester = contacts.find((c) => c.id === t.requesterId);
+  const reach = identities.reduce((n, i) => n + (i.followers ?? 0), 0);
+  const agentNames = new Map(agents.map((a) => [a.id, a.name]));
+  const undoneIds = new Set(events.filter((e) => e.type.endsWith('_undone')).map((e) => (e.data as { eventId?: number } | null)?.eventId));
+  const lastSeenMessageId = messages.reduce((n, x) => Math.max(n, x.id), 0);
+  return {
+    ticket: {
+      id: t.id, subject: t.subject, status: t.status, priority: t.priority, visibility: t.visibility, channel: t.channel,
+      channelLabel: channelLabel(t.channel), channelLetter: channelLetter(t.channel), assigneeId: t.assigneeId, teamId: t.teamId,
+      inboxName: inbox?.name ?? `Inbox ${t.inboxId}`, tags: tags.get(t.id) ?? [], isPublic: t.visibility === 'public', closed: t.status === 'closed',
+      followUpOfId: t.followUpOfId, createdAge: age(new Date(t.createdAt).toISOString(), now),
+    },
+    messages: presented.map((p) => messageView(p, now)),
+    lastSeenMessageId,
+    requester: {
+      id: requester?.id, name: requester?.name || 'Unknown sender', initial: (requester?.name || '?').trim().charAt(0).toUpperCase(), avatarClass: avatarClass(requester?.id),
+      reputation: requester?.reputation ?? 0, reach: reach ? compactNumber(reach) : null,
+      identities: identities.map((i) => ({ kind: i.kind, letter: channelLetter(i.kind), label: channelLabel(i.kind), value: i.handle ? `@${i.handle.replace(/^@/, '')}` : i.value, followers: i.followers ? compactNumber(i.followers) : null, verified: i.verified })),
+    },
+    participants: contacts.filter((c) => c.id !== t.requesterId).map((c) => ({ id: c.id, name: c.name })),
+    history: history.map((h) => ({ id: h.id, subject: h.subject, status: h.status, current: h.id === t.id, age: age(new Date(h.lastActivityAt).toISOString(), now) })),
+    agents: agents.filter((a) => a.active).map((a) => ({ id: a.id, name: a.name, handle: a.email.split('@')[0], selected: a.id === t.assigneeId })),
+    teams: teams.map((x) => ({ id: x.id, name: x.name, selected: x.id === t.teamId })),
+    canned: canned.map((c) => ({ id: c.id, title: c.title })),
+    events: events.map((e) => ({
+      id: e.id, text: describeEvent(e, agentNames), age: age(new Date(e.createdAt).toISOString(), now),
+      by: e.actorType === 'agent' && e.actorId ? agentNames.get(e.actorId) : e.actorType === 'system' ? 'Chorus' : null,
+      undoable: UNDOABLE.has(e.type) && !undoneIds.has(e.id),
+    })).reverse(),
+  };
+}

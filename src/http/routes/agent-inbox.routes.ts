@@ -1,0 +1,140 @@
+import type { Request, Router } from 'express';
+import { z } from 'zod';
+import { agentOnly, backTo, renderAgent, type AgentViewer } from '../../agent-web/agent-page';
+import { filtersOf, inboxHref, inboxQuery, VIEWS, type InboxQuery } from '../../agent-web/inbox-query';
+import { loadCounts, loadSidebar } from '../../agent-web/inbox-sidebar';
+import { toRow } from '../../agent-web/ticket-row';
+import { TICKET_STATUSES } from '../../db/entities';
+import { agentRepository } from '../../db/repositories/agent.repository';
+import { savedViewRepository } from '../../db/repositories/saved-view.repository';
+import { ticketRepository } from '../../db/repositories/ticket.repository';
+import { AppError } from '../../errors';
+import type { Services } from '../../services';
+import { addTag } from '../../tickets/commands/add-tag';
+import { assign } from '../../tickets/commands/assign';
+import { changeStatus } from '../../tickets/commands/change-status';
+import { presentTicketList } from '../presenters/ticket.presenter';
+import { defineRoute } from '../route';
+import { decodeCursor, encodeCursor } from './tickets.routes';
+
+const PAGE = 50;
+
+// One page of rows for a query: keyset by last activity, offset for the other orders.
+async function loadRows(s: Services, q: InboxQuery, me: number) {
+  const f = filtersOf(q, me);
+  const rows = q.sort === 'activity'
+    ? await ticketRepository.list(s.db.m, f, PAGE + 1, q.cursor ? decodeCursor(q.cursor) : undefined)
+    : await ticketRepository.listOrdered(s.db.m, f, q.sort, PAGE + 1, (q.page - 1) * PAGE);
+  const page = rows.slice(0, PAGE);
+  const more = rows.length > PAGE;
+  const now = s.now();
+  return {
+    rows: (await presentTicketList(s.db.m, page)).map((t) => toRow(t, now)),
+    next: !more ? null : q.sort === 'activity' ? inboxHref(q, { cursor: encodeCursor(page[page.length - 1]) }) : inboxHref(q, { page: q.page + 1 }),
+    first: q.cursor || q.page > 1 ? inboxHref(q, {}) : null,
+  };
+}
+
+function titleOf(q: InboxQuery, sidebar: Awaited<ReturnType<typeof loadSidebar>>): string {
+  const facet = [...sidebar.inboxes, ...sidebar.channels, ...sidebar.teams, ...sidebar.tags].find((x) => x.on);
+  if (facet) return facet.key.startsWith('tag:') ? `#${facet.title}` : facet.title;
+  return VIEWS[q.view].title;
+}
+
+// The query string of this page without paging: what a saved view keeps.
+const viewQuery = (q: InboxQuery) => inboxHref(q, {}).replace(/^\/inbox\??/, '');
+
+export function agentInboxPages(r: Router, s: Services): void {
+  defineRoute(r, s, {
+    method: 'get', path: '/inbox', tag: 'pages', summary: 'The agent inbox: views with live counts, rows, keyboard triage and bulk actions',
+    query: inboxQuery,
+    authorize: agentOnly,
+    handler: async ({ req, res, query, viewer }) => {
+      const me = (viewer as AgentViewer).agentId;
+      const [sidebar, list, agents, teams] = await Promise.all([
+        loadSidebar(s.db.m, me, query), loadRows(s, query, me), agentRepository.list(s.db.m), agentRepository.listTeams(s.db.m),
+      ]);
+      const sortLinks = (['activity', 'priority', 'sla'] as const).map((k) => ({ key: k, title: { activity: 'Last activity', priority: 'Priority', sla: 'SLA due' }[k], href: inboxHref(query, { sort: k }), on: query.sort === k }));
+      return renderAgent(s, req, res, 'pages/agent/inbox', {
+        title: titleOf(query, sidebar), nav: { inbox: true }, sidebar, ...list, sortLinks, viewQuery: viewQuery(query),
+        agents: agents.filter((a) => a.active).map((a) => ({ id: a.id, name: a.name })), teams, statuses: TICKET_STATUSES,
+        total: await ticketRepository.count(s.db.m, filtersOf(query, me)),
+        scripts: ['/static/agent-inbox.js'],
+      });
+    },
+  });
+
+  // The live refresh: the same page as HTML rows plus every sidebar count.
+  defineRoute(r, s, {
+    method: 'get', path: '/inbox/live', tag: 'pages', summary: 'Rows and counts of an inbox view, for live refresh',
+    query: inboxQuery,
+    authorize: agentOnly,
+    handler: async ({ req, res, query, viewer }) => {
+      const me = (viewer as AgentViewer).agentId;
+      const [{ counts }, list, total] = await Promise.all([loadCounts(s.db.m, me), loadRows(s, query, me), ticketRepository.count(s.db.m, filtersOf(query, me))]);
+      const html = await new Promise<string>((ok, fail) => req.app.render('partials/ticket-rows', { layout: false, rows: list.rows }, (err, out) => (err ? fail(err) : ok(out))));
+      res.setHeader('Cache-Control', 'no-store');
+      return { html, counts, total, ids: list.rows.map((x) => x.id) };
+    },
+  });
+
+  // Bulk triage from the list: assign, change status, add a tag — each ticket through its command.
+  defineRoute(r, s, {
+    method: 'post', path: '/inbox/bulk', tag: 'pages', summary: 'Assign, change status or tag many tickets at once',
+    form: true,
+    body: z.object({
+      ids: z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]).map(Number)).pipe(z.array(z.number().int().positive()).min(1, 'Select at least one ticket').max(200)),
+      assignee: z.string().regex(/^(|none|me|\d+)$/).optional(),
+      team: z.string().regex(/^(|none|\d+)$/).optional(),
+      status: z.union([z.literal(''), z.enum(TICKET_STATUSES)]).optional(),
+      tag: z.string().trim().max(100).optional(),
+    }),
+    authorize: agentOnly,
+    handler: async ({ req, res, body, viewer }) => {
+      const v = viewer as AgentViewer;
+      const agentId = body.assignee === 'me' ? v.agentId : body.assignee === 'none' ? null : body.assignee ? Number(body.assignee) : undefined;
+      const teamId = body.team === 'none' ? null : body.team ? Number(body.team) : undefined;
+      if (agentId === undefined && teamId === undefined && !body.status && !body.tag) throw new AppError(422, 'validation_failed', 'Choose what to change: an assignee, a team, a status or a tag.');
+      const failed: { id: number; reason: string }[] = [];
+      let done = 0;
+      for (const id of body.ids) {
+        try {
+          if (agentId !== undefined || teamId !== undefined) await assign(s.commands, v, id, { agentId, teamId });
+          if (body.status) await changeStatus(s.commands, v, id, body.status);
+          if (body.tag) await addTag(s.commands, v, id, body.tag);
+          done++;
+        } catch (err) {
+          if (!(err instanceof AppError) || err.status >= 500) throw err;
+          failed.push({ id, reason: err.message });
+        }
+      }
+      if (req.accepts(['html', 'json']) === 'json') return { updated: done, failed };
+      return void res.redirect(303, backTo(req as Request, '/inbox'));
+    },
+  });
+
+  defineRoute(r, s, {
+    method: 'post', path: '/inbox/views', tag: 'pages', summary: 'Save the current inbox filters as a named view',
+    form: true,
+    body: z.object({ name: z.string().trim().min(1, 'Name the view').max(60), query: z.string().max(500).default('') }),
+    authorize: agentOnly,
+    handler: async ({ res, body, viewer }) => {
+      // Keep only what the inbox understands, so a saved view is always a valid page.
+      const q = inboxQuery.parse(Object.fromEntries(new URLSearchParams(body.query)));
+      const query = viewQuery(q);
+      await s.db.write((m) => savedViewRepository.insert(m, { agentId: (viewer as AgentViewer).agentId, name: body.name, query, createdAt: s.now() }));
+      return void res.redirect(303, `/inbox?${query}`);
+    },
+  });
+
+  defineRoute(r, s, {
+    method: 'post', path: '/inbox/views/:id/delete', tag: 'pages', summary: 'Delete one of your saved views',
+    form: true,
+    params: z.object({ id: z.coerce.number().int().positive() }),
+    authorize: agentOnly,
+    handler: async ({ req, res, params, viewer }) => {
+      await s.db.write((m) => savedViewRepository.remove(m, params.id, (viewer as AgentViewer).agentId));
+      return void res.redirect(303, backTo(req as Request, '/inbox'));
+    },
+  });
+}

@@ -1,0 +1,38 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import { agentOnly, renderAgent } from '../../agent-web/agent-page';
+import { age } from '../../agent-web/ticket-row';
+import { searchMessages, searchSubjects } from '../../db/repositories/search.repository';
+import type { Services } from '../../services';
+import { defineRoute } from '../route';
+
+const OPEN = '\u0002';
+const CLOSE = '\u0003';
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+// The snippet is escaped first; only our own control-character marks become <mark>.
+export const highlight = (snippet: string) => escapeHtml(snippet).split(OPEN).join('<mark>').split(CLOSE).join('</mark>');
+
+const AUDIENCE_LABEL: Record<string, string> = { public: 'Public', participants: 'Participants', staff: 'Staff note' };
+
+export function searchPages(r: Router, s: Services): void {
+  defineRoute(r, s, {
+    method: 'get', path: '/search', tag: 'pages', summary: 'Search tickets by subject and message text',
+    query: z.object({ q: z.string().trim().max(200).optional() }),
+    authorize: agentOnly,
+    handler: async ({ req, res, query }) => {
+      const q = query.q ?? '';
+      const tooShort = q.length > 0 && q.length < 2;
+      const now = s.now();
+      const started = process.hrtime.bigint();
+      const [subjects, messages] = q.length >= 2
+        ? await Promise.all([searchSubjects(s.db.m, q, 10), searchMessages(s.db.m, q, { publicOnly: false, limit: 40, marks: [OPEN, CLOSE] })])
+        : [[], []];
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      return renderAgent(s, req, res, 'pages/agent/search', {
+        title: q ? `Search: ${q}` : 'Search', nav: { search: true }, q, tooShort, searched: q.length >= 2, ms: ms.toFixed(0),
+        subjects: subjects.map((h) => ({ ...h, age: age(new Date(h.lastActivityAt).toISOString(), now) })),
+        messages: messages.map((h) => ({ ...h, snippetHtml: highlight(h.snippet ?? ''), audienceLabel: AUDIENCE_LABEL[h.audience] ?? h.audience, age: age(new Date(h.createdAt).toISOString(), now) })),
+      });
+    },
+  });
+}
