@@ -18,6 +18,18 @@
     return e;
   }
   var LABEL = { public: 'Public', participants: 'Participants', staff: 'Staff note' };
+  var CHANNELS = { email: ['E-mail', '@'], webform: ['Web form', 'F'], api: ['API', '{}'], messenger: ['Messenger', 'M'], instagram: ['Instagram', 'IG'],
+    whatsapp: ['WhatsApp', 'W'], telegram: ['Telegram', 'T'], x: ['X', 'X'], mastodon: ['Mastodon', 'm'], community: ['Community', 'C'] };
+  function via(m) {
+    var span = el('span', 'via');
+    if (m.direction === 'internal') { span.textContent = 'visible to staff only'; return span; }
+    var ch = CHANNELS[m.channel] || [m.channel, (m.channel || '?').charAt(0).toUpperCase()];
+    var icon = el('span', 'ch ch-' + m.channel + ' sm', ch[1]);
+    icon.title = ch[0];
+    span.appendChild(icon);
+    span.appendChild(document.createTextNode(ch[0] + ' · ' + m.direction));
+    return span;
+  }
 
   // ---- live thread -------------------------------------------------------------------------
   function renderMessage(m) {
@@ -29,7 +41,7 @@
     h.appendChild(el('span', 'avatar c' + (Math.abs(m.author.id || 0) % 6), (m.author.name || '?').trim().charAt(0).toUpperCase()));
     h.appendChild(el('span', 'author', m.author.name));
     h.appendChild(el('span', 'aud aud-' + m.audience, LABEL[m.audience] || m.audience));
-    h.appendChild(el('span', 'via', m.channel + ' · ' + m.direction));
+    h.appendChild(via(m));
     if (m.direction === 'outbound' && m.deliveryState) {
       var d = el('span', 'delivery delivery-' + m.deliveryState, m.deliveryState);
       d.setAttribute('data-delivery', '');
@@ -71,6 +83,11 @@
       if (!t || t.id !== ticketId) return;
       var st = root.querySelector('[data-status]');
       if (st && t.status) { st.textContent = t.status; st.className = 'pill status-' + t.status; }
+      // Someone else changed it: the sidebar shows the new state (an agent's own unsaved edit aside).
+      var props = root.querySelector('[data-properties]');
+      if (props && t.status && document.activeElement !== props.status) props.status.value = t.status;
+      if (props && t.priority && document.activeElement !== props.priority) props.priority.value = t.priority;
+      if (props && 'assignee' in t && document.activeElement !== props.assignee) props.assignee.value = t.assignee ? String(t.assignee.id) : 'none';
     });
 
     // ---- presence and typing ---------------------------------------------------------------

@@ -44,7 +44,8 @@ export function toRow(t: Presented, now: number) {
     channelLabel: channelLabel(t.channel),
     channelLetter: channelLetter(t.channel),
     requesterName: req?.name || 'Unknown sender',
-    reach: req?.followers ? `${compactNumber(req.followers)} followers` : '',
+    // Second line under the name: their reach where the platform has one, else the channel.
+    reach: req?.followers ? `${compactNumber(req.followers)} followers` : channelLabel(t.channel),
     assigneeName: asg?.name ?? null,
     assigneeInitial: asg?.name?.trim().charAt(0).toUpperCase() ?? '',
     assigneeClass: avatarClass(asg?.id),
