@@ -2,28 +2,51 @@ import os from 'node:os';
 import { benchApiIngest } from './api-ingest.bench';
 import { benchEmailSmtp } from './email-smtp.bench';
 import { benchInboxList } from './inbox-list.bench';
+import { benchAgentPages } from './agent-pages.bench';
 
 const f = (n: number, d = 2) => n.toFixed(d);
 
 // `npm run bench`: each figure beside its bare library, measured in the same run.
 async function main() {
   console.log(`Chorus benchmarks — node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB\n`);
+  // BENCH_ONLY=api,smtp,list,pages runs a subset.
+  const only = (process.env.BENCH_ONLY ?? 'api,smtp,list,pages').split(',').map((x) => x.trim());
+  const known = ['api', 'smtp', 'list', 'pages'];
+  const unknown = only.filter((x) => !known.includes(x));
+  if (unknown.length) throw new Error(`BENCH_ONLY takes ${known.join(', ')} (got ${unknown.join(', ')})`);
 
+  if (only.includes('api')) {
   const api = await benchApiIngest();
   console.log(`API channel → tickets (${api.count} posts, ${api.concurrency} in flight)`);
   console.log(`  Chorus: ${f(api.oursRps, 0)} tickets/s (${api.oursFailures} failures)   bare express: ${f(api.bareRps, 0)} req/s   ratio ${f(api.ratio, 3)}\n`);
 
+  }
+  if (only.includes('smtp')) {
   console.log('E-mail over SMTP → threaded tickets, beside bare smtp-server + mailparser');
   for (const r of await benchEmailSmtp()) {
     console.log(`  ${r.name.padEnd(24)} ${r.count} mails   Chorus: ${f(r.oursPerSec, 0)} mails/s   bare: ${f(r.barePerSec, 0)} mails/s   ratio ${f(r.ratio, 2)}`);
   }
   console.log('');
+  }
 
+  if (only.includes('list')) {
   const list = await benchInboxList();
   console.log(`Inbox list at ${list.tickets.toLocaleString('en')} tickets (${list.rounds} rounds; seeding ${f(list.seedSecs, 1)} s, cached after the first run)`);
   console.log('  list               | bare SQL p50/p99 ms | Chorus list p50/p99 ms | ratio | bare express+SQL p50/p99 ms | GET /api/tickets p50/p99 ms | ratio');
   for (const r of list.results) {
     console.log(`  ${r.name.padEnd(18)} | ${`${f(r.bare.p50, 3)} / ${f(r.bare.p99, 3)}`.padEnd(19)} | ${`${f(r.repository.p50, 3)} / ${f(r.repository.p99, 3)}`.padEnd(22)} | ${`${f(r.ratio)}×`.padEnd(5)} | ${`${f(r.bareHttp.p50)} / ${f(r.bareHttp.p99)}`.padEnd(27)} | ${`${f(r.http.p50)} / ${f(r.http.p99)}`.padEnd(27)} | ${f(r.httpRatio)}×`);
+  }
+  console.log('');
+  }
+
+  if (only.includes('pages')) {
+    const p = await benchAgentPages();
+    console.log(`Agent pages at ${p.tickets.toLocaleString('en')} tickets, ${(p.tickets * 3).toLocaleString('en')} messages (seeding ${f(p.seedSecs, 1)} s, cached after the first run); goal: inbox < 200 ms, search < 300 ms`);
+    console.log('  page                                 | counts recomputed (a ticket changed) p50/p99 ms | counts shared p50/p99 ms');
+    for (const r of p.pages) console.log(`  GET ${r.path.padEnd(33)} | ${`${f(r.cold.p50, 1)} / ${f(r.cold.p99, 1)}`.padEnd(47)} | ${f(r.warm.p50, 1)} / ${f(r.warm.p99, 1)}`);
+    console.log('  search              | bare FTS5 p50/p99 ms | GET /api/search p50/p99 ms | ratio | GET /search page p50/p99 ms');
+    for (const r of p.searches) console.log(`  ${r.name.padEnd(19)} | ${`${f(r.bare.p50)} / ${f(r.bare.p99)}`.padEnd(20)} | ${`${f(r.api.p50)} / ${f(r.api.p99)}`.padEnd(26)} | ${`${f(r.ratio)}×`.padEnd(5)} | ${f(r.page.p50)} / ${f(r.page.p99)}`);
+    console.log(`  GET /api/tickets alone p50/p99 ${f(p.listAlone.p50)} / ${f(p.listAlone.p99)} ms; while common-word searches run back to back ${f(p.listDuring.p50)} / ${f(p.listDuring.p99)} ms`);
   }
 }
 

@@ -2,46 +2,63 @@ import type { EntityManager } from 'typeorm';
 import { agentRepository } from '../db/repositories/agent.repository';
 import { inboxRepository } from '../db/repositories/inbox.repository';
 import { savedViewRepository } from '../db/repositories/saved-view.repository';
-import { ticketRepository } from '../db/repositories/ticket.repository';
+import { ticketRepository, type CountGroup, type TicketFilters } from '../db/repositories/ticket.repository';
 import { ACTIVE, VIEWS, inboxHref, type InboxQuery, type ViewName } from './inbox-query';
+import type { Services } from '../services';
+import { sharedCountsOf } from './shared-counts';
 import { channelLabel, channelLetter } from './ticket-row';
 
 export type Counts = Record<string, number>;
+const SIDEBAR_VIEWS = (Object.keys(VIEWS) as ViewName[]).filter((v) => v !== 'all' && v !== 'active');
 
-// Live counts for the sidebar. Facets count tickets still to act on (new, open, pending).
-export async function loadCounts(m: EntityManager, me: number): Promise<{ counts: Counts; inboxes: Map<string, number>; channels: Map<string, number>; teams: Map<string, number>; tags: { tag: string; n: number }[] }> {
-  const names = (Object.keys(VIEWS) as ViewName[]).filter((v) => v !== 'all' && v !== 'active');
-  const [viewCounts, inboxes, channels, teams, tags] = await Promise.all([
-    Promise.all(names.map((v) => ticketRepository.count(m, VIEWS[v].filters(me)))),
-    ticketRepository.countBy(m, { status: ACTIVE }, 'inbox_id'),
-    ticketRepository.countBy(m, { status: ACTIVE }, 'channel'),
-    ticketRepository.countBy(m, { status: ACTIVE }, 'team_id'),
-    ticketRepository.tagCounts(m, { status: ACTIVE }, 15),
-  ]);
-  const counts: Counts = Object.fromEntries(names.map((v, i) => [v, viewCounts[i]]));
-  for (const [k, n] of inboxes) counts[`inbox:${k}`] = n;
-  for (const [k, n] of channels) counts[`channel:${k}`] = n;
-  for (const [k, n] of teams) counts[`team:${k}`] = n;
+// Sums the one-pass count groups for a filter; undefined when the filter needs a query
+// (a tag, or a specific assignee).
+export function countFromGroups(groups: CountGroup[], f: TicketFilters): number | undefined {
+  if (f.tag || f.ids || f.visibility || f.requesterId !== undefined || (f.assigneeId !== undefined && f.assigneeId !== null)) return undefined;
+  return groups.reduce((n, g) => n + (
+    (!f.status || f.status.includes(g.status)) && (f.assigneeId !== null || g.unassigned) && (f.inboxId === undefined || g.inboxId === f.inboxId)
+    && (!f.channel || g.channel === f.channel) && (f.teamId === undefined || g.teamId === f.teamId) ? g.n : 0), 0);
+}
+
+// Live counts for the sidebar from three queries: one grouped pass over tickets, "mine" by its
+// index, and tags. Facets count tickets still to act on (new, open, pending).
+export async function loadCounts(s: Services, me: number) {
+  const [{ groups, tags }, mine] = await Promise.all([sharedCountsOf(s).get(s.db.m), ticketRepository.count(s.db.m, VIEWS.mine.filters(me))]);
+  const counts: Counts = {};
+  for (const v of SIDEBAR_VIEWS) counts[v] = v === 'mine' ? mine : countFromGroups(groups, VIEWS[v].filters(me))!;
+  const channels = new Set<string>();
+  for (const g of groups) {
+    if (!ACTIVE.includes(g.status)) continue;
+    counts[`inbox:${g.inboxId}`] = (counts[`inbox:${g.inboxId}`] ?? 0) + g.n;
+    counts[`channel:${g.channel}`] = (counts[`channel:${g.channel}`] ?? 0) + g.n;
+    if (g.teamId !== null) counts[`team:${g.teamId}`] = (counts[`team:${g.teamId}`] ?? 0) + g.n;
+    channels.add(g.channel);
+  }
   for (const t of tags) counts[`tag:${t.tag}`] = t.n;
-  return { counts, inboxes, channels, teams, tags };
+  return { counts, groups, channels: [...channels].sort(), tags };
+}
+
+// The number of tickets in the current view, from the groups when they can answer it.
+export async function totalOf(m: EntityManager, groups: CountGroup[], f: TicketFilters): Promise<number> {
+  return countFromGroups(groups, f) ?? ticketRepository.count(m, f);
 }
 
 // Everything the inbox sidebar lists, with hrefs and counts ready for the template.
-export async function loadSidebar(m: EntityManager, me: number, q: InboxQuery) {
-  const [{ counts, channels, tags }, allInboxes, allTeams, saved] = await Promise.all([
-    loadCounts(m, me), inboxRepository.list(m), agentRepository.listTeams(m), savedViewRepository.listForAgent(m, me),
+export async function loadSidebar(s: Services, me: number, q: InboxQuery) {
+  const m = s.db.m;
+  const [{ counts, groups, channels, tags }, allInboxes, allTeams, saved] = await Promise.all([
+    loadCounts(s, me), inboxRepository.list(m), agentRepository.listTeams(m), savedViewRepository.listForAgent(m, me),
   ]);
   const facet = (key: keyof InboxQuery, value: string | number) => q[key] !== undefined && String(q[key]) === String(value);
   const plain = !q.inbox && !q.channel && !q.team && !q.tag && !q.status;
+  const link = (change: Partial<Record<keyof InboxQuery, string | number>>) => inboxHref({ sort: q.sort }, change);
   return {
-    counts,
-    views: (Object.keys(VIEWS) as ViewName[]).filter((v) => v !== 'all' && v !== 'active').map((v) => ({
-      key: v, title: VIEWS[v].title, n: counts[v] ?? 0, href: inboxHref({ sort: q.sort }, { view: v }), on: plain && q.view === v,
-    })),
-    inboxes: allInboxes.map((i) => ({ key: `inbox:${i.id}`, title: i.name, n: counts[`inbox:${i.id}`] ?? 0, href: inboxHref({ sort: q.sort }, { view: 'active', inbox: i.id }), on: facet('inbox', i.id) })),
-    channels: [...channels.keys()].sort().map((c) => ({ key: `channel:${c}`, title: channelLabel(c), letter: channelLetter(c), channel: c, n: counts[`channel:${c}`] ?? 0, href: inboxHref({ sort: q.sort }, { view: 'active', channel: c }), on: facet('channel', c) })),
-    teams: allTeams.map((t) => ({ key: `team:${t.id}`, title: t.name, n: counts[`team:${t.id}`] ?? 0, href: inboxHref({ sort: q.sort }, { view: 'active', team: t.id }), on: facet('team', t.id) })),
-    tags: tags.map((t) => ({ key: `tag:${t.tag}`, title: t.tag, n: t.n, href: inboxHref({ sort: q.sort }, { view: 'active', tag: t.tag }), on: facet('tag', t.tag) })),
+    counts, groups,
+    views: SIDEBAR_VIEWS.map((v) => ({ key: v, title: VIEWS[v].title, n: counts[v] ?? 0, href: link({ view: v }), on: plain && q.view === v })),
+    inboxes: allInboxes.map((i) => ({ key: `inbox:${i.id}`, title: i.name, n: counts[`inbox:${i.id}`] ?? 0, href: link({ view: 'active', inbox: i.id }), on: facet('inbox', i.id) })),
+    channels: channels.map((c) => ({ key: `channel:${c}`, title: channelLabel(c), letter: channelLetter(c), channel: c, n: counts[`channel:${c}`] ?? 0, href: link({ view: 'active', channel: c }), on: facet('channel', c) })),
+    teams: allTeams.map((t) => ({ key: `team:${t.id}`, title: t.name, n: counts[`team:${t.id}`] ?? 0, href: link({ view: 'active', team: t.id }), on: facet('team', t.id) })),
+    tags: tags.map((t) => ({ key: `tag:${t.tag}`, title: t.tag, n: t.n, href: link({ view: 'active', tag: t.tag }), on: facet('tag', t.tag) })),
     saved: saved.map((v) => ({ id: v.id, title: v.name, href: `/inbox?${v.query}` })),
   };
 }

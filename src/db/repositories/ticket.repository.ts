@@ -13,6 +13,15 @@ export interface TicketFilters {
   ids?: number[];
 }
 
+export interface CountGroup {
+  status: TicketStatus;
+  unassigned: boolean;
+  inboxId: number;
+  channel: string;
+  teamId: number | null;
+  n: number;
+}
+
 export interface TicketCursor {
   at: number;
   id: number;
@@ -79,7 +88,14 @@ export const ticketRepository = {
   },
 
   // Keyset pagination over (last_activity_at, id) descending, matching the composite indexes.
+  // Several statuses: one indexed query per status, merged — an IN list would make the database
+  // sort every matching row instead of walking (status, …, last_activity_at) backwards. A tag
+  // filter is driven from the tag's own index instead, so it stays one query.
   async list(m: EntityManager, f: TicketFilters, limit: number, cursor?: TicketCursor): Promise<Ticket[]> {
+    if (f.status && f.status.length > 1 && !f.tag && !f.ids) {
+      const parts = await Promise.all(f.status.map((status) => this.list(m, { ...f, status: [status] }, limit, cursor)));
+      return parts.flat().sort((a, b) => b.lastActivityAt - a.lastActivityAt || b.id - a.id).slice(0, limit);
+    }
     const qb = filtered(m, f);
     if (cursor) {
       qb.andWhere('(t.last_activity_at < :cat OR (t.last_activity_at = :cat AND t.id < :cid))', { cat: cursor.at, cid: cursor.id });
@@ -99,6 +115,19 @@ export const ticketRepository = {
     return qb.addOrderBy('t.last_activity_at', 'DESC').addOrderBy('t.id', 'DESC').limit(limit).offset(offset).getMany();
   },
 
+  // One pass over the tickets for every sidebar count: how many per status, assigned or not,
+  // inbox, channel and team. A few thousand groups at most; the caller sums what it shows.
+  async countGroups(m: EntityManager): Promise<CountGroup[]> {
+    const rows: { status: TicketStatus; unassigned: number | boolean; inboxId: number; channel: string; teamId: number | null; n: string | number }[] = await m
+      .getRepository(Ticket).createQueryBuilder('t')
+      .select('t.status', 'status').addSelect('CASE WHEN t.assignee_id IS NULL THEN 1 ELSE 0 END', 'unassigned').addSelect('t.inbox_id', 'inboxId')
+      .addSelect('t.channel', 'channel').addSelect('t.team_id', 'teamId').addSelect('COUNT(*)', 'n')
+      .where('t.merged_into_id IS NULL')
+      .groupBy('t.status').addGroupBy('CASE WHEN t.assignee_id IS NULL THEN 1 ELSE 0 END').addGroupBy('t.inbox_id').addGroupBy('t.channel').addGroupBy('t.team_id')
+      .getRawMany();
+    return rows.map((r) => ({ status: r.status, unassigned: Number(r.unassigned) === 1, inboxId: Number(r.inboxId), channel: r.channel, teamId: r.teamId === null ? null : Number(r.teamId), n: Number(r.n) }));
+  },
+
   // Sidebar counts of the inbox: tickets per inbox, channel or team among the given filters.
   async countBy(m: EntityManager, f: TicketFilters, column: 'inbox_id' | 'channel' | 'team_id'): Promise<Map<string, number>> {
     const rows: { k: string | number | null; n: string | number }[] = await filtered(m, f)
@@ -106,10 +135,11 @@ export const ticketRepository = {
     return new Map(rows.filter((r) => r.k !== null).map((r) => [String(r.k), Number(r.n)]));
   },
 
-  async tagCounts(m: EntityManager, f: TicketFilters, limit: number): Promise<{ tag: string; n: number }[]> {
-    const sub = filtered(m, f).select('t.id');
+  // Tickets per tag among those with one of `statuses`, most used first.
+  async tagCounts(m: EntityManager, statuses: TicketStatus[], limit: number): Promise<{ tag: string; n: number }[]> {
     const rows: { tag: string; n: string | number }[] = await m.createQueryBuilder().select('tt.tag', 'tag').addSelect('COUNT(*)', 'n')
-      .from(TicketTag, 'tt').where(`tt.ticket_id IN (${sub.getQuery()})`).setParameters(sub.getParameters())
+      .from(TicketTag, 'tt').innerJoin(Ticket, 't', 't.id = tt.ticket_id')
+      .where('t.status IN (:...statuses) AND t.merged_into_id IS NULL', { statuses })
       .groupBy('tt.tag').orderBy('n', 'DESC').addOrderBy('tt.tag', 'ASC').limit(limit).getRawMany();
     return rows.map((r) => ({ tag: r.tag, n: Number(r.n) }));
   },

@@ -2,7 +2,7 @@ import type { Request, Router } from 'express';
 import { z } from 'zod';
 import { agentOnly, backTo, renderAgent, type AgentViewer } from '../../agent-web/agent-page';
 import { filtersOf, inboxHref, inboxQuery, VIEWS, type InboxQuery } from '../../agent-web/inbox-query';
-import { loadCounts, loadSidebar } from '../../agent-web/inbox-sidebar';
+import { loadCounts, loadSidebar, totalOf } from '../../agent-web/inbox-sidebar';
 import { toRow } from '../../agent-web/ticket-row';
 import { TICKET_STATUSES } from '../../db/entities';
 import { agentRepository } from '../../db/repositories/agent.repository';
@@ -52,13 +52,13 @@ export function agentInboxPages(r: Router, s: Services): void {
     handler: async ({ req, res, query, viewer }) => {
       const me = (viewer as AgentViewer).agentId;
       const [sidebar, list, agents, teams] = await Promise.all([
-        loadSidebar(s.db.m, me, query), loadRows(s, query, me), agentRepository.list(s.db.m), agentRepository.listTeams(s.db.m),
+        loadSidebar(s, me, query), loadRows(s, query, me), agentRepository.list(s.db.m), agentRepository.listTeams(s.db.m),
       ]);
       const sortLinks = (['activity', 'priority', 'sla'] as const).map((k) => ({ key: k, title: { activity: 'Last activity', priority: 'Priority', sla: 'SLA due' }[k], href: inboxHref(query, { sort: k }), on: query.sort === k }));
       return renderAgent(s, req, res, 'pages/agent/inbox', {
         title: titleOf(query, sidebar), nav: { inbox: true }, sidebar, ...list, sortLinks, viewQuery: viewQuery(query),
         agents: agents.filter((a) => a.active).map((a) => ({ id: a.id, name: a.name })), teams, statuses: TICKET_STATUSES,
-        total: await ticketRepository.count(s.db.m, filtersOf(query, me)),
+        total: await totalOf(s.db.m, sidebar.groups, filtersOf(query, me)),
         scripts: ['/static/agent-inbox.js'],
       });
     },
@@ -71,7 +71,8 @@ export function agentInboxPages(r: Router, s: Services): void {
     authorize: agentOnly,
     handler: async ({ req, res, query, viewer }) => {
       const me = (viewer as AgentViewer).agentId;
-      const [{ counts }, list, total] = await Promise.all([loadCounts(s.db.m, me), loadRows(s, query, me), ticketRepository.count(s.db.m, filtersOf(query, me))]);
+      const [{ counts, groups }, list] = await Promise.all([loadCounts(s, me), loadRows(s, query, me)]);
+      const total = await totalOf(s.db.m, groups, filtersOf(query, me));
       const html = await new Promise<string>((ok, fail) => req.app.render('partials/ticket-rows', { layout: false, rows: list.rows }, (err, out) => (err ? fail(err) : ok(out))));
       res.setHeader('Cache-Control', 'no-store');
       return { html, counts, total, ids: list.rows.map((x) => x.id) };
