@@ -1,10 +1,13 @@
+import { adminPages } from '../http/routes/admin-pages.routes';
 import { agentInboxPages } from '../http/routes/agent-inbox.routes';
 import { agentSessionPages } from '../http/routes/agent-session-pages.routes';
 import { agentTicketPages } from '../http/routes/agent-ticket.routes';
+import { cannedResponsesRoutes } from '../http/routes/canned-responses.routes';
 import { searchPages } from '../http/routes/search-pages.routes';
 import type { ChorusModule } from '../module';
 
-// The agent app: sign-in and setup, the live inbox, the ticket page and search.
+// The agent app: sign-in and setup, the live inbox, the ticket page, search, canned responses
+// and the admin pages.
 export const agentWebModule: ChorusModule = {
   name: 'agent-web',
   routes(r, s) {
@@ -12,5 +15,7 @@ export const agentWebModule: ChorusModule = {
     agentInboxPages(r, s);
     agentTicketPages(r, s);
     searchPages(r, s);
+    cannedResponsesRoutes(r, s);
+    adminPages(r, s);
   },
 };
