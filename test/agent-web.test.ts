@@ -1,17 +1,17 @@
 import { createAgent } from '../src/agents/create-agent';
 import { findMentions } from '../src/tickets/commands/mention-agents';
-import { apiInbox, connectSocket, nextEvent, postSigned, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { apiInbox, connectSocket, DB_KINDS, nextEvent, postSigned, startTestChorus, type TestChorus } from './helpers/test-chorus';
 import { AgentClient } from './helpers/agent-client';
 import { signInByLink } from './helpers/web-client';
 
-describe('Agent web: sign-in, inbox, ticket page, search', () => {
+describe.each(DB_KINDS)('Agent web on %s: sign-in, inbox, ticket page, search', (db) => {
   let t: TestChorus;
   let inbox: { id: number; secret: string };
   let agent: AgentClient;
   let bo: { id: number };
 
   beforeAll(async () => {
-    t = await startTestChorus();
+    t = await startTestChorus({ db });
     inbox = await apiInbox(t);
     bo = await createAgent(t.s.db, Date.now(), { email: 'bo@chorus.test', name: 'Bo Berg', password: 'bo-password', role: 'agent' });
     agent = new AgentClient(t);
@@ -230,7 +230,7 @@ describe('Agent web: sign-in, inbox, ticket page, search', () => {
   });
 
   it('first-run setup page creates the admin with a one-time link and says which field is wrong', async () => {
-    const fresh = await startTestChorus();
+    const fresh = await startTestChorus({ db });
     try {
       await fresh.s.db.write((m) => m.query('DELETE FROM api_tokens'));
       await fresh.s.db.write((m) => m.query('DELETE FROM agents'));
