@@ -71,7 +71,8 @@ describe('Agent inbox in a real browser', () => {
 
     // The screenshot: every open ticket, a few already with an owner.
     await t.api('PATCH', `/api/tickets/${demo.tickets.sso}`, { assigneeId: t.admin.id, priority: 'urgent' });
-    await t.api('PATCH', `/api/tickets/${demo.tickets.refund}`, { priority: 'high' });
+    await t.api('PATCH', `/api/tickets/${demo.tickets.refund}`, { priority: 'high', teamId: 1 });
+    await t.api('PATCH', `/api/tickets/${demo.tickets.vat}`, { teamId: 1 });
     await t.api('POST', `/api/tickets/${demo.tickets.refund}/tags`, { tag: 'billing' });
     await t.api('POST', `/api/tickets/${demo.tickets.vat}/tags`, { tag: 'billing' });
     await t.api('POST', `/api/tickets/${demo.tickets.csv}/tags`, { tag: 'bug' });
@@ -116,7 +117,10 @@ describe('Agent inbox in a real browser', () => {
     await ada.waitForSelector('.msg.aud-staff-msg >> text=BOM bug from last week');
     await bo.type('[data-composer-text]', 'Linking the Excel import docs in the reply would help');
     await ada.waitForSelector('[data-presence] >> text=Bo Berg is writing a staff note…');
-    await ada.fill('[data-composer-text]', 'Here is a workaround until then: open the CSV via Data → From Text/CSV and pick UTF-8.');
+    await ada.fill('[data-composer-text]', '');
+    await ada.selectOption('[data-canned]', { label: 'Known bug — fix on the way' });
+    await ada.waitForFunction(() => (document.querySelector('[data-composer-text]') as HTMLTextAreaElement).value.startsWith('Hi Priya, thanks for reporting this!'));
+    await ada.type('[data-composer-text]', ' Workaround until then: open the CSV via Data → From Text/CSV and pick UTF-8.');
     await ada.screenshot({ path: path.join(shots, 'ticket.png') });
   });
 

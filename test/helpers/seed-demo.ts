@@ -25,6 +25,10 @@ export async function seedDemo(t: TestChorus) {
     if (res.status !== 200) throw new Error(`telegram seed failed: ${res.status}`);
   };
 
+  await t.api('POST', '/api/teams', { name: 'Billing', agentIds: [t.admin.id] });
+  await t.api('POST', '/api/teams', { name: 'Tier 2', agentIds: [] });
+  await t.api('POST', '/api/canned-responses', { title: 'Known bug — fix on the way', body: 'Hi {{requester.first_name}}, thanks for reporting this! It is a known bug and a fix is on the way; we will update #{{ticket.number}} when it ships.' });
+  await t.api('POST', '/api/canned-responses', { title: 'Invoice reissued', body: 'Hi {{requester.first_name}}, a corrected invoice is attached. — {{agent.name}}' });
   const tickets: Record<string, number> = {};
   tickets.vat = (await mail('lena@northwind.example', 'Lena Fischer', 'Invoice shows our old VAT number', 'Hi, the March invoice still has our old VAT id DE811. Could you reissue it?\n\nThanks, Lena', 'd1')).ticketId;
   tickets.sso = (await mail('it@globex.example', 'Marcus Chen', 'SSO login loops back to the sign-in page', 'Since this morning every Okta login bounces back to /login. 40 people affected.', 'd2')).ticketId;
