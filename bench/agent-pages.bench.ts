@@ -1,13 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { migrations } from '../migrations';
 import { createChorus } from '../src/app';
 import { loadConfig } from '../src/config';
-import { openDatabase } from '../src/db/data-source';
 import { createLogger } from '../src/logger';
-import { envInt, percentile } from './util';
+import { envInt, percentile, seededFile } from './util';
 
 const STATUSES = ['new', 'open', 'open', 'open', 'pending', 'solved', 'solved', 'closed', 'closed', 'closed'];
 const CHANNELS = ['email', 'email', 'email', 'webform', 'api', 'whatsapp', 'telegram', 'messenger', 'x', 'mastodon'];
@@ -19,63 +15,51 @@ const WORDS = ('invoice refund password login export csv shipping parcel deliver
 // The agent pages at scale: a SQLite file with `tickets` tickets, three messages each (one a
 // staff note), tags and contacts, built through Chorus's migrations so FTS triggers index it.
 async function seeded(tickets: number): Promise<string> {
-  const file = path.join(os.tmpdir(), `chorus-bench-pages-${tickets}-m${migrations.length}.sqlite`);
-  if (fs.existsSync(file)) return file;
-  const tmp = `${file}.building`;
-  fs.rmSync(tmp, { force: true });
-  const ds = await openDatabase(`sqlite:${tmp}`);
-  await ds.destroy();
-  const db = new Database(tmp);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = OFF');
-  const now = Date.now();
-  const contacts = Math.max(1000, Math.floor(tickets / 5));
-  let seed = 42;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const sentence = (n: number) => Array.from({ length: n }, () => WORDS[Math.floor(rnd() * WORDS.length)]).join(' ');
-  const ins = {
-    contact: db.prepare('INSERT INTO contacts (name, reputation, banned, created_at) VALUES (?, 0, 0, ?)'),
-    identity: db.prepare("INSERT INTO identities (contact_id, kind, value, verified, followers, created_at) VALUES (?, 'email', ?, 0, ?, ?)"),
-    agent: db.prepare("INSERT INTO agents (email, name, role, away, active, created_at) VALUES (?, ?, 'agent', 0, 1, ?)"),
-    inbox: db.prepare("INSERT INTO inboxes (name, channel, secret, follow_up_days, round_robin, created_at) VALUES (?, 'email', 'x', 30, 0, ?)"),
-    team: db.prepare('INSERT INTO teams (name, created_at) VALUES (?, ?)'),
-    ticket: db.prepare(`INSERT INTO tickets (subject, status, priority, visibility, requester_id, assignee_id, team_id, inbox_id, channel, snippet, message_count, last_activity_at, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 3, ?, ?, ?)`),
-    message: db.prepare(`INSERT INTO messages (ticket_id, author_type, author_contact_id, author_agent_id, channel, direction, audience, text, hidden, score, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)`),
-    tag: db.prepare('INSERT INTO ticket_tags (ticket_id, tag) VALUES (?, ?)'),
-  };
-  db.transaction(() => {
-    for (let a = 1; a <= 40; a++) ins.agent.run(`agent${a}@bench.test`, `Agent ${a}`, now);
-    for (let i = 1; i <= 8; i++) ins.inbox.run(`Inbox ${i}`, now);
-    for (let i = 1; i <= 5; i++) ins.team.run(`Team ${i}`, now);
-    for (let c = 1; c <= contacts; c++) {
-      ins.contact.run(`Customer ${c}`, now);
-      ins.identity.run(c, `customer${c}@bench.test`, c % 7 === 0 ? c * 3 : null, now);
-    }
-  })();
-  for (let start = 0; start < tickets; start += 20_000) {
+  return seededFile(`pages-${tickets}`, (db) => {
+    const now = Date.now();
+    const contacts = Math.max(1000, Math.floor(tickets / 5));
+    let seed = 42;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const sentence = (n: number) => Array.from({ length: n }, () => WORDS[Math.floor(rnd() * WORDS.length)]).join(' ');
+    const ins = {
+      contact: db.prepare('INSERT INTO contacts (name, reputation, banned, created_at) VALUES (?, 0, 0, ?)'),
+      identity: db.prepare("INSERT INTO identities (contact_id, kind, value, verified, followers, created_at) VALUES (?, 'email', ?, 0, ?, ?)"),
+      agent: db.prepare("INSERT INTO agents (email, name, role, away, active, created_at) VALUES (?, ?, 'agent', 0, 1, ?)"),
+      inbox: db.prepare("INSERT INTO inboxes (name, channel, secret, follow_up_days, round_robin, created_at) VALUES (?, 'email', 'x', 30, 0, ?)"),
+      team: db.prepare('INSERT INTO teams (name, created_at) VALUES (?, ?)'),
+      ticket: db.prepare(`INSERT INTO tickets (subject, status, priority, visibility, requester_id, assignee_id, team_id, inbox_id, channel, snippet, message_count, last_activity_at, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 3, ?, ?, ?)`),
+      message: db.prepare(`INSERT INTO messages (ticket_id, author_type, author_contact_id, author_agent_id, channel, direction, audience, text, hidden, score, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)`),
+      tag: db.prepare('INSERT INTO ticket_tags (ticket_id, tag) VALUES (?, ?)'),
+    };
     db.transaction(() => {
-      for (let i = start; i < Math.min(tickets, start + 20_000); i++) {
-        const at = now - (tickets - i) * 1000;
-        const ch = CHANNELS[i % CHANNELS.length];
-        const requester = 1 + (i % contacts);
-        const first = `Hello, ${sentence(14)} for order ${i * 7}.`;
-        const { lastInsertRowid } = ins.ticket.run(`${sentence(5)} #${i}`, STATUSES[i % STATUSES.length], i % 17 === 0 ? 'high' : 'normal', i % 4 === 0 ? 'public' : 'private',
-          requester, i % 3 === 0 ? null : 1 + (i % 40), i % 5 === 0 ? 1 + (i % 5) : null, 1 + (i % 8), ch, first.slice(0, 200), at, at - 3_600_000, at);
-        const id = Number(lastInsertRowid);
-        ins.message.run(id, 'contact', requester, null, ch, 'inbound', i % 4 === 0 ? 'public' : 'participants', first, at - 3_600_000);
-        ins.message.run(id, 'agent', null, 1 + (i % 40), 'note', 'internal', 'staff', `Note: ${sentence(10)}`, at - 1_800_000);
-        ins.message.run(id, 'agent', null, 1 + (i % 40), ch, 'outbound', i % 4 === 0 ? 'public' : 'participants', `Thanks! ${sentence(18)}`, at);
-        if (i % 2 === 0) ins.tag.run(id, TAGS[i % TAGS.length]);
+      for (let a = 1; a <= 40; a++) ins.agent.run(`agent${a}@bench.test`, `Agent ${a}`, now);
+      for (let i = 1; i <= 8; i++) ins.inbox.run(`Inbox ${i}`, now);
+      for (let i = 1; i <= 5; i++) ins.team.run(`Team ${i}`, now);
+      for (let c = 1; c <= contacts; c++) {
+        ins.contact.run(`Customer ${c}`, now);
+        ins.identity.run(c, `customer${c}@bench.test`, c % 7 === 0 ? c * 3 : null, now);
       }
     })();
-  }
-  db.exec('ANALYZE');
-  db.close();
-  fs.renameSync(tmp, file);
-  for (const ext of ['-wal', '-shm']) fs.rmSync(tmp + ext, { force: true });
-  return file;
+    for (let start = 0; start < tickets; start += 20_000) {
+      db.transaction(() => {
+        for (let i = start; i < Math.min(tickets, start + 20_000); i++) {
+          const at = now - (tickets - i) * 1000;
+          const ch = CHANNELS[i % CHANNELS.length];
+          const requester = 1 + (i % contacts);
+          const first = `Hello, ${sentence(14)} for order ${i * 7}.`;
+          const { lastInsertRowid } = ins.ticket.run(`${sentence(5)} #${i}`, STATUSES[i % STATUSES.length], i % 17 === 0 ? 'high' : 'normal', i % 4 === 0 ? 'public' : 'private',
+            requester, i % 3 === 0 ? null : 1 + (i % 40), i % 5 === 0 ? 1 + (i % 5) : null, 1 + (i % 8), ch, first.slice(0, 200), at, at - 3_600_000, at);
+          const id = Number(lastInsertRowid);
+          ins.message.run(id, 'contact', requester, null, ch, 'inbound', i % 4 === 0 ? 'public' : 'participants', first, at - 3_600_000);
+          ins.message.run(id, 'agent', null, 1 + (i % 40), 'note', 'internal', 'staff', `Note: ${sentence(10)}`, at - 1_800_000);
+          ins.message.run(id, 'agent', null, 1 + (i % 40), ch, 'outbound', i % 4 === 0 ? 'public' : 'participants', `Thanks! ${sentence(18)}`, at);
+          if (i % 2 === 0) ins.tag.run(id, TAGS[i % TAGS.length]);
+        }
+      })();
+    }
+  });
 }
 
 // Server-side latency of the agent inbox page and of search, at `BENCH_PAGE_TICKETS` (100,000)

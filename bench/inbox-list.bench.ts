@@ -1,15 +1,11 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import express from 'express';
-import { migrations } from '../migrations';
 import { createChorus } from '../src/app';
 import { loadConfig } from '../src/config';
-import { openDatabase } from '../src/db/data-source';
 import { ticketRepository, type TicketFilters } from '../src/db/repositories/ticket.repository';
 import { createLogger } from '../src/logger';
-import { envInt, percentile } from './util';
+import { envInt, percentile, seededFile } from './util';
 
 const STATUSES = ['new', 'open', 'open', 'open', 'pending', 'solved', 'solved', 'closed', 'closed', 'closed'];
 const AGENTS = 40;
@@ -18,47 +14,35 @@ const INBOXES = 12;
 // Seeds the SQLite file through Chorus's migrations, then bulk-inserts rows directly (the
 // point is to measure reads; seeding through the API would take hours). Cached by size and schema.
 async function seeded(tickets: number): Promise<string> {
-  const file = path.join(os.tmpdir(), `chorus-bench-${tickets}-m${migrations.length}.sqlite`);
-  if (fs.existsSync(file)) return file;
-  const tmp = `${file}.building`;
-  fs.rmSync(tmp, { force: true });
-  const ds = await openDatabase(`sqlite:${tmp}`);
-  await ds.destroy();
-  const db = new Database(tmp);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = OFF');
-  const now = Date.now();
-  const contacts = Math.max(1000, Math.floor(tickets / 10));
-  const insContact = db.prepare('INSERT INTO contacts (name, reputation, banned, created_at) VALUES (?, 0, 0, ?)');
-  const insIdentity = db.prepare("INSERT INTO identities (contact_id, kind, value, verified, followers, created_at) VALUES (?, 'email', ?, 0, ?, ?)");
-  const insAgent = db.prepare("INSERT INTO agents (email, name, role, away, active, created_at) VALUES (?, ?, 'agent', 0, 1, ?)");
-  const insInbox = db.prepare("INSERT INTO inboxes (name, channel, secret, follow_up_days, round_robin, created_at) VALUES (?, 'api', 'x', 30, 0, ?)");
-  const insTicket = db.prepare(`INSERT INTO tickets (subject, status, priority, visibility, requester_id, assignee_id, inbox_id, channel, snippet, message_count, last_activity_at, created_at, updated_at)
-    VALUES (?, ?, 'normal', 'private', ?, ?, ?, 'api', ?, 1, ?, ?, ?)`);
-  db.transaction(() => {
-    for (let a = 1; a <= AGENTS; a++) insAgent.run(`agent${a}@bench.test`, `Agent ${a}`, now);
-    for (let i = 1; i <= INBOXES; i++) insInbox.run(`Inbox ${i}`, now);
-    for (let c = 1; c <= contacts; c++) {
-      insContact.run(`Customer ${c}`, now);
-      insIdentity.run(c, `customer${c}@bench.test`, c % 7 === 0 ? c * 3 : null, now);
-    }
-  })();
-  const chunk = 50_000;
-  for (let start = 0; start < tickets; start += chunk) {
+  return seededFile(`${tickets}`, (db) => {
+    const now = Date.now();
+    const contacts = Math.max(1000, Math.floor(tickets / 10));
+    const insContact = db.prepare('INSERT INTO contacts (name, reputation, banned, created_at) VALUES (?, 0, 0, ?)');
+    const insIdentity = db.prepare("INSERT INTO identities (contact_id, kind, value, verified, followers, created_at) VALUES (?, 'email', ?, 0, ?, ?)");
+    const insAgent = db.prepare("INSERT INTO agents (email, name, role, away, active, created_at) VALUES (?, ?, 'agent', 0, 1, ?)");
+    const insInbox = db.prepare("INSERT INTO inboxes (name, channel, secret, follow_up_days, round_robin, created_at) VALUES (?, 'api', 'x', 30, 0, ?)");
+    const insTicket = db.prepare(`INSERT INTO tickets (subject, status, priority, visibility, requester_id, assignee_id, inbox_id, channel, snippet, message_count, last_activity_at, created_at, updated_at)
+      VALUES (?, ?, 'normal', 'private', ?, ?, ?, 'api', ?, 1, ?, ?, ?)`);
     db.transaction(() => {
-      for (let i = start; i < Math.min(tickets, start + chunk); i++) {
-        const at = now - (tickets - i) * 1000;
-        const status = STATUSES[i % STATUSES.length];
-        const assignee = i % 3 === 0 ? null : 1 + (i % AGENTS);
-        insTicket.run(`Ticket ${i} about order ${i * 7}`, status, 1 + (i % contacts), assignee, 1 + (i % INBOXES), `Hello, I have a question about order ${i * 7}.`, at, at, at);
+      for (let a = 1; a <= AGENTS; a++) insAgent.run(`agent${a}@bench.test`, `Agent ${a}`, now);
+      for (let i = 1; i <= INBOXES; i++) insInbox.run(`Inbox ${i}`, now);
+      for (let c = 1; c <= contacts; c++) {
+        insContact.run(`Customer ${c}`, now);
+        insIdentity.run(c, `customer${c}@bench.test`, c % 7 === 0 ? c * 3 : null, now);
       }
     })();
-  }
-  db.exec('ANALYZE');
-  db.close();
-  fs.renameSync(tmp, file);
-  for (const ext of ['-wal', '-shm']) fs.rmSync(tmp + ext, { force: true });
-  return file;
+    const chunk = 50_000;
+    for (let start = 0; start < tickets; start += chunk) {
+      db.transaction(() => {
+        for (let i = start; i < Math.min(tickets, start + chunk); i++) {
+          const at = now - (tickets - i) * 1000;
+          const status = STATUSES[i % STATUSES.length];
+          const assignee = i % 3 === 0 ? null : 1 + (i % AGENTS);
+          insTicket.run(`Ticket ${i} about order ${i * 7}`, status, 1 + (i % contacts), assignee, 1 + (i % INBOXES), `Hello, I have a question about order ${i * 7}.`, at, at, at);
+        }
+      })();
+    }
+  });
 }
 
 interface Timing {

@@ -1,3 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { migrations } from '../migrations';
+import { openDatabase } from '../src/db/data-source';
 import http from 'node:http';
 
 export function percentile(sorted: number[], p: number): number {
@@ -39,4 +45,24 @@ export async function blast(port: number, path: string, bodies: (i: number) => {
   const secs = Number(process.hrtime.bigint() - started) / 1e9;
   agent.destroy();
   return { rps: count / secs, failures };
+}
+
+// A SQLite file made by Chorus's migrations and filled by `fill` with bulk inserts (seeding
+// through the API would take hours). Cached in the temp dir by name and schema version.
+export async function seededFile(name: string, fill: (db: Database.Database) => void): Promise<string> {
+  const file = path.join(os.tmpdir(), `chorus-bench-${name}-m${migrations.length}.sqlite`);
+  if (fs.existsSync(file)) return file;
+  const tmp = `${file}.building`;
+  fs.rmSync(tmp, { force: true });
+  const ds = await openDatabase(`sqlite:${tmp}`);
+  await ds.destroy();
+  const db = new Database(tmp);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  fill(db);
+  db.exec('ANALYZE');
+  db.close();
+  fs.renameSync(tmp, file);
+  for (const ext of ['-wal', '-shm']) fs.rmSync(tmp + ext, { force: true });
+  return file;
 }

@@ -139,6 +139,23 @@ describe.each(DB_KINDS)('Agent web on %s: sign-in, inbox, ticket page, search', 
     expect(noCsrf.status).toBe(403);
   });
 
+  it('the composer takes attachments as a plain multipart form', async () => {
+    const q = await ask('att-1', 'Screenshot of the error', 'See the error below.');
+    await agent.get(`/tickets/${q.ticketId}`);
+    const form = new FormData();
+    form.append('_csrf', agent.csrf);
+    form.append('target', 'participants');
+    form.append('text', 'Here is the fixed export.');
+    form.append('attachments', new Blob(['name;city\nZoë;Köln\n'], { type: 'text/csv' }), 'export.csv');
+    form.append('attachments', new Blob([]), '');
+    const res = await fetch(`${t.url}/tickets/${q.ticketId}/compose`, { method: 'POST', body: form, headers: { cookie: agent.cookie }, redirect: 'manual' });
+    expect(res.status).toBe(303);
+    const page = await agent.get(`/tickets/${q.ticketId}`);
+    const href = /href="(\/attachments\/\d+\/export\.csv)"/.exec(page.html)![1];
+    const file = await fetch(t.url + href, { headers: { cookie: agent.cookie } });
+    expect(await file.text()).toBe('name;city\nZoë;Köln\n');
+  });
+
   it('the staff note never reaches the customer: their thread page, JSON, and the agent-only pages', async () => {
     const q = await ask('aud-1', 'Where is my parcel?', 'Order 5521 has not arrived.', 'participants', { id: 'c9', name: 'Nia', email: 'nia@example.com' });
     await agent.get(`/tickets/${q.ticketId}`);

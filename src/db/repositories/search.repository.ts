@@ -1,5 +1,14 @@
 import { EntityManager } from 'typeorm';
 
+// Every word becomes a prefix term; user input never reaches FTS5 or tsquery syntax.
+// SQLite: each word quoted ("word"*). Postgres: letters and digits only (word:* & …).
+function ftsPrefixMatch(query: string): string {
+  return query.split(/\s+/).map((w) => w.replace(/"/g, '')).filter(Boolean).map((w) => `"${w}"*`).join(' ');
+}
+function tsPrefixQuery(query: string): string {
+  return query.split(/\s+/).map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')).filter(Boolean).map((w) => `${w}:*`).join(' & ');
+}
+
 export interface SearchHit {
   ticketId: number;
   messageId: number;
@@ -17,10 +26,8 @@ export async function searchMessages(m: EntityManager, query: string, opts: { pu
   const isPg = m.connection.options.type === 'postgres';
   const visible = opts.publicOnly ? `AND msg.audience = 'public' AND msg.hidden = ${isPg ? 'false' : '0'} AND t.visibility = 'public'` : '';
   if (isPg) {
-    // Prefix terms like FTS5's, built from letters and digits only so input is never tsquery syntax.
-    const terms = query.split(/\s+/).map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')).filter(Boolean);
-    if (!terms.length) return [];
-    const tsq = terms.map((w) => `${w}:*`).join(' & ');
+    const tsq = tsPrefixQuery(query);
+    if (!tsq) return [];
     return m.transaction(async (tx) => {
       await tx.query(`SET LOCAL statement_timeout = 2000`);
       const rows = await tx.query(
@@ -33,8 +40,7 @@ export async function searchMessages(m: EntityManager, query: string, opts: { pu
       return rows.map((r: SearchHit) => ({ ...r, createdAt: Number(r.createdAt) }));
     });
   }
-  // Each word as a quoted prefix term: user input never reaches FTS5 syntax.
-  const match = query.split(/\s+/).map((w) => w.replace(/"/g, '')).filter(Boolean).map((w) => `"${w}"*`).join(' ');
+  const match = ftsPrefixMatch(query);
   if (!match) return [];
   const rows = await m.query(
     `SELECT msg.ticket_id AS ticketId, msg.id AS messageId, t.subject AS subject, snippet(messages_fts, 0, ?, ?, '…', 16) AS snippet, msg.audience AS audience, msg.created_at AS createdAt
@@ -58,19 +64,19 @@ export interface SubjectHit {
 export async function searchSubjects(m: EntityManager, query: string, limit: number): Promise<SubjectHit[]> {
   const isPg = m.connection.options.type === 'postgres';
   if (isPg) {
-    const terms = query.split(/\s+/).map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')).filter(Boolean);
-    if (!terms.length) return [];
+    const tsq = tsPrefixQuery(query);
+    if (!tsq) return [];
     return m.transaction(async (tx) => {
       await tx.query(`SET LOCAL statement_timeout = 2000`);
       const rows = await tx.query(
         `SELECT t.id AS "ticketId", t.subject, t.status, t.last_activity_at AS "lastActivityAt" FROM tickets t
           WHERE to_tsvector('simple', t.subject) @@ to_tsquery('simple', $1) AND t.merged_into_id IS NULL ORDER BY t.id DESC LIMIT $2`,
-        [terms.map((w) => `${w}:*`).join(' & '), limit],
+        [tsq, limit],
       );
       return rows.map((r: SubjectHit) => ({ ...r, lastActivityAt: Number(r.lastActivityAt) }));
     });
   }
-  const match = query.split(/\s+/).map((w) => w.replace(/"/g, '')).filter(Boolean).map((w) => `"${w}"*`).join(' ');
+  const match = ftsPrefixMatch(query);
   if (!match) return [];
   const rows = await m.query(
     `SELECT t.id AS ticketId, t.subject AS subject, t.status AS status, t.last_activity_at AS lastActivityAt

@@ -138,6 +138,17 @@ export function agentTicketPages(r: Router, s: Services): void {
   });
 
   defineRoute(r, s, {
+    method: 'post', path: '/tickets/:id/messages/:messageId/retry', tag: 'pages', summary: 'Send a failed outbound message again',
+    form: true,
+    params: z.object({ id: z.coerce.number().int().positive(), messageId: z.coerce.number().int().positive() }),
+    authorize: agentOnly,
+    handler: async ({ res, params }) => {
+      await s.outbox.retryMessage(params.messageId);
+      return void res.redirect(303, `/tickets/${params.id}#m-${params.messageId}`);
+    },
+  });
+
+  defineRoute(r, s, {
     method: 'post', path: '/tickets/:id/events/:eventId/undo', tag: 'pages', summary: 'Undo a merge or split from the ticket history',
     form: true,
     params: z.object({ id: z.coerce.number().int().positive(), eventId: z.coerce.number().int().positive() }),
