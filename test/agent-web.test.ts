@@ -187,6 +187,13 @@ describe.each(DB_KINDS)('Agent web on %s: sign-in, inbox, ticket page, search', 
     expect(h.html).not.toContain('<script>alert(1)');
     expect(h.html).toContain(`/tickets/${hostile.ticketId}`);
     expect((await agent.get('/search?q=a')).html).toContain('Type at least 2 characters.');
+    // 55 tickets said "same text" (the paging test): 40 on the first page, the rest behind "Older".
+    const first = await agent.get('/search?q=same');
+    expect(first.html.match(/class="snip"/g)).toHaveLength(40);
+    const older = /href="([^"]+)" rel="next"/.exec(first.html)![1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+    const second = await agent.get(older);
+    expect(second.html.match(/class="snip"/g)).toHaveLength(15);
+    expect(second.html).not.toContain('rel="next"');
   });
 
   it('merges and splits tickets, and both undo from the history', async () => {

@@ -20,9 +20,11 @@ export interface SearchHit {
 
 // Newest matches first with a hard LIMIT, so a very common word stops after a page instead of
 // ranking every hit. `publicOnly` restricts to public, visible messages of public tickets.
-// Matched words in the snippet are wrapped in `marks` (default [ and ]).
-export async function searchMessages(m: EntityManager, query: string, opts: { publicOnly: boolean; limit: number; marks?: [string, string] }): Promise<SearchHit[]> {
+// Matched words in the snippet are wrapped in `marks` (default [ and ]). `beforeId` pages on:
+// the next page is the matches older than the last message shown.
+export async function searchMessages(m: EntityManager, query: string, opts: { publicOnly: boolean; limit: number; marks?: [string, string]; beforeId?: number }): Promise<SearchHit[]> {
   const [open, close] = opts.marks ?? ['[', ']'];
+  const before = opts.beforeId ?? 2 ** 31 - 1;
   const isPg = m.connection.options.type === 'postgres';
   const visible = opts.publicOnly ? `AND msg.audience = 'public' AND msg.hidden = ${isPg ? 'false' : '0'} AND t.visibility = 'public'` : '';
   if (isPg) {
@@ -33,9 +35,9 @@ export async function searchMessages(m: EntityManager, query: string, opts: { pu
       const rows = await tx.query(
         `SELECT msg.ticket_id AS "ticketId", msg.id AS "messageId", t.subject, ts_headline('simple', msg.text, to_tsquery('simple', $1), $3) AS snippet, msg.audience, msg.created_at AS "createdAt"
            FROM messages msg JOIN tickets t ON t.id = msg.ticket_id
-          WHERE to_tsvector('simple', msg.text) @@ to_tsquery('simple', $1) AND t.merged_into_id IS NULL ${visible}
+          WHERE to_tsvector('simple', msg.text) @@ to_tsquery('simple', $1) AND msg.id < $4 AND t.merged_into_id IS NULL ${visible}
           ORDER BY msg.id DESC LIMIT $2`,
-        [tsq, opts.limit, `MaxWords=24, MinWords=8, StartSel="${open}", StopSel="${close}"`],
+        [tsq, opts.limit, `MaxWords=24, MinWords=8, StartSel="${open}", StopSel="${close}"`, before],
       );
       return rows.map((r: SearchHit) => ({ ...r, createdAt: Number(r.createdAt) }));
     });
@@ -45,9 +47,9 @@ export async function searchMessages(m: EntityManager, query: string, opts: { pu
   const rows = await m.query(
     `SELECT msg.ticket_id AS ticketId, msg.id AS messageId, t.subject AS subject, snippet(messages_fts, 0, ?, ?, '…', 16) AS snippet, msg.audience AS audience, msg.created_at AS createdAt
        FROM messages_fts JOIN messages msg ON msg.id = messages_fts.rowid JOIN tickets t ON t.id = msg.ticket_id
-      WHERE messages_fts MATCH ? AND t.merged_into_id IS NULL ${visible}
+      WHERE messages_fts MATCH ? AND messages_fts.rowid < ? AND t.merged_into_id IS NULL ${visible}
       ORDER BY messages_fts.rowid DESC LIMIT ?`,
-    [open, close, match, opts.limit],
+    [open, close, match, before, opts.limit],
   );
   return rows.map((r: SearchHit) => ({ ...r, createdAt: Number(r.createdAt) }));
 }

@@ -6,6 +6,7 @@ import { searchMessages, searchSubjects } from '../../db/repositories/search.rep
 import type { Services } from '../../services';
 import { defineRoute } from '../route';
 
+const PAGE = 40;
 const OPEN = '\u0002';
 const CLOSE = '\u0003';
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -17,19 +18,21 @@ const AUDIENCE_LABEL: Record<string, string> = { public: 'Public', participants:
 export function searchPages(r: Router, s: Services): void {
   defineRoute(r, s, {
     method: 'get', path: '/search', tag: 'pages', summary: 'Search tickets by subject and message text',
-    query: z.object({ q: z.string().trim().max(200).optional() }),
+    query: z.object({ q: z.string().trim().max(200).optional(), before: z.coerce.number().int().positive().optional() }),
     authorize: agentOnly,
     handler: async ({ req, res, query }) => {
       const q = query.q ?? '';
       const tooShort = q.length > 0 && q.length < 2;
       const now = s.now();
       const started = process.hrtime.bigint();
-      const [subjects, messages] = q.length >= 2
-        ? await Promise.all([searchSubjects(s.db.m, q, 10), searchMessages(s.db.m, q, { publicOnly: false, limit: 40, marks: [OPEN, CLOSE] })])
+      const [subjects, found] = q.length >= 2
+        ? await Promise.all([query.before ? [] : searchSubjects(s.db.m, q, 10), searchMessages(s.db.m, q, { publicOnly: false, limit: PAGE + 1, marks: [OPEN, CLOSE], beforeId: query.before })])
         : [[], []];
+      const messages = found.slice(0, PAGE);
+      const older = found.length > PAGE ? `/search?${new URLSearchParams({ q, before: String(messages[messages.length - 1].messageId) })}` : null;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       return renderAgent(s, req, res, 'pages/agent/search', {
-        title: q ? `Search: ${q}` : 'Search', nav: { search: true }, q, tooShort, searched: q.length >= 2, ms: ms.toFixed(0),
+        title: q ? `Search: ${q}` : 'Search', nav: { search: true }, q, tooShort, older, paged: !!query.before, newest: `/search?${new URLSearchParams({ q })}`, searched: q.length >= 2, ms: ms.toFixed(0),
         subjects: subjects.map((h) => ({ ...h, age: age(new Date(h.lastActivityAt).toISOString(), now) })),
         messages: messages.map((h) => ({ ...h, snippetHtml: highlight(h.snippet ?? ''), audienceLabel: AUDIENCE_LABEL[h.audience] ?? h.audience, age: age(new Date(h.createdAt).toISOString(), now) })),
       });
