@@ -66,6 +66,23 @@ describe('Admin pages and canned responses', () => {
     expect(badJson.html).toContain('Settings must be JSON');
   });
 
+  it('a first-response target set on the inbox page makes new tickets due; the first answer clears it', async () => {
+    const inbox = await apiInbox(t);
+    const r = await admin.post(`/admin/inboxes/${inbox.id}`, { firstResponseMinutes: '90', roundRobin: '1' });
+    expect(r.location).toBe('/admin/inboxes');
+    expect((await admin.post(`/admin/inboxes/${inbox.id}`, { firstResponseMinutes: '0' })).status).toBe(400);
+    const listed = (await t.api('GET', '/api/inboxes')).body.inboxes.find((i: any) => i.id === inbox.id);
+    expect(listed).toMatchObject({ roundRobin: true, firstResponseMinutes: 90 });
+    const q = (await postSigned(t, inbox, { externalId: 'sla-1', author: { id: 's1', name: 'Sol' }, subject: 'Urgent-ish', text: 'help' })).body;
+    const ticket = (await t.api('GET', `/api/tickets/${q.ticketId}`)).body.ticket;
+    expect(Date.parse(ticket.slaDueAt) - Date.parse(ticket.createdAt)).toBe(90 * 60_000);
+    const bySla = await admin.get(`/inbox?view=all&inbox=${inbox.id}&sort=sla`);
+    expect(bySla.html).toMatch(/class="pill sla" title="First-response target">due in 1h (29|30)m</);
+    await t.api('POST', `/api/tickets/${q.ticketId}/replies`, { text: 'On it.' });
+    expect((await t.api('GET', `/api/tickets/${q.ticketId}`)).body.ticket.slaDueAt).toBeNull();
+    expect((await admin.get(`/tickets/${q.ticketId}`)).html).not.toContain('First-response target');
+  });
+
   it('canned responses: created by admins, filled in for a ticket', async () => {
     const bad = await admin.post('/admin/canned', { title: '', body: 'x' });
     expect(bad.status).toBe(422);

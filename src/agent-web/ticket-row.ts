@@ -28,6 +28,24 @@ export function age(iso: string | null, now: number): string {
 
 export const avatarClass = (id: number | null | undefined) => `c${Math.abs(id ?? 0) % 6}`;
 
+// A time span for deadlines, precise where it matters: 45m, 1h 30m, 14h, 3d.
+export function duration(ms: number): string {
+  const min = Math.round(ms / 60_000);
+  if (min < 60) return `${min}m`;
+  const h = Math.floor(min / 60);
+  if (h < 10) return min % 60 ? `${h}h ${min % 60}m` : `${h}h`;
+  if (h < 48) return `${Math.round(min / 60)}h`;
+  return `${Math.round(min / 1440)}d`;
+}
+
+// "due in 40m" / "overdue 2h" for a ticket still waiting for its first answer.
+export function slaLabel(t: { status: string; slaDueAt: string | null }, now: number): { text: string; overdue: boolean } | null {
+  if (!t.slaDueAt || !['new', 'open', 'pending'].includes(t.status)) return null;
+  const due = Date.parse(t.slaDueAt);
+  const span = duration(Math.abs(due - now));
+  return due >= now ? { text: `due in ${span}`, overdue: false } : { text: `overdue ${span}`, overdue: true };
+}
+
 // What one inbox row shows; the template only prints these fields.
 export function toRow(t: Presented, now: number) {
   const req = t.requester as { id: number; name: string | null; followers: number | null } | null;
@@ -51,6 +69,7 @@ export function toRow(t: Presented, now: number) {
     assigneeClass: avatarClass(asg?.id),
     tags: t.tags.slice(0, 3),
     age: age(t.lastActivityAt, now),
+    sla: slaLabel(t, now),
     lastActivityAt: t.lastActivityAt,
   };
 }

@@ -9,7 +9,7 @@ import { ticketEventRepository } from '../db/repositories/ticket-event.repositor
 import { ticketRepository } from '../db/repositories/ticket.repository';
 import { presentMessages } from '../http/presenters/message.presenter';
 import type { AgentViewer } from './agent-page';
-import { age, avatarClass, channelLabel, channelLetter, compactNumber } from './ticket-row';
+import { age, avatarClass, channelLabel, channelLetter, compactNumber, slaLabel } from './ticket-row';
 
 const AUDIENCE_LABEL = { public: 'Public', participants: 'Participants', staff: 'Staff note' } as const;
 const RULES: Record<string, string> = {
@@ -103,6 +103,7 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
       channelLabel: channelLabel(t.channel), channelLetter: channelLetter(t.channel), assigneeId: t.assigneeId, teamId: t.teamId,
       inboxName: inbox?.name ?? `Inbox ${t.inboxId}`, tags: tags.get(t.id) ?? [], isPublic: t.visibility === 'public', closed: t.status === 'closed',
       followUpOfId: t.followUpOfId, createdAge: age(new Date(t.createdAt).toISOString(), now),
+      sla: slaLabel({ status: t.status, slaDueAt: t.slaDueAt ? new Date(t.slaDueAt).toISOString() : null }, now),
     },
     messages: presented.map((p) => messageView(p, now)),
     lastSeenMessageId,

@@ -13,6 +13,7 @@ export interface CreateInboxInput {
   secret?: string;
   defaultTeamId?: number | null;
   followUpDays?: number;
+  firstResponseMinutes?: number | null;
 }
 
 // Returns the inbox with its secret: the only time the secret is shown.
@@ -26,7 +27,7 @@ export async function createInbox(db: Db, now: number, input: CreateInboxInput):
   return db.transaction(async ({ m }) => {
     const id = await inboxRepository.insert(m, {
       name: input.name, channel: input.channel, settings: parsed.data, secret: input.secret ?? newToken(24),
-      address: input.address?.toLowerCase() ?? null, defaultTeamId: input.defaultTeamId ?? null, followUpDays: input.followUpDays ?? 30,
+      address: input.address?.toLowerCase() ?? null, defaultTeamId: input.defaultTeamId ?? null, followUpDays: input.followUpDays ?? 30, firstResponseMinutes: input.firstResponseMinutes ?? null,
       roundRobin: false, createdAt: now,
     });
     return (await inboxRepository.findById(m, id))!;

@@ -17,5 +17,7 @@ export class Inbox {
   @Column({ type: 'integer', name: 'default_team_id', nullable: true }) defaultTeamId!: number | null;
   @Column({ type: 'integer', name: 'follow_up_days', default: 30 }) followUpDays!: number;
   @Column({ type: 'boolean', name: 'round_robin', default: false }) roundRobin!: boolean;
+  // First-response target: a new ticket is due this many minutes after it arrives.
+  @Column({ type: 'integer', name: 'first_response_minutes', nullable: true }) firstResponseMinutes!: number | null;
   @TimeColumn({ name: 'created_at' }) createdAt!: number;
 }

@@ -151,6 +151,16 @@ export function adminPages(r: Router, s: Services): void {
     },
   });
 
+  defineRoute(r, s, {
+    method: 'post', path: '/admin/inboxes/:id', tag: 'admin', summary: 'Round-robin and first-response target of an inbox', form: true, params: idParams, authorize: adminOnly,
+    body: z.object({ roundRobin: z.enum(['1']).optional(), firstResponseMinutes: z.union([z.literal(''), z.coerce.number().int().min(1, 'At least 1 minute').max(100_000)]) }),
+    handler: async ({ res, params, body }) => {
+      if (!(await inboxRepository.findById(s.db.m, params.id))) throw new NotFoundError('Inbox');
+      await s.db.write((m) => inboxRepository.update(m, params.id, { roundRobin: !!body.roundRobin, firstResponseMinutes: body.firstResponseMinutes === '' ? null : body.firstResponseMinutes }));
+      return void res.redirect(303, '/admin/inboxes');
+    },
+  });
+
   defineRoute(r, s, { method: 'get', path: '/admin/canned', tag: 'admin', summary: 'Canned responses', authorize: adminOnly, handler: ({ req, res }) => cannedPage(s, req, res) });
 
   defineRoute(r, s, {

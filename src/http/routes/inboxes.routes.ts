@@ -19,6 +19,7 @@ export function inboxesRoutes(r: Router, s: Services): void {
       settings: z.record(z.string(), z.unknown()).optional(),
       defaultTeamId: z.number().int().positive().nullable().optional(),
       followUpDays: z.number().int().min(1).max(3650).optional(),
+      firstResponseMinutes: z.number().int().min(1).max(100_000).nullable().optional().describe('First-response target: new tickets are due this many minutes after they arrive'),
     }),
     authorize: ticketPolicy.manageInboxes,
     status: 201,
@@ -34,7 +35,7 @@ export function inboxesRoutes(r: Router, s: Services): void {
   defineRoute(r, s, {
     method: 'patch', path: '/api/inboxes/:id', tag: 'inboxes', summary: 'Change an inbox name, team, follow-up window or round-robin',
     params: z.object({ id: z.coerce.number().int().positive() }),
-    body: z.object({ name: z.string().min(1).max(100).optional(), defaultTeamId: z.number().int().positive().nullable().optional(), followUpDays: z.number().int().min(1).max(3650).optional(), roundRobin: z.boolean().optional() }),
+    body: z.object({ name: z.string().min(1).max(100).optional(), defaultTeamId: z.number().int().positive().nullable().optional(), followUpDays: z.number().int().min(1).max(3650).optional(), roundRobin: z.boolean().optional(), firstResponseMinutes: z.number().int().min(1).max(100_000).nullable().optional() }),
     authorize: ticketPolicy.manageInboxes,
     handler: async ({ params, body }) => {
       if (!(await inboxRepository.findById(s.db.m, params.id))) throw new NotFoundError('Inbox');

@@ -25,7 +25,8 @@ export const persist: Step = async (ctx, deps) => {
         subject, status: 'new', priority: 'normal', visibility: msg.audienceHint === 'public' ? 'public' : 'private',
         requesterId: authorId, assigneeId: null, teamId: ctx.inbox.defaultTeamId, inboxId: ctx.inbox.id, channel: ctx.inbox.channel,
         threadKey: msg.threadKey ?? null, snippet: null, messageCount: 0, mergedIntoId: null, followUpOfId: ctx.thread?.followUpOfId ?? null,
-        acceptedMessageId: null, firstResponseAt: null, solvedAt: null, slaDueAt: null, lastActivityAt: now, createdAt: now, updatedAt: now,
+        acceptedMessageId: null, firstResponseAt: null, solvedAt: null, lastActivityAt: now, createdAt: now, updatedAt: now,
+        slaDueAt: ctx.inbox.firstResponseMinutes ? now + ctx.inbox.firstResponseMinutes * 60_000 : null,
       });
       ticket = (await ticketRepository.findById(m, id))!;
       created = true;

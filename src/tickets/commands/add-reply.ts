@@ -37,7 +37,8 @@ export async function addReply(deps: CommandDeps, viewer: Extract<Viewer, { kind
     const message = await postAgentMessage(tx, deps, viewer, t, input);
     const now = deps.now();
     const patch: Record<string, unknown> = {};
-    if (!t.firstResponseAt) patch.firstResponseAt = now;
+    // The first answer meets the first-response target: nothing is due any more.
+    if (!t.firstResponseAt) Object.assign(patch, { firstResponseAt: now, slaDueAt: null });
     const to = input.status ?? (t.status === 'new' ? 'open' : undefined);
     if (to && to !== t.status && canMoveStatus(t.status, to)) {
       patch.status = to;
