@@ -5,7 +5,7 @@ import type { TestChorus } from './test-chorus';
 // A small, believable support day through the real doors: signed API posts (with reach),
 // raw e-mails and Telegram updates. Used by the browser tests and their screenshots.
 export async function seedDemo(t: TestChorus) {
-  const email = await createInbox(t.s.db, Date.now(), { name: 'Support e-mail', channel: 'email', address: 'support@acme.test' });
+  const email = await createInbox(t.s.db, Date.now(), { name: 'Support e-mail', channel: 'email', address: 'support@acme.test', firstResponseMinutes: 120 });
   const api = await createInbox(t.s.db, Date.now(), { name: 'Community & social', channel: 'api' });
   const tg = await createInbox(t.s.db, Date.now(), { name: 'Telegram bot', channel: 'telegram', settings: { botToken: '123456:demo-token', botId: '999' }, secret: 'tg-secret-0123456789' });
 
