@@ -1,0 +1,39 @@
+import { countFromGroups } from './inbox-sidebar';
+import { filtersOf, inboxHref, inboxQuery } from './inbox-query';
+import { duration, slaLabel } from './ticket-row';
+
+describe('inbox query', () => {
+  it('turns a view and facets into filters, and builds links without paging or defaults', () => {
+    const q = inboxQuery.parse({ view: 'mine', tag: 'vip', cursor: 'abc' });
+    expect(filtersOf(q, 7)).toEqual({ status: ['new', 'open', 'pending'], assigneeId: 7, tag: 'vip' });
+    expect(inboxHref(q, { sort: 'priority' })).toBe('/inbox?view=mine&tag=vip&sort=priority');
+    expect(inboxHref(q, { tag: undefined })).toBe('/inbox?view=mine');
+    expect(inboxQuery.safeParse({ view: 'everything' }).success).toBe(false);
+    expect(inboxQuery.safeParse({ channel: 'E-mail; DROP' }).success).toBe(false);
+  });
+
+  it('counts views from the grouped pass, and says when it cannot', () => {
+    const g = [
+      { status: 'new' as const, unassigned: true, inboxId: 1, channel: 'email', teamId: null, n: 3 },
+      { status: 'open' as const, unassigned: false, inboxId: 2, channel: 'x', teamId: 4, n: 5 },
+      { status: 'solved' as const, unassigned: true, inboxId: 1, channel: 'email', teamId: 4, n: 11 },
+    ];
+    expect(countFromGroups(g, { status: ['new', 'open', 'pending'], assigneeId: null })).toBe(3);
+    expect(countFromGroups(g, { status: ['new', 'open'] })).toBe(8);
+    expect(countFromGroups(g, { teamId: 4 })).toBe(16);
+    expect(countFromGroups(g, { inboxId: 1, channel: 'email' })).toBe(14);
+    expect(countFromGroups(g, { tag: 'vip' })).toBeUndefined();
+    expect(countFromGroups(g, { assigneeId: 9 })).toBeUndefined();
+  });
+
+  it('labels first-response deadlines', () => {
+    const now = Date.parse('2026-01-01T12:00:00Z');
+    expect(duration(45 * 60_000)).toBe('45m');
+    expect(duration(90 * 60_000)).toBe('1h 30m');
+    expect(duration(26 * 3_600_000)).toBe('26h');
+    expect(duration(5 * 86_400_000)).toBe('5d');
+    expect(slaLabel({ status: 'open', slaDueAt: '2026-01-01T12:40:00Z' }, now)).toEqual({ text: 'due in 40m', overdue: false });
+    expect(slaLabel({ status: 'new', slaDueAt: '2026-01-01T10:00:00Z' }, now)).toEqual({ text: 'overdue 2h', overdue: true });
+    expect(slaLabel({ status: 'solved', slaDueAt: '2026-01-01T10:00:00Z' }, now)).toBeNull();
+  });
+});

@@ -1,0 +1,50 @@
+import type { EntityManager } from 'typeorm';
+import { ticketRepository } from '../db/repositories/ticket.repository';
+import { EventBus } from '../events/bus';
+import { SharedCounts } from './shared-counts';
+
+describe('SharedCounts', () => {
+  let clock = 0;
+  const m = {} as EntityManager;
+  let groups: jest.SpyInstance;
+  beforeEach(() => {
+    clock = 1_000;
+    groups = jest.spyOn(ticketRepository, 'countGroups').mockImplementation(async () => [{ status: 'new', unassigned: true, inboxId: 1, channel: 'email', teamId: null, n: groups.mock.calls.length }]);
+    jest.spyOn(ticketRepository, 'tagCounts').mockResolvedValue([]);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('computes once for many readers, again after a ticket changes, and after max age', async () => {
+    const bus = new EventBus();
+    const counts = new SharedCounts(bus, 3000, () => clock);
+    const [a, b] = await Promise.all([counts.get(m), counts.get(m)]);
+    expect(a).toBe(b);
+    expect(groups).toHaveBeenCalledTimes(1);
+    await counts.get(m);
+    expect(groups).toHaveBeenCalledTimes(1);
+
+    bus.publish([{ name: 'ticket.updated', payload: { ticketId: 1, changes: ['status'] } }]);
+    expect((await counts.get(m)).groups[0].n).toBe(2);
+    expect(groups).toHaveBeenCalledTimes(2);
+
+    clock += 3001;
+    await counts.get(m);
+    expect(groups).toHaveBeenCalledTimes(3);
+  });
+
+  it('a change during a computation is not lost; a failed computation is retried', async () => {
+    const bus = new EventBus();
+    const counts = new SharedCounts(bus, 60_000, () => clock);
+    const first = counts.get(m);
+    bus.publish([{ name: 'ticket.created', payload: { ticketId: 2 } }]);
+    await first;
+    await counts.get(m);
+    expect(groups).toHaveBeenCalledTimes(2);
+
+    bus.publish([{ name: 'ticket.created', payload: { ticketId: 3 } }]);
+    groups.mockRejectedValueOnce(new Error('database is locked'));
+    await expect(counts.get(m)).rejects.toThrow('database is locked');
+    await counts.get(m);
+    expect(groups).toHaveBeenCalledTimes(4);
+  });
+});
