@@ -71,7 +71,16 @@
   }
 
   if (c.socket) {
-    c.socket.on('connect', function () { c.socket.emit('ticket:join', { ticketId: ticketId }, function () {}); });
+    // Join on every (re)connect; a refused or lost join is tried again shortly.
+    var join = function (attempt) {
+      c.socket.emit('ticket:join', { ticketId: ticketId }, function (r) {
+        if (r && r.ok) { root.setAttribute('data-joined', '1'); return; }
+        if (attempt < 5) setTimeout(function () { join(attempt + 1); }, 500 * (attempt + 1));
+      });
+    };
+    c.socket.on('connect', function () { root.removeAttribute('data-joined'); join(0); });
+    c.socket.on('disconnect', function () { root.removeAttribute('data-joined'); });
+    if (c.socket.connected) join(0);
     c.socket.on('message.created', function (m) { addMessage(m, m && m.author && m.author.type === 'agent' && m.author.id === c.me); });
     c.socket.on('message.updated', function (m) {
       var li = m && document.getElementById('m-' + m.id);

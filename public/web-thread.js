@@ -6,7 +6,9 @@
   var ticketId = Number(main.getAttribute('data-ticket-id'));
   var posts = main.querySelector('[data-posts]');
   var socket = io({ transports: ['websocket', 'polling'] });
-  socket.on('connect', function () { socket.emit('ticket:join', { ticketId: ticketId }, function () {}); });
+  socket.on('connect', function () {
+    socket.emit('ticket:join', { ticketId: ticketId }, function (r) { if (r && r.ok) main.setAttribute('data-joined', '1'); });
+  });
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);

@@ -90,6 +90,9 @@ describe('Agent inbox in a real browser', () => {
     const id = demo.tickets.csv;
     await ada.goto(`${t.url}/tickets/${id}`);
     await bo.goto(`${t.url}/tickets/${id}`);
+    // Both pages have joined the ticket's live room (the server acknowledged).
+    await ada.waitForSelector('[data-ticket-page][data-joined]');
+    await bo.waitForSelector('[data-ticket-page][data-joined]');
     await ada.waitForSelector('[data-presence] >> text=Bo Berg');
     await bo.waitForSelector('[data-presence] >> text=Ada Admin');
     await bo.click('label:has(input[name=target][value=note])');
@@ -138,6 +141,7 @@ describe('Agent inbox in a real browser', () => {
     await customer.waitForURL(/\/my$/);
     await customer.goto(`${t.url}/t/${id}`);
     await customer.waitForSelector('text=March invoice');
+    await customer.waitForSelector('[data-ticket-id][data-joined]');
 
     await bo.goto(`${t.url}/tickets/${id}`);
     await bo.click('label:has(input[name=target][value=note])');
