@@ -96,8 +96,19 @@ describe.each(DB_KINDS)('Agent web on %s: sign-in, inbox, ticket page, search', 
     const second = await agent.get(next!);
     expect(second.html).toContain('Bulk question 4<');
     expect(first.html).not.toContain('Bulk question 4<');
-    const byPriority = await agent.get('/inbox?view=all&sort=priority&page=2');
-    expect(byPriority.status).toBe(200);
+    // Priority order: urgent, then high, then the rest, each newest first; pages never repeat a row.
+    const ids = async (p: string) => [...(await agent.get(p)).html.matchAll(/<li class="row" data-id="(\d+)"/g)].map((m) => Number(m[1]));
+    const all = await ids('/inbox?view=all');
+    const [u, h1, h2] = [all[40], all[10], all[30]];
+    await t.api('PATCH', `/api/tickets/${u}`, { priority: 'urgent' });
+    await t.api('PATCH', `/api/tickets/${h1}`, { priority: 'high' });
+    await t.api('PATCH', `/api/tickets/${h2}`, { priority: 'high' });
+    const p1 = await ids('/inbox?view=all&sort=priority');
+    const p2 = await ids('/inbox?view=all&sort=priority&page=2');
+    expect(p1.slice(0, 3)).toEqual([u, h1, h2]);
+    expect(p1).toHaveLength(50);
+    expect(p1.filter((x) => p2.includes(x))).toEqual([]);
+    expect(new Set([...p1, ...p2]).size).toBe(all.length + (await ids(next!)).length);
     expect((await agent.get('/inbox?sort=sideways')).status).toBe(400);
   });
 

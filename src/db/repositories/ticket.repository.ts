@@ -1,5 +1,5 @@
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
-import { Message, Ticket, TicketParticipant, TicketStatus, TicketTag } from '../entities';
+import { Message, Priority, Ticket, TicketParticipant, TicketStatus, TicketTag } from '../entities';
 
 export interface TicketFilters {
   status?: TicketStatus[];
@@ -11,7 +11,14 @@ export interface TicketFilters {
   visibility?: 'public' | 'private';
   requesterId?: number;
   ids?: number[];
+  priority?: Priority;
+  // Only tickets with (true) or without (false) a first-response deadline.
+  hasSla?: boolean;
 }
+
+// A common tag is best checked per row while walking the activity index (EXISTS); a rare one
+// is best read from the tag's own index (IN). Above this many tickets a tag counts as common.
+const COMMON_TAG = 2000;
 
 export interface CountGroup {
   status: TicketStatus;
@@ -27,7 +34,7 @@ export interface TicketCursor {
   id: number;
 }
 
-function filtered(m: EntityManager, f: TicketFilters): SelectQueryBuilder<Ticket> {
+function filtered(m: EntityManager, f: TicketFilters, tagPlan: 'in' | 'exists' = 'in'): SelectQueryBuilder<Ticket> {
   const qb = m.getRepository(Ticket).createQueryBuilder('t').where('t.merged_into_id IS NULL');
   if (f.status?.length === 1) qb.andWhere('t.status = :status', { status: f.status[0] });
   else if (f.status?.length) qb.andWhere('t.status IN (:...statuses)', { statuses: f.status });
@@ -39,7 +46,10 @@ function filtered(m: EntityManager, f: TicketFilters): SelectQueryBuilder<Ticket
   if (f.visibility) qb.andWhere('t.visibility = :visibility', { visibility: f.visibility });
   if (f.requesterId !== undefined) qb.andWhere('t.requester_id = :requesterId', { requesterId: f.requesterId });
   if (f.ids) qb.andWhere(f.ids.length ? 't.id IN (:...ids)' : '1 = 0', { ids: f.ids });
-  if (f.tag) qb.andWhere('t.id IN (SELECT tt.ticket_id FROM ticket_tags tt WHERE tt.tag = :tag)', { tag: f.tag });
+  if (f.priority) qb.andWhere('t.priority = :priority', { priority: f.priority });
+  if (f.hasSla !== undefined) qb.andWhere(f.hasSla ? 't.sla_due_at IS NOT NULL' : 't.sla_due_at IS NULL');
+  if (f.tag && tagPlan === 'exists') qb.andWhere('EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = t.id AND tt.tag = :tag)', { tag: f.tag });
+  else if (f.tag) qb.andWhere('t.id IN (SELECT tt.ticket_id FROM ticket_tags tt WHERE tt.tag = :tag)', { tag: f.tag });
   return qb;
 }
 
@@ -91,12 +101,13 @@ export const ticketRepository = {
   // Several statuses: one indexed query per status, merged — an IN list would make the database
   // sort every matching row instead of walking (status, …, last_activity_at) backwards. A tag
   // filter is driven from the tag's own index instead, so it stays one query.
-  async list(m: EntityManager, f: TicketFilters, limit: number, cursor?: TicketCursor): Promise<Ticket[]> {
-    if (f.status && f.status.length > 1 && !f.tag && !f.ids) {
-      const parts = await Promise.all(f.status.map((status) => this.list(m, { ...f, status: [status] }, limit, cursor)));
+  async list(m: EntityManager, f: TicketFilters, limit: number, cursor?: TicketCursor, tagPlan?: 'in' | 'exists'): Promise<Ticket[]> {
+    const plan = tagPlan ?? (f.tag ? ((await m.getRepository(TicketTag).countBy({ tag: f.tag })) > COMMON_TAG ? 'exists' : 'in') : 'in');
+    if (f.status && f.status.length > 1 && (!f.tag || plan === 'exists') && !f.ids) {
+      const parts = await Promise.all(f.status.map((status) => this.list(m, { ...f, status: [status] }, limit, cursor, plan)));
       return parts.flat().sort((a, b) => b.lastActivityAt - a.lastActivityAt || b.id - a.id).slice(0, limit);
     }
-    const qb = filtered(m, f);
+    const qb = filtered(m, f, plan);
     if (cursor) {
       qb.andWhere('(t.last_activity_at < :cat OR (t.last_activity_at = :cat AND t.id < :cid))', { cat: cursor.at, cid: cursor.id });
     }
@@ -108,11 +119,25 @@ export const ticketRepository = {
   },
 
   // Priority or SLA order for the inbox; page by offset (these orders have no stable keyset).
+  // Each group in order (urgent, high, normal, low; or: due soonest, then no deadline by
+  // activity) read from its own index until the page is full — no sort of every open ticket.
   async listOrdered(m: EntityManager, f: TicketFilters, order: 'priority' | 'sla', limit: number, offset: number): Promise<Ticket[]> {
-    const qb = filtered(m, f);
-    if (order === 'priority') qb.orderBy("CASE t.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END", 'ASC');
-    else qb.orderBy('CASE WHEN t.sla_due_at IS NULL THEN 1 ELSE 0 END', 'ASC').addOrderBy('t.sla_due_at', 'ASC');
-    return qb.addOrderBy('t.last_activity_at', 'DESC').addOrderBy('t.id', 'DESC').limit(limit).offset(offset).getMany();
+    const want = offset + limit;
+    const out: Ticket[] = [];
+    if (order === 'priority') {
+      for (const priority of ['urgent', 'high', 'normal', 'low'] as const) {
+        out.push(...(await this.list(m, { ...f, priority }, want - out.length)));
+        if (out.length >= want) break;
+      }
+    } else {
+      const due = await Promise.all((f.status ?? [undefined]).map((status) => {
+        const qb = filtered(m, { ...f, status: status ? [status] : undefined, hasSla: true });
+        return qb.orderBy('t.sla_due_at', 'ASC').addOrderBy('t.id', 'ASC').limit(want).getMany();
+      }));
+      out.push(...due.flat().sort((a, b) => a.slaDueAt! - b.slaDueAt! || a.id - b.id).slice(0, want));
+      if (out.length < want) out.push(...(await this.list(m, { ...f, hasSla: false }, want - out.length)));
+    }
+    return out.slice(offset, want);
   },
 
   // One pass over the tickets for every sidebar count: how many per status, assigned or not,
