@@ -1,4 +1,5 @@
-import { countFromGroups } from './inbox-sidebar';
+import type { EntityManager } from 'typeorm';
+import { countFromGroups, totalOf } from './inbox-sidebar';
 import { filtersOf, inboxHref, inboxQuery } from './inbox-query';
 import { duration, slaLabel } from './ticket-row';
 
@@ -24,6 +25,13 @@ describe('inbox query', () => {
     expect(countFromGroups(g, { inboxId: 1, channel: 'email' })).toBe(14);
     expect(countFromGroups(g, { tag: 'vip' })).toBeUndefined();
     expect(countFromGroups(g, { assigneeId: 9 })).toBeUndefined();
+  });
+
+  it('takes a tag facet\'s total from the sidebar\'s tag counts, without a query', async () => {
+    const noDb = {} as EntityManager;
+    const counts = { groups: [], tags: [{ tag: 'vip', n: 42 }] };
+    expect(await totalOf(noDb, counts, { status: ['new', 'open', 'pending'], tag: 'vip' })).toBe(42);
+    expect(await totalOf(noDb, counts, { status: ['new', 'open', 'pending'] })).toBe(0);
   });
 
   it('labels first-response deadlines', () => {

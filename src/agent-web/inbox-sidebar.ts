@@ -39,8 +39,12 @@ export async function loadCounts(s: Services, me: number) {
 }
 
 // The number of tickets in the current view, from the groups when they can answer it.
-export async function totalOf(m: EntityManager, groups: CountGroup[], f: TicketFilters): Promise<number> {
-  return countFromGroups(groups, f) ?? ticketRepository.count(m, f);
+// A tag facet (the tag among tickets still to do) is already counted for the sidebar.
+export async function totalOf(m: EntityManager, counts: { groups: CountGroup[]; tags: { tag: string; n: number }[] }, f: TicketFilters): Promise<number> {
+  const { tag, status, ...rest } = f;
+  const facetOnly = tag && Object.keys(rest).length === 0 && status?.length === ACTIVE.length && ACTIVE.every((x) => status.includes(x));
+  const fromTags = facetOnly ? counts.tags.find((t) => t.tag === tag)?.n : undefined;
+  return fromTags ?? countFromGroups(counts.groups, f) ?? ticketRepository.count(m, f);
 }
 
 // Everything the inbox sidebar lists, with hrefs and counts ready for the template.
@@ -53,7 +57,7 @@ export async function loadSidebar(s: Services, me: number, q: InboxQuery) {
   const plain = !q.inbox && !q.channel && !q.team && !q.tag && !q.status;
   const link = (change: Partial<Record<keyof InboxQuery, string | number>>) => inboxHref({ sort: q.sort }, change);
   return {
-    counts, groups,
+    counts, groups, tagCounts: tags,
     views: SIDEBAR_VIEWS.map((v) => ({ key: v, title: VIEWS[v].title, n: counts[v] ?? 0, href: link({ view: v }), on: plain && q.view === v })),
     inboxes: allInboxes.map((i) => ({ key: `inbox:${i.id}`, title: i.name, n: counts[`inbox:${i.id}`] ?? 0, href: link({ view: 'active', inbox: i.id }), on: facet('inbox', i.id) })),
     channels: channels.map((c) => ({ key: `channel:${c}`, title: channelLabel(c), letter: channelLetter(c), channel: c, n: counts[`channel:${c}`] ?? 0, href: link({ view: 'active', channel: c }), on: facet('channel', c) })),

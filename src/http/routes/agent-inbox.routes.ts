@@ -58,7 +58,7 @@ export function agentInboxPages(r: Router, s: Services): void {
       return renderAgent(s, req, res, 'pages/agent/inbox', {
         title: titleOf(query, sidebar), nav: { inbox: true }, sidebar, ...list, sortLinks, viewQuery: viewQuery(query),
         agents: agents.filter((a) => a.active).map((a) => ({ id: a.id, name: a.name })), teams, statuses: TICKET_STATUSES,
-        total: await totalOf(s.db.m, sidebar.groups, filtersOf(query, me)),
+        total: await totalOf(s.db.m, { groups: sidebar.groups, tags: sidebar.tagCounts }, filtersOf(query, me)),
         scripts: ['/static/agent-inbox.js'],
       });
     },
@@ -71,8 +71,9 @@ export function agentInboxPages(r: Router, s: Services): void {
     authorize: agentOnly,
     handler: async ({ req, res, query, viewer }) => {
       const me = (viewer as AgentViewer).agentId;
-      const [{ counts, groups }, list] = await Promise.all([loadCounts(s, me), loadRows(s, query, me)]);
-      const total = await totalOf(s.db.m, groups, filtersOf(query, me));
+      const [loaded, list] = await Promise.all([loadCounts(s, me), loadRows(s, query, me)]);
+      const counts = loaded.counts;
+      const total = await totalOf(s.db.m, loaded, filtersOf(query, me));
       const html = await new Promise<string>((ok, fail) => req.app.render('partials/ticket-rows', { layout: false, rows: list.rows }, (err, out) => (err ? fail(err) : ok(out))));
       res.setHeader('Cache-Control', 'no-store');
       return { html, counts, total, ids: list.rows.map((x) => x.id) };
