@@ -68,11 +68,43 @@
         var empty = list.querySelector('[data-empty]');
         if (empty) empty.hidden = rows().length > 0;
         syncSelection();
+        paintViewing();
         if (focusId) setFocus(focused());
       });
     }, 150);
   }
+  // Who is on which ticket right now: a chip per colleague on the row ("no idea who else is
+  // answering" is what this is for).
+  var viewing = {};
+  function paintViewing() {
+    rows().forEach(function (row) {
+      var slot = row.querySelector('[data-viewing]');
+      if (!slot) return;
+      slot.textContent = '';
+      (viewing[row.getAttribute('data-id')] || []).forEach(function (v) {
+        if (v.id === c.me) return;
+        var chip = document.createElement('span');
+        chip.className = 'avatar sm c' + (v.id % 6);
+        chip.textContent = (v.name || '?').charAt(0).toUpperCase();
+        chip.title = v.name + ' is on this ticket';
+        chip.setAttribute('data-viewer', v.name);
+        slot.appendChild(chip);
+      });
+    });
+  }
   if (c.socket) {
+    c.socket.on('presence', function (p) {
+      if (!p) return;
+      viewing[p.ticketId] = p.viewers || [];
+      paintViewing();
+    });
+    c.socket.on('connect', function () {
+      c.socket.emit('presence:all', {}, function (all) {
+        viewing = {};
+        (all || []).forEach(function (p) { viewing[p.ticketId] = p.viewers; });
+        paintViewing();
+      });
+    });
     c.socket.on('ticket.created', refresh);
     c.socket.on('ticket.updated', refresh);
     c.socket.on('connect', function () { if (c.socket.recovered === false) refresh(); });

@@ -88,8 +88,10 @@ describe('Agent inbox in a real browser', () => {
 
   it('on one ticket, each sees the other and whether they type a reply or a note', async () => {
     const id = demo.tickets.csv;
-    await ada.goto(`${t.url}/tickets/${id}`);
+    // Ada's inbox shows that Bo is on the ticket, the moment he opens it.
     await bo.goto(`${t.url}/tickets/${id}`);
+    await ada.waitForSelector(`.row[data-id="${id}"] [data-viewer="Bo Berg"]`);
+    await ada.goto(`${t.url}/tickets/${id}`);
     // Both pages have joined the ticket's live room (the server acknowledged).
     await ada.waitForSelector('[data-ticket-page][data-joined]');
     await bo.waitForSelector('[data-ticket-page][data-joined]');

@@ -264,6 +264,30 @@ describe.each(DB_KINDS)('Agent web on %s: sign-in, inbox, ticket page, search', 
     expect(bo.id).toBeGreaterThan(0);
   });
 
+  it('who is on which ticket reaches agents, never the public or customers', async () => {
+    const q = await ask('pres-1', 'Public question about exports', 'How do I export?', 'public');
+    const anon = await connectSocket(t);
+    const agentSocket = await connectSocket(t, { cookie: agent.cookie });
+    const watcher = await connectSocket(t, { token: t.admin.token });
+    const leaked: unknown[] = [];
+    anon.on('presence', (p) => leaked.push(p));
+    try {
+      expect(await new Promise((r) => anon.emit('ticket:join', { ticketId: q.ticketId }, r))).toMatchObject({ ok: true, audience: 'public' });
+      const seen = nextEvent(watcher, 'presence', (p: any) => p.ticketId === q.ticketId && p.viewers.length === 1);
+      await new Promise((r) => agentSocket.emit('ticket:join', { ticketId: q.ticketId }, r));
+      expect((await seen).viewers[0].name).toBe('Ada Admin');
+      const all = await new Promise<any[]>((r) => watcher.emit('presence:all', {}, r));
+      expect(all.find((p) => p.ticketId === q.ticketId)?.viewers).toEqual([{ id: t.admin.id, name: 'Ada Admin' }]);
+      const anonAll = await Promise.race([new Promise((r) => anon.emit('presence:all', {}, r)), new Promise((r) => setTimeout(() => r('no answer'), 300))]);
+      expect(anonAll).toBe('no answer');
+      expect(leaked).toEqual([]);
+    } finally {
+      anon.close();
+      agentSocket.close();
+      watcher.close();
+    }
+  });
+
   it('first-run setup page creates the admin with a one-time link and says which field is wrong', async () => {
     const fresh = await startTestChorus({ db });
     try {

@@ -81,6 +81,23 @@ export async function startSocketServer(s: Services, http: HttpServer): Promise<
       }
     });
 
+    // The inbox shows who is on which ticket: every ticket with agents on it, from every node.
+    socket.on('presence:all', async (_payload: unknown, ack?: (r: unknown) => void) => {
+      if (viewer.kind !== 'agent' || typeof ack !== 'function') return;
+      const byTicket = new Map<number, Map<number, string>>();
+      for (const so of await io.in(rooms.agents).fetchSockets()) {
+        const v = (so.data as SocketData).viewer;
+        if (v?.kind !== 'agent') continue;
+        for (const room of so.rooms) {
+          if (!room.startsWith('presence:')) continue;
+          const id = Number(room.slice('presence:'.length));
+          if (!byTicket.has(id)) byTicket.set(id, new Map());
+          byTicket.get(id)!.set(v.agentId, v.name);
+        }
+      }
+      ack([...byTicket].map(([ticketId, m]) => ({ ticketId, viewers: [...m].map(([id, name]) => ({ id, name })) })));
+    });
+
     // Collision handling: agents see who else is typing on a ticket, and whether it is a note.
     socket.on('presence:typing', (payload: { ticketId?: unknown; typing?: unknown; note?: unknown }) => {
       const ticketId = Number(payload?.ticketId);
@@ -114,5 +131,7 @@ async function announcePresence(io: Server, ticketId: number): Promise<void> {
     const v = (so.data as SocketData).viewer;
     if (v?.kind === 'agent') seen.set(v.agentId, v.name);
   }
-  io.to(rooms.presence(ticketId)).emit('presence', { ticketId, viewers: [...seen].map(([id, name]) => ({ id, name })) });
+  const payload = { ticketId, viewers: [...seen].map(([id, name]) => ({ id, name })) };
+  // The ticket page's chips, and the inbox rows of every agent (presence is staff information).
+  io.to(rooms.presence(ticketId)).to(rooms.agents).emit('presence', payload);
 }
