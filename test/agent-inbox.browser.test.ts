@@ -83,7 +83,6 @@ describe('Agent inbox in a real browser', () => {
     await ada.keyboard.press('j');
     await ada.keyboard.press('j');
     await ada.keyboard.press('x');
-    await ada.screenshot({ path: path.join(shots, 'inbox.png') });
   });
 
   it('on one ticket, each sees the other and whether they type a reply or a note', async () => {
@@ -91,6 +90,7 @@ describe('Agent inbox in a real browser', () => {
     // Ada's inbox shows that Bo is on the ticket, the moment he opens it.
     await bo.goto(`${t.url}/tickets/${id}`);
     await ada.waitForSelector(`.row[data-id="${id}"] [data-viewer="Bo Berg"]`);
+    await ada.screenshot({ path: path.join(shots, 'inbox.png') });
     await ada.goto(`${t.url}/tickets/${id}`);
     // Both pages have joined the ticket's live room (the server acknowledged).
     await ada.waitForSelector('[data-ticket-page][data-joined]');

@@ -33,6 +33,23 @@ pg.each(adapters)('two nodes on one Postgres (%s)', (_name, env) => {
     socketOnB.close();
   });
 
+  it('shows agents on one node who is on a ticket on the other', async () => {
+    const inbox = await apiInbox(a);
+    const q = await postSigned(a, inbox, { externalId: 'pres-x', author: { id: 'r' }, text: 'anyone there?' });
+    const onA = await connectSocket(a, { token: a.admin.token });
+    const onB = await connectSocket(b, { token: b.admin.token });
+    try {
+      const pushed = nextEvent(onB, 'presence', (p: any) => p.ticketId === q.body.ticketId && p.viewers.length === 1, 10_000);
+      await joinTicket(onA, q.body.ticketId);
+      expect((await pushed).viewers[0].id).toBe(a.admin.id);
+      const all = await new Promise<any[]>((r) => onB.emit('presence:all', {}, r));
+      expect(all.find((p) => p.ticketId === q.body.ticketId)?.viewers.map((v: any) => v.id)).toEqual([a.admin.id]);
+    } finally {
+      onA.close();
+      onB.close();
+    }
+  });
+
   it('lands the same item once when it reaches both nodes at the same time', async () => {
     const inbox = await apiInbox(a);
     const body = { externalId: 'both-nodes', author: { id: 'q' }, text: 'delivered twice' };
