@@ -9,6 +9,14 @@ function tsPrefixQuery(query: string): string {
   return query.split(/\s+/).map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')).filter(Boolean).map((w) => `${w}:*`).join(' & ');
 }
 
+// Postgres: a search may never hold a connection for long, whatever was typed.
+async function boundedQuery(m: EntityManager, sql: string, params: unknown[]): Promise<any[]> {
+  return m.transaction(async (tx) => {
+    await tx.query('SET LOCAL statement_timeout = 2000');
+    return tx.query(sql, params);
+  });
+}
+
 export interface SearchHit {
   ticketId: number;
   messageId: number;
@@ -30,17 +38,14 @@ export async function searchMessages(m: EntityManager, query: string, opts: { pu
   if (isPg) {
     const tsq = tsPrefixQuery(query);
     if (!tsq) return [];
-    return m.transaction(async (tx) => {
-      await tx.query(`SET LOCAL statement_timeout = 2000`);
-      const rows = await tx.query(
+    const rows = await boundedQuery(m,
         `SELECT msg.ticket_id AS "ticketId", msg.id AS "messageId", t.subject, ts_headline('simple', msg.text, to_tsquery('simple', $1), $3) AS snippet, msg.audience, msg.created_at AS "createdAt"
            FROM messages msg JOIN tickets t ON t.id = msg.ticket_id
           WHERE to_tsvector('simple', msg.text) @@ to_tsquery('simple', $1) AND msg.id < $4 AND t.merged_into_id IS NULL ${visible}
           ORDER BY msg.id DESC LIMIT $2`,
         [tsq, opts.limit, `MaxWords=24, MinWords=8, StartSel="${open}", StopSel="${close}"`, before],
       );
-      return rows.map((r: SearchHit) => ({ ...r, createdAt: Number(r.createdAt) }));
-    });
+    return rows.map((r: SearchHit) => ({ ...r, createdAt: Number(r.createdAt) }));
   }
   const match = ftsPrefixMatch(query);
   if (!match) return [];
@@ -68,15 +73,12 @@ export async function searchSubjects(m: EntityManager, query: string, limit: num
   if (isPg) {
     const tsq = tsPrefixQuery(query);
     if (!tsq) return [];
-    return m.transaction(async (tx) => {
-      await tx.query(`SET LOCAL statement_timeout = 2000`);
-      const rows = await tx.query(
+    const rows = await boundedQuery(m,
         `SELECT t.id AS "ticketId", t.subject, t.status, t.last_activity_at AS "lastActivityAt" FROM tickets t
           WHERE to_tsvector('simple', t.subject) @@ to_tsquery('simple', $1) AND t.merged_into_id IS NULL ORDER BY t.id DESC LIMIT $2`,
         [tsq, limit],
       );
-      return rows.map((r: SubjectHit) => ({ ...r, lastActivityAt: Number(r.lastActivityAt) }));
-    });
+    return rows.map((r: SubjectHit) => ({ ...r, lastActivityAt: Number(r.lastActivityAt) }));
   }
   const match = ftsPrefixMatch(query);
   if (!match) return [];
