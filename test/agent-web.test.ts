@@ -1,4 +1,8 @@
 import { createAgent } from '../src/agents/create-agent';
+import path from 'node:path';
+import { OutboxItem } from '../src/db/entities';
+import { Mailer } from '../src/mail/mailer';
+import { ROOT } from '../src/paths';
 import { findMentions } from '../src/tickets/commands/mention-agents';
 import { apiInbox, connectSocket, DB_KINDS, nextEvent, postSigned, startTestChorus, type TestChorus } from './helpers/test-chorus';
 import { AgentClient } from './helpers/agent-client';
@@ -257,6 +261,14 @@ describe.each(DB_KINDS)('Agent web on %s: sign-in, inbox, ticket page, search', 
       const m = await got;
       expect(m).toMatchObject({ ticketId: q.ticketId, by: 'Ada Admin', note: true, subject: 'Refund request' });
       expect(seenByAdmin).toEqual([]);
+      // And by e-mail, to the mentioned agent's own address only.
+      const mails = (await t.s.db.m.getRepository(OutboxItem).find({ where: { kind: 'notification.email', ticketId: q.ticketId } })).map((i) => i.payload as any);
+      expect(mails.map((p) => [p.to, p.template])).toEqual([['bo@chorus.test', 'agent-mention']]);
+      expect(mails[0].data).toMatchObject({ by: 'Ada Admin', note: true, url: `${t.url}/tickets/${q.ticketId}#m-${m.messageId}` });
+      const mail = new Mailer(t.s.config, t.s.logger, path.join(ROOT, 'views')).render('agent-mention', mails[0].data);
+      expect(mail.text).toContain('Ada Admin mentioned you in a staff note on #');
+      expect(mail.text).toContain('@bo can you approve this refund?');
+      expect(mail.html).toContain(`href="${t.url}/tickets/${q.ticketId}#m-${m.messageId}"`);
     } finally {
       boSocket.close();
       adminSocket.close();

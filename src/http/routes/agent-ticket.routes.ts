@@ -69,7 +69,7 @@ export function agentTicketPages(r: Router, s: Services): void {
           ? await addNote(s.commands, v, params.id, { text: body.text, attachments: files })
           : await addReply(s.commands, v, params.id, { audience: body.target, text: body.text, attachments: files, status: body.status || undefined, lastSeenMessageId: body.lastSeenMessageId, force: !!body.force });
         if (body.status && body.target === 'note') await changeStatus(s.commands, v, params.id, body.status);
-        await mentionAgents(s.commands, v, msg.ticketId, msg.id, body.text);
+        await mentionAgents({ ...s.commands, publicUrl: s.config.publicUrl }, v, msg.ticketId, msg.id, body.text);
         if (wantsJson(req)) {
           const [presented] = await presentMessages(s.db.m, v, [msg]);
           res.status(201).json({ message: presented });

@@ -1,6 +1,9 @@
 import type { Agent } from '../../db/entities';
 import { agentRepository } from '../../db/repositories/agent.repository';
+import { messageRepository } from '../../db/repositories/message.repository';
+import { outboxRepository } from '../../db/repositories/outbox.repository';
 import { ticketEventRepository } from '../../db/repositories/ticket-event.repository';
+import { ticketRepository } from '../../db/repositories/ticket.repository';
 import type { Viewer } from '../../policies/viewer';
 import { actorOf, CommandDeps } from './command-deps';
 
@@ -15,12 +18,25 @@ export function findMentions(text: string, agents: Pick<Agent, 'id' | 'email' | 
     .map((a) => a.id);
 }
 
-// Records each mention on the ticket and tells the mentioned agent wherever they are in the app.
-export async function mentionAgents(deps: CommandDeps, viewer: Viewer, ticketId: number, messageId: number, text: string): Promise<number[]> {
+// Records each mention on the ticket, tells the mentioned agent wherever they are in the app,
+// and e-mails them (to their own address only) so a mention is not missed while they are away.
+export async function mentionAgents(deps: CommandDeps & { publicUrl: string }, viewer: Viewer, ticketId: number, messageId: number, text: string): Promise<number[]> {
   return deps.db.transaction(async (tx) => {
-    const ids = findMentions(text, await agentRepository.list(tx.m)).filter((id) => !(viewer.kind === 'agent' && viewer.agentId === id));
+    const agents = await agentRepository.list(tx.m);
+    const ids = findMentions(text, agents).filter((id) => !(viewer.kind === 'agent' && viewer.agentId === id));
+    if (!ids.length) return ids;
+    const [ticket, message] = await Promise.all([ticketRepository.findById(tx.m, ticketId), messageRepository.findById(tx.m, messageId)]);
+    const by = viewer.kind === 'agent' ? viewer.name : 'Someone';
     for (const agentId of ids) {
+      const to = agents.find((a) => a.id === agentId)!;
       await ticketEventRepository.record(tx.m, ticketId, 'mentioned', actorOf(viewer), { agentId, messageId }, deps.now());
+      await outboxRepository.enqueue(tx.m, {
+        kind: 'notification.email', messageId: null, ticketId, inboxId: null,
+        payload: {
+          to: to.email, subject: `${by} mentioned you on #${ticketId}`, template: 'agent-mention',
+          data: { by, ticketId, subject: ticket?.subject ?? '', excerpt: text.slice(0, 500), note: message?.audience === 'staff', url: `${deps.publicUrl}/tickets/${ticketId}#m-${messageId}` },
+        },
+      }, deps.now());
       tx.emit('agent.mentioned', { agentId, ticketId, messageId, byAgentId: viewer.kind === 'agent' ? viewer.agentId : null });
     }
     return ids;
