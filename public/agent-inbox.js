@@ -106,6 +106,7 @@
       });
     });
     c.socket.on('ticket.created', refresh);
+    c.socket.on('inbox.counts', refresh);
     c.socket.on('ticket.updated', refresh);
     c.socket.on('connect', function () { if (c.socket.recovered === false) refresh(); });
   }

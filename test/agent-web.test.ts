@@ -1,5 +1,5 @@
-import { createAgent } from '../src/agents/create-agent';
 import path from 'node:path';
+import { createAgent } from '../src/agents/create-agent';
 import { OutboxItem } from '../src/db/entities';
 import { Mailer } from '../src/mail/mailer';
 import { ROOT } from '../src/paths';

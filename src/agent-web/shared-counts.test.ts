@@ -32,6 +32,24 @@ describe('SharedCounts', () => {
     expect(groups).toHaveBeenCalledTimes(3);
   });
 
+  it('when the pass is slow, pages get the previous counts at once and are told when fresher ones are ready', async () => {
+    const bus = new EventBus();
+    const told: unknown[] = [];
+    bus.on('inbox.counts', (e) => void told.push(e));
+    const counts = new SharedCounts(bus, 60_000, () => clock, -1);
+    const first = await counts.get(m);
+    expect(first.groups[0].n).toBe(1);
+    expect(told).toEqual([]);
+
+    bus.publish([{ name: 'ticket.updated', payload: { ticketId: 1, changes: ['status'] } }]);
+    const stale = await Promise.all([counts.get(m), counts.get(m)]);
+    expect(stale.map((v) => v.groups[0].n)).toEqual([1, 1]);
+    await new Promise((r) => setImmediate(r));
+    expect(told).toHaveLength(1);
+    expect(groups).toHaveBeenCalledTimes(2);
+    expect((await counts.get(m)).groups[0].n).toBe(2);
+  });
+
   it('a change during a computation is not lost; a failed computation is retried', async () => {
     const bus = new EventBus();
     const counts = new SharedCounts(bus, 60_000, () => clock);

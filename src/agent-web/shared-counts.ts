@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { EntityManager } from 'typeorm';
 import type { EventBus } from '../events/bus';
 import { ticketRepository, type CountGroup } from '../db/repositories/ticket.repository';
@@ -13,12 +14,18 @@ export interface SharedCountsValue {
 // count). Every open inbox refreshes on every ticket event, so without sharing, N agents would
 // run the grouped pass N times per event. Here it runs once per burst of changes: recomputed
 // when a ticket changed on this node since, or after `maxAgeMs` (changes made on other nodes).
+//
+// While the pass is quick the counts are exact: a page waits for it. Once it takes longer than
+// `slowMs` (a very large inbox), pages get the previous counts at once, the pass runs behind
+// them, and `inbox.counts` is published when fresher counts are ready for the open inboxes.
 export class SharedCounts {
   private value: SharedCountsValue | null = null;
   private inflight: Promise<SharedCountsValue> | null = null;
   private dirty = true;
+  private lastPassMs = 0;
+  private announce = false;
 
-  constructor(bus: EventBus, private maxAgeMs = 3000, private now: () => number = Date.now) {
+  constructor(private bus: EventBus, private maxAgeMs = 3000, private now: () => number = Date.now, private slowMs = 150) {
     const touch = () => {
       this.dirty = true;
     };
@@ -27,13 +34,29 @@ export class SharedCounts {
   }
 
   async get(m: EntityManager): Promise<SharedCountsValue> {
-    if (this.value && !this.dirty && this.now() - this.value.at < this.maxAgeMs) return this.value;
-    if (this.inflight) return this.inflight;
+    const fresh = this.value && !this.dirty && this.now() - this.value.at < this.maxAgeMs;
+    if (fresh) return this.value!;
+    const pass = this.inflight ?? this.recompute(m);
+    if (this.value && this.lastPassMs > this.slowMs) {
+      this.announce = true;
+      pass.catch(() => {});
+      return this.value;
+    }
+    return pass;
+  }
+
+  private recompute(m: EntityManager): Promise<SharedCountsValue> {
     this.dirty = false;
     this.inflight = (async () => {
       const at = this.now();
+      const started = performance.now();
       const [groups, tags] = await Promise.all([ticketRepository.countGroups(m), ticketRepository.tagCounts(m, ACTIVE, 15)]);
+      this.lastPassMs = performance.now() - started;
       this.value = { groups, tags, at };
+      if (this.announce) {
+        this.announce = false;
+        this.bus.publish([{ name: 'inbox.counts', payload: {} }]);
+      }
       return this.value;
     })().catch((err) => {
       this.dirty = true;

@@ -7,6 +7,8 @@ export interface EventMap {
   'message.created': { ticketId: number; messageId: number; audience: Audience };
   'message.updated': { ticketId: number; messageId: number; audience: Audience };
   'agent.mentioned': { agentId: number; ticketId: number; messageId: number; byAgentId: number | null };
+  // Fresher inbox counts are ready (published when a slow count pass ran behind the pages).
+  'inbox.counts': Record<string, never>;
   'inbound.failed': { itemId: number; error: string };
 }
 

@@ -52,6 +52,10 @@ export function startBroadcaster(s: Services, io: Server): void {
     if (t.visibility === 'private') io.in(rooms.ticket(t.id, 'public')).socketsLeave(rooms.ticket(t.id, 'public'));
   });
 
+  bus.on('inbox.counts', () => {
+    if (listening(rooms.agents)) io.to(rooms.agents).emit('inbox.counts', {});
+  });
+
   // Mentions go to the mentioned agent's own room only (every tab they have open).
   bus.on('agent.mentioned', async (e) => {
     if (!listening(rooms.agent(e.agentId))) return;
