@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { createChorus } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
-import { envInt, percentile, seededFile } from './util';
+import { envInt, seededFile, timeRounds } from './util';
 
 const STATUSES = ['new', 'open', 'open', 'open', 'pending', 'solved', 'solved', 'closed', 'closed', 'closed'];
 const CHANNELS = ['email', 'email', 'email', 'webform', 'api', 'whatsapp', 'telegram', 'messenger', 'x', 'mastodon'];
@@ -85,17 +85,7 @@ export async function benchAgentPages() {
     if (r.status !== 200) throw new Error(`GET ${p} answered ${r.status}`);
     await r.arrayBuffer();
   };
-  const time = async (fn: () => unknown, n = rounds) => {
-    const out: number[] = [];
-    for (let i = 0; i < 10; i++) await fn();
-    for (let i = 0; i < n; i++) {
-      const t0 = process.hrtime.bigint();
-      await fn();
-      out.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    }
-    out.sort((a, b) => a - b);
-    return { p50: percentile(out, 50), p99: percentile(out, 99) };
-  };
+  const time = (fn: () => unknown, n = rounds) => timeRounds(fn, n, 10);
 
   const pages = [
     { name: 'inbox: unassigned', path: '/inbox' },

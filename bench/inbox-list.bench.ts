@@ -5,7 +5,7 @@ import { createChorus } from '../src/app';
 import { loadConfig } from '../src/config';
 import { ticketRepository, type TicketFilters } from '../src/db/repositories/ticket.repository';
 import { createLogger } from '../src/logger';
-import { envInt, percentile, seededFile } from './util';
+import { envInt, seededFile, timeRounds, type Timing } from './util';
 
 const STATUSES = ['new', 'open', 'open', 'open', 'pending', 'solved', 'solved', 'closed', 'closed', 'closed'];
 const AGENTS = 40;
@@ -45,11 +45,6 @@ async function seeded(tickets: number): Promise<string> {
   });
 }
 
-interface Timing {
-  p50: number;
-  p99: number;
-}
-
 interface Case {
   name: string;
   filters: TicketFilters;
@@ -84,17 +79,7 @@ export async function benchInboxList() {
   await new Promise((r) => bareServer.once('listening', r));
   const barePort = (bareServer.address() as { port: number }).port;
 
-  const time = async (fn: () => unknown) => {
-    const out: number[] = [];
-    for (let i = 0; i < 20; i++) await fn();
-    for (let i = 0; i < rounds; i++) {
-      const t0 = process.hrtime.bigint();
-      await fn();
-      out.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    }
-    out.sort((a, b) => a - b);
-    return { p50: percentile(out, 50), p99: percentile(out, 99) };
-  };
+  const time = (fn: () => unknown) => timeRounds(fn, rounds, 20);
 
   const results: { name: string; bare: Timing; repository: Timing; http: Timing; bareHttp: Timing; ratio: number; httpRatio: number }[] = [];
   for (const c of cases) {

@@ -66,3 +66,21 @@ export async function seededFile(name: string, fill: (db: Database.Database) => 
   for (const ext of ['-wal', '-shm']) fs.rmSync(tmp + ext, { force: true });
   return file;
 }
+
+export interface Timing {
+  p50: number;
+  p99: number;
+}
+
+// Runs `fn` `warmup` times untimed, then `rounds` times timed; milliseconds at p50 and p99.
+export async function timeRounds(fn: () => unknown, rounds: number, warmup: number): Promise<Timing> {
+  const out: number[] = [];
+  for (let i = 0; i < warmup; i++) await fn();
+  for (let i = 0; i < rounds; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    out.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  out.sort((a, b) => a - b);
+  return { p50: percentile(out, 50), p99: percentile(out, 99) };
+}

@@ -8,8 +8,10 @@
   var list = root.querySelector('[data-messages]');
   var presenceEl = root.querySelector('[data-presence]');
   var form = root.querySelector('[data-composer]');
-  var agents = [];
-  try { agents = JSON.parse(document.getElementById('ticket-data').textContent) || []; } catch (e) { agents = []; }
+  var data = {};
+  try { data = JSON.parse(document.getElementById('ticket-data').textContent) || {}; } catch (e) { data = {}; }
+  var agents = data.agents || [];
+  var CHANNELS = data.channels || {};
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -17,9 +19,7 @@
     if (text != null) e.textContent = text;
     return e;
   }
-  var LABEL = { public: 'Public', participants: 'Participants', staff: 'Staff note' };
-  var CHANNELS = { email: ['E-mail', '@'], webform: ['Web form', 'F'], api: ['API', '{}'], messenger: ['Messenger', 'M'], instagram: ['Instagram', 'IG'],
-    whatsapp: ['WhatsApp', 'W'], telegram: ['Telegram', 'T'], x: ['X', 'X'], mastodon: ['Mastodon', 'm'], community: ['Community', 'C'] };
+  var LABEL = data.audiences || {};
   function via(m) {
     var span = el('span', 'via');
     if (m.direction === 'internal') { span.textContent = 'visible to staff only'; return span; }

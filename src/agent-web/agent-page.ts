@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { agentRepository } from '../db/repositories/agent.repository';
 import { SignInRequired } from '../errors';
+import { strictCsp } from '../http/page-security';
 import type { Services } from '../services';
 import type { Viewer } from '../policies/viewer';
 
@@ -9,7 +10,7 @@ export type AgentViewer = Extract<Viewer, { kind: 'agent' }>;
 // Agent pages: their own layout and the same strict CSP as the customer web — scripts come
 // from /static only; page data travels in data- attributes or a JSON <script> block.
 export async function renderAgent(s: Services, req: Request, res: Response, view: string, data: Record<string, unknown>, status = 200): Promise<undefined> {
-  res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+  res.setHeader('Content-Security-Policy', strictCsp("'none'"));
   res.setHeader('Cache-Control', 'no-store');
   const v = req.viewer as AgentViewer;
   const agent = await agentRepository.findById(s.db.m, v.agentId);

@@ -57,11 +57,13 @@ export async function loadSidebar(s: Services, me: number, q: InboxQuery) {
   const plain = !q.inbox && !q.channel && !q.team && !q.tag && !q.status;
   const link = (change: Partial<Record<keyof InboxQuery, string | number>>) => inboxHref({ sort: q.sort }, change);
   return {
-    counts, groups, tagCounts: tags,
+    counts,
+    // What totalOf needs to count the current view without another query.
+    totals: { groups, tags },
     views: SIDEBAR_VIEWS.map((v) => ({ key: v, title: VIEWS[v].title, n: counts[v] ?? 0, href: link({ view: v }), on: plain && q.view === v })),
     inboxes: allInboxes.map((i) => ({ key: `inbox:${i.id}`, title: i.name, n: counts[`inbox:${i.id}`] ?? 0, href: link({ view: 'active', inbox: i.id }), on: facet('inbox', i.id) })),
     channels: channels.map((c) => ({ key: `channel:${c}`, title: channelLabel(c), letter: channelLetter(c), channel: c, n: counts[`channel:${c}`] ?? 0, href: link({ view: 'active', channel: c }), on: facet('channel', c) })),
-    teams: allTeams.map((t) => ({ key: `team:${t.id}`, title: t.name, n: counts[`team:${t.id}`] ?? 0, href: link({ view: 'active', team: t.id }), on: facet('team', t.id) })),
+    teams: allTeams.map((t) => ({ id: t.id, key: `team:${t.id}`, title: t.name, n: counts[`team:${t.id}`] ?? 0, href: link({ view: 'active', team: t.id }), on: facet('team', t.id) })),
     tags: tags.map((t) => ({ key: `tag:${t.tag}`, title: t.tag, n: t.n, href: link({ view: 'active', tag: t.tag }), on: facet('tag', t.tag) })),
     saved: saved.map((v) => ({ id: v.id, title: v.name, href: `/inbox?${v.query}` })),
   };

@@ -2,10 +2,12 @@ import { presentTicketList } from '../http/presenters/ticket.presenter';
 
 type Presented = Awaited<ReturnType<typeof presentTicketList>>[number];
 
-const CHANNELS: Record<string, [label: string, letter: string]> = {
+export const CHANNELS: Record<string, [label: string, letter: string]> = {
   email: ['E-mail', '@'], webform: ['Web form', 'F'], api: ['API', '{}'], messenger: ['Messenger', 'M'], instagram: ['Instagram', 'IG'],
   whatsapp: ['WhatsApp', 'W'], telegram: ['Telegram', 'T'], x: ['X', 'X'], mastodon: ['Mastodon', 'm'], community: ['Community', 'C'],
 };
+export const AUDIENCES: Record<string, string> = { public: 'Public', participants: 'Participants', staff: 'Staff note' };
+export const audienceLabel = (a: string) => AUDIENCES[a] ?? a;
 export const channelLabel = (c: string) => CHANNELS[c]?.[0] ?? c;
 export const channelLetter = (c: string) => CHANNELS[c]?.[1] ?? c.slice(0, 1).toUpperCase();
 

@@ -9,9 +9,8 @@ import { ticketEventRepository } from '../db/repositories/ticket-event.repositor
 import { ticketRepository } from '../db/repositories/ticket.repository';
 import { presentMessages } from '../http/presenters/message.presenter';
 import type { AgentViewer } from './agent-page';
-import { age, avatarClass, channelLabel, channelLetter, compactNumber, slaLabel } from './ticket-row';
+import { age, AUDIENCES, audienceLabel, avatarClass, channelLabel, channelLetter, CHANNELS, compactNumber, slaLabel } from './ticket-row';
 
-const AUDIENCE_LABEL = { public: 'Public', participants: 'Participants', staff: 'Staff note' } as const;
 const RULES: Record<string, string> = {
   new: 'Started this ticket',
   'in-reply-to': 'Threaded by In-Reply-To from a participant',
@@ -34,7 +33,7 @@ export function messageView(p: Presented, now: number) {
     authorClass: avatarClass(p.author.id),
     isAgent: p.author.type === 'agent',
     audience: p.audience,
-    audienceLabel: AUDIENCE_LABEL[p.audience as keyof typeof AUDIENCE_LABEL] ?? p.audience,
+    audienceLabel: audienceLabel(p.audience),
     isNote: p.audience === 'staff',
     channel: p.channel,
     channelLabel: channelLabel(p.channel),
@@ -97,6 +96,7 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
   const agentNames = new Map(agents.map((a) => [a.id, a.name]));
   const undoneIds = new Set(events.filter((e) => e.type.endsWith('_undone')).map((e) => (e.data as { eventId?: number } | null)?.eventId));
   const lastSeenMessageId = messages.reduce((n, x) => Math.max(n, x.id), 0);
+  const active = agents.filter((a) => a.active).map((a) => ({ id: a.id, name: a.name, handle: a.email.split('@')[0] }));
   return {
     ticket: {
       id: t.id, subject: t.subject, status: t.status, priority: t.priority, visibility: t.visibility, channel: t.channel,
@@ -114,7 +114,13 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
     },
     participants: contacts.filter((c) => c.id !== t.requesterId).map((c) => ({ id: c.id, name: c.name })),
     history: history.map((h) => ({ id: h.id, subject: h.subject, status: h.status, current: h.id === t.id, age: age(new Date(h.lastActivityAt).toISOString(), now) })),
-    agents: agents.filter((a) => a.active).map((a) => ({ id: a.id, name: a.name, handle: a.email.split('@')[0], selected: a.id === t.assigneeId })),
+    agents: active.map((a) => ({ ...a, selected: a.id === t.assigneeId })),
+    // What the page script needs to render live messages and mentions like the server does.
+    clientData: {
+      agents: active,
+      channels: CHANNELS,
+      audiences: AUDIENCES,
+    },
     teams: teams.map((x) => ({ id: x.id, name: x.name, selected: x.id === t.teamId })),
     canned: canned.map((c) => ({ id: c.id, title: c.title })),
     events: events.map((e) => ({

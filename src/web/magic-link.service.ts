@@ -1,3 +1,4 @@
+import { safeNext as safeNextPath } from '../http/page-security';
 import { hashToken, newToken } from '../auth/secrets';
 import { contactRepository } from '../db/repositories/contact.repository';
 import { outboxRepository } from '../db/repositories/outbox.repository';
@@ -8,9 +9,7 @@ export const MAGIC_PURPOSE = 'customer-signin';
 const MAGIC_TTL = 20 * 60_000;
 
 // Only our own paths: an open redirect in a sign-in link would be a phishing gift.
-export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) ? next : '/my';
-}
+export const safeNext = (next: unknown): string => safeNextPath(next, '/my');
 
 // Sends a sign-in link to any well-formed address, known or not: the answer and the work are
 // the same either way, so the form reveals nothing about who has an account. The contact is

@@ -19,6 +19,7 @@ export interface TicketFilters {
 // A common tag is best checked per row while walking the activity index (EXISTS); a rare one
 // is best read from the tag's own index (IN). Above this many tickets a tag counts as common.
 const COMMON_TAG = 2000;
+type TagPlan = 'in' | 'exists';
 
 export interface CountGroup {
   status: TicketStatus;
@@ -34,7 +35,7 @@ export interface TicketCursor {
   id: number;
 }
 
-function filtered(m: EntityManager, f: TicketFilters, tagPlan: 'in' | 'exists' = 'in'): SelectQueryBuilder<Ticket> {
+function filtered(m: EntityManager, f: TicketFilters, tagPlan: TagPlan = 'in'): SelectQueryBuilder<Ticket> {
   const qb = m.getRepository(Ticket).createQueryBuilder('t').where('t.merged_into_id IS NULL');
   if (f.status?.length === 1) qb.andWhere('t.status = :status', { status: f.status[0] });
   else if (f.status?.length) qb.andWhere('t.status IN (:...statuses)', { statuses: f.status });
@@ -101,8 +102,8 @@ export const ticketRepository = {
   // Several statuses: one indexed query per status, merged — an IN list would make the database
   // sort every matching row instead of walking (status, …, last_activity_at) backwards. A tag
   // filter is driven from the tag's own index instead, so it stays one query.
-  async list(m: EntityManager, f: TicketFilters, limit: number, cursor?: TicketCursor, tagPlan?: 'in' | 'exists'): Promise<Ticket[]> {
-    const plan = tagPlan ?? (f.tag ? ((await m.getRepository(TicketTag).countBy({ tag: f.tag })) > COMMON_TAG ? 'exists' : 'in') : 'in');
+  async list(m: EntityManager, f: TicketFilters, limit: number, cursor?: TicketCursor, tagPlan?: TagPlan): Promise<Ticket[]> {
+    const plan = tagPlan ?? (await this.tagPlan(m, f));
     if (f.status && f.status.length > 1 && (!f.tag || plan === 'exists') && !f.ids) {
       const parts = await Promise.all(f.status.map((status) => this.list(m, { ...f, status: [status] }, limit, cursor, plan)));
       return parts.flat().sort((a, b) => b.lastActivityAt - a.lastActivityAt || b.id - a.id).slice(0, limit);
@@ -112,6 +113,11 @@ export const ticketRepository = {
       qb.andWhere('(t.last_activity_at < :cat OR (t.last_activity_at = :cat AND t.id < :cid))', { cat: cursor.at, cid: cursor.id });
     }
     return qb.orderBy('t.last_activity_at', 'DESC').addOrderBy('t.id', 'DESC').limit(limit).getMany();
+  },
+
+  async tagPlan(m: EntityManager, f: TicketFilters): Promise<TagPlan> {
+    if (!f.tag) return 'in';
+    return (await m.getRepository(TicketTag).countBy({ tag: f.tag })) > COMMON_TAG ? 'exists' : 'in';
   },
 
   async count(m: EntityManager, f: TicketFilters): Promise<number> {
@@ -124,18 +130,19 @@ export const ticketRepository = {
   async listOrdered(m: EntityManager, f: TicketFilters, order: 'priority' | 'sla', limit: number, offset: number): Promise<Ticket[]> {
     const want = offset + limit;
     const out: Ticket[] = [];
+    const plan = await this.tagPlan(m, f);
     if (order === 'priority') {
       for (const priority of ['urgent', 'high', 'normal', 'low'] as const) {
-        out.push(...(await this.list(m, { ...f, priority }, want - out.length)));
+        out.push(...(await this.list(m, { ...f, priority }, want - out.length, undefined, plan)));
         if (out.length >= want) break;
       }
     } else {
       const due = await Promise.all((f.status ?? [undefined]).map((status) => {
-        const qb = filtered(m, { ...f, status: status ? [status] : undefined, hasSla: true });
+        const qb = filtered(m, { ...f, status: status ? [status] : undefined, hasSla: true }, plan);
         return qb.orderBy('t.sla_due_at', 'ASC').addOrderBy('t.id', 'ASC').limit(want).getMany();
       }));
       out.push(...due.flat().sort((a, b) => a.slaDueAt! - b.slaDueAt! || a.id - b.id).slice(0, want));
-      if (out.length < want) out.push(...(await this.list(m, { ...f, hasSla: false }, want - out.length)));
+      if (out.length < want) out.push(...(await this.list(m, { ...f, hasSla: false }, want - out.length, undefined, plan)));
     }
     return out.slice(offset, want);
   },

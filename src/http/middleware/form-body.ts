@@ -25,9 +25,9 @@ export async function formBody(req: Request, _res: Response, next: NextFunction)
   if (!Buffer.isBuffer(req.body)) return next();
   let fd: FormData;
   try {
-    fd = await new Response(new Uint8Array(req.body), { headers: { 'content-type': String(req.headers['content-type']) } }).formData();
-  } catch {
-    return next(new ValidationError('The form data could not be read.'));
+    fd = await readFormData(req);
+  } catch (err) {
+    return next(err);
   }
   const fields: Record<string, string | string[]> = {};
   const files: UploadedFile[] = [];
@@ -44,4 +44,14 @@ export async function formBody(req: Request, _res: Response, next: NextFunction)
   req.body = fields;
   req.files = files;
   next();
+}
+
+// A raw multipart or urlencoded body, read by the platform's FormData (no parser of our own).
+export async function readFormData(req: Request): Promise<FormData> {
+  if (!Buffer.isBuffer(req.body)) throw new ValidationError('Send the form as multipart/form-data or urlencoded.');
+  try {
+    return await new Response(new Uint8Array(req.body), { headers: { 'content-type': String(req.headers['content-type']) } }).formData();
+  } catch {
+    throw new ValidationError('The form data could not be read.');
+  }
 }

@@ -14,6 +14,7 @@ import { createInbox } from '../../inboxes/create-inbox';
 import type { Viewer } from '../../policies/viewer';
 import type { Services } from '../../services';
 import { presentInbox } from '../presenters/inbox.presenter';
+import { idList } from '../form-fields';
 import { defineRoute } from '../route';
 import { cannedBody, saveCanned } from './canned-responses.routes';
 
@@ -107,7 +108,7 @@ export function adminPages(r: Router, s: Services): void {
     method: 'post', path: '/admin/teams', tag: 'admin', summary: 'Create a team from the admin page', form: true, authorize: adminOnly,
     body: z.object({
       name: z.string().trim().min(1, 'Name the team').max(100),
-      agentIds: z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map(Number)).pipe(z.array(z.number().int().positive())),
+      agentIds: idList(),
     }),
     handler: async ({ res, body }) => {
       await s.db.transaction(async ({ m }) => {

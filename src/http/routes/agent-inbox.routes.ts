@@ -14,6 +14,7 @@ import { addTag } from '../../tickets/commands/add-tag';
 import { assign } from '../../tickets/commands/assign';
 import { changeStatus } from '../../tickets/commands/change-status';
 import { presentTicketList } from '../presenters/ticket.presenter';
+import { idList, wantsJson } from '../form-fields';
 import { defineRoute } from '../route';
 import { decodeCursor, encodeCursor } from './tickets.routes';
 
@@ -51,14 +52,12 @@ export function agentInboxPages(r: Router, s: Services): void {
     authorize: agentOnly,
     handler: async ({ req, res, query, viewer }) => {
       const me = (viewer as AgentViewer).agentId;
-      const [sidebar, list, agents, teams] = await Promise.all([
-        loadSidebar(s, me, query), loadRows(s, query, me), agentRepository.list(s.db.m), agentRepository.listTeams(s.db.m),
-      ]);
+      const [sidebar, list, agents] = await Promise.all([loadSidebar(s, me, query), loadRows(s, query, me), agentRepository.list(s.db.m)]);
       const sortLinks = (['activity', 'priority', 'sla'] as const).map((k) => ({ key: k, title: { activity: 'Last activity', priority: 'Priority', sla: 'SLA due' }[k], href: inboxHref(query, { sort: k }), on: query.sort === k }));
       return renderAgent(s, req, res, 'pages/agent/inbox', {
         title: titleOf(query, sidebar), nav: { inbox: true }, sidebar, ...list, sortLinks, viewQuery: viewQuery(query),
-        agents: agents.filter((a) => a.active).map((a) => ({ id: a.id, name: a.name })), teams, statuses: TICKET_STATUSES,
-        total: await totalOf(s.db.m, { groups: sidebar.groups, tags: sidebar.tagCounts }, filtersOf(query, me)),
+        agents: agents.filter((a) => a.active).map((a) => ({ id: a.id, name: a.name })), teams: sidebar.teams.map((t) => ({ id: t.id, name: t.title })),
+        statuses: TICKET_STATUSES, total: await totalOf(s.db.m, sidebar.totals, filtersOf(query, me)),
         scripts: ['/static/agent-inbox.js'],
       });
     },
@@ -71,9 +70,8 @@ export function agentInboxPages(r: Router, s: Services): void {
     authorize: agentOnly,
     handler: async ({ req, res, query, viewer }) => {
       const me = (viewer as AgentViewer).agentId;
-      const [loaded, list] = await Promise.all([loadCounts(s, me), loadRows(s, query, me)]);
-      const counts = loaded.counts;
-      const total = await totalOf(s.db.m, loaded, filtersOf(query, me));
+      const [{ counts, groups, tags }, list] = await Promise.all([loadCounts(s, me), loadRows(s, query, me)]);
+      const total = await totalOf(s.db.m, { groups, tags }, filtersOf(query, me));
       const html = await new Promise<string>((ok, fail) => req.app.render('partials/ticket-rows', { layout: false, rows: list.rows }, (err, out) => (err ? fail(err) : ok(out))));
       res.setHeader('Cache-Control', 'no-store');
       return { html, counts, total, ids: list.rows.map((x) => x.id) };
@@ -85,7 +83,7 @@ export function agentInboxPages(r: Router, s: Services): void {
     method: 'post', path: '/inbox/bulk', tag: 'pages', summary: 'Assign, change status or tag many tickets at once',
     form: true,
     body: z.object({
-      ids: z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]).map(Number)).pipe(z.array(z.number().int().positive()).min(1, 'Select at least one ticket').max(200)),
+      ids: idList().pipe(z.array(z.number()).min(1, 'Select at least one ticket').max(200)),
       assignee: z.string().regex(/^(|none|me|\d+)$/).optional(),
       team: z.string().regex(/^(|none|\d+)$/).optional(),
       status: z.union([z.literal(''), z.enum(TICKET_STATUSES)]).optional(),
@@ -110,7 +108,7 @@ export function agentInboxPages(r: Router, s: Services): void {
           failed.push({ id, reason: err.message });
         }
       }
-      if (req.accepts(['html', 'json']) === 'json') return { updated: done, failed };
+      if (wantsJson(req)) return { updated: done, failed };
       return void res.redirect(303, backTo(req as Request, '/inbox'));
     },
   });

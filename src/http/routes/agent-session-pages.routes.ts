@@ -6,14 +6,15 @@ import { agentRepository } from '../../db/repositories/agent.repository';
 import { AppError } from '../../errors';
 import { agentOnly, backTo } from '../../agent-web/agent-page';
 import type { Services } from '../../services';
+import { safeNext as safeNextPath, strictCsp } from '../page-security';
 import { defineRoute } from '../route';
 import { setSessionCookie } from './auth.routes';
 
 // Only same-site paths: a sign-in link must never bounce the agent to another site.
-const safeNext = (next: string | undefined) => (next && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/inbox');
+const safeNext = (next: unknown) => safeNextPath(next, '/inbox');
 
 function bare(res: Response, view: string, data: Record<string, unknown>, status = 200): undefined {
-  res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+  res.setHeader('Content-Security-Policy', strictCsp("'none'"));
   res.status(status).render(view, { layout: 'bare', ...data });
   return undefined;
 }

@@ -18,11 +18,11 @@ import { removeTag } from '../../tickets/commands/remove-tag';
 import { splitTicket } from '../../tickets/commands/split-ticket';
 import { undoTicketEvent } from '../../tickets/commands/undo-ticket-event';
 import { presentMessages } from '../presenters/message.presenter';
+import { idList, wantsJson } from '../form-fields';
 import { defineRoute } from '../route';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 const MAX_FILES = 20;
-const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
 const idOrNone = z.string().regex(/^(|none|\d+)$/).optional().transform((v) => (v === undefined || v === '' ? undefined : v === 'none' ? null : Number(v)));
 
 async function page(s: Services, req: Request, res: Response, id: number, extra: Record<string, unknown> = {}, status = 200) {
@@ -129,7 +129,7 @@ export function agentTicketPages(r: Router, s: Services): void {
     method: 'post', path: '/tickets/:id/split', tag: 'pages', summary: 'Split the selected messages out to a new ticket (undoable)',
     form: true,
     params: idParams,
-    body: z.object({ messageIds: z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]).map(Number)).pipe(z.array(z.number().int().positive()).min(1, 'Select the messages to split out').max(500)) }),
+    body: z.object({ messageIds: idList().pipe(z.array(z.number()).min(1, 'Select the messages to split out').max(500)) }),
     authorize: agentOnly,
     handler: async ({ res, params, body, viewer }) => {
       const { newTicketId } = await splitTicket(s.commands, viewer, params.id, body.messageIds);

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { agentOnly, renderAgent } from '../../agent-web/agent-page';
-import { age } from '../../agent-web/ticket-row';
+import { age, audienceLabel } from '../../agent-web/ticket-row';
 import { searchMessages, searchSubjects } from '../../db/repositories/search.repository';
 import type { Services } from '../../services';
 import { defineRoute } from '../route';
@@ -13,7 +13,6 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', 
 // The snippet is escaped first; only our own control-character marks become <mark>.
 export const highlight = (snippet: string) => escapeHtml(snippet).split(OPEN).join('<mark>').split(CLOSE).join('</mark>');
 
-const AUDIENCE_LABEL: Record<string, string> = { public: 'Public', participants: 'Participants', staff: 'Staff note' };
 
 export function searchPages(r: Router, s: Services): void {
   defineRoute(r, s, {
@@ -34,7 +33,7 @@ export function searchPages(r: Router, s: Services): void {
       return renderAgent(s, req, res, 'pages/agent/search', {
         title: q ? `Search: ${q}` : 'Search', nav: { search: true }, q, tooShort, older, paged: !!query.before, newest: `/search?${new URLSearchParams({ q })}`, searched: q.length >= 2, ms: ms.toFixed(0),
         subjects: subjects.map((h) => ({ ...h, age: age(new Date(h.lastActivityAt).toISOString(), now) })),
-        messages: messages.map((h) => ({ ...h, snippetHtml: highlight(h.snippet ?? ''), audienceLabel: AUDIENCE_LABEL[h.audience] ?? h.audience, age: age(new Date(h.createdAt).toISOString(), now) })),
+        messages: messages.map((h) => ({ ...h, snippetHtml: highlight(h.snippet ?? ''), audienceLabel: audienceLabel(h.audience), age: age(new Date(h.createdAt).toISOString(), now) })),
       });
     },
   });

@@ -6,6 +6,7 @@ import { findWebform, HONEYPOT_FIELD, submitWebform, type FormFile, type FormInp
 import type { WebformSettings } from '../../channels/webform/webform-settings.schema';
 import { AppError, NotFoundError, RateLimitedError, ValidationError } from '../../errors';
 import type { Services } from '../../services';
+import { readFormData } from '../middleware/form-body';
 import { defineRoute } from '../route';
 
 const MAX_FORM_BYTES = 40 * 1024 * 1024;
@@ -133,13 +134,4 @@ export function webformRoutes(r: Router, s: Services): void {
       return undefined;
     },
   });
-}
-
-async function readFormData(req: Request): Promise<FormData> {
-  if (!Buffer.isBuffer(req.body)) throw new ValidationError('Send the form as multipart/form-data or urlencoded.');
-  try {
-    return await new Response(new Uint8Array(req.body), { headers: { 'content-type': String(req.headers['content-type']) } }).formData();
-  } catch {
-    throw new ValidationError('The form data could not be read.');
-  }
 }
