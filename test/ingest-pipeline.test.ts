@@ -7,13 +7,20 @@ import { DB_KINDS, startTestChorus, type TestChorus } from './helpers/test-choru
 // A test channel whose raw items are InboundMessage JSON, so each threading rule can be driven directly.
 const RAW = 'test.inbound';
 let failNext = false;
+// When set, the next parse waits for it: a second worker can then try the same row mid-way.
+let holdNext: Promise<void> | null = null;
 const testModule = {
   name: 'test-channel',
   register: (s: TestChorus['s']) =>
     s.parsers.register({
       channels: ['email'],
       parsers: {
-        [RAW]: (raw: string) => {
+        [RAW]: async (raw: string) => {
+          if (holdNext) {
+            const hold = holdNext;
+            holdNext = null;
+            await hold;
+          }
           if (failNext) {
             failNext = false;
             throw new Error('parser exploded');
@@ -128,5 +135,23 @@ describe.each(DB_KINDS)('the ingest pipeline (%s)', (db) => {
     expect(replayed.body).toMatchObject({ state: 'processed', ticketId: expect.any(Number) });
     const again = await t.api('POST', `/api/ingest/items/${r.itemId}/replay`);
     expect(again.body.messageId).toBe(replayed.body.messageId);
+  });
+
+  it('lets only one worker process a row: a replay running while another is mid-way leaves it alone', async () => {
+    failNext = true;
+    const r = await send({ from: 'hal@x.test', subject: 'Twice?' });
+    expect(r.state).toBe('failed');
+    let release = () => {};
+    holdNext = new Promise<void>((ok) => (release = ok));
+    const first = t.s.ingest.process(r.itemId);
+    // The first worker has claimed the row and waits inside the pipeline; a second one comes.
+    for (let i = 0; i < 100 && holdNext; i++) await new Promise((ok) => setTimeout(ok, 10));
+    const second = await t.s.ingest.process(r.itemId);
+    expect(second.messageId).toBeNull();
+    release();
+    const done = await first;
+    expect(done).toMatchObject({ state: 'processed', messageId: expect.any(Number) });
+    const messages = (await t.api('GET', `/api/tickets/${done.ticketId}`)).body.messages;
+    expect(messages.filter((m: any) => m.text === 'hello')).toHaveLength(1);
   });
 });

@@ -29,6 +29,9 @@ export interface ProcessResult {
   duplicate?: boolean;
 }
 
+// How long a claim keeps other workers off a row; as long as replay waits for a `received` row.
+const CLAIM_LEASE_MS = 30_000;
+
 export class IngestPipeline {
   constructor(readonly deps: IngestDeps) {}
 
@@ -80,7 +83,7 @@ export class IngestPipeline {
     } catch (err) {
       const error = `${stepName}: ${(err as Error).message ?? String(err)}`;
       this.deps.logger.warn({ itemId: item.id, err }, 'inbound item failed');
-      await db.write((m) => inboundItemRepository.update(m, item.id, { state: 'failed', error: error.slice(0, 4000) }));
+      await db.write((m) => inboundItemRepository.update(m, item.id, { state: 'failed', error: error.slice(0, 4000), claimedAt: null }));
       this.deps.onOutcome?.(item.channel, 'failed');
       db.bus.publish([{ name: 'inbound.failed', payload: { itemId: item.id, error } }]);
       return { itemId: item.id, state: 'failed', ticketId: null, messageId: null, error };
@@ -98,14 +101,14 @@ export class IngestPipeline {
     return out;
   }
 
+  // One worker at a time: the row must be unfinished, unchanged since we read it, and not held by
+  // a live claim of another worker (a failed row's claim is released; a crash's goes stale).
   private async claim(item: InboundItem): Promise<boolean> {
     const { db } = this.deps;
-    return db.write(async (m) => {
-      const r = await m.createQueryBuilder().update('inbound_items').set({ attempts: item.attempts + 1 })
-        .where('id = :id AND attempts = :attempts', { id: item.id, attempts: item.attempts }).execute();
-      if (r.affected) item.attempts += 1;
-      return !!r.affected;
-    });
+    const now = this.deps.now();
+    const won = await db.write((m) => inboundItemRepository.claim(m, item.id, item.attempts, now, now - CLAIM_LEASE_MS));
+    if (won) item.attempts += 1;
+    return won;
   }
 }
 

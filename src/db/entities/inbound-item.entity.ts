@@ -21,4 +21,6 @@ export class InboundItem {
   @Column({ type: 'integer', default: 0 }) attempts!: number;
   @TimeColumn({ name: 'received_at' }) receivedAt!: number;
   @TimeColumn({ name: 'processed_at', nullable: true }) processedAt!: number | null;
+  // Set when a worker claims the row; a claim younger than the lease keeps other workers off it.
+  @TimeColumn({ name: 'claimed_at', nullable: true }) claimedAt!: number | null;
 }

@@ -2,8 +2,8 @@ import { EntityManager } from 'typeorm';
 import { InboundItem, InboundState } from '../entities';
 
 export const inboundItemRepository = {
-  async insert(m: EntityManager, item: Omit<InboundItem, 'id'>): Promise<number> {
-    const r = await m.getRepository(InboundItem).insert(item);
+  async insert(m: EntityManager, item: Omit<InboundItem, 'id' | 'claimedAt'>): Promise<number> {
+    const r = await m.getRepository(InboundItem).insert({ ...item, claimedAt: null });
     return r.identifiers[0].id;
   },
 
@@ -23,6 +23,15 @@ export const inboundItemRepository = {
     const qb = m.getRepository(InboundItem).createQueryBuilder('i').where('i.state = :state', { state });
     if (opts.receivedBefore) qb.andWhere('i.received_at < :before', { before: opts.receivedBefore });
     return qb.orderBy('i.id', 'ASC').limit(limit).getMany();
+  },
+
+  // Compare-and-set on the attempt count: true for exactly one worker, and only while the row is
+  // unfinished and no other claim newer than `staleBefore` holds it.
+  async claim(m: EntityManager, id: number, attempts: number, now: number, staleBefore: number): Promise<boolean> {
+    const r = await m.createQueryBuilder().update(InboundItem).set({ attempts: attempts + 1, claimedAt: now })
+      .where("id = :id AND attempts = :attempts AND state IN ('received', 'failed') AND (claimed_at IS NULL OR claimed_at < :staleBefore)", { id, attempts, staleBefore })
+      .execute();
+    return !!r.affected;
   },
 
   async countsByState(m: EntityManager): Promise<Record<string, number>> {
