@@ -92,6 +92,10 @@ describe('Audience property: HTML, JSON and socket never leak', () => {
               audience = 'public';
             }
           } else {
+            // Earlier posts go out live under the visibility they were written in; without this a
+            // slow broadcast could present them after the switch (which the rule allows, but this
+            // model does not count).
+            await t.s.bus.drain();
             await changeVisibility(t.s.commands, agent(), id, op.to);
             visibility = op.to;
             await sleep(30);
