@@ -9,7 +9,8 @@ describe('Admin pages and canned responses', () => {
   let admin: AgentClient;
 
   beforeAll(async () => {
-    t = await startTestChorus();
+    // No background workers: the start-up replay would otherwise race the page's Replay button.
+    t = await startTestChorus({ env: { CHORUS_WORKERS: 'false' } });
     admin = new AgentClient(t);
     await admin.signIn(t.admin.email, t.admin.password);
   });
