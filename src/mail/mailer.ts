@@ -21,7 +21,8 @@ export class Mailer {
     return this.config.CHORUS_MAIL_FROM ?? `Chorus <no-reply@${new URL(this.config.publicUrl).hostname}>`;
   }
 
-  // Every e-mail is an .hbs template with a .txt.hbs twin in views/emails/.
+  // Every e-mail is an .hbs template with a .txt.hbs twin in views/emails/. The text part is not
+  // HTML, so it is rendered without HTML escaping (an escaped `&amp;` breaks a sign-in link).
   render(name: string, data: unknown): { html: string; text: string } {
     return { html: this.template(`${name}.hbs`)(data), text: this.template(`${name}.txt.hbs`)(data) };
   }
@@ -35,7 +36,7 @@ export class Mailer {
   private template(file: string): Handlebars.TemplateDelegate {
     let t = this.templates.get(file);
     if (!t) {
-      t = Handlebars.compile(fs.readFileSync(path.join(this.viewsDir, 'emails', file), 'utf8'));
+      t = Handlebars.compile(fs.readFileSync(path.join(this.viewsDir, 'emails', file), 'utf8'), { noEscape: file.endsWith('.txt.hbs') });
       this.templates.set(file, t);
     }
     return t;
