@@ -14,7 +14,7 @@ import { sessionRepository } from './db/repositories/session.repository';
 import { Db } from './db/transaction';
 import { EventBus } from './events/bus';
 import { authenticate } from './http/middleware/authenticate';
-import { errorHandler } from './http/middleware/errors';
+import { errorHandler, lastResort } from './http/middleware/errors';
 import { adminRoutes } from './http/routes/admin.routes';
 import { attachmentsRoutes } from './http/routes/attachments.routes';
 import { authRoutes } from './http/routes/auth.routes';
@@ -93,6 +93,7 @@ export async function createChorus(config: Config, opts: { logger?: Logger; now?
   app.use(router);
   app.use((req, _res, next) => next(new NotFoundError(`${req.method} ${req.path}`)));
   app.use(errorHandler(s));
+  app.use(lastResort(s));
 
   const server = http.createServer(app);
   const sockets = await startSocketServer(s, server);

@@ -26,5 +26,12 @@ describe.each(DB_KINDS)('full-text search (%s)', (db) => {
 
     expect((await t.api('GET', '/api/search?q=a')).status).toBe(400);
     expect((await t.api('GET', '/api/search?q=%22%29%28*')).status).toBe(200);
+    // Control characters are separators: nothing left to search is a clear 400, never a 500.
+    const control = await t.api('GET', '/api/search?q=%00%01');
+    expect(control.status).toBe(400);
+    expect(control.body.error.message).toMatch(/at least 2 characters/);
+    const mixed = await t.api('GET', '/api/search?q=flux%00capaci');
+    expect(mixed.status).toBe(200);
+    expect(mixed.body.results.map((r: any) => r.ticketId)).toEqual([pub.body.ticketId]);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TICKET_STATUSES, type TicketStatus } from '../db/entities';
 import type { TicketFilters } from '../db/repositories/ticket.repository';
+import { queryText } from '../http/input-text';
 
 // Tickets someone still has to act on.
 export const ACTIVE: TicketStatus[] = ['new', 'open', 'pending'];
@@ -24,7 +25,7 @@ export const inboxQuery = z.object({
   inbox: z.coerce.number().int().positive().optional(),
   channel: z.string().max(40).regex(/^[a-z_]+$/, 'channel is a lowercase name such as email').optional(),
   team: z.coerce.number().int().positive().optional(),
-  tag: z.string().min(1).max(100).optional(),
+  tag: queryText(100).pipe(z.string().min(1)).optional(),
   status: z.enum(TICKET_STATUSES).optional(),
   sort: z.enum(['activity', 'priority', 'sla']).default('activity'),
   cursor: z.string().max(200).optional(),

@@ -5,6 +5,7 @@ import type { Viewer } from '../policies/viewer';
 import type { Services } from '../services';
 import { csrfCheck } from './middleware/csrf';
 import { formBody } from './middleware/form-body';
+import { pathOfNul } from './input-text';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -72,6 +73,9 @@ export function defineRoute<P, Q, B>(router: Router, s: Services, spec: RouteSpe
         throw new ValidationError('The body is not valid JSON.');
       }
     }
+    // Raw-body routes (signed channels) keep what the sender sent: their ledger stores it as is.
+    const nulAt = spec.rawBody ? null : pathOfNul(bodyIn);
+    if (nulAt) throw new ValidationError(`Invalid body field ${nulAt}: remove the NUL character (U+0000)`, { fields: { [nulAt]: ['Must not contain a NUL character.'] } });
     const body = parse(spec.body, bodyIn ?? {}, 'body field');
     const out = await spec.handler({ ...base, body } as RouteInput<P, Q, B>);
     if (out !== undefined && !res.headersSent) res.status(spec.status ?? 200).json(out);

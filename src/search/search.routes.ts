@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { searchMessages } from '../db/repositories/search.repository';
+import { queryText } from '../http/input-text';
 import { defineRoute } from '../http/route';
 import type { Services } from '../services';
 
@@ -9,7 +10,7 @@ import type { Services } from '../services';
 export function searchRoutes(r: Router, s: Services): void {
   defineRoute(r, s, {
     method: 'get', path: '/api/search', tag: 'search', summary: 'Search message texts (agents: all; others: public threads only)',
-    query: z.object({ q: z.string().trim().min(2, 'Type at least 2 characters').max(200), limit: z.coerce.number().int().min(1).max(50).default(20) }),
+    query: z.object({ q: queryText(200).pipe(z.string().min(2, 'Type at least 2 characters')), limit: z.coerce.number().int().min(1).max(50).default(20) }),
     authorize: () => true,
     handler: async ({ query, viewer }) => {
       const hits = await searchMessages(s.db.m, query.q, { publicOnly: viewer.kind !== 'agent', limit: query.limit });

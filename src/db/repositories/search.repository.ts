@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 // Every word becomes a prefix term; user input never reaches FTS5 or tsquery syntax.
 // SQLite: each word quoted ("word"*). Postgres: letters and digits only (word:* & …).
 function ftsPrefixMatch(query: string): string {
-  return query.split(/\s+/).map((w) => w.replace(/"/g, '')).filter(Boolean).map((w) => `"${w}"*`).join(' ');
+  return query.split(/[\s\p{Cc}]+/u).map((w) => w.replace(/"/g, '')).filter(Boolean).map((w) => `"${w}"*`).join(' ');
 }
 function tsPrefixQuery(query: string): string {
   return query.split(/\s+/).map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')).filter(Boolean).map((w) => `${w}:*`).join(' & ');

@@ -24,9 +24,26 @@ export function errorHandler(s: Services) {
       return;
     }
     if (wantsHtml) {
-      res.status(e.status).render('pages/error', { title: `${e.status}`, status: e.status, message: e.message, viewer: req.viewer });
+      // A page that cannot render still answers in plain words; express's own fallback would
+      // print the stack outside production.
+      res.status(e.status).render('pages/error', { title: `${e.status}`, status: e.status, message: e.message, viewer: req.viewer }, (renderErr, html) => {
+        if (renderErr) s.logger.error({ err: renderErr, path: req.path }, 'error page failed');
+        if (res.headersSent) return;
+        if (renderErr) res.type('text/plain').send(`${e.status} ${e.message}`);
+        else res.send(html);
+      });
       return;
     }
     res.status(e.status).json({ error: { code: e.code, message: e.message, details: e.details ?? null } });
+  };
+}
+
+// The last handler: whatever slipped past errorHandler (an error thrown while answering an
+// error) gets a bare 500, never express's default page with its stack trace.
+export function lastResort(s: Services) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    s.logger.error({ err, path: req.path }, 'error handler failed');
+    if (res.headersSent) return void res.end();
+    res.status(500).type('text/plain').send('500 Something went wrong on our side. It has been logged.');
   };
 }

@@ -12,6 +12,7 @@ import { acceptAnswer } from '../../tickets/commands/accept-answer';
 import { changeVisibility } from '../../tickets/commands/change-visibility';
 import { threadPath } from '../../web/thread-path';
 import { renderWeb } from '../../web/web-page';
+import { queryText } from '../input-text';
 import { defineRoute } from '../route';
 
 // Lists show posts as plain text: markdown marks would only be noise in a one-line preview.
@@ -26,7 +27,7 @@ export function communityRoutes(r: Router, s: Services): void {
 
   defineRoute(r, s, {
     method: 'get', path: '/community', tag: 'community', summary: 'Public questions: latest, unanswered or solved, by tag or search',
-    query: z.object({ tab: z.enum(['latest', 'unanswered', 'solved']).default('latest'), tag: z.string().max(30).optional(), q: z.string().max(100).optional() }),
+    query: z.object({ tab: z.enum(['latest', 'unanswered', 'solved']).default('latest'), tag: queryText(30).optional(), q: queryText(100).optional() }),
     authorize: () => true,
     handler: async ({ query, req, res }) => {
       const tickets = await communityRepository.listQuestions(s.db.m, { tab: query.tab as QuestionTab, tag: query.tag || undefined, q: query.q?.trim() || undefined, limit: 50 });

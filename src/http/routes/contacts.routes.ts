@@ -7,12 +7,13 @@ import { NotFoundError } from '../../errors';
 import { ticketPolicy } from '../../policies/ticket.policy';
 import type { Services } from '../../services';
 import { presentTicketList } from '../presenters/ticket.presenter';
+import { queryText } from '../input-text';
 import { defineRoute } from '../route';
 
 export function contactsRoutes(r: Router, s: Services): void {
   defineRoute(r, s, {
     method: 'get', path: '/api/contacts', tag: 'contacts', summary: 'List or search contacts (name, e-mail, handle)',
-    query: z.object({ q: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(200).default(50), before: z.coerce.number().int().positive().optional() }),
+    query: z.object({ q: queryText(200).optional(), limit: z.coerce.number().int().min(1).max(200).default(50), before: z.coerce.number().int().positive().optional() }),
     authorize: ticketPolicy.readContacts,
     handler: async ({ query }) => {
       const rows = await contactRepository.list(s.db.m, { q: query.q, limit: query.limit + 1, afterId: query.before });

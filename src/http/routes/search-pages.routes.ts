@@ -4,6 +4,7 @@ import { agentOnly, renderAgent } from '../../agent-web/agent-page';
 import { age, audienceLabel } from '../../agent-web/ticket-row';
 import { searchMessages, searchSubjects } from '../../db/repositories/search.repository';
 import type { Services } from '../../services';
+import { queryText } from '../input-text';
 import { defineRoute } from '../route';
 
 const PAGE = 40;
@@ -17,7 +18,7 @@ export const highlight = (snippet: string) => escapeHtml(snippet).split(OPEN).jo
 export function searchPages(r: Router, s: Services): void {
   defineRoute(r, s, {
     method: 'get', path: '/search', tag: 'pages', summary: 'Search tickets by subject and message text',
-    query: z.object({ q: z.string().trim().max(200).optional(), before: z.coerce.number().int().positive().optional() }),
+    query: z.object({ q: queryText(200).optional(), before: z.coerce.number().int().positive().optional() }),
     authorize: agentOnly,
     handler: async ({ req, res, query }) => {
       const q = query.q ?? '';
