@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseEmail } from '../../src/channels/email/parse-email';
 import { createInbox } from '../../src/inboxes/create-inbox';
+import { corpusPath } from '../helpers/corpus';
 import { startTestChorus, type TestChorus } from '../helpers/test-chorus';
 
-const DIR = path.resolve(__dirname, '../../../shared/corpus/email/chatwoot-eml');
-const files = fs.existsSync(DIR) ? fs.readdirSync(DIR).filter((f) => f.endsWith('.eml')).sort() : [];
+const { dir: DIR, present } = corpusPath('email/chatwoot-eml');
+const files = present ? fs.readdirSync(DIR).filter((f) => f.endsWith('.eml')).sort() : [];
 
 // Every real mail of the Chatwoot corpus through the raw-email door, each into a fresh inbox
 // address so threading between unrelated fixtures cannot hide a failure.

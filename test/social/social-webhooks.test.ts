@@ -6,8 +6,9 @@ import type { ChannelKind } from '../../src/db/entities';
 import { DB_KINDS, sleep, startTestChorus, type TestChorus } from '../helpers/test-chorus';
 import { pollMastodon } from '../../src/channels/social/mastodon';
 import { fakePlatform, setMastodonMentions } from './fake-platform';
+import { corpusPath } from '../helpers/corpus';
 
-const CORPUS = path.resolve(__dirname, '../../../shared/corpus/social');
+const { dir: CORPUS, present: CORPUS_PRESENT } = corpusPath('social');
 const read = (p: string) => fs.readFileSync(path.join(CORPUS, p), 'utf8');
 const SECRET = 'webhook-secret-0123456789';
 
@@ -25,7 +26,7 @@ async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5000
   }
 }
 
-(fs.existsSync(CORPUS) ? describe : describe.skip)('social channels', () => {
+(CORPUS_PRESENT ? describe : describe.skip)('social channels', () => {
   let t: TestChorus;
   let fake: Awaited<ReturnType<typeof fakePlatform>>;
   beforeAll(async () => {

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { corpusPath } from '../../../../test/helpers/corpus';
 import { trimReply } from './trim-reply';
 
-const CORPUS = path.resolve(__dirname, '../../../../../shared/corpus/email/reply-trimming');
+const { dir: CORPUS, present: CORPUS_PRESENT } = corpusPath('email/reply-trimming');
 
 describe('reply trimming', () => {
   it('keeps new text and drops a quoted reply and a mobile signature', () => {
@@ -10,7 +11,7 @@ describe('reply trimming', () => {
     expect(r).toEqual({ visible: 'Thanks, that fixed it!', trimmed: true });
   });
 
-  (fs.existsSync(CORPUS) ? it : it.skip)('matches the trimmed text of the Discourse corpus for most mails', () => {
+  (CORPUS_PRESENT ? it : it.skip)('matches the trimmed text of the Discourse corpus for most mails', () => {
     const names = fs.readdirSync(path.join(CORPUS, 'emails')).filter((n) => fs.existsSync(path.join(CORPUS, 'trimmed', n)));
     const misses: string[] = [];
     for (const n of names) {
