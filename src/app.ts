@@ -27,6 +27,7 @@ import { ticketsRoutes } from './http/routes/tickets.routes';
 import { searchRoutes } from './search/search.routes';
 import { IngestPipeline } from './ingest/pipeline';
 import { ParserRegistry } from './ingest/parser-registry';
+import { RecoverySweeper } from './ingest/recovery-sweeper';
 import { createLogger, type Logger } from './logger';
 import { Metrics } from './ops/metrics';
 import { OutboundRouter } from './outbox/outbound-router';
@@ -61,7 +62,7 @@ export async function createChorus(config: Config, opts: { logger?: Logger; now?
   const db = new Db(ds, bus);
   const metrics = new Metrics();
   const parsers = new ParserRegistry();
-  const ingest = new IngestPipeline({ db, parsers, secret: config.secret, logger, now, onOutcome: (channel, outcome) => metrics.ingest.inc({ channel, outcome }) });
+  const ingest = new IngestPipeline({ db, parsers, secret: config.secret, logger, now, leaseMs: config.CHORUS_INGEST_LEASE_MS, onOutcome: (channel, outcome) => metrics.ingest.inc({ channel, outcome }) });
   const outbound = new OutboundRouter();
   const outbox = new OutboxWorker(db, logger, metrics, now);
   const s: Services = {
@@ -101,14 +102,15 @@ export async function createChorus(config: Config, opts: { logger?: Logger; now?
 
   const setupUrl = await ensureFirstAdmin(s);
   const stoppers: (() => Promise<void>)[] = [];
+  const sweeper = new RecoverySweeper(ingest, logger, config.CHORUS_INGEST_SWEEP_MS);
+  s.sweeper = sweeper;
   for (const mod of modules) {
     const stop = await mod.start?.(s);
     if (stop) stoppers.push(stop);
   }
   if (config.CHORUS_WORKERS) {
     outbox.start();
-    // Items a crash left half-done are picked up again shortly after start.
-    setTimeout(() => void ingest.replay({ limit: 500 }).catch((err) => logger.error({ err }, 'replay at start failed')), 1000).unref();
+    sweeper.start();
   }
 
   let closed = false;
@@ -122,6 +124,7 @@ export async function createChorus(config: Config, opts: { logger?: Logger; now?
     close: async () => {
       if (closed) return;
       closed = true;
+      await sweeper.stop();
       for (const stop of stoppers.reverse()) await stop().catch((err) => logger.warn({ err }, 'module stop failed'));
       await outbox.stop();
       await sockets.close();

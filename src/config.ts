@@ -32,6 +32,10 @@ export const configSchema = z.object({
   CHORUS_MAIL_FROM: z.string().optional(),
   CHORUS_API_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   CHORUS_WORKERS: bool.default(true),
+  // A ledger row claimed longer ago than this (a crashed worker's) is taken over by any node;
+  // every node must use the same value. The sweep looks for such rows this often.
+  CHORUS_INGEST_LEASE_MS: z.coerce.number().int().min(200).default(30_000),
+  CHORUS_INGEST_SWEEP_MS: z.coerce.number().int().min(20).default(5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

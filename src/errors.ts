@@ -57,3 +57,9 @@ export class InvalidSignatureError extends AppError {
     super(401, 'invalid_signature', message);
   }
 }
+// A worker stalled past its ingest claim and another took the row over; its work is rolled back.
+export class ClaimLostError extends AppError {
+  constructor(itemId: number) {
+    super(409, 'claim_lost', `Inbound item ${itemId} was taken over by another worker.`);
+  }
+}

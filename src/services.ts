@@ -6,6 +6,7 @@ import type { Db } from './db/transaction';
 import type { EventBus } from './events/bus';
 import type { IngestPipeline } from './ingest/pipeline';
 import type { ParserRegistry } from './ingest/parser-registry';
+import type { RecoverySweeper } from './ingest/recovery-sweeper';
 import type { Logger } from './logger';
 import type { Metrics } from './ops/metrics';
 import type { OutboundRouter } from './outbox/outbound-router';
@@ -27,5 +28,7 @@ export interface Services {
   metrics: Metrics;
   commands: CommandDeps;
   io?: IoServer;
+  // Continuous ingest recovery; set once the node is built.
+  sweeper?: RecoverySweeper;
   now: () => number;
 }

@@ -11,6 +11,8 @@ export interface IngestDeps {
   secret: string;
   logger: Logger;
   now: () => number;
+  // How long a claim keeps other workers off a row (see CHORUS_INGEST_LEASE_MS).
+  leaseMs?: number;
   onOutcome?: (channel: string, outcome: string) => void;
 }
 

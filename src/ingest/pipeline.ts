@@ -3,7 +3,8 @@ import type { InboundItem, Inbox } from '../db/entities';
 import { inboundItemRepository } from '../db/repositories/inbound-item.repository';
 import { inboxRepository } from '../db/repositories/inbox.repository';
 import type { IngestContext, IngestDeps, Step } from './context';
-import { recordItems, type Recorded } from './steps/010-record';
+import { ClaimLostError } from '../errors';
+import { recordItems, unfinished, type Recorded } from './steps/010-record';
 import { parse } from './steps/020-parse';
 import { loopGuard } from './steps/030-loop-guard';
 import { identify } from './steps/040-identify';
@@ -29,23 +30,35 @@ export interface ProcessResult {
   duplicate?: boolean;
 }
 
-// How long a claim keeps other workers off a row; as long as replay waits for a `received` row.
-const CLAIM_LEASE_MS = 30_000;
+// How long a claim keeps other workers off a row unless CHORUS_INGEST_LEASE_MS says otherwise.
+export const CLAIM_LEASE_MS = 30_000;
+// A failed row is retried by the sweep this many times in all, each wait four times the last.
+const AUTO_ATTEMPTS = 4;
+
+export interface RecoverResult {
+  // Rows the sweep looked at, and what became of them.
+  seen: number;
+  byState: Record<string, number>;
+}
 
 export class IngestPipeline {
-  constructor(readonly deps: IngestDeps) {}
+  readonly leaseMs: number;
+  constructor(readonly deps: IngestDeps) {
+    this.leaseMs = deps.leaseMs ?? CLAIM_LEASE_MS;
+  }
 
   // Records the items (the sender may be answered once this resolves), nothing more.
   record(inbox: Inbox, items: RawItem[]): Promise<Recorded[]> {
     return recordItems(this.deps, inbox, items);
   }
 
-  // Records then processes; a redelivered key is reported, and retried if it had failed.
+  // Records then processes. A redelivered key is reported as a duplicate, and processed when
+  // its row is unfinished (a crash left it `received`, or it failed) and no live claim holds it.
   async ingest(inbox: Inbox, items: RawItem[]): Promise<ProcessResult[]> {
     const recorded = await this.record(inbox, items);
     const out: ProcessResult[] = [];
     for (const r of recorded) {
-      if (r.duplicate && r.state !== 'failed') {
+      if (!unfinished(r)) {
         const row = await inboundItemRepository.findById(this.deps.db.m, r.id);
         out.push({ itemId: r.id, state: row!.state, ticketId: row!.ticketId, messageId: row!.messageId, duplicate: true });
       } else {
@@ -55,6 +68,11 @@ export class IngestPipeline {
     return out;
   }
 
+  // Processes the recorded items that still need it, one after the other.
+  async processRecorded(recorded: Recorded[]): Promise<void> {
+    for (const r of recorded.filter(unfinished)) await this.process(r.id);
+  }
+
   // Runs the steps for one ledger row. Claims it first so two workers never process it twice.
   async process(itemId: number): Promise<ProcessResult> {
     const { db } = this.deps;
@@ -62,7 +80,21 @@ export class IngestPipeline {
     if (!item) throw new Error(`No inbound item ${itemId}`);
     if (item.state === 'processed' || item.state === 'ignored') return resultOf(item);
     if (!(await this.claim(item))) return resultOf((await inboundItemRepository.findById(db.m, itemId))!);
+    const attempts = item.attempts;
+    // Keeps the lease alive however long the steps take, so only a dead worker's claim goes stale.
+    const beat = setInterval(() => {
+      void db.write((m) => inboundItemRepository.renewClaim(m, itemId, attempts, this.deps.now())).catch(() => undefined);
+    }, Math.max(50, Math.floor(this.leaseMs / 3)));
+    beat.unref();
+    try {
+      return await this.runSteps(item);
+    } finally {
+      clearInterval(beat);
+    }
+  }
 
+  private async runSteps(item: InboundItem): Promise<ProcessResult> {
+    const { db } = this.deps;
     const inbox = await inboxRepository.findById(db.m, item.inboxId);
     const ctx: IngestContext = { item, inbox: inbox!, participantContactIds: [], events: [] };
     let stepName = 'load';
@@ -73,31 +105,65 @@ export class IngestPipeline {
         if ((await step(ctx, this.deps)) === 'stop') break;
       }
       if (ctx.outcome?.state === 'ignored') {
-        await db.write((m) => inboundItemRepository.update(m, item.id, {
+        const held = await db.write((m) => inboundItemRepository.settle(m, item.id, item.attempts, {
           state: 'ignored', error: ctx.outcome!.note ?? null, processedAt: this.deps.now(),
           ticketId: ctx.item.ticketId, messageId: ctx.item.messageId, flags: ctx.msg?.noise ? { ...ctx.msg.noise } : null,
         }));
+        if (!held) throw new ClaimLostError(item.id);
       }
       this.deps.onOutcome?.(item.channel, ctx.outcome?.state ?? 'processed');
       return resultOf((await inboundItemRepository.findById(db.m, item.id))!);
     } catch (err) {
+      if (err instanceof ClaimLostError) {
+        this.deps.logger.warn({ itemId: item.id, inboxId: item.inboxId }, 'inbound item was taken over by another worker after this one stalled past its claim');
+        return resultOf((await inboundItemRepository.findById(db.m, item.id))!);
+      }
       const error = `${stepName}: ${(err as Error).message ?? String(err)}`;
       this.deps.logger.warn({ itemId: item.id, err }, 'inbound item failed');
-      await db.write((m) => inboundItemRepository.update(m, item.id, { state: 'failed', error: error.slice(0, 4000), claimedAt: null }));
-      this.deps.onOutcome?.(item.channel, 'failed');
-      db.bus.publish([{ name: 'inbound.failed', payload: { itemId: item.id, error } }]);
+      const now = this.deps.now();
+      const retryAt = item.attempts < AUTO_ATTEMPTS ? now + 2 * this.leaseMs * 4 ** (item.attempts - 1) : null;
+      const held = await db.write((m) => inboundItemRepository.settle(m, item.id, item.attempts, { state: 'failed', error: error.slice(0, 4000), claimedAt: null, retryAt }));
+      if (held) {
+        this.deps.onOutcome?.(item.channel, 'failed');
+        db.bus.publish([{ name: 'inbound.failed', payload: { itemId: item.id, error } }]);
+      }
       return { itemId: item.id, state: 'failed', ticketId: null, messageId: null, error };
     }
   }
 
-  // Retries failed rows (and rows left `received` by a crash) oldest first.
+  // One recovery pass: pages through every recoverable row oldest first (each page bounded),
+  // until none is left, so no backlog can starve the rows behind it. Safe on several nodes at
+  // once: each row is processed by whichever node wins its claim.
+  async recover(opts: { pageSize?: number; stopped?: () => boolean } = {}): Promise<RecoverResult> {
+    const pageSize = opts.pageSize ?? 100;
+    const result: RecoverResult = { seen: 0, byState: {} };
+    let afterId = 0;
+    for (;;) {
+      const now = this.deps.now();
+      const rows = await inboundItemRepository.listRecoverable(this.deps.db.m, { staleBefore: now - this.leaseMs, now, afterId, limit: pageSize });
+      if (!rows.length) return result;
+      for (const row of rows) {
+        if (opts.stopped?.()) return result;
+        afterId = row.id;
+        const r = await this.process(row.id);
+        result.seen++;
+        result.byState[r.state] = (result.byState[r.state] ?? 0) + 1;
+      }
+    }
+  }
+
+  // Retries failed rows (and rows a crash left `received` past their lease) oldest first.
   async replay(opts: { limit?: number; includeStale?: boolean } = {}): Promise<ProcessResult[]> {
     const m = this.deps.db.m;
     const limit = opts.limit ?? 1000;
     const rows: InboundItem[] = await inboundItemRepository.listByState(m, 'failed', limit);
-    if (opts.includeStale !== false) rows.push(...(await inboundItemRepository.listByState(m, 'received', limit, { receivedBefore: this.deps.now() - 30_000 })));
+    if (opts.includeStale !== false) {
+      const now = this.deps.now();
+      const stale = await inboundItemRepository.listRecoverable(m, { staleBefore: now - this.leaseMs, now, afterId: 0, limit });
+      rows.push(...stale.filter((r) => r.state === 'received'));
+    }
     const out: ProcessResult[] = [];
-    for (const r of rows) out.push(await this.process(r.id));
+    for (const r of rows.slice(0, limit)) out.push(await this.process(r.id));
     return out;
   }
 
@@ -106,7 +172,7 @@ export class IngestPipeline {
   private async claim(item: InboundItem): Promise<boolean> {
     const { db } = this.deps;
     const now = this.deps.now();
-    const won = await db.write((m) => inboundItemRepository.claim(m, item.id, item.attempts, now, now - CLAIM_LEASE_MS));
+    const won = await db.write((m) => inboundItemRepository.claim(m, item.id, item.attempts, now, now - this.leaseMs));
     if (won) item.attempts += 1;
     return won;
   }

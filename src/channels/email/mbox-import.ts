@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import type { Inbox } from '../../db/entities';
 import type { Services } from '../../services';
+import { unfinished } from '../../ingest/steps/010-record';
 import { EMAIL_RAW_TYPE, emailIdempotencyKey } from './email-key';
 
 export interface ImportProgress {
@@ -28,7 +29,7 @@ export async function importMbox(s: Services, inbox: Inbox, file: string, onProg
     lines = null;
     p.messages++;
     const [r] = await s.ingest.record(inbox, [{ key: emailIdempotencyKey(Buffer.from(raw, 'latin1')), raw, rawType: EMAIL_RAW_TYPE }]);
-    if (r.duplicate && r.state !== 'failed') p.duplicates++;
+    if (!unfinished(r)) p.duplicates++;
     else {
       const done = await s.ingest.process(r.id);
       if (done.state === 'failed') p.failed++;

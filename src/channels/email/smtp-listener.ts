@@ -2,6 +2,7 @@ import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import type { Inbox } from '../../db/entities';
 import { inboxRepository } from '../../db/repositories/inbox.repository';
 import type { Services } from '../../services';
+import { unfinished } from '../../ingest/steps/010-record';
 import { EMAIL_RAW_TYPE, emailIdempotencyKey } from './email-key';
 
 // Inbound SMTP: mail for our inbox addresses (and their +tag forms) only, refused at RCPT for
@@ -47,10 +48,11 @@ export function createSmtpListener(s: Services): SMTPServer {
             if (!inbox || seen.has(inbox.id)) continue;
             seen.add(inbox.id);
             const [r] = await s.ingest.record(inbox, [{ key: emailIdempotencyKey(raw), raw: raw.toString('latin1'), rawType: EMAIL_RAW_TYPE }]);
-            if (!r.duplicate || r.state === 'failed') recorded.push(r.id);
+            if (unfinished(r)) recorded.push(r.id);
           }
           callback(null, 'Queued in Chorus');
-          for (const id of recorded) void s.ingest.process(id);
+          // A crash from here on is picked up by the recovery sweep.
+          for (const id of recorded) void s.ingest.process(id).catch((err) => s.logger.warn({ err, itemId: id }, 'SMTP item could not be processed now; the recovery sweep retries it'));
         } catch (err) {
           s.logger.error({ err }, 'SMTP ingest could not record the message');
           callback(Object.assign(new Error('Temporary failure storing the message, try again later'), { responseCode: 451 }));

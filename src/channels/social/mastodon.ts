@@ -27,7 +27,7 @@ export async function pollMastodon(s: Services, inbox: Inbox): Promise<{ fetched
     await s.db.write((m) => inboxRepository.update(m, inbox.id, { settings: { ...cfg, sinceId: newest } }));
     inbox.settings = { ...cfg, sinceId: newest };
   }
-  for (const r of recorded) if (!r.duplicate || r.state === 'failed') await s.ingest.process(r.id);
+  await s.ingest.processRecorded(recorded);
   return { fetched: items.length, recorded: recorded.filter((r) => !r.duplicate).length };
 }
 

@@ -91,10 +91,8 @@ export const socialModule: ChorusModule = {
           await p.receipts?.(body, s, inbox);
           const recorded = await s.ingest.record(inbox, p.split(body, inbox));
           res.status(200).json({ ok: true, received: recorded.length });
-          const todo = recorded.filter((x) => !x.duplicate || x.state === 'failed').map((x) => x.id);
-          void (async () => {
-            for (const id of todo) await s.ingest.process(id);
-          })();
+          // A crash from here on is picked up by the recovery sweep.
+          void s.ingest.processRecorded(recorded).catch((err) => s.logger.warn({ err, inboxId }, 'webhook items could not be processed now; the recovery sweep retries them'));
           return undefined;
         },
       });

@@ -23,4 +23,6 @@ export class InboundItem {
   @TimeColumn({ name: 'processed_at', nullable: true }) processedAt!: number | null;
   // Set when a worker claims the row; a claim younger than the lease keeps other workers off it.
   @TimeColumn({ name: 'claimed_at', nullable: true }) claimedAt!: number | null;
+  // When the recovery sweep may retry a failed row; null: only a replay retries it.
+  @TimeColumn({ name: 'retry_at', nullable: true }) retryAt!: number | null;
 }

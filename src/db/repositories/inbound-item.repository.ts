@@ -1,9 +1,9 @@
-import { EntityManager } from 'typeorm';
+import { Brackets, EntityManager } from 'typeorm';
 import { InboundItem, InboundState } from '../entities';
 
 export const inboundItemRepository = {
-  async insert(m: EntityManager, item: Omit<InboundItem, 'id' | 'claimedAt'>): Promise<number> {
-    const r = await m.getRepository(InboundItem).insert({ ...item, claimedAt: null });
+  async insert(m: EntityManager, item: Omit<InboundItem, 'id' | 'claimedAt' | 'retryAt'>): Promise<number> {
+    const r = await m.getRepository(InboundItem).insert({ ...item, claimedAt: null, retryAt: null });
     return r.identifiers[0].id;
   },
 
@@ -28,10 +28,39 @@ export const inboundItemRepository = {
   // Compare-and-set on the attempt count: true for exactly one worker, and only while the row is
   // unfinished and no other claim newer than `staleBefore` holds it.
   async claim(m: EntityManager, id: number, attempts: number, now: number, staleBefore: number): Promise<boolean> {
-    const r = await m.createQueryBuilder().update(InboundItem).set({ attempts: attempts + 1, claimedAt: now })
+    const r = await m.createQueryBuilder().update(InboundItem).set({ attempts: attempts + 1, claimedAt: now, retryAt: null })
       .where("id = :id AND attempts = :attempts AND state IN ('received', 'failed') AND (claimed_at IS NULL OR claimed_at < :staleBefore)", { id, attempts, staleBefore })
       .execute();
     return !!r.affected;
+  },
+
+  // The claim holder (known by its attempt number) keeps its lease alive while it works.
+  async renewClaim(m: EntityManager, id: number, attempts: number, now: number): Promise<boolean> {
+    const r = await m.createQueryBuilder().update(InboundItem).set({ claimedAt: now })
+      .where("id = :id AND attempts = :attempts AND state IN ('received', 'failed')", { id, attempts })
+      .execute();
+    return !!r.affected;
+  },
+
+  // Writes the outcome only if the claim of attempt `attempts` still holds: a worker whose lease
+  // was taken over (it stalled past the lease) must not overwrite the new holder's result.
+  async settle(m: EntityManager, id: number, attempts: number, patch: Partial<InboundItem>): Promise<boolean> {
+    const r = await m.createQueryBuilder().update(InboundItem).set(patch)
+      .where("id = :id AND attempts = :attempts AND state IN ('received', 'failed')", { id, attempts })
+      .execute();
+    return !!r.affected;
+  },
+
+  // What the recovery sweep takes, oldest first after `afterId`: rows left `received` whose
+  // claim (or, never claimed, whose arrival) is older than the lease, and failed rows whose
+  // retry time came or whose retrying worker's claim went stale.
+  async listRecoverable(m: EntityManager, opts: { staleBefore: number; now: number; afterId: number; limit: number }): Promise<InboundItem[]> {
+    return m.getRepository(InboundItem).createQueryBuilder('i')
+      .where('i.id > :afterId', { afterId: opts.afterId })
+      .andWhere(new Brackets((w) => w
+        .where("i.state = 'received' AND COALESCE(i.claimed_at, i.received_at) < :stale", { stale: opts.staleBefore })
+        .orWhere("i.state = 'failed' AND ((i.claimed_at IS NULL AND i.retry_at <= :now) OR i.claimed_at < :stale)", { now: opts.now, stale: opts.staleBefore })))
+      .orderBy('i.id', 'ASC').limit(opts.limit).getMany();
   },
 
   async countsByState(m: EntityManager): Promise<Record<string, number>> {

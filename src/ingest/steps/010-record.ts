@@ -11,6 +11,11 @@ export interface Recorded {
   state: string;
 }
 
+// A recorded item still to process: new, left `received` by a crash, or failed before.
+export function unfinished(r: Recorded): boolean {
+  return r.state === 'received' || r.state === 'failed';
+}
+
 // Step 1: write the ledger rows. Nothing may be acknowledged to a sender before this commits.
 // The unique idempotency key makes a redelivery — sequential or concurrent — find the first row.
 export async function recordItems(deps: IngestDeps, inbox: Inbox, items: RawItem[]): Promise<Recorded[]> {

@@ -4,6 +4,7 @@ import { inboundItemRepository } from '../../db/repositories/inbound-item.reposi
 import { messageRepository } from '../../db/repositories/message.repository';
 import { ticketEventRepository } from '../../db/repositories/ticket-event.repository';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
+import { ClaimLostError } from '../../errors';
 import type { Step } from '../context';
 import { isNoise } from './030-loop-guard';
 
@@ -70,7 +71,9 @@ export const persist: Step = async (ctx, deps) => {
       await ticketEventRepository.record(m, ticket.id, 'status', { type: 'contact', id: authorId }, { from: ticket.status, to: next, reason: 'customer reply' }, now);
       changes.push('status');
     }
-    await inboundItemRepository.update(m, ctx.item.id, { state: 'processed', ticketId: ticket.id, messageId, error: null, processedAt: now, flags: msg.noise ? { ...msg.noise } : null });
+    const held = await inboundItemRepository.settle(m, ctx.item.id, ctx.item.attempts, { state: 'processed', ticketId: ticket.id, messageId, error: null, processedAt: now, flags: msg.noise ? { ...msg.noise } : null });
+    // Another worker took the row over: roll back so the item lands once.
+    if (!held) throw new ClaimLostError(ctx.item.id);
 
     ctx.messageId = messageId;
     ctx.ticket = ticket;

@@ -51,7 +51,8 @@ export async function pollMailbox(s: Services, inbox: Inbox, settings: ImapSetti
             if (r.duplicate) result.duplicates++;
             else result.recorded++;
           }
-          for (const r of recorded.filter((x) => !x.duplicate || x.state === 'failed')) await s.ingest.process(r.id);
+          // A re-fetched row a crash left `received` is processed too; the sweep covers the rest.
+          await s.ingest.processRecorded(recorded);
           batch = [];
         };
         for await (const msg of client.fetch(`${lastUid + 1}:*`, { uid: true, source: true }, { uid: true })) {
