@@ -159,7 +159,7 @@ describe.each(DB_KINDS)('ingest recovery (%s)', (db) => {
       hold = new Promise<void>((ok) => (release = ok));
       const [r] = await t.s.ingest.record(inbox, [{ key: 'taken-1', raw: raw({ hold: true }), rawType: RAW }]);
       const first = t.s.ingest.process(r.id);
-      const claimed = await until('the claim', async () => inboundItemRepository.findById(t.s.db.m, r.id).then((x) => x?.claimedAt && x));
+      const claimed = await until('the claim', async () => inboundItemRepository.findById(t.s.db.m, r.id).then((x) => (x?.claimedAt ? x : null)));
       // Another worker takes the row over (as after a stall longer than the lease).
       await t.s.db.write((m) => inboundItemRepository.update(m, r.id, { attempts: claimed.attempts + 1, claimedAt: Date.now() }));
       hold = null;
