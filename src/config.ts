@@ -30,6 +30,9 @@ export const configSchema = z.object({
   CHORUS_SMTP_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   CHORUS_MAIL_FROM: z.string().optional(),
+  // How long an outgoing send may wait on its destination (SMTP connect, greeting and silence; an
+  // HTTP callback or platform request) before it is retried later.
+  CHORUS_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   CHORUS_API_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   CHORUS_WORKERS: bool.default(true),
   // A ledger row claimed longer ago than this (a crashed worker's) is taken over by any node;

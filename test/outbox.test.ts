@@ -1,5 +1,10 @@
 import http from 'node:http';
+import net from 'node:net';
 import { createHmac } from 'node:crypto';
+import { SMTPServer } from 'smtp-server';
+import { outboxRepository } from '../src/db/repositories/outbox.repository';
+import { createInbox } from '../src/inboxes/create-inbox';
+import { sendMagicLink } from '../src/web/magic-link.service';
 import { DB_KINDS, apiInbox, postSigned, sleep, startTestChorus, type TestChorus } from './helpers/test-chorus';
 
 // A stand-in for the partner system behind an API-channel inbox.
@@ -78,5 +83,143 @@ describe.each(DB_KINDS)('the outbox (%s)', (db) => {
     await waitFor(() => t.api('GET', `/api/tickets/${tk2.body.ticketId}`), (d) => d.body.messages.at(-1).deliveryState === 'sent');
     p.close();
     refusing.close();
+  });
+});
+
+// A relay that accepts the TCP connection and then never says a word (no greeting, no answer).
+async function hungRelay() {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((sock) => {
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
+    sock.on('error', () => {});
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  let connections = 0;
+  server.on('connection', () => connections++);
+  return {
+    port: (server.address() as { port: number }).port,
+    connections: () => connections,
+    close: () => new Promise<void>((r) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => r());
+    }),
+  };
+}
+
+// A partner that takes the request and never answers it.
+async function silentPartner() {
+  const pending: http.ServerResponse[] = [];
+  const server = http.createServer((req, res) => {
+    req.resume();
+    pending.push(res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`,
+    requests: () => pending.length,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+describe.each(DB_KINDS)('the outbox when a destination hangs (%s)', (db) => {
+  let t: TestChorus;
+  let relay: Awaited<ReturnType<typeof hungRelay>>;
+  beforeAll(async () => {
+    relay = await hungRelay();
+    t = await startTestChorus({ db, env: { SMTP_URL: `smtp://127.0.0.1:${relay.port}`, CHORUS_SEND_TIMEOUT_MS: '1500' } });
+  });
+  afterAll(async () => {
+    await t.stop();
+    await relay.close();
+  });
+
+  it('delivers every API callback while the mail relay hangs, keeps the hung mail queued with its reason, and sends it once the relay answers', async () => {
+    // Mail first, so the old one-at-a-time queue would have been stuck behind it.
+    const support = await createInbox(t.s.db, Date.now(), { name: 'Support', channel: 'email', address: `support-${db}@acme.test` });
+    const raw = `From: Grace <grace@example.com>\r\nTo: support-${db}@acme.test\r\nSubject: Invoice\r\nMessage-ID: <hung-${db}@example.com>\r\n\r\nThe total is wrong.\r\n`;
+    const posted = await fetch(`${t.url}/api/inboxes/${support.id}/raw-email`, { method: 'POST', headers: { authorization: `Bearer ${t.admin.token}`, 'content-type': 'message/rfc822' }, body: raw });
+    const mailTicket = ((await posted.json()) as any).ticketId;
+    const mailReply = await t.api('POST', `/api/tickets/${mailTicket}/replies`, { text: 'We are on it.' });
+    for (let i = 0; i < 6; i++) await sendMagicLink(t.s, `customer${i}@example.com`, '/my');
+
+    const p = await partner([]);
+    const inbox = await apiInbox(t, { callbackUrl: p.url });
+    const started = Date.now();
+    for (let i = 0; i < 10; i++) {
+      const tk = await postSigned(t, inbox, { externalId: `hung-${i}`, author: { id: `u${i}` }, text: `question ${i}` });
+      await t.api('POST', `/api/tickets/${tk.body.ticketId}/replies`, { text: `answer ${i}` });
+    }
+    await waitFor(() => Promise.resolve(p.calls.length), (n) => n >= 10, 30_000);
+    expect(p.calls).toHaveLength(10);
+    expect(new Set(p.calls.map((c) => JSON.parse(c.body).text))).toEqual(new Set(Array.from({ length: 10 }, (_, i) => `answer ${i}`)));
+    // …all while the relay held its connections open and never answered.
+    expect(relay.connections()).toBeGreaterThan(0);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    p.close();
+
+    // The hung mail is queued, says why, and is retried.
+    const waiting = await waitFor(() => t.api('GET', `/api/tickets/${mailTicket}`), (d) => /retrying/.test(d.body.messages.at(-1).deliveryError ?? ''), 30_000);
+    expect(waiting.body.messages.at(-1)).toMatchObject({ id: mailReply.body.message.id, deliveryState: 'queued', deliveryError: expect.stringMatching(/retrying: .*(greeting|timeout|timed out)/i) });
+    const [item] = await outboxRepository.byMessage(t.s.db.m, mailReply.body.message.id);
+    expect(item).toMatchObject({ state: 'queued', lane: 'smtp', lastError: expect.stringMatching(/greeting|timeout|timed out/i) });
+
+    // The relay comes back as a real SMTP server on the same port: everything queued goes out.
+    await relay.close();
+    const received: string[] = [];
+    const smtp = new SMTPServer({
+      authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
+      onData(stream, session, cb) {
+        stream.resume();
+        stream.on('end', () => {
+          received.push(...session.envelope.rcptTo.map((r) => r.address));
+          cb();
+        });
+      },
+    });
+    await new Promise<void>((r) => smtp.listen(relay.port, '127.0.0.1', () => r()));
+    try {
+      // Skip the backoff of every queued item (a send still hanging when the relay came back too).
+      const dueNow = async () => {
+        await t.s.db.write((m) => m.query("UPDATE outbox_items SET next_attempt_at = 0 WHERE state = 'queued'"));
+        t.s.outbox.poke();
+      };
+      const sent = await waitFor(async () => (await dueNow(), t.api('GET', `/api/tickets/${mailTicket}`)), (d) => d.body.messages.at(-1).deliveryState === 'sent', 30_000);
+      expect(sent.body.messages.at(-1).deliveryState).toBe('sent');
+      await waitFor(async () => (await dueNow(), received.length), (n) => n >= 7, 30_000);
+      expect(received).toEqual(expect.arrayContaining(['grace@example.com', 'customer0@example.com', 'customer5@example.com']));
+    } finally {
+      await new Promise<void>((r) => smtp.close(() => r()));
+    }
+  });
+
+  it('gives up on an API callback the partner never answers and keeps it queued to retry', async () => {
+    const silent = await silentPartner();
+    const inbox = await apiInbox(t, { callbackUrl: silent.url });
+    const tk = await postSigned(t, inbox, { externalId: 'silent-1', author: { id: 's1' }, text: 'hello' });
+    await t.api('POST', `/api/tickets/${tk.body.ticketId}/replies`, { text: 'anyone there?' });
+    const waiting = await waitFor(() => t.api('GET', `/api/tickets/${tk.body.ticketId}`), (d) => /retrying/.test(d.body.messages.at(-1).deliveryError ?? ''));
+    expect(waiting.body.messages.at(-1)).toMatchObject({ deliveryState: 'queued', deliveryError: expect.stringMatching(/did not answer within 1.5 s/) });
+    expect(silent.requests()).toBe(1);
+    silent.close();
+  });
+
+  it('frees a send that hangs past every timeout (the lease) and retries it', async () => {
+    let calls = 0;
+    t.s.outbox.register('test.hang', () => {
+      calls++;
+      return new Promise(() => {});
+    });
+    const id = await t.s.db.write((m) => outboxRepository.enqueue(m, { kind: 'test.hang', messageId: null, ticketId: null, inboxId: null, payload: null }, Date.now()));
+    t.s.outbox.poke();
+    const item = await waitFor(() => t.s.db.write((m) => outboxRepository.findById(m, id)), (i) => !!i?.lastError);
+    expect(item).toMatchObject({ state: 'queued', attempts: 1, lockedUntil: null, lastError: expect.stringMatching(/did not finish within 3 s/) });
+    await t.s.db.write((m) => outboxRepository.update(m, id, { nextAttemptAt: 0 }));
+    t.s.outbox.poke();
+    await waitFor(() => Promise.resolve(calls), (n) => n >= 2);
+    expect(calls).toBe(2);
   });
 });

@@ -14,7 +14,12 @@ export class Mailer {
 
   constructor(private config: Config, private logger: Logger, private viewsDir: string) {
     this.configured = !!config.SMTP_URL;
-    this.transport = config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : nodemailer.createTransport({ jsonTransport: true });
+    // nodemailer waits up to 2 minutes to connect and 10 minutes on a silent socket by default: a
+    // relay that accepts and never answers would hold a send that long. Values in SMTP_URL's query win.
+    const timeout = config.CHORUS_SEND_TIMEOUT_MS;
+    this.transport = config.SMTP_URL
+      ? nodemailer.createTransport({ url: config.SMTP_URL, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout } as Parameters<typeof nodemailer.createTransport>[0])
+      : nodemailer.createTransport({ jsonTransport: true });
   }
 
   get defaultFrom(): string {
@@ -27,8 +32,9 @@ export class Mailer {
     return { html: this.template(`${name}.hbs`)(data), text: this.template(`${name}.txt.hbs`)(data) };
   }
 
-  async send(mail: SendMailOptions): Promise<{ messageId: string }> {
-    const info = await this.transport.sendMail(mail);
+  // `signal` ends the SMTP session when the outbox gives up on the send.
+  async send(mail: SendMailOptions, signal?: AbortSignal): Promise<{ messageId: string }> {
+    const info = await this.transport.sendMail(signal ? ({ ...mail, signal } as SendMailOptions) : mail);
     if (!this.configured) this.logger.info({ to: mail.to, subject: mail.subject }, 'SMTP_URL is not set: e-mail rendered but not sent');
     return { messageId: info.messageId };
   }

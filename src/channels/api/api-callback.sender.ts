@@ -23,8 +23,8 @@ export async function planApiCallback(m: EntityManager, ticket: Ticket, message:
   }];
 }
 
-export function apiCallbackSender(db: Db) {
-  return async (item: OutboxItem) => {
+export function apiCallbackSender(db: Db, timeoutMs: number) {
+  return async (item: OutboxItem, signal?: AbortSignal) => {
     const inbox = await inboxRepository.findById(db.m, item.inboxId!);
     if (!inbox) throw new PermanentDeliveryError('The inbox was deleted.');
     const body = Buffer.from(JSON.stringify((item.payload as { body: unknown }).body));
@@ -32,7 +32,11 @@ export function apiCallbackSender(db: Db) {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-chorus-signature': `sha256=${hmacHex(inbox.secret, body)}`, 'idempotency-key': `chorus-outbox-${item.id}` },
       body,
-      signal: AbortSignal.timeout(15_000),
+      // Our own request timeout, and the outbox's signal when it gives up on the send.
+      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
+    }).catch((err) => {
+      if ((err as Error).name === 'TimeoutError') throw new Error(`The receiving system did not answer within ${Math.round(timeoutMs / 100) / 10} s.`);
+      throw err;
     });
     if (res.status === 429) throw new RetryLaterError('The receiving system asked us to slow down (429).', Number(res.headers.get('retry-after') ?? 30) * 1000);
     if (res.status >= 400 && res.status < 500) throw new PermanentDeliveryError(`The receiving system refused the reply (HTTP ${res.status}).`);

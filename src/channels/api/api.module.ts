@@ -8,7 +8,7 @@ export const apiChannelModule: ChorusModule = {
   register(s) {
     s.parsers.register(apiAdapter);
     s.outbound.register(planApiCallback);
-    s.outbox.register('api-callback', apiCallbackSender(s.db));
+    s.outbox.register('api-callback', apiCallbackSender(s.db, s.config.CHORUS_SEND_TIMEOUT_MS));
   },
   routes: apiChannelRoutes,
 };

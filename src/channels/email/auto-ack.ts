@@ -33,7 +33,7 @@ export function startAutoAck(s: Services): void {
 }
 
 export function autoAckSender(s: Services, mailer: Mailer) {
-  return async (item: OutboxItem) => {
+  return async (item: OutboxItem, signal?: AbortSignal) => {
     const t = await ticketRepository.findById(s.db.m, item.ticketId!);
     const inbox = t && (await inboxRepository.findById(s.db.m, t.inboxId));
     if (!t || !inbox?.address) throw new PermanentDeliveryError('The ticket or its inbox no longer exists.');
@@ -47,7 +47,7 @@ export function autoAckSender(s: Services, mailer: Mailer) {
       // RFC 3834: an automatic answer says so, so well-behaved responders do not answer it.
       headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All', Precedence: 'auto_reply' },
       html: body.html, text: body.text,
-    });
+    }, signal);
     return { externalId: r.messageId };
   };
 }

@@ -37,7 +37,7 @@ function domainOf(address: string | null, publicUrl: string): string {
 }
 
 export function emailReplySender(s: Services, mailer: Mailer) {
-  return async (item: OutboxItem) => {
+  return async (item: OutboxItem, signal?: AbortSignal) => {
     const m = s.db.m;
     const message = await messageRepository.findById(m, item.messageId!);
     const ticket = message && (await ticketRepository.findById(m, message.ticketId));
@@ -79,7 +79,7 @@ export function emailReplySender(s: Services, mailer: Mailer) {
         text: body.text,
         attachments,
         headers: { 'X-Chorus-Ticket': String(ticket.id) },
-      });
+      }, signal);
     } catch (err) {
       throw smtpError(err);
     }
@@ -89,12 +89,12 @@ export function emailReplySender(s: Services, mailer: Mailer) {
 
 // Other parts of Chorus (sign-in links, web-form receipts) enqueue { to, subject, template, data }.
 export function notificationEmailSender(mailer: Mailer) {
-  return async (item: OutboxItem) => {
+  return async (item: OutboxItem, signal?: AbortSignal) => {
     const p = item.payload as { to?: string; subject?: string; template?: string; data?: Record<string, unknown> } | null;
     if (!p?.to || !p.subject || !p.template || !/^[a-z0-9-]+$/.test(p.template)) throw new PermanentDeliveryError('The notification is incomplete (to, subject, template).');
     const body = mailer.render(p.template, p.data ?? {});
     try {
-      const r = await mailer.send({ from: mailer.defaultFrom, to: p.to, subject: p.subject, html: body.html, text: body.text, headers: { 'Auto-Submitted': 'auto-generated' } });
+      const r = await mailer.send({ from: mailer.defaultFrom, to: p.to, subject: p.subject, html: body.html, text: body.text, headers: { 'Auto-Submitted': 'auto-generated' } }, signal);
       return { externalId: r.messageId };
     } catch (err) {
       throw smtpError(err);

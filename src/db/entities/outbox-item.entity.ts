@@ -8,6 +8,8 @@ export class OutboxItem {
   @PrimaryGeneratedColumn() id!: number;
   // Which sender delivers it: 'email', 'api-callback', 'telegram', 'notification', …
   @Column({ type: 'varchar' }) kind!: string;
+  // Transport and destination (src/outbox/lanes.ts): a hung destination only holds up its own lane.
+  @Column({ type: 'varchar', default: '' }) lane!: string;
   @Column({ type: 'integer', name: 'message_id', nullable: true }) messageId!: number | null;
   @Column({ type: 'integer', name: 'ticket_id', nullable: true }) ticketId!: number | null;
   @Column({ type: 'integer', name: 'inbox_id', nullable: true }) inboxId!: number | null;

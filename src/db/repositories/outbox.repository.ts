@@ -1,29 +1,34 @@
 import { EntityManager } from 'typeorm';
 import { OutboxItem } from '../entities';
+import { laneOf } from '../../outbox/lanes';
 
 export const outboxRepository = {
   async enqueue(m: EntityManager, item: Pick<OutboxItem, 'kind' | 'messageId' | 'ticketId' | 'inboxId' | 'payload'>, now: number): Promise<number> {
     const r = await m.getRepository(OutboxItem).insert({
-      ...item, state: 'queued', attempts: 0, nextAttemptAt: now, lockedUntil: null, lastError: null, externalId: null, createdAt: now, sentAt: null,
+      ...item, lane: laneOf(item), state: 'queued', attempts: 0, nextAttemptAt: now, lockedUntil: null, lastError: null, externalId: null, createdAt: now, sentAt: null,
     });
     return r.identifiers[0].id;
   },
 
-  // Claims one due item. On Postgres the row lock with SKIP LOCKED lets many nodes' workers
-  // share the queue without taking the same row; the lease (locked_until) covers a worker
-  // that dies mid-send: the item becomes due again when the lease runs out.
-  async claimDue(m: EntityManager, now: number, leaseMs: number): Promise<OutboxItem | null> {
+  // Claims one due item outside the lanes and tickets the caller has no room for (a full lane; a
+  // ticket with a send in flight, so its replies leave in order). On Postgres the row lock with
+  // SKIP LOCKED lets many nodes' workers share the queue without taking the same row; the lease
+  // (locked_until) covers a worker that dies mid-send: the item becomes due again when it runs out.
+  async claimDue(m: EntityManager, now: number, leaseMs: number, skip: { lanes?: string[]; ticketIds?: number[] } = {}): Promise<OutboxItem | null> {
     const isPg = m.connection.options.type === 'postgres';
-    const sql = isPg
-      ? `UPDATE outbox_items SET locked_until = $1, attempts = attempts + 1
-           WHERE id = (SELECT id FROM outbox_items WHERE state = 'queued' AND next_attempt_at <= $2
-                         AND (locked_until IS NULL OR locked_until < $2) ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
-         RETURNING id`
-      : `UPDATE outbox_items SET locked_until = ?, attempts = attempts + 1
-           WHERE id = (SELECT id FROM outbox_items WHERE state = 'queued' AND next_attempt_at <= ?
-                         AND (locked_until IS NULL OR locked_until < ?) ORDER BY next_attempt_at, id LIMIT 1)
+    const params: unknown[] = [now + leaseMs, now, now];
+    const p = (v: unknown) => {
+      params.push(v);
+      return isPg ? `$${params.length}` : '?';
+    };
+    const lanes = skip.lanes?.length ? `AND lane NOT IN (${skip.lanes.map(p).join(', ')})` : '';
+    const tickets = skip.ticketIds?.length ? `AND (ticket_id IS NULL OR ticket_id NOT IN (${skip.ticketIds.map(p).join(', ')}))` : '';
+    const [lease, due, due2] = isPg ? ['$1', '$2', '$3'] : ['?', '?', '?'];
+    const sql = `UPDATE outbox_items SET locked_until = ${lease}, attempts = attempts + 1
+           WHERE id = (SELECT id FROM outbox_items WHERE state = 'queued' AND next_attempt_at <= ${due}
+                         AND (locked_until IS NULL OR locked_until < ${due2}) ${lanes} ${tickets}
+                         ORDER BY next_attempt_at, id LIMIT 1${isPg ? ' FOR UPDATE SKIP LOCKED' : ''})
          RETURNING id`;
-    const params = isPg ? [now + leaseMs, now] : [now + leaseMs, now, now];
     const res = await m.query(sql, params);
     const rows = isPg && Array.isArray(res[0]) ? res[0] : res;
     if (!rows?.length) return null;
