@@ -84,6 +84,29 @@ describe('Admin pages and canned responses', () => {
     expect((await admin.get(`/tickets/${q.ticketId}`)).html).not.toContain('First-response target');
   });
 
+  it('sets on the inbox page whether a reply to a closed ticket reopens it or opens a linked follow-up', async () => {
+    const inbox = await apiInbox(t);
+    const page = await admin.get('/admin/inboxes');
+    expect(page.html).toContain(`aria-label="What a reply to a closed ticket of ${inbox.name} does"`);
+    const first = (await postSigned(t, inbox, { externalId: 'cl-1', threadKey: 'conv-cl', author: { id: 'c1', name: 'Cleo' }, subject: 'Closed?', text: 'one' })).body;
+    await t.api('PATCH', `/api/tickets/${first.ticketId}`, { status: 'closed' });
+    expect((await admin.get(`/tickets/${first.ticketId}`)).html).toContain('opens a follow-up linked to it');
+    const follow = (await postSigned(t, inbox, { externalId: 'cl-2', threadKey: 'conv-cl', author: { id: 'c1', name: 'Cleo' }, text: 'two' })).body;
+    expect(follow.ticketId).not.toBe(first.ticketId);
+    expect((await t.api('GET', `/api/tickets/${follow.ticketId}`)).body.ticket.followUpOfId).toBe(first.ticketId);
+
+    expect((await admin.post(`/admin/inboxes/${inbox.id}`, { firstResponseMinutes: '', closedReplies: 'reopen', followUpDays: '10' })).location).toBe('/admin/inboxes');
+    expect((await admin.post(`/admin/inboxes/${inbox.id}`, { firstResponseMinutes: '', closedReplies: 'drop' })).status).toBe(400);
+    expect((await t.api('GET', '/api/inboxes')).body.inboxes.find((i: any) => i.id === inbox.id)).toMatchObject({ closedReplies: 'reopen', followUpDays: 10 });
+    expect((await admin.get('/admin/inboxes')).html).toMatch(/<option value="reopen" selected>/);
+    await t.api('PATCH', `/api/tickets/${follow.ticketId}`, { status: 'closed' });
+    expect((await admin.get(`/tickets/${follow.ticketId}`)).html).toContain('reopens it (within 10 days');
+    const back = (await postSigned(t, inbox, { externalId: 'cl-3', threadKey: 'conv-cl', author: { id: 'c1', name: 'Cleo' }, text: 'three' })).body;
+    expect(back.ticketId).toBe(follow.ticketId);
+    expect((await t.api('GET', `/api/tickets/${follow.ticketId}`)).body.ticket.status).toBe('open');
+    expect((await admin.get(`/tickets/${follow.ticketId}`)).html).toContain(`Status closed → open (reopened: customer replied to closed #${follow.ticketId})`);
+  });
+
   it('canned responses: created by admins, filled in for a ticket', async () => {
     const bad = await admin.post('/admin/canned', { title: '', body: 'x' });
     expect(bad.status).toBe(422);

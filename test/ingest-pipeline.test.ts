@@ -1,6 +1,7 @@
 import type { InboundMessage } from '../src/channels/inbound-message';
 import { createInbox } from '../src/inboxes/create-inbox';
 import { signReplyToken } from '../src/mail/reply-token';
+import { ticketEventRepository } from '../src/db/repositories/ticket-event.repository';
 import { ticketRepository } from '../src/db/repositories/ticket.repository';
 import { DB_KINDS, startTestChorus, type TestChorus } from './helpers/test-chorus';
 
@@ -35,10 +36,13 @@ describe.each(DB_KINDS)('the ingest pipeline (%s)', (db) => {
   let t: TestChorus;
   let inbox: Awaited<ReturnType<typeof createInbox>>;
   let n = 0;
-  const send = (msg: Partial<InboundMessage> & { from: string }) => {
+  const sendTo = (to: typeof inbox, msg: Partial<InboundMessage> & { from: string }) => {
     const full: InboundMessage = { channel: 'email', author: { kind: 'email', value: msg.from }, text: 'hello', ...msg };
-    return t.s.ingest.ingest(inbox, [{ key: `k${++n}`, raw: JSON.stringify(full), rawType: RAW }]).then((r) => r[0]);
+    return t.s.ingest.ingest(to, [{ key: `k${++n}`, raw: JSON.stringify(full), rawType: RAW }]).then((r) => r[0]);
   };
+  const send = (msg: Partial<InboundMessage> & { from: string }) => sendTo(inbox, msg);
+  const detailOf = async (id: number | null) => (await t.api('GET', `/api/tickets/${id}`)).body;
+  const contactOf = async (email: string) => (await t.s.db.m.query(`SELECT contact_id AS id FROM identities WHERE value = '${email}'`))[0].id as number;
 
   beforeAll(async () => {
     const { modules } = await import('../src/modules');
@@ -94,6 +98,82 @@ describe.each(DB_KINDS)('the ingest pipeline (%s)', (db) => {
     const follow = await t.api('GET', `/api/tickets/${late.ticketId}`);
     expect(follow.body.ticket.followUpOfId).toBe(a.ticketId);
     expect(follow.body.messages[0].threadLink.rule).toBe('follow-up');
+  });
+
+  it('keeps In-Reply-To, References and [#number] inside the receiving inbox', async () => {
+    const sales = await createInbox(t.s.db, Date.now(), { name: 'Sales', channel: 'email', address: 'sales@acme.test' });
+    const there = await sendTo(sales, { from: 'ivy@x.test', subject: 'Quote please', emailMessageId: '<ivy1@x.test>' });
+    const byIrt = await send({ from: 'ivy@x.test', subject: 'Re: Quote please', inReplyTo: ['<ivy1@x.test>'], emailMessageId: '<ivy2@x.test>' });
+    const byRefs = await send({ from: 'ivy@x.test', subject: 'Re: Quote please', references: ['<ivy1@x.test>'] });
+    const byNumber = await send({ from: 'ivy@x.test', subject: `Re: [#${there.ticketId}] Quote please` });
+    for (const r of [byIrt, byRefs, byNumber]) {
+      expect(r.ticketId).not.toBe(there.ticketId);
+      expect((await ticketRepository.findById(t.s.db.m, r.ticketId!))!.inboxId).toBe(inbox.id);
+    }
+    expect((await detailOf(there.ticketId)).messages).toHaveLength(1);
+    // Inside one inbox the same headers still thread.
+    const again = await send({ from: 'ivy@x.test', subject: 'Re: Quote please', inReplyTo: ['<ivy2@x.test>'] });
+    expect(again.ticketId).toBe(byIrt.ticketId);
+  });
+
+  it('opens a linked ticket for a stranger on the key of a private conversation, and never makes them a participant', async () => {
+    const dm = { threadKey: 'dm-42', audienceHint: 'private' as const };
+    const own = await send({ from: 'jo@x.test', subject: 'My order', ...dm });
+    const stranger = await send({ from: 'mal@x.test', subject: 'me too', ...dm });
+    expect(stranger.ticketId).not.toBe(own.ticketId);
+    const beside = await detailOf(stranger.ticketId);
+    expect(beside.ticket.followUpOfId).toBe(own.ticketId);
+    expect(beside.messages[0].threadLink).toMatchObject({ rule: 'thread-key', evidence: `dm-42: not a participant of private #${own.ticketId}` });
+    expect(await ticketRepository.isParticipant(t.s.db.m, own.ticketId!, await contactOf('mal@x.test'))).toBe(false);
+    expect((await detailOf(own.ticketId)).messages).toHaveLength(1);
+    // Each keeps their own ticket on the shared key.
+    expect((await send({ from: 'jo@x.test', ...dm })).ticketId).toBe(own.ticketId);
+    expect((await send({ from: 'mal@x.test', ...dm })).ticketId).toBe(stranger.ticketId);
+  });
+
+  it('lets a stranger post publicly on a public thread key without becoming a participant; their private message opens its own ticket', async () => {
+    const post = await send({ from: 'pia@x.test', subject: 'Is the app down?', threadKey: 'post-7', audienceHint: 'public' });
+    const answer = await send({ from: 'sam@x.test', threadKey: 'post-7', audienceHint: 'public', text: 'Works for me' });
+    expect(answer.ticketId).toBe(post.ticketId);
+    const pub = await detailOf(post.ticketId);
+    expect(pub.ticket.visibility).toBe('public');
+    expect(pub.messages.at(-1)).toMatchObject({ text: 'Works for me', audience: 'public' });
+    expect(await ticketRepository.isParticipant(t.s.db.m, post.ticketId!, await contactOf('sam@x.test'))).toBe(false);
+    const dm = await send({ from: 'sam@x.test', threadKey: 'post-7', audienceHint: 'private', text: 'my card number is…' });
+    expect(dm.ticketId).not.toBe(post.ticketId);
+    expect((await detailOf(dm.ticketId)).ticket).toMatchObject({ visibility: 'private', followUpOfId: post.ticketId });
+  });
+
+  it('never strands a reply to a closed ticket: a linked follow-up by default (later replies join it), or a reopen where the inbox says so', async () => {
+    const a = await send({ from: 'kim@x.test', subject: 'Closed soon', emailMessageId: '<k1@x.test>' });
+    await t.api('PATCH', `/api/tickets/${a.ticketId}`, { status: 'closed' });
+    const r1 = await send({ from: 'kim@x.test', inReplyTo: ['<k1@x.test>'], text: 'one more thing' });
+    expect(r1.ticketId).not.toBe(a.ticketId);
+    const follow = await detailOf(r1.ticketId);
+    expect(follow.ticket).toMatchObject({ followUpOfId: a.ticketId, status: 'new' });
+    expect(follow.messages[0].threadLink).toMatchObject({ rule: 'follow-up', evidence: `follow-up of closed #${a.ticketId} (in-reply-to: <k1@x.test>)` });
+    const r2 = await send({ from: 'kim@x.test', inReplyTo: ['<k1@x.test>'], text: 'and another' });
+    expect(r2.ticketId).toBe(r1.ticketId);
+    expect((await detailOf(a.ticketId)).messages).toHaveLength(1);
+
+    const reopening = await createInbox(t.s.db, Date.now(), { name: 'Reopens', channel: 'email', address: 'reopen@acme.test', followUpDays: 30 });
+    const patched = await t.api('PATCH', `/api/inboxes/${reopening.id}`, { closedReplies: 'reopen' });
+    expect(patched.body.inbox.closedReplies).toBe('reopen');
+    expect((await t.api('PATCH', `/api/inboxes/${reopening.id}`, { closedReplies: 'strand' })).status).toBe(400);
+    expect((await t.api('GET', '/api/inboxes')).body.inboxes.find((i: any) => i.id === reopening.id).closedReplies).toBe('reopen');
+    const b = await sendTo(reopening, { from: 'lou@x.test', subject: 'Reopen me', emailMessageId: '<l1@x.test>' });
+    await t.api('PATCH', `/api/tickets/${b.ticketId}`, { status: 'closed' });
+    const back = await sendTo(reopening, { from: 'lou@x.test', inReplyTo: ['<l1@x.test>'], emailMessageId: '<l2@x.test>' });
+    expect(back.ticketId).toBe(b.ticketId);
+    const reopened = await detailOf(b.ticketId);
+    expect(reopened.ticket.status).toBe('open');
+    const [ev] = (await ticketEventRepository.listByTicket(t.s.db.m, b.ticketId!)).filter((e) => e.type === 'status').reverse();
+    expect(ev.data).toMatchObject({ from: 'closed', to: 'open', reason: `reopened: customer replied to closed #${b.ticketId}` });
+    // Past the follow-up window even a reopening inbox opens a follow-up.
+    await t.api('PATCH', `/api/tickets/${b.ticketId}`, { status: 'closed' });
+    await t.s.db.write((m) => ticketRepository.update(m, b.ticketId!, { lastActivityAt: Date.now() - 40 * 86_400_000 }));
+    const late = await sendTo(reopening, { from: 'lou@x.test', inReplyTo: ['<l2@x.test>'] });
+    expect((await detailOf(late.ticketId)).ticket.followUpOfId).toBe(b.ticketId);
   });
 
   it('never opens a ticket for an auto-reply, and does not reopen on one', async () => {

@@ -1,6 +1,7 @@
 import { createInbox } from '../src/inboxes/create-inbox';
 import { InboundItem, OutboxItem } from '../src/db/entities';
 import { DB_KINDS, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { signInByLink } from './helpers/web-client';
 
 describe.each(DB_KINDS)('Web-form channel (%s)', (db) => {
   let t: TestChorus;
@@ -124,6 +125,49 @@ describe.each(DB_KINDS)('Web-form channel (%s)', (db) => {
 
     const blocked = await fetch(`${t.url}/api/forms/shop/submissions`, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(blocked.status).toBe(403);
+  });
+
+  it('never lets an anonymous form join or reopen an existing ticket by number; a signed-in customer\'s own address does', async () => {
+    await form('acct');
+    const first = await page('acct');
+    clock += 5000;
+    const opened = await post('acct', { stamp: first.stamp, email: 'vic@example.com', subject: 'Refund', message: 'Please refund order 9.' });
+    const vic = Number(/href="\/t\/(\d+)"/.exec(opened.html)?.[1]);
+    await t.api('PATCH', `/api/tickets/${vic}`, { status: 'solved' });
+
+    // Anyone can type the victim's address and ticket number into the form.
+    const second = await page('acct');
+    clock += 5000;
+    const forged = await post('acct', { stamp: second.stamp, email: 'vic@example.com', subject: `Re: [#${vic}] Refund`, message: 'Send the refund to IBAN XX00 instead.' });
+    expect(forged.status).toBe(201);
+    expect(Number(/href="\/t\/(\d+)"/.exec(forged.html)?.[1])).not.toBe(vic);
+    const untouched = await t.api('GET', `/api/tickets/${vic}`);
+    expect(untouched.body.messages).toHaveLength(1);
+    expect(untouched.body.ticket.status).toBe('solved');
+    const third = await page('acct');
+    clock += 5000;
+    const json = await fetch(`${t.url}/api/forms/acct/submissions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ stamp: third.stamp, email: 'vic@example.com', subject: `[#${vic}]`, message: 'me again' }) });
+    expect(((await json.json()) as any).ticketId).not.toBe(vic);
+
+    // Signed in with that address (magic link), the customer's [#number] answers their ticket.
+    const me = await signInByLink(t, 'vic@example.com');
+    const send = async (fields: Record<string, string>) => {
+      const mine = await me.get('/forms/acct');
+      const stamp = /name="stamp" value="([^"]+)"/.exec(mine.html)![1];
+      clock += 5000;
+      const fd = new FormData();
+      for (const [k, v] of Object.entries({ stamp, email: 'vic@example.com', subject: `Re: [#${vic}] Refund`, ...fields })) fd.append(k, v);
+      const res = await fetch(`${t.url}/forms/acct`, { method: 'POST', body: fd, headers: { cookie: me.cookie } });
+      return Number(/href="\/t\/(\d+)"/.exec(await res.text())?.[1]);
+    };
+    // The session cookie alone (a post from another site) proves nothing.
+    expect(await send({ message: 'cookie only' })).not.toBe(vic);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec((await me.get('/forms/acct')).html)?.[1];
+    expect(csrf).toBeTruthy();
+    expect(await send({ _csrf: csrf!, message: 'It arrived, thanks — one question left.' })).toBe(vic);
+    const answered = await t.api('GET', `/api/tickets/${vic}`);
+    expect(answered.body.messages).toHaveLength(2);
+    expect(answered.body.ticket.status).toBe('open');
   });
 
   it('validates webform settings when the inbox is created', async () => {

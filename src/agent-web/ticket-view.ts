@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Ticket, TicketEvent } from '../db/entities';
+import type { Message, Ticket, TicketEvent } from '../db/entities';
 import { agentRepository } from '../db/repositories/agent.repository';
 import { cannedResponseRepository } from '../db/repositories/canned-response.repository';
 import { contactRepository } from '../db/repositories/contact.repository';
@@ -19,12 +19,15 @@ const RULES: Record<string, string> = {
   'subject-number': 'Threaded by the ticket number in the subject, from a participant',
   'social-conversation': 'Same conversation on the platform',
   'follow-up': 'A reply to a closed ticket: opened as its follow-up',
+  'thread-key': 'A new sender on the conversation of a ticket they are not part of: opened beside it',
 };
 const UNDOABLE = new Set(['merged', 'split']);
 
 type Presented = Awaited<ReturnType<typeof presentMessages>>[number] & { deliveryState?: string | null; deliveryError?: string | null; threadLink?: { rule: string; evidence: string | null } | null };
+// A reply that answered our mail from an address not yet on the contact: the agent may add it.
+export type AddressOffer = { address: string; contactName: string };
 
-export function messageView(p: Presented, now: number) {
+export function messageView(p: Presented, now: number, offer?: AddressOffer) {
   const quoted = p.fullText && p.fullText.trim() !== p.text.trim() ? p.fullText : null;
   return {
     id: p.id,
@@ -49,6 +52,7 @@ export function messageView(p: Presented, now: number) {
     deliveryState: p.direction === 'outbound' ? p.deliveryState ?? null : null,
     deliveryError: p.deliveryError ?? null,
     attachments: p.attachments.filter((a) => !a.inline),
+    addAddress: offer ?? null,
     why: p.threadLink ? { rule: p.threadLink.rule, text: RULES[p.threadLink.rule] ?? p.threadLink.rule, evidence: p.threadLink.evidence } : null,
   };
 }
@@ -57,8 +61,9 @@ function describeEvent(e: TicketEvent, agentNames: Map<number, string>): string 
   const d = (e.data ?? {}) as Record<string, any>;
   const name = (id: unknown) => (typeof id === 'number' ? agentNames.get(id) ?? `agent ${id}` : 'nobody');
   switch (e.type) {
-    case 'created': return 'Ticket opened';
-    case 'status': return `Status ${d.from} → ${d.to}`;
+    case 'created': return d.followUpOf ? `Ticket opened, linked to #${d.followUpOf}` : 'Ticket opened';
+    case 'status': return `Status ${d.from} → ${d.to}${d.reason ? ` (${d.reason})` : ''}`;
+    case 'contact.address_added': return `${d.address} added to ${d.intoName}`;
     case 'priority': return `Priority ${d.from} → ${d.to}`;
     case 'assigned': return `Assigned to ${name(d.to)}`;
     case 'unassigned': return 'Unassigned';
@@ -86,6 +91,7 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
     ticketRepository.tagsOf(m, [t.id]),
   ]);
   const presented = (await presentMessages(m, viewer, messages)) as Presented[];
+  const offers = await addressOffers(m, messages);
   const contactIds = [...new Set([t.requesterId, ...participants.map((p) => p.contactId)])];
   const [contacts, identities, otherIds] = await Promise.all([
     contactRepository.findByIds(m, contactIds), contactRepository.identitiesOf(m, [t.requesterId]), ticketRepository.ticketIdsOfContact(m, t.requesterId),
@@ -101,11 +107,11 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
     ticket: {
       id: t.id, subject: t.subject, status: t.status, priority: t.priority, visibility: t.visibility, channel: t.channel,
       channelLabel: channelLabel(t.channel), channelLetter: channelLetter(t.channel), assigneeId: t.assigneeId, teamId: t.teamId,
-      inboxName: inbox?.name ?? `Inbox ${t.inboxId}`, tags: tags.get(t.id) ?? [], isPublic: t.visibility === 'public', closed: t.status === 'closed',
+      inboxName: inbox?.name ?? `Inbox ${t.inboxId}`, tags: tags.get(t.id) ?? [], isPublic: t.visibility === 'public', closed: t.status === 'closed', closedReopens: inbox?.closedReplies === 'reopen', followUpDays: inbox?.followUpDays ?? 30,
       followUpOfId: t.followUpOfId, createdAge: age(new Date(t.createdAt).toISOString(), now),
       sla: slaLabel({ status: t.status, slaDueAt: t.slaDueAt ? new Date(t.slaDueAt).toISOString() : null }, now),
     },
-    messages: presented.map((p) => messageView(p, now)),
+    messages: presented.map((p) => messageView(p, now, offers.get(p.id))),
     lastSeenMessageId,
     requester: {
       id: requester?.id, name: requester?.name || 'Unknown sender', initial: (requester?.name || '?').trim().charAt(0).toUpperCase(), avatarClass: avatarClass(requester?.id),
@@ -129,4 +135,24 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
       undoable: UNDOABLE.has(e.type) && !undoneIds.has(e.id),
     })).reverse(),
   };
+}
+
+// Messages threaded by our Message-ID from an address the contact they answered does not have
+// yet (flagged at ingest), while the address is still a contact of its own.
+async function addressOffers(m: EntityManager, messages: Message[]): Promise<Map<number, AddressOffer>> {
+  const flagged = messages.filter((x) => typeof x.flags?.otherAddressOf === 'number' && x.authorContactId && x.authorContactId !== x.flags.otherAddressOf);
+  const out = new Map<number, AddressOffer>();
+  if (!flagged.length) return out;
+  const authorIds = flagged.map((x) => x.authorContactId!);
+  const [contacts, identities] = await Promise.all([
+    contactRepository.findByIds(m, [...authorIds, ...flagged.map((x) => x.flags!.otherAddressOf as number)]), contactRepository.identitiesOf(m, authorIds),
+  ]);
+  for (const x of flagged) {
+    const into = contacts.find((c) => c.id === x.flags!.otherAddressOf);
+    const from = contacts.find((c) => c.id === x.authorContactId);
+    const own = identities.filter((i) => i.contactId === x.authorContactId);
+    if (!into || into.mergedIntoId || !from || from.mergedIntoId || own.length !== 1 || own[0].kind !== 'email') continue;
+    out.set(x.id, { address: own[0].value, contactName: into.name });
+  }
+  return out;
 }

@@ -28,6 +28,9 @@ export interface InboundMessage {
   // A signed reply token found in a recipient address (support+<token>@…).
   replyToken?: string | null;
   author: InboundPerson;
+  // false: nothing proves the author owns the identity (an anonymous web form that anyone can
+  // fill in with anyone's e-mail). Such a message only ever opens a ticket of its own.
+  verified?: boolean;
   // Other people on the conversation (email CC, group members who were addressed).
   participants?: InboundPerson[];
   subject?: string | null;

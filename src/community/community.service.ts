@@ -34,7 +34,7 @@ export async function askQuestion(s: Services, viewer: Member, input: { title: s
   const nonce = randomBytes(12).toString('hex');
   const submission: WebformSubmission = {
     submissionId: nonce, name: viewer.name, email: email.value, subject: title.slice(0, 250), message: body.slice(0, 50_000), custom: [], attachments: [],
-    submittedAt: s.now(), visibility: input.private ? 'private' : 'public', markdown: true,
+    submittedAt: s.now(), visibility: input.private ? 'private' : 'public', markdown: true, verified: true,
   };
   const [r] = await s.ingest.ingest(form, [{ key: `community:${nonce}`, raw: JSON.stringify(submission), rawType: WEBFORM_RAW_TYPE }]);
   if (!r.ticketId) throw new Error(`Question not stored: ${r.error ?? r.state}`);

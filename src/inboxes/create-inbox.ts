@@ -1,6 +1,6 @@
 import { newToken } from '../auth/secrets';
 import { settingsSchemaFor } from '../channels/channel-settings';
-import type { ChannelKind, Inbox } from '../db/entities';
+import type { ChannelKind, ClosedReplies, Inbox } from '../db/entities';
 import { inboxRepository } from '../db/repositories/inbox.repository';
 import type { Db } from '../db/transaction';
 import { ValidationError } from '../errors';
@@ -13,6 +13,7 @@ export interface CreateInboxInput {
   secret?: string;
   defaultTeamId?: number | null;
   followUpDays?: number;
+  closedReplies?: ClosedReplies;
   firstResponseMinutes?: number | null;
 }
 
@@ -27,7 +28,7 @@ export async function createInbox(db: Db, now: number, input: CreateInboxInput):
   return db.transaction(async ({ m }) => {
     const id = await inboxRepository.insert(m, {
       name: input.name, channel: input.channel, settings: parsed.data, secret: input.secret ?? newToken(24),
-      address: input.address?.toLowerCase() ?? null, defaultTeamId: input.defaultTeamId ?? null, followUpDays: input.followUpDays ?? 30, firstResponseMinutes: input.firstResponseMinutes ?? null,
+      address: input.address?.toLowerCase() ?? null, defaultTeamId: input.defaultTeamId ?? null, followUpDays: input.followUpDays ?? 30, closedReplies: input.closedReplies ?? 'follow-up', firstResponseMinutes: input.firstResponseMinutes ?? null,
       roundRobin: false, createdAt: now,
     });
     return (await inboxRepository.findById(m, id))!;

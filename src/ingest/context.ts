@@ -24,7 +24,9 @@ export interface IngestContext {
   authorContactId?: number;
   participantContactIds: number[];
   ticket?: Ticket | null;
-  thread?: { rule: ThreadRule; evidence: string | null; followUpOfId?: number | null };
+  // followUpOfId: a new ticket linked to this one. reopenClosed: the cause, when a customer's
+  // reply reopens a closed ticket (the inbox reopens closed tickets).
+  thread?: { rule: ThreadRule; evidence: string | null; followUpOfId?: number | null; reopenClosed?: string };
   messageId?: number;
   // Set by a step that ends the item early: the ledger state and why.
   outcome?: { state: 'processed' | 'ignored'; note?: string };

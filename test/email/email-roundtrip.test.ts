@@ -3,6 +3,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { smtpPorts } from '../../src/channels/email/email.module';
 import { createInbox } from '../../src/inboxes/create-inbox';
+import { AgentClient } from '../helpers/agent-client';
 import { DB_KINDS, sleep, startTestChorus, type TestChorus } from '../helpers/test-chorus';
 
 // A real SMTP server standing in for the outgoing relay; it keeps every mail it accepts.
@@ -81,6 +82,40 @@ describe.each(DB_KINDS)('e-mail in and out with real SMTP (%s)', (db) => {
     expect(last.fullText).toContain('> Sorry about that, fixed!');
     const sent = detail.body.messages.find((m: any) => m.direction === 'outbound');
     expect(sent.deliveryState).toBe('sent');
+  });
+
+  it('threads a reply to our own mail from the customer\'s other address, and lets an agent add that address to them', async () => {
+    await client.sendMail({ from: 'Grace Brewster <gb@example.com>', to: 'support@acme.test', subject: 'Login broken', text: 'I cannot sign in.', messageId: '<login1@example.com>' });
+    const list = await waitFor(() => t.api('GET', '/api/tickets?channel=email'), (r) => r.body.tickets?.some((x: any) => x.subject === 'Login broken'));
+    const ticket = list.body.tickets.find((x: any) => x.subject === 'Login broken');
+    await t.api('POST', `/api/tickets/${ticket.id}/replies`, { text: 'Try resetting your password.' });
+    const out = await waitFor(() => relay.mails.find((x) => x.parsed.subject?.includes(`[#${ticket.id}]`)), (m) => !!m);
+    const ours = out!.parsed.messageId!;
+
+    // A Message-ID of the customer's own mail proves nothing: a stranger quoting it stays out.
+    await client.sendMail({ from: 'nosy@elsewhere.example', to: 'support@acme.test', subject: 'Re: Login broken', text: 'me too', inReplyTo: '<login1@example.com>' });
+    await client.sendMail({ from: 'Grace at home <grace.b@home.example>', to: 'support@acme.test', subject: `Re: Login broken [#${ticket.id}]`, text: 'Still broken, writing from home.', inReplyTo: ours, references: [ours] });
+    const detail = await waitFor(() => t.api('GET', `/api/tickets/${ticket.id}`), (d) => d.body.messages.length >= 3);
+    expect(detail.body.messages.map((m: any) => m.text)).toEqual(['I cannot sign in.', 'Try resetting your password.', 'Still broken, writing from home.']);
+    expect(detail.body.messages[2].threadLink).toMatchObject({ rule: 'in-reply-to', evidence: ours });
+    const nosy = await waitFor(() => t.api('GET', '/api/tickets?channel=email'), (r) => r.body.tickets?.some((x: any) => x.requester?.name === 'nosy@elsewhere.example'));
+    expect(nosy.body.tickets.find((x: any) => x.requester?.name === 'nosy@elsewhere.example').id).not.toBe(ticket.id);
+
+    const agent = new AgentClient(t);
+    await agent.signIn(t.admin.email, t.admin.password);
+    const page = await agent.get(`/tickets/${ticket.id}`);
+    expect(page.html).toContain('Add grace.b@home.example to Grace Brewster');
+    const action = /action="(\/tickets\/\d+\/messages\/\d+\/add-address)"/.exec(page.html)![1];
+    // Customers and strangers cannot: the route is for staff.
+    expect((await fetch(t.url + action, { method: 'POST' })).headers.get('location') ?? '').not.toContain(`/tickets/${ticket.id}`);
+    const done = await agent.post(action, {});
+    expect(done.status).toBe(303);
+    const contact = await t.api('GET', `/api/contacts/${detail.body.ticket.requester.id}`);
+    expect(contact.body.contact.identities.map((i: any) => i.value)).toEqual(expect.arrayContaining(['gb@example.com', 'grace.b@home.example']));
+    const after = await agent.get(`/tickets/${ticket.id}`);
+    expect(after.html).not.toContain('Add grace.b@home.example');
+    expect(after.html).toContain('grace.b@home.example added to Grace Brewster');
+    expect((await t.api('GET', `/api/tickets/${ticket.id}`)).body.messages[2].author.id).toBe(detail.body.ticket.requester.id);
   });
 
   it('refuses other recipients at RCPT and shows a refused reply as failed with the reason', async () => {

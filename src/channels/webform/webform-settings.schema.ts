@@ -48,6 +48,9 @@ export const webformSubmissionSchema = z.object({
   visibility: z.enum(['public', 'private']).default('private'),
   // Community posts are written in markdown; form messages are plain text.
   markdown: z.boolean().default(false),
+  // The e-mail is one the signed-in customer proved (magic link). Anyone can type anyone's
+  // address into a form: without this the submission only ever opens a ticket of its own.
+  verified: z.boolean().default(false),
 });
 
 export type WebformSubmission = z.infer<typeof webformSubmissionSchema>;

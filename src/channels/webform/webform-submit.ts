@@ -1,6 +1,8 @@
 import type { Inbox } from '../../db/entities';
+import { contactRepository } from '../../db/repositories/contact.repository';
 import { inboxRepository } from '../../db/repositories/inbox.repository';
 import { outboxRepository } from '../../db/repositories/outbox.repository';
+import type { Viewer } from '../../policies/viewer';
 import type { Services } from '../../services';
 import { checkStamp } from './fill-stamp';
 import { WEBFORM_RAW_TYPE, webformSettingsSchema, type WebformSettings, type WebformSubmission } from './webform-settings.schema';
@@ -38,11 +40,18 @@ export async function findWebform(s: Services, slug: string): Promise<{ inbox: I
   return null;
 }
 
+// A signed-in customer posting the form with an address they proved by magic link.
+async function ownsEmail(s: Services, viewer: Viewer | undefined, email: string): Promise<boolean> {
+  if (viewer?.kind !== 'contact') return false;
+  const ids = await contactRepository.identitiesOf(s.db.m, [viewer.contactId]);
+  return ids.some((i) => i.kind === 'email' && i.verified && i.value.toLowerCase() === email.toLowerCase());
+}
+
 const EMAIL = /^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/;
 
 // Checks a submission against its form, then hands it to the ingest pipeline (ledger first),
 // and queues the customer's acknowledgement e-mail with the link to the thread.
-export async function submitWebform(s: Services, form: { inbox: Inbox; settings: WebformSettings }, input: FormInput): Promise<SubmitOutcome> {
+export async function submitWebform(s: Services, form: { inbox: Inbox; settings: WebformSettings }, input: FormInput, viewer?: Viewer): Promise<SubmitOutcome> {
   const { inbox, settings } = form;
   const now = s.now();
   // Bots get a quiet success so they learn nothing; nothing is stored.
@@ -82,6 +91,7 @@ export async function submitWebform(s: Services, form: { inbox: Inbox; settings:
     submittedAt: now,
     visibility: 'private',
     markdown: false,
+    verified: await ownsEmail(s, viewer, email),
   };
   const [result] = await s.ingest.ingest(inbox, [{ key: `webform:${stamp.nonce}`, raw: JSON.stringify(submission), rawType: WEBFORM_RAW_TYPE }]);
   if (!result.ticketId) throw new Error(`Web-form submission was not stored: ${result.error ?? result.state}`);

@@ -11,6 +11,7 @@ export function parseWebformSubmission(raw: string): InboundMessage {
     channel: 'webform',
     externalId: b.submissionId,
     author: { kind: 'email', value: b.email.toLowerCase(), name: b.name || null },
+    verified: b.verified,
     subject: b.subject.trim() || firstLine,
     text,
     html: b.markdown ? renderMarkdown(text) : null,

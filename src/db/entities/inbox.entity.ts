@@ -1,6 +1,10 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { JsonColumn, TimeColumn } from './columns';
 
+// What a customer's reply to a closed ticket does: reopen it, or open a new ticket linked to it.
+export const CLOSED_REPLIES = ['follow-up', 'reopen'] as const;
+export type ClosedReplies = (typeof CLOSED_REPLIES)[number];
+
 export const CHANNEL_KINDS = ['api', 'email', 'webform', 'messenger', 'instagram', 'whatsapp', 'telegram', 'x', 'mastodon'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
@@ -16,6 +20,8 @@ export class Inbox {
   @Column({ type: 'varchar', nullable: true }) address!: string | null;
   @Column({ type: 'integer', name: 'default_team_id', nullable: true }) defaultTeamId!: number | null;
   @Column({ type: 'integer', name: 'follow_up_days', default: 30 }) followUpDays!: number;
+  // Inside the follow-up window; past it a reply always opens a linked follow-up.
+  @Column({ type: 'varchar', name: 'closed_replies', default: 'follow-up' }) closedReplies!: ClosedReplies;
   @Column({ type: 'boolean', name: 'round_robin', default: false }) roundRobin!: boolean;
   // First-response target: a new ticket is due this many minutes after it arrives.
   @Column({ type: 'integer', name: 'first_response_minutes', nullable: true }) firstResponseMinutes!: number | null;

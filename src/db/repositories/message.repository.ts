@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { Attachment, Message, ThreadLink } from '../entities';
+import { Attachment, Message, ThreadLink, Ticket } from '../entities';
 
 export const messageRepository = {
   async insert(m: EntityManager, msg: Omit<Message, 'id'>): Promise<number> {
@@ -29,6 +29,15 @@ export const messageRepository = {
     return m.getRepository(Message).createQueryBuilder('msg')
       .where('msg.email_message_id IN (:...ids)', { ids: messageIds })
       .orderBy('msg.id', 'DESC').getOne();
+  },
+
+  // Threading: messages of this inbox's tickets carrying any of these Message-IDs, newest first.
+  async listByEmailMessageIdsInInbox(m: EntityManager, messageIds: string[], inboxId: number): Promise<Message[]> {
+    if (!messageIds.length) return [];
+    return m.getRepository(Message).createQueryBuilder('msg')
+      .innerJoin(Ticket, 't', 't.id = msg.ticket_id')
+      .where('msg.email_message_id IN (:...ids) AND t.inbox_id = :inboxId', { ids: messageIds, inboxId })
+      .orderBy('msg.id', 'DESC').limit(20).getMany();
   },
 
   async findByExternalId(m: EntityManager, channel: string, externalId: string): Promise<Message | null> {

@@ -89,11 +89,24 @@ export const ticketRepository = {
       .execute();
   },
 
-  async findOpenByThreadKey(m: EntityManager, inboxId: number, threadKey: string): Promise<Ticket | null> {
+  // Every ticket of this inbox on one platform conversation, newest first: strangers on a key
+  // get tickets of their own beside the original, so the caller picks the author's.
+  async listByThreadKey(m: EntityManager, inboxId: number, threadKey: string, limit = 20): Promise<Ticket[]> {
     return m
       .getRepository(Ticket)
       .createQueryBuilder('t')
       .where('t.inbox_id = :inboxId AND t.thread_key = :threadKey AND t.merged_into_id IS NULL', { inboxId, threadKey })
+      .orderBy('t.id', 'DESC')
+      .limit(limit)
+      .getMany();
+  },
+
+  // The newest follow-up of a closed ticket that is still open for replies.
+  async findOpenFollowUp(m: EntityManager, closedId: number): Promise<Ticket | null> {
+    return m
+      .getRepository(Ticket)
+      .createQueryBuilder('t')
+      .where("t.follow_up_of_id = :closedId AND t.status <> 'closed' AND t.merged_into_id IS NULL", { closedId })
       .orderBy('t.id', 'DESC')
       .getOne();
   },

@@ -7,7 +7,7 @@ export function presentInbox(i: Inbox, opts: { withSecret?: boolean } = {}) {
   const settings = Object.fromEntries(Object.entries(i.settings ?? {}).map(([k, v]) => [k, SECRET_SETTING.test(k) && !opts.withSecret ? '••••••' : v]));
   return {
     id: i.id, name: i.name, channel: i.channel, address: i.address, settings, defaultTeamId: i.defaultTeamId, followUpDays: i.followUpDays,
-    roundRobin: i.roundRobin, firstResponseMinutes: i.firstResponseMinutes, createdAt: new Date(i.createdAt).toISOString(),
+    closedReplies: i.closedReplies, roundRobin: i.roundRobin, firstResponseMinutes: i.firstResponseMinutes, createdAt: new Date(i.createdAt).toISOString(),
     ...(opts.withSecret ? { secret: i.secret } : {}),
   };
 }

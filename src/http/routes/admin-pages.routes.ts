@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { agentOnly, renderAgent } from '../../agent-web/agent-page';
 import { createAgent } from '../../agents/create-agent';
 import { channelKindSchema } from '../../channels/channel-settings';
-import { CHANNEL_KINDS } from '../../db/entities';
+import { CHANNEL_KINDS, CLOSED_REPLIES } from '../../db/entities';
 import { agentRepository } from '../../db/repositories/agent.repository';
 import { cannedResponseRepository } from '../../db/repositories/canned-response.repository';
 import { inboundItemRepository } from '../../db/repositories/inbound-item.repository';
@@ -153,11 +153,15 @@ export function adminPages(r: Router, s: Services): void {
   });
 
   defineRoute(r, s, {
-    method: 'post', path: '/admin/inboxes/:id', tag: 'admin', summary: 'Round-robin and first-response target of an inbox', form: true, params: idParams, authorize: adminOnly,
-    body: z.object({ roundRobin: z.enum(['1']).optional(), firstResponseMinutes: z.union([z.literal(''), z.coerce.number().int().min(1, 'At least 1 minute').max(100_000)]) }),
+    method: 'post', path: '/admin/inboxes/:id', tag: 'admin', summary: 'Round-robin, first-response target and replies to closed tickets of an inbox', form: true, params: idParams, authorize: adminOnly,
+    body: z.object({
+      roundRobin: z.enum(['1']).optional(), firstResponseMinutes: z.union([z.literal(''), z.coerce.number().int().min(1, 'At least 1 minute').max(100_000)]),
+      closedReplies: z.enum(CLOSED_REPLIES).optional(), followUpDays: z.coerce.number().int().min(1, 'At least 1 day').max(3650).optional(),
+    }),
     handler: async ({ res, params, body }) => {
       if (!(await inboxRepository.findById(s.db.m, params.id))) throw new NotFoundError('Inbox');
-      await s.db.write((m) => inboxRepository.update(m, params.id, { roundRobin: !!body.roundRobin, firstResponseMinutes: body.firstResponseMinutes === '' ? null : body.firstResponseMinutes }));
+      const closed = { ...(body.closedReplies ? { closedReplies: body.closedReplies } : {}), ...(body.followUpDays ? { followUpDays: body.followUpDays } : {}) };
+      await s.db.write((m) => inboxRepository.update(m, params.id, { roundRobin: !!body.roundRobin, firstResponseMinutes: body.firstResponseMinutes === '' ? null : body.firstResponseMinutes, ...closed }));
       return void res.redirect(303, '/admin/inboxes');
     },
   });

@@ -2,6 +2,7 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { agentOnly, backTo, renderAgent, type AgentViewer } from '../../agent-web/agent-page';
 import { loadTicketPage } from '../../agent-web/ticket-view';
+import { addAddressToContact } from '../../contacts/commands/add-address-to-contact';
 import { PRIORITIES, TICKET_STATUSES } from '../../db/entities';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
 import { AppError, NotFoundError } from '../../errors';
@@ -144,6 +145,17 @@ export function agentTicketPages(r: Router, s: Services): void {
     authorize: agentOnly,
     handler: async ({ res, params }) => {
       await s.outbox.retryMessage(params.messageId);
+      return void res.redirect(303, `/tickets/${params.id}#m-${params.messageId}`);
+    },
+  });
+
+  defineRoute(r, s, {
+    method: 'post', path: '/tickets/:id/messages/:messageId/add-address', tag: 'pages', summary: 'Add the new address a reply came from to the contact it answered for',
+    form: true,
+    params: z.object({ id: z.coerce.number().int().positive(), messageId: z.coerce.number().int().positive() }),
+    authorize: agentOnly,
+    handler: async ({ res, params, viewer }) => {
+      await addAddressToContact(s.commands, viewer as AgentViewer, params.id, params.messageId);
       return void res.redirect(303, `/tickets/${params.id}#m-${params.messageId}`);
     },
   });

@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { channelKindSchema } from '../../channels/channel-settings';
+import { CLOSED_REPLIES } from '../../db/entities';
 import { inboxRepository } from '../../db/repositories/inbox.repository';
 import { NotFoundError } from '../../errors';
 import { createInbox } from '../../inboxes/create-inbox';
@@ -8,6 +9,8 @@ import { ticketPolicy } from '../../policies/ticket.policy';
 import type { Services } from '../../services';
 import { presentInbox } from '../presenters/inbox.presenter';
 import { defineRoute } from '../route';
+
+const closedReplies = z.enum(CLOSED_REPLIES).describe('A customer reply to a closed ticket inside the follow-up window: `follow-up` opens a new ticket linked to it, `reopen` reopens it');
 
 export function inboxesRoutes(r: Router, s: Services): void {
   defineRoute(r, s, {
@@ -19,6 +22,7 @@ export function inboxesRoutes(r: Router, s: Services): void {
       settings: z.record(z.string(), z.unknown()).optional(),
       defaultTeamId: z.number().int().positive().nullable().optional(),
       followUpDays: z.number().int().min(1).max(3650).optional(),
+      closedReplies: closedReplies.optional(),
       firstResponseMinutes: z.number().int().min(1).max(100_000).nullable().optional().describe('First-response target: new tickets are due this many minutes after they arrive'),
     }),
     authorize: ticketPolicy.manageInboxes,
@@ -33,9 +37,9 @@ export function inboxesRoutes(r: Router, s: Services): void {
   });
 
   defineRoute(r, s, {
-    method: 'patch', path: '/api/inboxes/:id', tag: 'inboxes', summary: 'Change an inbox name, team, follow-up window or round-robin',
+    method: 'patch', path: '/api/inboxes/:id', tag: 'inboxes', summary: 'Change an inbox name, team, follow-up window, what a reply to a closed ticket does, or round-robin',
     params: z.object({ id: z.coerce.number().int().positive() }),
-    body: z.object({ name: z.string().min(1).max(100).optional(), defaultTeamId: z.number().int().positive().nullable().optional(), followUpDays: z.number().int().min(1).max(3650).optional(), roundRobin: z.boolean().optional(), firstResponseMinutes: z.number().int().min(1).max(100_000).nullable().optional() }),
+    body: z.object({ name: z.string().min(1).max(100).optional(), defaultTeamId: z.number().int().positive().nullable().optional(), followUpDays: z.number().int().min(1).max(3650).optional(), closedReplies: closedReplies.optional(), roundRobin: z.boolean().optional(), firstResponseMinutes: z.number().int().min(1).max(100_000).nullable().optional() }),
     authorize: ticketPolicy.manageInboxes,
     handler: async ({ params, body }) => {
       if (!(await inboxRepository.findById(s.db.m, params.id))) throw new NotFoundError('Inbox');

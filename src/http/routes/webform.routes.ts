@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
+import { safeEqual } from '../../auth/secrets';
 import { issueStamp } from '../../channels/webform/fill-stamp';
 import { IpRateLimiter } from '../../channels/webform/ip-rate-limiter';
 import { findWebform, HONEYPOT_FIELD, submitWebform, type FormFile, type FormInput } from '../../channels/webform/webform-submit';
@@ -26,9 +27,9 @@ export function webformRoutes(r: Router, s: Services): void {
     const wait = limiter.take(`${req.ip}|${form.settings.slug}`, form.settings.submissionsPerHourPerIp);
     if (wait !== null) throw new RateLimitedError(wait);
   };
-  const render = (res: Response, form: { settings: WebformSettings }, extra: Record<string, unknown> = {}) =>
+  const render = (req: Request, res: Response, form: { settings: WebformSettings }, extra: Record<string, unknown> = {}) =>
     res.render('pages/webform', {
-      layout: 'public', title: form.settings.title, settings: form.settings, stamp: issueStamp(s.config.secret, form.settings.slug, s.now()),
+      layout: 'public', title: form.settings.title, csrfToken: req.viewer.kind === 'contact' ? req.csrfToken : null, settings: form.settings, stamp: issueStamp(s.config.secret, form.settings.slug, s.now()),
       honeypot: HONEYPOT_FIELD, accept: form.settings.attachments.allowedTypes.join(','), values: {}, errors: {}, ...extra,
     });
 
@@ -36,8 +37,8 @@ export function webformRoutes(r: Router, s: Services): void {
     method: 'get', path: '/forms/:slug', tag: 'webform', summary: 'The contact form page (works without JavaScript)',
     params: slugParams,
     authorize: () => true,
-    handler: async ({ params, res }) => {
-      render(res, await load(params.slug));
+    handler: async ({ params, req, res }) => {
+      render(req, res, await load(params.slug));
       return undefined;
     },
   });
@@ -59,10 +60,14 @@ export function webformRoutes(r: Router, s: Services): void {
       name: text('name'), email: text('email'), subject: text('subject'), message: text('message'), website: text(HONEYPOT_FIELD), stamp: text('stamp'),
       custom: Object.fromEntries(form.settings.customFields.map((f) => [f.name, text(`custom_${f.name}`)])), files,
     };
-    const out = await submitWebform(s, form, input);
+    // This door has no CSRF check of its own: the signed-in customer counts only with the
+    // session's token, else another site could post as them.
+    const csrf = text('_csrf');
+    const signedIn = req.authVia === 'session' && !!req.csrfToken && !!csrf && safeEqual(csrf, req.csrfToken);
+    const out = await submitWebform(s, form, input, signedIn ? req.viewer : undefined);
     if (out.kind === 'invalid') {
       res.status(422);
-      render(res, form, { errors: out.errors, values: { ...input, files: undefined } });
+      render(req, res, form, { errors: out.errors, values: { ...input, files: undefined } });
       return;
     }
     res.status(out.kind === 'created' && !out.duplicate ? 201 : 200).render('pages/webform-sent', {
@@ -121,13 +126,13 @@ export function webformRoutes(r: Router, s: Services): void {
       attachments: z.array(z.object({ filename: z.string().min(1).max(255), contentType: z.string().min(3).max(255), contentBase64: z.string() })).max(10).default([]),
     }),
     authorize: () => true,
-    handler: async ({ params, body, req, res }) => {
+    handler: async ({ params, body, req, res, viewer }) => {
       const form = await load(params.slug);
       limit(req, form);
       const out = await submitWebform(s, form, {
         ...body,
         files: body.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.contentBase64, 'base64') })),
-      });
+      }, viewer);
       if (out.kind === 'invalid') throw new ValidationError(Object.values(out.errors)[0], { fields: out.errors });
       if (out.kind === 'discarded') return { ok: true };
       res.status(out.duplicate ? 200 : 201).json({ ok: true, ticketId: out.ticketId, url: `${s.config.publicUrl}/t/${out.ticketId}` });

@@ -65,10 +65,12 @@ export const persist: Step = async (ctx, deps) => {
     const changes: string[] = ['last_activity'];
     // A customer's answer brings a waiting or solved ticket back to the agents; an auto-reply does not.
     const reopen: Partial<Record<TicketStatus, TicketStatus>> = { pending: 'open', solved: 'open' };
-    const next = !created && !noise ? reopen[ticket.status] : undefined;
+    // A closed ticket reopens only when the thread step decided so for this inbox, and says why.
+    const reopenClosed = ticket.status === 'closed' ? ctx.thread!.reopenClosed : undefined;
+    const next = !created && !noise ? (reopenClosed ? 'open' : reopen[ticket.status]) : undefined;
     if (next) {
       await ticketRepository.update(m, ticket.id, { status: next, solvedAt: null });
-      await ticketEventRepository.record(m, ticket.id, 'status', { type: 'contact', id: authorId }, { from: ticket.status, to: next, reason: 'customer reply' }, now);
+      await ticketEventRepository.record(m, ticket.id, 'status', { type: 'contact', id: authorId }, { from: ticket.status, to: next, reason: reopenClosed ?? 'customer reply' }, now);
       changes.push('status');
     }
     const held = await inboundItemRepository.settle(m, ctx.item.id, ctx.item.attempts, { state: 'processed', ticketId: ticket.id, messageId, error: null, processedAt: now, flags: msg.noise ? { ...msg.noise } : null });
