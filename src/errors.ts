@@ -37,6 +37,14 @@ export class NotFoundError extends AppError {
     super(404, 'not_found', `${what} not found.`);
   }
 }
+// A channel door (webhook, API channel) that does not take this request: an unknown inbox id,
+// an inbox of another channel and a wrong signature or verify token all get this one answer,
+// so inbox ids cannot be probed. The real reason is logged for the operator.
+export class InboxNotFoundError extends AppError {
+  constructor() {
+    super(404, 'not_found', 'No inbox here accepts this request: the inbox id is unknown, or the signature does not match its secret.');
+  }
+}
 export class ConflictError extends AppError {
   constructor(message: string, details?: unknown) {
     super(409, 'conflict', message, details);

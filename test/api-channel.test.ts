@@ -37,11 +37,12 @@ describe.each(DB_KINDS)('API channel into the agent API and sockets (%s)', (db) 
     agentSocket.close();
   });
 
-  it('refuses a bad signature with 401 and stores nothing', async () => {
+  it('refuses a bad signature with the same 404 as an unknown inbox, and stores nothing', async () => {
     const inbox = await apiInbox(t);
     const res = await postSigned(t, inbox, { externalId: 'bad', author: { id: 'x' }, text: 'hi' }, { secret: 'not-the-secret' });
-    expect(res.status).toBe(401);
-    expect(res.body.error.code).toBe('invalid_signature');
+    const unknown = await postSigned(t, { id: 999_999, secret: 'not-the-secret' }, { externalId: 'bad', author: { id: 'x' }, text: 'hi' });
+    expect(res.status).toBe(404);
+    expect(res).toEqual(unknown);
     const items = await t.api('GET', '/api/ingest/items?state=received');
     expect(items.body.items.filter((i: any) => i.key.endsWith(':api:bad'))).toHaveLength(0);
   });

@@ -44,7 +44,7 @@ export async function askQuestion(s: Services, viewer: Member, input: { title: s
 }
 
 // The message must be one the member can see; answers 404 otherwise.
-async function visibleMessage(s: Services, viewer: Viewer, messageId: number) {
+export async function visibleMessage(s: Services, viewer: Viewer, messageId: number) {
   const msg = await messageRepository.findById(s.db.m, messageId);
   const t = msg ? await ticketRepository.findById(s.db.m, msg.ticketId) : null;
   if (!msg || !t || !canSeeMessage(viewer, await accessFacts(s.db.m, viewer, t), msg)) throw new NotFoundError('Post');

@@ -50,7 +50,10 @@ async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5000
   it('Telegram: private chats are private tickets, group replies public; replies go to sendMessage', async () => {
     const ib = await inbox('telegram', { botToken: '123456:ABCDEF-token', botId: '999' });
     const bad = await post('telegram', ib.id, read('telegram/teloxide__update_rs__private_text.json'), () => ({ 'x-telegram-bot-api-secret-token': 'wrong' }));
-    expect(bad.status).toBe(401);
+    // A wrong secret answers exactly like an unknown inbox id.
+    const unknown = await post('telegram', 999_999, read('telegram/teloxide__update_rs__private_text.json'), () => ({ 'x-telegram-bot-api-secret-token': 'wrong' }));
+    expect(bad.status).toBe(404);
+    expect(bad).toEqual(unknown);
     expect(await ticketsOf(ib.id)).toHaveLength(0);
     for (const f of ['telegram/teloxide__update_rs__private_text.json', 'telegram/teloxide__update_rs__supergroup_reply_with_thread.json']) {
       expect((await post('telegram', ib.id, read(f), tgSig)).status).toBe(200);
@@ -80,8 +83,8 @@ async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5000
     const ib = await inbox('instagram', { pageId: '123', accessToken: 'ig-access-token', verifyToken: 'verify-me-please' });
     const hs = await fetch(`${t.url}/webhooks/meta/${ib.id}?hub.mode=subscribe&hub.verify_token=verify-me-please&hub.challenge=CHALLENGE_ACCEPTED`);
     expect([hs.status, await hs.text()]).toEqual([200, 'CHALLENGE_ACCEPTED']);
-    expect((await fetch(`${t.url}/webhooks/meta/${ib.id}?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=x`)).status).toBe(403);
-    expect((await post('meta', ib.id, read('meta/go-meta-webhooks__handler_messaging_test__instagram_messaging_batched_three_messages.json'), () => ({ 'x-hub-signature-256': 'sha256=00' }))).status).toBe(401);
+    expect((await fetch(`${t.url}/webhooks/meta/${ib.id}?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=x`)).status).toBe(404);
+    expect((await post('meta', ib.id, read('meta/go-meta-webhooks__handler_messaging_test__instagram_messaging_batched_three_messages.json'), () => ({ 'x-hub-signature-256': 'sha256=00' }))).status).toBe(404);
 
     for (const f of ['meta/go-meta-webhooks__handler_messaging_test__instagram_messaging_batched_three_messages.json', 'meta/go-meta-webhooks__handler_messaging_test__instagram_quick_reply.json', 'meta/go-meta-webhooks__handler_changes_test__instagram_changes_mentions_comment.json']) {
       expect((await post('meta', ib.id, read(f), hubSig)).status).toBe(200);
@@ -134,7 +137,7 @@ async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5000
     const ib = await inbox('x', { accountId: '1', bearerToken: 'x-bearer-token' });
     const crc = await fetch(`${t.url}/webhooks/x/${ib.id}?crc_token=abc123`).then((r) => r.json());
     expect(crc).toEqual({ response_token: `sha256=${createHmac('sha256', SECRET).update('abc123').digest('base64')}` });
-    expect((await post('x', ib.id, read('x/chatwoot__spec_factories_twitter__tweet_create_event.transcribed.json'), () => ({ 'x-twitter-webhooks-signature': 'sha256=AAAA' }))).status).toBe(401);
+    expect((await post('x', ib.id, read('x/chatwoot__spec_factories_twitter__tweet_create_event.transcribed.json'), () => ({ 'x-twitter-webhooks-signature': 'sha256=AAAA' }))).status).toBe(404);
 
     expect((await post('x', ib.id, read('x/chatwoot__spec_factories_twitter__tweet_create_event.transcribed.json'), xSig)).status).toBe(200);
     const [ticket] = await waitFor(() => ticketsOf(ib.id), (x) => x.length === 1);

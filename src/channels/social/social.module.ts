@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { registerChannelSettings } from '../channel-settings';
 import { inboxRepository } from '../../db/repositories/inbox.repository';
-import { InvalidSignatureError, NotFoundError } from '../../errors';
+import { InboxNotFoundError } from '../../errors';
 import { defineRoute } from '../../http/route';
 import type { ChorusModule } from '../../module';
 import { MASTODON_RAW_TYPE, mastodonSender, parseMastodon, pollMastodon } from './mastodon';
@@ -63,7 +63,10 @@ export const socialModule: ChorusModule = {
       const params = z.object({ inboxId: z.coerce.number().int().positive() });
       const load = async (id: number) => {
         const inbox = await inboxRepository.findById(s.db.m, id);
-        if (!inbox || !p.channels.includes(inbox.channel)) throw new NotFoundError(`${p.name} inbox`);
+        if (!inbox || !p.channels.includes(inbox.channel)) {
+          s.logger.warn({ inboxId: id, platform: p.name }, 'webhook: no inbox of this platform with this id');
+          throw new InboxNotFoundError();
+        }
         return inbox;
       };
       if (p.handshake) {
@@ -73,6 +76,11 @@ export const socialModule: ChorusModule = {
           authorize: () => true,
           handler: async ({ params: { inboxId }, query, res }) => {
             const h = p.handshake!(await load(inboxId), query);
+            // A refused handshake answers like an unknown inbox (ids cannot be probed).
+            if (h.status >= 400) {
+              s.logger.warn({ inboxId, platform: p.name, answer: h.body }, 'webhook handshake refused');
+              throw new InboxNotFoundError();
+            }
             if (h.type) res.status(h.status).type(h.type).send(String(h.body));
             else res.status(h.status).json(h.body);
             return undefined;
@@ -83,7 +91,10 @@ export const socialModule: ChorusModule = {
         method: 'post', path, tag: 'webhooks', summary: `${p.name} webhook events`,
         params, rawBody: true,
         authorize: async (_v, { params: { inboxId }, req, rawBody }) => {
-          if (!p.verify(await load(inboxId), req, rawBody ?? Buffer.alloc(0))) throw new InvalidSignatureError();
+          if (!p.verify(await load(inboxId), req, rawBody ?? Buffer.alloc(0))) {
+            s.logger.warn({ inboxId, platform: p.name }, 'webhook: the signature does not match the inbox secret');
+            throw new InboxNotFoundError();
+          }
           return true;
         },
         handler: async ({ params: { inboxId }, body, res }) => {

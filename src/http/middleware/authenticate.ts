@@ -23,7 +23,8 @@ export function authenticate(s: Services) {
     req.authVia = 'none';
     req.csrfToken = null;
     const auth = req.headers.authorization;
-    if (auth?.startsWith('Bearer ')) {
+    // /metrics takes its own bearer token (CHORUS_METRICS_TOKEN), not an agent's API token.
+    if (auth?.startsWith('Bearer ') && req.path !== '/metrics') {
       const v = await s.sessions.fromApiToken(auth.slice(7).trim());
       if (!v) return next(new UnauthorizedError('The API token is not valid.'));
       req.viewer = v;

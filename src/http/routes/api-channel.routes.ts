@@ -4,7 +4,7 @@ import { apiMessageSchema } from '../../channels/api/api-message.schema';
 import { API_RAW_TYPE } from '../../channels/api/api.adapter';
 import { verifyHmacHex } from '../../channels/signature';
 import { inboxRepository } from '../../db/repositories/inbox.repository';
-import { InvalidSignatureError, NotFoundError } from '../../errors';
+import { InboxNotFoundError } from '../../errors';
 import type { Services } from '../../services';
 import { defineRoute } from '../route';
 
@@ -22,8 +22,14 @@ export function apiChannelRoutes(r: Router, s: Services): void {
     // The signature is the permission decision: checked over the raw bytes before anything is parsed.
     authorize: async (_viewer, { params, req, rawBody }) => {
       const inbox = await inboxRepository.findById(s.db.m, params.id);
-      if (!inbox || inbox.channel !== 'api') throw new NotFoundError('API inbox');
-      if (!verifyHmacHex(inbox.secret, rawBody ?? Buffer.alloc(0), req.header(SIGNATURE_HEADER))) throw new InvalidSignatureError();
+      if (!inbox || inbox.channel !== 'api') {
+        s.logger.warn({ inboxId: params.id }, 'API channel: no API inbox with this id');
+        throw new InboxNotFoundError();
+      }
+      if (!verifyHmacHex(inbox.secret, rawBody ?? Buffer.alloc(0), req.header(SIGNATURE_HEADER))) {
+        s.logger.warn({ inboxId: inbox.id }, 'API channel: the signature does not match the inbox secret');
+        throw new InboxNotFoundError();
+      }
       return true;
     },
     handler: async ({ params, body, rawBody, res }) => {

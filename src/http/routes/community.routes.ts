@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import { askQuestion, flagPost, moderate, setBanned, votePost } from '../../community/community.service';
+import { askQuestion, flagPost, moderate, setBanned, visibleMessage, votePost } from '../../community/community.service';
 import { communityRepository, type QuestionTab } from '../../db/repositories/community.repository';
 import { contactRepository } from '../../db/repositories/contact.repository';
 import { messageRepository } from '../../db/repositories/message.repository';
@@ -108,8 +108,8 @@ export function communityRoutes(r: Router, s: Services): void {
     params: postParams,
     authorize: (v) => isContact(v) || isAgent(v),
     handler: async ({ params, viewer, req, res }) => {
-      const msg = await messageRepository.findById(s.db.m, params.id);
-      if (!msg) return back(res, req, 0, params.id, { ok: false });
+      // A post the viewer cannot read is missing to them: only then does "not yours to accept" apply.
+      const { msg } = await visibleMessage(s, viewer, params.id);
       await acceptAnswer(s.commands, viewer, msg.ticketId, msg.id);
       return back(res, req, msg.ticketId, msg.id, { ok: true });
     },
