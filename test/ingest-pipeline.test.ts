@@ -114,6 +114,11 @@ describe.each(DB_KINDS)('the ingest pipeline (%s)', (db) => {
     // Inside one inbox the same headers still thread.
     const again = await send({ from: 'ivy@x.test', subject: 'Re: Quote please', inReplyTo: ['<ivy2@x.test>'] });
     expect(again.ticketId).toBe(byIrt.ticketId);
+    // A platform post id repeats across accounts: a reply finds the post of its own inbox.
+    const post = await send({ from: 'ivy@x.test', subject: 'Post', externalId: 'post-100' });
+    await sendTo(sales, { from: 'ivy@x.test', subject: 'Other account, same id', externalId: 'post-100' });
+    const reply = await send({ from: 'ivy@x.test', replyToExternalId: 'post-100', externalId: 'post-101' });
+    expect(reply.ticketId).toBe(post.ticketId);
   });
 
   it('opens a linked ticket for a stranger on the key of a private conversation, and never makes them a participant', async () => {

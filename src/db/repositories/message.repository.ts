@@ -40,10 +40,12 @@ export const messageRepository = {
       .orderBy('msg.id', 'DESC').limit(20).getMany();
   },
 
-  async findByExternalId(m: EntityManager, channel: string, externalId: string): Promise<Message | null> {
-    return m.getRepository(Message).createQueryBuilder('msg')
-      .where('msg.external_id = :externalId AND msg.channel = :channel', { externalId, channel })
-      .orderBy('msg.id', 'DESC').getOne();
+  // With inboxId: only messages of that inbox's tickets (platform ids repeat across accounts).
+  async findByExternalId(m: EntityManager, channel: string, externalId: string, inboxId?: number): Promise<Message | null> {
+    const qb = m.getRepository(Message).createQueryBuilder('msg')
+      .where('msg.external_id = :externalId AND msg.channel = :channel', { externalId, channel });
+    if (inboxId !== undefined) qb.innerJoin(Ticket, 't', 't.id = msg.ticket_id AND t.inbox_id = :inboxId', { inboxId });
+    return qb.orderBy('msg.id', 'DESC').getOne();
   },
 
   async insertAttachment(m: EntityManager, a: Omit<Attachment, 'id'>): Promise<number> {

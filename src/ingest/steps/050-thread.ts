@@ -110,7 +110,7 @@ async function findThread(ctx: IngestContext, deps: IngestDeps): Promise<Found |
 
   // A reply on a platform names the post it answers; that post (ours or theirs) has a ticket.
   if (msg.replyToExternalId) {
-    const parent = await messageRepository.findByExternalId(m, msg.channel, msg.replyToExternalId);
+    const parent = await messageRepository.findByExternalId(m, msg.channel, msg.replyToExternalId, ctx.inbox.id);
     const t = parent ? await load(parent.ticketId) : null;
     if (t) return onKey(t, `reply to ${msg.replyToExternalId}`);
   }
