@@ -1,0 +1,4 @@
+import { describeFilterFixtures } from '../../../../../test/helpers/reply-fixtures';
+import { trailingQuote } from './trailing-quote';
+
+describeFilterFixtures(trailingQuote);

@@ -1,0 +1,4 @@
+import { describeFilterFixtures } from '../../../../../test/helpers/reply-fixtures';
+import { verblessHeader } from './verbless-header';
+
+describeFilterFixtures(verblessHeader);
