@@ -13,8 +13,8 @@ import { age, AUDIENCES, audienceLabel, avatarClass, channelLabel, channelLetter
 
 const RULES: Record<string, string> = {
   new: 'Started this ticket',
-  'in-reply-to': 'Threaded by In-Reply-To from a participant',
-  references: 'Threaded by References from a participant',
+  'in-reply-to': 'Threaded by In-Reply-To (from a participant, or answering our own mail)',
+  references: 'Threaded by References (from a participant, or answering our own mail)',
   'reply-token': 'Threaded by the signed reply address',
   'subject-number': 'Threaded by the ticket number in the subject, from a participant',
   'social-conversation': 'Same conversation on the platform',

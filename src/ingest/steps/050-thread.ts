@@ -83,7 +83,7 @@ async function findThread(ctx: IngestContext, deps: IngestDeps): Promise<Found |
       if (await isParticipant(t)) return { ticket: t, rule, evidence: hit.emailMessageId };
       // Our own Message-ID cannot be guessed: whoever answers it received our mail — usually the
       // customer writing from another address, which the agent is offered to add to them.
-      if (!ours && hit.direction === 'outbound' && hit.authorType === 'agent') ours = { ticket: t, rule, evidence: hit.emailMessageId, otherAddressOf: t.requesterId };
+      if (!ours && hit.direction === 'outbound' && hit.authorType === 'agent') ours = { ticket: t, rule, evidence: `${hit.emailMessageId} (our mail, answered from an address not on the ticket)`, otherAddressOf: t.requesterId };
     }
     if (ours) return ours;
   }
