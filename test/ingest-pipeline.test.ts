@@ -181,9 +181,17 @@ describe.each(DB_KINDS)('the ingest pipeline (%s)', (db) => {
     expect((await detailOf(late.ticketId)).ticket.followUpOfId).toBe(b.ticketId);
   });
 
-  it('never opens a ticket for an auto-reply, and does not reopen on one', async () => {
-    const ooo = await send({ from: 'eve@x.test', subject: 'Out of office', noise: { autoReply: true, reason: 'auto-submitted' } });
-    expect(ooo).toMatchObject({ state: 'ignored', ticketId: null });
+  it('keeps an auto-reply with no ticket as a flagged automatic ticket, and does not reopen on one', async () => {
+    const ooo = await send({ from: 'eve@x.test', subject: 'Out of office', noise: { autoReply: true, reason: 'Auto-Submitted: auto-replied' } });
+    expect(ooo).toMatchObject({ state: 'processed', ticketId: expect.any(Number), messageId: expect.any(Number) });
+    const kept = await t.api('GET', `/api/tickets/${ooo.ticketId}`);
+    expect(kept.body.ticket).toMatchObject({ automatic: 'Auto-Submitted: auto-replied', slaDueAt: null, assignee: null });
+    expect(kept.body.messages[0]).toMatchObject({ audience: 'participants', flags: { noise: { autoReply: true } } });
+    expect(kept.body.events[0].data).toMatchObject({ automatic: 'Auto-Submitted: auto-replied' });
+    const triage = await t.api('GET', '/api/tickets?limit=200');
+    expect(triage.body.tickets.map((x: any) => x.id)).not.toContain(ooo.ticketId);
+    const automatic = await t.api('GET', '/api/tickets?automatic=only');
+    expect(automatic.body.tickets.map((x: any) => x.id)).toContain(ooo.ticketId);
     const a = await send({ from: 'eve@x.test', subject: 'Real question', emailMessageId: '<e1@x.test>' });
     await t.api('PATCH', `/api/tickets/${a.ticketId}`, { status: 'pending' });
     const auto = await send({ from: 'eve@x.test', inReplyTo: ['<e1@x.test>'], noise: { autoReply: true } });
@@ -201,12 +209,43 @@ describe.each(DB_KINDS)('the ingest pipeline (%s)', (db) => {
       sent = (await t.api('GET', `/api/tickets/${a.ticketId}`)).body.messages.find((m: any) => m.id === reply.body.message.id);
     }
     expect(sent.emailMessageId).toMatch(/^<chorus\.m\d+\./);
-    const bounce = await send({ from: 'mailer-daemon@x.test', subject: 'Undelivered', noise: { bounce: true, bouncedMessageIds: [sent.emailMessageId], bounceReason: '550 mailbox unknown' } });
-    expect(bounce.state).toBe('ignored');
+    const bounce = await send({ from: 'mailer-daemon@x.test', subject: 'Undelivered', text: 'Delivery to fay@x.test failed: 550 mailbox unknown', noise: { bounce: true, reason: 'delivery report', bouncedMessageIds: [sent.emailMessageId], bounceReason: '550 mailbox unknown' } });
+    expect(bounce).toMatchObject({ state: 'processed', ticketId: a.ticketId });
     const detail = await t.api('GET', `/api/tickets/${a.ticketId}`);
     const ours = detail.body.messages.find((m: any) => m.id === reply.body.message.id);
     expect(ours).toMatchObject({ deliveryState: 'failed', deliveryError: '550 mailbox unknown' });
-    expect(detail.body.messages).toHaveLength(2);
+    // The report itself is kept beside it, for agents only; the mail server never joins the ticket.
+    expect(detail.body.messages).toHaveLength(3);
+    const report = detail.body.messages.find((m: any) => m.id === bounce.messageId);
+    expect(report).toMatchObject({ audience: 'staff', threadLink: { rule: 'bounce' }, flags: { noise: { bounce: true } } });
+    expect(detail.body.ticket.automatic).toBeNull();
+    expect(detail.body.ticket.snippet).not.toContain('550');
+    expect(detail.body.participants.map((p: any) => p.contactId)).toEqual([detail.body.ticket.requester.id]);
+  });
+
+  it('keeps a bounce that matches none of our mails as an automatic, staff-only ticket', async () => {
+    const bounce = await send({ from: 'postmaster@far.test', subject: 'Returned mail', text: 'unknown recipient', noise: { bounce: true, reason: 'delivery report', bouncedMessageIds: ['<never-ours@far.test>'] } });
+    expect(bounce).toMatchObject({ state: 'processed', ticketId: expect.any(Number) });
+    const d = await t.api('GET', `/api/tickets/${bounce.ticketId}`);
+    expect(d.body.ticket.automatic).toBe('delivery report');
+    expect(d.body.messages[0]).toMatchObject({ audience: 'staff', text: 'unknown recipient' });
+  });
+
+  it('files a stranger\'s auto-reply on a ticket as a staff message, and a person writing on an automatic ticket brings it to the inbox', async () => {
+    const a = await send({ from: 'ivy@x.test', subject: 'Need help', emailMessageId: '<i1@x.test>' });
+    const token = signReplyToken('test-secret-0123456789abcdef', a.ticketId!);
+    const ooo = await send({ from: 'someone-else@y.test', subject: 'Away', replyToken: token, noise: { autoReply: true, reason: 'auto-responder header' } });
+    expect(ooo.ticketId).toBe(a.ticketId);
+    const d = await t.api('GET', `/api/tickets/${a.ticketId}`);
+    expect(d.body.messages.find((m: any) => m.id === ooo.messageId).audience).toBe('staff');
+    expect(d.body.participants).toHaveLength(1);
+
+    const list = await send({ from: 'news@lists.test', subject: 'Weekly digest', emailMessageId: '<digest1@lists.test>', noise: { bulk: true, reason: 'mailing list' } });
+    expect((await ticketRepository.findById(t.s.db.m, list.ticketId!))!.automatic).toBe('mailing list');
+    await send({ from: 'news@lists.test', subject: 'Re: Weekly digest', inReplyTo: ['<digest1@lists.test>'], text: 'A person answering' });
+    const after = await t.api('GET', `/api/tickets/${list.ticketId}`);
+    expect(after.body.ticket.automatic).toBeNull();
+    expect(after.body.events.at(-1)).toMatchObject({ type: 'restored', data: { automatic: 'mailing list', reason: 'a person wrote' } });
   });
 
   it('leaves a failing item `failed` with its error, loses nothing, and replays it', async () => {

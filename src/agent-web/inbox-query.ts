@@ -6,15 +6,18 @@ import { queryText } from '../http/input-text';
 // Tickets someone still has to act on.
 export const ACTIVE: TicketStatus[] = ['new', 'open', 'pending'];
 
+// Every view but "Automatic" leaves out tickets opened by automatic mail: triage never sees them.
 export const VIEWS = {
-  unassigned: { title: 'Unassigned', filters: (_me: number): TicketFilters => ({ status: ACTIVE, assigneeId: null }) },
-  mine: { title: 'Mine', filters: (me: number): TicketFilters => ({ status: ACTIVE, assigneeId: me }) },
-  open: { title: 'All open', filters: (): TicketFilters => ({ status: ['new', 'open'] }) },
-  pending: { title: 'Pending', filters: (): TicketFilters => ({ status: ['pending'] }) },
-  solved: { title: 'Solved', filters: (): TicketFilters => ({ status: ['solved', 'closed'] }) },
+  unassigned: { title: 'Unassigned', filters: (_me: number): TicketFilters => ({ status: ACTIVE, assigneeId: null, automatic: false }) },
+  mine: { title: 'Mine', filters: (me: number): TicketFilters => ({ status: ACTIVE, assigneeId: me, automatic: false }) },
+  open: { title: 'All open', filters: (): TicketFilters => ({ status: ['new', 'open'], automatic: false }) },
+  pending: { title: 'Pending', filters: (): TicketFilters => ({ status: ['pending'], automatic: false }) },
+  solved: { title: 'Solved', filters: (): TicketFilters => ({ status: ['solved', 'closed'], automatic: false }) },
+  // Bounces, out-of-office replies, list mail and machine notifications, kept and findable.
+  automatic: { title: 'Automatic', filters: (): TicketFilters => ({ automatic: true }) },
   // Facet links (an inbox, channel, team or tag) list what is still to do there.
-  active: { title: 'To do', filters: (): TicketFilters => ({ status: ACTIVE }) },
-  all: { title: 'All tickets', filters: (): TicketFilters => ({}) },
+  active: { title: 'To do', filters: (): TicketFilters => ({ status: ACTIVE, automatic: false }) },
+  all: { title: 'All tickets', filters: (): TicketFilters => ({ automatic: false }) },
 } as const;
 export type ViewName = keyof typeof VIEWS;
 

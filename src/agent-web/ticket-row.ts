@@ -73,5 +73,6 @@ export function toRow(t: Presented, now: number) {
     age: age(t.lastActivityAt, now),
     sla: slaLabel(t, now),
     lastActivityAt: t.lastActivityAt,
+    automatic: t.automatic,
   };
 }

@@ -19,11 +19,12 @@ const RULES: Record<string, string> = {
   'subject-number': 'Threaded by the ticket number in the subject, from a participant',
   'social-conversation': 'Same conversation on the platform',
   'follow-up': 'A reply to a closed ticket: opened as its follow-up',
+  bounce: 'A delivery report about our message',
   'thread-key': 'A new sender on the conversation of a ticket they are not part of: opened beside it',
 };
 const UNDOABLE = new Set(['merged', 'split']);
 
-type Presented = Awaited<ReturnType<typeof presentMessages>>[number] & { deliveryState?: string | null; deliveryError?: string | null; threadLink?: { rule: string; evidence: string | null } | null };
+type Presented = Awaited<ReturnType<typeof presentMessages>>[number] & { deliveryState?: string | null; deliveryError?: string | null; flags?: Record<string, any> | null; threadLink?: { rule: string; evidence: string | null } | null };
 // A reply that answered our mail from an address not yet on the contact: the agent may add it.
 export type AddressOffer = { address: string; contactName: string };
 
@@ -53,6 +54,8 @@ export function messageView(p: Presented, now: number, offer?: AddressOffer) {
     deliveryError: p.deliveryError ?? null,
     attachments: p.attachments.filter((a) => !a.inline),
     addAddress: offer ?? null,
+    // The loop-guard reason when this is automatic mail (a bounce, an auto-reply, list mail).
+    automatic: p.flags?.noise && !p.flags.noise.echo ? String(p.flags.noise.reason ?? 'automatic mail') : null,
     why: p.threadLink ? { rule: p.threadLink.rule, text: RULES[p.threadLink.rule] ?? p.threadLink.rule, evidence: p.threadLink.evidence } : null,
   };
 }
@@ -79,6 +82,7 @@ function describeEvent(e: TicketEvent, agentNames: Map<number, string>): string 
     case 'mentioned': return `${name(d.agentId)} was mentioned`;
     case 'audience': return `Visibility ${d.from} → ${d.to}`;
     case 'accepted': return 'An answer was accepted';
+    case 'restored': return `Restored to the inbox (had been automatic: ${d.automatic})${d.reason ? `, ${d.reason}` : ''}`;
     default: return e.type.replace(/_/g, ' ');
   }
 }
@@ -108,7 +112,7 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
       id: t.id, subject: t.subject, status: t.status, priority: t.priority, visibility: t.visibility, channel: t.channel,
       channelLabel: channelLabel(t.channel), channelLetter: channelLetter(t.channel), assigneeId: t.assigneeId, teamId: t.teamId,
       inboxName: inbox?.name ?? `Inbox ${t.inboxId}`, tags: tags.get(t.id) ?? [], isPublic: t.visibility === 'public', closed: t.status === 'closed', closedReopens: inbox?.closedReplies === 'reopen', followUpDays: inbox?.followUpDays ?? 30,
-      followUpOfId: t.followUpOfId, createdAge: age(new Date(t.createdAt).toISOString(), now),
+      followUpOfId: t.followUpOfId, automatic: t.automatic, createdAge: age(new Date(t.createdAt).toISOString(), now),
       sla: slaLabel({ status: t.status, slaDueAt: t.slaDueAt ? new Date(t.slaDueAt).toISOString() : null }, now),
     },
     messages: presented.map((p) => messageView(p, now, offers.get(p.id))),

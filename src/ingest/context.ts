@@ -28,6 +28,10 @@ export interface IngestContext {
   // reply reopens a closed ticket (the inbox reopens closed tickets).
   thread?: { rule: ThreadRule; evidence: string | null; followUpOfId?: number | null; reopenClosed?: string };
   messageId?: number;
+  // A delivery report about one of our outbound messages: kept as a staff message on its ticket.
+  bounceOf?: { ticketId: number; messageId: number };
+  // The reason, when automatic mail with no ticket of its own opens one flagged "automatic".
+  automatic?: string | null;
   // Set by a step that ends the item early: the ledger state and why.
   outcome?: { state: 'processed' | 'ignored'; note?: string };
   events: DomainEvent[];

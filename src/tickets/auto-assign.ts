@@ -7,12 +7,13 @@ import { assign } from './commands/assign';
 
 // Round-robin per inbox: a new ticket in an inbox with roundRobin on goes to the next agent of
 // its team who is not away and under their cap of open tickets. Recorded as a system action.
+// A ticket opened by automatic mail waits in the "Automatic" view instead: nobody's turn is spent on it.
 export const autoAssignModule: ChorusModule = {
   name: 'auto-assign',
   register(s) {
     s.bus.on('ticket.created', async ({ ticketId }) => {
       const t = await ticketRepository.findById(s.db.m, ticketId);
-      if (!t || t.assigneeId) return;
+      if (!t || t.assigneeId || t.automatic) return;
       const inbox = await inboxRepository.findById(s.db.m, t.inboxId);
       if (!inbox?.roundRobin) return;
       const agent = await nextRoundRobinAgent(s.db.m, t.teamId);

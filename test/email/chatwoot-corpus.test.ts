@@ -33,10 +33,19 @@ const files = present ? fs.readdirSync(DIR).filter((f) => f.endsWith('.eml')).so
     expect(results.size).toBe(files.length);
   });
 
-  it('opens no customer ticket for auto-replies, bounces and notifications', () => {
+  it('keeps auto-replies, bounces and notifications as flagged messages on automatic tickets, never in triage', async () => {
     for (const f of ['auto_reply.eml', 'auto_reply_with_auto_submitted.eml', 'bounced_gmail.eml', 'bounced_with_no_from.eml', 'notification.eml']) {
-      expect([f, results.get(f).state, results.get(f).ticketId]).toEqual([f, 'ignored', null]);
+      expect([f, results.get(f).state]).toEqual([f, 'processed']);
+      const d = await detail(f);
+      expect([f, typeof d.ticket.automatic, d.ticket.slaDueAt]).toEqual([f, 'string', null]);
+      expect([f, !!d.messages[0].flags?.noise]).toEqual([f, true]);
+      // A delivery report is for agents only, whoever it names.
+      if (f.startsWith('bounced')) expect([f, d.messages[0].audience]).toEqual([f, 'staff']);
     }
+    const triage = await t.api('GET', '/api/tickets?limit=200');
+    const ids = new Set(triage.body.tickets.map((x: any) => x.id));
+    expect(['auto_reply.eml', 'notification.eml', 'bounced_gmail.eml'].filter((f) => ids.has(results.get(f).ticketId))).toEqual([]);
+    expect(ids.has(results.get('support.eml').ticketId)).toBe(true);
   });
 
   it('keeps the visible text and both attachments of support.eml', async () => {
@@ -78,8 +87,9 @@ const files = present ? fs.readdirSync(DIR).filter((f) => f.endsWith('.eml')).so
   });
 
   it('decodes a legacy charset to correct text', async () => {
-    // It is an auto-reply (stored in the ledger, no ticket), so read it through the parser.
-    expect(results.get('non_utf_encoded_mail.eml').state).toBe('ignored');
+    // An auto-reply: kept as a message on an automatic ticket, where agents read it decoded.
+    expect(results.get('non_utf_encoded_mail.eml').state).toBe('processed');
+    expect((await detail('non_utf_encoded_mail.eml')).messages[0].text).toMatch(/[\u0600-\u06FF]/);
     const raw = fs.readFileSync(path.join(DIR, 'non_utf_encoded_mail.eml')).toString('latin1');
     const m = await parseEmail(raw, { address: 'x@example.com', settings: null } as never);
     expect(m.subject).toMatch(/^[\u0600-\u06FF\s]+$/);

@@ -27,6 +27,9 @@ export class Ticket {
   @Column({ type: 'integer', name: 'merged_into_id', nullable: true }) mergedIntoId!: number | null;
   @Column({ type: 'integer', name: 'follow_up_of_id', nullable: true }) followUpOfId!: number | null;
   @Column({ type: 'integer', name: 'accepted_message_id', nullable: true }) acceptedMessageId!: number | null;
+  // Set (to the reason, e.g. "Auto-Submitted: auto-replied") when automatic mail opened this
+  // ticket: it stays out of the triage views until an agent restores it.
+  @Column({ type: 'varchar', nullable: true }) automatic!: string | null;
   @TimeColumn({ name: 'first_response_at', nullable: true }) firstResponseAt!: number | null;
   @TimeColumn({ name: 'solved_at', nullable: true }) solvedAt!: number | null;
   @TimeColumn({ name: 'sla_due_at', nullable: true }) slaDueAt!: number | null;

@@ -14,6 +14,8 @@ export interface TicketFilters {
   priority?: Priority;
   // Only tickets with (true) or without (false) a first-response deadline.
   hasSla?: boolean;
+  // Only tickets opened by automatic mail (true) or only the others (false).
+  automatic?: boolean;
 }
 
 // A common tag is best checked per row while walking the activity index (EXISTS); a rare one
@@ -27,6 +29,7 @@ export interface CountGroup {
   inboxId: number;
   channel: string;
   teamId: number | null;
+  automatic: boolean;
   n: number;
 }
 
@@ -49,14 +52,15 @@ function filtered(m: EntityManager, f: TicketFilters, tagPlan: TagPlan = 'in'): 
   if (f.ids) qb.andWhere(f.ids.length ? 't.id IN (:...ids)' : '1 = 0', { ids: f.ids });
   if (f.priority) qb.andWhere('t.priority = :priority', { priority: f.priority });
   if (f.hasSla !== undefined) qb.andWhere(f.hasSla ? 't.sla_due_at IS NOT NULL' : 't.sla_due_at IS NULL');
+  if (f.automatic !== undefined) qb.andWhere(f.automatic ? 't.automatic IS NOT NULL' : 't.automatic IS NULL');
   if (f.tag && tagPlan === 'exists') qb.andWhere('EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = t.id AND tt.tag = :tag)', { tag: f.tag });
   else if (f.tag) qb.andWhere('t.id IN (SELECT tt.ticket_id FROM ticket_tags tt WHERE tt.tag = :tag)', { tag: f.tag });
   return qb;
 }
 
 export const ticketRepository = {
-  async insert(m: EntityManager, t: Omit<Ticket, 'id'>): Promise<number> {
-    const r = await m.getRepository(Ticket).insert(t);
+  async insert(m: EntityManager, t: Omit<Ticket, 'id' | 'automatic'> & { automatic?: string | null }): Promise<number> {
+    const r = await m.getRepository(Ticket).insert({ automatic: null, ...t });
     return r.identifiers[0].id;
   },
 
@@ -80,11 +84,12 @@ export const ticketRepository = {
     await m.getRepository(Ticket).update({ id }, patch);
   },
 
-  async touchWithMessage(m: EntityManager, id: number, at: number, snippet: string): Promise<void> {
+  // A null snippet keeps the one shown (a staff-only message must not become the ticket's snippet).
+  async touchWithMessage(m: EntityManager, id: number, at: number, snippet: string | null): Promise<void> {
     await m
       .createQueryBuilder()
       .update(Ticket)
-      .set({ lastActivityAt: at, updatedAt: at, snippet: snippet.slice(0, 200), messageCount: () => 'message_count + 1' })
+      .set({ lastActivityAt: at, updatedAt: at, ...(snippet === null ? {} : { snippet: snippet.slice(0, 200) }), messageCount: () => 'message_count + 1' })
       .where('id = :id', { id })
       .execute();
   },
@@ -161,16 +166,21 @@ export const ticketRepository = {
   },
 
   // One pass over the tickets for every sidebar count: how many per status, assigned or not,
-  // inbox, channel and team. A few thousand groups at most; the caller sums what it shows.
+  // inbox, channel, team and automatic or not. A few thousand groups at most; the caller sums
+  // what it shows. Every column read is in ix_tickets_counts, so the pass never reads a row.
   async countGroups(m: EntityManager): Promise<CountGroup[]> {
-    const rows: { status: TicketStatus; unassigned: number | boolean; inboxId: number; channel: string; teamId: number | null; n: string | number }[] = await m
+    const rows: { status: TicketStatus; unassigned: number | boolean; inboxId: number; channel: string; teamId: number | null; automatic: number | boolean; n: string | number }[] = await m
       .getRepository(Ticket).createQueryBuilder('t')
       .select('t.status', 'status').addSelect('CASE WHEN t.assignee_id IS NULL THEN 1 ELSE 0 END', 'unassigned').addSelect('t.inbox_id', 'inboxId')
-      .addSelect('t.channel', 'channel').addSelect('t.team_id', 'teamId').addSelect('COUNT(*)', 'n')
+      .addSelect('t.channel', 'channel').addSelect('t.team_id', 'teamId').addSelect('CASE WHEN t.automatic IS NULL THEN 0 ELSE 1 END', 'automatic').addSelect('COUNT(*)', 'n')
       .where('t.merged_into_id IS NULL')
       .groupBy('t.status').addGroupBy('CASE WHEN t.assignee_id IS NULL THEN 1 ELSE 0 END').addGroupBy('t.inbox_id').addGroupBy('t.channel').addGroupBy('t.team_id')
+      .addGroupBy('CASE WHEN t.automatic IS NULL THEN 0 ELSE 1 END')
       .getRawMany();
-    return rows.map((r) => ({ status: r.status, unassigned: Number(r.unassigned) === 1, inboxId: Number(r.inboxId), channel: r.channel, teamId: r.teamId === null ? null : Number(r.teamId), n: Number(r.n) }));
+    return rows.map((r) => ({
+      status: r.status, unassigned: Number(r.unassigned) === 1, inboxId: Number(r.inboxId), channel: r.channel, teamId: r.teamId === null ? null : Number(r.teamId),
+      automatic: Number(r.automatic) === 1, n: Number(r.n),
+    }));
   },
 
   // Sidebar counts of the inbox: tickets per inbox, channel or team among the given filters.
@@ -180,11 +190,11 @@ export const ticketRepository = {
     return new Map(rows.filter((r) => r.k !== null).map((r) => [String(r.k), Number(r.n)]));
   },
 
-  // Tickets per tag among those with one of `statuses`, most used first.
+  // Tickets per tag among those with one of `statuses` (automatic ones left out), most used first.
   async tagCounts(m: EntityManager, statuses: TicketStatus[], limit: number): Promise<{ tag: string; n: number }[]> {
     const rows: { tag: string; n: string | number }[] = await m.createQueryBuilder().select('tt.tag', 'tag').addSelect('COUNT(*)', 'n')
       .from(TicketTag, 'tt').innerJoin(Ticket, 't', 't.id = tt.ticket_id')
-      .where('t.status IN (:...statuses) AND t.merged_into_id IS NULL', { statuses })
+      .where('t.status IN (:...statuses) AND t.merged_into_id IS NULL AND t.automatic IS NULL', { statuses })
       .groupBy('tt.tag').orderBy('n', 'DESC').addOrderBy('tt.tag', 'ASC').limit(limit).getRawMany();
     return rows.map((r) => ({ tag: r.tag, n: Number(r.n) }));
   },

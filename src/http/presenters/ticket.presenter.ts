@@ -54,6 +54,8 @@ export function presentTicket(t: Ticket, extra: { requester: unknown; assignee: 
     mergedIntoId: t.mergedIntoId,
     followUpOfId: t.followUpOfId,
     acceptedMessageId: t.acceptedMessageId,
+    // Why automatic mail opened it (kept out of the triage views), or null.
+    automatic: t.automatic,
     firstResponseAt: iso(t.firstResponseAt),
     solvedAt: iso(t.solvedAt),
     slaDueAt: iso(t.slaDueAt),

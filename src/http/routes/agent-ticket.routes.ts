@@ -16,6 +16,7 @@ import { changeStatus } from '../../tickets/commands/change-status';
 import { mentionAgents } from '../../tickets/commands/mention-agents';
 import { mergeTicket } from '../../tickets/commands/merge-ticket';
 import { removeTag } from '../../tickets/commands/remove-tag';
+import { restoreTicket } from '../../tickets/commands/restore-ticket';
 import { splitTicket } from '../../tickets/commands/split-ticket';
 import { undoTicketEvent } from '../../tickets/commands/undo-ticket-event';
 import { presentMessages } from '../presenters/message.presenter';
@@ -98,6 +99,17 @@ export function agentTicketPages(r: Router, s: Services): void {
       if (body.status) await changeStatus(s.commands, viewer, params.id, body.status);
       if (wantsJson(req)) return { ok: true };
       return void res.redirect(303, backTo(req, `/tickets/${params.id}`));
+    },
+  });
+
+  defineRoute(r, s, {
+    method: 'post', path: '/tickets/:id/restore', tag: 'pages', summary: 'Restore a ticket opened by automatic mail to the inbox',
+    form: true,
+    params: idParams,
+    authorize: agentOnly,
+    handler: async ({ res, params, viewer }) => {
+      await restoreTicket(s.commands, viewer, params.id);
+      return void res.redirect(303, `/tickets/${params.id}`);
     },
   });
 

@@ -18,6 +18,7 @@ import { changePriority } from '../../tickets/commands/change-priority';
 import { changeStatus } from '../../tickets/commands/change-status';
 import { createTicket } from '../../tickets/commands/create-ticket';
 import { removeTag } from '../../tickets/commands/remove-tag';
+import { restoreTicket } from '../../tickets/commands/restore-ticket';
 import { presentMessages } from '../presenters/message.presenter';
 import { presentContactBrief, presentTicketList } from '../presenters/ticket.presenter';
 import { defineRoute } from '../route';
@@ -45,6 +46,8 @@ export const ticketListQuery = z.object({
   tag: z.string().max(100).optional(),
   visibility: z.enum(['public', 'private']).optional(),
   requester: z.coerce.number().int().positive().optional(),
+  // Tickets opened by automatic mail are left out like in the inbox; `only` lists just them.
+  automatic: z.enum(['only', 'include']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 });
@@ -60,7 +63,7 @@ export function ticketsRoutes(r: Router, s: Services): void {
       const assigneeId = query.assignee === 'none' ? null : query.assignee === 'me' ? (viewer.kind === 'agent' ? viewer.agentId : undefined) : query.assignee;
       const rows = await ticketRepository.list(s.db.m, {
         status: query.status, assigneeId, teamId: query.team, inboxId: query.inbox, channel: query.channel, tag: query.tag,
-        visibility: query.visibility, requesterId: query.requester,
+        visibility: query.visibility, requesterId: query.requester, automatic: query.automatic === 'include' ? undefined : query.automatic === 'only',
       }, query.limit + 1, query.cursor ? decodeCursor(query.cursor) : undefined);
       const page = rows.slice(0, query.limit);
       return { tickets: await presentTicketList(s.db.m, page), nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]) : null };
@@ -168,6 +171,18 @@ export function ticketsRoutes(r: Router, s: Services): void {
       const t = await ticketRepository.resolve(s.db.m, params.id);
       const [presented] = await presentTicketList(s.db.m, [t!]);
       return { ticket: presented };
+    },
+  });
+
+  defineRoute(r, s, {
+    method: 'post', path: '/api/tickets/:id/restore', tag: 'tickets', summary: 'Restore a ticket opened by automatic mail to the inbox',
+    params: idParams,
+    authorize: ticketPolicy.act,
+    handler: async ({ params, viewer }) => {
+      const { restored } = await restoreTicket(deps, viewer, params.id);
+      const t = await ticketRepository.resolve(s.db.m, params.id);
+      const [presented] = await presentTicketList(s.db.m, [t!]);
+      return { restored, ticket: presented };
     },
   });
 

@@ -1,8 +1,9 @@
 import { messageRepository } from '../../db/repositories/message.repository';
 import type { Step } from '../context';
 
-// Step 3: mail loops and noise. Auto-replies, list mail and our own echoes are stored and
-// flagged but never answered automatically; bounces fail the outbound message they report.
+// Step 3: mail loops and noise. Our own echoes end here; auto-replies, list mail and bounces go
+// on to be stored as flagged messages, never answered automatically; a bounce also fails the
+// outbound message it reports and is kept on that message's ticket.
 export const loopGuard: Step = async (ctx, deps) => {
   const noise = ctx.msg!.noise;
   if (!noise) return;
@@ -18,11 +19,8 @@ export const loopGuard: Step = async (ctx, deps) => {
         await messageRepository.update(tx.m, original.id, { deliveryState: 'failed', deliveryError: noise.bounceReason ?? 'The message bounced.' });
         tx.emit('message.updated', { ticketId: original.ticketId, messageId: original.id, audience: original.audience });
       });
-      ctx.item.ticketId = original.ticketId;
-      ctx.item.messageId = original.id;
+      ctx.bounceOf = { ticketId: original.ticketId, messageId: original.id };
     }
-    ctx.outcome = { state: 'ignored', note: original ? `bounce of message ${original.id}` : 'bounce for a message we do not know' };
-    return 'stop';
   }
 };
 

@@ -3,6 +3,7 @@ import { messageRepository } from '../../db/repositories/message.repository';
 import { findPrivateContinuation, ticketRepository } from '../../db/repositories/ticket.repository';
 import { verifyReplyToken } from '../../mail/reply-token';
 import type { IngestContext, IngestDeps, Step } from '../context';
+import { automaticReason } from '../automatic-mail';
 import { isNoise } from './030-loop-guard';
 
 const DAY = 86_400_000;
@@ -13,6 +14,12 @@ const DAY = 86_400_000;
 // receiving inbox, a number or a customer's Message-ID alone never attaches a stranger's mail,
 // and an unverified sender never joins an existing ticket.
 export const thread: Step = async (ctx, deps) => {
+  if (ctx.bounceOf) {
+    // A report about one of our messages belongs beside it, whoever sent the report.
+    ctx.ticket = await ticketRepository.resolve(deps.db.m, ctx.bounceOf.ticketId);
+    ctx.thread = { rule: 'bounce', evidence: `delivery report about message ${ctx.bounceOf.messageId}` };
+    if (ctx.ticket) return;
+  }
   const found = await findThread(ctx, deps);
   if (found?.beside) {
     ctx.ticket = null;
@@ -26,11 +33,9 @@ export const thread: Step = async (ctx, deps) => {
     ctx.ticket = null;
     ctx.thread = { rule: 'new', evidence: null };
   }
-  if (!ctx.ticket && isNoise(ctx)) {
-    // Auto-replies and list mail never open a customer ticket; the ledger keeps them.
-    ctx.outcome = { state: 'ignored', note: `not threaded and flagged as ${ctx.msg!.noise?.reason ?? 'automatic mail'}` };
-    return 'stop';
-  }
+  // Automatic mail with no ticket of its own opens one flagged with the reason: kept, searchable
+  // and restorable, but out of the triage views (no answer, no SLA, no round-robin).
+  if (!ctx.ticket) ctx.automatic = automaticReason(ctx.msg);
 };
 
 // A match, or (beside) a ticket whose key the author may not join: a new ticket is linked to it.

@@ -6,7 +6,7 @@ import { ticketEventRepository } from '../../db/repositories/ticket-event.reposi
 import { ticketRepository } from '../../db/repositories/ticket.repository';
 import { ClaimLostError } from '../../errors';
 import type { Step } from '../context';
-import { isNoise } from './030-loop-guard';
+import { automaticReason } from '../automatic-mail';
 
 // Step 6: ticket, message, attachments, thread link and the ledger row in one transaction.
 // Events are collected here and published by the next step, after the commit.
@@ -14,7 +14,7 @@ export const persist: Step = async (ctx, deps) => {
   const msg = ctx.msg!;
   const now = deps.now();
   const authorId = ctx.authorContactId!;
-  const noise = isNoise(ctx);
+  const noise = automaticReason(ctx.msg) !== null;
 
   await deps.db.transaction(async (tx) => {
     const m = tx.m;
@@ -27,22 +27,26 @@ export const persist: Step = async (ctx, deps) => {
         requesterId: authorId, assigneeId: null, teamId: ctx.inbox.defaultTeamId, inboxId: ctx.inbox.id, channel: ctx.inbox.channel,
         threadKey: msg.threadKey ?? null, snippet: null, messageCount: 0, mergedIntoId: null, followUpOfId: ctx.thread?.followUpOfId ?? null,
         acceptedMessageId: null, firstResponseAt: null, solvedAt: null, lastActivityAt: now, createdAt: now, updatedAt: now,
-        slaDueAt: ctx.inbox.firstResponseMinutes ? now + ctx.inbox.firstResponseMinutes * 60_000 : null,
+        slaDueAt: ctx.inbox.firstResponseMinutes && !ctx.automatic ? now + ctx.inbox.firstResponseMinutes * 60_000 : null,
+        automatic: ctx.automatic ?? null,
       });
       ticket = (await ticketRepository.findById(m, id))!;
       created = true;
       await ticketRepository.addParticipant(m, id, authorId, 'requester');
-      await ticketEventRepository.record(m, id, 'created', { type: 'contact', id: authorId }, { channel: ctx.inbox.channel, followUpOf: ctx.thread?.followUpOfId ?? null }, now);
+      await ticketEventRepository.record(m, id, 'created', { type: 'contact', id: authorId }, { channel: ctx.inbox.channel, followUpOf: ctx.thread?.followUpOfId ?? null, automatic: ctx.automatic ?? null }, now);
     }
 
     // Someone who joins a private conversation (a CC'd person, a reply from a forwarded thread)
     // becomes a participant; on a public thread anyone may post without gaining private access.
     const publicPost = msg.audienceHint === 'public' && ticket.visibility === 'public';
-    if (!publicPost) {
+    // Machine mail on someone's ticket is for agents: a delivery report, or a stranger's
+    // auto-reply, is never shown to the customer, and its sender never joins the conversation.
+    const staffOnly = noise && (!!msg.noise?.bounce || (!created && !(await ticketRepository.isParticipant(m, ticket.id, authorId))));
+    if (!publicPost && !noise) {
       await ticketRepository.addParticipant(m, ticket.id, authorId, ticket.requesterId === authorId ? 'requester' : 'cc');
       for (const pid of ctx.participantContactIds) await ticketRepository.addParticipant(m, ticket.id, pid, 'cc');
     }
-    const audience: Audience = publicPost ? 'public' : 'participants';
+    const audience: Audience = staffOnly ? 'staff' : publicPost ? 'public' : 'participants';
 
     const messageId = await messageRepository.insert(m, {
       ticketId: ticket.id, authorType: 'contact', authorContactId: authorId, authorAgentId: null, channel: msg.channel,
@@ -60,7 +64,12 @@ export const persist: Step = async (ctx, deps) => {
       });
     }
     await messageRepository.insertThreadLink(m, { messageId, ticketId: ticket.id, rule: ctx.thread!.rule, evidence: ctx.thread!.evidence, createdAt: now });
-    await ticketRepository.touchWithMessage(m, ticket.id, now, msg.text);
+    await ticketRepository.touchWithMessage(m, ticket.id, now, audience === 'staff' ? null : msg.text);
+    if (ticket.automatic && !noise) {
+      // A person wrote on a ticket that automatic mail opened: it belongs in the inbox now.
+      await ticketRepository.update(m, ticket.id, { automatic: null });
+      await ticketEventRepository.record(m, ticket.id, 'restored', { type: 'contact', id: authorId }, { automatic: ticket.automatic, reason: 'a person wrote' }, now);
+    }
 
     const changes: string[] = ['last_activity'];
     // A customer's answer brings a waiting or solved ticket back to the agents; an auto-reply does not.

@@ -1,0 +1,23 @@
+import { inboxRepository } from '../../db/repositories/inbox.repository';
+import { ticketEventRepository } from '../../db/repositories/ticket-event.repository';
+import { ticketRepository } from '../../db/repositories/ticket.repository';
+import { ForbiddenError } from '../../errors';
+import type { Viewer } from '../../policies/viewer';
+import { actorOf, type CommandDeps, loadTicket } from './command-deps';
+
+// Brings a ticket that automatic mail opened into the inbox: it joins the triage views and its
+// first-response clock starts now. The history names who restored it and why it had been automatic.
+export async function restoreTicket(deps: CommandDeps, viewer: Viewer, ticketId: number): Promise<{ restored: boolean }> {
+  if (viewer.kind !== 'agent') throw new ForbiddenError('Only agents can restore a ticket to the inbox.');
+  return deps.db.transaction(async (tx) => {
+    const t = await loadTicket(tx.m, ticketId);
+    if (!t.automatic) return { restored: false };
+    const now = deps.now();
+    const inbox = await inboxRepository.findById(tx.m, t.inboxId);
+    const slaDueAt = !t.firstResponseAt && inbox?.firstResponseMinutes ? now + inbox.firstResponseMinutes * 60_000 : t.slaDueAt;
+    await ticketRepository.update(tx.m, t.id, { automatic: null, slaDueAt, updatedAt: now });
+    await ticketEventRepository.record(tx.m, t.id, 'restored', actorOf(viewer), { automatic: t.automatic }, now);
+    tx.emit('ticket.updated', { ticketId: t.id, changes: ['automatic'] });
+    return { restored: true };
+  });
+}
