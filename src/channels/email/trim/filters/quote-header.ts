@@ -25,20 +25,21 @@ const VERB = new RegExp(verb, 'iu');
 export const hasHeaderVerb = (text: string) => VERB.test(text);
 const CJK = /^.{0,200}(写道|寫道|のメッセージ)\s*[:：]?\s*$/u;
 
+// Every client writes a date (or the address) into the header; "On my phone the app wrote:" is
+// the sender's own sentence.
+const opened = (t: string) => t.length <= 400 && /\d|@/.test(t) && OPENED.test(t);
+
 export function isQuoteHeader(text: string): boolean {
   const t = bare(text);
   if (t.length > 400) return false;
-  if (OPENED.test(t)) return true;
+  if (opened(t)) return true;
   if (VERB_LAST.test(t) && (TIME.test(t) || EMAIL.test(t))) return true;
   return CJK.test(t);
 }
 
-export const isOpenedQuoteHeader = (text: string) => {
-  const t = bare(text);
-  return t.length <= 400 && OPENED.test(t);
-};
+export const isOpenedQuoteHeader = (text: string) => opened(bare(text));
 
-const reading: HeaderReading = (joined) => (!isQuoteHeader(joined) ? null : OPENED.test(joined) ? 'opened' : 'plain');
+const reading: HeaderReading = (joined) => (!isQuoteHeader(joined) ? null : opened(joined) ? 'opened' : 'plain');
 const MAY_END = new RegExp(`([:：]|${verb}|写道|寫道|のメッセージ)\\s*$`, 'iu');
 export const findQuoteHeader = (lines: string[], from: number) => findWrappedHeader(lines, from, reading, (l) => MAY_END.test(bare(l)));
 
