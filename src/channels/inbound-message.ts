@@ -52,6 +52,8 @@ export interface RawItem {
   key: string;
   raw: string;
   rawType: string;
+  // Archived mail imported after the fact (import:mbox): no SLA clock, no automatic answer, no notification.
+  historic?: boolean;
 }
 
 // A parser turns one stored raw item back into messages; the ledger replays through it too.

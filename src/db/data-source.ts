@@ -41,6 +41,19 @@ export function createDataSource(databaseUrl: string): DataSource {
 export async function openDatabase(databaseUrl: string): Promise<DataSource> {
   const ds = createDataSource(databaseUrl);
   await ds.initialize();
+  if (ds.options.type === 'better-sqlite3') beginImmediate(ds);
   await ds.runMigrations({ transaction: 'each' });
   return ds;
+}
+
+// TypeORM opens SQLite transactions with a plain (deferred) BEGIN. Beside another process on the
+// same file (the CLI importing while the server runs), a deferred transaction that has read and
+// then writes fails at once with SQLITE_BUSY ("database is locked") — busy_timeout cannot help, as
+// waiting could deadlock. BEGIN IMMEDIATE takes the write lock up front, so the second process
+// waits its turn (up to busy_timeout) instead. better-sqlite3 has one connection and one query
+// runner, so this covers every transaction of this data source.
+function beginImmediate(ds: DataSource): void {
+  const runner = ds.createQueryRunner();
+  const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
+  runner.query = ((sql: string, ...rest: unknown[]) => query(sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql, ...rest)) as typeof runner.query;
 }

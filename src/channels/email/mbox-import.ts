@@ -28,7 +28,7 @@ export async function importMbox(s: Services, inbox: Inbox, file: string, onProg
     const raw = lines.join('\r\n') + '\r\n';
     lines = null;
     p.messages++;
-    const [r] = await s.ingest.record(inbox, [{ key: emailIdempotencyKey(Buffer.from(raw, 'latin1')), raw, rawType: EMAIL_RAW_TYPE }]);
+    const [r] = await s.ingest.record(inbox, [{ key: emailIdempotencyKey(Buffer.from(raw, 'latin1')), raw, rawType: EMAIL_RAW_TYPE, historic: true }]);
     if (!unfinished(r)) p.duplicates++;
     else {
       const done = await s.ingest.process(r.id);

@@ -18,6 +18,8 @@ export class InboundItem {
   @Column({ type: 'integer', name: 'ticket_id', nullable: true }) ticketId!: number | null;
   @Column({ type: 'integer', name: 'message_id', nullable: true }) messageId!: number | null;
   @JsonColumn() flags!: Record<string, any> | null;
+  // Archived mail imported after the fact: no SLA clock, no automatic answer, no notification.
+  @Column({ type: 'boolean', default: false }) historic!: boolean;
   @Column({ type: 'integer', default: 0 }) attempts!: number;
   @TimeColumn({ name: 'received_at' }) receivedAt!: number;
   @TimeColumn({ name: 'processed_at', nullable: true }) processedAt!: number | null;

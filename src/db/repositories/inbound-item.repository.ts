@@ -2,8 +2,8 @@ import { Brackets, EntityManager } from 'typeorm';
 import { InboundItem, InboundState } from '../entities';
 
 export const inboundItemRepository = {
-  async insert(m: EntityManager, item: Omit<InboundItem, 'id' | 'claimedAt' | 'retryAt'>): Promise<number> {
-    const r = await m.getRepository(InboundItem).insert({ ...item, claimedAt: null, retryAt: null });
+  async insert(m: EntityManager, item: Omit<InboundItem, 'id' | 'claimedAt' | 'retryAt' | 'historic'> & { historic?: boolean }): Promise<number> {
+    const r = await m.getRepository(InboundItem).insert({ ...item, historic: item.historic ?? false, claimedAt: null, retryAt: null });
     return r.identifiers[0].id;
   },
 

@@ -31,7 +31,7 @@ export async function recordItems(deps: IngestDeps, inbox: Inbox, items: RawItem
       const id = await deps.db.transaction(({ m }) =>
         inboundItemRepository.insert(m, {
           inboxId: inbox.id, channel: inbox.channel, idempotencyKey: key, state: 'received', error: null, raw: it.raw,
-          rawType: it.rawType, ticketId: null, messageId: null, flags: null, attempts: 0, receivedAt: deps.now(), processedAt: null,
+          rawType: it.rawType, historic: !!it.historic, ticketId: null, messageId: null, flags: null, attempts: 0, receivedAt: deps.now(), processedAt: null,
         }),
       );
       out.push({ id, key, duplicate: false, state: 'received' });

@@ -27,7 +27,7 @@ export const persist: Step = async (ctx, deps) => {
         requesterId: authorId, assigneeId: null, teamId: ctx.inbox.defaultTeamId, inboxId: ctx.inbox.id, channel: ctx.inbox.channel,
         threadKey: msg.threadKey ?? null, snippet: null, messageCount: 0, mergedIntoId: null, followUpOfId: ctx.thread?.followUpOfId ?? null,
         acceptedMessageId: null, firstResponseAt: null, solvedAt: null, lastActivityAt: now, createdAt: now, updatedAt: now,
-        slaDueAt: ctx.inbox.firstResponseMinutes && !ctx.automatic ? now + ctx.inbox.firstResponseMinutes * 60_000 : null,
+        slaDueAt: ctx.inbox.firstResponseMinutes && !ctx.automatic && !ctx.item.historic ? now + ctx.inbox.firstResponseMinutes * 60_000 : null,
         automatic: ctx.automatic ?? null,
       });
       ticket = (await ticketRepository.findById(m, id))!;
