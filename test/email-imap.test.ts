@@ -1,6 +1,9 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import { ImapFlow } from 'imapflow';
+import pino from 'pino';
 import { pollMailbox } from '../src/channels/email/imap/imap-poller';
+import { ImapWatcher } from '../src/channels/email/imap/imap-watcher';
 import { imapSettingsSchema } from '../src/channels/email/imap/imap-settings';
 import { createInbox } from '../src/inboxes/create-inbox';
 import { DOVECOT_BIN, startDovecot, type Dovecot } from './helpers/dovecot';
@@ -17,7 +20,8 @@ const mail = (n: number) =>
   let imap: ImapFlow;
   beforeAll(async () => {
     dove = await startDovecot();
-    t = await startTestChorus();
+    // The pollers stay off here: the test drives each poll itself.
+    t = await startTestChorus({ env: { CHORUS_WORKERS: 'false' } });
     imap = new ImapFlow({ host: '127.0.0.1', port: dove.port, secure: false, auth: { user: dove.user, pass: dove.pass }, logger: false });
     await imap.connect();
     await imap.mailboxCreate('Support');
@@ -65,6 +69,113 @@ const mail = (n: number) =>
       expect(flags.every((f) => !f.includes('\\Seen'))).toBe(true);
     } finally {
       lock.release();
+    }
+  });
+});
+
+const until = async <T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> => {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+// Inboxes created or edited while Chorus runs are polled at once, and IDLE brings new mail in
+// about a second although the poll interval is an hour.
+(fs.existsSync(DOVECOT_BIN) ? describe : describe.skip)('IMAP inboxes of a running Chorus', () => {
+  let t: TestChorus;
+  let dove: Dovecot;
+  let imap: ImapFlow;
+  beforeAll(async () => {
+    dove = await startDovecot();
+    t = await startTestChorus();
+    imap = new ImapFlow({ host: '127.0.0.1', port: dove.port, secure: false, auth: { user: dove.user, pass: dove.pass }, logger: false });
+    await imap.connect();
+    for (const box of ['Live', 'Moved']) await imap.mailboxCreate(box);
+  });
+  afterAll(async () => {
+    await imap.logout().catch(() => undefined);
+    await t.stop();
+    await dove.stop();
+  });
+  const stored = (key: string) => until(`${key} in the ledger`, async () => (await t.s.db.m.query(`SELECT state FROM inbound_items WHERE idempotency_key LIKE '%${key}%' AND state = 'processed'`)).length > 0);
+
+  it('polls an inbox created through the API without a restart, takes new mail through IDLE, and follows an edit', async () => {
+    await imap.append('Live', mail(101));
+    const settings = { host: '127.0.0.1', port: dove.port, secure: false, user: dove.user, pass: dove.pass, mailbox: 'Live', pollSeconds: 3600 };
+    const created = await t.api('POST', '/api/inboxes', { name: 'Live', channel: 'email', address: 'live@acme.test', settings: { imap: settings } });
+    expect(created.status).toBe(201);
+    // The password is never shown back.
+    expect((await t.api('GET', '/api/inboxes')).body.inboxes.find((i: any) => i.id === created.body.inbox.id).settings.imap.pass).toBe('••••••');
+    await stored('q101@');
+
+    // No poll is due for an hour: only IDLE can bring this one in.
+    const sent = Date.now();
+    await imap.append('Live', mail(102));
+    await stored('q102@');
+    const idleMs = Date.now() - sent;
+    expect(idleMs).toBeLessThan(10_000);
+
+    // The inbox now reads another mailbox: applied at once.
+    const edited = await t.api('PATCH', `/api/inboxes/${created.body.inbox.id}`, { settings: { imap: { ...settings, mailbox: 'Moved' } } });
+    expect(edited.status).toBe(200);
+    await imap.append('Moved', mail(103));
+    await stored('q103@');
+    // A bad edit is refused, naming the field, and changes nothing.
+    const bad = await t.api('PATCH', `/api/inboxes/${created.body.inbox.id}`, { settings: { imap: { ...settings, port: 'x' } } });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('settings.imap.port');
+  });
+});
+
+// A server that greets and then holds the socket open without a word.
+describe('IMAP against a silent server', () => {
+  let server: net.Server;
+  let port = 0;
+  let connections = 0;
+  const sockets: net.Socket[] = [];
+  beforeAll(async () => {
+    server = net.createServer((sock) => {
+      connections++;
+      sockets.push(sock);
+      sock.on('error', () => undefined);
+      sock.write('* OK IMAP4rev1 ready\r\n');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as net.AddressInfo).port;
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('gives up on a stalled poll within the timeout, logs the host and mailbox and a skipped tick, and polls again', async () => {
+    const t = await startTestChorus({ env: { CHORUS_WORKERS: 'false' } });
+    try {
+      const lines: any[] = [];
+      const logger = pino({ level: 'debug' }, { write: (l: string) => void lines.push(JSON.parse(l)) });
+      const inbox = await createInbox(t.s.db, Date.now(), { name: 'Silent', channel: 'email', address: 'silent@acme.test' });
+      const settings = imapSettingsSchema.parse({ host: '127.0.0.1', port, secure: false, user: 'u', pass: 'p', mailbox: 'Quiet', timeoutSeconds: 1 });
+      const w = new ImapWatcher({ ...t.s, logger }, inbox, settings);
+      const first = w.tick();
+      // A tick while the poll hangs is logged, not silently dropped.
+      await w.tick('interval');
+      await first;
+      const skipped = lines.find((l) => l.msg === 'IMAP poll still running; tick skipped');
+      expect(skipped).toMatchObject({ inboxId: inbox.id, host: '127.0.0.1', port, mailbox: 'Quiet', runningForMs: expect.any(Number) });
+      const failed = lines.find((l) => l.msg === 'IMAP poll failed; will retry');
+      expect(failed).toMatchObject({ inboxId: inbox.id, host: '127.0.0.1', port, mailbox: 'Quiet' });
+      // The next tick tries again on a new connection.
+      const before = connections;
+      await w.tick();
+      expect(connections).toBe(before + 1);
+      expect(lines.filter((l) => l.msg === 'IMAP poll failed; will retry')).toHaveLength(2);
+      await w.stop();
+    } finally {
+      await t.stop();
     }
   });
 });

@@ -10,6 +10,8 @@ export interface EventMap {
   // Fresher inbox counts are ready (published when a slow count pass ran behind the pages).
   'inbox.counts': Record<string, never>;
   'inbound.failed': { itemId: number; error: string };
+  // An inbox was created or its settings changed (pollers and listeners follow it at once).
+  'inbox.changed': { inboxId: number };
 }
 
 export type EventName = keyof EventMap;

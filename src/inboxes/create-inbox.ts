@@ -25,12 +25,13 @@ export async function createInbox(db: Db, now: number, input: CreateInboxInput):
     for (const i of parsed.error.issues) (fields[`settings.${i.path.join('.')}`] ??= []).push(i.message);
     throw new ValidationError(`The ${input.channel} settings are not valid: ${Object.entries(fields)[0].join(' ')}`, { fields });
   }
-  return db.transaction(async ({ m }) => {
+  return db.transaction(async ({ m, emit }) => {
     const id = await inboxRepository.insert(m, {
       name: input.name, channel: input.channel, settings: parsed.data, secret: input.secret ?? newToken(24),
       address: input.address?.toLowerCase() ?? null, defaultTeamId: input.defaultTeamId ?? null, followUpDays: input.followUpDays ?? 30, closedReplies: input.closedReplies ?? 'follow-up', firstResponseMinutes: input.firstResponseMinutes ?? null,
       roundRobin: false, createdAt: now,
     });
+    emit('inbox.changed', { inboxId: id });
     return (await inboxRepository.findById(m, id))!;
   });
 }

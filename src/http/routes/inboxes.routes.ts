@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { channelKindSchema } from '../../channels/channel-settings';
 import { CLOSED_REPLIES } from '../../db/entities';
 import { inboxRepository } from '../../db/repositories/inbox.repository';
-import { NotFoundError } from '../../errors';
 import { createInbox } from '../../inboxes/create-inbox';
+import { updateInbox } from '../../inboxes/update-inbox';
 import { ticketPolicy } from '../../policies/ticket.policy';
 import type { Services } from '../../services';
 import { presentInbox } from '../presenters/inbox.presenter';
@@ -37,14 +37,13 @@ export function inboxesRoutes(r: Router, s: Services): void {
   });
 
   defineRoute(r, s, {
-    method: 'patch', path: '/api/inboxes/:id', tag: 'inboxes', summary: 'Change an inbox name, team, follow-up window, what a reply to a closed ticket does, or round-robin',
+    method: 'patch', path: '/api/inboxes/:id', tag: 'inboxes', summary: 'Change an inbox name, team, follow-up window, what a reply to a closed ticket does, round-robin or channel settings (applied at once, no restart)',
     params: z.object({ id: z.coerce.number().int().positive() }),
-    body: z.object({ name: z.string().min(1).max(100).optional(), defaultTeamId: z.number().int().positive().nullable().optional(), followUpDays: z.number().int().min(1).max(3650).optional(), closedReplies: closedReplies.optional(), roundRobin: z.boolean().optional(), firstResponseMinutes: z.number().int().min(1).max(100_000).nullable().optional() }),
+    body: z.object({
+      name: z.string().min(1).max(100).optional(), defaultTeamId: z.number().int().positive().nullable().optional(), followUpDays: z.number().int().min(1).max(3650).optional(), closedReplies: closedReplies.optional(), roundRobin: z.boolean().optional(), firstResponseMinutes: z.number().int().min(1).max(100_000).nullable().optional(),
+      settings: z.record(z.string(), z.unknown()).optional().describe('Channel settings to change; each top-level key given replaces the stored one'),
+    }),
     authorize: ticketPolicy.manageInboxes,
-    handler: async ({ params, body }) => {
-      if (!(await inboxRepository.findById(s.db.m, params.id))) throw new NotFoundError('Inbox');
-      await s.db.write((m) => inboxRepository.update(m, params.id, body));
-      return { inbox: presentInbox((await inboxRepository.findById(s.db.m, params.id))!) };
-    },
+    handler: async ({ params, body }) => ({ inbox: presentInbox(await updateInbox(s.db, params.id, body)) }),
   });
 }

@@ -1,41 +1,32 @@
-import { inboxRepository } from '../../../db/repositories/inbox.repository';
 import type { ChorusModule } from '../../../module';
-import { pollMailbox } from './imap-poller';
+import { runPerInbox } from '../../../inboxes/inbox-runners';
 import { imapSettingsSchema } from './imap-settings';
+import { ImapWatcher } from './imap-watcher';
 
-// Polls every e-mail inbox that has IMAP settings, each on its own interval. A poll that fails
-// (server down, bad password) is logged and tried again next time; nothing is lost meanwhile
-// because the mail stays on the server and the bookmark did not move.
+// Polls every e-mail inbox that has IMAP settings (and IDLEs where the server can). Inboxes
+// created or edited while Chorus runs are followed at once. A poll that fails (server down,
+// bad password, a silent server) is logged with its host and mailbox and tried again next
+// time; nothing is lost meanwhile because the mail stays on the server and the bookmark did not move.
 export const imapPollerModule: ChorusModule = {
   name: 'imap-poller',
   async start(s) {
     if (!s.config.CHORUS_WORKERS) return;
-    const timers: NodeJS.Timeout[] = [];
-    const running = new Set<number>();
-    for (const inbox of await inboxRepository.listByChannel(s.db.m, 'email')) {
-      const parsed = imapSettingsSchema.safeParse(inbox.settings?.imap);
-      if (!inbox.settings?.imap) continue;
-      if (!parsed.success) {
-        s.logger.error({ inboxId: inbox.id, issues: parsed.error.issues }, 'IMAP settings of this inbox are not valid; not polling it');
-        continue;
-      }
-      const tick = async () => {
-        if (running.has(inbox.id)) return;
-        running.add(inbox.id);
-        try {
-          const r = await pollMailbox(s, inbox, parsed.data);
-          if (r.fetched) s.logger.info({ inboxId: inbox.id, ...r }, 'IMAP poll');
-        } catch (err) {
-          s.logger.warn({ inboxId: inbox.id, err }, 'IMAP poll failed; will retry');
-        } finally {
-          running.delete(inbox.id);
+    const runners = runPerInbox(s, {
+      name: 'IMAP poller',
+      channels: ['email'],
+      fingerprint: (inbox) => (inbox.settings?.imap ? JSON.stringify(inbox.settings.imap) : null),
+      start: (inbox) => {
+        const parsed = imapSettingsSchema.safeParse(inbox.settings?.imap);
+        if (!parsed.success) {
+          s.logger.error({ inboxId: inbox.id, issues: parsed.error.issues }, 'IMAP settings of this inbox are not valid; not polling it');
+          return async () => {};
         }
-      };
-      void tick();
-      const t = setInterval(() => void tick(), parsed.data.pollSeconds * 1000);
-      t.unref();
-      timers.push(t);
-    }
-    return async () => timers.forEach(clearInterval);
+        const watcher = new ImapWatcher(s, inbox, parsed.data);
+        watcher.start();
+        return () => watcher.stop();
+      },
+    });
+    await runners.sync();
+    return runners.stop;
   },
 };
