@@ -28,6 +28,22 @@ type Presented = Awaited<ReturnType<typeof presentMessages>>[number] & { deliver
 // A reply that answered our mail from an address not yet on the contact: the agent may add it.
 export type AddressOffer = { address: string; contactName: string };
 
+const SOURCES: Record<string, string> = { sender: 'the Sender header', 'reply-to': 'the Reply-To header', envelope: 'the envelope sender (MAIL FROM)', 'from (first of several)': 'the first From header', none: 'nowhere: no sender address was found' };
+
+// When the author could not be read from From, say where it came from and why.
+export function authorSourceText(flags: Record<string, any> | null | undefined): string | null {
+  const src = flags?.authorSource as { source?: string; reason?: string | null } | undefined;
+  if (!src?.source || src.source === 'from' || src.source === 'x-original-sender') return null;
+  return `Author taken from ${SOURCES[src.source] ?? src.source}${src.reason ? ` because ${src.reason}` : ''}.`;
+}
+
+// The composer warns when the person last heard from wrote from a no-reply address.
+export function noReplyWarning(messages: Presented[]): string | null {
+  const last = [...messages].reverse().find((x) => x.direction === 'inbound' && x.author.type === 'contact');
+  const address = last?.flags?.noReplySender;
+  return typeof address === 'string' ? `${address} looks like a no-reply address: the sender may not read replies.` : null;
+}
+
 export function messageView(p: Presented, now: number, offer?: AddressOffer) {
   const quoted = p.fullText && p.fullText.trim() !== p.text.trim() ? p.fullText : null;
   return {
@@ -56,6 +72,7 @@ export function messageView(p: Presented, now: number, offer?: AddressOffer) {
     addAddress: offer ?? null,
     // The loop-guard reason when this is automatic mail (a bounce, an auto-reply, list mail).
     automatic: p.flags?.noise && !p.flags.noise.echo ? String(p.flags.noise.reason ?? 'automatic mail') : null,
+    authorSource: authorSourceText(p.flags),
     why: p.threadLink ? { rule: p.threadLink.rule, text: RULES[p.threadLink.rule] ?? p.threadLink.rule, evidence: p.threadLink.evidence } : null,
   };
 }
@@ -116,6 +133,7 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
       sla: slaLabel({ status: t.status, slaDueAt: t.slaDueAt ? new Date(t.slaDueAt).toISOString() : null }, now),
     },
     messages: presented.map((p) => messageView(p, now, offers.get(p.id))),
+    noReplyWarning: noReplyWarning(presented),
     lastSeenMessageId,
     requester: {
       id: requester?.id, name: requester?.name || 'Unknown sender', initial: (requester?.name || '?').trim().charAt(0).toUpperCase(), avatarClass: avatarClass(requester?.id),

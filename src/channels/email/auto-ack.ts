@@ -11,7 +11,8 @@ import { PermanentDeliveryError } from '../../outbox/retry-policy';
 import type { Services } from '../../services';
 
 // Optional per inbox (settings.autoAck): "we got your message" for a new e-mail ticket, at most
-// once per recipient per window, never for automatic mail (that is how mail loops start).
+// once per recipient per window, never for automatic mail (that is how mail loops start) and
+// never to a no-reply address.
 export function startAutoAck(s: Services): void {
   s.bus.on('ticket.created', async ({ ticketId }) => {
     const t = await ticketRepository.findById(s.db.m, ticketId);
@@ -21,6 +22,8 @@ export function startAutoAck(s: Services): void {
     if (!inbox?.address || !cfg?.enabled) return;
     const [first] = await messageRepository.listByTicket(s.db.m, t.id);
     if (!first || first.direction !== 'inbound' || first.flags?.noise) return;
+    // Nobody reads a no-reply mailbox; an acknowledgement there is only noise (or a loop).
+    if (first.flags?.noReplySender) return;
     const to = (await contactRepository.identitiesOf(s.db.m, [t.requesterId])).find((i) => i.kind === 'email')?.value;
     if (!to) return;
     const since = s.now() - (cfg.windowHours ?? 24) * 3_600_000;

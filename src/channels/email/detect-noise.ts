@@ -1,6 +1,9 @@
 import type { ParsedMail } from 'mailparser';
 import type { InboundMessage } from '../inbound-message';
 
+type Noise = NonNullable<InboundMessage['noise']>;
+type Rule = (p: ParsedMail, ctx: { ourDomains: string[]; envelopeFrom: string | null }) => Noise | undefined;
+
 const header = (p: ParsedMail, name: string): string => {
   const v = p.headers.get(name);
   if (v === undefined || v === null) return '';
@@ -9,31 +12,66 @@ const header = (p: ParsedMail, name: string): string => {
   return String(v);
 };
 
-// Loop and noise facts (RFC 3834 and the headers real auto-responders and lists send). Mail with
-// any of them is stored but never answered automatically and never opens a ticket on its own.
-export function detectNoise(p: ParsedMail, fromAddress: string, ourDomains: string[]): InboundMessage['noise'] | undefined {
-  const auto = header(p, 'auto-submitted').toLowerCase();
-  const precedence = header(p, 'precedence').toLowerCase();
-  const contentType = header(p, 'content-type').toLowerCase();
-  const local = fromAddress.split('@')[0]?.toLowerCase() ?? '';
-  const messageId = (p.messageId ?? '').toLowerCase();
+// Each rule names one piece of header evidence. Automatic mail is recognised by what its headers
+// say (RFC 3834, RFC 3464, RFC 2369/2919), never by how the sender's address looks: shops and
+// people write from noreply@ addresses too, and their mail must reach an agent.
+export const ourOwnMessage: Rule = (p, { ourDomains }) => {
+  const id = (p.messageId ?? '').toLowerCase();
+  return ourDomains.some((d) => id.endsWith(`@${d}>`) && id.startsWith('<chorus.')) ? { echo: true, reason: 'our own message' } : undefined;
+};
 
-  if (ourDomains.some((d) => messageId.endsWith(`@${d}>`) && messageId.startsWith('<chorus.'))) return { echo: true, reason: 'our own message' };
-  const report = /multipart\/report/.test(contentType) || /report-type=delivery-status/.test(contentType);
-  const daemon = !fromAddress || /^(mailer-daemon|postmaster)$/.test(local);
-  if (report || (daemon && /undeliver|delivery status|failure|returned mail|delivery has failed/i.test(p.subject ?? ''))) {
-    return { bounce: true, reason: 'delivery report', bouncedMessageIds: bouncedIds(p), bounceReason: bounceReason(p) };
+const BOUNCE_SUBJECT = /undeliver|delivery status|failure|returned mail|delivery has failed|not delivered/i;
+
+export const deliveryReport: Rule = (p, { envelopeFrom }) => {
+  const ct = p.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
+  const report = ct?.value?.toLowerCase() === 'multipart/report';
+  const reportType = (ct?.params?.['report-type'] ?? '').toLowerCase();
+  // A read receipt (disposition-notification) is automatic but reports no failure.
+  if (report && reportType && reportType !== 'delivery-status') return { autoReply: true, reason: `report (${reportType})` };
+  // RFC 5321 §4.5.5: reports travel with an empty reverse path; an old-style bounce says so there.
+  const nullPath = envelopeFrom === '' && BOUNCE_SUBJECT.test(p.subject ?? '');
+  if (!report && !nullPath) return undefined;
+  return { bounce: true, reason: report ? 'delivery report' : 'delivery failure from an empty return path', bouncedMessageIds: bouncedIds(p), bounceReason: bounceReason(p) };
+};
+
+export const autoSubmitted: Rule = (p) => {
+  const auto = header(p, 'auto-submitted').toLowerCase().split(';')[0].trim();
+  return auto && auto !== 'no' ? { autoReply: true, reason: `Auto-Submitted: ${auto}` } : undefined;
+};
+
+export const autoResponderHeader: Rule = (p) => {
+  const name = ['x-autoreply', 'x-autorespond', 'x-autoresponse', 'x-autoresponder'].find((h) => p.headers.has(h));
+  return name ? { autoReply: true, reason: `${name} header` } : undefined;
+};
+
+export const precedence: Rule = (p) => {
+  const v = header(p, 'precedence').toLowerCase().trim();
+  return /^(bulk|junk|list|auto_reply)$/.test(v) ? { bulk: true, reason: `Precedence: ${v}` } : undefined;
+};
+
+export const listHeaders: Rule = (p) => {
+  const name = (p.headerLines ?? []).map((h) => h.key).find((k) => /^list-(id|unsubscribe|post|help|subscribe|owner|archive)$/.test(k));
+  return name ? { bulk: true, reason: `mailing list (${name})` } : undefined;
+};
+
+// Transactional-mail services stamp the machine mail they send for others (notifications, receipts).
+export const machineNotification: Rule = (p) =>
+  ['feedback-id', 'x-ses-outgoing', 'x-mailgun-sid', 'x-sg-eid'].some((h) => p.headers.has(h)) ? { bulk: true, reason: 'machine notification' } : undefined;
+
+export const xLoop: Rule = (p) => (p.headers.has('x-loop') ? { loop: true, reason: 'X-Loop' } : undefined);
+
+// RFC 3834 §3.3: automatic responses are sent with an empty return path.
+export const emptyReturnPath: Rule = (_p, { envelopeFrom }) => (envelopeFrom === '' ? { autoReply: true, reason: 'empty return path' } : undefined);
+
+export const NOISE_RULES: Rule[] = [ourOwnMessage, deliveryReport, autoSubmitted, autoResponderHeader, precedence, listHeaders, machineNotification, xLoop, emptyReturnPath];
+
+// Loop and noise facts. Mail with any of them is stored but never answered automatically and
+// never opens a ticket on its own. `envelopeFrom` is the SMTP reverse path ('' for <>, null unknown).
+export function detectNoise(p: ParsedMail, ourDomains: string[], envelopeFrom: string | null = null): InboundMessage['noise'] | undefined {
+  for (const rule of NOISE_RULES) {
+    const hit = rule(p, { ourDomains, envelopeFrom });
+    if (hit) return hit;
   }
-  if (daemon) return { autoReply: true, reason: 'mailer-daemon sender' };
-  if (auto && auto !== 'no') return { autoReply: true, reason: `Auto-Submitted: ${auto}` };
-  if (p.headers.has('x-autoreply') || p.headers.has('x-autorespond') || p.headers.has('x-autoresponse')) return { autoReply: true, reason: 'auto-responder header' };
-  if (/^(bulk|junk|list|auto_reply)$/.test(precedence)) return { bulk: true, reason: `Precedence: ${precedence}` };
-  if (p.headers.has('list-id') || p.headers.has('list-unsubscribe')) return { bulk: true, reason: 'mailing list' };
-  // Transactional-mail services stamp their machine mail (notifications, receipts); people writing
-  // to support do not send through them.
-  if (p.headers.has('feedback-id') || p.headers.has('x-ses-outgoing') || p.headers.has('x-mailgun-sid') || p.headers.has('x-sg-eid')) return { bulk: true, reason: 'machine notification' };
-  if (p.headers.has('x-loop')) return { loop: true, reason: 'X-Loop' };
-  if (/^(no-?reply|do-?not-?reply|notifications?)$/.test(local)) return { bulk: true, reason: `automated sender ${fromAddress}` };
   return undefined;
 }
 

@@ -2,12 +2,36 @@ import { createHash } from 'node:crypto';
 
 export const EMAIL_RAW_TYPE = 'email.rfc822';
 
-// The ledger key of a mail: its Message-ID when it has one (so the same mail fetched by IMAP,
-// received by SMTP or posted raw lands once), else the hash of its bytes.
+function splitHead(buf: Buffer): { head: string; body: Buffer } {
+  const crlf = buf.indexOf('\r\n\r\n');
+  const lf = buf.indexOf('\n\n');
+  const end = crlf >= 0 && (lf < 0 || crlf < lf) ? crlf : lf;
+  if (end < 0) return { head: buf.toString('latin1'), body: Buffer.alloc(0) };
+  return { head: buf.subarray(0, end).toString('latin1'), body: buf.subarray(end + (end === crlf ? 4 : 2)) };
+}
+
+const field = (head: string, name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(head)?.[1]?.replace(/\s+/g, ' ').trim() ?? '';
+
+// What identifies a mail's content, the same whichever transport brought it: From, Date, Subject
+// and the body with line endings and trailing blanks normalised. Trace headers (Received,
+// Return-Path, Delivered-To, our envelope header) differ per hop and are left out on purpose.
+export function emailContentDigest(raw: Buffer | string): string {
+  const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(raw, 'latin1');
+  const { head, body } = splitHead(buf);
+  const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
+  const text = body.toString('latin1').replace(/\r\n?/g, '\n').replace(/[ \t]+$/gm, '').replace(/\n+$/, '');
+  const h = createHash('sha256');
+  for (const part of [field(unfolded, 'from'), field(unfolded, 'date'), field(unfolded, 'subject'), text]) h.update(part, 'latin1').update('\0');
+  return h.digest('hex');
+}
+
+// The ledger key of a mail: its Message-ID plus the content digest, so a redelivery (SMTP retry,
+// the same mail fetched by IMAP or posted raw) lands once while a different mail that reuses a
+// Message-ID (broken mailers, anonymised exports) is still stored. No Message-ID: the digest alone.
 export function emailIdempotencyKey(raw: Buffer | string): string {
-  const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
-  const headEnd = buf.indexOf('\r\n\r\n') >= 0 ? buf.indexOf('\r\n\r\n') : buf.indexOf('\n\n');
-  const head = buf.subarray(0, headEnd >= 0 ? headEnd : Math.min(buf.length, 64 * 1024)).toString('latin1').replace(/\r?\n[ \t]+/g, ' ');
-  const m = /^message-id:\s*(<[^>\s]+>)/im.exec(head);
-  return m ? `msgid:${m[1].toLowerCase()}` : `sha256:${createHash('sha256').update(buf).digest('hex')}`;
+  const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(raw, 'latin1');
+  const { head } = splitHead(buf.subarray(0, Math.min(buf.length, 256 * 1024)));
+  const m = /^message-id:\s*(<[^>\s]+>)/im.exec(head.replace(/\r?\n[ \t]+/g, ' '));
+  const digest = emailContentDigest(buf);
+  return m ? `msgid:${m[1].toLowerCase()}:${digest.slice(0, 32)}` : `sha256:${digest}`;
 }

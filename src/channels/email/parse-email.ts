@@ -1,12 +1,13 @@
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { htmlToText, sanitize } from '../../content/sanitize';
 import type { Inbox } from '../../db/entities';
-import type { InboundMessage, InboundPerson } from '../inbound-message';
+import type { InboundAttachment, InboundMessage, InboundPerson } from '../inbound-message';
 import { detectNoise } from './detect-noise';
+import { additionalHtmlEdits, decodeUuencodedPart, extractUuencoded, forwardedMailName, inlineForwardedMails } from './mime/extra-parts';
+import { bodyCharsetEdits, legacyHeaderEdits } from './mime/legacy-charsets';
+import { parseMime, splice } from './mime/mime-tree';
+import { addressesOf, envelopeSender, isNoReplyAddress, nameFor, pickAuthor } from './sender';
 import { trimReply } from './trim/trim-reply';
-
-const addresses = (a: AddressObject | AddressObject[] | undefined) =>
-  (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value).filter((v) => v.address).map((v) => ({ address: v.address!.toLowerCase(), name: v.name || '' }));
 
 const headerText = (p: ParsedMail, name: string): string => {
   const v = p.headers.get(name);
@@ -17,53 +18,59 @@ const headerText = (p: ParsedMail, name: string): string => {
   return String(v);
 };
 
-const person = (address: string, name: string): InboundPerson => ({ kind: 'email', value: address, name: name || address, displayName: name || null });
+// The name a person is shown by on this message: the display name the mail carried, else the
+// local part of the address.
+const person = (address: string, name: string): InboundPerson => ({ kind: 'email', value: address, name: nameFor(address, name), displayName: name.trim() || null });
+
+// Before mailparser reads the bytes, fix what it would read wrongly: legacy 8-bit header fields
+// and undeclared body charsets, and HTML documents attached after the body of a mixed mail.
+export function prepareRaw(buf: Buffer): Buffer {
+  const tree = parseMime(buf);
+  return splice(buf, [...legacyHeaderEdits(buf, tree), ...bodyCharsetEdits(buf, tree), ...additionalHtmlEdits(tree)]);
+}
 
 // Raw RFC 5322 bytes (kept in the ledger as latin1 so every byte survives) → the one inbound shape.
 export async function parseEmail(raw: string, inbox: Inbox): Promise<InboundMessage> {
-  const p = await simpleParser(Buffer.from(raw, 'latin1'), { skipTextToHtml: true, skipImageLinks: true });
+  const bytes = prepareRaw(Buffer.from(raw, 'latin1'));
+  // skipHtmlToText: an HTML-only mail's text comes from Chorus's own converter, which keeps the
+  // author's case (mailparser's upper-cases headings).
+  const p = await simpleParser(bytes, { skipTextToHtml: true, skipImageLinks: true, skipHtmlToText: true });
   const inboxAddresses = new Set([inbox.address, ...((inbox.settings?.aliases as string[] | undefined) ?? [])].filter(Boolean).map((a) => String(a).toLowerCase()));
   const ourDomains = [...inboxAddresses].map((a) => a.split('@')[1]).filter(Boolean);
 
-  const from = addresses(p.from)[0];
-  // Google Groups and similar forwarders put the person in X-Original-Sender and themselves in From.
-  const originalSender = headerText(p, 'x-original-sender').trim().toLowerCase();
-  const authorAddress = originalSender.includes('@') ? originalSender : from?.address ?? '';
-  const authorName = originalSender.includes('@') ? (from?.name ?? '').replace(/\s*via\s+.+$/i, '') : from?.name ?? '';
+  const author = pickAuthor(p);
+  const authorAddress = author.address;
 
-  const recipients = [...addresses(p.to), ...addresses(p.cc), ...addresses(p.headers.get('delivered-to') as AddressObject | undefined)];
+  const recipients = [...addressesOf(p.to), ...addressesOf(p.cc), ...addressesOf(p.headers.get('delivered-to') as AddressObject | undefined)];
   const forwardedFor = headerText(p, 'x-forwarded-for').split(/[\s,]+/).filter((x) => x.includes('@')).map((a) => ({ address: a.toLowerCase(), name: '' }));
   const replyToken = [...recipients, ...forwardedFor].map((r) => /^[^+@]+\+(t\d+-[0-9a-f]{16})@/i.exec(r.address)?.[1]).find(Boolean) ?? null;
   const isOurs = (a: string) => inboxAddresses.has(a) || inboxAddresses.has(a.replace(/\+[^@]*@/, '@'));
 
   const participants: InboundPerson[] = [];
-  const replyTo = addresses(p.replyTo)[0];
+  const replyTo = addressesOf(p.replyTo)[0];
   if (replyTo && replyTo.address !== authorAddress && !isOurs(replyTo.address)) participants.push(person(replyTo.address, replyTo.name));
-  for (const c of addresses(p.cc)) if (!isOurs(c.address) && c.address !== authorAddress) participants.push(person(c.address, c.name));
+  for (const c of addressesOf(p.cc)) if (!isOurs(c.address) && c.address !== authorAddress) participants.push(person(c.address, c.name));
 
   const html = p.html ? sanitize(p.html) : null;
-  const fullText = (p.text && p.text.trim()) || (html ? htmlToText(html) : '');
+  const uu = extractUuencoded((p.text && p.text.trim()) || (html ? htmlToText(html) : ''));
+  const fullText = uu.text;
   const { visible, trimmed } = trimReply(fullText);
-  const attachments = (p.attachments ?? [])
-    .filter((a) => !/message\/delivery-status|text\/rfc822-headers/i.test(a.contentType))
-    .map((a, i) => ({
-      filename: a.filename || `attachment-${i + 1}${extensionFor(a.contentType)}`,
-      contentType: a.contentType || 'application/octet-stream',
-      content: a.content,
-      contentId: a.contentId ? a.contentId.replace(/^<|>$/g, '') : null,
-      inline: a.contentDisposition === 'inline' && !!a.contentId,
-    }));
-  const references = Array.isArray(p.references) ? p.references : p.references ? p.references.split(/\s+/) : [];
-  const inReplyTo = p.inReplyTo ? p.inReplyTo.split(/\s+/).filter((x) => x.startsWith('<')) : [];
+  const attachments = [...attachmentsOf(p), ...uu.files, ...inlineForwardedMails(bytes, parseMime(bytes)).map((content) => ({ filename: forwardedMailName(content), contentType: 'message/rfc822', content, contentId: null, inline: false }))];
+
+  const flags: Record<string, unknown> = {};
+  // Which header the author came from when From could not be used, shown to agents.
+  if (author.source !== 'from') flags.authorSource = { source: author.source, reason: author.fromProblem };
+  // A no-reply address is no evidence of automatic mail, but replies may go unread.
+  if (authorAddress && isNoReplyAddress(authorAddress)) flags.noReplySender = authorAddress;
 
   return {
     channel: 'email',
     externalId: p.messageId ?? null,
     emailMessageId: p.messageId ?? null,
-    inReplyTo,
-    references,
+    inReplyTo: p.inReplyTo ? p.inReplyTo.split(/\s+/).filter((x) => x.startsWith('<')) : [],
+    references: Array.isArray(p.references) ? p.references : p.references ? p.references.split(/\s+/) : [],
     replyToken,
-    author: authorAddress ? person(authorAddress, authorName) : { kind: 'email', value: 'unknown-sender@invalid', name: 'Unknown sender' },
+    author: authorAddress ? person(authorAddress, author.name) : { kind: 'email', value: 'unknown-sender@invalid', name: author.name.trim() || 'Unknown sender' },
     participants,
     subject: p.subject?.trim() || null,
     text: visible || (attachments.length ? '(attachments only)' : '(empty message)'),
@@ -72,8 +79,21 @@ export async function parseEmail(raw: string, inbox: Inbox): Promise<InboundMess
     attachments,
     audienceHint: 'private',
     receivedAt: p.date && !Number.isNaN(p.date.getTime()) ? Math.min(p.date.getTime(), Date.now()) : undefined,
-    noise: detectNoise(p, authorAddress, ourDomains),
+    noise: detectNoise(p, ourDomains, envelopeSender(p)),
+    ...(Object.keys(flags).length ? { flags } : {}),
   };
+}
+
+function attachmentsOf(p: ParsedMail): InboundAttachment[] {
+  return (p.attachments ?? [])
+    .filter((a) => !/message\/delivery-status|text\/rfc822-headers/i.test(a.contentType))
+    .map((a, i) => decodeUuencodedPart({
+      filename: a.filename || (/message\/rfc822/i.test(a.contentType) ? forwardedMailName(a.content) : `attachment-${i + 1}${extensionFor(a.contentType)}`),
+      contentType: a.contentType || 'application/octet-stream',
+      content: a.content,
+      contentId: a.contentId ? a.contentId.replace(/^<|>$/g, '') : null,
+      inline: a.contentDisposition === 'inline' && !!a.contentId,
+    }));
 }
 
 function extensionFor(type: string): string {

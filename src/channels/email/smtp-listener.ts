@@ -14,6 +14,16 @@ export async function findInboxForAddress(s: Services, address: string): Promise
   return inboxes.find((i) => i.address === a || i.address === base || ((i.settings?.aliases as string[] | undefined) ?? []).map((x) => x.toLowerCase()).includes(base)) ?? null;
 }
 
+// The reverse path (MAIL FROM) exists only in the SMTP conversation; written into the stored mail
+// as its topmost field so the parser sees it on every replay (a fallback author, RFC 3834's empty
+// return path of automatic mail).
+export function withEnvelopeSender(raw: Buffer, mailFrom: { address: string } | false | undefined): Buffer {
+  if (!mailFrom) return raw;
+  const address = mailFrom.address.replace(/[\r\n<>]/g, '');
+  const eol = raw.indexOf('\r\n') >= 0 || raw.indexOf('\n') < 0 ? '\r\n' : '\n';
+  return Buffer.concat([Buffer.from(`X-Chorus-Envelope-From: <${address}>${eol}`, 'latin1'), raw]);
+}
+
 export function createSmtpListener(s: Services): SMTPServer {
   const limit = s.config.CHORUS_SMTP_MAX_BYTES;
   const server = new SMTPServer({
@@ -39,7 +49,7 @@ export function createSmtpListener(s: Services): SMTPServer {
         if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
           return callback(Object.assign(new Error(`Message too large: the limit is ${limit} bytes`), { responseCode: 552 }));
         }
-        const raw = Buffer.concat(chunks);
+        const raw = withEnvelopeSender(Buffer.concat(chunks), session.envelope.mailFrom);
         try {
           const seen = new Set<number>();
           const recorded: number[] = [];

@@ -14,6 +14,8 @@ export class Message {
   @Column({ type: 'varchar', name: 'author_type' }) authorType!: AuthorType;
   @Column({ type: 'integer', name: 'author_contact_id', nullable: true }) authorContactId!: number | null;
   @Column({ type: 'integer', name: 'author_agent_id', nullable: true }) authorAgentId!: number | null;
+  // The author's name as this message arrived with it (a contact's later name does not rewrite it).
+  @Column({ type: 'varchar', name: 'author_name', nullable: true }) authorName?: string | null;
   @Column({ type: 'varchar' }) channel!: string;
   @Column({ type: 'varchar' }) direction!: Direction;
   @Column({ type: 'varchar' }) audience!: Audience;

@@ -38,7 +38,7 @@ export async function presentMessages(m: EntityManager, viewer: Viewer, messages
       msg.authorType === 'agent'
         ? { type: 'agent' as const, id: msg.authorAgentId, name: agentById.get(msg.authorAgentId!)?.name ?? 'Agent' }
         : msg.authorType === 'contact'
-          ? { type: 'contact' as const, id: msg.authorContactId, name: contactById.get(msg.authorContactId!)?.name ?? 'Customer', reputation: contactById.get(msg.authorContactId!)?.reputation ?? 0 }
+          ? { type: 'contact' as const, id: msg.authorContactId, name: msg.authorName || contactById.get(msg.authorContactId!)?.name || 'Customer', reputation: contactById.get(msg.authorContactId!)?.reputation ?? 0 }
           : { type: 'system' as const, id: null, name: 'Chorus' };
     const base = {
       id: msg.id,

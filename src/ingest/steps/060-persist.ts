@@ -49,7 +49,7 @@ export const persist: Step = async (ctx, deps) => {
     const audience: Audience = staffOnly ? 'staff' : publicPost ? 'public' : 'participants';
 
     const messageId = await messageRepository.insert(m, {
-      ticketId: ticket.id, authorType: 'contact', authorContactId: authorId, authorAgentId: null, channel: msg.channel,
+      ticketId: ticket.id, authorType: 'contact', authorContactId: authorId, authorAgentId: null, authorName: msg.author.name?.slice(0, 200) || null, channel: msg.channel,
       direction: 'inbound', audience, text: msg.text, fullText: msg.fullText ?? null, html: msg.html ?? null,
       externalId: msg.externalId ?? null, emailMessageId: msg.emailMessageId ?? null, deliveryState: null, deliveryError: null,
       inboundItemId: ctx.item.id, hidden: false, score: 0,
