@@ -98,8 +98,8 @@ describe.each(DB_KINDS)('e-mail in and out with real SMTP (%s)', (db) => {
     const detail = await waitFor(() => t.api('GET', `/api/tickets/${ticket.id}`), (d) => d.body.messages.length >= 3);
     expect(detail.body.messages.map((m: any) => m.text)).toEqual(['I cannot sign in.', 'Try resetting your password.', 'Still broken, writing from home.']);
     expect(detail.body.messages[2].threadLink).toMatchObject({ rule: 'in-reply-to', evidence: `${ours} (our mail, answered from an address not on the ticket)` });
-    const nosy = await waitFor(() => t.api('GET', '/api/tickets?channel=email'), (r) => r.body.tickets?.some((x: any) => x.requester?.name === 'nosy@elsewhere.example'));
-    expect(nosy.body.tickets.find((x: any) => x.requester?.name === 'nosy@elsewhere.example').id).not.toBe(ticket.id);
+    const nosy = await waitFor(() => t.api('GET', '/api/tickets?channel=email'), (r) => r.body.tickets?.some((x: any) => x.requester?.name === 'nosy'));
+    expect(nosy.body.tickets.find((x: any) => x.requester?.name === 'nosy').id).not.toBe(ticket.id);
 
     const agent = new AgentClient(t);
     await agent.signIn(t.admin.email, t.admin.password);
