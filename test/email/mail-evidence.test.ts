@@ -46,6 +46,7 @@ describe.each(DB_KINDS)('what an e-mail says about itself (%s)', (db) => {
     await waitFor(acks, (a) => a.some((x) => x.ticketId === kim.id));
     expect((await acks()).filter((x) => x.ticketId === order.id)).toEqual([]);
     expect(order.status).toBe('new');
+    expect((await detail(order.id)).ticket.automatic).toBeNull();
     expect((await detail(order.id)).messages[0].flags).toMatchObject({ noReplySender: 'noreply@shop.example' });
 
     const page = await agent.get(`/tickets/${order.id}`);
