@@ -1,3 +1,4 @@
+import { agentSession, disconnected } from './helpers/sockets';
 import { freshPostgres, apiInbox, connectSocket, joinTicket, nextEvent, postSigned, startTestChorus, type TestChorus } from './helpers/test-chorus';
 
 // Two identical nodes on one Postgres: events cross nodes through the adapter, and the same
@@ -47,6 +48,35 @@ pg.each(adapters)('two nodes on one Postgres (%s)', (_name, env) => {
     } finally {
       onA.close();
       onB.close();
+    }
+  });
+
+  it('drops a socket on one node when its session signs out or its agent is deactivated on the other', async () => {
+    const session = await agentSession(a, a.admin.email, a.admin.password);
+    const onB = await connectSocket(b, { cookie: session.cookie });
+    const gone = disconnected(onB);
+    expect((await fetch(`${a.url}/api/auth/logout`, { method: 'POST', headers: { cookie: session.cookie, 'x-csrf-token': session.csrf } })).status).toBe(200);
+    await gone;
+
+    const eve = (await a.api('POST', '/api/agents', { email: 'eve-x@chorus.test', name: 'Eve', password: 'eve-password' })).body.agent.id;
+    const eveOnB = await connectSocket(b, { token: await b.s.sessions.createApiToken(eve, 'eve') });
+    const eveGone = disconnected(eveOnB);
+    expect((await a.api('PATCH', `/api/agents/${eve}`, { active: false })).status).toBe(200);
+    await eveGone;
+  });
+
+  it('moves a visitor on one node out of a thread taken private on the other', async () => {
+    const inbox = await apiInbox(a);
+    const q = await postSigned(a, inbox, { externalId: 'priv-x', threadKey: 'priv-x', author: { id: 'v' }, text: 'public at first', audience: 'public' });
+    const visitor = await connectSocket(b);
+    try {
+      expect((await joinTicket(visitor, q.body.ticketId)).audience).toBe('public');
+      const told = nextEvent(visitor, 'ticket.access', (e: any) => e.ticketId === q.body.ticketId, 10_000);
+      expect((await a.api('POST', `/api/tickets/${q.body.ticketId}/visibility`, { visibility: 'private' })).status).toBe(200);
+      expect(await told).toEqual({ ticketId: q.body.ticketId, audience: null });
+      expect(await b.s.io!.in(`ticket:${q.body.ticketId}:public`).fetchSockets()).toHaveLength(0);
+    } finally {
+      visitor.close();
     }
   });
 

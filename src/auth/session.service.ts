@@ -12,6 +12,9 @@ export interface ResolvedSession {
   viewer: Viewer;
   csrfToken: string | null;
   via: 'session' | 'token' | 'none';
+  // For a signed-in session: its id's hash (names its socket room) and when it expires.
+  sessionHash?: string;
+  expiresAt?: number;
 }
 
 export class SessionService {
@@ -27,8 +30,13 @@ export class SessionService {
     return { sid, csrfToken, maxAgeMs: SESSION_TTL };
   }
 
+  // Signing out also drops the session's live sockets, on every node.
   async destroy(sid: string): Promise<void> {
-    await this.db.write((m) => sessionRepository.delete(m, hashToken(sid)));
+    const sessionHash = hashToken(sid);
+    await this.db.transaction(async (tx) => {
+      await sessionRepository.delete(tx.m, sessionHash);
+      tx.emit('session.ended', { sessionHash });
+    });
   }
 
   async fromSessionId(sid: string | undefined): Promise<ResolvedSession> {
@@ -37,10 +45,10 @@ export class SessionService {
     if (!s || s.expiresAt < this.now()) return { viewer: ANONYMOUS, csrfToken: null, via: 'none' };
     if (s.agentId) {
       const a = await agentRepository.findById(this.db.m, s.agentId);
-      if (a?.active) return { viewer: { kind: 'agent', agentId: a.id, role: a.role, name: a.name }, csrfToken: s.csrfToken, via: 'session' };
+      if (a?.active) return { viewer: { kind: 'agent', agentId: a.id, role: a.role, name: a.name }, csrfToken: s.csrfToken, via: 'session', sessionHash: s.idHash, expiresAt: s.expiresAt };
     } else if (s.contactId) {
       const c = await contactRepository.findById(this.db.m, s.contactId);
-      if (c) return { viewer: { kind: 'contact', contactId: c.id, name: c.name }, csrfToken: s.csrfToken, via: 'session' };
+      if (c) return { viewer: { kind: 'contact', contactId: c.id, name: c.name }, csrfToken: s.csrfToken, via: 'session', sessionHash: s.idHash, expiresAt: s.expiresAt };
     }
     return { viewer: ANONYMOUS, csrfToken: null, via: 'none' };
   }

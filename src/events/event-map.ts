@@ -12,6 +12,10 @@ export interface EventMap {
   'inbound.failed': { itemId: number; error: string };
   // An inbox was created or its settings changed (pollers and listeners follow it at once).
   'inbox.changed': { inboxId: number };
+  // A session signed out (its sockets, on every node, are dropped). Carries the id's hash only.
+  'session.ended': { sessionHash: string };
+  // An agent was deactivated: every socket they have, session or API token, is dropped.
+  'agent.deactivated': { agentId: number };
 }
 
 export type EventName = keyof EventMap;

@@ -2,13 +2,18 @@ import type { Server } from 'socket.io';
 import { agentRepository } from '../db/repositories/agent.repository';
 import { messageRepository } from '../db/repositories/message.repository';
 import { ticketRepository } from '../db/repositories/ticket.repository';
-import type { Audience } from '../db/entities';
+import type { Audience, Ticket } from '../db/entities';
 import { presentMessages } from '../http/presenters/message.presenter';
 import { presentTicketList } from '../http/presenters/ticket.presenter';
-import { canSeeMessage } from '../policies/audience.policy';
+import { canSeeMessage, topAudience } from '../policies/audience.policy';
+import { accessFacts } from '../policies/ticket-access';
 import type { Viewer } from '../policies/viewer';
 import type { Services } from '../services';
 import { rooms } from './rooms';
+import type { SocketData } from './socket-server';
+
+// Ticket changes after which a listener may no longer read what their room carries.
+const ACCESS_CHANGES = ['visibility', 'merged', 'participants'];
 
 // Representative viewers for each ticket room: what the policy lets them see is exactly what
 // the room receives. Agents see all; participants public+participants; the public room public only.
@@ -48,9 +53,15 @@ export function startBroadcaster(s: Services, io: Server): void {
     const brief = { id: t.id, status: t.status, visibility: t.visibility, acceptedMessageId: t.acceptedMessageId, changes: e.changes.filter((c) => ['status', 'visibility', 'accepted'].includes(c)) };
     if (brief.changes.length) io.to(rooms.ticket(t.id, 'participants')).emit('ticket.updated', brief);
     if (t.visibility === 'public' && brief.changes.length) io.to(rooms.ticket(t.id, 'public')).emit('ticket.updated', brief);
-    // A thread taken private: nobody outside may keep listening.
-    if (t.visibility === 'private') io.in(rooms.ticket(t.id, 'public')).socketsLeave(rooms.ticket(t.id, 'public'));
+    // Who may read the ticket changed: every listening customer and visitor is checked again
+    // (meanwhile each message is still checked against the ticket as it now is, per room).
+    if (e.changes.some((c) => ACCESS_CHANGES.includes(c))) await recheckRooms(t);
   });
+
+  // Signing out, session expiry and deactivation end the socket itself. disconnectSockets goes
+  // through the adapter, so the sockets are dropped on whichever node holds them.
+  bus.on('session.ended', (e) => io.in(rooms.session(e.sessionHash)).disconnectSockets(true));
+  bus.on('agent.deactivated', (e) => io.in(rooms.agent(e.agentId)).disconnectSockets(true));
 
   bus.on('inbox.counts', () => {
     if (listening(rooms.agents)) io.to(rooms.agents).emit('inbox.counts', {});
@@ -65,6 +76,22 @@ export function startBroadcaster(s: Services, io: Server): void {
     if (!t || !msg) return;
     io.to(rooms.agent(e.agentId)).emit('mention', { ticketId: t.id, subject: t.subject, messageId: msg.id, note: msg.audience === 'staff', by: by?.name ?? 'Someone', excerpt: msg.text.slice(0, 140) });
   });
+
+  // Sockets in a ticket's participants and public rooms (on every node) move to the room the
+  // policy now gives them, or leave; each is told its new audience so the page can follow.
+  async function recheckRooms(t: Ticket) {
+    for (const audience of ['participants', 'public'] as const) {
+      const room = rooms.ticket(t.id, audience);
+      for (const so of await io.in(room).fetchSockets()) {
+        const viewer = (so.data as SocketData).viewer;
+        const now = viewer ? topAudience(viewer, await accessFacts(db.m, viewer, t)) : null;
+        if (now === audience) continue;
+        so.leave(room);
+        if (now) so.join(rooms.ticket(t.id, now));
+        so.emit('ticket.access', { ticketId: t.id, audience: now });
+      }
+    }
+  }
 
   async function emitMessage(event: string, ticketId: number, messageId: number) {
     if (!listening(...(['staff', 'participants', 'public'] as const).map((a) => rooms.ticket(ticketId, a)))) return;

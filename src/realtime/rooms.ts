@@ -6,6 +6,8 @@ export const rooms = {
   agents: 'agents',
   agent: (agentId: number) => `agent:${agentId}`,
   contact: (contactId: number) => `contact:${contactId}`,
+  // Every socket of one sign-in (named by the session id's hash), so signing out drops them.
+  session: (sessionHash: string) => `session:${sessionHash}`,
   // One room per ticket and audience; a socket joins exactly one of them, the widest it may read.
   ticket: (ticketId: number, audience: Audience) => `ticket:${ticketId}:${audience}`,
   // Presence for agents on a ticket page (staff only).

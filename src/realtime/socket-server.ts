@@ -9,9 +9,15 @@ import { attachAdapter } from './adapter';
 import { startBroadcaster } from './broadcaster';
 import { rooms } from './rooms';
 
-interface SocketData {
+export interface SocketData {
   viewer: Viewer;
+  // A cookie session's id hash and expiry (absent for API tokens and anonymous sockets).
+  sessionHash?: string;
+  expiresAt?: number;
 }
+
+// setTimeout's longest delay; a later expiry is re-armed when this one fires.
+const MAX_TIMER = 2 ** 31 - 1;
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
@@ -36,7 +42,10 @@ export async function startSocketServer(s: Services, http: HttpServer): Promise<
         if (!v) return next(new Error('unauthorized: the API token is not valid'));
         viewer = v;
       } else {
-        viewer = (await s.sessions.fromSessionId(cookieValue(socket.request.headers.cookie, SESSION_COOKIE))).viewer;
+        const session = await s.sessions.fromSessionId(cookieValue(socket.request.headers.cookie, SESSION_COOKIE));
+        viewer = session.viewer;
+        socket.data.sessionHash = session.sessionHash;
+        socket.data.expiresAt = session.expiresAt;
       }
       socket.data.viewer = viewer;
       next();
@@ -50,6 +59,21 @@ export async function startSocketServer(s: Services, http: HttpServer): Promise<
     s.metrics.sockets.inc();
     if (viewer.kind === 'agent') socket.join([rooms.agents, rooms.agent(viewer.agentId)]);
     if (viewer.kind === 'contact') socket.join(rooms.contact(viewer.contactId));
+    if (socket.data.sessionHash) socket.join(rooms.session(socket.data.sessionHash));
+    // A session that expires takes its socket with it at that moment, not at its next action.
+    let expiry: NodeJS.Timeout | undefined;
+    const armExpiry = () => {
+      const left = socket.data.expiresAt! - s.now();
+      if (left <= 0) {
+        socket.emit('session.ended', { reason: 'expired' });
+        socket.disconnect(true);
+        return;
+      }
+      expiry = setTimeout(armExpiry, Math.min(left, MAX_TIMER));
+      expiry.unref();
+    };
+    if (socket.data.expiresAt !== undefined) armExpiry();
+    socket.on('disconnect', () => clearTimeout(expiry));
     socket.emit('hello', { viewer: viewer.kind === 'agent' ? { kind: 'agent', id: viewer.agentId, name: viewer.name } : viewer.kind === 'contact' ? { kind: 'contact', id: viewer.contactId, name: viewer.name } : { kind: 'anonymous' } });
 
     socket.on('ticket:join', async (payload: { ticketId?: unknown }, ack?: (r: unknown) => void) => {
@@ -67,6 +91,8 @@ export async function startSocketServer(s: Services, http: HttpServer): Promise<
         }
         reply({ ok: true, ticketId: ticket.id, audience });
       } catch {
+        // A refused (re-)join leaves whatever room this socket held on that ticket.
+        for (const a of ['public', 'participants', 'staff'] as const) socket.leave(rooms.ticket(ticketId, a));
         reply({ ok: false, error: 'not found' });
       }
     });

@@ -1,5 +1,6 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
+import { updateAgent } from '../../agents/update-agent';
 import { agentOnly, renderAgent } from '../../agent-web/agent-page';
 import { createAgent } from '../../agents/create-agent';
 import { channelKindSchema } from '../../channels/channel-settings';
@@ -94,12 +95,11 @@ export function adminPages(r: Router, s: Services): void {
       away: z.enum(['1']).optional(), active: z.enum(['1']).optional(),
     }),
     handler: async ({ res, params, body, viewer }) => {
-      if (!(await agentRepository.findById(s.db.m, params.id))) throw new NotFoundError('Agent');
       // An admin cannot lock themselves out.
       const self = viewer.kind === 'agent' && viewer.agentId === params.id;
-      await s.db.write((m) => agentRepository.update(m, params.id, {
+      await updateAgent(s.db, params.id, {
         role: self ? 'admin' : body.role, maxOpen: body.maxOpen === '' ? null : body.maxOpen, away: !!body.away, active: self ? true : !!body.active,
-      }));
+      });
       return void res.redirect(303, '/admin/agents');
     },
   });

@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { createAgent } from '../../agents/create-agent';
+import { updateAgent } from '../../agents/update-agent';
 import { agentRepository } from '../../db/repositories/agent.repository';
 import { inboundItemRepository } from '../../db/repositories/inbound-item.repository';
 import { ForbiddenError, NotFoundError } from '../../errors';
@@ -35,9 +36,7 @@ export function adminRoutes(r: Router, s: Services): void {
     handler: async ({ params, body, viewer }) => {
       const id = params.id === 'me' ? (viewer as { agentId: number }).agentId : params.id;
       if ((body.role || body.active !== undefined) && !ticketPolicy.manageAgents(viewer)) throw new ForbiddenError('Only admins change roles or deactivate agents.');
-      if (!(await agentRepository.findById(s.db.m, id))) throw new NotFoundError('Agent');
-      await s.db.write((m) => agentRepository.update(m, id, body));
-      const a = (await agentRepository.findById(s.db.m, id))!;
+      const a = await updateAgent(s.db, id, body);
       return { agent: { id: a.id, name: a.name, email: a.email, role: a.role, away: a.away, maxOpen: a.maxOpen, active: a.active } };
     },
   });

@@ -38,7 +38,8 @@ export async function undoTicketEvent(deps: CommandDeps, viewer: Viewer, ticketI
       await ticketEventRepository.record(tx.m, t.id, 'split_undone', actorOf(viewer), { eventId: e.id, newTicketId: other }, now);
       tx.emit('ticket.updated', { ticketId: other, changes: ['merged'] });
     }
-    tx.emit('ticket.updated', { ticketId: t.id, changes: ['merged', 'last_activity'] });
+    const lostParticipants = e.type === 'merged' && (d.addedParticipants ?? []).length > 0;
+    tx.emit('ticket.updated', { ticketId: t.id, changes: ['merged', 'last_activity', ...(lostParticipants ? ['participants'] : [])] });
     return { ticketId: t.id };
   });
 }
