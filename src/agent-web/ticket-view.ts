@@ -81,7 +81,7 @@ function describeEvent(e: TicketEvent, agentNames: Map<number, string>): string 
   const d = (e.data ?? {}) as Record<string, any>;
   const name = (id: unknown) => (typeof id === 'number' ? agentNames.get(id) ?? `agent ${id}` : 'nobody');
   switch (e.type) {
-    case 'created': return d.followUpOf ? `Ticket opened, linked to #${d.followUpOf}` : 'Ticket opened';
+    case 'created': return `${d.followUpOf ? `Ticket opened, linked to #${d.followUpOf}` : 'Ticket opened'}${d.forwardedBy ? ` from a mail forwarded by ${d.forwardedBy}` : ''}`;
     case 'status': return `Status ${d.from} → ${d.to}${d.reason ? ` (${d.reason})` : ''}`;
     case 'contact.address_added': return `${d.address} added to ${d.intoName}`;
     case 'priority': return `Priority ${d.from} → ${d.to}`;

@@ -32,6 +32,8 @@ export interface IngestContext {
   bounceOf?: { ticketId: number; messageId: number };
   // The reason, when automatic mail with no ticket of its own opens one flagged "automatic".
   automatic?: string | null;
+  // An agent forwarded a customer's mail: who (for the thread link) and what they wrote (a staff note).
+  forwardedBy?: { agentId: number; label: string; note: string };
   // Set by a step that ends the item early: the ledger state and why.
   outcome?: { state: 'processed' | 'ignored'; note?: string };
   events: DomainEvent[];

@@ -7,6 +7,7 @@ import { ClaimLostError } from '../errors';
 import { recordItems, unfinished, type Recorded } from './steps/010-record';
 import { parse } from './steps/020-parse';
 import { loopGuard } from './steps/030-loop-guard';
+import { forwarded } from './steps/035-forwarded';
 import { identify } from './steps/040-identify';
 import { thread } from './steps/050-thread';
 import { persist } from './steps/060-persist';
@@ -15,6 +16,7 @@ import { publish } from './steps/070-publish';
 export const STEPS: [string, Step][] = [
   ['parse', parse],
   ['loop-guard', loopGuard],
+  ['forwarded', forwarded],
   ['identify', identify],
   ['thread', thread],
   ['persist', persist],

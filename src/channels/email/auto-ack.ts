@@ -21,7 +21,8 @@ export function startAutoAck(s: Services): void {
     const cfg = inbox?.settings?.autoAck as { enabled?: boolean; windowHours?: number } | undefined;
     if (!inbox?.address || !cfg?.enabled) return;
     const [first] = await messageRepository.listByTicket(s.db.m, t.id);
-    if (!first || first.direction !== 'inbound' || first.flags?.noise) return;
+    // An agent's forward: the customer did not write to us, so there is nothing to acknowledge.
+    if (!first || first.direction !== 'inbound' || first.flags?.noise || first.flags?.forwardedBy) return;
     // Nobody reads a no-reply mailbox; an acknowledgement there is only noise (or a loop).
     if (first.flags?.noReplySender) return;
     const to = (await contactRepository.identitiesOf(s.db.m, [t.requesterId])).find((i) => i.kind === 'email')?.value;

@@ -7,6 +7,7 @@ import { ticketRepository } from '../../db/repositories/ticket.repository';
 import { ClaimLostError } from '../../errors';
 import type { Step } from '../context';
 import { automaticReason } from '../automatic-mail';
+import { recordForwardNote } from './035-forwarded';
 
 // Step 6: ticket, message, attachments, thread link and the ledger row in one transaction.
 // Events are collected here and published by the next step, after the commit.
@@ -33,7 +34,7 @@ export const persist: Step = async (ctx, deps) => {
       ticket = (await ticketRepository.findById(m, id))!;
       created = true;
       await ticketRepository.addParticipant(m, id, authorId, 'requester');
-      await ticketEventRepository.record(m, id, 'created', { type: 'contact', id: authorId }, { channel: ctx.inbox.channel, followUpOf: ctx.thread?.followUpOfId ?? null, automatic: ctx.automatic ?? null }, now);
+      await ticketEventRepository.record(m, id, 'created', { type: 'contact', id: authorId }, { channel: ctx.inbox.channel, followUpOf: ctx.thread?.followUpOfId ?? null, automatic: ctx.automatic ?? null, forwardedBy: ctx.forwardedBy?.label ?? null }, now);
     }
 
     // Someone who joins a private conversation (a CC'd person, a reply from a forwarded thread)
@@ -63,7 +64,9 @@ export const persist: Step = async (ctx, deps) => {
         contentId: a.contentId ?? null, inline: !!a.inline, createdAt: now,
       });
     }
-    await messageRepository.insertThreadLink(m, { messageId, ticketId: ticket.id, rule: ctx.thread!.rule, evidence: ctx.thread!.evidence, createdAt: now });
+    const forwardedBy = ctx.forwardedBy ? `forwarded by ${ctx.forwardedBy.label}` : null;
+    await messageRepository.insertThreadLink(m, { messageId, ticketId: ticket.id, rule: ctx.thread!.rule, evidence: [ctx.thread!.evidence, forwardedBy].filter(Boolean).join('; ') || null, createdAt: now });
+    await recordForwardNote(m, ctx, ticket.id, now);
     await ticketRepository.touchWithMessage(m, ticket.id, now, audience === 'staff' ? null : msg.text);
     if (ticket.automatic && !noise) {
       // A person wrote on a ticket that automatic mail opened: it belongs in the inbox now.
