@@ -9,18 +9,18 @@ export class EmailContentKeys1764000012100 implements MigrationInterface {
   name = 'EmailContentKeys1764000012100';
 
   async up(q: QueryRunner): Promise<void> {
+    const pg = q.connection.driver.options.type === 'postgres';
+    const p = (n: number) => (pg ? `$${n}` : '?');
     for (let after = 0; ; ) {
-      const rows: { id: number; k: string; inbox: number; raw: string }[] = await q.manager.createQueryBuilder()
-        .select('i.id', 'id').addSelect('i.idempotency_key', 'k').addSelect('i.inbox_id', 'inbox').addSelect('i.raw', 'raw')
-        .from('inbound_items', 'i').where('i.raw_type = :t', { t: EMAIL_RAW_TYPE }).andWhere('i.id > :after', { after })
-        .orderBy('i.id', 'ASC').limit(200).getRawMany();
+      const rows: { id: number; k: string; inbox: number; raw: string }[] = await q.query(
+        `SELECT id, idempotency_key AS k, inbox_id AS inbox, raw FROM inbound_items WHERE raw_type = ${p(1)} AND id > ${p(2)} ORDER BY id LIMIT 200`, [EMAIL_RAW_TYPE, after]);
       if (!rows.length) return;
       for (const r of rows) {
         const key = `${r.inbox}:${emailIdempotencyKey(Buffer.from(r.raw, 'latin1'))}`;
         if (key === r.k) continue;
         // Two old rows whose content matches (possible only without a Message-ID) keep their keys.
-        const taken = await q.manager.createQueryBuilder().select('i.id', 'id').from('inbound_items', 'i').where('i.idempotency_key = :key', { key }).getRawOne();
-        if (!taken) await q.manager.createQueryBuilder().update('inbound_items').set({ idempotency_key: key }).where('id = :id', { id: r.id }).execute();
+        const taken = await q.query(`SELECT id FROM inbound_items WHERE idempotency_key = ${p(1)}`, [key]);
+        if (!taken.length) await q.query(`UPDATE inbound_items SET idempotency_key = ${p(1)} WHERE id = ${p(2)}`, [key, r.id]);
       }
       after = Number(rows[rows.length - 1].id);
     }

@@ -76,8 +76,9 @@ function parsePart(buf: Buffer, start: number, limit: number, parent: MimePart |
     let partStart = -1;
     while (pos < limit) {
       const next = lineEnd(buf, pos, limit);
-      const line = buf.subarray(pos, next).toString('latin1').replace(/[ \t\r\n]+$/, '');
-      if (line === delimiter || line === `${delimiter}--`) {
+      // Only a line starting with "--" can be a delimiter; base64 bodies have many lines.
+      const line = buf[pos] === 0x2d && buf[pos + 1] === 0x2d ? buf.subarray(pos, next).toString('latin1').replace(/[ \t\r\n]+$/, '') : '';
+      if (line && (line === delimiter || line === `${delimiter}--`)) {
         if (partStart >= 0) {
           // The line break before a delimiter belongs to the delimiter (RFC 2046 §5.1.1).
           let end = pos;
