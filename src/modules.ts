@@ -7,6 +7,7 @@ import type { ChorusModule } from './module';
 import { autoAssignModule } from './tickets/auto-assign';
 import { customerWebModule } from './web/customer-web.module';
 import { agentWebModule } from './agent-web/agent-web.module';
+import { mailPreviewModule } from './mail-preview/mail-preview.module';
 
 // Every feature module, in mount order. Channels add themselves here.
-export const modules: ChorusModule[] = [apiChannelModule, emailModule, imapPollerModule, socialModule, autoAssignModule, webformChannelModule, customerWebModule, agentWebModule];
+export const modules: ChorusModule[] = [apiChannelModule, emailModule, imapPollerModule, socialModule, autoAssignModule, webformChannelModule, customerWebModule, agentWebModule, mailPreviewModule];

@@ -6,7 +6,6 @@ import { createLogger } from '../logger';
 import { ROOT } from '../paths';
 import { Mailer } from './mailer';
 
-
 const emailsDir = path.join(ROOT, 'views/emails');
 // Everything HTML escaping would change, as in a real sign-in link and a real subject line.
 const RAW = 'https://chorus.test/signin?token=a1&next=/t/7 <Q&A> "quoted" \'it\'s\' `x`';

@@ -5,21 +5,25 @@ import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 
-// The one outgoing mail transport. Without SMTP_URL mail is rendered and logged, not sent, so a
-// fresh Chorus works; deliveries still show as sent in that case, and the log says where.
+// Keeps a message that could not be sent because no relay is configured; answers where to see it.
+export type MailKeeper = (mail: { raw: Buffer; recipients: string[]; subject: string; messageId: string | null }) => Promise<string>;
+
+// The one outgoing mail transport. Without SMTP_URL mail is built exactly as it would be sent and
+// handed to the keeper (the admins' mail preview, src/mail-preview/), so a fresh Chorus works —
+// a newcomer can sign in as a customer; deliveries show as sent, and the log names the preview.
 export class Mailer {
   readonly transport: Transporter;
   readonly configured: boolean;
   private templates = new Map<string, Handlebars.TemplateDelegate>();
 
-  constructor(private config: Config, private logger: Logger, private viewsDir: string) {
+  constructor(private config: Config, private logger: Logger, private viewsDir: string, private keep?: MailKeeper) {
     this.configured = !!config.SMTP_URL;
     // nodemailer waits up to 2 minutes to connect and 10 minutes on a silent socket by default: a
     // relay that accepts and never answers would hold a send that long. Values in SMTP_URL's query win.
     const timeout = config.CHORUS_SEND_TIMEOUT_MS;
     this.transport = config.SMTP_URL
       ? nodemailer.createTransport({ url: config.SMTP_URL, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout } as Parameters<typeof nodemailer.createTransport>[0])
-      : nodemailer.createTransport({ jsonTransport: true });
+      : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
   }
 
   get defaultFrom(): string {
@@ -35,7 +39,12 @@ export class Mailer {
   // `signal` ends the SMTP session when the outbox gives up on the send.
   async send(mail: SendMailOptions, signal?: AbortSignal): Promise<{ messageId: string }> {
     const info = await this.transport.sendMail(signal ? ({ ...mail, signal } as SendMailOptions) : mail);
-    if (!this.configured) this.logger.info({ to: mail.to, subject: mail.subject }, 'SMTP_URL is not set: e-mail rendered but not sent');
+    if (!this.configured) {
+      const raw = Buffer.isBuffer(info.message) ? info.message : Buffer.from(String(info.message ?? ''));
+      const recipients = ((info.envelope as { to?: string[] } | undefined)?.to ?? []).map(String);
+      const preview = this.keep ? await this.keep({ raw, recipients, subject: String(mail.subject ?? ''), messageId: info.messageId ?? null }) : null;
+      this.logger.info({ to: recipients, subject: mail.subject, preview }, preview ? `SMTP_URL is not set: e-mail kept in the mail preview, open ${preview}` : 'SMTP_URL is not set: e-mail rendered but not sent');
+    }
     return { messageId: info.messageId };
   }
 

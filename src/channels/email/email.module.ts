@@ -7,6 +7,7 @@ import { messageRepository } from '../../db/repositories/message.repository';
 import { NotFoundError, ValidationError } from '../../errors';
 import { defineRoute } from '../../http/route';
 import { Mailer } from '../../mail/mailer';
+import { mailPreviewKeeper } from '../../mail-preview/keep-preview';
 import type { ChorusModule } from '../../module';
 import { ticketPolicy } from '../../policies/ticket.policy';
 import type { Services } from '../../services';
@@ -31,7 +32,7 @@ export const emailModule: ChorusModule = {
   name: 'email',
   register(s) {
     s.parsers.register({ channels: ['email'], parsers: { [EMAIL_RAW_TYPE]: parseEmail } });
-    const mailer = new Mailer(s.config, s.logger, path.join(ROOT, 'views'));
+    const mailer = new Mailer(s.config, s.logger, path.join(ROOT, 'views'), mailPreviewKeeper(s));
     s.outbound.register(planEmailReply);
     s.outbox.register('email', emailReplySender(s, mailer));
     s.outbox.register('notification.email', notificationEmailSender(mailer));

@@ -8,6 +8,7 @@ import { Identity } from './identity.entity';
 import { ImapSyncState } from './imap-sync-state.entity';
 import { InboundItem } from './inbound-item.entity';
 import { Inbox } from './inbox.entity';
+import { MailPreview } from './mail-preview.entity';
 import { Message } from './message.entity';
 import { OutboxItem } from './outbox-item.entity';
 import { SavedView } from './saved-view.entity';
@@ -26,6 +27,7 @@ export * from './identity.entity';
 export * from './imap-sync-state.entity';
 export * from './inbound-item.entity';
 export * from './inbox.entity';
+export * from './mail-preview.entity';
 export * from './message.entity';
 export * from './outbox-item.entity';
 export * from './saved-view.entity';
@@ -37,5 +39,5 @@ export * from './ticket.entity';
 export const entities = [
   Vote, Flag, SavedView, CannedResponse,
   Agent, Attachment, ApiToken, OneTimeToken, Session, Contact, Identity, InboundItem, Inbox,
-  ImapSyncState, Message, OutboxItem, Team, TeamMember, ThreadLink, TicketEvent, Ticket, TicketParticipant, TicketTag,
+  ImapSyncState, MailPreview, Message, OutboxItem, Team, TeamMember, ThreadLink, TicketEvent, Ticket, TicketParticipant, TicketTag,
 ];

@@ -20,7 +20,7 @@ import { defineRoute } from '../route';
 import { cannedBody, saveCanned } from './canned-responses.routes';
 
 // Admin pages: a signed-out visitor is sent to sign in; an agent who is not an admin gets 403.
-const adminOnly = (v: Viewer) => agentOnly(v) && v.kind === 'agent' && v.role === 'admin';
+export const adminOnly = (v: Viewer) => agentOnly(v) && v.kind === 'agent' && v.role === 'admin';
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 type Fields = Record<string, string>;
 
