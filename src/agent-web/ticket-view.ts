@@ -63,7 +63,9 @@ export function messageView(p: Presented, now: number, offer?: AddressOffer) {
     html: p.html,
     text: p.text,
     quoted,
-    hidden: p.hidden,
+    hidden: p.hidden && !p.withdrawn,
+    withdrawn: p.withdrawn,
+    reactions: p.reactions,
     createdAt: p.createdAt,
     age: age(p.createdAt, now),
     deliveryState: p.direction === 'outbound' ? p.deliveryState ?? null : null,
@@ -100,6 +102,9 @@ function describeEvent(e: TicketEvent, agentNames: Map<number, string>): string 
     case 'audience': return `Visibility ${d.from} → ${d.to}`;
     case 'accepted': return 'An answer was accepted';
     case 'restored': return `Restored to the inbox (had been automatic: ${d.automatic})${d.reason ? `, ${d.reason}` : ''}`;
+    case 'message.withdrawn': return `The customer withdrew message ${d.messageId} on ${d.channel}`;
+    case 'reaction': return d.emoji ? `${d.by} reacted ${d.emoji} to message ${d.messageId}` : `${d.by} removed their reaction ${d.previous ?? ''} from message ${d.messageId}`.replace('  ', ' ');
+    case 'social.event': return `${d.detail} (${d.channel})`;
     default: return e.type.replace(/_/g, ' ');
   }
 }

@@ -45,6 +45,22 @@ export interface InboundMessage {
   noise?: { autoReply?: boolean; bounce?: boolean; bulk?: boolean; loop?: boolean; echo?: boolean; reason?: string; bouncedMessageIds?: string[]; bounceReason?: string };
   // Our own message going out on the platform, seen again (echo): never a new customer message.
   flags?: Record<string, unknown>;
+  // Set when the item is not a new post but changes the conversation (a reaction, an unsend,
+  // someone joining a group): applied to the ticket by the apply-action step, never posted.
+  action?: SocialAction;
+}
+
+export type SocialAction =
+  // The author took back one of their earlier messages.
+  | { kind: 'withdraw'; targetExternalId: string }
+  // The author reacted to a message (emoji null: the reaction was removed).
+  | { kind: 'reaction'; targetExternalId: string; emoji: string | null }
+  // Something happened in the conversation (pinned, joined, left, blocked): a ticket event.
+  | { kind: 'event'; event: string; detail: string; targetExternalId?: string | null; threadKeyPrefix?: string | null };
+
+// A parser's answer for an item that carries nothing to store, with the reason for the ledger.
+export interface IgnoredItem {
+  ignore: string;
 }
 
 // What an adapter hands to the ledger: one raw item per message, with its idempotency key.
@@ -57,7 +73,8 @@ export interface RawItem {
 }
 
 // A parser turns one stored raw item back into messages; the ledger replays through it too.
-export type RawParser = (raw: string, inbox: Inbox) => Promise<InboundMessage | null> | InboundMessage | null;
+export type ParseResult = InboundMessage | IgnoredItem | null;
+export type RawParser = (raw: string, inbox: Inbox) => Promise<ParseResult> | ParseResult;
 
 export interface ChannelAdapter {
   // The inbox channel kinds this adapter serves.

@@ -4,6 +4,7 @@ export const handlebarsHelpers = {
   json: (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c'),
   timeago: (iso: string | number) => {
     const ms = Date.now() - (typeof iso === 'number' ? iso : Date.parse(iso));
+    if (Number.isNaN(ms)) return 'at an unknown time';
     const m = Math.round(ms / 60000);
     if (m < 1) return 'just now';
     if (m < 60) return `${m}m`;

@@ -7,6 +7,7 @@ import { ClaimLostError } from '../errors';
 import { recordItems, unfinished, type Recorded } from './steps/010-record';
 import { parse } from './steps/020-parse';
 import { loopGuard } from './steps/030-loop-guard';
+import { applyAction } from './steps/033-apply-action';
 import { forwarded } from './steps/035-forwarded';
 import { identify } from './steps/040-identify';
 import { thread } from './steps/050-thread';
@@ -16,6 +17,7 @@ import { publish } from './steps/070-publish';
 export const STEPS: [string, Step][] = [
   ['parse', parse],
   ['loop-guard', loopGuard],
+  ['apply-action', applyAction],
   ['forwarded', forwarded],
   ['identify', identify],
   ['thread', thread],

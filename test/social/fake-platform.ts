@@ -15,14 +15,32 @@ export function setMastodonMentions(list: unknown[]) {
   mastodonMentions = list;
 }
 
-export async function fakePlatform(): Promise<{ url: string; calls: Call[]; next: (status: number, body: unknown, headers?: Record<string, string>) => void; close: () => Promise<void> }> {
+// A file or JSON answer the fake serves at one path, refused with 401 unless the request carries
+// the token the platform would demand (media APIs check the inbox's token like this).
+export interface Served {
+  status?: number;
+  body: Buffer | unknown;
+  contentType?: string;
+  auth?: string;
+  query?: Record<string, string>;
+}
+
+export async function fakePlatform(): Promise<{ url: string; calls: Call[]; next: (status: number, body: unknown, headers?: Record<string, string>) => void; serve: (path: string, answer: Served) => void; close: () => Promise<void> }> {
   const calls: Call[] = [];
+  const served = new Map<string, Served>();
   const queued: { status: number; body: unknown; headers: Record<string, string> }[] = [];
   const app = express();
   app.use(express.json());
   let n = 0;
   app.use((req, res) => {
     calls.push({ method: req.method, path: req.path, auth: req.headers.authorization, query: req.query as Record<string, unknown>, body: req.body });
+    const file = req.method === 'GET' ? served.get(req.path) : undefined;
+    if (file) {
+      if (file.auth !== undefined && req.headers.authorization !== file.auth) return res.status(401).json({ error: { message: 'Invalid OAuth access token.', code: 190 } });
+      for (const [k, v] of Object.entries(file.query ?? {})) if (req.query[k] !== v) return res.status(400).json({ error: { message: `bad ${k}`, code: 100 } });
+      if (Buffer.isBuffer(file.body)) return res.status(file.status ?? 200).type(file.contentType ?? 'application/octet-stream').send(file.body);
+      return res.status(file.status ?? 200).json(file.body);
+    }
     const q = queued.shift();
     if (q) return res.status(q.status).set(q.headers).json(q.body);
     n++;
@@ -43,6 +61,7 @@ export async function fakePlatform(): Promise<{ url: string; calls: Call[]; next
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
     calls,
     next: (status, body, headers = {}) => queued.push({ status, body, headers }),
+    serve: (path, answer) => served.set(path, answer),
     close: () => new Promise((r) => server.close(() => r())),
   };
 }

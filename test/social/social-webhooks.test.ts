@@ -4,7 +4,6 @@ import path from 'node:path';
 import { createInbox } from '../../src/inboxes/create-inbox';
 import type { ChannelKind } from '../../src/db/entities';
 import { DB_KINDS, sleep, startTestChorus, type TestChorus } from '../helpers/test-chorus';
-import { pollMastodon } from '../../src/channels/social/mastodon';
 import { fakePlatform, setMastodonMentions } from './fake-platform';
 import { corpusPath } from '../helpers/corpus';
 
@@ -182,14 +181,15 @@ async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5000
   });
 
   it('Mastodon: polls mentions with since_id, ingests them once, and replies with @acct at the same visibility', async () => {
-    const ib = await inbox('mastodon', { accessToken: 'masto-access-token', accountId: '999' });
+    // The background poller finds the inbox created while Chorus runs; no restart, no manual poll.
     setMastodonMentions(JSON.parse(read('mastodon/mastodonpy__notifications_types_mention__GET_response.json')));
-    expect(await pollMastodon(t.s, ib)).toEqual({ fetched: 1, recorded: 1 });
-    const poll = fake.calls.filter((c) => c.path === '/api/v1/notifications');
-    expect(poll[0]).toMatchObject({ method: 'GET', auth: 'Bearer masto-access-token', query: { 'types[]': 'mention' } });
-    expect(await pollMastodon(t.s, ib)).toEqual({ fetched: 0, recorded: 0 });
-    expect(fake.calls.filter((c) => c.path === '/api/v1/notifications').at(-1)!.query.since_id).toBe('21');
-    const [ticket] = await ticketsOf(ib.id);
+    const ib = await inbox('mastodon', { accessToken: 'masto-access-token', accountId: '999', pollSeconds: 5 });
+    const [ticket] = await waitFor(() => ticketsOf(ib.id), (x) => x.length === 1, 15_000);
+    const poll = () => fake.calls.filter((c) => c.path === '/api/v1/notifications' && c.auth === 'Bearer masto-access-token');
+    expect(poll()[0]).toMatchObject({ method: 'GET', query: { 'types[]': 'mention' } });
+    await waitFor(async () => poll().length, (n) => n >= 2, 15_000);
+    expect(poll()[1].query.since_id).toBe('21');
+    expect(Number((await t.s.db.m.query(`SELECT COUNT(*) n FROM inbound_items WHERE inbox_id = ${ib.id}`))[0].n)).toBe(1);
     expect(ticket.visibility).toBe('public');
     expect((await messagesOf(ticket.id))[0].text).toBe('@mastodonpy_test hello!');
     await t.api('POST', `/api/tickets/${ticket.id}/replies`, { text: 'Hi there', audience: 'public' });

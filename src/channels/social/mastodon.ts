@@ -1,9 +1,11 @@
 import type { Inbox, OutboxItem } from '../../db/entities';
 import { inboxRepository } from '../../db/repositories/inbox.repository';
 import { messageRepository } from '../../db/repositories/message.repository';
-import type { InboundMessage } from '../inbound-message';
+import type { IgnoredItem, InboundMessage } from '../inbound-message';
 import { PermanentDeliveryError, RetryLaterError } from '../../outbox/retry-policy';
 import type { Services } from '../../services';
+import { runPerInbox, type InboxRunners } from '../../inboxes/inbox-runners';
+import { platformTime } from './platform-time';
 import { htmlToPlain } from './social-types';
 
 export const MASTODON_RAW_TYPE = 'mastodon.status.v1';
@@ -24,18 +26,23 @@ export async function pollMastodon(s: Services, inbox: Inbox): Promise<{ fetched
   const recorded = await s.ingest.record(inbox, items);
   if (list.length) {
     const newest = list.map((n) => n.id).sort((a, b) => (BigInt(a) > BigInt(b) ? -1 : 1))[0];
-    await s.db.write((m) => inboxRepository.update(m, inbox.id, { settings: { ...cfg, sinceId: newest } }));
+    // Only sinceId is ours to write: an edit saved while this poll ran must survive it.
+    await s.db.write(async (m) => {
+      const current = await inboxRepository.findById(m, inbox.id);
+      if (current) await inboxRepository.update(m, inbox.id, { settings: { ...(current.settings ?? {}), sinceId: newest } });
+    });
     inbox.settings = { ...cfg, sinceId: newest };
   }
   await s.ingest.processRecorded(recorded);
   return { fetched: items.length, recorded: recorded.filter((r) => !r.duplicate).length };
 }
 
-export function parseMastodon(raw: string, inbox: Inbox): InboundMessage | null {
+export function parseMastodon(raw: string, inbox: Inbox): InboundMessage | IgnoredItem {
   const n = JSON.parse(raw);
   const st = n.status;
   const acct = st.account ?? n.account;
-  if (inbox.settings?.accountId && String(acct.id) === String(inbox.settings.accountId)) return null;
+  if (inbox.settings?.accountId && String(acct.id) === String(inbox.settings.accountId)) return { ignore: 'our own post seen again (echo)' };
+  const time = platformTime(st.created_at);
   const isPrivate = st.visibility === 'direct' || st.visibility === 'private';
   return {
     channel: 'mastodon', externalId: String(st.id), replyToExternalId: st.in_reply_to_id ? String(st.in_reply_to_id) : null,
@@ -43,8 +50,38 @@ export function parseMastodon(raw: string, inbox: Inbox): InboundMessage | null 
     author: { kind: 'mastodon', value: String(acct.id), handle: acct.acct, displayName: acct.display_name || null, name: acct.display_name || `@${acct.acct}`, followers: acct.followers_count ?? null },
     subject: isPrivate ? null : `Mention by @${acct.acct}`,
     text: htmlToPlain(st.content ?? ''), audienceHint: isPrivate ? 'private' : 'public',
-    receivedAt: st.created_at ? Date.parse(st.created_at) : undefined, flags: { acct: acct.acct, visibility: st.visibility },
+    receivedAt: time.receivedAt, flags: { acct: acct.acct, visibility: st.visibility, ...(time.timeNote ? { timeNote: time.timeNote } : {}) },
   };
+}
+
+// Each Mastodon inbox gets its own poller through the shared per-inbox runner: an inbox created
+// or edited while Chorus runs is polled at once with its new settings, a deleted one no more.
+// sinceId is our own bookkeeping and not an edit. Polls of one inbox never overlap.
+export function startMastodonPollers(s: Services): InboxRunners {
+  return runPerInbox(s, {
+    name: 'Mastodon poller',
+    channels: ['mastodon'],
+    fingerprint: (inbox) => {
+      const { sinceId: _bookkeeping, ...rest } = (inbox.settings ?? {}) as Record<string, unknown>;
+      return JSON.stringify(rest);
+    },
+    start: (inbox) => {
+      let running: Promise<unknown> | null = null;
+      const tick = () => {
+        if (running) return;
+        running = pollMastodon(s, inbox)
+          .catch((err) => s.logger.warn({ inboxId: inbox.id, err }, 'Mastodon poll failed; will retry'))
+          .finally(() => { running = null; });
+      };
+      tick();
+      const timer = setInterval(tick, Number(inbox.settings?.pollSeconds ?? 30) * 1000);
+      timer.unref();
+      return async () => {
+        clearInterval(timer);
+        await running;
+      };
+    },
+  });
 }
 
 // Replies keep the visibility of the conversation and start with @acct, as Mastodon clients do.

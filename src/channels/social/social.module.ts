@@ -4,8 +4,9 @@ import { inboxRepository } from '../../db/repositories/inbox.repository';
 import { InboxNotFoundError } from '../../errors';
 import { defineRoute } from '../../http/route';
 import type { ChorusModule } from '../../module';
-import { MASTODON_RAW_TYPE, mastodonSender, parseMastodon, pollMastodon } from './mastodon';
+import { MASTODON_RAW_TYPE, mastodonSender, parseMastodon, startMastodonPollers } from './mastodon';
 import { meta } from './meta.platform';
+import { MALFORMED_RAW_TYPE, malformedItem, parseMalformed } from './social-items';
 import type { SocialPlatform } from './social-types';
 import { planSocialReply, socialSenders } from './social-outbound';
 import { telegram } from './telegram.platform';
@@ -32,30 +33,14 @@ export const socialModule: ChorusModule = {
     s.outbound.register(planSocialReply);
     for (const [kind, sender] of Object.entries(socialSenders(s))) s.outbox.register(kind, sender);
     s.parsers.register({ channels: ['mastodon'], parsers: { [MASTODON_RAW_TYPE]: parseMastodon } });
+    s.parsers.register({ channels: PLATFORMS.flatMap((p) => p.channels), parsers: { [MALFORMED_RAW_TYPE]: parseMalformed } });
     s.outbox.register('social.mastodon', mastodonSender(s));
   },
   async start(s) {
     if (!s.config.CHORUS_WORKERS) return;
-    const timers: NodeJS.Timeout[] = [];
-    for (const inbox of await inboxRepository.listByChannel(s.db.m, 'mastodon')) {
-      let busy = false;
-      const tick = async () => {
-        if (busy) return;
-        busy = true;
-        try {
-          await pollMastodon(s, inbox);
-        } catch (err) {
-          s.logger.warn({ inboxId: inbox.id, err }, 'Mastodon poll failed; will retry');
-        } finally {
-          busy = false;
-        }
-      };
-      void tick();
-      const t = setInterval(() => void tick(), Number(inbox.settings?.pollSeconds ?? 30) * 1000);
-      t.unref();
-      timers.push(t);
-    }
-    return async () => timers.forEach(clearInterval);
+    const pollers = startMastodonPollers(s);
+    await pollers.sync();
+    return pollers.stop;
   },
   routes(r, s) {
     for (const p of PLATFORMS) {
@@ -89,7 +74,7 @@ export const socialModule: ChorusModule = {
       }
       defineRoute(r, s, {
         method: 'post', path, tag: 'webhooks', summary: `${p.name} webhook events`,
-        params, rawBody: true,
+        params, rawBody: true, rawBodyAs: 'bytes',
         authorize: async (_v, { params: { inboxId }, req, rawBody }) => {
           if (!p.verify(await load(inboxId), req, rawBody ?? Buffer.alloc(0))) {
             s.logger.warn({ inboxId, platform: p.name }, 'webhook: the signature does not match the inbox secret');
@@ -97,10 +82,23 @@ export const socialModule: ChorusModule = {
           }
           return true;
         },
-        handler: async ({ params: { inboxId }, body, res }) => {
+        // A signed body that is not JSON, or not of the platform's shape, is recorded as a failed
+        // item with the reason and still answered 200: the platform would only retry it forever.
+        handler: async ({ params: { inboxId }, rawBody, res }) => {
           const inbox = await load(inboxId);
-          await p.receipts?.(body, s, inbox);
-          const recorded = await s.ingest.record(inbox, p.split(body, inbox));
+          const text = (rawBody ?? Buffer.alloc(0)).toString('utf8');
+          let body: unknown;
+          let items;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            items = [malformedItem(p.name, 'the body is not JSON', text)];
+          }
+          if (!items) {
+            await p.receipts?.(body, s, inbox);
+            items = p.split(body, inbox);
+          }
+          const recorded = await s.ingest.record(inbox, items);
           res.status(200).json({ ok: true, received: recorded.length });
           // A crash from here on is picked up by the recovery sweep.
           void s.ingest.processRecorded(recorded).catch((err) => s.logger.warn({ err, inboxId }, 'webhook items could not be processed now; the recovery sweep retries them'));

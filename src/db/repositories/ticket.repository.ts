@@ -116,6 +116,18 @@ export const ticketRepository = {
       .getOne();
   },
 
+  // The newest ticket of one group chat (its tickets are keyed per reply chain under one prefix;
+  // prefixes are built from numeric chat ids, so they hold no LIKE wildcards).
+  async findLatestByThreadKeyPrefix(m: EntityManager, inboxId: number, prefix: string): Promise<Ticket | null> {
+    return m
+      .getRepository(Ticket)
+      .createQueryBuilder('t')
+      .where('t.inbox_id = :inboxId AND t.thread_key LIKE :prefix AND t.merged_into_id IS NULL', { inboxId, prefix: `${prefix}%` })
+      .orderBy('t.last_activity_at', 'DESC')
+      .addOrderBy('t.id', 'DESC')
+      .getOne();
+  },
+
   // Keyset pagination over (last_activity_at, id) descending, matching the composite indexes.
   // Several statuses: one indexed query per status, merged — an IN list would make the database
   // sort every matching row instead of walking (status, …, last_activity_at) backwards. A tag

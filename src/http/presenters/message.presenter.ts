@@ -4,8 +4,8 @@ import { agentRepository } from '../../db/repositories/agent.repository';
 import { contactRepository } from '../../db/repositories/contact.repository';
 import { messageRepository } from '../../db/repositories/message.repository';
 import type { Viewer } from '../../policies/viewer';
+import { isoOrNull } from './time';
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 export function attachmentUrl(a: Pick<Attachment, 'id' | 'filename'>): string {
   return `/attachments/${a.id}/${encodeURIComponent(a.filename)}`;
@@ -18,6 +18,14 @@ export function resolveCidImages(html: string | null, attachments: Attachment[])
     const a = attachments.find((x) => x.contentId && x.contentId.replace(/^<|>$/g, '') === cid);
     return a ? `${q}${attachmentUrl(a)}${q}` : whole;
   });
+}
+
+// Reactions live on the message they answer. One made in a private conversation shows only to
+// agents and, on a message that is itself private, to the participants who can read it.
+export function visibleReactions(viewer: Viewer, msg: Message): { name: string; emoji: string }[] {
+  const all = (msg.flags?.reactions ?? []) as { name: string; emoji: string; audience?: string }[];
+  const shown = viewer.kind === 'agent' ? all : all.filter((r) => r.audience === 'public' || msg.audience !== 'public');
+  return shown.map((r) => ({ name: r.name, emoji: r.emoji }));
 }
 
 // Presents messages the caller has ALREADY filtered through the audience policy. Agents also
@@ -52,7 +60,9 @@ export async function presentMessages(m: EntityManager, viewer: Viewer, messages
       html: resolveCidImages(msg.html, files),
       score: msg.score,
       hidden: msg.hidden,
-      createdAt: iso(msg.createdAt),
+      createdAt: isoOrNull(msg.createdAt),
+      withdrawn: !!msg.flags?.withdrawn,
+      reactions: visibleReactions(viewer, msg),
       attachments: files.map((a) => ({ id: a.id, filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256, inline: a.inline, url: attachmentUrl(a) })),
     };
     if (viewer.kind !== 'agent') return base;

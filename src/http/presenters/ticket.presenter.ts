@@ -3,8 +3,9 @@ import type { Agent, Contact, Identity, Ticket } from '../../db/entities';
 import { agentRepository } from '../../db/repositories/agent.repository';
 import { contactRepository } from '../../db/repositories/contact.repository';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
+import { isoOrNull } from './time';
 
-const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
+const iso = isoOrNull;
 
 export function presentContactBrief(c: Contact | undefined, identities: Identity[] = []) {
   if (!c) return null;
