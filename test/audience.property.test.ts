@@ -4,16 +4,18 @@ import { contactRepository } from '../src/db/repositories/contact.repository';
 import type { Viewer } from '../src/policies/viewer';
 import { addNote } from '../src/tickets/commands/add-note';
 import { addReply } from '../src/tickets/commands/add-reply';
+import { addTag } from '../src/tickets/commands/add-tag';
 import { changeVisibility } from '../src/tickets/commands/change-visibility';
 import { contactReply } from '../src/tickets/commands/contact-reply';
-import { apiInbox, connectSocket, joinTicket, postSigned, recordEvents, sleep, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { apiInbox, connectSocket, joinTicket, postSigned, recordEvents, startTestChorus, type TestChorus } from './helpers/test-chorus';
 
 type Op =
   | { kind: 'customer' }
   | { kind: 'agent-reply'; audience: 'public' | 'participants' }
   | { kind: 'note' }
   | { kind: 'community' }
-  | { kind: 'visibility'; to: 'public' | 'private' };
+  | { kind: 'visibility'; to: 'public' | 'private' }
+  | { kind: 'tag'; public: boolean };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.constant<Op>({ kind: 'customer' }),
@@ -21,6 +23,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.constant<Op>({ kind: 'note' }),
   fc.constant<Op>({ kind: 'community' }),
   fc.constantFrom<'public' | 'private'>('public', 'private').map((to): Op => ({ kind: 'visibility', to })),
+  fc.boolean().map((pub): Op => ({ kind: 'tag', public: pub })),
 );
 
 type Who = 'anonymous' | 'requester' | 'other' | 'agent';
@@ -72,10 +75,16 @@ describe('Audience property: HTML, JSON and socket never leak', () => {
         const allowedLive: Record<Who, Set<string>> = { anonymous: new Set(), requester: new Set([tok(0)]), other: new Set(), agent: new Set([tok(0)]) };
         if (startPublic) { allowedLive.anonymous.add(tok(0)); allowedLive.other.add(tok(0)); }
 
+        // Tags: internal ones are staff information on every surface; public ones are topics.
+        const tags: { tag: string; public: boolean }[] = [];
         for (const [i, op] of ops.entries()) {
           const token = tok(i + 1);
           let audience: 'public' | 'participants' | 'staff' | null = null;
-          if (op.kind === 'customer') {
+          if (op.kind === 'tag') {
+            const tag = `tg${run}n${i + 1}q`;
+            await addTag(t.s.commands, agent(), id, tag, { public: op.public });
+            tags.push({ tag, public: op.public });
+          } else if (op.kind === 'customer') {
             await contactReply(t.s.commands, { kind: 'contact', contactId: reqId, name: 'Req' }, id, { text: token });
             audience = visibility === 'public' ? 'public' : 'participants';
           } else if (op.kind === 'agent-reply') {
@@ -98,8 +107,12 @@ describe('Audience property: HTML, JSON and socket never leak', () => {
             await t.s.bus.drain();
             await changeVisibility(t.s.commands, agent(), id, op.to);
             visibility = op.to;
-            await sleep(30);
+            // The room re-check runs in the ticket.updated handler: wait for it, not for time.
+            await t.s.bus.drain();
             await rejoin();
+            // Once public, every public post of the thread is readable by anyone, so a late
+            // broadcast of an earlier one (a delivery-state update) is no leak.
+            if (op.to === 'public') for (const m of model) if (m.audience === 'public') { allowedLive.anonymous.add(m.token); allowedLive.other.add(m.token); }
           }
           if (audience) {
             model.push({ token, audience });
@@ -108,7 +121,12 @@ describe('Audience property: HTML, JSON and socket never leak', () => {
             if (audience === 'public' && visibility === 'public') { allowedLive.anonymous.add(token); allowedLive.other.add(token); }
           }
         }
-        await sleep(150);
+        // Every broadcast of the steps above has been handed to the sockets; a round trip on each
+        // connection then proves the client has received all of it (one connection is ordered).
+        await t.s.bus.drain();
+        for (const w of WHO) await joinTicket(sockets[w], id);
+        const internal = tags.filter((x) => !x.public).map((x) => x.tag);
+        const publicTags = tags.filter((x) => x.public).map((x) => x.tag);
 
         const all = model.map((m) => m.token);
         const expectedNow = (w: Who): string[] | null => {
@@ -121,11 +139,20 @@ describe('Audience property: HTML, JSON and socket never leak', () => {
         for (const listPath of ['/community', `/community?q=TOK${run}x`, '/community?tab=unanswered']) {
           const list = await (await fetch(t.url + listPath)).text();
           for (const token of all) if (!strangerMay.has(token)) expect({ listPath, token, shown: list.includes(token) }).toEqual({ listPath, token, shown: false });
+          for (const tag of internal) expect({ listPath, tag, shown: list.includes(tag) }).toEqual({ listPath, tag, shown: false });
+        }
+        // An internal tag neither shows on nor filters the public list.
+        for (const tag of internal) {
+          const filtered = await (await fetch(`${t.url}/community?tag=${tag}`)).text();
+          expect({ tag, lists: filtered.includes(`/community/${id}-`) }).toEqual({ tag, lists: false });
+          const json = await (await fetch(`${t.url}/community?tag=${tag}`, { headers: { accept: 'application/json' } })).json() as { questions: unknown[] };
+          expect({ tag, questions: json.questions.length }).toEqual({ tag, questions: 0 });
         }
         for (const w of WHO) {
           // Socket: nothing outside what was allowed when it was sent.
           const seen = JSON.stringify(recs[w].events);
           for (const token of all) if (!allowedLive[w].has(token)) expect({ w, via: 'socket', token, leaked: seen.includes(token) }).toEqual({ w, via: 'socket', token, leaked: false });
+          if (w !== 'agent') for (const tag of internal) expect({ w, via: 'socket', tag, leaked: seen.includes(tag) }).toEqual({ w, via: 'socket', tag, leaked: false });
           sockets[w].close();
           const expected = expectedNow(w);
           const headers: Record<string, string> = w === 'agent' ? { authorization: `Bearer ${t.admin.token}` } : cookies[w] ? { cookie: cookies[w]! } : {};
@@ -135,6 +162,18 @@ describe('Audience property: HTML, JSON and socket never leak', () => {
           if (expected === null) {
             expect(json.status).toBe(404);
             expect(html!.status).toBe(404);
+          }
+          // Tags on the customer page and its JSON: the public ones when the thread is readable, never an internal one.
+          for (const tag of [...internal, ...publicTags]) {
+            const should = expected !== null && publicTags.includes(tag);
+            for (const [via, body] of [['json', bodies[0]], ['html', bodies[1]]] as const) {
+              if (via === 'html' && w === 'agent') continue;
+              expect({ w, via, tag, shown: body.includes(tag) }).toEqual({ w, via, tag, shown: should });
+            }
+          }
+          if (w === 'agent') {
+            const staffView = await (await fetch(`${t.url}/api/tickets/${id}`, { headers })).text();
+            for (const tag of [...internal, ...publicTags]) expect({ tag, agentSees: staffView.includes(tag) }).toEqual({ tag, agentSees: true });
           }
           for (const token of all) {
             const should = expected?.includes(token) ?? false;

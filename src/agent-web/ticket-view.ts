@@ -92,6 +92,8 @@ function describeEvent(e: TicketEvent, agentNames: Map<number, string>): string 
     case 'team': return d.to ? `Team changed` : 'Team removed';
     case 'tag.added': return `Tagged ${d.tag}`;
     case 'tag.removed': return `Tag ${d.tag} removed`;
+    case 'tag.made_public': return `Tag ${d.tag} shown publicly`;
+    case 'tag.made_internal': return `Tag ${d.tag} made internal`;
     case 'merged': return `#${d.sourceId} merged into this ticket (${(d.messageIds ?? []).length} messages)`;
     case 'merged_into': return `Merged into #${d.targetId}`;
     case 'merge_undone': return `Merge of #${d.sourceId} undone`;
@@ -114,7 +116,7 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
   const [messages, events, participants, agents, teams, canned, inbox, tags] = await Promise.all([
     messageRepository.listByTicket(m, t.id), ticketEventRepository.listByTicket(m, t.id), ticketRepository.participants(m, t.id),
     agentRepository.list(m), agentRepository.listTeams(m), cannedResponseRepository.list(m), inboxRepository.findById(m, t.inboxId),
-    ticketRepository.tagsOf(m, [t.id]),
+    ticketRepository.tagDetailsOf(m, [t.id]),
   ]);
   const presented = (await presentMessages(m, viewer, messages)) as Presented[];
   const offers = await addressOffers(m, messages);
@@ -133,7 +135,7 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
     ticket: {
       id: t.id, subject: t.subject, status: t.status, priority: t.priority, visibility: t.visibility, channel: t.channel,
       channelLabel: channelLabel(t.channel), channelLetter: channelLetter(t.channel), assigneeId: t.assigneeId, teamId: t.teamId,
-      inboxName: inbox?.name ?? `Inbox ${t.inboxId}`, tags: tags.get(t.id) ?? [], isPublic: t.visibility === 'public', closed: t.status === 'closed', closedReopens: inbox?.closedReplies === 'reopen', followUpDays: inbox?.followUpDays ?? 30,
+      inboxName: inbox?.name ?? `Inbox ${t.inboxId}`, tags: (tags.get(t.id) ?? []).map((x) => x.tag), tagItems: tags.get(t.id) ?? [], isPublic: t.visibility === 'public', closed: t.status === 'closed', closedReopens: inbox?.closedReplies === 'reopen', followUpDays: inbox?.followUpDays ?? 30,
       followUpOfId: t.followUpOfId, automatic: t.automatic, createdAge: age(new Date(t.createdAt).toISOString(), now),
       sla: slaLabel({ status: t.status, slaDueAt: t.slaDueAt ? new Date(t.slaDueAt).toISOString() : null }, now),
     },

@@ -38,8 +38,9 @@ export async function askQuestion(s: Services, viewer: Member, input: { title: s
   };
   const [r] = await s.ingest.ingest(form, [{ key: `community:${nonce}`, raw: JSON.stringify(submission), rawType: WEBFORM_RAW_TYPE }]);
   if (!r.ticketId) throw new Error(`Question not stored: ${r.error ?? r.state}`);
+  // The asker's topics are the community's public tags.
   const tags = [...new Set(input.tags.map((t) => t.trim().toLowerCase().replace(/[^a-z0-9-]/g, '')).filter(Boolean))].slice(0, 5);
-  if (tags.length) await s.db.write(async (m) => { for (const tag of tags) await ticketRepository.addTag(m, r.ticketId!, tag.slice(0, 30)); });
+  if (tags.length) await s.db.write(async (m) => { for (const tag of tags) await ticketRepository.addTag(m, r.ticketId!, tag.slice(0, 30), true); });
   return r.ticketId;
 }
 

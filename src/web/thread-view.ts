@@ -15,7 +15,8 @@ export async function loadThreadView(m: EntityManager, viewer: Viewer, ticketId:
   const messages = visibleMessages(viewer, facts, await messageRepository.listByTicket(m, ticket.id));
   const presented = await presentMessages(m, viewer, messages);
   const [tags, requester, me] = await Promise.all([
-    ticketRepository.tagsOf(m, [ticket.id]),
+    // Customer and public pages show community topics only; other tags are staff information.
+    ticketRepository.tagsOf(m, [ticket.id], { publicOnly: true }),
     contactRepository.findById(m, ticket.requesterId),
     viewer.kind === 'contact' ? contactRepository.findById(m, viewer.contactId) : Promise.resolve(null),
   ]);

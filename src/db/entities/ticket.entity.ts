@@ -42,6 +42,8 @@ export class Ticket {
 export class TicketTag {
   @Column({ type: 'integer', name: 'ticket_id', primary: true }) ticketId!: number;
   @Column({ type: 'varchar', primary: true }) tag!: string;
+  // Shown on customer and public surfaces only when true (community topics); else staff-only.
+  @Column({ type: 'boolean', name: 'is_public', default: false }) isPublic!: boolean;
 }
 
 @Entity('ticket_participants')

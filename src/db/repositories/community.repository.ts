@@ -12,7 +12,8 @@ export const communityRepository = {
     // participant-only messages and must never shape what the public list shows.
     const publicPost = "SELECT 1 FROM messages mm WHERE mm.ticket_id = t.id AND mm.audience = 'public' AND mm.hidden = :no";
     if (f.tab === 'unanswered') qb.andWhere(`t.status NOT IN ('solved', 'closed') AND t.accepted_message_id IS NULL AND NOT EXISTS (${publicPost} AND (mm.author_contact_id IS NULL OR mm.author_contact_id <> t.requester_id))`, { no: false });
-    if (f.tag) qb.andWhere('EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = t.id AND tt.tag = :tag)', { tag: f.tag });
+    // Only a public tag filters the public list: an internal tag must not sort questions either.
+    if (f.tag) qb.andWhere('EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = t.id AND tt.tag = :tag AND tt.is_public = :yes)', { tag: f.tag, yes: true });
     if (f.q) {
       const like = `%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       qb.andWhere(`(LOWER(t.subject) LIKE :like ESCAPE '\\' OR EXISTS (${publicPost} AND LOWER(mm.text) LIKE :like ESCAPE '\\'))`, { like, no: false });
@@ -36,7 +37,7 @@ export const communityRepository = {
 
   async popularTags(m: EntityManager, limit: number): Promise<{ tag: string; n: number }[]> {
     const rows = await m.query(
-      `SELECT tt.tag AS tag, COUNT(*) AS n FROM ticket_tags tt JOIN tickets t ON t.id = tt.ticket_id WHERE t.visibility = 'public' GROUP BY tt.tag ORDER BY COUNT(*) DESC, tt.tag LIMIT ${Math.min(100, Math.max(1, Math.floor(limit)))}`,
+      `SELECT tt.tag AS tag, COUNT(*) AS n FROM ticket_tags tt JOIN tickets t ON t.id = tt.ticket_id WHERE t.visibility = 'public' AND tt.is_public = ${m.connection.options.type === 'postgres' ? 'true' : '1'} GROUP BY tt.tag ORDER BY COUNT(*) DESC, tt.tag LIMIT ${Math.min(100, Math.max(1, Math.floor(limit)))}`,
     );
     return rows.map((r: { tag: string; n: string | number }) => ({ tag: r.tag, n: Number(r.n) }));
   },

@@ -211,19 +211,34 @@ export const ticketRepository = {
     return rows.map((r) => ({ tag: r.tag, n: Number(r.n) }));
   },
 
-  async tagsOf(m: EntityManager, ticketIds: number[]): Promise<Map<number, string[]>> {
+  // Tags per ticket. Agents read them all; customer and public surfaces pass publicOnly.
+  async tagsOf(m: EntityManager, ticketIds: number[], opts: { publicOnly?: boolean } = {}): Promise<Map<number, string[]>> {
     const out = new Map<number, string[]>();
-    if (!ticketIds.length) return out;
-    const rows = await m.getRepository(TicketTag).createQueryBuilder('tt').where('tt.ticket_id IN (:...ids)', { ids: ticketIds }).orderBy('tt.tag').getMany();
-    for (const r of rows) out.set(r.ticketId, [...(out.get(r.ticketId) ?? []), r.tag]);
+    for (const [id, tags] of await this.tagDetailsOf(m, ticketIds, opts)) out.set(id, tags.map((t) => t.tag));
     return out;
   },
 
-  async addTag(m: EntityManager, ticketId: number, tag: string): Promise<boolean> {
+  async tagDetailsOf(m: EntityManager, ticketIds: number[], opts: { publicOnly?: boolean } = {}): Promise<Map<number, { tag: string; isPublic: boolean }[]>> {
+    const out = new Map<number, { tag: string; isPublic: boolean }[]>();
+    if (!ticketIds.length) return out;
+    const qb = m.getRepository(TicketTag).createQueryBuilder('tt').where('tt.ticket_id IN (:...ids)', { ids: ticketIds });
+    if (opts.publicOnly) qb.andWhere('tt.is_public = :yes', { yes: true });
+    for (const r of await qb.orderBy('tt.tag').getMany()) out.set(r.ticketId, [...(out.get(r.ticketId) ?? []), { tag: r.tag, isPublic: r.isPublic }]);
+    return out;
+  },
+
+  async addTag(m: EntityManager, ticketId: number, tag: string, isPublic = false): Promise<boolean> {
     const exists = await m.getRepository(TicketTag).existsBy({ ticketId, tag });
     if (exists) return false;
-    await m.getRepository(TicketTag).insert({ ticketId, tag });
+    await m.getRepository(TicketTag).insert({ ticketId, tag, isPublic });
     return true;
+  },
+
+  // Whether a tag shows on customer and public surfaces; false when the ticket has no such tag
+  // or it already was so.
+  async setTagPublic(m: EntityManager, ticketId: number, tag: string, isPublic: boolean): Promise<boolean> {
+    const r = await m.getRepository(TicketTag).update({ ticketId, tag, isPublic: !isPublic }, { isPublic });
+    return (r.affected ?? 0) > 0;
   },
 
   async removeTag(m: EntityManager, ticketId: number, tag: string): Promise<boolean> {

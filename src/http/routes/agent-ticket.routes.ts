@@ -117,11 +117,11 @@ export function agentTicketPages(r: Router, s: Services): void {
     method: 'post', path: '/tickets/:id/tags', tag: 'pages', summary: 'Add or remove a tag from the sidebar',
     form: true,
     params: idParams,
-    body: z.object({ tag: z.string().trim().min(1, 'Type a tag').max(100), remove: z.enum(['1']).optional() }),
+    body: z.object({ tag: z.string().trim().min(1, 'Type a tag').max(100), remove: z.enum(['1']).optional(), public: z.enum(['0', '1']).optional() }),
     authorize: agentOnly,
     handler: async ({ req, res, params, body, viewer }) => {
       if (body.remove) await removeTag(s.commands, viewer, params.id, body.tag);
-      else await addTag(s.commands, viewer, params.id, body.tag);
+      else await addTag(s.commands, viewer, params.id, body.tag, { public: body.public === undefined ? undefined : body.public === '1' });
       return void res.redirect(303, backTo(req, `/tickets/${params.id}`));
     },
   });

@@ -32,7 +32,7 @@ export function communityRoutes(r: Router, s: Services): void {
     handler: async ({ query, req, res }) => {
       const tickets = await communityRepository.listQuestions(s.db.m, { tab: query.tab as QuestionTab, tag: query.tag || undefined, q: query.q?.trim() || undefined, limit: 50 });
       const [tags, popular, askers, summaries] = await Promise.all([
-        ticketRepository.tagsOf(s.db.m, tickets.map((t) => t.id)),
+        ticketRepository.tagsOf(s.db.m, tickets.map((t) => t.id), { publicOnly: true }),
         communityRepository.popularTags(s.db.m, 12),
         contactRepository.findByIds(s.db.m, tickets.map((t) => t.requesterId)),
         communityRepository.publicSummaries(s.db.m, tickets.map((t) => t.id)),

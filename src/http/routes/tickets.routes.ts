@@ -187,12 +187,13 @@ export function ticketsRoutes(r: Router, s: Services): void {
   });
 
   defineRoute(r, s, {
-    method: 'post', path: '/api/tickets/:id/tags', tag: 'tickets', summary: 'Add a tag',
-    params: idParams, body: z.object({ tag: z.string().min(1).max(100) }),
+    method: 'post', path: '/api/tickets/:id/tags', tag: 'tickets', summary: 'Add a tag (staff-only unless public: a community topic shown on customer and public pages)',
+    params: idParams, body: z.object({ tag: z.string().min(1).max(100), public: z.boolean().optional() }),
     authorize: ticketPolicy.act,
     handler: async ({ params, body, viewer }) => {
-      await addTag(deps, viewer, params.id, body.tag);
-      return { tags: (await ticketRepository.tagsOf(s.db.m, [params.id])).get(params.id) ?? [] };
+      await addTag(deps, viewer, params.id, body.tag, { public: body.public });
+      const details = (await ticketRepository.tagDetailsOf(s.db.m, [params.id])).get(params.id) ?? [];
+      return { tags: details.map((d) => d.tag), publicTags: details.filter((d) => d.isPublic).map((d) => d.tag) };
     },
   });
 

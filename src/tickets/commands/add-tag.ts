@@ -7,13 +7,21 @@ export function normaliseTag(tag: string): string {
   return tag.trim().toLowerCase().replace(/\s+/g, '-');
 }
 
-export async function addTag(deps: CommandDeps, viewer: Viewer, ticketId: number, tag: string): Promise<void> {
+// Tags are staff-only unless `public` is set (a community topic shown on customer and public
+// pages). Adding a tag the ticket has already with a different `public` changes only that.
+export async function addTag(deps: CommandDeps, viewer: Viewer, ticketId: number, tag: string, opts: { public?: boolean } = {}): Promise<void> {
   await deps.db.transaction(async (tx) => {
     const t = await loadTicket(tx.m, ticketId);
     const clean = normaliseTag(tag);
-    if (!(await ticketRepository.addTag(tx.m, t.id, clean))) return;
-    await ticketRepository.update(tx.m, t.id, { updatedAt: deps.now() });
-    await ticketEventRepository.record(tx.m, t.id, 'tag.added', actorOf(viewer), { tag: clean }, deps.now());
+    const now = deps.now();
+    if (await ticketRepository.addTag(tx.m, t.id, clean, opts.public ?? false)) {
+      await ticketEventRepository.record(tx.m, t.id, 'tag.added', actorOf(viewer), { tag: clean, public: opts.public ?? false }, now);
+    } else if (opts.public !== undefined && (await ticketRepository.setTagPublic(tx.m, t.id, clean, opts.public))) {
+      await ticketEventRepository.record(tx.m, t.id, opts.public ? 'tag.made_public' : 'tag.made_internal', actorOf(viewer), { tag: clean }, now);
+    } else {
+      return;
+    }
+    await ticketRepository.update(tx.m, t.id, { updatedAt: now });
     tx.emit('ticket.updated', { ticketId: t.id, changes: ['tags'] });
   });
 }
