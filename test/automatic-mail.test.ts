@@ -74,6 +74,13 @@ describe.each(DB_KINDS)('automatic mail on %s', (db) => {
     expect(JSON.stringify(found.body)).toContain(`"ticketId":${ooo.ticketId}`);
     expect((await agent.get('/search?q=zanzibarian')).html).toContain(`/tickets/${ooo.ticketId}`);
 
+    // Nor is it a conversation on the sender's own "My tickets" page.
+    const otto = await signInByLink(t, 'otto@client.test');
+    const my = await otto.get('/my');
+    expect(my.status).toBe(200);
+    expect(my.html).toContain('My tickets');
+    expect(my.html).not.toContain('Out of office until Monday');
+
     const page = await agent.get(`/tickets/${ooo.ticketId}`);
     expect(page.html).toContain('data-automatic');
     expect(page.html).toContain(`action="/tickets/${ooo.ticketId}/restore"`);

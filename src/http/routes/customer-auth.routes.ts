@@ -88,7 +88,8 @@ export function customerAuthRoutes(r: Router, s: Services): void {
         return undefined;
       }
       const ids = await ticketRepository.ticketIdsOfContact(s.db.m, viewer.contactId);
-      const tickets = (await ticketRepository.findByIds(s.db.m, ids)).filter((t) => !t.mergedIntoId).sort((a, b) => b.lastActivityAt - a.lastActivityAt);
+      // A ticket automatic mail opened (their own out-of-office reply, say) is no conversation of theirs.
+      const tickets = (await ticketRepository.findByIds(s.db.m, ids)).filter((t) => !t.mergedIntoId && !t.automatic).sort((a, b) => b.lastActivityAt - a.lastActivityAt);
       const inboxes = new Map((await inboxRepository.list(s.db.m)).map((i) => [i.id, i.name]));
       const rows = tickets.map((t) => ({
         id: t.id, subject: t.subject, status: t.status, channel: t.channel, inbox: inboxes.get(t.inboxId) ?? t.channel,
