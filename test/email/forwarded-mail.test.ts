@@ -88,5 +88,10 @@ describe.each(DB_KINDS)('an agent forwards a customer mail (%s)', (db) => {
     const outlook = await detail((await post(mail({ From: 'ann@acme.test', To: 'support@acme.test', Subject: 'RE: hinge', 'Message-ID': `<o${++n}@acme.test>` }, reply))).ticketId);
     expect(outlook.messages).toHaveLength(1);
     expect(outlook.messages[0].threadLink.evidence).toBeNull();
+    // A colleague's mail passed on is no customer's.
+    const colleague = ['see this', '', '---------- Forwarded message ---------', 'From: Ada <' + t.admin.email + '>', 'Subject: plan', '', 'internal plan'].join('\r\n');
+    const fromAda = await detail((await post(mail({ From: 'ann@acme.test', To: 'support@acme.test', Subject: 'Fwd: plan', 'Message-ID': `<p${++n}@acme.test>` }, colleague))).ticketId);
+    expect(fromAda.messages).toHaveLength(1);
+    expect(fromAda.messages[0].threadLink.evidence).toBeNull();
   });
 });

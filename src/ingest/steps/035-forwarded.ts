@@ -20,6 +20,8 @@ export const forwarded: Step = async (ctx, deps) => {
   const found = await findForwarded(ctx, subjectSaysForward);
   if (!found) return;
   const { mail, attachmentIndex } = found;
+  // A colleague's or our own mail passed on is not a customer's: it stays the agent's mail.
+  if (mail.from.address === ctx.inbox.address?.toLowerCase() || (await agentRepository.findByEmail(deps.db.m, mail.from.address))) return;
 
   ctx.forwardedBy = { agentId: agent.id, label: `${agent.name} <${agent.email}>`, note: mail.note };
   msg.author = { kind: 'email', value: mail.from.address, name: mail.from.name ?? undefined };
