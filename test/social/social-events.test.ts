@@ -300,7 +300,9 @@ describe('Mastodon inboxes change at run time', () => {
     const t = await startTestChorus();
     const fake = await fakePlatform();
     try {
-      setMastodonMentions(JSON.parse(fs.readFileSync(path.join(FIX, 'mastodon/notifications_direct_mention.json'), 'utf8')));
+      const list = JSON.parse(fs.readFileSync(path.join(FIX, 'mastodon/notifications_direct_mention.json'), 'utf8'));
+      // A mention whose status lost its account: a failed ledger row with the reason, not a crash.
+      setMastodonMentions([{ id: '34975860', type: 'mention', created_at: '2026-07-29T11:00:00.000Z', status: { id: '103186126728896400', visibility: 'public', content: '<p>hi</p>' } }, ...list]);
       const created = await t.api('POST', '/api/inboxes', { name: 'Acme on Mastodon', channel: 'mastodon', settings: { apiBaseUrl: fake.url, accessToken: 'masto-token-one', pollSeconds: 3600 } });
       expect(created.status).toBe(201);
       const id = created.body.inbox.id;
@@ -308,6 +310,9 @@ describe('Mastodon inboxes change at run time', () => {
       expect(tickets[0]).toMatchObject({ visibility: 'private', requester: { name: 'Zora S. C.' } });
       const polls = (token: string) => fake.calls.filter((c) => c.path === '/api/v1/notifications' && c.auth === `Bearer ${token}`);
       expect(polls('masto-token-one')).toHaveLength(1);
+      const rows = await waitFor(async () => (await t.s.db.m.query(`SELECT state, error FROM inbound_items WHERE inbox_id = ${id} ORDER BY id`)) as { state: string; error: string }[], (r) => r.length === 2 && r.every((x) => x.state !== 'received'));
+      expect(rows.map((r) => r.state).sort()).toEqual(['failed', 'processed']);
+      expect(rows.find((r) => r.state === 'failed')!.error).toMatch(/mastodon payload is not of the documented shape: status.account/);
 
       // pollSeconds is an hour: only the edit can bring the next poll, with the new token.
       const edited = await t.api('PATCH', `/api/inboxes/${id}`, { settings: { accessToken: 'masto-token-two' } });

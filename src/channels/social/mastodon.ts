@@ -1,14 +1,25 @@
 import type { Inbox, OutboxItem } from '../../db/entities';
 import { inboxRepository } from '../../db/repositories/inbox.repository';
 import { messageRepository } from '../../db/repositories/message.repository';
-import type { IgnoredItem, InboundMessage } from '../inbound-message';
+import { z } from 'zod';
+import type { IgnoredItem, InboundMessage, RawItem } from '../inbound-message';
 import { PermanentDeliveryError, RetryLaterError } from '../../outbox/retry-policy';
 import type { Services } from '../../services';
 import { runPerInbox, type InboxRunners } from '../../inboxes/inbox-runners';
 import { platformTime } from './platform-time';
+import { malformedItem, zodReason } from './social-items';
 import { htmlToPlain } from './social-types';
 
 export const MASTODON_RAW_TYPE = 'mastodon.status.v1';
+
+const digits = z.union([z.string().regex(/^\d+$/), z.number().int()]).transform(String);
+const account = z.looseObject({ id: digits, acct: z.string(), display_name: z.string().optional(), followers_count: z.number().optional() });
+const mastodonNotification = z.looseObject({
+  id: digits,
+  type: z.string(),
+  account: account.optional(),
+  status: z.looseObject({ id: digits, content: z.string().optional(), visibility: z.string(), in_reply_to_id: digits.nullable().optional(), created_at: z.unknown().optional(), account }).nullable().optional(),
+});
 
 // Mastodon has no signed webhooks for mentions: Chorus polls the notifications of its account
 // with since_id, so a restart resumes where it stopped and the ledger drops anything seen twice.
@@ -20,12 +31,25 @@ export async function pollMastodon(s: Services, inbox: Inbox): Promise<{ fetched
   if (cfg.sinceId) url.searchParams.set('since_id', cfg.sinceId);
   const res = await fetch(url, { headers: { authorization: `Bearer ${cfg.accessToken}` }, signal: AbortSignal.timeout(15_000) });
   if (!res.ok) throw new Error(`Mastodon answered HTTP ${res.status} to the notifications poll`);
-  const list = (await res.json()) as { id: string; type: string; status?: { id: string } }[];
-  const items = list.filter((n) => n.type === 'mention' && n.status).reverse()
-    .map((n) => ({ key: `masto:${n.status!.id}`, raw: JSON.stringify(n), rawType: MASTODON_RAW_TYPE }));
+  const body = z.array(z.unknown()).safeParse(await res.json());
+  if (!body.success) throw new Error('Mastodon answered the notifications poll with something other than a list');
+  // A notification not of the documented shape is kept as a failed item with its reason.
+  const items: RawItem[] = [];
+  const ids: string[] = [];
+  for (const raw of [...body.data].reverse()) {
+    const n = mastodonNotification.safeParse(raw);
+    if (!n.success) {
+      items.push(malformedItem('mastodon', zodReason(n.error), raw));
+      continue;
+    }
+    ids.push(n.data.id);
+    if (n.data.type !== 'mention') items.push({ key: `masto:notification:${n.data.id}`, raw: JSON.stringify({ ignore: `Mastodon ${n.data.type} notification: nothing to store` }), rawType: MASTODON_RAW_TYPE });
+    else if (!n.data.status) items.push(malformedItem('mastodon', 'a mention without its status', raw));
+    else items.push({ key: `masto:${n.data.status.id}`, raw: JSON.stringify(raw), rawType: MASTODON_RAW_TYPE });
+  }
   const recorded = await s.ingest.record(inbox, items);
-  if (list.length) {
-    const newest = list.map((n) => n.id).sort((a, b) => (BigInt(a) > BigInt(b) ? -1 : 1))[0];
+  if (ids.length) {
+    const newest = ids.sort((a, b) => (BigInt(a) > BigInt(b) ? -1 : 1))[0];
     // Only sinceId is ours to write: an edit saved while this poll ran must survive it.
     await s.db.write(async (m) => {
       const current = await inboxRepository.findById(m, inbox.id);
@@ -39,6 +63,7 @@ export async function pollMastodon(s: Services, inbox: Inbox): Promise<{ fetched
 
 export function parseMastodon(raw: string, inbox: Inbox): InboundMessage | IgnoredItem {
   const n = JSON.parse(raw);
+  if (typeof n.ignore === 'string') return { ignore: n.ignore };
   const st = n.status;
   const acct = st.account ?? n.account;
   if (inbox.settings?.accountId && String(acct.id) === String(inbox.settings.accountId)) return { ignore: 'our own post seen again (echo)' };

@@ -33,7 +33,7 @@ export const socialModule: ChorusModule = {
     s.outbound.register(planSocialReply);
     for (const [kind, sender] of Object.entries(socialSenders(s))) s.outbox.register(kind, sender);
     s.parsers.register({ channels: ['mastodon'], parsers: { [MASTODON_RAW_TYPE]: parseMastodon } });
-    s.parsers.register({ channels: PLATFORMS.flatMap((p) => p.channels), parsers: { [MALFORMED_RAW_TYPE]: parseMalformed } });
+    s.parsers.register({ channels: [...PLATFORMS.flatMap((p) => p.channels), 'mastodon'], parsers: { [MALFORMED_RAW_TYPE]: parseMalformed } });
     s.outbox.register('social.mastodon', mastodonSender(s));
   },
   async start(s) {
