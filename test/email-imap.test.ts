@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { ImapFlow } from 'imapflow';
 import pino from 'pino';
+import { EMAIL_RAW_TYPE, emailIdempotencyKey } from '../src/channels/email/email-key';
 import { pollMailbox } from '../src/channels/email/imap/imap-poller';
 import { ImapWatcher } from '../src/channels/email/imap/imap-watcher';
 import { imapSettingsSchema } from '../src/channels/email/imap/imap-settings';
@@ -70,6 +71,23 @@ const mail = (n: number) =>
     } finally {
       lock.release();
     }
+  });
+
+  it('processes a re-fetched mail whose ledger row a crash left `received`', async () => {
+    await imap.mailboxCreate('Crashed');
+    const inbox = await createInbox(t.s.db, Date.now(), {
+      name: 'Crashed', channel: 'email', address: 'crashed@acme.test',
+      settings: { imap: { host: '127.0.0.1', port: dove.port, secure: false, user: dove.user, pass: dove.pass, mailbox: 'Crashed' } },
+    });
+    const settings = imapSettingsSchema.parse(inbox.settings!.imap);
+    await imap.append('Crashed', mail(201));
+    // The previous run recorded the mail and died before processing it and before moving the bookmark.
+    const [row] = await t.s.ingest.record(inbox, [{ key: emailIdempotencyKey(mail(201)), raw: mail(201), rawType: EMAIL_RAW_TYPE }]);
+    expect(row.state).toBe('received');
+    expect(await pollMailbox(t.s, inbox, settings)).toMatchObject({ fetched: 1, duplicates: 1 });
+    const [after] = await t.s.db.m.query(`SELECT state, message_id FROM inbound_items WHERE id = ${row.id}`);
+    expect(after.state).toBe('processed');
+    expect(after.message_id).toEqual(expect.any(Number));
   });
 });
 
