@@ -28,12 +28,13 @@ type Presented = Awaited<ReturnType<typeof presentMessages>>[number] & { deliver
 // A reply that answered our mail from an address not yet on the contact: the agent may add it.
 export type AddressOffer = { address: string; contactName: string };
 
-const SOURCES: Record<string, string> = { sender: 'the Sender header', 'reply-to': 'the Reply-To header', envelope: 'the envelope sender (MAIL FROM)', 'from (first of several)': 'the first From header', none: 'nowhere: no sender address was found' };
+const SOURCES: Record<string, string> = { sender: 'the Sender header', 'reply-to': 'the Reply-To header', envelope: 'the envelope sender (MAIL FROM)', 'from (first of several)': 'the first From header' };
 
 // When the author could not be read from From, say where it came from and why.
 export function authorSourceText(flags: Record<string, any> | null | undefined): string | null {
   const src = flags?.authorSource as { source?: string; reason?: string | null } | undefined;
   if (!src?.source || src.source === 'from' || src.source === 'x-original-sender') return null;
+  if (src.source === 'none') return `No sender address was found${src.reason ? `: ${src.reason}` : ''}; replies cannot reach this author by e-mail.`;
   return `Author taken from ${SOURCES[src.source] ?? src.source}${src.reason ? ` because ${src.reason}` : ''}.`;
 }
 

@@ -88,6 +88,12 @@ describe('parseEmail: author', () => {
     expect(two.author.value).toBe('bounce-77@shop.example');
     expect(two.flags).toMatchObject({ authorSource: { source: 'envelope', reason: 'the mail has 2 From headers' } });
     expect(two.noise).toBeUndefined();
+
+    // No address anywhere: an identity of its own, never one contact shared by strangers.
+    const [x, y] = await Promise.all(['one', 'two'].map((b) => parseEmail(mail(`Subject: who?\n\n${b}\n`), inbox)));
+    expect(x.author.value).toMatch(/^unknown-sender-[0-9a-f]{16}@invalid$/);
+    expect(x.author.value).not.toBe(y.author.value);
+    expect(x.flags).toMatchObject({ authorSource: { source: 'none' } });
   });
 
   it('opens a normal message for a noreply sender without automatic headers, flagged for the composer', async () => {

@@ -3,6 +3,7 @@ import { htmlToText, sanitize } from '../../content/sanitize';
 import type { Inbox } from '../../db/entities';
 import type { InboundAttachment, InboundMessage, InboundPerson } from '../inbound-message';
 import { detectNoise } from './detect-noise';
+import { emailContentDigest } from './email-key';
 import { additionalHtmlEdits, decodeUuencodedPart, extractUuencoded, forwardedMailName, inlineForwardedMails } from './mime/extra-parts';
 import { bodyCharsetEdits, legacyHeaderEdits } from './mime/legacy-charsets';
 import { parseMime, splice } from './mime/mime-tree';
@@ -70,7 +71,9 @@ export async function parseEmail(raw: string, inbox: Inbox): Promise<InboundMess
     inReplyTo: p.inReplyTo ? p.inReplyTo.split(/\s+/).filter((x) => x.startsWith('<')) : [],
     references: Array.isArray(p.references) ? p.references : p.references ? p.references.split(/\s+/) : [],
     replyToken,
-    author: authorAddress ? person(authorAddress, author.name) : { kind: 'email', value: 'unknown-sender@invalid', name: author.name.trim() || 'Unknown sender' },
+    // A mail with no sender address anywhere gets an identity of its own: one shared "unknown"
+    // contact would put strangers' mail on each other's tickets.
+    author: authorAddress ? person(authorAddress, author.name) : { kind: 'email', value: `unknown-sender-${emailContentDigest(bytes).slice(0, 16)}@invalid`, name: author.name.trim() || 'Unknown sender' },
     participants,
     subject: p.subject?.trim() || null,
     text: visible || (attachments.length ? '(attachments only)' : '(empty message)'),
