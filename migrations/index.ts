@@ -17,7 +17,8 @@ import { MessageAuthorName1764000012000 } from './1764000012000-message-author-n
 import { EmailContentKeys1764000012100 } from './1764000012100-email-content-keys';
 import { InboxClosedReplies1764000014000 } from './1764000014000-inbox-closed-replies';
 import { TicketAutomatic1764000015000 } from './1764000015000-ticket-automatic';
+import { TicketSubjectSearchRepair1764000015100 } from './1764000015100-ticket-subject-search-repair';
 import { PublicTags1764000016000 } from './1764000016000-public-tags';
 
 // Listed explicitly (no glob) so the same list works under ts-jest and from dist/.
-export const migrations = [InitialSchema1764000000000, AgentLastAssigned1764000000500, ImapSyncState1764000001800, SearchIndex1764000002000, CommunityVotesFlags1764000003000, SavedViewsCannedResponses1764000004000, TicketSubjectSearch1764000005000, TicketCountsIndex1764000006000, InboxFirstResponseSla1764000007000, TicketOrderIndexes1764000008000, InboundClaims1764000009000, InboundRetry1764000010000, OutboxLanes1764000011000, InboundHistoric1764000011100, MailPreviews1764000011200, MessageAuthorName1764000012000, EmailContentKeys1764000012100, InboxClosedReplies1764000014000, TicketAutomatic1764000015000, PublicTags1764000016000];
+export const migrations = [InitialSchema1764000000000, AgentLastAssigned1764000000500, ImapSyncState1764000001800, SearchIndex1764000002000, CommunityVotesFlags1764000003000, SavedViewsCannedResponses1764000004000, TicketSubjectSearch1764000005000, TicketCountsIndex1764000006000, InboxFirstResponseSla1764000007000, TicketOrderIndexes1764000008000, InboundClaims1764000009000, InboundRetry1764000010000, OutboxLanes1764000011000, InboundHistoric1764000011100, MailPreviews1764000011200, MessageAuthorName1764000012000, EmailContentKeys1764000012100, InboxClosedReplies1764000014000, TicketAutomatic1764000015000, TicketSubjectSearchRepair1764000015100, PublicTags1764000016000];
