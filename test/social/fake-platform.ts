@@ -47,7 +47,7 @@ export async function fakePlatform(): Promise<{ url: string; calls: Call[]; next
     if (/\/bot[^/]+\/sendMessage$/.test(req.path)) return res.json({ ok: true, result: { message_id: 9000 + n, chat: { id: req.body.chat_id } } });
     if (/\/messages$/.test(req.path) && req.body?.messaging_product === 'whatsapp') return res.json({ messaging_product: 'whatsapp', messages: [{ id: `wamid.out${n}` }] });
     if (/\/me\/messages$/.test(req.path)) return res.json({ recipient_id: req.body.recipient?.id ?? 'x', message_id: `m_out${n}` });
-    if (/\/(comments|replies)$/.test(req.path)) return res.json({ id: `c_out${n}` });
+    if (/\/(comments|replies|mentions)$/.test(req.path)) return res.json({ id: `c_out${n}` });
     if (req.path === '/api/v1/notifications') return res.json(req.query.since_id ? [] : mastodonMentions);
     if (req.path === '/api/v1/statuses') return res.json({ id: `1170${n}`, visibility: req.body.visibility, in_reply_to_id: req.body.in_reply_to_id });
     if (req.path === '/2/tweets') return res.status(201).json({ data: { id: `77${n}`, text: req.body.text } });

@@ -174,6 +174,10 @@ describe.each(DB_KINDS)('social events, media and malformed payloads (%s)', (db)
     const [mention] = await ticketsOf(ig.id);
     expect(mention.visibility).toBe('public');
     expect((await ticket(mention.id)).messages[0]).toMatchObject({ audience: 'public', text: 'Mentioned you in a post: Loving my new kettle from @acme\nhttps://www.instagram.com/p/C1aBcDeF/', author: { name: 'kettle.fan' } });
+    // The public answer is a comment on the post whose caption mentioned us.
+    await t.api('POST', `/api/tickets/${mention.id}/replies`, { text: 'Thank you, enjoy your tea!', audience: 'public' });
+    await waitFor(async () => fake.calls.filter((c) => c.path === '/IG-ACCOUNT-1/mentions').length, (n) => n === 1);
+    expect(fake.calls.find((c) => c.path === '/IG-ACCOUNT-1/mentions')).toMatchObject({ method: 'POST', query: { access_token: 'ig-access-token' }, body: { media_id: '17918195224117851', message: 'Thank you, enjoy your tea!' } });
 
     await post('instagram', ig.id, fixture('meta/instagram_dm.json'));
     await ledger(ig.id, 2);

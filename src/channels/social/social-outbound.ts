@@ -87,6 +87,11 @@ export function socialSenders(s: Services): Record<string, (item: OutboxItem) =>
       const r = await call(`${cfg.apiBaseUrl}/${p.flags.commentId}/${commentEdge}?access_token=${token}`, json({ message: msg.text }));
       return { externalId: r?.id ?? null };
     }
+    // A mention in a post's caption is answered with a comment on that post (Instagram's mentions edge).
+    if (p.mode === 'public' && p.flags?.captionMention && p.flags.mediaId) {
+      const r = await call(`${cfg.apiBaseUrl}/${cfg.pageId}/mentions?access_token=${token}`, json({ media_id: p.flags.mediaId, message: msg.text }));
+      return { externalId: r?.id ?? null };
+    }
     // A private reply to a public comment names the comment; later ones the person.
     const recipient = p.fromPublicPost?.commentId && !p.flags?.recipientId ? { comment_id: p.fromPublicPost.commentId } : { id: p.userId };
     const r = await call(`${cfg.apiBaseUrl}/me/messages?access_token=${token}`, json({ recipient, messaging_type: 'RESPONSE', message: { text: msg.text } }));
