@@ -11,6 +11,7 @@ import { Inbox } from './inbox.entity';
 import { MailPreview } from './mail-preview.entity';
 import { Message } from './message.entity';
 import { OutboxItem } from './outbox-item.entity';
+import { ReportFact } from './report-fact.entity';
 import { SavedView } from './saved-view.entity';
 import { Team, TeamMember } from './team.entity';
 import { ThreadLink } from './thread-link.entity';
@@ -30,6 +31,7 @@ export * from './inbox.entity';
 export * from './mail-preview.entity';
 export * from './message.entity';
 export * from './outbox-item.entity';
+export * from './report-fact.entity';
 export * from './saved-view.entity';
 export * from './team.entity';
 export * from './thread-link.entity';
@@ -37,7 +39,7 @@ export * from './ticket-event.entity';
 export * from './ticket.entity';
 
 export const entities = [
-  Vote, Flag, SavedView, CannedResponse,
+  Vote, Flag, SavedView, CannedResponse, ReportFact,
   Agent, Attachment, ApiToken, OneTimeToken, Session, Contact, Identity, InboundItem, Inbox,
   ImapSyncState, MailPreview, Message, OutboxItem, Team, TeamMember, ThreadLink, TicketEvent, Ticket, TicketParticipant, TicketTag,
 ];
