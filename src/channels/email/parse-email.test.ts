@@ -32,6 +32,15 @@ describe('parseEmail: legacy charsets in raw 8-bit headers', () => {
     expect(m.text).toBe('Здравствуйте, где мой заказ?');
     expect(JSON.stringify(m)).not.toContain('\uFFFD');
   });
+
+  it('decodes base64 and quoted-printable bodies whose charset is missing or wrong', async () => {
+    const b64 = iconv.encode('您好，我的订单还没有发货。', 'gbk').toString('base64');
+    const a = await parseEmail(mail(`From: a@example.cn\nSubject: x\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n${b64}\n`), inbox);
+    expect(a.text).toBe('您好，我的订单还没有发货。');
+    const qp = [...iconv.encode('Где мой заказ?', 'koi8-r')].map((b) => (b < 0x80 ? String.fromCharCode(b) : `=${b.toString(16).toUpperCase()}`)).join('');
+    const b = await parseEmail(mail(`From: a@example.ru\nSubject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n${qp}\n`), inbox);
+    expect(b.text).toBe('Где мой заказ?');
+  });
 });
 
 describe('parseEmail: HTML-only mail', () => {

@@ -35,14 +35,23 @@ export function legacyHeaderEdits(buf: Buffer, root: MimePart): Edit[] {
   return edits;
 }
 
-// A text part in raw 8-bit without a charset, or with one its bytes are not valid in, gets the
-// charset its bytes are in; mailparser would otherwise turn them into U+FFFD.
+// The body bytes under their Content-Transfer-Encoding (RFC 2045 §6.7, §6.8).
+export function decodeTransfer(body: Buffer, encoding: string): Buffer {
+  if (/base64/.test(encoding)) return Buffer.from(body.toString('latin1'), 'base64');
+  if (/quoted-printable/.test(encoding)) {
+    const text = body.toString('latin1').replace(/=\r?\n/g, '');
+    return Buffer.from(text.replace(/=([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+  }
+  return body;
+}
+
+// A text part (raw 8-bit, base64 or quoted-printable) without a charset, or with one its bytes
+// are not valid in, gets the charset its bytes are in; mailparser would otherwise turn them into U+FFFD.
 export function bodyCharsetEdits(buf: Buffer, root: MimePart): Edit[] {
   const edits: Edit[] = [];
   for (const part of walk(root)) {
     if (!/^text\/(plain|html)$/.test(part.contentType) || part.children.length) continue;
-    if (/base64|quoted-printable/.test(part.encoding)) continue;
-    const body = buf.subarray(part.bodyStart, part.bodyEnd);
+    const body = decodeTransfer(buf.subarray(part.bodyStart, part.bodyEnd), part.encoding);
     if (isAscii(body)) continue;
     const declared = normaliseCharset(part.params.charset);
     if (declared && declared !== 'windows-1252' && decodeStrict(body, declared) !== null) continue;
