@@ -196,6 +196,12 @@ describe.each(DB_KINDS)('social events, media and malformed payloads (%s)', (db)
     expect(view.messages).toHaveLength(1);
     expect(view.messages[0]).toMatchObject({ withdrawn: true, hidden: true, text: 'My parcel never arrived' });
     expect(view.events.at(-1)).toMatchObject({ type: 'message.withdrawn', actor: { type: 'contact' }, data: { messageId: view.messages[0].id } });
+    const agent = new AgentClient(t);
+    await agent.signIn(t.admin.email, t.admin.password);
+    const page = await agent.get(`/tickets/${dmTicket.id}`);
+    expect(page.html).toContain('withdrawn by its author');
+    expect(page.html).toContain('❤️');
+    expect(page.html).toContain(`The customer withdrew message ${view.messages[0].id} on instagram`);
   });
 
   it('Telegram: reactions, joins, leaves and pins are ticket events (never posts), shown only to the audience of the message', async () => {
