@@ -85,15 +85,21 @@ const chardet: Chardet | null = (() => {
   }
 })();
 
-// The charset the bytes most likely are in, among those they are valid in.
+// The charset the bytes most likely are in, among those they are valid in. `chardet` ranks by
+// byte statistics, which is strong on long text and weak on a short name or subject (two GBK
+// characters come out as Shift_JIS), so its confidence only adds to how plausible each decoding
+// reads; on long text its top pick wins, on short text the plausibility decides.
 export function detectCharset(bytes: Buffer): string {
-  const ranked = chardet ? chardet.analyse(bytes).map((r) => normaliseCharset(r.name)).filter((x): x is string => !!x) : [];
-  for (const name of ranked.slice(0, 3)) if (name !== 'windows-1252' && decodeStrict(bytes, name) !== null) return name;
+  const confidence = new Map<string, number>();
+  for (const r of chardet ? chardet.analyse(bytes) : []) {
+    const name = normaliseCharset(r.name);
+    if (name && !confidence.has(name)) confidence.set(name, r.confidence);
+  }
   let best = { charset: 'windows-1252', score: -Infinity };
-  for (const charset of CANDIDATES) {
+  for (const charset of new Set([...CANDIDATES, ...confidence.keys()])) {
     const text = decodeStrict(bytes, charset);
     if (text === null) continue;
-    const score = plausibility(text, charset);
+    const score = plausibility(text, charset) + (confidence.get(charset) ?? 0) / 20;
     if (score > best.score) best = { charset, score };
   }
   return best.charset;
