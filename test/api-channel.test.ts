@@ -34,6 +34,12 @@ describe.each(DB_KINDS)('API channel into the agent API and sockets (%s)', (db) 
     expect((await live).text).toBe('Still burning.');
     const again = await t.api('GET', `/api/tickets/${res.body.ticketId}`);
     expect(again.body.messages[1].threadLink).toEqual({ rule: 'social-conversation', evidence: 'conv-9' });
+
+    // A redelivery of a stored item is answered 200, as the README promises, and stores nothing new.
+    const redelivered = await postSigned(t, inbox, { externalId: 'm-2', threadKey: 'conv-9', author: { id: 'u-1', email: 'grace@example.com' }, text: 'Still burning.' });
+    expect(redelivered.status).toBe(200);
+    expect(redelivered.body).toMatchObject({ duplicate: true, messageId: second.body.messageId });
+    expect((await t.api('GET', `/api/tickets/${res.body.ticketId}`)).body.messages).toHaveLength(2);
     agentSocket.close();
   });
 

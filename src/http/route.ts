@@ -77,8 +77,10 @@ export function defineRoute<P, Q, B>(router: Router, s: Services, spec: RouteSpe
     const nulAt = spec.rawBody ? null : pathOfNul(bodyIn);
     if (nulAt) throw new ValidationError(`Invalid body field ${nulAt}: remove the NUL character (U+0000)`, { fields: { [nulAt]: ['Must not contain a NUL character.'] } });
     const body = parse(spec.body, bodyIn ?? {}, 'body field');
+    // The spec's status is the default; a handler may answer otherwise (200 for a redelivery).
+    res.status(spec.status ?? 200);
     const out = await spec.handler({ ...base, body } as RouteInput<P, Q, B>);
-    if (out !== undefined && !res.headersSent) res.status(spec.status ?? 200).json(out);
+    if (out !== undefined && !res.headersSent) res.json(out);
   });
 }
 

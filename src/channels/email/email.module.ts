@@ -54,9 +54,8 @@ export const emailModule: ChorusModule = {
         const raw = rawBody ?? Buffer.alloc(0);
         if (!raw.length) throw new ValidationError('The body must be the raw RFC 5322 message.');
         const [result] = await s.ingest.ingest(inbox, [{ key: emailIdempotencyKey(raw), raw: raw.toString('latin1'), rawType: EMAIL_RAW_TYPE }]);
-        // A redelivery answers 200 (the route's declared 202 would otherwise win).
-        res.status(result.duplicate ? 200 : 202).json(result);
-        return undefined;
+        res.status(result.duplicate ? 200 : 202);
+        return result;
       },
     });
 
