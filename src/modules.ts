@@ -8,6 +8,7 @@ import { autoAssignModule } from './tickets/auto-assign';
 import { customerWebModule } from './web/customer-web.module';
 import { agentWebModule } from './agent-web/agent-web.module';
 import { mailPreviewModule } from './mail-preview/mail-preview.module';
+import { reportsModule } from './reports/reports.module';
 
 // Every feature module, in mount order. Channels add themselves here.
-export const modules: ChorusModule[] = [apiChannelModule, emailModule, imapPollerModule, socialModule, autoAssignModule, webformChannelModule, customerWebModule, agentWebModule, mailPreviewModule];
+export const modules: ChorusModule[] = [apiChannelModule, emailModule, imapPollerModule, socialModule, autoAssignModule, webformChannelModule, customerWebModule, agentWebModule, mailPreviewModule, reportsModule];

@@ -1,0 +1,174 @@
+import type { EntityManager } from 'typeorm';
+
+// Read queries for /reports: aggregates over report_facts only (never messages), written once
+// in SQL both SQLite and Postgres run alike. Medians and p90 come from ROW_NUMBER() over the
+// period's durations, picking only the ranks needed, so both stores return identical numbers.
+
+export interface FactFilters { channel?: string; inboxId?: number; teamId?: number; agentId?: number; tag?: string }
+export interface Window { from: number; to: number }
+export type Group = 'channel' | 'agent_id' | 'team_id';
+export type Measure = 'first_response' | 'resolution' | 'community_first_answer';
+
+export interface Counts { created: number; replies: number; solved: number; reopened: number; backlogDelta: number }
+export interface Spread { n: number; median: number | null; p90: number | null }
+
+// 15-minute buckets: every IANA zone's offset is a multiple of 15 minutes, so buckets sum into
+// local days exactly in any zone.
+export const BUCKET_MS = 900_000;
+
+const DONE = `('solved', 'closed')`;
+const COUNTS = `
+  SUM(CASE WHEN f.kind = 'ticket_created' THEN 1 ELSE 0 END) AS created,
+  SUM(CASE WHEN f.kind = 'agent_reply' THEN 1 ELSE 0 END) AS replies,
+  SUM(CASE WHEN f.kind = 'status_changed' AND f.status_to = 'solved' THEN 1 ELSE 0 END) AS solved,
+  SUM(CASE WHEN f.kind = 'status_changed' AND f.status_from IN ${DONE} AND f.status_to NOT IN ${DONE} THEN 1 ELSE 0 END) AS reopened,
+  SUM(CASE WHEN f.kind = 'ticket_created' THEN 1
+           WHEN f.kind = 'status_changed' AND f.status_from NOT IN ${DONE} AND f.status_to IN ${DONE} THEN -1
+           WHEN f.kind = 'status_changed' AND f.status_from IN ${DONE} AND f.status_to NOT IN ${DONE} THEN 1
+           ELSE 0 END) AS backlog_delta`;
+
+const MEASURES: Record<Measure, string> = {
+  first_response: `f.kind = 'first_response'`,
+  resolution: `f.kind = 'status_changed' AND f.status_to = 'solved'`,
+  community_first_answer: `f.kind = 'community_answer' AND f.value = 1`,
+};
+
+// A public answer (an agent's public reply or a community answer by someone else) ends a wait.
+const ANSWERED_BEFORE_END = `EXISTS (SELECT 1 FROM report_facts a WHERE a.ticket_id = f.ticket_id AND a.at >= f.at AND a.at < :end
+  AND ((a.kind = 'agent_reply' AND a.audience = 'public') OR (a.kind = 'community_answer' AND (a.contact_id IS NULL OR f.contact_id IS NULL OR a.contact_id <> f.contact_id))))`;
+
+// A public customer post with no public answer before the end of the period.
+const STILL_WAITING = `f.kind = 'customer_reply' AND f.visibility = 'public' AND f.audience = 'public' AND f.at < :end AND NOT ${ANSWERED_BEFORE_END}`;
+
+function filterSql(w: Partial<Window>, f: FactFilters): { sql: string; params: Record<string, unknown> } {
+  const c: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (w.from !== undefined) (c.push('f.at >= :from'), (params.from = w.from));
+  if (w.to !== undefined) (c.push('f.at < :to'), (params.to = w.to));
+  if (f.channel) (c.push('f.channel = :channel'), (params.channel = f.channel));
+  if (f.inboxId) (c.push('f.inbox_id = :inboxId'), (params.inboxId = f.inboxId));
+  if (f.teamId) (c.push('f.team_id = :teamId'), (params.teamId = f.teamId));
+  if (f.agentId) (c.push('f.agent_id = :agentId'), (params.agentId = f.agentId));
+  // Tags are not on facts: the ticket's current tags decide.
+  if (f.tag) (c.push('EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = f.ticket_id AND tt.tag = :tag)'), (params.tag = f.tag));
+  return { sql: c.length ? c.join(' AND ') : '1 = 1', params };
+}
+
+async function run<T = Record<string, unknown>>(m: EntityManager, sql: string, params: Record<string, unknown>): Promise<T[]> {
+  const [q, p] = m.connection.driver.escapeQueryWithParameters(sql, params);
+  return m.query(q, p);
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+const counts = (r: Record<string, unknown>): Counts => ({ created: num(r.created), replies: num(r.replies), solved: num(r.solved), reopened: num(r.reopened), backlogDelta: num(r.backlog_delta) });
+
+export const reportQueryRepository = {
+  // Counts per 15-minute bucket (bucket = floor(at / BUCKET_MS)), for daily series and totals.
+  async countsByBucket(m: EntityManager, w: Window, f: FactFilters): Promise<(Counts & { bucket: number })[]> {
+    const where = filterSql(w, f);
+    const rows = await run(m, `SELECT f.at / ${BUCKET_MS} AS bucket, ${COUNTS} FROM report_facts f WHERE ${where.sql} GROUP BY f.at / ${BUCKET_MS}`, where.params);
+    return rows.map((r) => ({ bucket: num(r.bucket), ...counts(r) }));
+  },
+
+  // Tickets not solved or closed at `before`: every create and status move since the start.
+  async backlogAt(m: EntityManager, before: number, f: FactFilters): Promise<number> {
+    const where = filterSql({ to: before }, f);
+    const [r] = await run(m, `SELECT ${COUNTS} FROM report_facts f WHERE ${where.sql}`, where.params);
+    return counts(r ?? {}).backlogDelta;
+  },
+
+  async countsBy(m: EntityManager, group: Group, w: Partial<Window>, f: FactFilters): Promise<(Counts & { key: string })[]> {
+    const where = filterSql(w, f);
+    const rows = await run(m, `SELECT f.${group} AS g, ${COUNTS} FROM report_facts f WHERE ${where.sql} AND f.${group} IS NOT NULL GROUP BY f.${group}`, where.params);
+    return rows.map((r) => ({ key: String(r.g), ...counts(r) }));
+  },
+
+  // Median (mean of the two middle values when n is even) and p90 (nearest rank, ⌈0.9·n⌉) of
+  // the durations the facts measured, per group or overall (key 'all').
+  async spread(m: EntityManager, measure: Measure, w: Window, f: FactFilters, group?: Group): Promise<Map<string, Spread>> {
+    const where = filterSql(w, f);
+    const g = group ? `f.${group}` : '0';
+    const partition = group ? `PARTITION BY f.${group} ` : '';
+    const rows = await run(m, `SELECT x.g AS g, x.w AS w, x.rn AS rn, x.n AS n FROM (
+        SELECT ${g} AS g, f.wall_ms AS w, ROW_NUMBER() OVER (${partition}ORDER BY f.wall_ms) AS rn, COUNT(*) OVER (${partition.trim()}) AS n
+        FROM report_facts f WHERE ${MEASURES[measure]} AND f.wall_ms IS NOT NULL AND ${where.sql}${group ? ` AND f.${group} IS NOT NULL` : ''}
+      ) x WHERE x.rn = (x.n + 1) / 2 OR x.rn = (x.n + 2) / 2 OR x.rn = (9 * x.n + 9) / 10`, where.params);
+    const picked = new Map<string, { n: number; at: Map<number, number> }>();
+    for (const r of rows) {
+      const key = group ? String(r.g) : 'all';
+      const e = picked.get(key) ?? { n: num(r.n), at: new Map<number, number>() };
+      e.at.set(num(r.rn), num(r.w));
+      picked.set(key, e);
+    }
+    const out = new Map<string, Spread>();
+    for (const [key, { n, at }] of picked) {
+      const lo = at.get(Math.floor((n + 1) / 2))!;
+      const hi = at.get(Math.floor((n + 2) / 2))!;
+      out.set(key, { n, median: (lo + hi) / 2, p90: at.get(Math.floor((9 * n + 9) / 10))! });
+    }
+    return out;
+  },
+
+  // Per agent or team: distinct tickets they replied on, noted or moved, replies and notes.
+  async workBy(m: EntityManager, group: 'agent_id' | 'team_id', w: Window, f: FactFilters): Promise<{ key: string; handled: number; replies: number; notes: number; solved: number }[]> {
+    const where = filterSql(w, f);
+    const rows = await run(m, `SELECT f.${group} AS g,
+        COUNT(DISTINCT CASE WHEN f.kind IN ('agent_reply', 'note', 'status_changed') THEN f.ticket_id END) AS handled,
+        SUM(CASE WHEN f.kind = 'agent_reply' THEN 1 ELSE 0 END) AS replies,
+        SUM(CASE WHEN f.kind = 'note' THEN 1 ELSE 0 END) AS notes,
+        SUM(CASE WHEN f.kind = 'status_changed' AND f.status_to = 'solved' THEN 1 ELSE 0 END) AS solved
+      FROM report_facts f WHERE ${where.sql} AND f.${group} IS NOT NULL GROUP BY f.${group}`, where.params);
+    return rows.map((r) => ({ key: String(r.g), handled: num(r.handled), replies: num(r.replies), notes: num(r.notes), solved: num(r.solved) })).filter((r) => r.handled + r.replies + r.notes > 0);
+  },
+
+  // Community questions (tickets from the ask form) of the period and how the community did.
+  async community(m: EntityManager, w: Window, f: FactFilters): Promise<{ asked: number; answered: number; accepted: number; solved: number; deflected: number }> {
+    const where = filterSql(w, f);
+    const [r] = await run(m, `SELECT
+        SUM(CASE WHEN f.kind = 'ticket_created' THEN 1 ELSE 0 END) AS asked,
+        SUM(CASE WHEN f.kind = 'ticket_created' AND EXISTS (SELECT 1 FROM report_facts a WHERE a.ticket_id = f.ticket_id AND a.kind = 'community_answer' AND a.at < :to) THEN 1 ELSE 0 END) AS answered,
+        SUM(CASE WHEN f.kind = 'answer_accepted' AND f.contact_id IS NOT NULL THEN 1 ELSE 0 END) AS accepted,
+        SUM(CASE WHEN f.kind = 'status_changed' AND f.status_to = 'solved' THEN 1 ELSE 0 END) AS solved,
+        SUM(CASE WHEN f.kind = 'status_changed' AND f.status_to = 'solved' AND NOT EXISTS (SELECT 1 FROM report_facts a WHERE a.ticket_id = f.ticket_id AND a.kind = 'agent_reply' AND a.at <= f.at) THEN 1 ELSE 0 END) AS deflected
+      FROM report_facts f WHERE f.channel = 'community' AND ${where.sql}`, where.params);
+    return { asked: num(r?.asked), answered: num(r?.answered), accepted: num(r?.accepted), solved: num(r?.solved), deflected: num(r?.deflected) };
+  },
+
+  // answer_accepted facts carry the accepted answer's author as contact_id.
+  async topContributors(m: EntityManager, w: Window, f: FactFilters, limit = 10): Promise<{ contactId: number; name: string; accepted: number }[]> {
+    const where = filterSql(w, f);
+    const rows = await run(m, `SELECT f.contact_id AS id, c.name AS name, COUNT(*) AS accepted FROM report_facts f JOIN contacts c ON c.id = f.contact_id
+      WHERE f.kind = 'answer_accepted' AND ${where.sql} GROUP BY f.contact_id, c.name ORDER BY COUNT(*) DESC, f.contact_id ASC LIMIT ${Math.floor(limit)}`, where.params);
+    return rows.map((r) => ({ contactId: num(r.id), name: String(r.name), accepted: num(r.accepted) }));
+  },
+
+  // Public posts that waited for an answer: answered ones from public_answer_wait facts; posts
+  // still unanswered at `end` wait until then. Reach-hours = followers × hours waited.
+  async exposureTotals(m: EntityManager, w: Window, end: number, f: FactFilters): Promise<{ answered: number; answeredReachHours: number; waiting: number; waitingReachHours: number }> {
+    const where = filterSql(w, f);
+    const [a] = await run(m, `SELECT COUNT(*) AS n, SUM(COALESCE(f.reach, 0) * (f.wall_ms / 3600000.0)) AS rh FROM report_facts f
+      WHERE f.kind = 'public_answer_wait' AND f.wall_ms IS NOT NULL AND ${where.sql}`, where.params);
+    const [b] = await run(m, `SELECT COUNT(*) AS n, SUM(COALESCE(f.reach, 0) * ((:end - f.at) / 3600000.0)) AS rh FROM report_facts f
+      WHERE ${STILL_WAITING} AND ${where.sql}`, { ...where.params, end });
+    return { answered: num(a?.n), answeredReachHours: num(a?.rh), waiting: num(b?.n), waitingReachHours: num(b?.rh) };
+  },
+
+  async worstWaits(m: EntityManager, w: Window, end: number, f: FactFilters, limit = 20): Promise<WaitRow[]> {
+    const where = filterSql(w, f);
+    const cols = `f.ticket_id AS ticket_id, t.subject AS subject, f.channel AS channel, COALESCE(f.reach, 0) AS reach, f.at AS at`;
+    const answered = await run(m, `SELECT ${cols}, f.wall_ms AS wait_ms FROM report_facts f JOIN tickets t ON t.id = f.ticket_id
+      WHERE f.kind = 'public_answer_wait' AND f.wall_ms IS NOT NULL AND ${where.sql} ORDER BY COALESCE(f.reach, 0) * (f.wall_ms / 3600000.0) DESC, f.id ASC LIMIT ${Math.floor(limit)}`, where.params);
+    const waiting = await run(m, `SELECT ${cols}, (:end - f.at) AS wait_ms FROM report_facts f JOIN tickets t ON t.id = f.ticket_id
+      WHERE ${STILL_WAITING} AND ${where.sql} ORDER BY COALESCE(f.reach, 0) * ((:end - f.at) / 3600000.0) DESC, f.id ASC LIMIT ${Math.floor(limit)}`, { ...where.params, end });
+    const rows = [...answered.map((r) => waitRow(r, true)), ...waiting.map((r) => waitRow(r, false))];
+    return rows.sort((x, y) => y.reachHours - x.reachHours || x.ticketId - y.ticketId).slice(0, limit);
+  },
+};
+
+export interface WaitRow { ticketId: number; subject: string; channel: string; reach: number; waitMs: number; reachHours: number; answered: boolean; at: number }
+const waitRow = (r: Record<string, unknown>, answered: boolean): WaitRow => {
+  const waitMs = num(r.wait_ms);
+  const reach = num(r.reach);
+  return { ticketId: num(r.ticket_id), subject: String(r.subject ?? ''), channel: String(r.channel), reach, waitMs, reachHours: reach * (waitMs / 3_600_000), answered, at: num(r.at) };
+};
+

@@ -1,0 +1,221 @@
+import type { EntityManager } from 'typeorm';
+import { agentRepository } from '../db/repositories/agent.repository';
+import { BUCKET_MS, reportQueryRepository as q, type Counts, type FactFilters, type Spread } from '../db/repositories/report-query.repository';
+import type { Period, ReportRange } from './report-range';
+import { minutes, percent, round1, type ReportTable, type Row } from './report-table';
+import { barChart, hbarChart, lineChart } from './svg-charts';
+
+export const VIEWS = ['overview', 'channels', 'agents', 'community', 'exposure'] as const;
+export type ReportView = (typeof VIEWS)[number];
+export const VIEW_TITLES: Record<ReportView, string> = { overview: 'Overview', channels: 'Channels', agents: 'Agents and teams', community: 'Community', exposure: 'Public exposure' };
+
+export interface Chart { table: string; svg: string }
+export interface ViewData { tables: ReportTable[]; charts: Chart[] }
+interface Ctx { m: EntityManager; range: ReportRange; filters: FactFilters; now: number }
+
+export const CHANNEL_LABELS: Record<string, string> = {
+  email: 'E-mail', webform: 'Web form', api: 'API', messenger: 'Messenger', instagram: 'Instagram', whatsapp: 'WhatsApp',
+  telegram: 'Telegram', x: 'X', mastodon: 'Mastodon', community: 'Community',
+};
+const channelLabel = (c: string) => CHANNEL_LABELS[c] ?? c;
+const ZERO: Counts = { created: 0, replies: 0, solved: 0, reopened: 0, backlogDelta: 0 };
+const NO_SPREAD: Spread = { n: 0, median: null, p90: null };
+const add = (a: Counts, b: Counts): Counts => ({ created: a.created + b.created, replies: a.replies + b.replies, solved: a.solved + b.solved, reopened: a.reopened + b.reopened, backlogDelta: a.backlogDelta + b.backlogDelta });
+
+async function periodSummary(c: Ctx, p: Period) {
+  const [buckets, backlogStart, frt, res] = await Promise.all([
+    q.countsByBucket(c.m, p, c.filters), q.backlogAt(c.m, p.from, c.filters),
+    q.spread(c.m, 'first_response', p, c.filters), q.spread(c.m, 'resolution', p, c.filters),
+  ]);
+  const days = p.days.map(() => ({ ...ZERO }));
+  for (const b of buckets) {
+    const at = b.bucket * BUCKET_MS;
+    const i = p.days.findIndex((d) => at >= d.start && at < d.end);
+    if (i >= 0) days[i] = add(days[i], b);
+  }
+  let backlog = backlogStart;
+  const daily = days.map((d) => (backlog += d.backlogDelta));
+  return { totals: days.reduce(add, { ...ZERO }), days, daily, backlogEnd: backlog, frt: frt.get('all') ?? NO_SPREAD, res: res.get('all') ?? NO_SPREAD };
+}
+
+const change = (v: number | null, p: number | null) => (v === null || p === null ? null : round1(v - p));
+const metric = (name: string, unit: string, v: number | null, p: number | null): Row => ({ metric: name, unit, value: v, previous: p, change: change(v, p) });
+const summaryColumns = [
+  { key: 'metric', label: 'Metric', type: 'text' as const }, { key: 'unit', label: 'Unit', type: 'text' as const },
+  { key: 'value', label: 'This period', type: 'count' as const, prev: 'previous', prevLabel: 'Previous period' }, { key: 'change', label: 'Change', type: 'count' as const },
+];
+
+async function overview(c: Ctx): Promise<ViewData> {
+  const [cur, prev] = await Promise.all([periodSummary(c, c.range.current), periodSummary(c, c.range.previous)]);
+  const summary: ReportTable = {
+    name: 'summary', title: 'This period beside the previous one', columns: summaryColumns,
+    rows: [
+      metric('New tickets', 'tickets', cur.totals.created, prev.totals.created),
+      metric('Replies sent', 'replies', cur.totals.replies, prev.totals.replies),
+      metric('Solved', 'tickets', cur.totals.solved, prev.totals.solved),
+      metric('Reopened', 'tickets', cur.totals.reopened, prev.totals.reopened),
+      metric('Backlog at end', 'tickets', cur.backlogEnd, prev.backlogEnd),
+      metric('First response, median', 'minutes', minutes(cur.frt.median), minutes(prev.frt.median)),
+      metric('First response, p90', 'minutes', minutes(cur.frt.p90), minutes(prev.frt.p90)),
+      metric('Resolution, median', 'minutes', minutes(cur.res.median), minutes(prev.res.median)),
+      metric('Resolution, p90', 'minutes', minutes(cur.res.p90), minutes(prev.res.p90)),
+    ],
+  };
+  const days = c.range.current.days;
+  const daily: ReportTable = {
+    name: 'daily', title: 'Each day',
+    columns: [
+      { key: 'date', label: 'Day', type: 'text' }, { key: 'created', label: 'New', type: 'count' }, { key: 'replies', label: 'Replies', type: 'count' },
+      { key: 'solved', label: 'Solved', type: 'count' }, { key: 'reopened', label: 'Reopened', type: 'count' }, { key: 'backlog', label: 'Backlog at end of day', type: 'count' },
+    ],
+    rows: days.map((d, i) => ({ date: d.date, created: cur.days[i].created, replies: cur.days[i].replies, solved: cur.days[i].solved, reopened: cur.days[i].reopened, backlog: cur.daily[i] })),
+  };
+  const label = (d: string) => d.slice(5);
+  return {
+    tables: [summary, daily],
+    charts: [
+      { table: 'daily', svg: lineChart('New and solved tickets per day', [
+        { name: 'New', points: days.map((d, i) => ({ label: label(d.date), value: cur.days[i].created })) },
+        { name: 'Solved', points: days.map((d, i) => ({ label: label(d.date), value: cur.days[i].solved })) },
+      ]) },
+      { table: 'daily', svg: barChart('Backlog at the end of each day', days.map((d, i) => ({ label: label(d.date), value: cur.daily[i] })), { unit: 'open tickets' }) },
+    ],
+  };
+}
+
+async function channels(c: Ctx): Promise<ViewData> {
+  const { current: cur, previous: prev } = c.range;
+  const [now, before, backlog, prevBacklog, frt, frtPrev, res, resPrev] = await Promise.all([
+    q.countsBy(c.m, 'channel', cur, c.filters), q.countsBy(c.m, 'channel', prev, c.filters),
+    q.countsBy(c.m, 'channel', { to: cur.to }, c.filters), q.countsBy(c.m, 'channel', { to: prev.to }, c.filters),
+    q.spread(c.m, 'first_response', cur, c.filters, 'channel'), q.spread(c.m, 'first_response', prev, c.filters, 'channel'),
+    q.spread(c.m, 'resolution', cur, c.filters, 'channel'), q.spread(c.m, 'resolution', prev, c.filters, 'channel'),
+  ]);
+  const by = <T extends { key: string }>(rows: T[]) => new Map(rows.map((r) => [r.key, r]));
+  const [a, b, bl, blp] = [by(now), by(before), by(backlog), by(prevBacklog)];
+  const keys = [...new Set([...a.keys(), ...b.keys(), ...frt.keys(), ...res.keys(), ...[...bl].filter(([, r]) => r.backlogDelta).map(([k]) => k)])].sort();
+  const rows = keys.map((k) => {
+    const x = a.get(k) ?? ZERO;
+    const y = b.get(k) ?? ZERO;
+    return {
+      channel: channelLabel(k), created: x.created, createdPrev: y.created, replies: x.replies, repliesPrev: y.replies, solved: x.solved, solvedPrev: y.solved,
+      reopened: x.reopened, reopenedPrev: y.reopened, backlog: bl.get(k)?.backlogDelta ?? 0, backlogPrev: blp.get(k)?.backlogDelta ?? 0,
+      frtMedian: minutes(frt.get(k)?.median), frtMedianPrev: minutes(frtPrev.get(k)?.median), frtP90: minutes(frt.get(k)?.p90), frtP90Prev: minutes(frtPrev.get(k)?.p90),
+      resMedian: minutes(res.get(k)?.median), resMedianPrev: minutes(resPrev.get(k)?.median), resP90: minutes(res.get(k)?.p90), resP90Prev: minutes(resPrev.get(k)?.p90),
+    };
+  });
+  const table: ReportTable = {
+    name: 'channels', title: 'Per channel, beside the previous period',
+    columns: [
+      { key: 'channel', label: 'Channel', type: 'text' }, { key: 'created', label: 'New', type: 'count', prev: 'createdPrev' },
+      { key: 'replies', label: 'Replies', type: 'count', prev: 'repliesPrev' }, { key: 'solved', label: 'Solved', type: 'count', prev: 'solvedPrev' },
+      { key: 'reopened', label: 'Reopened', type: 'count', prev: 'reopenedPrev' }, { key: 'backlog', label: 'Backlog at end', type: 'count', prev: 'backlogPrev' },
+      { key: 'frtMedian', label: 'First response median', type: 'minutes', prev: 'frtMedianPrev' }, { key: 'frtP90', label: 'First response p90', type: 'minutes', prev: 'frtP90Prev' },
+      { key: 'resMedian', label: 'Resolution median', type: 'minutes', prev: 'resMedianPrev' }, { key: 'resP90', label: 'Resolution p90', type: 'minutes', prev: 'resP90Prev' },
+    ],
+    rows,
+  };
+  return {
+    tables: [table],
+    charts: [
+      { table: 'channels', svg: hbarChart('New tickets per channel', rows.map((r) => ({ label: r.channel, value: r.created })), { unit: 'tickets' }) },
+      { table: 'channels', svg: hbarChart('Median first response per channel (minutes)', rows.filter((r) => r.frtMedian !== null).map((r) => ({ label: r.channel, value: r.frtMedian! })), { unit: 'min' }) },
+    ],
+  };
+}
+
+async function agents(c: Ctx): Promise<ViewData> {
+  const p = c.range.current;
+  const [agentList, teamList, work, teamWork, frtA, resA, frtT, resT] = await Promise.all([
+    agentRepository.list(c.m), agentRepository.listTeams(c.m), q.workBy(c.m, 'agent_id', p, c.filters), q.workBy(c.m, 'team_id', p, c.filters),
+    q.spread(c.m, 'first_response', p, c.filters, 'agent_id'), q.spread(c.m, 'resolution', p, c.filters, 'agent_id'),
+    q.spread(c.m, 'first_response', p, c.filters, 'team_id'), q.spread(c.m, 'resolution', p, c.filters, 'team_id'),
+  ]);
+  const agentName = new Map(agentList.map((a) => [String(a.id), a.name]));
+  const teamName = new Map(teamList.map((t) => [String(t.id), t.name]));
+  const columns = (first: string) => [
+    { key: 'name', label: first, type: 'text' as const }, { key: 'handled', label: 'Tickets handled', type: 'count' as const },
+    { key: 'replies', label: 'Replies', type: 'count' as const }, { key: 'solved', label: 'Solved', type: 'count' as const },
+    { key: 'frtMedian', label: 'First response median', type: 'minutes' as const }, { key: 'resMedian', label: 'Resolution median', type: 'minutes' as const },
+    { key: 'notes', label: 'Notes written', type: 'count' as const },
+  ];
+  const rows = (list: typeof work, names: Map<string, string>, frt: Map<string, Spread>, res: Map<string, Spread>) =>
+    list
+      .map((w) => ({ name: names.get(w.key) ?? `#${w.key}`, handled: w.handled, replies: w.replies, solved: w.solved, frtMedian: minutes(frt.get(w.key)?.median), resMedian: minutes(res.get(w.key)?.median), notes: w.notes }))
+      .sort((x, y) => y.handled - x.handled || x.name.localeCompare(y.name));
+  const agentRows = rows(work, agentName, frtA, resA);
+  return {
+    tables: [
+      { name: 'agents', title: 'Agents', columns: columns('Agent'), rows: agentRows },
+      { name: 'teams', title: 'Teams', columns: columns('Team'), rows: rows(teamWork, teamName, frtT, resT) },
+    ],
+    charts: [{ table: 'agents', svg: hbarChart('Replies per agent', agentRows.map((r) => ({ label: r.name, value: r.replies })), { unit: 'replies' }) }],
+  };
+}
+
+async function communityPeriod(c: Ctx, p: Period) {
+  const [k, first] = await Promise.all([q.community(c.m, p, c.filters), q.spread(c.m, 'community_first_answer', p, { ...c.filters })]);
+  return { ...k, first: first.get('all') ?? NO_SPREAD };
+}
+
+async function community(c: Ctx): Promise<ViewData> {
+  const [cur, prev, top] = await Promise.all([communityPeriod(c, c.range.current), communityPeriod(c, c.range.previous), q.topContributors(c.m, c.range.current, c.filters)]);
+  const summary: ReportTable = {
+    name: 'summary', title: 'Community questions beside the previous period', columns: summaryColumns,
+    rows: [
+      metric('Questions asked', 'questions', cur.asked, prev.asked),
+      metric('Answered by the community', 'percent', percent(cur.answered, cur.asked), percent(prev.answered, prev.asked)),
+      metric('Time to first community answer, median', 'minutes', minutes(cur.first.median), minutes(prev.first.median)),
+      metric('Time to first community answer, p90', 'minutes', minutes(cur.first.p90), minutes(prev.first.p90)),
+      metric('Accepted community answers', 'answers', cur.accepted, prev.accepted),
+      metric('Solved with no agent reply (deflection)', 'questions', cur.deflected, prev.deflected),
+      metric('Deflection share of solved', 'percent', percent(cur.deflected, cur.solved), percent(prev.deflected, prev.solved)),
+    ],
+  };
+  const contributors: ReportTable = {
+    name: 'contributors', title: 'Top contributors by accepted answers',
+    columns: [{ key: 'name', label: 'Member', type: 'text' }, { key: 'accepted', label: 'Accepted answers', type: 'count' }],
+    rows: top.map((t) => ({ name: t.name, accepted: t.accepted })),
+  };
+  return { tables: [summary, contributors], charts: [{ table: 'contributors', svg: hbarChart('Accepted answers per member', top.map((t) => ({ label: t.name, value: t.accepted })), { unit: 'accepted' }) }] };
+}
+
+async function exposure(c: Ctx): Promise<ViewData> {
+  const end = (p: Period) => Math.min(p.to, c.now);
+  const { current: cur, previous: prev } = c.range;
+  const [a, b, worst] = await Promise.all([
+    q.exposureTotals(c.m, cur, end(cur), c.filters), q.exposureTotals(c.m, prev, end(prev), c.filters), q.worstWaits(c.m, cur, end(cur), c.filters),
+  ]);
+  const rh = (v: number) => round1(v);
+  const summary: ReportTable = {
+    name: 'summary', title: 'Reach × hours public posts waited, beside the previous period', columns: summaryColumns,
+    rows: [
+      metric('Public posts answered after a wait', 'posts', a.answered, b.answered),
+      metric('Reach-hours until answered', 'reach-hours', rh(a.answeredReachHours), rh(b.answeredReachHours)),
+      metric('Public posts still waiting', 'posts', a.waiting, b.waiting),
+      metric('Reach-hours still waiting', 'reach-hours', rh(a.waitingReachHours), rh(b.waitingReachHours)),
+      metric('Reach-hours in all', 'reach-hours', rh(a.answeredReachHours + a.waitingReachHours), rh(b.answeredReachHours + b.waitingReachHours)),
+    ],
+  };
+  const rows = worst.map((w) => ({ ticket: w.ticketId, subject: w.subject, channel: channelLabel(w.channel), reach: w.reach, hours: round1(w.waitMs / 3_600_000), reachHours: rh(w.reachHours), state: w.answered ? 'answered' : 'still waiting' }));
+  const table: ReportTable = {
+    name: 'worst', title: 'Worst waits',
+    columns: [
+      { key: 'ticket', label: 'Ticket', type: 'ticket' }, { key: 'subject', label: 'Subject', type: 'text' }, { key: 'channel', label: 'Channel', type: 'text' },
+      { key: 'reach', label: 'Reach', type: 'count' }, { key: 'hours', label: 'Hours waited', type: 'hours' }, { key: 'reachHours', label: 'Reach-hours', type: 'count' }, { key: 'state', label: 'State', type: 'text' },
+    ],
+    rows,
+  };
+  return { tables: [summary, table], charts: [{ table: 'worst', svg: hbarChart('Worst waits (reach × hours)', rows.map((r) => ({ label: `#${r.ticket} ${r.subject}`, value: r.reachHours })), { unit: 'reach-hours' }) }] };
+}
+
+const BUILDERS: Record<ReportView, (c: Ctx) => Promise<ViewData>> = { overview, channels, agents, community, exposure };
+
+export function buildView(view: ReportView, m: EntityManager, range: ReportRange, filters: FactFilters, now: number): Promise<ViewData> {
+  return BUILDERS[view]({ m, range, filters, now });
+}
+
+// The tables each view serves, for the CSV routes (declared up front so they show in OpenAPI).
+export const VIEW_TABLES: Record<ReportView, string[]> = {
+  overview: ['summary', 'daily'], channels: ['channels'], agents: ['agents', 'teams'], community: ['summary', 'contributors'], exposure: ['summary', 'worst'],
+};
