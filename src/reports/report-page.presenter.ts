@@ -40,15 +40,21 @@ function show(type: Column['type'], v: Cell): string {
 }
 
 function delta(type: Column['type'], v: Cell, p: Cell): { text: string; dir: string } | null {
-  if (typeof v !== 'number' || typeof p !== 'number') return p === null || p === undefined ? { text: 'was —', dir: 'flat' } : null;
+  if (typeof v !== 'number' || typeof p !== 'number') return p === null || p === undefined ? { text: 'nothing to compare with', dir: 'flat' } : null;
   const d = Math.round((v - p) * 10) / 10;
   const rel = p ? ` (${d > 0 ? '+' : ''}${Math.round((100 * d) / p)} %)` : '';
   const diff = type === 'minutes' ? duration(Math.abs(d)) : type === 'percent' ? `${Math.abs(d)} pt` : String(Math.abs(d));
   return { text: d === 0 ? `same as before (${show(type, p)})` : `${d > 0 ? '▲' : '▼'} ${diff}${rel} vs ${show(type, p)}`, dir: d > 0 ? 'up' : d < 0 ? 'down' : 'flat' };
 }
 
-function presentTable(view: ReportView, t: ReportTable, qs: string, charts: string[]) {
+function presentTable(view: ReportView, t: ReportTable, qs: string, charts: { title: string; svg: string }[]) {
+  const isSummary = t.columns.some((c) => c.key === 'metric');
   return {
+    // A summary (metric, this period, previous) reads best as tiles; it is the same table.
+    tiles: isSummary ? t.rows.map((r) => {
+      const type = kindOf(t.columns[2], r);
+      return { label: String(r.metric), value: show(type, r.value ?? null), delta: delta(type, r.value ?? null, r.previous ?? null) };
+    }) : null,
     name: t.name, title: t.title, charts, csvHref: `/api/reports/${view}/${t.name}.csv${qs}`, jsonHref: `/api/reports/${view}${qs}`,
     headers: t.columns.map((c) => ({ label: c.label, numeric: c.type !== 'text' && c.type !== 'ticket' })),
     rows: t.rows.map((r) => t.columns.map((c) => {
@@ -76,6 +82,6 @@ export function presentReportPage(view: ReportView, q: ReportQuery, range: Repor
     periodText: `${range.fromDate} – ${last} (${q.tz})`, previousText: `${prevDays[0].date} – ${prevDays[prevDays.length - 1].date}`,
     channels: [...CHANNEL_KINDS, 'community'].map((c) => ({ value: c, label: CHANNEL_LABELS[c] ?? c, selected: c === q.channel })),
     inboxes: sel(choices.inboxes, q.inbox), teams: sel(choices.teams, q.team), agents: sel(choices.agents, q.agent), tag: q.tag ?? '',
-    blocks: data.tables.map((t) => presentTable(view, t, qs, data.charts.filter((c) => c.table === t.name).map((c) => c.svg))),
+    blocks: data.tables.map((t) => presentTable(view, t, qs, data.charts.filter((c) => c.table === t.name).map((c) => ({ title: c.title, svg: c.svg })))),
   };
 }

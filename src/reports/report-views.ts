@@ -9,7 +9,7 @@ export const VIEWS = ['overview', 'channels', 'agents', 'community', 'exposure']
 export type ReportView = (typeof VIEWS)[number];
 export const VIEW_TITLES: Record<ReportView, string> = { overview: 'Overview', channels: 'Channels', agents: 'Agents and teams', community: 'Community', exposure: 'Public exposure' };
 
-export interface Chart { table: string; svg: string }
+export interface Chart { table: string; title: string; svg: string }
 export interface ViewData { tables: ReportTable[]; charts: Chart[] }
 interface Ctx { m: EntityManager; range: ReportRange; filters: FactFilters; now: number }
 
@@ -74,11 +74,11 @@ async function overview(c: Ctx): Promise<ViewData> {
   return {
     tables: [summary, daily],
     charts: [
-      { table: 'daily', svg: lineChart('New and solved tickets per day', [
+      { table: 'daily', title: 'New and solved tickets per day', svg: lineChart('New and solved tickets per day', [
         { name: 'New', points: days.map((d, i) => ({ label: label(d.date), value: cur.days[i].created })) },
         { name: 'Solved', points: days.map((d, i) => ({ label: label(d.date), value: cur.days[i].solved })) },
       ]) },
-      { table: 'daily', svg: barChart('Backlog at the end of each day', days.map((d, i) => ({ label: label(d.date), value: cur.daily[i] })), { unit: 'open tickets' }) },
+      { table: 'daily', title: 'Backlog at the end of each day', svg: barChart('Backlog at the end of each day', days.map((d, i) => ({ label: label(d.date), value: cur.daily[i] })), { unit: 'open tickets' }) },
     ],
   };
 }
@@ -118,8 +118,8 @@ async function channels(c: Ctx): Promise<ViewData> {
   return {
     tables: [table],
     charts: [
-      { table: 'channels', svg: hbarChart('New tickets per channel', rows.map((r) => ({ label: r.channel, value: r.created })), { unit: 'tickets' }) },
-      { table: 'channels', svg: hbarChart('Median first response per channel (minutes)', rows.filter((r) => r.frtMedian !== null).map((r) => ({ label: r.channel, value: r.frtMedian! })), { unit: 'min' }) },
+      { table: 'channels', title: 'New tickets per channel', svg: hbarChart('New tickets per channel', rows.map((r) => ({ label: r.channel, value: r.created })), { unit: 'tickets' }) },
+      { table: 'channels', title: 'Median first response per channel (minutes)', svg: hbarChart('Median first response per channel (minutes)', rows.filter((r) => r.frtMedian !== null).map((r) => ({ label: r.channel, value: r.frtMedian! })), { unit: 'min' }) },
     ],
   };
 }
@@ -149,7 +149,7 @@ async function agents(c: Ctx): Promise<ViewData> {
       { name: 'agents', title: 'Agents', columns: columns('Agent'), rows: agentRows },
       { name: 'teams', title: 'Teams', columns: columns('Team'), rows: rows(teamWork, teamName, frtT, resT) },
     ],
-    charts: [{ table: 'agents', svg: hbarChart('Replies per agent', agentRows.map((r) => ({ label: r.name, value: r.replies })), { unit: 'replies' }) }],
+    charts: [{ table: 'agents', title: 'Replies per agent', svg: hbarChart('Replies per agent', agentRows.map((r) => ({ label: r.name, value: r.replies })), { unit: 'replies' }) }],
   };
 }
 
@@ -177,7 +177,7 @@ async function community(c: Ctx): Promise<ViewData> {
     columns: [{ key: 'name', label: 'Member', type: 'text' }, { key: 'accepted', label: 'Accepted answers', type: 'count' }],
     rows: top.map((t) => ({ name: t.name, accepted: t.accepted })),
   };
-  return { tables: [summary, contributors], charts: [{ table: 'contributors', svg: hbarChart('Accepted answers per member', top.map((t) => ({ label: t.name, value: t.accepted })), { unit: 'accepted' }) }] };
+  return { tables: [summary, contributors], charts: [{ table: 'contributors', title: 'Accepted answers per member', svg: hbarChart('Accepted answers per member', top.map((t) => ({ label: t.name, value: t.accepted })), { unit: 'accepted' }) }] };
 }
 
 async function exposure(c: Ctx): Promise<ViewData> {
@@ -206,7 +206,7 @@ async function exposure(c: Ctx): Promise<ViewData> {
     ],
     rows,
   };
-  return { tables: [summary, table], charts: [{ table: 'worst', svg: hbarChart('Worst waits (reach × hours)', rows.map((r) => ({ label: `#${r.ticket} ${r.subject}`, value: r.reachHours })), { unit: 'reach-hours' }) }] };
+  return { tables: [summary, table], charts: [{ table: 'worst', title: 'Worst waits (reach × hours)', svg: hbarChart('Worst waits (reach × hours)', rows.map((r) => ({ label: `#${r.ticket} ${r.subject}`, value: r.reachHours })), { unit: 'reach-hours' }) }] };
 }
 
 const BUILDERS: Record<ReportView, (c: Ctx) => Promise<ViewData>> = { overview, channels, agents, community, exposure };

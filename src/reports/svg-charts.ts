@@ -66,7 +66,7 @@ export function hbarChart(title: string, points: Point[], opts: { width?: number
 export function lineChart(title: string, series: Series[], opts: { width?: number; height?: number } = {}): string {
   const w = opts.width ?? 560;
   const h = opts.height ?? 220;
-  const [x0, x1, y0, y1] = [44, w - 8, 24, h - 28];
+  const [x0, x1, y0, y1] = [44, w - 24, 24, h - 28];
   const n = Math.max(1, ...series.map((s) => s.points.length));
   const top = niceMax(Math.max(0, ...series.flatMap((s) => s.points.map((p) => p.value))));
   const x = (i: number) => (n === 1 ? (x0 + x1) / 2 : x0 + ((x1 - x0) * i) / (n - 1));
