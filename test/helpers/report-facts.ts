@@ -7,7 +7,7 @@ export type FactSeed = Partial<Omit<ReportFact, 'id'>> & Pick<ReportFact, 'kind'
 
 export async function seedFacts(m: EntityManager, facts: FactSeed[]): Promise<void> {
   const rows = facts.map((f) => ({
-    inboxId: 1, channel: 'email', teamId: null, agentId: null, contactId: null, visibility: 'private', audience: null, statusFrom: null, statusTo: null,
+    inboxId: 900, channel: 'email', teamId: null, agentId: null, contactId: null, visibility: 'private', audience: null, statusFrom: null, statusTo: null,
     wallMs: null, businessMs: null, reach: null, value: null, messageId: null, ...f,
   }));
   for (const r of rows) await m.getRepository(ReportFact).insert(r);
