@@ -46,4 +46,25 @@ describe('chorus CLI', () => {
     expect(await runCli(['ingest:replay'])).toBe(0);
     expect(out.join('\n')).toMatch(/Replayed 0 item/);
   });
+
+  it('backfills the reporting facts from stored tickets, twice the same, printing rows/s', async () => {
+    const { createChorus } = await import('../src/app');
+    const { loadConfig } = await import('../src/config');
+    const { createLogger } = await import('../src/logger');
+    const { createInbox } = await import('../src/inboxes/create-inbox');
+    const chorus = await createChorus(loadConfig(process.env as Record<string, string>, { readDotEnv: false }), { logger: createLogger('silent') });
+    const inbox = await createInbox(chorus.s.db, Date.now(), { name: 'Backfill', channel: 'email', address: 'backfill@acme.test' });
+    const mail = (i: number) => `From: c${i}@x.test\r\nTo: backfill@acme.test\r\nSubject: Question ${i}\r\nMessage-ID: <bf${i}@x.test>\r\n\r\nhello\r\n`;
+    const done = await chorus.s.ingest.ingest(inbox, [1, 2, 3].map((i) => ({ key: `bf${i}`, raw: mail(i), rawType: 'email.rfc822' })));
+    expect(done.map((r) => r.state)).toEqual(['processed', 'processed', 'processed']);
+    // Facts lost (a table restored from an old backup): the backfill brings them back.
+    await chorus.s.db.write((m) => m.query('DELETE FROM report_facts'));
+    await chorus.close();
+    expect(await runCli(['reports:backfill', '--batch', '2'])).toBe(0);
+    expect(out.at(-1)).toMatch(/^Backfilled 3 fact\(s\) from 3 ticket\(s\) in [\d.]+ s \(\d+ rows\/s\)\.$/);
+    expect(await runCli(['reports:backfill'])).toBe(0);
+    expect(out.at(-1)).toMatch(/^Backfilled 3 fact\(s\) from 3 ticket/);
+    expect(await runCli(['reports:backfill', '--batch', '0'])).toBe(2);
+    expect(err.join('\n')).toMatch(/--batch must be a positive whole number/);
+  });
 });

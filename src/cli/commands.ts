@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { SingleBar, Presets } from 'cli-progress';
 import { importMbox } from '../channels/email/mbox-import';
 import { inboxRepository } from '../db/repositories/inbox.repository';
+import { backfillFacts } from '../reports/backfill';
 import type { CliCommand } from './index';
 import { UsageError } from './usage-error';
 
@@ -24,6 +25,23 @@ export const commands: Record<string, CliCommand> = {
       const r = await importMbox(chorus.s, inbox, file, (p) => bar.update(p.bytes, { ...p }));
       bar.stop();
       console.log(`Imported ${r.messages} mail(s): ${r.stored} stored, ${r.duplicates} already there, ${r.failed} failed (see the failed-ingest list; replay with ingest:replay).`);
+    },
+  },  'reports:backfill': {
+    usage: 'reports:backfill [--batch N]   rebuild the reporting facts from the stored tickets (safe to run twice)',
+    options: { batch: { type: 'string' } },
+    async run({ chorus, values }) {
+      const batch = values.batch ? Number(values.batch) : 500;
+      if (!Number.isInteger(batch) || batch < 1) throw new UsageError('--batch must be a positive whole number');
+      const bar = new SingleBar({ format: 'Backfilling |{bar}| {percentage}% | {value}/{total} tickets, {facts} facts, {rate} rows/s', hideCursor: true, noTTYOutput: process.stderr.isTTY !== true, stream: process.stderr }, Presets.shades_classic);
+      const started = Date.now();
+      const rate = (facts: number) => Math.round(facts / Math.max(0.001, (Date.now() - started) / 1000));
+      bar.start(1, 0, { facts: 0, rate: 0 });
+      const r = await backfillFacts(chorus.s.db, { batch, onProgress: (p) => {
+        bar.setTotal(p.total);
+        bar.update(p.tickets, { facts: p.facts, rate: rate(p.facts) });
+      } });
+      bar.stop();
+      console.log(`Backfilled ${r.facts} fact(s) from ${r.tickets} ticket(s) in ${((Date.now() - started) / 1000).toFixed(1)} s (${rate(r.facts)} rows/s).`);
     },
   },
 };

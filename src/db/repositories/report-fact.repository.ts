@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { ReportFact, ReportFactKind, Ticket } from '../entities';
+import { Identity, InboundItem, Message, ReportFact, ReportFactKind, Ticket, TicketEvent, TicketParticipant } from '../entities';
 
 // What a writer says about a fact; the ticket's own columns (inbox, channel, team, visibility)
 // come from `ticketFact` so every kind carries them alike.
@@ -40,5 +40,76 @@ export const reportFactRepository = {
 
   async count(m: EntityManager): Promise<number> {
     return m.getRepository(ReportFact).count();
+  },
+
+  async hasKind(m: EntityManager, ticketId: number, kind: ReportFactKind): Promise<boolean> {
+    return (await m.getRepository(ReportFact).findOne({ where: { ticketId, kind }, select: { id: true } })) !== null;
+  },
+};
+
+// What the facts writer needs to know about a ticket's history, in as few queries as possible.
+export const reportSourceRepository = {
+  // The most followers any of a contact's identities has: the reach of their public posts.
+  async followersOf(m: EntityManager, contactIds: number[]): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    if (!contactIds.length) return out;
+    const rows: { contact_id: number; followers: number | string | null }[] = await m.createQueryBuilder()
+      .select('i.contact_id', 'contact_id').addSelect('MAX(i.followers)', 'followers').from(Identity, 'i')
+      .where('i.contact_id IN (:...ids)', { ids: [...new Set(contactIds)] }).groupBy('i.contact_id').getRawMany();
+    for (const r of rows) if (r.followers !== null) out.set(Number(r.contact_id), Number(r.followers));
+    return out;
+  },
+
+  async participantIds(m: EntityManager, ticketId: number): Promise<Set<number>> {
+    const rows = await m.getRepository(TicketParticipant).find({ where: { ticketId }, select: { contactId: true } });
+    return new Set(rows.map((r) => r.contactId));
+  },
+
+  // A ticket's public posts in order: the history a public answer is measured against.
+  async publicMessages(m: EntityManager, ticketId: number): Promise<Message[]> {
+    return m.getRepository(Message).createQueryBuilder('msg')
+      .where('msg.ticket_id = :ticketId AND msg.audience = :a', { ticketId, a: 'public' }).orderBy('msg.id', 'ASC').getMany();
+  },
+
+  async isHistoric(m: EntityManager, inboundItemId: number | null): Promise<boolean> {
+    if (inboundItemId === null) return false;
+    const row = await m.getRepository(InboundItem).findOne({ where: { id: inboundItemId }, select: { id: true, historic: true } });
+    return !!row?.historic;
+  },
+
+  // One batch of tickets with everything their facts are derived from.
+  async histories(m: EntityManager, afterId: number, limit: number): Promise<Ticket[]> {
+    return m.getRepository(Ticket).createQueryBuilder('t').where('t.id > :afterId', { afterId }).orderBy('t.id', 'ASC').limit(limit).getMany();
+  },
+
+  async messagesOf(m: EntityManager, ticketIds: number[]): Promise<Message[]> {
+    if (!ticketIds.length) return [];
+    return m.getRepository(Message).createQueryBuilder('msg').where('msg.ticket_id IN (:...ticketIds)', { ticketIds }).orderBy('msg.id', 'ASC').getMany();
+  },
+
+  async eventsOf(m: EntityManager, ticketIds: number[]): Promise<TicketEvent[]> {
+    if (!ticketIds.length) return [];
+    return m.getRepository(TicketEvent).createQueryBuilder('e').where('e.ticket_id IN (:...ticketIds)', { ticketIds }).orderBy('e.id', 'ASC').getMany();
+  },
+
+  async participantsOf(m: EntityManager, ticketIds: number[]): Promise<TicketParticipant[]> {
+    if (!ticketIds.length) return [];
+    return m.getRepository(TicketParticipant).createQueryBuilder('p').where('p.ticket_id IN (:...ticketIds)', { ticketIds }).getMany();
+  },
+
+  async historicItems(m: EntityManager, itemIds: number[]): Promise<Set<number>> {
+    if (!itemIds.length) return new Set();
+    const rows = await m.getRepository(InboundItem).createQueryBuilder('i').select('i.id', 'id')
+      .where('i.id IN (:...itemIds) AND i.historic = :h', { itemIds, h: true }).getRawMany();
+    return new Set(rows.map((r: { id: number }) => Number(r.id)));
+  },
+
+  async ticketsByIds(m: EntityManager, ids: number[]): Promise<Ticket[]> {
+    if (!ids.length) return [];
+    return m.getRepository(Ticket).createQueryBuilder('t').where('t.id IN (:...ids)', { ids }).getMany();
+  },
+
+  async ticketCount(m: EntityManager): Promise<number> {
+    return m.getRepository(Ticket).count();
   },
 };

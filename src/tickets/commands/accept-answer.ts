@@ -4,7 +4,8 @@ import { ticketEventRepository } from '../../db/repositories/ticket-event.reposi
 import { ticketRepository } from '../../db/repositories/ticket.repository';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors';
 import type { Viewer } from '../../policies/viewer';
-import { actorOf, type CommandDeps, loadTicket } from './command-deps';
+import { actorOf, type CommandDeps, factActor, loadTicket } from './command-deps';
+import { factsWriter } from '../../reports/facts-writer';
 
 export const ACCEPT_REPUTATION = 15;
 
@@ -31,7 +32,9 @@ export async function acceptAnswer(deps: CommandDeps, viewer: Viewer, ticketId: 
     await ticketEventRepository.record(tx.m, t.id, 'accepted', actorOf(viewer), {
       messageId: msg.id, answerer: msg.authorContactId ? { type: 'contact', id: msg.authorContactId } : { type: 'agent', id: msg.authorAgentId },
     }, now);
+    await factsWriter.answerAccepted(tx.m, t, msg, now);
     if (solve) await ticketEventRepository.record(tx.m, t.id, 'status', actorOf(viewer), { from: t.status, to: 'solved', reason: 'answer-accepted' }, now);
+    if (solve) await factsWriter.statusChanged(tx.m, t, t.status, 'solved', now, factActor(viewer));
     tx.emit('ticket.updated', { ticketId: t.id, changes: solve ? ['accepted', 'status'] : ['accepted'] });
   });
 }

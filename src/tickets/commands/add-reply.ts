@@ -6,6 +6,7 @@ import { AppError, ConflictError } from '../../errors';
 import type { Viewer } from '../../policies/viewer';
 import { canMoveStatus } from '../status-rules';
 import { actorOf, CommandDeps, loadTicket } from './command-deps';
+import { factsWriter } from '../../reports/facts-writer';
 import { postAgentMessage, type OutgoingAttachment } from './post-agent-message';
 
 export interface ReplyInput {
@@ -34,8 +35,8 @@ export async function addReply(deps: CommandDeps, viewer: Extract<Viewer, { kind
         .filter((m) => m.audience !== 'staff' && m.authorAgentId !== viewer.agentId);
       if (newer.length) throw new StaleReplyError(newer.map((m) => ({ id: m.id, text: m.text.slice(0, 300) })));
     }
-    const message = await postAgentMessage(tx, deps, viewer, t, input);
     const now = deps.now();
+    const message = await postAgentMessage(tx, deps, viewer, t, input, t.firstResponseAt ? null : now);
     const patch: Record<string, unknown> = {};
     // The first answer meets the first-response target: nothing is due any more.
     if (!t.firstResponseAt) Object.assign(patch, { firstResponseAt: now, slaDueAt: null });
@@ -44,6 +45,7 @@ export async function addReply(deps: CommandDeps, viewer: Extract<Viewer, { kind
       patch.status = to;
       patch.solvedAt = to === 'solved' ? now : null;
       await ticketEventRepository.record(tx.m, t.id, 'status', actorOf(viewer), { from: t.status, to, reason: 'reply' }, now);
+      await factsWriter.statusChanged(tx.m, t, t.status, to, now, { agentId: viewer.agentId });
     }
     if (Object.keys(patch).length) await ticketRepository.update(tx.m, t.id, patch);
     tx.emit('ticket.updated', { ticketId: t.id, changes: Object.keys(patch).length ? ['last_activity', 'status'] : ['last_activity'] });

@@ -4,6 +4,7 @@ import { ticketRepository } from '../../db/repositories/ticket.repository';
 import { ValidationError } from '../../errors';
 import type { Viewer } from '../../policies/viewer';
 import { actorOf, CommandDeps, loadTicket } from './command-deps';
+import { factsWriter } from '../../reports/facts-writer';
 
 // Assigns to an agent and/or a team; null unassigns. Undefined leaves that side as it is.
 export async function assign(deps: CommandDeps, viewer: Viewer, ticketId: number, to: { agentId?: number | null; teamId?: number | null }): Promise<void> {
@@ -19,6 +20,7 @@ export async function assign(deps: CommandDeps, viewer: Viewer, ticketId: number
       await ticketRepository.update(tx.m, t.id, { assigneeId: to.agentId, updatedAt: now, status: t.status === 'new' && to.agentId ? 'open' : t.status });
       if (to.agentId) await agentRepository.update(tx.m, to.agentId, { lastAssignedAt: now });
       await ticketEventRepository.record(tx.m, t.id, to.agentId ? 'assigned' : 'unassigned', actorOf(viewer), { from: t.assigneeId, to: to.agentId }, now);
+      if (to.agentId) await factsWriter.assigned(tx.m, t, to.agentId, now);
       changes.push('assignee');
     }
     if (to.teamId !== undefined && to.teamId !== t.teamId) {

@@ -4,7 +4,8 @@ import { ticketRepository } from '../../db/repositories/ticket.repository';
 import { ConflictError } from '../../errors';
 import type { Viewer } from '../../policies/viewer';
 import { canMoveStatus } from '../status-rules';
-import { actorOf, CommandDeps, loadTicket } from './command-deps';
+import { actorOf, factActor, CommandDeps, loadTicket } from './command-deps';
+import { factsWriter } from '../../reports/facts-writer';
 
 export async function changeStatus(deps: CommandDeps, viewer: Viewer, ticketId: number, to: TicketStatus): Promise<void> {
   await deps.db.transaction(async (tx) => {
@@ -14,6 +15,7 @@ export async function changeStatus(deps: CommandDeps, viewer: Viewer, ticketId: 
     const now = deps.now();
     await ticketRepository.update(tx.m, t.id, { status: to, updatedAt: now, solvedAt: to === 'solved' ? now : to === 'closed' ? t.solvedAt ?? now : null });
     await ticketEventRepository.record(tx.m, t.id, 'status', actorOf(viewer), { from: t.status, to }, now);
+    await factsWriter.statusChanged(tx.m, t, t.status, to, now, factActor(viewer));
     tx.emit('ticket.updated', { ticketId: t.id, changes: ['status'] });
   });
 }

@@ -19,6 +19,13 @@ export async function loadTicket(m: EntityManager, id: number): Promise<Ticket> 
   return t;
 }
 
+// Who acted, as a reporting fact names them.
+export function factActor(v: Viewer): { agentId?: number; contactId?: number } {
+  if (v.kind === 'agent') return { agentId: v.agentId };
+  if (v.kind === 'contact') return { contactId: v.contactId };
+  return {};
+}
+
 export function actorOf(v: Viewer): Actor {
   if (v.kind === 'agent') return { type: 'agent', id: v.agentId };
   if (v.kind === 'contact') return { type: 'contact', id: v.contactId };

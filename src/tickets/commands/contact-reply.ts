@@ -11,6 +11,8 @@ import { accessFacts } from '../../policies/ticket-access';
 import type { Viewer } from '../../policies/viewer';
 import { actorOf, type CommandDeps, loadTicket } from './command-deps';
 import type { OutgoingAttachment } from './post-agent-message';
+import { factsWriter } from '../../reports/facts-writer';
+import { reopenForCustomer } from './reopen-for-customer';
 
 export interface ContactReplyInput {
   text: string;
@@ -45,11 +47,11 @@ export async function contactReply(deps: CommandDeps, viewer: Extract<Viewer, { 
     }
     await messageRepository.insertThreadLink(tx.m, { messageId: id, ticketId: t.id, rule: 'web', evidence: null, createdAt: now });
     await ticketRepository.touchWithMessage(tx.m, t.id, now, text);
+    await factsWriter.message(tx.m, t, (await messageRepository.findById(tx.m, id))!);
     const changes = ['last_activity'];
     // The customer answered: a solved or waiting ticket needs an agent again.
     if (participant && (t.status === 'solved' || t.status === 'pending')) {
-      await ticketRepository.update(tx.m, t.id, { status: 'open', solvedAt: null, updatedAt: now });
-      await ticketEventRepository.record(tx.m, t.id, 'status', actorOf(viewer), { from: t.status, to: 'open', reason: 'customer-reply' }, now);
+      await reopenForCustomer(tx.m, t, actorOf(viewer), 'customer-reply', now);
       changes.push('status');
     }
     tx.emit('message.created', { ticketId: t.id, messageId: id, audience });

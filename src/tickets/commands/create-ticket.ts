@@ -7,6 +7,7 @@ import { ValidationError } from '../../errors';
 import type { Viewer } from '../../policies/viewer';
 import { actorOf, CommandDeps } from './command-deps';
 import { postAgentMessage } from './post-agent-message';
+import { factsWriter } from '../../reports/facts-writer';
 
 export interface CreateTicketInput {
   inboxId: number;
@@ -47,6 +48,7 @@ export async function createTicket(deps: CommandDeps, viewer: Extract<Viewer, { 
     await ticketEventRepository.record(tx.m, id, 'created', actorOf(viewer), { by: 'agent' }, now);
     tx.emit('ticket.created', { ticketId: id });
     const ticket = (await ticketRepository.findById(tx.m, id))!;
+    await factsWriter.ticketCreated(tx.m, ticket, now, { agentId: viewer.agentId });
     if (input.message) await postAgentMessage(tx, deps, viewer, ticket, input.message);
     return (await ticketRepository.findById(tx.m, id))!;
   });

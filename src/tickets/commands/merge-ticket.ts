@@ -4,6 +4,7 @@ import { ticketRepository } from '../../db/repositories/ticket.repository';
 import { ConflictError, ValidationError } from '../../errors';
 import type { Viewer } from '../../policies/viewer';
 import { actorOf, CommandDeps, loadTicket } from './command-deps';
+import { factsWriter } from '../../reports/facts-writer';
 
 // Moves every message of `sourceId` into `targetId`; the source's number keeps resolving to the
 // target. The event on the target remembers exactly what moved, so the merge can be undone.
@@ -27,6 +28,8 @@ export async function mergeTicket(deps: CommandDeps, viewer: Viewer, sourceId: n
     await ticketRepository.refreshStats(tx.m, dst.id, now);
     await ticketEventRepository.record(tx.m, dst.id, 'merged', actorOf(viewer), { sourceId: src.id, messageIds, addedParticipants }, now);
     await ticketEventRepository.record(tx.m, src.id, 'merged_into', actorOf(viewer), { targetId: dst.id }, now);
+    // The source's facts now count under the survivor.
+    await factsWriter.rebuild(tx.m, [src.id, dst.id]);
     tx.emit('ticket.updated', { ticketId: dst.id, changes: ['merged', 'last_activity'] });
     tx.emit('ticket.updated', { ticketId: src.id, changes: ['merged'] });
     return { targetId: dst.id };

@@ -6,6 +6,7 @@ import type { Tx } from '../../db/transaction';
 import { sanitize, textToHtml } from '../../content/sanitize';
 import type { Viewer } from '../../policies/viewer';
 import type { CommandDeps } from './command-deps';
+import { factsWriter } from '../../reports/facts-writer';
 
 export interface OutgoingAttachment {
   filename: string;
@@ -22,8 +23,9 @@ export interface AgentMessageInput {
 
 // Shared by reply and note: the message row, its files, the ticket's activity, and — for
 // anything but a staff note — the deliveries that must leave Chorus, all in the caller's transaction.
-export async function postAgentMessage(tx: Tx, deps: CommandDeps, viewer: Extract<Viewer, { kind: 'agent' }>, ticket: Ticket, input: AgentMessageInput): Promise<Message> {
-  const now = deps.now();
+// `firstResponseAt`: when this reply is the ticket's first response (its reporting fact says so).
+export async function postAgentMessage(tx: Tx, deps: CommandDeps, viewer: Extract<Viewer, { kind: 'agent' }>, ticket: Ticket, input: AgentMessageInput, firstResponseAt: number | null = null): Promise<Message> {
+  const now = firstResponseAt ?? deps.now();
   const html = input.html ? sanitize(input.html) : textToHtml(input.text);
   const id = await messageRepository.insert(tx.m, {
     ticketId: ticket.id, authorType: 'agent', authorContactId: null, authorAgentId: viewer.agentId, channel: input.audience === 'staff' ? 'note' : ticket.channel,
@@ -46,6 +48,7 @@ export async function postAgentMessage(tx: Tx, deps: CommandDeps, viewer: Extrac
     await messageRepository.update(tx.m, id, { deliveryState: 'queued' });
     message.deliveryState = 'queued';
   }
+  await factsWriter.message(tx.m, ticket, message, { firstResponseAt });
   tx.emit('message.created', { ticketId: ticket.id, messageId: id, audience: input.audience });
   return message;
 }

@@ -4,6 +4,7 @@ import { ticketRepository } from '../../db/repositories/ticket.repository';
 import { ForbiddenError } from '../../errors';
 import type { Viewer } from '../../policies/viewer';
 import { actorOf, type CommandDeps, loadTicket } from './command-deps';
+import { factsWriter } from '../../reports/facts-writer';
 
 // Brings a ticket that automatic mail opened into the inbox: it joins the triage views and its
 // first-response clock starts now. The history names who restored it and why it had been automatic.
@@ -17,6 +18,8 @@ export async function restoreTicket(deps: CommandDeps, viewer: Viewer, ticketId:
     const slaDueAt = !t.firstResponseAt && inbox?.firstResponseMinutes ? now + inbox.firstResponseMinutes * 60_000 : t.slaDueAt;
     await ticketRepository.update(tx.m, t.id, { automatic: null, slaDueAt, updatedAt: now });
     await ticketEventRepository.record(tx.m, t.id, 'restored', actorOf(viewer), { automatic: t.automatic }, now);
+    // Now a person's ticket: it counts in the reports from its beginning.
+    await factsWriter.rebuild(tx.m, [t.id]);
     tx.emit('ticket.updated', { ticketId: t.id, changes: ['automatic'] });
     return { restored: true };
   });

@@ -4,6 +4,7 @@ import { ticketRepository } from '../../db/repositories/ticket.repository';
 import { ValidationError } from '../../errors';
 import type { Viewer } from '../../policies/viewer';
 import { actorOf, CommandDeps, loadTicket } from './command-deps';
+import { factsWriter } from '../../reports/facts-writer';
 
 // Moves some messages out into a new ticket (a second question asked in the same thread).
 // The new ticket's requester is the first moved message's author when that is a customer.
@@ -28,6 +29,7 @@ export async function splitTicket(deps: CommandDeps, viewer: Viewer, sourceId: n
     await ticketRepository.refreshStats(tx.m, src.id, now);
     await ticketEventRepository.record(tx.m, src.id, 'split', actorOf(viewer), { newTicketId, messageIds: ids }, now);
     await ticketEventRepository.record(tx.m, newTicketId, 'split_from', actorOf(viewer), { sourceId: src.id, messageIds: ids }, now);
+    await factsWriter.rebuild(tx.m, [src.id, newTicketId]);
     tx.emit('ticket.created', { ticketId: newTicketId });
     tx.emit('ticket.updated', { ticketId: src.id, changes: ['split', 'last_activity'] });
     return { newTicketId };

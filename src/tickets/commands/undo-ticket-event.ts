@@ -5,6 +5,7 @@ import { ticketRepository } from '../../db/repositories/ticket.repository';
 import { ConflictError, NotFoundError } from '../../errors';
 import type { Viewer } from '../../policies/viewer';
 import { actorOf, CommandDeps, loadTicket } from './command-deps';
+import { factsWriter } from '../../reports/facts-writer';
 
 // Undo a merge or a split from the ticket's history: the messages recorded in the event go
 // back where they came from. Messages that arrived since stay where they are.
@@ -38,6 +39,7 @@ export async function undoTicketEvent(deps: CommandDeps, viewer: Viewer, ticketI
       await ticketEventRepository.record(tx.m, t.id, 'split_undone', actorOf(viewer), { eventId: e.id, newTicketId: other }, now);
       tx.emit('ticket.updated', { ticketId: other, changes: ['merged'] });
     }
+    await factsWriter.rebuild(tx.m, [t.id, e.type === 'merged' ? d.sourceId! : d.newTicketId!]);
     const lostParticipants = e.type === 'merged' && (d.addedParticipants ?? []).length > 0;
     tx.emit('ticket.updated', { ticketId: t.id, changes: ['merged', 'last_activity', ...(lostParticipants ? ['participants'] : [])] });
     return { ticketId: t.id };

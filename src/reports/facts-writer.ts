@@ -1,0 +1,136 @@
+import type { EntityManager } from 'typeorm';
+import type { Message, Ticket, TicketParticipant } from '../db/entities';
+import { type NewReportFact, reportFactRepository, reportSourceRepository } from '../db/repositories/report-fact.repository';
+import {
+  acceptedFact, agentMessageFacts, assignedFact, contactMessageFacts, contactPostKind, countsForReports, createdFact, deriveTicketFacts,
+  type FactActor, isNoise, isPublicAnswer, publicAnswerWaits, statusFact,
+} from './ticket-facts';
+
+// The commands call these inside their transaction, so a fact exists exactly when its change does.
+export const factsWriter = {
+  async ticketCreated(m: EntityManager, t: Ticket, at: number, actor: FactActor): Promise<void> {
+    if (countsForReports(t)) await reportFactRepository.record(m, createdFact(t, at, actor));
+  },
+
+  async statusChanged(m: EntityManager, t: Ticket, from: string, to: string, at: number, actor: FactActor): Promise<void> {
+    if (countsForReports(t) && from !== to) await reportFactRepository.record(m, statusFact(t, from, to, at, actor));
+  },
+
+  async assigned(m: EntityManager, t: Ticket, agentId: number, at: number): Promise<void> {
+    if (countsForReports(t)) await reportFactRepository.record(m, assignedFact(t, agentId, at));
+  },
+
+  async answerAccepted(m: EntityManager, t: Ticket, msg: Message, at: number): Promise<void> {
+    if (!countsForReports(t)) return;
+    const answerer = msg.authorContactId ? { type: 'contact', id: msg.authorContactId } : { type: 'agent', id: msg.authorAgentId };
+    await reportFactRepository.record(m, acceptedFact(t, msg.id, answerer, at));
+  },
+
+  // `firstResponseAt`: set when this agent message is the ticket's first response.
+  // `opening`: the message that opened the ticket (its fact is ticket_created).
+  async message(m: EntityManager, t: Ticket, msg: Message, opts: { firstResponseAt?: number | null; opening?: boolean } = {}): Promise<void> {
+    if (!countsForReports(t)) return;
+    const facts: NewReportFact[] = [];
+    const publicOnPublic = msg.audience === 'public' && t.visibility === 'public';
+    const participants = msg.authorType === 'contact' || publicOnPublic ? await reportSourceRepository.participantIds(m, t.id) : new Set<number>();
+    if (msg.authorType === 'agent') {
+      facts.push(...agentMessageFacts(t, msg, opts.firstResponseAt ?? null));
+    } else if (msg.authorType === 'contact' && !isNoise(msg) && !opts.opening) {
+      const kind = contactPostKind(t, msg, participants);
+      if (kind) {
+        const reach = msg.audience === 'public' ? (await reportSourceRepository.followersOf(m, [msg.authorContactId!])).get(msg.authorContactId!) ?? null : null;
+        const first = kind === 'community' && !(await reportFactRepository.hasKind(m, t.id, 'community_answer'));
+        facts.push(...contactMessageFacts(t, msg, kind, reach, first));
+      }
+    }
+    // Only public threads keep a public wait: private tickets pay nothing more here.
+    if (publicOnPublic && isPublicAnswer(t, msg, participants)) {
+      const earlier = await reportSourceRepository.publicMessages(m, t.id);
+      const authors = earlier.filter((p) => p.authorContactId !== null).map((p) => p.authorContactId!);
+      facts.push(...publicAnswerWaits(t, msg, earlier, participants, await reportSourceRepository.followersOf(m, authors)));
+    }
+    if (facts.length) await reportFactRepository.record(m, facts);
+  },
+
+  // After a change that moves history between tickets (merge, split, their undo) or makes a
+  // ticket count (restored from automatic): its facts are derived again from what it holds.
+  async rebuild(m: EntityManager, ticketIds: number[]): Promise<void> {
+    const tickets = await reportSourceRepository.ticketsByIds(m, ticketIds);
+    const roots = new Set<number>();
+    for (const t of tickets) roots.add(t.mergedIntoId ? await rootOf(m, t) : t.id);
+    await reportFactRepository.deleteByTicket(m, [...new Set([...ticketIds, ...roots])]);
+    const rootTickets = await reportSourceRepository.ticketsByIds(m, [...roots]);
+    await reportFactRepository.record(m, await deriveFacts(m, rootTickets));
+  },
+};
+
+async function rootOf(m: EntityManager, t: Ticket): Promise<number> {
+  let cur = t;
+  for (let hops = 0; cur.mergedIntoId && hops < 20; hops++) {
+    const [next] = await reportSourceRepository.ticketsByIds(m, [cur.mergedIntoId]);
+    if (!next) break;
+    cur = next;
+  }
+  return cur.id;
+}
+
+// Facts of these tickets as their histories say. A ticket merged into another lives on in the
+// survivor: its own history (the messages the merge moved) is derived as it was and filed
+// under the survivor, so facts follow merges and come back when a merge is undone.
+export async function deriveFacts(m: EntityManager, tickets: Ticket[]): Promise<NewReportFact[]> {
+  const roots = tickets.filter((t) => countsForReports(t));
+  const messages = groupBy(await reportSourceRepository.messagesOf(m, roots.map((t) => t.id)), (x) => x.ticketId);
+  const out: NewReportFact[] = [];
+  // Work list: (ticket, its message pool, the root its facts are filed under).
+  let level = roots.map((t) => ({ ticket: t, pool: messages.get(t.id) ?? [], rootId: t.id }));
+  for (let depth = 0; level.length && depth < 20; depth++) {
+    const ids = level.map((x) => x.ticket.id);
+    const events = groupBy(await reportSourceRepository.eventsOf(m, ids), (e) => e.ticketId);
+    const parts = groupBy(await reportSourceRepository.participantsOf(m, ids), (p: TicketParticipant) => p.ticketId);
+    const next: typeof level = [];
+    const pending: { sourceId: number; pool: Message[]; rootId: number }[] = [];
+    for (const item of level) {
+      const evs = events.get(item.ticket.id) ?? [];
+      let pool = item.pool;
+      const undone = new Set(evs.filter((e) => e.type === 'merge_undone').map((e) => (e.data as any)?.eventId));
+      for (const e of evs) {
+        if (e.type !== 'merged' || undone.has(e.id)) continue;
+        const moved = new Set<number>((e.data as any)?.messageIds ?? []);
+        pending.push({ sourceId: (e.data as any).sourceId, pool: pool.filter((x) => moved.has(x.id)), rootId: item.rootId });
+        pool = pool.filter((x) => !moved.has(x.id));
+      }
+      item.pool = pool;
+    }
+    const followers = await reportSourceRepository.followersOf(m, level.flatMap((x) => x.pool.map((p) => p.authorContactId).filter((c): c is number => c !== null)));
+    const firstIds = level.map((x) => x.pool.find((p) => p.authorType === 'contact')?.inboundItemId).filter((i): i is number => typeof i === 'number');
+    const historic = await reportSourceRepository.historicItems(m, firstIds);
+    for (const item of level) {
+      const opening = item.pool.find((p) => p.authorType === 'contact');
+      const facts = deriveTicketFacts({
+        ticket: item.ticket, messages: item.pool, events: events.get(item.ticket.id) ?? [],
+        participants: new Set((parts.get(item.ticket.id) ?? []).map((p) => p.contactId)), followers,
+        historicStart: opening && opening.inboundItemId !== null && historic.has(opening.inboundItemId) ? opening.createdAt : null,
+      });
+      for (const f of facts) out.push({ ...f, ticketId: item.rootId });
+    }
+    const sources = new Map((await reportSourceRepository.ticketsByIds(m, pending.map((p) => p.sourceId))).map((t) => [t.id, t]));
+    for (const p of pending) {
+      const src = sources.get(p.sourceId);
+      if (src && !src.automatic) next.push({ ticket: src, pool: p.pool, rootId: p.rootId });
+    }
+    level = next;
+  }
+  return out;
+}
+
+function groupBy<T>(rows: T[], key: (r: T) => number): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
+}
+

@@ -1,0 +1,167 @@
+import type { Message, Ticket, TicketEvent } from '../db/entities';
+import { type NewReportFact, ticketFact } from '../db/repositories/report-fact.repository';
+
+// The rules that turn a ticket's history into reporting facts, as pure functions: the commands
+// apply them to each change as it happens, and the backfill replays a whole history through the
+// same rules, so a rebuilt table equals the one kept live.
+//
+// - Automatic tickets (machine mail) have no facts until a person writes or an agent restores
+//   them; automatic messages (noise: bounces, auto-replies) on a person's ticket have none either.
+// - Imported (historic) mail is real history: its ticket counts as created when the mail was
+//   written, and its messages count at their own times.
+// - The opening message is the ticket_created fact, not a customer_reply.
+
+export type TicketShape = Pick<Ticket, 'id' | 'inboxId' | 'channel' | 'teamId' | 'visibility' | 'requesterId' | 'createdAt'>;
+export type FactActor = { agentId?: number | null; contactId?: number | null };
+
+export function countsForReports(t: Pick<Ticket, 'automatic' | 'mergedIntoId'>): boolean {
+  return !t.automatic && !t.mergedIntoId;
+}
+
+export function isNoise(msg: Pick<Message, 'flags'>): boolean {
+  return !!msg.flags?.noise;
+}
+
+// A contact's post is the customer's (requester or participant) or, on a public thread, a
+// community answer; anything else (a stranger's machine mail kept for staff) is not counted.
+export function contactPostKind(t: TicketShape, msg: Pick<Message, 'authorContactId' | 'audience'>, participants: Set<number>): 'customer' | 'community' | null {
+  const id = msg.authorContactId;
+  if (id === null || msg.audience === 'staff') return null;
+  if (id === t.requesterId || participants.has(id)) return 'customer';
+  return msg.audience === 'public' && t.visibility === 'public' ? 'community' : null;
+}
+
+export function createdFact(t: TicketShape, at: number, actor: FactActor): NewReportFact {
+  return ticketFact(t, 'ticket_created', at, { agentId: actor.agentId ?? null, contactId: actor.contactId ?? null });
+}
+
+export function statusFact(t: TicketShape, from: string, to: string, at: number, actor: FactActor): NewReportFact {
+  return ticketFact(t, 'status_changed', at, {
+    statusFrom: from, statusTo: to, agentId: actor.agentId ?? null, contactId: actor.contactId ?? null,
+    wallMs: to === 'solved' ? at - t.createdAt : null,
+  });
+}
+
+export function agentMessageFacts(t: TicketShape, msg: Message, firstResponseAt: number | null): NewReportFact[] {
+  const base = { agentId: msg.authorAgentId, audience: msg.audience, messageId: msg.id };
+  if (msg.audience === 'staff') return [ticketFact(t, 'note', msg.createdAt, base)];
+  const out = [ticketFact(t, 'agent_reply', msg.createdAt, base)];
+  if (firstResponseAt !== null) out.push(ticketFact(t, 'first_response', firstResponseAt, { ...base, wallMs: firstResponseAt - t.createdAt }));
+  return out;
+}
+
+// `firstCommunity`: no earlier community answer on this question.
+export function contactMessageFacts(t: TicketShape, msg: Message, kind: 'customer' | 'community', reach: number | null, firstCommunity: boolean): NewReportFact[] {
+  const base = { contactId: msg.authorContactId, audience: msg.audience, messageId: msg.id };
+  if (kind === 'community') {
+    return [ticketFact(t, 'community_answer', msg.createdAt, { ...base, wallMs: msg.createdAt - t.createdAt, value: firstCommunity ? 1 : null })];
+  }
+  return [ticketFact(t, 'customer_reply', msg.createdAt, { ...base, reach: msg.audience === 'public' ? reach : null })];
+}
+
+// A public answer (an agent's public reply, or a community answer) ends the wait of every
+// customer public post since the previous public answer: one fact per waiting post.
+export function publicAnswerWaits(
+  t: TicketShape, answer: Message, earlierPublic: Message[], participants: Set<number>, followers: Map<number, number>,
+): NewReportFact[] {
+  if (t.visibility !== 'public' || answer.audience !== 'public' || answer.hidden) return [];
+  const waiting: Message[] = [];
+  for (const p of earlierPublic) {
+    if (p.id >= answer.id || p.hidden || isNoise(p)) continue;
+    if (isPublicAnswer(t, p, participants)) waiting.length = 0;
+    else if (p.authorType === 'contact' && contactPostKind(t, p, participants) === 'customer' && p.authorContactId !== answer.authorContactId) waiting.push(p);
+  }
+  return waiting.map((p) => ticketFact(t, 'public_answer_wait', answer.createdAt, {
+    contactId: p.authorContactId, agentId: answer.authorAgentId, audience: 'public', messageId: p.id,
+    reach: followers.get(p.authorContactId!) ?? null, wallMs: answer.createdAt - p.createdAt,
+  }));
+}
+
+export function isPublicAnswer(t: TicketShape, msg: Message, participants: Set<number>): boolean {
+  if (msg.audience !== 'public' || msg.hidden) return false;
+  if (msg.authorType === 'agent') return true;
+  return msg.authorType === 'contact' && !isNoise(msg) && contactPostKind(t, msg, participants) === 'community';
+}
+
+export interface TicketHistory {
+  ticket: Ticket;
+  messages: Message[];
+  events: TicketEvent[];
+  participants: Set<number>;
+  followers: Map<number, number>;
+  // The time the opening mail was written, when it was imported.
+  historicStart: number | null;
+}
+
+// Replays one ticket's own history (not what merges brought in) into its facts.
+export function deriveTicketFacts(h: TicketHistory): NewReportFact[] {
+  const t = h.ticket;
+  const shape = replayShape(t, h.events);
+  const facts: NewReportFact[] = [];
+  const created = h.events.find((e) => e.type === 'created');
+  const createdBy = created?.actorType === 'agent' ? { agentId: created.actorId } : { contactId: t.requesterId };
+  const at0 = h.historicStart ?? t.createdAt;
+  facts.push(createdFact(shape.at(at0), at0, createdBy));
+
+  const msgs = [...h.messages].sort((a, b) => a.id - b.id);
+  const opening = msgs.find((m) => m.authorType === 'contact');
+  let firstResponseMsg: Message | undefined;
+  if (t.firstResponseAt !== null) {
+    const replies = msgs.filter((m) => m.authorType === 'agent' && m.audience !== 'staff');
+    firstResponseMsg = [...replies].reverse().find((m) => m.createdAt <= t.firstResponseAt!) ?? replies[0];
+  }
+  const publicSoFar: Message[] = [];
+  let communitySeen = false;
+  for (const msg of msgs) {
+    const s = shape.at(msg.createdAt);
+    if (msg.authorType === 'agent') {
+      facts.push(...agentMessageFacts(s, msg, msg === firstResponseMsg ? t.firstResponseAt : null));
+    } else if (msg.authorType === 'contact' && !isNoise(msg) && msg !== opening && !(msg.flags?.forwardNote)) {
+      const kind = contactPostKind(s, msg, h.participants);
+      if (kind) {
+        facts.push(...contactMessageFacts(s, msg, kind, h.followers.get(msg.authorContactId!) ?? null, kind === 'community' && !communitySeen));
+        if (kind === 'community') communitySeen = true;
+      }
+    }
+    if (msg.audience === 'public' && isPublicAnswer(s, msg, h.participants)) facts.push(...publicAnswerWaits(s, msg, publicSoFar, h.participants, h.followers));
+    if (msg.audience === 'public') publicSoFar.push(msg);
+  }
+  for (const e of h.events) {
+    const s = shape.at(e.createdAt);
+    const actor = e.actorType === 'agent' ? { agentId: e.actorId } : e.actorType === 'contact' ? { contactId: e.actorId } : {};
+    const d = (e.data ?? {}) as Record<string, any>;
+    if (e.type === 'status') facts.push(statusFact(s, d.from, d.to, e.createdAt, actor));
+    else if (e.type === 'assigned' && d.to) facts.push(assignedFact(s, d.to, e.createdAt));
+    else if (e.type === 'accepted') facts.push(acceptedFact(s, d.messageId, d.answerer, e.createdAt));
+  }
+  return facts.sort((a, b) => a.at - b.at);
+}
+
+export function assignedFact(t: TicketShape, agentId: number, at: number): NewReportFact {
+  return ticketFact(t, 'assigned', at, { agentId });
+}
+
+export function acceptedFact(t: TicketShape, messageId: number, answerer: { type: string; id: number | null } | undefined, at: number): NewReportFact {
+  return ticketFact(t, 'answer_accepted', at, {
+    messageId, contactId: answerer?.type === 'contact' ? answerer.id : null, agentId: answerer?.type === 'agent' ? answerer.id : null,
+  });
+}
+
+// The ticket's team and visibility as they were at a moment, from the history of their changes.
+function replayShape(t: Ticket, events: TicketEvent[]) {
+  const changes = events.filter((e) => e.type === 'team' || e.type === 'audience');
+  const firstTeam = changes.find((e) => e.type === 'team');
+  const firstVis = changes.find((e) => e.type === 'audience');
+  return {
+    at(time: number): TicketShape {
+      let teamId: number | null = firstTeam ? ((firstTeam.data as any)?.from ?? null) : t.teamId;
+      let visibility: Ticket['visibility'] = firstVis ? (firstVis.data as any)?.from : t.visibility;
+      for (const e of changes) {
+        if (e.createdAt > time) break;
+        if (e.type === 'team') teamId = (e.data as any)?.to ?? null;
+        else visibility = (e.data as any)?.to;
+      }
+      return { ...t, teamId, visibility };
+    },
+  };
+}
