@@ -23,9 +23,10 @@ const ZERO: Counts = { created: 0, replies: 0, solved: 0, reopened: 0, backlogDe
 const NO_SPREAD: Spread = { n: 0, median: null, p90: null };
 const add = (a: Counts, b: Counts): Counts => ({ created: a.created + b.created, replies: a.replies + b.replies, solved: a.solved + b.solved, reopened: a.reopened + b.reopened, backlogDelta: a.backlogDelta + b.backlogDelta });
 
-async function periodSummary(c: Ctx, p: Period) {
-  const [buckets, backlogStart, frt, res] = await Promise.all([
-    q.countsByBucket(c.m, p, c.filters), q.backlogAt(c.m, p.from, c.filters),
+// `backlogStart`: open tickets when the period begins (the history is scanned once per view).
+async function periodSummary(c: Ctx, p: Period, backlogStart: Promise<number>) {
+  const [buckets, start, frt, res] = await Promise.all([
+    q.countsByBucket(c.m, p, c.filters), backlogStart,
     q.spread(c.m, 'first_response', p, c.filters), q.spread(c.m, 'resolution', p, c.filters),
   ]);
   const days = p.days.map(() => ({ ...ZERO }));
@@ -34,7 +35,7 @@ async function periodSummary(c: Ctx, p: Period) {
     const i = p.days.findIndex((d) => at >= d.start && at < d.end);
     if (i >= 0) days[i] = add(days[i], b);
   }
-  let backlog = backlogStart;
+  let backlog = start;
   const daily = days.map((d) => (backlog += d.backlogDelta));
   return { totals: days.reduce(add, { ...ZERO }), days, daily, backlogEnd: backlog, frt: frt.get('all') ?? NO_SPREAD, res: res.get('all') ?? NO_SPREAD };
 }
@@ -47,7 +48,9 @@ const summaryColumns = [
 ];
 
 async function overview(c: Ctx): Promise<ViewData> {
-  const [cur, prev] = await Promise.all([periodSummary(c, c.range.current), periodSummary(c, c.range.previous)]);
+  const prevStart = q.backlogAt(c.m, c.range.previous.from, c.filters);
+  const prev = await periodSummary(c, c.range.previous, prevStart);
+  const cur = await periodSummary(c, c.range.current, Promise.resolve(prev.backlogEnd));
   const summary: ReportTable = {
     name: 'summary', title: 'This period beside the previous one', columns: summaryColumns,
     rows: [
@@ -86,21 +89,23 @@ async function overview(c: Ctx): Promise<ViewData> {
 
 async function channels(c: Ctx): Promise<ViewData> {
   const { current: cur, previous: prev } = c.range;
-  const [now, before, backlog, prevBacklog, frt, frtPrev, res, resPrev] = await Promise.all([
-    q.countsBy(c.m, 'channel', cur, c.filters), q.countsBy(c.m, 'channel', prev, c.filters),
-    q.countsBy(c.m, 'channel', { to: cur.to }, c.filters), q.countsBy(c.m, 'channel', { to: prev.to }, c.filters),
+  const [now, before, history, frt, frtPrev, res, resPrev] = await Promise.all([
+    q.countsBy(c.m, 'channel', cur, c.filters), q.countsBy(c.m, 'channel', prev, c.filters), q.countsBy(c.m, 'channel', { to: prev.from }, c.filters),
     q.spread(c.m, 'first_response', cur, c.filters, 'channel'), q.spread(c.m, 'first_response', prev, c.filters, 'channel'),
     q.spread(c.m, 'resolution', cur, c.filters, 'channel'), q.spread(c.m, 'resolution', prev, c.filters, 'channel'),
   ]);
   const by = <T extends { key: string }>(rows: T[]) => new Map(rows.map((r) => [r.key, r]));
-  const [a, b, bl, blp] = [by(now), by(before), by(backlog), by(prevBacklog)];
-  const keys = [...new Set([...a.keys(), ...b.keys(), ...frt.keys(), ...res.keys(), ...[...bl].filter(([, r]) => r.backlogDelta).map(([k]) => k)])].sort();
+  const [a, b, base] = [by(now), by(before), by(history)];
+  // Backlog at the end of each period: what was open before the previous one, plus its moves.
+  const blp = new Map([...new Set([...base.keys(), ...b.keys()])].map((k) => [k, (base.get(k)?.backlogDelta ?? 0) + (b.get(k)?.backlogDelta ?? 0)]));
+  const bl = new Map([...new Set([...blp.keys(), ...a.keys()])].map((k) => [k, (blp.get(k) ?? 0) + (a.get(k)?.backlogDelta ?? 0)]));
+  const keys = [...new Set([...a.keys(), ...b.keys(), ...frt.keys(), ...res.keys(), ...[...bl].filter(([, n]) => n).map(([k]) => k)])].sort();
   const rows = keys.map((k) => {
     const x = a.get(k) ?? ZERO;
     const y = b.get(k) ?? ZERO;
     return {
       channel: channelLabel(k), created: x.created, createdPrev: y.created, replies: x.replies, repliesPrev: y.replies, solved: x.solved, solvedPrev: y.solved,
-      reopened: x.reopened, reopenedPrev: y.reopened, backlog: bl.get(k)?.backlogDelta ?? 0, backlogPrev: blp.get(k)?.backlogDelta ?? 0,
+      reopened: x.reopened, reopenedPrev: y.reopened, backlog: bl.get(k) ?? 0, backlogPrev: blp.get(k) ?? 0,
       frtMedian: minutes(frt.get(k)?.median), frtMedianPrev: minutes(frtPrev.get(k)?.median), frtP90: minutes(frt.get(k)?.p90), frtP90Prev: minutes(frtPrev.get(k)?.p90),
       resMedian: minutes(res.get(k)?.median), resMedianPrev: minutes(resPrev.get(k)?.median), resP90: minutes(res.get(k)?.p90), resP90Prev: minutes(resPrev.get(k)?.p90),
     };

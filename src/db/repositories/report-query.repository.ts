@@ -29,6 +29,10 @@ const COUNTS = `
            WHEN f.kind = 'status_changed' AND f.status_from IN ${DONE} AND f.status_to NOT IN ${DONE} THEN 1
            ELSE 0 END) AS backlog_delta`;
 
+// Only these kinds move the counts: scans name them so the (kind, at) index bounds the rows.
+const COUNTED = `f.kind IN ('ticket_created', 'agent_reply', 'status_changed')`;
+const BACKLOG_KINDS = `f.kind IN ('ticket_created', 'status_changed')`;
+
 const MEASURES: Record<Measure, string> = {
   first_response: `f.kind = 'first_response'`,
   resolution: `f.kind = 'status_changed' AND f.status_to = 'solved'`,
@@ -73,20 +77,22 @@ export const reportQueryRepository = {
   // Counts per 15-minute bucket (bucket = floor(at / BUCKET_MS)), for daily series and totals.
   async countsByBucket(m: EntityManager, w: Window, f: FactFilters): Promise<(Counts & { bucket: number })[]> {
     const where = filterSql(w, f);
-    const rows = await run(m, `SELECT f.at / ${BUCKET_MS} AS bucket, ${COUNTS} FROM report_facts f WHERE ${where.sql} GROUP BY f.at / ${BUCKET_MS}`, where.params);
+    const rows = await run(m, `SELECT f.at / ${BUCKET_MS} AS bucket, ${COUNTS} FROM report_facts f WHERE ${COUNTED} AND ${where.sql} GROUP BY f.at / ${BUCKET_MS}`, where.params);
     return rows.map((r) => ({ bucket: num(r.bucket), ...counts(r) }));
   },
 
   // Tickets not solved or closed at `before`: every create and status move since the start.
   async backlogAt(m: EntityManager, before: number, f: FactFilters): Promise<number> {
     const where = filterSql({ to: before }, f);
-    const [r] = await run(m, `SELECT ${COUNTS} FROM report_facts f WHERE ${where.sql}`, where.params);
+    const [r] = await run(m, `SELECT ${COUNTS} FROM report_facts f WHERE ${BACKLOG_KINDS} AND ${where.sql}`, where.params);
     return counts(r ?? {}).backlogDelta;
   },
 
   async countsBy(m: EntityManager, group: Group, w: Partial<Window>, f: FactFilters): Promise<(Counts & { key: string })[]> {
     const where = filterSql(w, f);
-    const rows = await run(m, `SELECT f.${group} AS g, ${COUNTS} FROM report_facts f WHERE ${where.sql} AND f.${group} IS NOT NULL GROUP BY f.${group}`, where.params);
+    // Without a start, only the backlog is wanted: the kinds that move it are enough.
+    const kinds = w.from === undefined ? BACKLOG_KINDS : COUNTED;
+    const rows = await run(m, `SELECT f.${group} AS g, ${COUNTS} FROM report_facts f WHERE ${kinds} AND ${where.sql} AND f.${group} IS NOT NULL GROUP BY f.${group}`, where.params);
     return rows.map((r) => ({ key: String(r.g), ...counts(r) }));
   },
 
@@ -126,7 +132,7 @@ export const reportQueryRepository = {
         SUM(CASE WHEN f.kind = 'agent_reply' THEN 1 ELSE 0 END) AS replies,
         SUM(CASE WHEN f.kind = 'note' THEN 1 ELSE 0 END) AS notes,
         SUM(CASE WHEN f.kind = 'status_changed' AND f.status_to = 'solved' THEN 1 ELSE 0 END) AS solved
-      FROM report_facts f WHERE ${where.sql} AND f.${group} IS NOT NULL GROUP BY f.${group}`, where.params);
+      FROM report_facts f WHERE f.kind IN ('agent_reply', 'note', 'status_changed') AND ${where.sql} AND f.${group} IS NOT NULL GROUP BY f.${group}`, where.params);
     return rows.map((r) => ({ key: String(r.g), handled: num(r.handled), replies: num(r.replies), notes: num(r.notes), solved: num(r.solved) })).filter((r) => r.handled + r.replies + r.notes > 0);
   },
 
@@ -140,7 +146,7 @@ export const reportQueryRepository = {
         SUM(CASE WHEN f.kind = 'answer_accepted' AND f.contact_id IS NOT NULL THEN 1 ELSE 0 END) AS accepted,
         SUM(CASE WHEN f.kind = 'status_changed' AND f.status_to = 'solved' THEN 1 ELSE 0 END) AS solved,
         SUM(CASE WHEN f.kind = 'status_changed' AND f.status_to = 'solved' AND NOT EXISTS (SELECT 1 FROM report_facts a WHERE a.ticket_id = f.ticket_id AND a.kind = 'agent_reply' AND a.at <= f.at) THEN 1 ELSE 0 END) AS deflected
-      FROM report_facts f WHERE ${scope.sql} AND ${where.sql}`, { ...where.params, ...scope.params });
+      FROM report_facts f WHERE f.kind IN ('ticket_created', 'answer_accepted', 'status_changed') AND ${scope.sql} AND ${where.sql}`, { ...where.params, ...scope.params });
     return { asked: num(r?.asked), answered: num(r?.answered), accepted: num(r?.accepted), solved: num(r?.solved), deflected: num(r?.deflected) };
   },
 
