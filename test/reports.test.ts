@@ -7,7 +7,7 @@ import { localMidnight, resolveRange } from '../src/reports/report-range';
 import { csvCell } from '../src/reports/report-table';
 import { AgentClient } from './helpers/agent-client';
 import { seedContact, seedFacts, seedTicket, type FactSeed } from './helpers/report-facts';
-import { DB_KINDS, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { DB_KINDS, apiInbox, postSigned, startTestChorus, type TestChorus } from './helpers/test-chorus';
 import { WebClient, signInByLink } from './helpers/web-client';
 
 const H = 3_600_000;
@@ -336,5 +336,60 @@ describe.each(DB_KINDS)('reports (%s)', (db) => {
       ['Time to first community answer, median', 45],
       ['Time to first community answer, p90', 180],
     ]);
+  });
+});
+
+// The reports over facts the ticket commands wrote themselves (API channel, agent reply, solve,
+// a community question answered by a member and accepted), on a clock the test moves.
+describe.each(DB_KINDS)('reports over facts written by the commands (%s)', (db) => {
+  let t: TestChorus;
+  let clock = at('10', 8);
+  beforeAll(async () => {
+    t = await startTestChorus({ db, now: () => clock });
+  });
+  afterAll(async () => t.stop());
+
+  const reply = async (c: WebClient, ticketId: number, text: string) => {
+    const page = await c.get(`/t/${ticketId}`);
+    const html = (await c.get(page.location ?? `/t/${ticketId}`)).html;
+    const fd = new FormData();
+    fd.append('_csrf', /name="_csrf" value="([^"]+)"/.exec(html)![1]);
+    fd.append('text', text);
+    return fetch(`${t.url}/t/${ticketId}/replies`, { method: 'POST', body: fd, headers: { cookie: c.cookie, accept: 'application/json' } });
+  };
+
+  it('counts what happened, with first response and resolution times, and the community question', async () => {
+    const inbox = await apiInbox(t);
+    const posted = await postSigned(t, inbox, { externalId: 'rep-1', author: { id: 'pia', email: 'pia@example.com', name: 'Pia' }, subject: 'Order late', text: 'Where is it?' });
+    const id = posted.body.ticketId as number;
+    clock += 30 * M;
+    expect((await t.api('POST', `/api/tickets/${id}/replies`, { text: 'On its way.' })).status).toBe(201);
+    clock += 60 * M;
+    expect((await t.api('PATCH', `/api/tickets/${id}`, { status: 'solved' })).status).toBe(200);
+
+    const ann = await signInByLink(t, 'ann-reports@example.com');
+    const bob = await signInByLink(t, 'bob-reports@example.com');
+    const asked = await ann.form('/community/ask', { title: 'How do I export data?', body: 'Looking for CSV.' });
+    const q = Number(/\/community\/(\d+)/.exec(asked.location!)![1]);
+    clock += 15 * M;
+    const answer = (await (await reply(bob, q, 'Settings, Export.')).json()) as any;
+    clock += 45 * M;
+    expect((await ann.form(`/community/posts/${answer.message.id}/accept`, {})).status).toBe(303);
+    clock = at('10', 12);
+
+    const overview = await t.api('GET', '/api/reports/overview?range=today');
+    expect(overview.body.tables.summary.rows.map((r: any) => [r.metric, r.value])).toEqual([
+      ['New tickets', 2], ['Replies sent', 1], ['Solved', 2], ['Reopened', 0], ['Backlog at end', 0],
+      ['First response, median', 30], ['First response, p90', 30],
+      // The order solved after 90 min, the question after 60 min.
+      ['Resolution, median', 75], ['Resolution, p90', 90],
+    ]);
+    const community = await t.api('GET', '/api/reports/community?range=today');
+    expect(community.body.tables.summary.rows.map((r: any) => [r.metric, r.value])).toEqual([
+      ['Questions asked', 1], ['Answered by the community', 100],
+      ['Time to first community answer, median', 15], ['Time to first community answer, p90', 15],
+      ['Accepted community answers', 1], ['Solved with no agent reply (deflection)', 1], ['Deflection share of solved', 100],
+    ]);
+    expect(community.body.tables.contributors.rows).toHaveLength(1);
   });
 });
