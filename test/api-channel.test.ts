@@ -1,4 +1,5 @@
-import { DB_KINDS, apiInbox, connectSocket, joinTicket, nextEvent, postSigned, recordEvents, sleep, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { DB_KINDS, apiInbox, connectSocket, joinTicket, nextEvent, postSigned, recordEvents, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { settled } from './helpers/wait';
 
 describe.each(DB_KINDS)('API channel into the agent API and sockets (%s)', (db) => {
   let t: TestChorus;
@@ -95,7 +96,7 @@ describe.each(DB_KINDS)('API channel into the agent API and sockets (%s)', (db) 
     const reply = await t.api('POST', `/api/tickets/${ticketId}/replies`, { text: 'Public answer', audience: 'public' });
     expect(reply.status).toBe(201);
     expect((await publicSeen).text).toBe('Public answer');
-    await sleep(200);
+    await settled(t.s, anon);
     expect(JSON.stringify(anonRec.events)).not.toContain('SECRET');
 
     const asPublic = await t.api('GET', `/api/tickets/${ticketId}`, undefined, '');

@@ -186,5 +186,6 @@ describe('Audience property: HTML, JSON and socket never leak', () => {
       }),
       { numRuns: 25 },
     );
-  });
+    // Twenty-five threads through every surface: on a busy machine that takes a while.
+  }, 300_000);
 });

@@ -1,5 +1,6 @@
-import { DB_KINDS, apiInbox, connectSocket, joinTicket, nextEvent, postSigned, recordEvents, sleep, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { DB_KINDS, apiInbox, connectSocket, joinTicket, nextEvent, postSigned, recordEvents, startTestChorus, type TestChorus } from './helpers/test-chorus';
 import { WebClient, signInByLink } from './helpers/web-client';
+import { settled } from './helpers/wait';
 
 describe.each(DB_KINDS)('Customer thread page (%s)', (db) => {
   let t: TestChorus;
@@ -70,7 +71,7 @@ describe.each(DB_KINDS)('Customer thread page (%s)', (db) => {
     await t.api('POST', `/api/tickets/${id}/notes`, { text: 'SECRET-NOTE refund fraud?' });
     await t.api('POST', `/api/tickets/${id}/replies`, { text: 'On its way back to you.' });
     await live;
-    await sleep(100);
+    await settled(t.s, socket);
     expect(JSON.stringify(rec.events)).not.toContain('SECRET-NOTE');
 
     // Without the CSRF token the post is refused.

@@ -1,4 +1,5 @@
-import { apiInbox, connectSocket, joinTicket, nextEvent, postSigned, recordEvents, sleep, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { apiInbox, connectSocket, joinTicket, nextEvent, postSigned, recordEvents, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { settled } from './helpers/wait';
 
 describe('moderation reaches open pages live', () => {
   let t: TestChorus;
@@ -18,7 +19,7 @@ describe('moderation reaches open pages live', () => {
     const r = await t.api('POST', `/api/moderation/posts/${spam.body.messageId}`, { action: 'hide' });
     expect(r.status).toBeLessThan(300);
     expect(await dropped).toEqual({ id: spam.body.messageId, ticketId: q.body.ticketId });
-    await sleep(100);
+    await settled(t.s, anon);
     expect(JSON.stringify(rec.events)).not.toContain('PILLS');
     const page = await t.api('GET', `/api/tickets/${q.body.ticketId}`, undefined, '');
     expect(page.body.messages.map((m: any) => m.text)).toEqual(['Question?']);

@@ -1,4 +1,5 @@
-import { DB_KINDS, apiInbox, postSigned, sleep, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { waitFor } from './helpers/wait';
+import { DB_KINDS, apiInbox, postSigned, startTestChorus, type TestChorus } from './helpers/test-chorus';
 
 describe.each(DB_KINDS)('round-robin assignment (%s)', (db) => {
   let t: TestChorus;
@@ -21,8 +22,10 @@ describe.each(DB_KINDS)('round-robin assignment (%s)', (db) => {
     const owners: (number | null)[] = [];
     for (let i = 0; i < 4; i++) {
       const r = await postSigned(t, inbox, { externalId: `rr-${i}`, author: { id: `c${i}` }, text: 'help' });
-      await sleep(50);
-      owners.push((await t.api('GET', `/api/tickets/${r.body.ticketId}`)).body.ticket.assignee?.id ?? null);
+      // The item is processed and assigned after the 202: wait for the assignment, not for time
+      // (each of these four finds someone, and the next ticket's choice depends on it).
+      const got = await waitFor(() => t.api('GET', `/api/tickets/${r.body.ticketId}`), (d) => d.status === 200 && !!d.body.ticket.assignee);
+      owners.push(got.body.ticket.assignee?.id ?? null);
     }
     // ben takes one (cap 1), cat is away, so ann takes the rest.
     expect(owners.filter((o) => o === ben)).toHaveLength(1);

@@ -1,4 +1,6 @@
+import { OutboxItem } from '../src/db/entities';
 import { agentSession, disconnected } from './helpers/sockets';
+import { waitFor } from './helpers/wait';
 import { freshPostgres, apiInbox, connectSocket, joinTicket, nextEvent, postSigned, startTestChorus, type TestChorus } from './helpers/test-chorus';
 
 // Two identical nodes on one Postgres: events cross nodes through the adapter, and the same
@@ -107,9 +109,10 @@ pg.each(adapters)('two nodes on one Postgres (%s)', (_name, env) => {
     const inbox = await apiInbox(a, { callbackUrl: `http://127.0.0.1:${port}/hook` });
     const t = await postSigned(a, inbox, { externalId: 'out-1', author: { id: 'r' }, text: 'need answers' });
     for (let i = 0; i < 10; i++) await (i % 2 ? a : b).api('POST', `/api/tickets/${t.body.ticketId}/replies`, { text: `answer ${i}` });
-    const deadline = Date.now() + 15_000;
-    while (received.length < 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    await new Promise((r) => setTimeout(r, 500));
+    // Every reply marked sent, then both workers stopped (each waits for its sends in flight):
+    // a second send of any item would have reached the callback by now.
+    await waitFor(() => a.s.db.m.getRepository(OutboxItem).findBy({ ticketId: t.body.ticketId }), (rows) => rows.length >= 10 && rows.every((r) => r.state === 'sent'));
+    await Promise.all([a.s.outbox.stop(), b.s.outbox.stop()]);
     server.close();
     expect(received.sort()).toEqual([...Array(10)].map((_, i) => `answer ${i}`).sort());
   });
