@@ -4,15 +4,16 @@ import { benchEmailSmtp } from './email-smtp.bench';
 import { benchInboxList } from './inbox-list.bench';
 import { benchAgentPages } from './agent-pages.bench';
 import { benchReports } from './reports.bench';
+import { benchTicketFacts } from './ticket-facts.bench';
 
 const f = (n: number, d = 2) => n.toFixed(d);
 
 // `npm run bench`: each figure beside its bare library, measured in the same run.
 async function main() {
   console.log(`Chorus benchmarks — node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB\n`);
-  // BENCH_ONLY=api,smtp,list,pages runs a subset; reports runs only when named (BENCH_ONLY=reports).
-  const only = (process.env.BENCH_ONLY ?? 'api,smtp,list,pages').split(',').map((x) => x.trim());
-  const known = ['api', 'smtp', 'list', 'pages', 'reports'];
+  // BENCH_ONLY=api,smtp,list,pages,facts runs a subset; reports runs only when named (BENCH_ONLY=reports).
+  const only = (process.env.BENCH_ONLY ?? 'api,smtp,list,pages,facts').split(',').map((x) => x.trim());
+  const known = ['api', 'smtp', 'list', 'pages', 'reports', 'facts'];
   const unknown = only.filter((x) => !known.includes(x));
   if (unknown.length) throw new Error(`BENCH_ONLY takes ${known.join(', ')} (got ${unknown.join(', ')})`);
 
@@ -46,6 +47,12 @@ async function main() {
     for (const v of r.views) console.log(`  ${v.view.padEnd(10)} p50/p99 ${f(v.t.p50, 1)} / ${f(v.t.p99, 1)} ms`);
     console.log(`  bare SQL aggregate (facts by kind, 90 days) p50 ${f(r.bare.p50, 1)} ms; overview ratio ${f(r.ratio, 1)}×\n`);
   }
+  if (only.includes('facts')) {
+    const r = await benchTicketFacts();
+    console.log(`Ticket commands with reporting facts (${r.tickets} ticket lives: mail, assign, reply, note, reopen, solve; a tenth public with a member's answer); goal: < 10 % cost`);
+    console.log(`  with facts: ${f(r.onPerSec, 1)} tickets/s   without: ${f(r.offPerSec, 1)} tickets/s   cost ${f(r.cost * 100, 1)} %   ratio ${f(1 + r.cost, 3)}\n`);
+  }
+
   if (only.includes('pages')) {
     const p = await benchAgentPages();
     console.log(`Agent pages at ${p.tickets.toLocaleString('en')} tickets, ${(p.tickets * 3).toLocaleString('en')} messages (seeding ${f(p.seedSecs, 1)} s, cached after the first run); goal: inbox < 200 ms, search < 300 ms`);

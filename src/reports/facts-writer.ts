@@ -28,11 +28,13 @@ export const factsWriter = {
 
   // `firstResponseAt`: set when this agent message is the ticket's first response.
   // `opening`: the message that opened the ticket (its fact is ticket_created).
-  async message(m: EntityManager, t: Ticket, msg: Message, opts: { firstResponseAt?: number | null; opening?: boolean } = {}): Promise<void> {
+  // `authorIsParticipant`: the caller knows the author is the requester or a participant.
+  async message(m: EntityManager, t: Ticket, msg: Message, opts: { firstResponseAt?: number | null; opening?: boolean; authorIsParticipant?: boolean } = {}): Promise<void> {
     if (!countsForReports(t)) return;
     const facts: NewReportFact[] = [];
     const publicOnPublic = msg.audience === 'public' && t.visibility === 'public';
-    const participants = msg.authorType === 'contact' || publicOnPublic ? await reportSourceRepository.participantIds(m, t.id) : new Set<number>();
+    const known = opts.authorIsParticipant && msg.authorContactId !== null ? new Set([msg.authorContactId]) : null;
+    const participants = publicOnPublic || (msg.authorType === 'contact' && !known && !opts.opening) ? await reportSourceRepository.participantIds(m, t.id) : known ?? new Set<number>();
     if (msg.authorType === 'agent') {
       facts.push(...agentMessageFacts(t, msg, opts.firstResponseAt ?? null));
     } else if (msg.authorType === 'contact' && !isNoise(msg) && !opts.opening) {

@@ -18,8 +18,10 @@ export function countsForReports(t: Pick<Ticket, 'automatic' | 'mergedIntoId'>):
   return !t.automatic && !t.mergedIntoId;
 }
 
+// The same test as ingest's automatic-mail rule, on the flags the message was stored with.
 export function isNoise(msg: Pick<Message, 'flags'>): boolean {
-  return !!msg.flags?.noise;
+  const n = msg.flags?.noise;
+  return !!n && !n.echo && !!(n.bounce || n.autoReply || n.bulk || n.loop);
 }
 
 // A contact's post is the customer's (requester or participant) or, on a public thread, a

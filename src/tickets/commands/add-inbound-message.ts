@@ -1,5 +1,5 @@
 import type { InboundMessage } from '../../channels/inbound-message';
-import type { Audience, Ticket, TicketStatus, ThreadRule } from '../../db/entities';
+import type { Audience, Message, Ticket, TicketStatus, ThreadRule } from '../../db/entities';
 import { blobRepository } from '../../db/repositories/blob.repository';
 import { messageRepository } from '../../db/repositories/message.repository';
 import { ticketEventRepository } from '../../db/repositories/ticket-event.repository';
@@ -40,14 +40,15 @@ export async function addInboundMessage(tx: Tx, ticket: Ticket, now: number, inp
   }
   const audience: Audience = staffOnly ? 'staff' : publicPost ? 'public' : 'participants';
 
-  const messageId = await messageRepository.insert(m, {
+  const row: Omit<Message, 'id'> = {
     ticketId: ticket.id, authorType: 'contact', authorContactId: authorId, authorAgentId: null, authorName: msg.author.name?.slice(0, 200) || null, channel: msg.channel,
     direction: 'inbound', audience, text: msg.text, fullText: msg.fullText ?? null, html: msg.html ?? null,
     externalId: msg.externalId ?? null, emailMessageId: msg.emailMessageId ?? null, deliveryState: null, deliveryError: null,
     inboundItemId: input.inboundItemId, hidden: false, score: 0,
     flags: msg.noise || msg.flags ? { ...(msg.flags ?? {}), ...(msg.noise ? { noise: msg.noise } : {}) } : null,
     createdAt: msg.receivedAt ?? now,
-  });
+  };
+  const messageId = await messageRepository.insert(m, row);
   for (const a of msg.attachments ?? []) {
     const sha256 = await blobRepository.put(m, a.content);
     await messageRepository.insertAttachment(m, {
@@ -65,7 +66,7 @@ export async function addInboundMessage(tx: Tx, ticket: Ticket, now: number, inp
     counted = { ...ticket, automatic: null };
     await factsWriter.rebuild(m, [ticket.id]);
   } else {
-    await factsWriter.message(m, ticket, (await messageRepository.findById(m, messageId))!, { opening: created });
+    await factsWriter.message(m, ticket, { ...row, id: messageId }, { opening: created, authorIsParticipant: !publicPost && !noise });
   }
 
   const changes: string[] = ['last_activity'];

@@ -47,7 +47,8 @@ export async function contactReply(deps: CommandDeps, viewer: Extract<Viewer, { 
     }
     await messageRepository.insertThreadLink(tx.m, { messageId: id, ticketId: t.id, rule: 'web', evidence: null, createdAt: now });
     await ticketRepository.touchWithMessage(tx.m, t.id, now, text);
-    await factsWriter.message(tx.m, t, (await messageRepository.findById(tx.m, id))!);
+    const message = (await messageRepository.findById(tx.m, id))!;
+    await factsWriter.message(tx.m, t, message, { authorIsParticipant: participant });
     const changes = ['last_activity'];
     // The customer answered: a solved or waiting ticket needs an agent again.
     if (participant && (t.status === 'solved' || t.status === 'pending')) {
@@ -56,6 +57,6 @@ export async function contactReply(deps: CommandDeps, viewer: Extract<Viewer, { 
     }
     tx.emit('message.created', { ticketId: t.id, messageId: id, audience });
     tx.emit('ticket.updated', { ticketId: t.id, changes });
-    return (await messageRepository.findById(tx.m, id))!;
+    return message;
   });
 }

@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createAgent } from '../src/agents/create-agent';
+import { createChorus } from '../src/app';
+import { loadConfig } from '../src/config';
+import { contactRepository } from '../src/db/repositories/contact.repository';
+import { createInbox } from '../src/inboxes/create-inbox';
+import { createLogger } from '../src/logger';
+import { factsWriter } from '../src/reports/facts-writer';
+import { addNote } from '../src/tickets/commands/add-note';
+import { addReply } from '../src/tickets/commands/add-reply';
+import { assign } from '../src/tickets/commands/assign';
+import { changeStatus } from '../src/tickets/commands/change-status';
+import { changeVisibility } from '../src/tickets/commands/change-visibility';
+import { contactReply } from '../src/tickets/commands/contact-reply';
+import { envInt } from './util';
+
+type Writer = typeof factsWriter;
+
+// The ticket commands' cost of keeping reporting facts: the same life of a ticket (mail in, assign,
+// reply, note, customer answer that reopens, solve; a public question answered by a member)
+// with the facts writer as shipped and with it replaced by no-ops, on a fresh SQLite file each.
+// Runs alternate so a busy machine slows both alike.
+export async function benchTicketFacts() {
+  const tickets = envInt('BENCH_FACT_TICKETS', 300, 20, 100_000);
+  const rounds = 3;
+  const original: Writer = { ...factsWriter };
+  const off: Writer = { ...original, ticketCreated: async () => {}, statusChanged: async () => {}, assigned: async () => {}, answerAccepted: async () => {}, message: async () => {}, rebuild: async () => {} };
+  const times = { on: [] as number[], off: [] as number[] };
+  try {
+    for (let r = 0; r < rounds; r++) {
+      for (const mode of r % 2 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
+        Object.assign(factsWriter, mode === 'on' ? original : off);
+        times[mode].push(await lifeOfTickets(tickets));
+      }
+    }
+  } finally {
+    Object.assign(factsWriter, original);
+  }
+  const best = (xs: number[]) => Math.min(...xs);
+  const onPerSec = tickets / (best(times.on) / 1000);
+  const offPerSec = tickets / (best(times.off) / 1000);
+  return { tickets, onPerSec, offPerSec, cost: best(times.on) / best(times.off) - 1 };
+}
+
+async function lifeOfTickets(count: number): Promise<number> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chorus-bench-facts-'));
+  const config = loadConfig({ CHORUS_DATA_DIR: dir, CHORUS_SECRET: 'bench-secret-0123456789', CHORUS_SMTP_ENABLED: 'false', LOG_LEVEL: 'silent', NODE_ENV: 'production' }, { readDotEnv: false });
+  const chorus = await createChorus(config, { logger: createLogger('silent') });
+  const s = chorus.s;
+  const inbox = await createInbox(s.db, Date.now(), { name: 'bench', channel: 'email', address: 'support@bench.test' });
+  const admin = await createAgent(s.db, Date.now(), { email: 'lead@bench.test', name: 'Lead', password: null, role: 'admin' });
+  const agent = { kind: 'agent' as const, agentId: admin.id, role: 'admin' as const, name: 'Lead' };
+  const member = await s.db.write((m) => contactRepository.create(m, 'Member', Date.now()));
+  const mail = (i: number, k: number, reply?: string) =>
+    `From: c${i}@x.test\r\nTo: support@bench.test\r\nSubject: ${reply ? 'Re: ' : ''}Question ${i}\r\nMessage-ID: <q${i}-${k}@x.test>\r\n${reply ? `In-Reply-To: ${reply}\r\n` : ''}\r\nHello, this is question number ${i}.\r\n`;
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    const [first] = await s.ingest.ingest(inbox, [{ key: `q${i}`, raw: mail(i, 1), rawType: 'email.rfc822' }]);
+    const id = first.ticketId!;
+    await assign(s.commands, agent, id, { agentId: admin.id });
+    await addReply(s.commands, agent, id, { audience: 'participants', text: 'Try this.', status: 'solved' });
+    await addNote(s.commands, agent, id, { text: 'old plan' });
+    await s.ingest.ingest(inbox, [{ key: `r${i}`, raw: mail(i, 2, `<q${i}-1@x.test>`), rawType: 'email.rfc822' }]);
+    await changeStatus(s.commands, agent, id, 'solved');
+    // Every tenth is a public question a member answers before the agent does.
+    if (i % 10 === 0) {
+      await changeVisibility(s.commands, agent, id, 'public');
+      await contactReply(s.commands, { kind: 'contact', contactId: member, name: 'Member' }, id, { text: 'It works for me.' }).catch(() => undefined);
+    }
+  }
+  const ms = performance.now() - started;
+  await chorus.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return ms;
+}
