@@ -3,6 +3,7 @@ import { contactRepository } from '../src/db/repositories/contact.repository';
 import { reportFactRepository, ticketFact } from '../src/db/repositories/report-fact.repository';
 import { createInbox } from '../src/inboxes/create-inbox';
 import { backfillFacts } from '../src/reports/backfill';
+import { factsWriter } from '../src/reports/facts-writer';
 import { acceptAnswer } from '../src/tickets/commands/accept-answer';
 import { addReply } from '../src/tickets/commands/add-reply';
 import { addNote } from '../src/tickets/commands/add-note';
@@ -62,6 +63,22 @@ describe.each(DB_KINDS)('reporting facts (%s)', (db) => {
     expect(back[1203]).toMatchObject({ kind: 'agent_reply', at: 2202, agentId: 7, audience: 'participants', messageId: 1202 });
     await t.s.db.write((m) => reportFactRepository.deleteByTicket(m, [9001]));
     expect(await reportFactRepository.count(t.s.db.m)).toBe(0);
+  });
+
+  it('writes a change\'s facts in its own transaction: a change that fails leaves none, one that commits leaves all', async () => {
+    const ticket = { id: 9002, inboxId: 1, channel: 'email', teamId: null, visibility: 'private', requesterId: 1, createdAt: T0, automatic: null, mergedIntoId: null } as never;
+    await expect(t.s.db.transaction(async ({ m }) => {
+      await factsWriter.ticketCreated(m, ticket, T0, { contactId: 1 });
+      await factsWriter.assigned(m, ticket, 5, T0);
+      throw new Error('the change failed');
+    })).rejects.toThrow('the change failed');
+    expect(await reportFactRepository.listByTicket(t.s.db.m, 9002)).toEqual([]);
+    await t.s.db.transaction(async ({ m }) => {
+      await factsWriter.ticketCreated(m, ticket, T0, { contactId: 1 });
+      await factsWriter.assigned(m, ticket, 5, T0 + 1);
+    });
+    expect((await reportFactRepository.listByTicket(t.s.db.m, 9002)).map((f) => f.kind)).toEqual(['ticket_created', 'assigned']);
+    await t.s.db.write((m) => reportFactRepository.deleteByTicket(m, [9002]));
   });
 
   it('keeps the hand-computed facts of an answered, reopened, merged and community-solved history, and a backfill rebuilds the same rows', async () => {

@@ -10,6 +10,17 @@ export interface Tx {
 // One async lock. SQLite has a single connection, so a second transaction started while one
 // is open would nest inside it (TypeORM turns it into a savepoint) and a plain write issued
 // meanwhile would commit or roll back with someone else's work. Every write goes through here.
+// Work a change queues to run last inside its own transaction, once (one batched insert of the
+// reporting facts a command wrote along the way, instead of one round trip per fact).
+const finishers = new WeakMap<EntityManager, (() => Promise<void>)[]>();
+
+export function beforeCommit(m: EntityManager, fn: () => Promise<void>): boolean {
+  const list = finishers.get(m);
+  if (!list) return false;
+  list.push(fn);
+  return true;
+}
+
 class Mutex {
   private tail: Promise<void> = Promise.resolve();
   run<T>(fn: () => Promise<T>): Promise<T> {
@@ -35,7 +46,17 @@ export class Db {
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const events: DomainEvent[] = [];
     const run = () =>
-      this.ds.transaction(async (m) => fn({ m, emit: (name, payload) => events.push({ name, payload } as DomainEvent) }));
+      this.ds.transaction(async (m) => {
+        finishers.set(m, []);
+        try {
+          const result = await fn({ m, emit: (name, payload) => events.push({ name, payload } as DomainEvent) });
+          const list = finishers.get(m)!;
+          for (let i = 0; i < list.length; i++) await list[i]();
+          return result;
+        } finally {
+          finishers.delete(m);
+        }
+      });
     const result = this.kind === 'sqlite' ? await this.lock.run(run) : await run();
     this.bus.publish(events);
     return result;

@@ -1,29 +1,49 @@
 import type { EntityManager } from 'typeorm';
 import type { Message, Ticket, TicketParticipant } from '../db/entities';
 import { type NewReportFact, reportFactRepository, reportSourceRepository } from '../db/repositories/report-fact.repository';
+import { beforeCommit } from '../db/transaction';
 import {
   acceptedFact, agentMessageFacts, assignedFact, contactMessageFacts, contactPostKind, countsForReports, createdFact, deriveTicketFacts,
   type FactActor, isNoise, isPublicAnswer, publicAnswerWaits, statusFact,
 } from './ticket-facts';
 
+// Facts a transaction wrote so far, inserted together just before it commits.
+const pending = new WeakMap<EntityManager, NewReportFact[]>();
+
+async function record(m: EntityManager, facts: NewReportFact | NewReportFact[]): Promise<void> {
+  const rows = Array.isArray(facts) ? facts : [facts];
+  const list = pending.get(m);
+  if (list) {
+    list.push(...rows);
+    return;
+  }
+  const fresh = [...rows];
+  const queued = beforeCommit(m, async () => {
+    pending.delete(m);
+    await reportFactRepository.record(m, fresh);
+  });
+  if (queued) pending.set(m, fresh);
+  else await reportFactRepository.record(m, rows);
+}
+
 // The commands call these inside their transaction, so a fact exists exactly when its change does.
 export const factsWriter = {
   async ticketCreated(m: EntityManager, t: Ticket, at: number, actor: FactActor): Promise<void> {
-    if (countsForReports(t)) await reportFactRepository.record(m, createdFact(t, at, actor));
+    if (countsForReports(t)) await record(m, createdFact(t, at, actor));
   },
 
   async statusChanged(m: EntityManager, t: Ticket, from: string, to: string, at: number, actor: FactActor): Promise<void> {
-    if (countsForReports(t) && from !== to) await reportFactRepository.record(m, statusFact(t, from, to, at, actor));
+    if (countsForReports(t) && from !== to) await record(m, statusFact(t, from, to, at, actor));
   },
 
   async assigned(m: EntityManager, t: Ticket, agentId: number, at: number): Promise<void> {
-    if (countsForReports(t)) await reportFactRepository.record(m, assignedFact(t, agentId, at));
+    if (countsForReports(t)) await record(m, assignedFact(t, agentId, at));
   },
 
   async answerAccepted(m: EntityManager, t: Ticket, msg: Message, at: number): Promise<void> {
     if (!countsForReports(t)) return;
     const answerer = msg.authorContactId ? { type: 'contact', id: msg.authorContactId } : { type: 'agent', id: msg.authorAgentId };
-    await reportFactRepository.record(m, acceptedFact(t, msg.id, answerer, at));
+    await record(m, acceptedFact(t, msg.id, answerer, at));
   },
 
   // `firstResponseAt`: set when this agent message is the ticket's first response.
@@ -51,7 +71,7 @@ export const factsWriter = {
       const authors = earlier.filter((p) => p.authorContactId !== null).map((p) => p.authorContactId!);
       facts.push(...publicAnswerWaits(t, msg, earlier, participants, await reportSourceRepository.followersOf(m, authors)));
     }
-    if (facts.length) await reportFactRepository.record(m, facts);
+    if (facts.length) await record(m, facts);
   },
 
   // After a change that moves history between tickets (merge, split, their undo) or makes a
@@ -60,7 +80,11 @@ export const factsWriter = {
     const tickets = await reportSourceRepository.ticketsByIds(m, ticketIds);
     const roots = new Set<number>();
     for (const t of tickets) roots.add(t.mergedIntoId ? await rootOf(m, t) : t.id);
-    await reportFactRepository.deleteByTicket(m, [...new Set([...ticketIds, ...roots])]);
+    const cleared = new Set([...ticketIds, ...roots]);
+    // Facts this transaction queued for these tickets are derived again below.
+    const list = pending.get(m);
+    if (list) list.splice(0, list.length, ...list.filter((f) => !cleared.has(f.ticketId)));
+    await reportFactRepository.deleteByTicket(m, [...cleared]);
     const rootTickets = await reportSourceRepository.ticketsByIds(m, [...roots]);
     await reportFactRepository.record(m, await deriveFacts(m, rootTickets));
   },
