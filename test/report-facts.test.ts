@@ -3,6 +3,7 @@ import { contactRepository } from '../src/db/repositories/contact.repository';
 import { reportFactRepository, ticketFact } from '../src/db/repositories/report-fact.repository';
 import { createInbox } from '../src/inboxes/create-inbox';
 import { backfillFacts } from '../src/reports/backfill';
+import { mergeContacts } from '../src/contacts/commands/merge-contacts';
 import { factsWriter } from '../src/reports/facts-writer';
 import { acceptAnswer } from '../src/tickets/commands/accept-answer';
 import { addReply } from '../src/tickets/commands/add-reply';
@@ -165,6 +166,17 @@ describe.each(DB_KINDS)('reporting facts (%s)', (db) => {
     expect(r2.facts).toBe(r1.facts);
     const rebuilt = (await Promise.all([a, b, c, q].map((x) => factsOf(x.ticketId!)))).flat();
     expect(rebuilt).toEqual(live);
+  });
+
+  it('moves a merged contact\'s facts to the contact kept', async () => {
+    at(2000);
+    const e = await mailTo('eve@x.test', { subject: 'Two addresses' });
+    const eve = await contactOf('email', 'eve@x.test');
+    const kept = await t.s.db.write((m) => contactRepository.create(m, 'Eve', T0));
+    await mergeContacts(t.s.commands, agent, eve, kept);
+    const facts = await reportFactRepository.listByTicket(t.s.db.m, e.ticketId!);
+    expect(facts.filter((f) => f.contactId !== null).map((f) => f.contactId)).toEqual(facts.filter((f) => f.contactId !== null).map(() => kept));
+    expect(facts.some((f) => f.kind === 'ticket_created' && f.contactId === kept)).toBe(true);
   });
 
   it('counts imported mail at its own time and leaves automatic mail out until it is restored', async () => {

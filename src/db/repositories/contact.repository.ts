@@ -85,5 +85,7 @@ export async function reassignContact(m: EntityManager, fromId: number, toId: nu
   await m.query(`DELETE FROM ticket_participants WHERE contact_id = ${p(1)} AND ticket_id IN (SELECT ticket_id FROM ticket_participants WHERE contact_id = ${p(2)})`, [fromId, toId]);
   await m.query(`UPDATE ticket_participants SET contact_id = ${p(1)} WHERE contact_id = ${p(2)}`, [toId, fromId]);
   await m.query(`UPDATE identities SET contact_id = ${p(1)} WHERE contact_id = ${p(2)}`, [toId, fromId]);
+  // Reports count the person once: their facts (replies, answers, ratings) move with them.
+  await m.query(`UPDATE report_facts SET contact_id = ${p(1)} WHERE contact_id = ${p(2)}`, [toId, fromId]);
   return tickets.map((t) => Number(t.id));
 }
