@@ -3,6 +3,7 @@ import { contactRepository } from '../src/db/repositories/contact.repository';
 import { reportFactRepository, ticketFact } from '../src/db/repositories/report-fact.repository';
 import { createInbox } from '../src/inboxes/create-inbox';
 import { backfillFacts } from '../src/reports/backfill';
+import { splitTicket } from '../src/tickets/commands/split-ticket';
 import { mergeContacts } from '../src/contacts/commands/merge-contacts';
 import { factsWriter } from '../src/reports/facts-writer';
 import { acceptAnswer } from '../src/tickets/commands/accept-answer';
@@ -177,6 +178,19 @@ describe.each(DB_KINDS)('reporting facts (%s)', (db) => {
     const facts = await reportFactRepository.listByTicket(t.s.db.m, e.ticketId!);
     expect(facts.filter((f) => f.contactId !== null).map((f) => f.contactId)).toEqual(facts.filter((f) => f.contactId !== null).map(() => kept));
     expect(facts.some((f) => f.kind === 'ticket_created' && f.contactId === kept)).toBe(true);
+  });
+
+  it('splits facts with the messages: the split-off question is a ticket of its own from the split', async () => {
+    at(3000);
+    const f = await mailTo('finn@x.test', { subject: 'Invoice', emailMessageId: '<f1@x.test>' });
+    at(3010);
+    const second = await mailTo('finn@x.test', { subject: 'Re: Invoice', emailMessageId: '<f2@x.test>', inReplyTo: ['<f1@x.test>'], text: 'Also, a new question' });
+    expect(second.ticketId).toBe(f.ticketId);
+    expect((await factsOf(f.ticketId!)).map((x) => x.kind)).toEqual(['ticket_created', 'customer_reply']);
+    at(3020);
+    const { newTicketId } = await splitTicket(t.s.commands, agent, f.ticketId!, [second.messageId!]);
+    expect((await factsOf(f.ticketId!)).map((x) => x.kind)).toEqual(['ticket_created']);
+    expect((await factsOf(newTicketId)).map((x) => [x.kind, x.at / MIN])).toEqual([['ticket_created', 3020]]);
   });
 
   it('counts imported mail at its own time and leaves automatic mail out until it is restored', async () => {
