@@ -136,13 +136,18 @@ describe.each(DB_KINDS)('e-mail in and out with real SMTP (%s)', (db) => {
     await client.sendMail({ from: 'kim@example.com', to: 'sales@acme.test', subject: 'Quote please', text: 'How much?' });
     await client.sendMail({ from: 'kim@example.com', to: 'sales@acme.test', subject: 'Another thing', text: 'And shipping?' });
     await client.sendMail({ from: 'bot@example.com', to: 'sales@acme.test', subject: 'Out of office', text: 'Away', headers: { 'Auto-Submitted': 'auto-replied' } });
-    const mails = await waitFor(() => relay.mails.slice(before), (m) => m.length >= 1);
-    await sleep(500);
+    // Not a time window: every one of the three mails is stored, every ack handler has run, and
+    // the outbox holds nothing unsent; only then is the count of acks final.
+    const ledger = () => t.s.db.m.query("SELECT COUNT(*) AS n FROM inbound_items WHERE state = 'received'");
+    const stored = await waitFor(async () => (await t.api('GET', '/api/tickets?channel=email&automatic=include&limit=200')).body.tickets.map((x: any) => x.subject), (s: string[]) => ['Quote please', 'Another thing', 'Out of office'].every((x) => s.includes(x)));
+    expect(stored).toEqual(expect.arrayContaining(['Quote please', 'Another thing', 'Out of office']));
+    await waitFor(async () => Number((await ledger())[0].n), (n) => n === 0);
+    await t.s.bus.drain();
+    await waitFor(async () => Number((await t.s.db.m.query("SELECT COUNT(*) AS n FROM outbox_items WHERE kind = 'email.auto-ack' AND state = 'queued'"))[0].n), (n) => n === 0);
     const acks = relay.mails.slice(before);
     expect(acks).toHaveLength(1);
     expect((acks[0].parsed.to as any).value[0].address).toBe('kim@example.com');
     expect(acks[0].parsed.headers.get('auto-submitted')).toBe('auto-replied');
-    void mails;
 
     const list = await t.api('GET', '/api/tickets?channel=email&limit=200');
     const quote = list.body.tickets.find((x: any) => x.subject === 'Quote please');
