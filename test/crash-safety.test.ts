@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,30 +8,13 @@ import { openDatabase } from '../src/db/data-source';
 import { createInbox } from '../src/inboxes/create-inbox';
 import { Db } from '../src/db/transaction';
 import { EventBus } from '../src/events/bus';
-import { CHANNELS, runCrashIngest } from './helpers/crash-harness';
+import { CHANNELS, runCrashIngest, startNode } from './helpers/crash-harness';
 import { DOVECOT_BIN } from './helpers/dovecot';
 
 // SIGKILL in the middle of a stream of posts: every post answered 2xx must be in the ledger,
 // and after a restart every one of them becomes a message.
 jest.setTimeout(300_000);
 
-function startNode(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'fixtures/serve.ts')], {
-    env: { ...process.env, ...env, TS_NODE_TRANSPILE_ONLY: 'true' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /READY (\d+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]) });
-    });
-    child.stderr!.on('data', (d) => (err += d));
-    child.once('exit', (code) => reject(new Error(`node exited ${code}: ${err}`)));
-  });
-}
 
 function post(port: number, inbox: { id: number; secret: string }, i: number, agent: http.Agent): Promise<number> {
   const raw = JSON.stringify({ externalId: `crash-${i}`, author: { id: `u${i % 50}` }, text: `message ${i}` });

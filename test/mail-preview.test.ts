@@ -7,19 +7,11 @@ import { Mailer } from '../src/mail/mailer';
 import { mailPreviewKeeper } from '../src/mail-preview/keep-preview';
 import { ROOT } from '../src/paths';
 import { AgentClient } from './helpers/agent-client';
-import { DB_KINDS, sleep, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { DB_KINDS, startTestChorus, type TestChorus } from './helpers/test-chorus';
 import { WebClient } from './helpers/web-client';
+import { waitFor } from './helpers/wait';
 
 const unescapeHtml = (s: string) => s.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#x27;/g, "'");
-
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await sleep(100);
-  }
-}
 
 describe.each(DB_KINDS)('the mail preview without SMTP_URL (%s)', (db) => {
   let t: TestChorus;

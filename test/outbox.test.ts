@@ -5,7 +5,8 @@ import { SMTPServer } from 'smtp-server';
 import { outboxRepository } from '../src/db/repositories/outbox.repository';
 import { createInbox } from '../src/inboxes/create-inbox';
 import { sendMagicLink } from '../src/web/magic-link.service';
-import { DB_KINDS, apiInbox, postSigned, sleep, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { DB_KINDS, apiInbox, postSigned, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { waitFor } from './helpers/wait';
 
 // A stand-in for the partner system behind an API-channel inbox.
 async function partner(plan: number[]) {
@@ -21,15 +22,6 @@ async function partner(plan: number[]) {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { calls, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`, close: () => server.close() };
-}
-
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await sleep(100);
-  }
 }
 
 describe.each(DB_KINDS)('the outbox (%s)', (db) => {

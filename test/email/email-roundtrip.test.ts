@@ -4,7 +4,8 @@ import { SMTPServer } from 'smtp-server';
 import { smtpPorts } from '../../src/channels/email/email.module';
 import { createInbox } from '../../src/inboxes/create-inbox';
 import { AgentClient } from '../helpers/agent-client';
-import { DB_KINDS, sleep, startTestChorus, type TestChorus } from '../helpers/test-chorus';
+import { DB_KINDS, startTestChorus, type TestChorus } from '../helpers/test-chorus';
+import { waitFor } from '../helpers/wait';
 
 // A real SMTP server standing in for the outgoing relay; it keeps every mail it accepts.
 async function captureServer() {
@@ -25,15 +26,6 @@ async function captureServer() {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return { mails, port: (server.server.address() as { port: number }).port, refuse: (v: boolean) => (refuse = v), close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
-async function waitFor<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await sleep(50);
-  }
 }
 
 describe.each(DB_KINDS)('e-mail in and out with real SMTP (%s)', (db) => {

@@ -3,16 +3,8 @@ import { smtpPorts } from '../../src/channels/email/email.module';
 import { OutboxItem } from '../../src/db/entities';
 import { createInbox } from '../../src/inboxes/create-inbox';
 import { AgentClient } from '../helpers/agent-client';
-import { DB_KINDS, sleep, startTestChorus, type TestChorus } from '../helpers/test-chorus';
-
-async function waitFor<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await sleep(50);
-  }
-}
+import { DB_KINDS, startTestChorus, type TestChorus } from '../helpers/test-chorus';
+import { waitFor } from '../helpers/wait';
 
 const crlf = (s: string) => s.replace(/\r?\n/g, '\r\n');
 

@@ -61,7 +61,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-function startNode(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number }> {
+// One Chorus node in its own process (test/fixtures/serve.ts), resolved once it listens.
+export function startNode(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, '../fixtures/serve.ts')], {
     env: { ...process.env, ...env, TS_NODE_TRANSPILE_ONLY: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,7 +3,7 @@ import type { EventBus } from '../../src/events/bus';
 
 // Polls until `ok` holds and returns that value; after a generous deadline returns the last
 // value anyway, so the caller's expect shows what was there instead of a bare timeout.
-export async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
+export async function waitFor<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();

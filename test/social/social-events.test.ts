@@ -4,8 +4,9 @@ import path from 'node:path';
 import type { ChannelKind } from '../../src/db/entities';
 import { createInbox } from '../../src/inboxes/create-inbox';
 import { AgentClient } from '../helpers/agent-client';
-import { DB_KINDS, sleep, startTestChorus, type TestChorus } from '../helpers/test-chorus';
+import { DB_KINDS, startTestChorus, type TestChorus } from '../helpers/test-chorus';
 import { fakePlatform, setMastodonMentions } from './fake-platform';
+import { waitFor } from '../helpers/wait';
 
 // Payloads written from the platforms' webhook references (test/fixtures/social/<platform>/),
 // in the shapes the platforms send: postbacks, standby, caption mentions, reactions, unsends,
@@ -17,15 +18,6 @@ const tgSig = () => ({ 'x-telegram-bot-api-secret-token': SECRET });
 const xSig = (raw: string) => ({ 'x-twitter-webhooks-signature': `sha256=${createHmac('sha256', SECRET).update(raw).digest('base64')}` });
 const SIGNERS: Record<string, (raw: string) => Record<string, string>> = { meta: hubSig, whatsapp: hubSig, telegram: tgSig, x: xSig };
 const PLATFORM_OF: Record<string, string> = { messenger: 'meta', instagram: 'meta', whatsapp: 'whatsapp', telegram: 'telegram', x: 'x' };
-
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await sleep(50);
-  }
-}
 
 describe.each(DB_KINDS)('social events, media and malformed payloads (%s)', (db) => {
   let t: TestChorus;

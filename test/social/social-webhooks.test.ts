@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createInbox } from '../../src/inboxes/create-inbox';
 import type { ChannelKind } from '../../src/db/entities';
-import { DB_KINDS, sleep, startTestChorus, type TestChorus } from '../helpers/test-chorus';
+import { DB_KINDS, startTestChorus, type TestChorus } from '../helpers/test-chorus';
 import { fakePlatform, setMastodonMentions } from './fake-platform';
 import { corpusPath } from '../helpers/corpus';
+import { waitFor } from '../helpers/wait';
 
 const { dir: CORPUS, present: CORPUS_PRESENT } = corpusPath('social');
 const read = (p: string) => fs.readFileSync(path.join(CORPUS, p), 'utf8');
@@ -15,15 +16,6 @@ type Signer = (raw: string) => Record<string, string>;
 const hubSig: Signer = (raw) => ({ 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}` });
 const tgSig: Signer = () => ({ 'x-telegram-bot-api-secret-token': SECRET });
 const xSig: Signer = (raw) => ({ 'x-twitter-webhooks-signature': `sha256=${createHmac('sha256', SECRET).update(raw).digest('base64')}` });
-
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await sleep(50);
-  }
-}
 
 (CORPUS_PRESENT ? describe : describe.skip)('social channels', () => {
   let t: TestChorus;
