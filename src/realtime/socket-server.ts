@@ -144,6 +144,9 @@ export async function startSocketServer(s: Services, http: HttpServer): Promise<
     close: async () => {
       io.disconnectSockets(true);
       await new Promise<void>((r) => io.close(() => r()));
+      // Handlers still presenting an event emit through the adapter: let them finish before its
+      // clients close (a publish on a closed Redis client is an unhandled rejection).
+      await s.bus.drain();
       await detach();
     },
   };
