@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TrimFilter, filters, trimReply, trimWith } from '../../src/channels/email/trim/trim-reply';
 
-// Reply-trimming fixtures: test/fixtures/reply-trimming/<filter>/<case>.txt holds a mail body,
+// Reply-trimming fixtures: test/fixtures/trim-filters/<filter>/<case>.txt holds a mail body,
 // a "=== visible ===" line, and the text a reader should see. Cases named "keeps-…" are mails the
 // trimmer must leave alone; every other case needs its filter (without it the result differs).
-const DIR = path.resolve(__dirname, '../fixtures/reply-trimming');
+const DIR = path.resolve(__dirname, '../fixtures/trim-filters');
 const SEPARATOR = /^=== visible ===$/m;
 
 export type ReplyFixture = { name: string; mail: string; visible: string };
