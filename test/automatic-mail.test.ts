@@ -2,18 +2,9 @@ import { createAgent } from '../src/agents/create-agent';
 import { OutboxItem } from '../src/db/entities';
 import { createInbox } from '../src/inboxes/create-inbox';
 import { AgentClient } from './helpers/agent-client';
-import { DB_KINDS, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { DB_KINDS, postRawEmail, startTestChorus, type TestChorus } from './helpers/test-chorus';
 import { signInByLink } from './helpers/web-client';
-
-const until = async <T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 10_000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
+import { until } from './helpers/wait';
 
 const mail = (headers: Record<string, string>, body: string) =>
   `${Object.entries({ Date: new Date().toUTCString(), 'MIME-Version': '1.0', 'Content-Type': 'text/plain; charset=utf-8', ...headers }).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}\r\n`;
@@ -25,12 +16,7 @@ describe.each(DB_KINDS)('automatic mail on %s', (db) => {
   let inboxId: number;
   let agent: AgentClient;
   let n = 0;
-  const post = async (raw: string) => {
-    const res = await fetch(`${t.url}/api/inboxes/${inboxId}/raw-email`, { method: 'POST', headers: { authorization: `Bearer ${t.admin.token}`, 'content-type': 'message/rfc822' }, body: raw });
-    const body = (await res.json()) as { state: string; ticketId: number; messageId: number };
-    if (res.status >= 300) throw new Error(JSON.stringify(body));
-    return body;
-  };
+  const post = (raw: string) => postRawEmail(t, inboxId, raw);
   const acks = (ticketId: number) => t.s.db.m.getRepository(OutboxItem).findBy({ ticketId, kind: 'email.auto-ack' });
 
   beforeAll(async () => {

@@ -9,6 +9,7 @@ import { imapSettingsSchema } from '../src/channels/email/imap/imap-settings';
 import { createInbox } from '../src/inboxes/create-inbox';
 import { DOVECOT_BIN, startDovecot, type Dovecot } from './helpers/dovecot';
 import { startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { until } from './helpers/wait';
 
 const mail = (n: number) =>
   `From: Customer ${n} <c${n}@example.com>\r\nTo: support@acme.test\r\nSubject: Question ${n}\r\nMessage-ID: <q${n}@example.com>\r\nDate: Sun, 22 Nov 2026 10:00:00 +0000\r\n\r\nHello, question ${n}.\r\n`;
@@ -90,16 +91,6 @@ const mail = (n: number) =>
     expect(after.message_id).toEqual(expect.any(Number));
   });
 });
-
-const until = async <T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 // Inboxes created or edited while Chorus runs are polled at once, and IDLE brings new mail in
 // about a second although the poll interval is an hour.

@@ -2,6 +2,7 @@ import type { InboundMessage } from '../src/channels/inbound-message';
 import { inboundItemRepository } from '../src/db/repositories/inbound-item.repository';
 import { createInbox } from '../src/inboxes/create-inbox';
 import { DB_KINDS, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { until } from './helpers/wait';
 
 // Continuous recovery (DESIGN §4): rows a crash left unfinished are processed by the running
 // nodes without a restart, a redelivered stuck key is processed, failed rows are retried a few
@@ -23,16 +24,6 @@ const testModule = {
         },
       },
     }),
-};
-
-const until = async <T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 };
 
 describe.each(DB_KINDS)('ingest recovery (%s)', (db) => {

@@ -2,7 +2,7 @@ import { createAgent } from '../../src/agents/create-agent';
 import { OutboxItem } from '../../src/db/entities';
 import { createInbox } from '../../src/inboxes/create-inbox';
 import { AgentClient } from '../helpers/agent-client';
-import { DB_KINDS, startTestChorus, type TestChorus } from '../helpers/test-chorus';
+import { DB_KINDS, postRawEmail, startTestChorus, type TestChorus } from '../helpers/test-chorus';
 import { signInByLink } from '../helpers/web-client';
 
 const mail = (headers: Record<string, string>, body: string) =>
@@ -14,12 +14,7 @@ describe.each(DB_KINDS)('an agent forwards a customer mail (%s)', (db) => {
   let t: TestChorus;
   let inboxId: number;
   let n = 0;
-  const post = async (raw: string) => {
-    const res = await fetch(`${t.url}/api/inboxes/${inboxId}/raw-email`, { method: 'POST', headers: { authorization: `Bearer ${t.admin.token}`, 'content-type': 'message/rfc822' }, body: raw });
-    const body = (await res.json()) as { state: string; ticketId: number; messageId: number };
-    if (res.status >= 300) throw new Error(JSON.stringify(body));
-    return body;
-  };
+  const post = (raw: string) => postRawEmail(t, inboxId, raw);
   const detail = async (id: number) => (await t.api('GET', `/api/tickets/${id}`)).body;
 
   beforeAll(async () => {

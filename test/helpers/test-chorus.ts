@@ -107,6 +107,14 @@ export async function postSigned(t: TestChorus, inbox: { id: number; secret: str
   return { status: res.status, body: (await res.json()) as any };
 }
 
+// Delivers a raw RFC 5322 mail through the token-authenticated door; throws on a refusal.
+export async function postRawEmail(t: TestChorus, inboxId: number, raw: string): Promise<{ state: string; ticketId: number; messageId: number }> {
+  const res = await fetch(`${t.url}/api/inboxes/${inboxId}/raw-email`, { method: 'POST', headers: { authorization: `Bearer ${t.admin.token}`, 'content-type': 'message/rfc822' }, body: raw });
+  const body = (await res.json()) as { state: string; ticketId: number; messageId: number };
+  if (res.status >= 300) throw new Error(JSON.stringify(body));
+  return body;
+}
+
 export function connectSocket(t: { url: string }, opts: { token?: string; cookie?: string } = {}): Promise<Socket> {
   const socket = ioClient(t.url, {
     transports: ['websocket'],

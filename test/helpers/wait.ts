@@ -19,3 +19,14 @@ export async function settled(s: { bus: EventBus }, ...sockets: Socket[]): Promi
   await s.bus.drain();
   for (const so of sockets) await so.timeout(10_000).emitWithAck('ticket:join', { ticketId: 0 });
 }
+
+// Polls until `fn` gives a truthy value and returns it; fails naming `what` after the deadline.
+export async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
