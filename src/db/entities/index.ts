@@ -6,6 +6,7 @@ import { CannedResponse } from './canned-response.entity';
 import { Contact } from './contact.entity';
 import { Identity } from './identity.entity';
 import { ImapSyncState } from './imap-sync-state.entity';
+import { JobLease } from './job-lease.entity';
 import { InboundItem } from './inbound-item.entity';
 import { Inbox } from './inbox.entity';
 import { MailPreview } from './mail-preview.entity';
@@ -26,6 +27,7 @@ export * from './canned-response.entity';
 export * from './contact.entity';
 export * from './identity.entity';
 export * from './imap-sync-state.entity';
+export * from './job-lease.entity';
 export * from './inbound-item.entity';
 export * from './inbox.entity';
 export * from './mail-preview.entity';
@@ -39,7 +41,7 @@ export * from './ticket-event.entity';
 export * from './ticket.entity';
 
 export const entities = [
-  Vote, Flag, SavedView, CannedResponse, ReportFact,
+  Vote, Flag, SavedView, CannedResponse, ReportFact, JobLease,
   Agent, Attachment, ApiToken, OneTimeToken, Session, Contact, Identity, InboundItem, Inbox,
   ImapSyncState, MailPreview, Message, OutboxItem, Team, TeamMember, ThreadLink, TicketEvent, Ticket, TicketParticipant, TicketTag,
 ];
