@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createChorus } from './app';
 import { ConfigError, loadConfig } from './config';
+import { RedisUnreachableError } from './realtime/adapter';
 
 async function main() {
   let config;
@@ -30,6 +31,11 @@ async function main() {
 }
 
 main().catch((err) => {
+  // A missing service the operator must start is said in one line, not a stack.
+  if (err instanceof RedisUnreachableError) {
+    console.error(`Chorus failed to start: ${err.message}`);
+    process.exit(2);
+  }
   console.error('Chorus failed to start:', err);
   process.exit(1);
 });

@@ -42,8 +42,30 @@ export async function openDatabase(databaseUrl: string): Promise<DataSource> {
   const ds = createDataSource(databaseUrl);
   await ds.initialize();
   if (ds.options.type === 'better-sqlite3') beginImmediate(ds);
-  await ds.runMigrations({ transaction: 'each' });
+  await migrateUnderLock(ds);
   return ds;
+}
+
+// Any fixed number works as long as every node uses the same one.
+const MIGRATION_LOCK = 7_316_042_001;
+
+// Nodes starting together on one empty Postgres would each run the migrations and all but one
+// would fail half-way; a session advisory lock lets one migrate while the others wait, and then
+// find nothing left to do. SQLite serialises through BEGIN IMMEDIATE and its busy timeout.
+async function migrateUnderLock(ds: DataSource): Promise<void> {
+  if (ds.options.type !== 'postgres') {
+    await ds.runMigrations({ transaction: 'each' });
+    return;
+  }
+  const runner = ds.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
 }
 
 // TypeORM opens SQLite transactions with a plain (deferred) BEGIN. Beside another process on the

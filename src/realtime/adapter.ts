@@ -1,17 +1,49 @@
 import type { Server } from 'socket.io';
 import type { Services } from '../services';
 
+export class RedisUnreachableError extends Error {
+  constructor(url: string, cause: Error) {
+    const where = url.replace(/\/\/[^@/]*@/, '//');
+    super(`REDIS_URL ${where} is unreachable (${cause?.message || 'no answer'}); start Redis or unset REDIS_URL to fan out through the database`);
+    this.name = 'RedisUnreachableError';
+  }
+}
+
 // Cross-node fan-out: Redis when REDIS_URL is set, else Postgres LISTEN/NOTIFY when the store
 // is Postgres, else (one node on SQLite) socket.io's in-memory adapter.
 export async function attachAdapter(s: Services, io: Server): Promise<() => Promise<void>> {
   if (s.config.REDIS_URL) {
     const { createClient } = await import('redis');
     const { createAdapter } = await import('@socket.io/redis-adapter');
-    const pub = createClient({ url: s.config.REDIS_URL });
+    // Until the first connection, a refused or silent server is a start-up error that names
+    // the URL; once connected, a lost connection is retried with backoff.
+    let connected = false;
+    const url = s.config.REDIS_URL;
+    const pub = createClient({
+      url,
+      socket: {
+        connectTimeout: 5_000,
+        reconnectStrategy: (retries: number, cause: Error) =>
+          connected ? Math.min(100 * 2 ** retries, 5_000) : retries >= 2 ? new RedisUnreachableError(url, cause) : 250,
+      },
+    });
     const sub = pub.duplicate();
-    pub.on('error', (err) => s.logger.warn({ err }, 'redis adapter error'));
-    sub.on('error', (err) => s.logger.warn({ err }, 'redis adapter error'));
-    await Promise.all([pub.connect(), sub.connect()]);
+    const warn = (err: Error) => connected && s.logger.warn({ err }, 'redis adapter error');
+    pub.on('error', warn);
+    sub.on('error', warn);
+    try {
+      await Promise.all([pub.connect(), sub.connect()]);
+    } catch (err) {
+      for (const c of [pub, sub]) {
+        try {
+          c.destroy();
+        } catch {
+          /* never opened */
+        }
+      }
+      throw err instanceof RedisUnreachableError ? err : new RedisUnreachableError(url, err as Error);
+    }
+    connected = true;
     io.adapter(createAdapter(pub, sub));
     return async () => {
       await Promise.allSettled([pub.quit(), sub.quit()]);
@@ -22,7 +54,7 @@ export async function attachAdapter(s: Services, io: Server): Promise<() => Prom
     const { createAdapter } = await import('@socket.io/postgres-adapter');
     const pool = new Pool({ connectionString: s.config.databaseUrl, max: 2 });
     pool.on('error', (err) => s.logger.warn({ err }, 'postgres adapter error'));
-    await pool.query(`CREATE TABLE IF NOT EXISTS socket_io_attachments (id bigserial UNIQUE, created_at timestamptz DEFAULT NOW(), payload bytea)`);
+    // Its table (socket_io_attachments) is made by a migration.
     io.adapter(createAdapter(pool, { heartbeatInterval: 2000, heartbeatTimeout: 6000 }));
     return async () => {
       await pool.end().catch(() => {});

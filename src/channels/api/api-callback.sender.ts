@@ -3,6 +3,7 @@ import type { Message, OutboxItem, Ticket } from '../../db/entities';
 import { inboxRepository } from '../../db/repositories/inbox.repository';
 import type { Db } from '../../db/transaction';
 import { PermanentDeliveryError, RetryLaterError } from '../../outbox/retry-policy';
+import { retryAfterMs } from '../../outbox/retry-after';
 import type { OutboxPlan } from '../../outbox/outbound-router';
 import { hmacHex } from '../signature';
 
@@ -38,7 +39,7 @@ export function apiCallbackSender(db: Db, timeoutMs: number) {
       if ((err as Error).name === 'TimeoutError') throw new Error(`The receiving system did not answer within ${Math.round(timeoutMs / 100) / 10} s.`);
       throw err;
     });
-    if (res.status === 429) throw new RetryLaterError('The receiving system asked us to slow down (429).', Number(res.headers.get('retry-after') ?? 30) * 1000);
+    if (res.status === 429) throw new RetryLaterError('The receiving system asked us to slow down (429).', retryAfterMs(res.headers.get('retry-after'), Date.now(), 30_000));
     if (res.status >= 400 && res.status < 500) throw new PermanentDeliveryError(`The receiving system refused the reply (HTTP ${res.status}).`);
     if (!res.ok) throw new Error(`The receiving system failed (HTTP ${res.status}).`);
     const json = (await res.json().catch(() => null)) as { id?: string } | null;

@@ -5,6 +5,7 @@ import { inboxRepository } from '../../db/repositories/inbox.repository';
 import { messageRepository } from '../../db/repositories/message.repository';
 import type { OutboxPlan } from '../../outbox/outbound-router';
 import { PermanentDeliveryError, RetryLaterError } from '../../outbox/retry-policy';
+import { retryAfterMs } from '../../outbox/retry-after';
 import type { Services } from '../../services';
 
 const SOCIAL = ['telegram', 'messenger', 'instagram', 'whatsapp', 'x', 'mastodon'];
@@ -32,7 +33,7 @@ export async function planSocialReply(m: EntityManager, ticket: Ticket, message:
 async function call(url: string, init: RequestInit): Promise<any> {
   const res = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
   const body: any = await res.json().catch(() => ({}));
-  if (res.status === 429) throw new RetryLaterError('The platform is rate-limiting us; the reply will go out automatically.', Number(res.headers.get('retry-after') ?? 60) * 1000);
+  if (res.status === 429) throw new RetryLaterError('The platform is rate-limiting us; the reply will go out automatically.', retryAfterMs(res.headers.get('retry-after'), Date.now(), 60_000));
   if (res.status >= 500) throw new Error(`The platform failed (HTTP ${res.status}); retrying.`);
   const err = body?.error;
   if (err?.code === 10 && err?.error_subcode === 2018278) throw new PermanentDeliveryError("The customer's 24-hour messaging window has closed: Meta only lets us answer within 24 hours of their last message. Ask them to write again, or answer on another channel.");
