@@ -1,5 +1,7 @@
 import type { Audience } from '../db/entities';
 
+export type SlaTargetName = 'first_response' | 'next_response' | 'resolution';
+
 // Domain events carry ids, not rows: whoever reacts loads what it needs and asks the policy.
 export interface EventMap {
   'ticket.created': { ticketId: number };
@@ -12,6 +14,12 @@ export interface EventMap {
   'inbound.failed': { itemId: number; error: string };
   // An inbox was created or its settings changed (pollers and listeners follow it at once).
   'inbox.changed': { inboxId: number };
+  // A business calendar was created, changed or removed (due times computed from it may move).
+  'calendar.changed': { calendarId: number };
+  // An SLA target of a ticket is close to its due time (warning) or past it (breached); each
+  // fires once per ticket, target and due time, from the once-per-cluster SLA sweep.
+  'sla.warning': { ticketId: number; policyId: number; policyName: string; target: SlaTargetName; dueAt: number };
+  'sla.breached': { ticketId: number; policyId: number; policyName: string; target: SlaTargetName; dueAt: number };
   // A session signed out (its sockets, on every node, are dropped). Carries the id's hash only.
   'session.ended': { sessionHash: string };
   // An agent was deactivated: every socket they have, session or API token, is dropped.

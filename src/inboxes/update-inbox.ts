@@ -11,6 +11,7 @@ export interface UpdateInboxInput {
   closedReplies?: ClosedReplies;
   roundRobin?: boolean;
   firstResponseMinutes?: number | null;
+  calendarId?: number | null;
   // Top-level keys replace the stored ones (send a nested block such as `imap` whole).
   settings?: Record<string, unknown>;
 }

@@ -25,5 +25,7 @@ export class Inbox {
   @Column({ type: 'boolean', name: 'round_robin', default: false }) roundRobin!: boolean;
   // First-response target: a new ticket is due this many minutes after it arrives.
   @Column({ type: 'integer', name: 'first_response_minutes', nullable: true }) firstResponseMinutes!: number | null;
+  // Business hours its tickets' SLA clocks count (a team's calendar wins); null = around the clock.
+  @Column({ type: 'integer', name: 'calendar_id', nullable: true }) calendarId!: number | null;
   @TimeColumn({ name: 'created_at' }) createdAt!: number;
 }

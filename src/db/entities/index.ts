@@ -2,6 +2,7 @@ import { Agent } from './agent.entity';
 import { Attachment } from './attachment.entity';
 import { ApiToken, OneTimeToken, Session } from './auth.entity';
 import { Flag, Vote } from './community.entity';
+import { BusinessCalendarRow } from './business-calendar.entity';
 import { CannedResponse } from './canned-response.entity';
 import { Contact } from './contact.entity';
 import { Identity } from './identity.entity';
@@ -23,6 +24,7 @@ export * from './agent.entity';
 export * from './attachment.entity';
 export * from './auth.entity';
 export * from './community.entity';
+export * from './business-calendar.entity';
 export * from './canned-response.entity';
 export * from './contact.entity';
 export * from './identity.entity';
@@ -41,7 +43,7 @@ export * from './ticket-event.entity';
 export * from './ticket.entity';
 
 export const entities = [
-  Vote, Flag, SavedView, CannedResponse, ReportFact, JobLease,
+  Vote, Flag, SavedView, CannedResponse, ReportFact, JobLease, BusinessCalendarRow,
   Agent, Attachment, ApiToken, OneTimeToken, Session, Contact, Identity, InboundItem, Inbox,
   ImapSyncState, MailPreview, Message, OutboxItem, Team, TeamMember, ThreadLink, TicketEvent, Ticket, TicketParticipant, TicketTag,
 ];

@@ -5,6 +5,8 @@ import { TimeColumn } from './columns';
 export class Team {
   @PrimaryGeneratedColumn() id!: number;
   @Column({ type: 'varchar' }) name!: string;
+  // Business hours for the team's tickets; wins over the inbox's calendar.
+  @Column({ type: 'integer', name: 'calendar_id', nullable: true }) calendarId!: number | null;
   @TimeColumn({ name: 'created_at' }) createdAt!: number;
 }
 

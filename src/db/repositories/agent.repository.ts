@@ -29,6 +29,9 @@ export const agentRepository = {
     const r = await m.getRepository(Team).insert({ name, createdAt: now });
     return r.identifiers[0].id;
   },
+  async updateTeam(m: EntityManager, id: number, patch: Partial<Pick<Team, 'name' | 'calendarId'>>): Promise<void> {
+    await m.getRepository(Team).update({ id }, patch);
+  },
   async findTeam(m: EntityManager, id: number): Promise<Team | null> {
     return m.getRepository(Team).findOneBy({ id });
   },
