@@ -31,6 +31,26 @@ describe('chorus CLI', () => {
     expect(JSON.parse(out.slice(-2, -1)[0])).toMatchObject({ name: 'Partner', channel: 'api', secret: expect.any(String) });
   });
 
+  it('answers --version and --help for Chorus and for every command, and names the exit codes', async () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
+    expect(await runCli(['--version'])).toBe(0);
+    expect(out.at(-1)).toBe(`chorus ${pkg.version}`);
+    out = [];
+    expect(await runCli(['--help'])).toBe(0);
+    const overview = out.join('\n');
+    expect(overview).toMatch(/^Usage: chorus <command>/);
+    expect(overview).toMatch(/Exit codes: 0 done, 1 .*, 2 bad arguments/);
+    const names = [...overview.matchAll(/^  ([a-z]+:[a-z]+)/gm)].map((m) => m[1]);
+    expect(names).toEqual(expect.arrayContaining(['ingest:replay', 'token:create', 'agent:create', 'inbox:create', 'import:mbox', 'reports:backfill']));
+    for (const name of names) {
+      out = [];
+      expect(await runCli([name, '--help'])).toBe(0);
+      expect(out.join('\n')).toMatch(new RegExp(`^Usage: chorus ${name}`));
+    }
+    expect(await runCli(['no:such'])).toBe(2);
+    expect(err.join('\n')).toMatch(/Unknown command: no:such/);
+  });
+
   it('explains bad arguments and exits 2', async () => {
     expect(await runCli(['token:create'])).toBe(2);
     expect(err.join('\n')).toMatch(/--agent is required/);

@@ -76,15 +76,41 @@ const builtIn: Record<string, CliCommand> = {
   },
 };
 
+const EXIT_CODES = 'Exit codes: 0 done, 1 the command failed (the message says why), 2 bad arguments or configuration.';
+
+function version(): string {
+  // package.json sits two levels above both src/cli (ts-node) and dist/src/cli (built).
+  for (const rel of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = require(rel) as { name?: string; version?: string };
+      if (pkg.name === 'chorus') return `chorus ${pkg.version}`;
+    } catch {
+      /* try the next place */
+    }
+  }
+  return 'chorus (unknown version)';
+}
+
 export async function runCli(argv: string[]): Promise<number> {
   const all: Record<string, CliCommand> = { ...builtIn, ...extraCommands };
   const [name, ...rest] = argv;
-  if (!name || name === 'help' || name === '--help' || !all[name]) {
-    if (name && !all[name] && name !== 'help' && name !== '--help') console.error(`Unknown command: ${name}\n`);
-    console.error('Usage: npm run chorus -- <command> [options]\n\nCommands:\n' + Object.values(all).map((c) => `  ${c.usage}`).join('\n'));
-    return name && name !== 'help' && name !== '--help' ? 2 : 0;
+  if (name === '--version' || name === '-v') {
+    console.log(version());
+    return 0;
+  }
+  const asksHelp = (a: string | undefined) => a === 'help' || a === '--help' || a === '-h';
+  if (!name || asksHelp(name) || !all[name]) {
+    if (name && !all[name] && !asksHelp(name)) console.error(`Unknown command: ${name}\n`);
+    const text = `Usage: chorus <command> [options]   (or: npm run chorus -- <command> [options])\n\nCommands:\n${Object.values(all).map((c) => `  ${c.usage}`).join('\n')}\n\n${EXIT_CODES}`;
+    if (name && !asksHelp(name)) console.error(text);
+    else console.log(text);
+    return name && !asksHelp(name) ? 2 : 0;
   }
   const cmd = all[name];
+  if (rest.some((a) => a === '--help' || a === '-h')) {
+    console.log(`Usage: chorus ${cmd.usage}\n\n${EXIT_CODES}`);
+    return 0;
+  }
   let parsed;
   try {
     parsed = parseArgs({ args: rest, options: cmd.options, allowPositionals: true, strict: true });
