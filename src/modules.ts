@@ -9,6 +9,7 @@ import { customerWebModule } from './web/customer-web.module';
 import { agentWebModule } from './agent-web/agent-web.module';
 import { mailPreviewModule } from './mail-preview/mail-preview.module';
 import { reportsModule } from './reports/reports.module';
+import { commandCentreModule } from './command-centre/command-centre.module';
 
 // Every feature module, in mount order. Channels add themselves here.
-export const modules: ChorusModule[] = [apiChannelModule, emailModule, imapPollerModule, socialModule, autoAssignModule, webformChannelModule, customerWebModule, agentWebModule, mailPreviewModule, reportsModule];
+export const modules: ChorusModule[] = [apiChannelModule, emailModule, imapPollerModule, socialModule, autoAssignModule, webformChannelModule, customerWebModule, agentWebModule, mailPreviewModule, reportsModule, commandCentreModule];

@@ -1,4 +1,5 @@
 import type { Server as IoServer } from 'socket.io';
+import type { LiveFeed } from './command-centre/live-feed';
 import type { SessionService } from './auth/session.service';
 import type { LoginLimiter } from './auth/login-limiter';
 import type { Config } from './config';
@@ -28,6 +29,8 @@ export interface Services {
   metrics: Metrics;
   commands: CommandDeps;
   io?: IoServer;
+  // The command centre's coalesced refreshes (set with io).
+  liveFeed?: LiveFeed;
   // Continuous ingest recovery; set once the node is built.
   sweeper?: RecoverySweeper;
   now: () => number;

@@ -69,6 +69,8 @@ describe('Audience property: HTML, JSON and socket never leak', () => {
           sockets[w] = await connectSocket(t, w === 'agent' ? { token: t.admin.token } : { cookie: cookies[w] });
           recs[w] = recordEvents(sockets[w]);
           await joinTicket(sockets[w], id);
+          // The command centre (ticket subjects, customers, staff figures) is agents' only.
+          expect({ w, live: (await sockets[w].timeout(5000).emitWithAck('live:join', {})).ok }).toEqual({ w, live: w === 'agent' });
         }
         const rejoin = async () => { for (const w of WHO) await joinTicket(sockets[w], id); };
         // Which tokens each viewer may ever have been sent live.
@@ -153,6 +155,7 @@ describe('Audience property: HTML, JSON and socket never leak', () => {
           const seen = JSON.stringify(recs[w].events);
           for (const token of all) if (!allowedLive[w].has(token)) expect({ w, via: 'socket', token, leaked: seen.includes(token) }).toEqual({ w, via: 'socket', token, leaked: false });
           if (w !== 'agent') for (const tag of internal) expect({ w, via: 'socket', tag, leaked: seen.includes(tag) }).toEqual({ w, via: 'socket', tag, leaked: false });
+          if (w !== 'agent') expect({ w, live: recs[w].events.filter(([name]) => name.startsWith('live')).length }).toEqual({ w, live: 0 });
           sockets[w].close();
           const expected = expectedNow(w);
           const headers: Record<string, string> = w === 'agent' ? { authorization: `Bearer ${t.admin.token}` } : cookies[w] ? { cookie: cookies[w]! } : {};

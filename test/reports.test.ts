@@ -302,7 +302,8 @@ describe.each(DB_KINDS)('reports (%s)', (db) => {
 
   it('answers a customer and a signed-out visitor with 404 on every report route, like an unknown path', async () => {
     const routes = registry.filter((r) => r.path.startsWith('/reports') || r.path.startsWith('/api/reports')).map((r) => r.path);
-    expect(routes.length).toBe(5 + 5 + 9);
+    // Five pages, five JSON views, nine CSV tables, and the command centre (page and JSON).
+    expect(routes.length).toBe(5 + 5 + 9 + 2);
     const customer = await signInByLink(t, 'reports-customer@example.com');
     for (const who of [new WebClient(t), customer]) {
       for (const path of routes) {

@@ -34,6 +34,22 @@ describe.each(DB_KINDS)('socket lifetime (%s)', (db) => {
     b.close();
   });
 
+  it('keeps customers and visitors out of the command-centre room, whatever they send', async () => {
+    const customer = await signInByLink(t, 'lifetime-live@example.com');
+    const cust = await connectSocket(t, { cookie: customer.cookie });
+    const anon = await connectSocket(t);
+    for (const so of [cust, anon]) {
+      for (const payload of [{}, { room: rooms.commandCentre }, null, 'command-centre']) expect(await so.timeout(5000).emitWithAck('live:join', payload)).toMatchObject({ ok: false });
+      // Joining the room by name through the ticket door is refused too.
+      expect((await so.timeout(5000).emitWithAck('ticket:join', { ticketId: rooms.commandCentre })).ok).toBe(false);
+    }
+    const inRoom = (await t.s.io!.in(rooms.commandCentre).fetchSockets()).map((so) => so.id);
+    expect(inRoom).not.toContain(cust.id);
+    expect(inRoom).not.toContain(anon.id);
+    cust.close();
+    anon.close();
+  });
+
   it('drops a deactivated agent\'s sockets (session and API token) before the next staff note', async () => {
     const created = await t.api('POST', '/api/agents', { email: 'dora@chorus.test', name: 'Dora', password: 'dora-password' });
     const dora = created.body.agent.id as number;
@@ -43,10 +59,12 @@ describe.each(DB_KINDS)('socket lifetime (%s)', (db) => {
     const inbox = await apiInbox(t);
     const q = await postSigned(t, inbox, { externalId: 'life-1', author: { id: 'c1' }, text: 'help' });
     for (const so of [viaSession, viaToken]) expect((await joinTicket(so, q.body.ticketId)).audience).toBe('staff');
+    for (const so of [viaSession, viaToken]) expect(await so.timeout(5000).emitWithAck('live:join', {})).toEqual({ ok: true });
     const seen = [recordEvents(viaSession), recordEvents(viaToken)];
     const gone = Promise.all([disconnected(viaSession), disconnected(viaToken)]);
     expect((await t.api('PATCH', `/api/agents/${dora}`, { active: false })).status).toBe(200);
     await gone;
+    expect((await t.s.io!.in(rooms.commandCentre).fetchSockets()).map((so) => so.id)).toEqual([]);
     await t.api('POST', `/api/tickets/${q.body.ticketId}/notes`, { text: 'STAFF-ONLY after deactivation' });
     await t.s.bus.drain();
     expect(JSON.stringify(seen.map((r) => r.events))).not.toContain('STAFF-ONLY');

@@ -13,6 +13,8 @@ export async function updateAgent(db: Db, agentId: number, patch: AgentPatch): P
     if (!before) throw new NotFoundError('Agent');
     await agentRepository.update(tx.m, agentId, patch);
     if (before.active && patch.active === false) tx.emit('agent.deactivated', { agentId });
+    const changes = (Object.keys(patch) as (keyof AgentPatch)[]).filter((k) => patch[k] !== undefined && patch[k] !== before[k]);
+    if (changes.length) tx.emit('agent.updated', { agentId, changes });
     return (await agentRepository.findById(tx.m, agentId))!;
   });
 }

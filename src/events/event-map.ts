@@ -22,6 +22,8 @@ export interface EventMap {
   'sla.breached': { ticketId: number; policyId: number; policyName: string; target: SlaTargetName; dueAt: number };
   // A session signed out (its sockets, on every node, are dropped). Carries the id's hash only.
   'session.ended': { sessionHash: string };
+  // An agent's name, role, availability (away) or cap changed.
+  'agent.updated': { agentId: number; changes: string[] };
   // An agent was deactivated: every socket they have, session or API token, is dropped.
   'agent.deactivated': { agentId: number };
 }

@@ -9,6 +9,7 @@ import { canSeeMessage, topAudience } from '../policies/audience.policy';
 import { accessFacts } from '../policies/ticket-access';
 import type { Viewer } from '../policies/viewer';
 import type { Services } from '../services';
+import type { LiveFeed } from '../command-centre/live-feed';
 import { rooms } from './rooms';
 import type { SocketData } from './socket-server';
 
@@ -25,8 +26,11 @@ const ROOM_VIEWERS: [Audience, Viewer][] = [
 
 // The one map from domain events to socket rooms. Each event is re-checked against the
 // policy per room, so a staff note can only ever reach the staff room.
-export function startBroadcaster(s: Services, io: Server): void {
+export function startBroadcaster(s: Services, io: Server, liveFeed: LiveFeed): void {
   const { bus, db } = s;
+  // The command centre (agents only) is refreshed, coalesced, after anything it counts changes.
+  for (const name of ['ticket.created', 'ticket.updated', 'message.created', 'agent.updated', 'agent.deactivated'] as const) bus.on(name, () => liveFeed.poke());
+
   // On a single node (in-memory adapter) a room nobody joined needs no presenting; across
   // nodes the adapter knows only remotely, so every room is served.
   const clustered = !!s.config.REDIS_URL || s.config.isPostgres;

@@ -12,4 +12,6 @@ export const rooms = {
   ticket: (ticketId: number, audience: Audience) => `ticket:${ticketId}:${audience}`,
   // Presence for agents on a ticket page (staff only).
   presence: (ticketId: number) => `presence:${ticketId}`,
+  // Screens showing the command centre (/reports/live): staff figures, agents only.
+  commandCentre: 'command-centre',
 };

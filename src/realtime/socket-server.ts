@@ -6,6 +6,8 @@ import { loadTicketAccess } from '../policies/ticket-access';
 import { ANONYMOUS, type Viewer } from '../policies/viewer';
 import type { Services } from '../services';
 import { attachAdapter } from './adapter';
+import { startLiveFeed } from '../command-centre/live-feed';
+import { reportPolicy } from '../policies/report.policy';
 import { startBroadcaster } from './broadcaster';
 import { rooms } from './rooms';
 
@@ -30,6 +32,8 @@ function cookieValue(header: string | undefined, name: string): string | undefin
 export async function startSocketServer(s: Services, http: HttpServer): Promise<{ io: Server; close: () => Promise<void> }> {
   const io = new Server<any, any, any, SocketData>(http, { serveClient: true, cors: { origin: false } });
   const detach = await attachAdapter(s, io);
+  const liveFeed = startLiveFeed(s, io);
+  s.liveFeed = liveFeed;
 
   // Authenticated handshake: an agent or customer session cookie, an API token, or anonymous
   // (which can only ever join public rooms of public tickets).
@@ -57,7 +61,11 @@ export async function startSocketServer(s: Services, http: HttpServer): Promise<
   io.on('connection', (socket: Socket<any, any, any, SocketData>) => {
     const viewer = socket.data.viewer;
     s.metrics.sockets.inc();
-    if (viewer.kind === 'agent') socket.join([rooms.agents, rooms.agent(viewer.agentId)]);
+    if (viewer.kind === 'agent') {
+      socket.join([rooms.agents, rooms.agent(viewer.agentId)]);
+      // The command centre lists who is signed in.
+      liveFeed.poke();
+    }
     if (viewer.kind === 'contact') socket.join(rooms.contact(viewer.contactId));
     if (socket.data.sessionHash) socket.join(rooms.session(socket.data.sessionHash));
     // A session that expires takes its socket with it at that moment, not at its next action.
@@ -131,17 +139,31 @@ export async function startSocketServer(s: Services, http: HttpServer): Promise<
       socket.to(rooms.presence(ticketId)).emit('presence:typing', { ticketId, agent: { id: viewer.agentId, name: viewer.name }, typing: !!payload.typing, note: !!payload.note });
     });
 
+    // The command centre's screens: staff figures, so only a viewer who may read reports joins.
+    // The joiner gets a fresh board at once (changes since its page was drawn are not lost).
+    socket.on('live:join', async (_payload: unknown, ack?: (r: unknown) => void) => {
+      const reply = typeof ack === 'function' ? ack : () => {};
+      if (!reportPolicy.read(viewer)) return reply({ ok: false, error: 'not found' });
+      await socket.join(rooms.commandCentre);
+      liveFeed.poke();
+      reply({ ok: true });
+    });
+
     socket.on('disconnecting', () => {
       const tickets = [...socket.rooms].filter((r) => r.startsWith('presence:')).map((r) => Number(r.split(':')[1]));
       setImmediate(() => tickets.forEach((t) => announcePresence(io, t).catch(() => {})));
     });
-    socket.on('disconnect', () => s.metrics.sockets.dec());
+    socket.on('disconnect', () => {
+      s.metrics.sockets.dec();
+      if (viewer.kind === 'agent') liveFeed.poke();
+    });
   });
 
-  startBroadcaster(s, io);
+  startBroadcaster(s, io, liveFeed);
   return {
     io,
     close: async () => {
+      await liveFeed.stop();
       io.disconnectSockets(true);
       await new Promise<void>((r) => io.close(() => r()));
       // Handlers still presenting an event emit through the adapter: let them finish before its

@@ -1,8 +1,8 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
+import { updateAgent } from '../../agents/update-agent';
 import { SESSION_COOKIE } from '../../auth/session.service';
 import { completeSetup, signInAgent } from '../../auth/sign-in';
-import { agentRepository } from '../../db/repositories/agent.repository';
 import { AppError } from '../../errors';
 import { agentOnly, backTo } from '../../agent-web/agent-page';
 import type { Services } from '../../services';
@@ -103,7 +103,7 @@ export function agentSessionPages(r: Router, s: Services): void {
     body: z.object({ away: z.enum(['0', '1']) }),
     authorize: agentOnly,
     handler: async ({ req, res, body, viewer }) => {
-      await s.db.write((m) => agentRepository.update(m, (viewer as { agentId: number }).agentId, { away: body.away === '1' }));
+      await updateAgent(s.db, (viewer as { agentId: number }).agentId, { away: body.away === '1' });
       return void res.redirect(303, backTo(req as Request, '/inbox'));
     },
   });
