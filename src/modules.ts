@@ -10,6 +10,7 @@ import { agentWebModule } from './agent-web/agent-web.module';
 import { mailPreviewModule } from './mail-preview/mail-preview.module';
 import { reportsModule } from './reports/reports.module';
 import { commandCentreModule } from './command-centre/command-centre.module';
+import { automationModule } from './automation/automation.module';
 
 // Every feature module, in mount order. Channels add themselves here.
-export const modules: ChorusModule[] = [apiChannelModule, emailModule, imapPollerModule, socialModule, autoAssignModule, webformChannelModule, customerWebModule, agentWebModule, mailPreviewModule, reportsModule, commandCentreModule];
+export const modules: ChorusModule[] = [apiChannelModule, emailModule, imapPollerModule, socialModule, autoAssignModule, webformChannelModule, customerWebModule, agentWebModule, mailPreviewModule, reportsModule, commandCentreModule, automationModule];

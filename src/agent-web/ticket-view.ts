@@ -8,6 +8,7 @@ import { messageRepository } from '../db/repositories/message.repository';
 import { ticketEventRepository } from '../db/repositories/ticket-event.repository';
 import { ticketRepository } from '../db/repositories/ticket.repository';
 import { presentMessages } from '../http/presenters/message.presenter';
+import { describeCause } from '../automation/actions/describe-cause';
 import type { AgentViewer } from './agent-page';
 import { age, AUDIENCES, audienceLabel, avatarClass, channelLabel, channelLetter, CHANNELS, compactNumber, slaLabel } from './ticket-row';
 
@@ -21,6 +22,7 @@ const RULES: Record<string, string> = {
   'follow-up': 'A reply to a closed ticket: opened as its follow-up',
   bounce: 'A delivery report about our message',
   'thread-key': 'A new sender on the conversation of a ticket they are not part of: opened beside it',
+  automation: 'Written by Chorus for an automation',
 };
 const UNDOABLE = new Set(['merged', 'split']);
 
@@ -77,7 +79,16 @@ export function messageView(p: Presented, now: number, offer?: AddressOffer) {
     automatic: p.flags?.noise && !p.flags.noise.echo ? String(p.flags.noise.reason ?? 'automatic mail') : null,
     authorSource: authorSourceText(p.flags),
     why: p.threadLink ? { rule: p.threadLink.rule, text: RULES[p.threadLink.rule] ?? p.threadLink.rule, evidence: p.threadLink.evidence } : null,
+    cause: describeCause(p.flags?.cause),
   };
+}
+
+function hostOf(url: unknown): string {
+  try {
+    return new URL(String(url)).host;
+  } catch {
+    return String(url);
+  }
 }
 
 function describeEvent(e: TicketEvent, agentNames: Map<number, string>): string {
@@ -108,6 +119,9 @@ function describeEvent(e: TicketEvent, agentNames: Map<number, string>): string 
     case 'message.withdrawn': return `The customer withdrew message ${d.messageId} on ${d.channel}`;
     case 'reaction': return d.emoji ? `${d.by} reacted ${d.emoji} to message ${d.messageId}` : `${d.by} removed their reaction ${d.previous ?? ''} from message ${d.messageId}`.replace('  ', ' ');
     case 'social.event': return `${d.detail} (${d.channel})`;
+    case 'agents.notified': return `Notified ${(d.agentIds ?? []).map(name).join(', ')}`;
+    case 'webhook.called': return `Webhook called (${hostOf(d.url)})`;
+    case 'automation.limited': return `Automation stopped: ${d.reason ?? 'too many automatic actions'}`;
     default: return e.type.replace(/_/g, ' ');
   }
 }
@@ -161,7 +175,9 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
     canned: canned.map((c) => ({ id: c.id, title: c.title })),
     events: events.map((e) => ({
       id: e.id, text: describeEvent(e, agentNames), age: age(new Date(e.createdAt).toISOString(), now),
-      by: e.actorType === 'agent' && e.actorId ? agentNames.get(e.actorId) : e.actorType === 'system' ? 'Chorus' : null,
+      by: e.actorType === 'agent' && e.actorId ? agentNames.get(e.actorId) : e.actorType === 'system' && !e.cause ? 'Chorus' : null,
+      // "by rule VIP reach": the rule or macro behind an automatic change.
+      cause: describeCause(e.cause),
       undoable: UNDOABLE.has(e.type) && !undoneIds.has(e.id),
     })).reverse(),
   };

@@ -1,12 +1,13 @@
-import type { Audience } from '../db/entities';
+import type { Audience, EventCause } from '../db/entities';
 
 export type SlaTargetName = 'first_response' | 'next_response' | 'resolution';
 
 // Domain events carry ids, not rows: whoever reacts loads what it needs and asks the policy.
 export interface EventMap {
   'ticket.created': { ticketId: number };
-  'ticket.updated': { ticketId: number; changes: string[] };
-  'message.created': { ticketId: number; messageId: number; audience: Audience };
+  // `cause`: the rule or macro that made the change (automation skips its own changes by it).
+  'ticket.updated': { ticketId: number; changes: string[]; cause?: EventCause };
+  'message.created': { ticketId: number; messageId: number; audience: Audience; cause?: EventCause };
   'message.updated': { ticketId: number; messageId: number; audience: Audience };
   'agent.mentioned': { agentId: number; ticketId: number; messageId: number; byAgentId: number | null };
   // Fresher inbox counts are ready (published when a slow count pass ran behind the pages).

@@ -3,11 +3,11 @@
 export function laneOf(item: { kind: string; inboxId?: number | null; payload?: Record<string, any> | null }): string {
   // Every e-mail leaves through the one configured relay.
   if (item.kind === 'email' || item.kind.startsWith('email.') || item.kind.endsWith('.email')) return 'smtp';
-  if (item.kind === 'api-callback') {
+  if (item.kind === 'api-callback' || item.kind === 'automation.webhook') {
     try {
-      return `api-callback ${new URL(String(item.payload?.url)).host}`;
+      return `${item.kind} ${new URL(String(item.payload?.url)).host}`;
     } catch {
-      return 'api-callback';
+      return item.kind;
     }
   }
   // A platform account's API endpoint is configured per inbox.

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { TimeColumn } from './columns';
 
-export type ThreadRule = 'in-reply-to' | 'references' | 'reply-token' | 'subject-number' | 'social-conversation' | 'thread-key' | 'follow-up' | 'new' | 'agent' | 'split' | 'web' | 'bounce';
+export type ThreadRule = 'in-reply-to' | 'references' | 'reply-token' | 'subject-number' | 'social-conversation' | 'thread-key' | 'follow-up' | 'new' | 'agent' | 'split' | 'web' | 'bounce' | 'automation';
 
 // Why a message joined its ticket, with the evidence (header value, token, key).
 @Entity('thread_links')

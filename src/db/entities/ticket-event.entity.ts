@@ -1,6 +1,14 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { JsonColumn, TimeColumn } from './columns';
 
+// What made an automatic change: a rule or a macro, by id and by the name it had then (a
+// renamed or deleted rule still explains its old changes).
+export interface EventCause {
+  kind: 'rule' | 'macro' | 'guard';
+  id: number;
+  name: string;
+}
+
 @Entity('ticket_events')
 export class TicketEvent {
   @PrimaryGeneratedColumn() id!: number;
@@ -10,5 +18,6 @@ export class TicketEvent {
   @Column({ type: 'varchar', name: 'actor_type' }) actorType!: 'agent' | 'contact' | 'system';
   @Column({ type: 'integer', name: 'actor_id', nullable: true }) actorId!: number | null;
   @JsonColumn() data!: Record<string, any> | null;
+  @JsonColumn() cause!: EventCause | null;
   @TimeColumn({ name: 'created_at' }) createdAt!: number;
 }

@@ -72,6 +72,10 @@ export const messageRepository = {
   },
 
   // Messages newer than `afterId` on a ticket that a reply's author has not seen (stale-reply guard).
+  // The customer's side of the thread, newest first: what an automatic reply would answer.
+  async lastInbound(m: EntityManager, ticketId: number): Promise<Message | null> {
+    return m.getRepository(Message).findOne({ where: { ticketId, direction: 'inbound' }, order: { id: 'DESC' } });
+  },
   async newerThan(m: EntityManager, ticketId: number, afterId: number): Promise<Message[]> {
     return m.getRepository(Message).createQueryBuilder('msg')
       .where('msg.ticket_id = :ticketId AND msg.id > :afterId', { ticketId, afterId }).orderBy('msg.id').getMany();

@@ -29,11 +29,11 @@ export async function acceptAnswer(deps: CommandDeps, viewer: Viewer, ticketId: 
     if (msg.authorContactId) await bumpReputation(tx.m, msg.authorContactId, ACCEPT_REPUTATION);
     const solve = t.status !== 'solved' && t.status !== 'closed';
     await ticketRepository.update(tx.m, t.id, { acceptedMessageId: msg.id, updatedAt: now, ...(solve ? { status: 'solved', solvedAt: now } : {}) });
-    await ticketEventRepository.record(tx.m, t.id, 'accepted', actorOf(viewer), {
+    await ticketEventRepository.record(tx.m, t.id, 'accepted', actorOf(viewer, deps.cause), {
       messageId: msg.id, answerer: msg.authorContactId ? { type: 'contact', id: msg.authorContactId } : { type: 'agent', id: msg.authorAgentId },
     }, now);
     await factsWriter.answerAccepted(tx.m, t, msg, now);
-    if (solve) await ticketEventRepository.record(tx.m, t.id, 'status', actorOf(viewer), { from: t.status, to: 'solved', reason: 'answer-accepted' }, now);
+    if (solve) await ticketEventRepository.record(tx.m, t.id, 'status', actorOf(viewer, deps.cause), { from: t.status, to: 'solved', reason: 'answer-accepted' }, now);
     if (solve) await factsWriter.statusChanged(tx.m, t, t.status, 'solved', now, factActor(viewer));
     tx.emit('ticket.updated', { ticketId: t.id, changes: solve ? ['accepted', 'status'] : ['accepted'] });
   });

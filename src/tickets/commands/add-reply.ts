@@ -44,11 +44,11 @@ export async function addReply(deps: CommandDeps, viewer: Extract<Viewer, { kind
     if (to && to !== t.status && canMoveStatus(t.status, to)) {
       patch.status = to;
       patch.solvedAt = to === 'solved' ? now : null;
-      await ticketEventRepository.record(tx.m, t.id, 'status', actorOf(viewer), { from: t.status, to, reason: 'reply' }, now);
+      await ticketEventRepository.record(tx.m, t.id, 'status', actorOf(viewer, deps.cause), { from: t.status, to, reason: 'reply' }, now);
       await factsWriter.statusChanged(tx.m, t, t.status, to, now, { agentId: viewer.agentId });
     }
     if (Object.keys(patch).length) await ticketRepository.update(tx.m, t.id, patch);
-    tx.emit('ticket.updated', { ticketId: t.id, changes: Object.keys(patch).length ? ['last_activity', 'status'] : ['last_activity'] });
+    tx.emit('ticket.updated', { ticketId: t.id, changes: Object.keys(patch).length ? ['last_activity', 'status'] : ['last_activity'], cause: deps.cause });
     return message;
   });
 }

@@ -15,13 +15,13 @@ export async function addTag(deps: CommandDeps, viewer: Viewer, ticketId: number
     const clean = normaliseTag(tag);
     const now = deps.now();
     if (await ticketRepository.addTag(tx.m, t.id, clean, opts.public ?? false)) {
-      await ticketEventRepository.record(tx.m, t.id, 'tag.added', actorOf(viewer), { tag: clean, public: opts.public ?? false }, now);
+      await ticketEventRepository.record(tx.m, t.id, 'tag.added', actorOf(viewer, deps.cause), { tag: clean, public: opts.public ?? false }, now);
     } else if (opts.public !== undefined && (await ticketRepository.setTagPublic(tx.m, t.id, clean, opts.public))) {
-      await ticketEventRepository.record(tx.m, t.id, opts.public ? 'tag.made_public' : 'tag.made_internal', actorOf(viewer), { tag: clean }, now);
+      await ticketEventRepository.record(tx.m, t.id, opts.public ? 'tag.made_public' : 'tag.made_internal', actorOf(viewer, deps.cause), { tag: clean }, now);
     } else {
       return;
     }
     await ticketRepository.update(tx.m, t.id, { updatedAt: now });
-    tx.emit('ticket.updated', { ticketId: t.id, changes: ['tags'] });
+    tx.emit('ticket.updated', { ticketId: t.id, changes: ['tags'], cause: deps.cause });
   });
 }

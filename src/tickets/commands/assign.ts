@@ -19,16 +19,16 @@ export async function assign(deps: CommandDeps, viewer: Viewer, ticketId: number
       }
       await ticketRepository.update(tx.m, t.id, { assigneeId: to.agentId, updatedAt: now, status: t.status === 'new' && to.agentId ? 'open' : t.status });
       if (to.agentId) await agentRepository.update(tx.m, to.agentId, { lastAssignedAt: now });
-      await ticketEventRepository.record(tx.m, t.id, to.agentId ? 'assigned' : 'unassigned', actorOf(viewer), { from: t.assigneeId, to: to.agentId }, now);
+      await ticketEventRepository.record(tx.m, t.id, to.agentId ? 'assigned' : 'unassigned', actorOf(viewer, deps.cause), { from: t.assigneeId, to: to.agentId }, now);
       if (to.agentId) await factsWriter.assigned(tx.m, t, to.agentId, now);
       changes.push('assignee');
     }
     if (to.teamId !== undefined && to.teamId !== t.teamId) {
       if (to.teamId !== null && !(await agentRepository.findTeam(tx.m, to.teamId))) throw new ValidationError('No such team.', { teamId: ['No team has this id.'] });
       await ticketRepository.update(tx.m, t.id, { teamId: to.teamId, updatedAt: now });
-      await ticketEventRepository.record(tx.m, t.id, 'team', actorOf(viewer), { from: t.teamId, to: to.teamId }, now);
+      await ticketEventRepository.record(tx.m, t.id, 'team', actorOf(viewer, deps.cause), { from: t.teamId, to: to.teamId }, now);
       changes.push('team');
     }
-    if (changes.length) tx.emit('ticket.updated', { ticketId: t.id, changes });
+    if (changes.length) tx.emit('ticket.updated', { ticketId: t.id, changes, cause: deps.cause });
   });
 }

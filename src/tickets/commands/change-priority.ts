@@ -10,7 +10,7 @@ export async function changePriority(deps: CommandDeps, viewer: Viewer, ticketId
     if (t.priority === to) return;
     const now = deps.now();
     await ticketRepository.update(tx.m, t.id, { priority: to, updatedAt: now });
-    await ticketEventRepository.record(tx.m, t.id, 'priority', actorOf(viewer), { from: t.priority, to }, now);
-    tx.emit('ticket.updated', { ticketId: t.id, changes: ['priority'] });
+    await ticketEventRepository.record(tx.m, t.id, 'priority', actorOf(viewer, deps.cause), { from: t.priority, to }, now);
+    tx.emit('ticket.updated', { ticketId: t.id, changes: ['priority'], cause: deps.cause });
   });
 }

@@ -14,8 +14,8 @@ export async function changeStatus(deps: CommandDeps, viewer: Viewer, ticketId: 
     if (!canMoveStatus(t.status, to)) throw new ConflictError(`A ${t.status} ticket cannot become ${to}.`, { from: t.status, to });
     const now = deps.now();
     await ticketRepository.update(tx.m, t.id, { status: to, updatedAt: now, solvedAt: to === 'solved' ? now : to === 'closed' ? t.solvedAt ?? now : null });
-    await ticketEventRepository.record(tx.m, t.id, 'status', actorOf(viewer), { from: t.status, to }, now);
+    await ticketEventRepository.record(tx.m, t.id, 'status', actorOf(viewer, deps.cause), { from: t.status, to }, now);
     await factsWriter.statusChanged(tx.m, t, t.status, to, now, factActor(viewer));
-    tx.emit('ticket.updated', { ticketId: t.id, changes: ['status'] });
+    tx.emit('ticket.updated', { ticketId: t.id, changes: ['status'], cause: deps.cause });
   });
 }

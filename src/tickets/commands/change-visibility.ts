@@ -15,7 +15,7 @@ export async function changeVisibility(deps: CommandDeps, viewer: Viewer, ticket
     if (t.visibility === to) return;
     const now = deps.now();
     await ticketRepository.update(tx.m, t.id, { visibility: to, updatedAt: now });
-    await ticketEventRepository.record(tx.m, t.id, 'audience', actorOf(viewer), { from: t.visibility, to }, now);
-    tx.emit('ticket.updated', { ticketId: t.id, changes: ['visibility'] });
+    await ticketEventRepository.record(tx.m, t.id, 'audience', actorOf(viewer, deps.cause), { from: t.visibility, to }, now);
+    tx.emit('ticket.updated', { ticketId: t.id, changes: ['visibility'], cause: deps.cause });
   });
 }

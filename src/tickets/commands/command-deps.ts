@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Ticket } from '../../db/entities';
+import type { EventCause, Ticket } from '../../db/entities';
 import type { Actor } from '../../db/repositories/ticket-event.repository';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
 import type { Db } from '../../db/transaction';
@@ -11,6 +11,8 @@ export interface CommandDeps {
   db: Db;
   outbound: OutboundRouter;
   now: () => number;
+  // Set when a rule or macro runs the command: its TicketEvents and domain events name it.
+  cause?: EventCause;
 }
 
 export async function loadTicket(m: EntityManager, id: number): Promise<Ticket> {
@@ -26,8 +28,9 @@ export function factActor(v: Viewer): { agentId?: number; contactId?: number } {
   return {};
 }
 
-export function actorOf(v: Viewer): Actor {
-  if (v.kind === 'agent') return { type: 'agent', id: v.agentId };
-  if (v.kind === 'contact') return { type: 'contact', id: v.contactId };
-  return { type: 'system' };
+export function actorOf(v: Viewer, cause?: EventCause): Actor {
+  const by = cause ? { cause } : {};
+  if (v.kind === 'agent') return { type: 'agent', id: v.agentId, ...by };
+  if (v.kind === 'contact') return { type: 'contact', id: v.contactId, ...by };
+  return { type: 'system', ...by };
 }

@@ -52,7 +52,7 @@ export async function contactReply(deps: CommandDeps, viewer: Extract<Viewer, { 
     const changes = ['last_activity'];
     // The customer answered: a solved or waiting ticket needs an agent again.
     if (participant && (t.status === 'solved' || t.status === 'pending')) {
-      await reopenForCustomer(tx.m, t, actorOf(viewer), 'customer-reply', now);
+      await reopenForCustomer(tx.m, t, actorOf(viewer, deps.cause), 'customer-reply', now);
       changes.push('status');
     }
     tx.emit('message.created', { ticketId: t.id, messageId: id, audience });

@@ -45,7 +45,7 @@ export async function createTicket(deps: CommandDeps, viewer: Extract<Viewer, { 
     });
     await ticketRepository.addParticipant(tx.m, id, requesterId, 'requester');
     for (const tag of input.tags ?? []) await ticketRepository.addTag(tx.m, id, tag.trim().toLowerCase());
-    await ticketEventRepository.record(tx.m, id, 'created', actorOf(viewer), { by: 'agent' }, now);
+    await ticketEventRepository.record(tx.m, id, 'created', actorOf(viewer, deps.cause), { by: 'agent' }, now);
     tx.emit('ticket.created', { ticketId: id });
     const ticket = (await ticketRepository.findById(tx.m, id))!;
     await factsWriter.ticketCreated(tx.m, ticket, now, { agentId: viewer.agentId });

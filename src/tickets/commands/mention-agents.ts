@@ -31,7 +31,7 @@ export async function mentionAgents(deps: CommandDeps & { publicUrl: string }, v
     const by = viewer.kind === 'agent' ? viewer.name : 'Someone';
     for (const agentId of ids) {
       const to = agents.find((a) => a.id === agentId)!;
-      await ticketEventRepository.record(tx.m, ticketId, 'mentioned', actorOf(viewer), { agentId, messageId }, deps.now());
+      await ticketEventRepository.record(tx.m, ticketId, 'mentioned', actorOf(viewer, deps.cause), { agentId, messageId }, deps.now());
       await outboxRepository.enqueue(tx.m, {
         kind: 'notification.email', messageId: null, ticketId, inboxId: null,
         payload: {

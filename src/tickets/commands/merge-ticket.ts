@@ -26,8 +26,8 @@ export async function mergeTicket(deps: CommandDeps, viewer: Viewer, sourceId: n
     }
     await ticketRepository.update(tx.m, src.id, { mergedIntoId: dst.id, updatedAt: now });
     await ticketRepository.refreshStats(tx.m, dst.id, now);
-    await ticketEventRepository.record(tx.m, dst.id, 'merged', actorOf(viewer), { sourceId: src.id, messageIds, addedParticipants }, now);
-    await ticketEventRepository.record(tx.m, src.id, 'merged_into', actorOf(viewer), { targetId: dst.id }, now);
+    await ticketEventRepository.record(tx.m, dst.id, 'merged', actorOf(viewer, deps.cause), { sourceId: src.id, messageIds, addedParticipants }, now);
+    await ticketEventRepository.record(tx.m, src.id, 'merged_into', actorOf(viewer, deps.cause), { targetId: dst.id }, now);
     // The source's facts now count under the survivor.
     await factsWriter.rebuild(tx.m, [src.id, dst.id]);
     tx.emit('ticket.updated', { ticketId: dst.id, changes: ['merged', 'last_activity'] });

@@ -24,19 +24,21 @@ export interface AgentMessageInput {
 // Shared by reply and note: the message row, its files, the ticket's activity, and — for
 // anything but a staff note — the deliveries that must leave Chorus, all in the caller's transaction.
 // `firstResponseAt`: when this reply is the ticket's first response (its reporting fact says so).
-export async function postAgentMessage(tx: Tx, deps: CommandDeps, viewer: Extract<Viewer, { kind: 'agent' }>, ticket: Ticket, input: AgentMessageInput, firstResponseAt: number | null = null): Promise<Message> {
+// A null viewer is Chorus itself (a rule's canned reply or note): the message names its cause.
+export async function postAgentMessage(tx: Tx, deps: CommandDeps, viewer: Extract<Viewer, { kind: 'agent' }> | null, ticket: Ticket, input: AgentMessageInput, firstResponseAt: number | null = null): Promise<Message> {
   const now = firstResponseAt ?? deps.now();
   const html = input.html ? sanitize(input.html) : textToHtml(input.text);
   const id = await messageRepository.insert(tx.m, {
-    ticketId: ticket.id, authorType: 'agent', authorContactId: null, authorAgentId: viewer.agentId, channel: input.audience === 'staff' ? 'note' : ticket.channel,
+    ticketId: ticket.id, authorType: viewer ? 'agent' : 'system', authorContactId: null, authorAgentId: viewer?.agentId ?? null, channel: input.audience === 'staff' ? 'note' : ticket.channel,
     direction: input.audience === 'staff' ? 'internal' : 'outbound', audience: input.audience, text: input.text, fullText: null, html,
-    externalId: null, emailMessageId: null, deliveryState: null, deliveryError: null, inboundItemId: null, hidden: false, score: 0, flags: null, createdAt: now,
+    externalId: null, emailMessageId: null, deliveryState: null, deliveryError: null, inboundItemId: null, hidden: false, score: 0,
+    flags: deps.cause ? { cause: deps.cause } : null, createdAt: now,
   });
   for (const a of input.attachments ?? []) {
     const sha256 = await blobRepository.put(tx.m, a.content);
     await messageRepository.insertAttachment(tx.m, { messageId: id, filename: a.filename, contentType: a.contentType, size: a.content.length, sha256, contentId: null, inline: false, createdAt: now });
   }
-  await messageRepository.insertThreadLink(tx.m, { messageId: id, ticketId: ticket.id, rule: 'agent', evidence: null, createdAt: now });
+  await messageRepository.insertThreadLink(tx.m, { messageId: id, ticketId: ticket.id, rule: deps.cause ? 'automation' : 'agent', evidence: deps.cause ? `${deps.cause.kind} ${deps.cause.name}` : null, createdAt: now });
   if (input.audience === 'staff') {
     await ticketRepository.update(tx.m, ticket.id, { updatedAt: now });
   } else {
@@ -49,6 +51,6 @@ export async function postAgentMessage(tx: Tx, deps: CommandDeps, viewer: Extrac
     message.deliveryState = 'queued';
   }
   await factsWriter.message(tx.m, ticket, message, { firstResponseAt });
-  tx.emit('message.created', { ticketId: ticket.id, messageId: id, audience: input.audience });
+  tx.emit('message.created', { ticketId: ticket.id, messageId: id, audience: input.audience, cause: deps.cause });
   return message;
 }

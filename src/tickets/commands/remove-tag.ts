@@ -10,7 +10,7 @@ export async function removeTag(deps: CommandDeps, viewer: Viewer, ticketId: num
     const clean = normaliseTag(tag);
     if (!(await ticketRepository.removeTag(tx.m, t.id, clean))) return;
     await ticketRepository.update(tx.m, t.id, { updatedAt: deps.now() });
-    await ticketEventRepository.record(tx.m, t.id, 'tag.removed', actorOf(viewer), { tag: clean }, deps.now());
-    tx.emit('ticket.updated', { ticketId: t.id, changes: ['tags'] });
+    await ticketEventRepository.record(tx.m, t.id, 'tag.removed', actorOf(viewer, deps.cause), { tag: clean }, deps.now());
+    tx.emit('ticket.updated', { ticketId: t.id, changes: ['tags'], cause: deps.cause });
   });
 }

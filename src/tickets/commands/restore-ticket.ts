@@ -17,7 +17,7 @@ export async function restoreTicket(deps: CommandDeps, viewer: Viewer, ticketId:
     const inbox = await inboxRepository.findById(tx.m, t.inboxId);
     const slaDueAt = !t.firstResponseAt && inbox?.firstResponseMinutes ? now + inbox.firstResponseMinutes * 60_000 : t.slaDueAt;
     await ticketRepository.update(tx.m, t.id, { automatic: null, slaDueAt, updatedAt: now });
-    await ticketEventRepository.record(tx.m, t.id, 'restored', actorOf(viewer), { automatic: t.automatic }, now);
+    await ticketEventRepository.record(tx.m, t.id, 'restored', actorOf(viewer, deps.cause), { automatic: t.automatic }, now);
     // Now a person's ticket: it counts in the reports from its beginning.
     await factsWriter.rebuild(tx.m, [t.id]);
     tx.emit('ticket.updated', { ticketId: t.id, changes: ['automatic'] });

@@ -27,8 +27,8 @@ export async function splitTicket(deps: CommandDeps, viewer: Viewer, sourceId: n
     await messageRepository.moveToTicket(tx.m, ids, newTicketId);
     await ticketRepository.refreshStats(tx.m, newTicketId, now);
     await ticketRepository.refreshStats(tx.m, src.id, now);
-    await ticketEventRepository.record(tx.m, src.id, 'split', actorOf(viewer), { newTicketId, messageIds: ids }, now);
-    await ticketEventRepository.record(tx.m, newTicketId, 'split_from', actorOf(viewer), { sourceId: src.id, messageIds: ids }, now);
+    await ticketEventRepository.record(tx.m, src.id, 'split', actorOf(viewer, deps.cause), { newTicketId, messageIds: ids }, now);
+    await ticketEventRepository.record(tx.m, newTicketId, 'split_from', actorOf(viewer, deps.cause), { sourceId: src.id, messageIds: ids }, now);
     await factsWriter.rebuild(tx.m, [src.id, newTicketId]);
     tx.emit('ticket.created', { ticketId: newTicketId });
     tx.emit('ticket.updated', { ticketId: src.id, changes: ['split', 'last_activity'] });

@@ -26,8 +26,8 @@ export async function undoTicketEvent(deps: CommandDeps, viewer: Viewer, ticketI
       await ticketRepository.update(tx.m, src, { mergedIntoId: null });
       await ticketRepository.refreshStats(tx.m, src, now);
       await ticketRepository.refreshStats(tx.m, t.id, now);
-      await ticketEventRepository.record(tx.m, t.id, 'merge_undone', actorOf(viewer), { eventId: e.id, sourceId: src }, now);
-      await ticketEventRepository.record(tx.m, src, 'merge_undone', actorOf(viewer), { eventId: e.id, sourceId: src }, now);
+      await ticketEventRepository.record(tx.m, t.id, 'merge_undone', actorOf(viewer, deps.cause), { eventId: e.id, sourceId: src }, now);
+      await ticketEventRepository.record(tx.m, src, 'merge_undone', actorOf(viewer, deps.cause), { eventId: e.id, sourceId: src }, now);
       tx.emit('ticket.updated', { ticketId: src, changes: ['merged'] });
     } else {
       const other = d.newTicketId!;
@@ -36,7 +36,7 @@ export async function undoTicketEvent(deps: CommandDeps, viewer: Viewer, ticketI
       await ticketRepository.update(tx.m, other, { mergedIntoId: t.id, status: 'closed' });
       await ticketRepository.refreshStats(tx.m, other, now);
       await ticketRepository.refreshStats(tx.m, t.id, now);
-      await ticketEventRepository.record(tx.m, t.id, 'split_undone', actorOf(viewer), { eventId: e.id, newTicketId: other }, now);
+      await ticketEventRepository.record(tx.m, t.id, 'split_undone', actorOf(viewer, deps.cause), { eventId: e.id, newTicketId: other }, now);
       tx.emit('ticket.updated', { ticketId: other, changes: ['merged'] });
     }
     await factsWriter.rebuild(tx.m, [t.id, e.type === 'merged' ? d.sourceId! : d.newTicketId!]);

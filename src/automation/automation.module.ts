@@ -1,0 +1,10 @@
+import type { ChorusModule } from '../module';
+import { WEBHOOK_CALL_KIND, webhookCallSender } from './actions/call-webhook';
+
+// Automation: the shared action executor's deliveries (webhook calls), rules and their sweeps.
+export const automationModule: ChorusModule = {
+  name: 'automation',
+  register(s) {
+    s.outbox.register(WEBHOOK_CALL_KIND, webhookCallSender(s.config.CHORUS_SEND_TIMEOUT_MS));
+  },
+};
