@@ -33,6 +33,9 @@ export const configSchema = z.object({
   // How long an outgoing send may wait on its destination (SMTP connect, greeting and silence; an
   // HTTP callback or platform request) before it is retried later.
   CHORUS_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  // Outgoing webhooks to loopback, private, link-local and other non-public addresses are refused
+  // (a URL an admin types must not reach into the server's own network) unless this is set.
+  CHORUS_WEBHOOKS_ALLOW_PRIVATE: bool.default(false),
   CHORUS_API_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   CHORUS_WORKERS: bool.default(true),
   // A ledger row claimed longer ago than this (a crashed worker's) is taken over by any node;

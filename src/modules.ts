@@ -11,6 +11,7 @@ import { mailPreviewModule } from './mail-preview/mail-preview.module';
 import { reportsModule } from './reports/reports.module';
 import { commandCentreModule } from './command-centre/command-centre.module';
 import { automationModule } from './automation/automation.module';
+import { webhooksModule } from './automation/webhooks/webhooks.module';
 
 // Every feature module, in mount order. Channels add themselves here.
-export const modules: ChorusModule[] = [apiChannelModule, emailModule, imapPollerModule, socialModule, autoAssignModule, webformChannelModule, customerWebModule, agentWebModule, mailPreviewModule, reportsModule, commandCentreModule, automationModule];
+export const modules: ChorusModule[] = [apiChannelModule, emailModule, imapPollerModule, socialModule, autoAssignModule, webformChannelModule, customerWebModule, agentWebModule, mailPreviewModule, reportsModule, commandCentreModule, automationModule, webhooksModule];

@@ -3,7 +3,7 @@
 export function laneOf(item: { kind: string; inboxId?: number | null; payload?: Record<string, any> | null }): string {
   // Every e-mail leaves through the one configured relay.
   if (item.kind === 'email' || item.kind.startsWith('email.') || item.kind.endsWith('.email')) return 'smtp';
-  if (item.kind === 'api-callback' || item.kind === 'automation.webhook') {
+  if (item.kind === 'api-callback' || item.kind === 'automation.webhook' || item.kind === 'webhook') {
     try {
       return `${item.kind} ${new URL(String(item.payload?.url)).host}`;
     } catch {

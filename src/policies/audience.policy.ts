@@ -47,3 +47,17 @@ export function visibleMessages<M extends Pick<Message, 'audience' | 'hidden' | 
 export function mayLeaveChorus(m: Pick<Message, 'audience'>): boolean {
   return m.audience !== 'staff';
 }
+
+// An outgoing webhook reads as the audience an admin gave it: 'public' like a signed-out visitor
+// (public messages of public tickets), 'participants' like a participant of every ticket (no staff
+// notes, nothing moderated away), 'staff' like an agent. Its payloads are built through the same
+// functions as every page, with these facts.
+export function webhookReader(audience: Audience, ticket: TicketAccessFacts['ticket']): { viewer: Viewer; facts: TicketAccessFacts } {
+  const viewer: Viewer = audience === 'staff'
+    ? { kind: 'agent', agentId: 0, role: 'agent', name: 'webhook' }
+    : audience === 'participants'
+      // No contact has id 0: the webhook is a participant by fact, and the author of nothing.
+      ? { kind: 'contact', contactId: 0, name: 'webhook' }
+      : { kind: 'anonymous' };
+  return { viewer, facts: { ticket, isParticipant: audience === 'participants' } };
+}

@@ -19,6 +19,7 @@ import { Team, TeamMember } from './team.entity';
 import { ThreadLink } from './thread-link.entity';
 import { TicketEvent } from './ticket-event.entity';
 import { Ticket, TicketParticipant, TicketTag } from './ticket.entity';
+import { Webhook, WebhookAttempt } from './webhook.entity';
 
 export * from './agent.entity';
 export * from './attachment.entity';
@@ -41,9 +42,10 @@ export * from './team.entity';
 export * from './thread-link.entity';
 export * from './ticket-event.entity';
 export * from './ticket.entity';
+export * from './webhook.entity';
 
 export const entities = [
-  Vote, Flag, SavedView, CannedResponse, ReportFact, JobLease, BusinessCalendarRow,
+  Webhook, WebhookAttempt, Vote, Flag, SavedView, CannedResponse, ReportFact, JobLease, BusinessCalendarRow,
   Agent, Attachment, ApiToken, OneTimeToken, Session, Contact, Identity, InboundItem, Inbox,
   ImapSyncState, MailPreview, Message, OutboxItem, Team, TeamMember, ThreadLink, TicketEvent, Ticket, TicketParticipant, TicketTag,
 ];
