@@ -4,6 +4,7 @@ import type { OutboxItem } from '../../db/entities';
 import { webhookRepository } from '../../db/repositories/webhook.repository';
 import type { Services } from '../../services';
 import { isPermanent, MAX_ATTEMPTS, PermanentDeliveryError, RetryLaterError } from '../../outbox/retry-policy';
+import { retryAfterMs } from '../../outbox/retry-after';
 import type { WebhookDelivery } from './webhook-dispatcher';
 import { TEST_EVENT } from './webhook-events';
 import { signWebhook } from './webhook-signature';
@@ -43,8 +44,8 @@ function post(url: URL, headers: Record<string, string>, body: Buffer, timeoutMs
   });
 }
 
-function failureFor(status: number, retryAfter: string | null): Error {
-  if (status === 429) return new RetryLaterError('The receiver asked us to slow down (HTTP 429).', (Number.isFinite(Number(retryAfter)) && retryAfter ? Number(retryAfter) : 30) * 1000);
+function failureFor(status: number, retryAfter: string | null, now: number): Error {
+  if (status === 429) return new RetryLaterError('The receiver asked us to slow down (HTTP 429).', retryAfterMs(retryAfter, now, 30_000));
   if (status >= 300 && status < 400) return new PermanentDeliveryError(`The receiver answered with a redirect (HTTP ${status}); webhooks do not follow redirects, so enter the final URL.`);
   if (status === 408) return new HttpFailure('The receiver timed out reading the delivery (HTTP 408).', status);
   if (status >= 400 && status < 500) return Object.assign(new PermanentDeliveryError(`The receiver refused the delivery (HTTP ${status}).`), { statusCode: status });
@@ -79,7 +80,7 @@ export function webhookSender(s: Services) {
       };
       const res = await post(new URL(hook.url), headers, body, timeoutMs, allowPrivate, signal);
       statusCode = res.status;
-      if (res.status < 200 || res.status >= 300) throw failureFor(res.status, res.retryAfter);
+      if (res.status < 200 || res.status >= 300) throw failureFor(res.status, res.retryAfter, s.now());
       await log(s, item, d, 'sent', statusCode, started, t0, null);
     } catch (err) {
       const final = isPermanent(err) || item.attempts >= MAX_ATTEMPTS;
