@@ -160,6 +160,24 @@ describe.each(DB_KINDS)('outgoing webhooks (%s)', (db) => {
     await Promise.all(Object.values(rx).map((r) => r.close()));
   });
 
+  it('an SLA breach reaches staff webhooks only; a CSAT rating reaches participants and staff webhooks', async () => {
+    const rx = { public: await webhookReceiver(), participants: await webhookReceiver(), staff: await webhookReceiver() };
+    const hooks = await Promise.all((['public', 'participants', 'staff'] as const).map((a) => subscribe(rx[a].url, ['sla.breached', 'csat.received'], a)));
+    const id = await newTicket({ visibility: 'public' });
+    // As the SLA sweep and the CSAT answer publish them: after their commit.
+    await t.s.db.transaction(async (tx) => {
+      tx.emit('sla.breached', { ticketId: id, policyId: 7, policyName: 'VIP', target: 'first_response', dueAt: clock - 1000 });
+      tx.emit('csat.received', { ticketId: id, ratingId: 3, score: 5, comment: 'Quick and kind' });
+    });
+    await idle(t, now);
+    const events = (a: keyof typeof rx) => rx[a].calls.map((c) => c.body.event).sort();
+    expect([events('public'), events('participants'), events('staff')]).toEqual([[], ['csat.received'], ['csat.received', 'sla.breached']]);
+    expect(rx.staff.of('sla.breached')[0].body.data).toMatchObject({ ticket: { id }, sla: { policyId: 7, policy: 'VIP', target: 'first_response' } });
+    expect(rx.participants.of('csat.received')[0].body.data).toMatchObject({ ticket: { id }, rating: { score: 5, comment: 'Quick and kind' } });
+    for (const h of hooks) await off(h.webhook.id);
+    await Promise.all(Object.values(rx).map((r) => r.close()));
+  });
+
   it('"Send test" from the admin page delivers a signed webhook.test; the page logs it; admins only', async () => {
     const rx = await webhookReceiver([503]);
     const admin = new AgentClient(t);

@@ -27,8 +27,6 @@ export interface EventMap {
   'agent.updated': { agentId: number; changes: string[] };
   // An agent was deactivated: every socket they have, session or API token, is dropped.
   'agent.deactivated': { agentId: number };
-  // A ticket missed an SLA target (first response, next response or resolution).
-  'sla.breached': { ticketId: number; target: string; dueAt: number };
   // The requester rated the help they got.
   'csat.received': { ticketId: number; ratingId: number; score: number; comment: string | null };
 }

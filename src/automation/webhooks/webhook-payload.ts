@@ -48,7 +48,7 @@ export async function buildWebhookData<K extends WebhookEvent>(m: EntityManager,
     case 'sla.breached': {
       if (!staff) return null;
       const p = payload as EventMap['sla.breached'];
-      return { ticket: await presentTicket(), sla: { target: p.target, dueAt: new Date(p.dueAt).toISOString() } };
+      return { ticket: await presentTicket(), sla: { policyId: p.policyId, policy: p.policyName, target: p.target, dueAt: new Date(p.dueAt).toISOString() } };
     }
     case 'csat.received': {
       if (hook.audience === 'public') return null;
