@@ -7,7 +7,10 @@ import { addReply } from '../src/tickets/commands/add-reply';
 import { addTag } from '../src/tickets/commands/add-tag';
 import { changeVisibility } from '../src/tickets/commands/change-visibility';
 import { contactReply } from '../src/tickets/commands/contact-reply';
+import { OutboxItem } from '../src/db/entities';
 import { apiInbox, connectSocket, joinTicket, postSigned, recordEvents, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { until } from './helpers/wait';
+import { webhookReceiver } from './helpers/webhook-receiver';
 
 type Op =
   | { kind: 'customer' }
@@ -30,23 +33,34 @@ type Who = 'anonymous' | 'requester' | 'other' | 'agent';
 const WHO: Who[] = ['anonymous', 'requester', 'other', 'agent'];
 
 // Random threads of posts, notes and audience changes, read by four kinds of viewer through
-// the page, the JSON and the socket: nobody ever receives a message outside their audience.
-describe('Audience property: HTML, JSON and socket never leak', () => {
+// the page, the JSON and the socket, and by a webhook of each audience: nobody ever receives a
+// message outside their audience.
+describe('Audience property: HTML, JSON, socket and webhooks never leak', () => {
   let t: TestChorus;
   let inbox: Awaited<ReturnType<typeof apiInbox>>;
   let otherId: number;
   let otherCookie: string;
   const agent = (): Extract<Viewer, { kind: 'agent' }> => ({ kind: 'agent', agentId: t.admin.id, role: 'admin', name: 'Ada' });
   let run = 0;
+  const HOOK_AUDIENCES = ['public', 'participants', 'staff'] as const;
+  let hooks: Record<(typeof HOOK_AUDIENCES)[number], Awaited<ReturnType<typeof webhookReceiver>>>;
 
   beforeAll(async () => {
-    t = await startTestChorus();
+    t = await startTestChorus({ env: { CHORUS_WEBHOOKS_ALLOW_PRIVATE: 'true' } });
     inbox = await apiInbox(t);
+    hooks = { public: await webhookReceiver(), participants: await webhookReceiver(), staff: await webhookReceiver() };
+    for (const audience of HOOK_AUDIENCES) {
+      const r = await t.api('POST', '/api/webhooks', { url: hooks[audience].url, events: ['ticket.created', 'ticket.updated', 'message.created'], audience });
+      if (r.status !== 201) throw new Error(JSON.stringify(r.body));
+    }
     await postSigned(t, inbox, { externalId: 'other-0', author: { id: 'other', email: 'other@example.com', name: 'Other' }, text: 'unrelated' });
     otherId = (await contactRepository.findIdentity(t.s.db.m, 'email', 'other@example.com'))!.contactId;
     otherCookie = `chorus_sid=${(await t.s.sessions.create({ contactId: otherId })).sid}`;
   });
-  afterAll(async () => t.stop());
+  afterAll(async () => {
+    await t.stop();
+    await Promise.all(Object.values(hooks).map((h) => h.close()));
+  });
 
   it('holds for random sequences', async () => {
     await fc.assert(
@@ -149,6 +163,17 @@ describe('Audience property: HTML, JSON and socket never leak', () => {
           expect({ tag, lists: filtered.includes(`/community/${id}-`) }).toEqual({ tag, lists: false });
           const json = await (await fetch(`${t.url}/community?tag=${tag}`, { headers: { accept: 'application/json' } })).json() as { questions: unknown[] };
           expect({ tag, questions: json.questions.length }).toEqual({ tag, questions: 0 });
+        }
+        // Webhooks: every delivery of this thread has left (none queued), then each receiver's
+        // payloads hold nothing outside its audience; the staff webhook got every message.
+        await until('webhook deliveries to leave', async () => (await t.s.db.m.getRepository(OutboxItem).countBy({ kind: 'webhook', state: 'queued' })) === 0);
+        const hookAllowed = { public: allowedLive.anonymous, participants: allowedLive.requester, staff: allowedLive.agent };
+        for (const a of HOOK_AUDIENCES) {
+          const mine = hooks[a].calls.filter((c) => c.body?.data?.ticket?.id === id).map((c) => c.raw);
+          const seen = mine.join('\n');
+          for (const token of all) if (!hookAllowed[a].has(token)) expect({ a, via: 'webhook', token, leaked: seen.includes(token) }).toEqual({ a, via: 'webhook', token, leaked: false });
+          if (a !== 'staff') for (const tag of internal) expect({ a, via: 'webhook', tag, leaked: seen.includes(tag) }).toEqual({ a, via: 'webhook', tag, leaked: false });
+          if (a === 'staff') for (const token of all) expect({ a, via: 'webhook', token, delivered: seen.includes(token) }).toEqual({ a, via: 'webhook', token, delivered: true });
         }
         for (const w of WHO) {
           // Socket: nothing outside what was allowed when it was sent.
