@@ -7,12 +7,12 @@ export class SocketIoAttachments1764000019100 implements MigrationInterface {
   name = 'SocketIoAttachments1764000019100';
 
   async up(q: QueryRunner): Promise<void> {
-    if (q.connection.options.type !== 'postgres') return;
+    if (q.connection.driver.options.type !== 'postgres') return;
     await q.query('CREATE TABLE IF NOT EXISTS socket_io_attachments (id bigserial UNIQUE, created_at timestamptz DEFAULT NOW(), payload bytea)');
   }
 
   async down(q: QueryRunner): Promise<void> {
-    if (q.connection.options.type !== 'postgres') return;
+    if (q.connection.driver.options.type !== 'postgres') return;
     await q.query('DROP TABLE IF EXISTS socket_io_attachments');
   }
 }

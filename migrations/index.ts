@@ -22,9 +22,40 @@ import { PublicTags1764000016000 } from './1764000016000-public-tags';
 import { ReportFacts1764000018000 } from './1764000018000-report-facts';
 import { JobLeases1764000019000 } from './1764000019000-job-leases';
 import { SocketIoAttachments1764000019100 } from './1764000019100-socket-io-attachments';
+import { RateLimits1764000019200 } from './1764000019200-rate-limits';
 import { BusinessCalendars1764000024000 } from './1764000024000-business-calendars';
 import { TicketEventCause1764000025000 } from './1764000025000-ticket-event-cause';
 import { Webhooks1764000027000 } from './1764000027000-webhooks';
 
-// Listed explicitly (no glob) so the same list works under ts-jest and from dist/.
-export const migrations = [InitialSchema1764000000000, AgentLastAssigned1764000000500, ImapSyncState1764000001800, SearchIndex1764000002000, CommunityVotesFlags1764000003000, SavedViewsCannedResponses1764000004000, TicketSubjectSearch1764000005000, TicketCountsIndex1764000006000, InboxFirstResponseSla1764000007000, TicketOrderIndexes1764000008000, InboundClaims1764000009000, InboundRetry1764000010000, OutboxLanes1764000011000, InboundHistoric1764000011100, MailPreviews1764000011200, MessageAuthorName1764000012000, EmailContentKeys1764000012100, InboxClosedReplies1764000014000, TicketAutomatic1764000015000, TicketSubjectSearchRepair1764000015100, PublicTags1764000016000, ReportFacts1764000018000, JobLeases1764000019000, SocketIoAttachments1764000019100, BusinessCalendars1764000024000, TicketEventCause1764000025000, Webhooks1764000027000];
+// Listed explicitly (no glob) so the same list works under ts-jest and from dist/; one a line, in
+// timestamp order, so branches adding migrations merge cleanly.
+export const migrations = [
+  InitialSchema1764000000000,
+  AgentLastAssigned1764000000500,
+  ImapSyncState1764000001800,
+  SearchIndex1764000002000,
+  CommunityVotesFlags1764000003000,
+  SavedViewsCannedResponses1764000004000,
+  TicketSubjectSearch1764000005000,
+  TicketCountsIndex1764000006000,
+  InboxFirstResponseSla1764000007000,
+  TicketOrderIndexes1764000008000,
+  InboundClaims1764000009000,
+  InboundRetry1764000010000,
+  OutboxLanes1764000011000,
+  InboundHistoric1764000011100,
+  MailPreviews1764000011200,
+  MessageAuthorName1764000012000,
+  EmailContentKeys1764000012100,
+  InboxClosedReplies1764000014000,
+  TicketAutomatic1764000015000,
+  TicketSubjectSearchRepair1764000015100,
+  PublicTags1764000016000,
+  ReportFacts1764000018000,
+  JobLeases1764000019000,
+  SocketIoAttachments1764000019100,
+  RateLimits1764000019200,
+  BusinessCalendars1764000024000,
+  TicketEventCause1764000025000,
+  Webhooks1764000027000,
+];

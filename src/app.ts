@@ -1,9 +1,10 @@
+import type { Pool } from 'pg';
 import http from 'node:http';
 import path from 'node:path';
 import cookieParser from 'cookie-parser';
 import express from 'express';
 import { engine } from 'express-handlebars';
-import { LoginLimiter } from './auth/login-limiter';
+import { createRateLimits } from './auth/rate-limits';
 import { hashToken, newToken } from './auth/secrets';
 import { SessionService } from './auth/session.service';
 import type { Config } from './config';
@@ -68,7 +69,7 @@ export async function createChorus(config: Config, opts: { logger?: Logger; now?
   const s: Services = {
     config, db, bus, logger, parsers, ingest, outbound, outbox, metrics, now,
     sessions: new SessionService(db, now),
-    loginLimiter: new LoginLimiter(10, 15 * 60_000, now),
+    rateLimits: createRateLimits(db.kind === 'postgres' ? { pool: (ds.driver as unknown as { master: Pool }).master } : 'memory'),
     commands: { db, outbound, now },
   };
   const modules = opts.modules ?? defaultModules;

@@ -1,7 +1,7 @@
 import type { Server as IoServer } from 'socket.io';
 import type { LiveFeed } from './command-centre/live-feed';
 import type { SessionService } from './auth/session.service';
-import type { LoginLimiter } from './auth/login-limiter';
+import type { RateLimits } from './auth/rate-limits';
 import type { Config } from './config';
 import type { Db } from './db/transaction';
 import type { EventBus } from './events/bus';
@@ -25,7 +25,8 @@ export interface Services {
   outbound: OutboundRouter;
   outbox: OutboxWorker;
   sessions: SessionService;
-  loginLimiter: LoginLimiter;
+  // Cluster-wide allowances: sign-in failures, web-form posts, sign-in links.
+  rateLimits: RateLimits;
   metrics: Metrics;
   commands: CommandDeps;
   io?: IoServer;

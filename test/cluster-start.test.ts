@@ -21,6 +21,45 @@ pgOnly('starting a cluster on Postgres', () => {
   });
 });
 
+pgOnly('rate limits in a cluster', () => {
+  let a: TestChorus;
+  let b: TestChorus;
+  let drop = async () => {};
+  beforeAll(async () => {
+    const pg = await freshPostgres();
+    drop = pg.drop;
+    a = await startTestChorus({ dbUrl: pg.url, env: { CHORUS_WORKERS: 'false' } });
+    b = await startTestChorus({ dbUrl: pg.url, env: { CHORUS_WORKERS: 'false' } });
+  });
+  afterAll(async () => {
+    await b?.stop();
+    await a?.stop();
+    await drop();
+  });
+  const login = (t: TestChorus, email: string, password: string) =>
+    fetch(`${t.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const signinLink = (t: TestChorus, email: string) =>
+    fetch(`${t.url}/signin`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email }) });
+
+  it('counts failed sign-ins once for all nodes, not once per node', async () => {
+    const statuses: number[] = [];
+    // Ten wrong passwords, alternating between the nodes: the allowance is used up for both.
+    for (let i = 0; i < 10; i++) statuses.push((await login(i % 2 ? b : a, 'guess@chorus.test', 'wrong')).status);
+    expect(statuses).toEqual(Array(10).fill(401));
+    for (const t of [a, b]) {
+      const refused = await login(t, 'guess@chorus.test', 'wrong');
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(800);
+    }
+  });
+
+  it('counts sign-in links once for all nodes', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 7; i++) codes.push((await signinLink(i % 2 ? b : a, 'quinn@customer.test')).status);
+    expect(codes).toEqual([200, 200, 200, 200, 200, 429, 429]);
+  });
+});
+
 describe('an unreachable REDIS_URL', () => {
   it('is a start-up error naming the URL, not endless warnings', async () => {
     const warnings: string[] = [];

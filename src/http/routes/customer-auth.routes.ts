@@ -1,7 +1,6 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { SESSION_COOKIE } from '../../auth/session.service';
-import { IpRateLimiter } from '../../channels/webform/ip-rate-limiter';
 import { inboxRepository } from '../../db/repositories/inbox.repository';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
 import type { Services } from '../../services';
@@ -14,7 +13,6 @@ const EMAIL = /^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/;
 
 // Customers sign in by a single-use link sent to their address; no passwords to forget.
 export function customerAuthRoutes(r: Router, s: Services): void {
-  const limiter = new IpRateLimiter(s.now);
   const page = (res: any, view: string, data: Record<string, unknown>, status = 200) => {
     res.status(status).render(view, { layout: 'public', ...data });
     return undefined;
@@ -35,7 +33,7 @@ export function customerAuthRoutes(r: Router, s: Services): void {
       const email = body.email.trim().toLowerCase();
       const next = safeNext(body.next);
       if (!EMAIL.test(email)) return page(res, 'pages/signin', { title: 'Sign in', next, viewer, csrfToken: req.csrfToken, error: 'Enter your e-mail address.', email: body.email }, 422);
-      const wait = limiter.take(`ip:${req.ip}`, 20) ?? limiter.take(`email:${email}`, 5);
+      const wait = (await s.rateLimits.take('signin-links', `ip:${req.ip}`, 20, 3600)) ?? (await s.rateLimits.take('signin-links', `email:${email}`, 5, 3600));
       if (wait !== null) {
         res.setHeader('Retry-After', String(wait));
         return page(res, 'pages/signin', { title: 'Sign in', next, viewer, csrfToken: req.csrfToken, error: `Too many links asked for; try again in ${Math.ceil(wait / 60)} minutes.`, email }, 429);

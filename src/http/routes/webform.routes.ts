@@ -2,7 +2,6 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { z } from 'zod';
 import { safeEqual } from '../../auth/secrets';
 import { issueStamp } from '../../channels/webform/fill-stamp';
-import { IpRateLimiter } from '../../channels/webform/ip-rate-limiter';
 import { findWebform, HONEYPOT_FIELD, submitWebform, type FormFile, type FormInput } from '../../channels/webform/webform-submit';
 import type { WebformSettings } from '../../channels/webform/webform-settings.schema';
 import { AppError, NotFoundError, RateLimitedError, ValidationError } from '../../errors';
@@ -15,7 +14,6 @@ const MAX_FORM_BYTES = 40 * 1024 * 1024;
 // The web-form channel: a page that works without scripts, and a JSON door for sites that
 // build their own form (CORS allow-list per form).
 export function webformRoutes(r: Router, s: Services): void {
-  const limiter = new IpRateLimiter(s.now);
   const slugParams = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,64}$/) });
 
   const load = async (slug: string) => {
@@ -23,8 +21,8 @@ export function webformRoutes(r: Router, s: Services): void {
     if (!form) throw new NotFoundError('Form');
     return form;
   };
-  const limit = (req: Request, form: { settings: WebformSettings }) => {
-    const wait = limiter.take(`${req.ip}|${form.settings.slug}`, form.settings.submissionsPerHourPerIp);
+  const limit = async (req: Request, form: { settings: WebformSettings }) => {
+    const wait = await s.rateLimits.take('webform', `${req.ip}|${form.settings.slug}`, form.settings.submissionsPerHourPerIp, 3600);
     if (wait !== null) throw new RateLimitedError(wait);
   };
   const render = (req: Request, res: Response, form: { settings: WebformSettings }, extra: Record<string, unknown> = {}) =>
@@ -48,7 +46,7 @@ export function webformRoutes(r: Router, s: Services): void {
     const params = slugParams.safeParse(req.params);
     if (!params.success) throw new NotFoundError('Form');
     const form = await load(params.data.slug);
-    limit(req, form);
+    await limit(req, form);
     const fd = await readFormData(req);
     const text = (k: string) => (typeof fd.get(k) === 'string' ? (fd.get(k) as string) : undefined);
     const files: FormFile[] = [];
@@ -128,7 +126,7 @@ export function webformRoutes(r: Router, s: Services): void {
     authorize: () => true,
     handler: async ({ params, body, req, res, viewer }) => {
       const form = await load(params.slug);
-      limit(req, form);
+      await limit(req, form);
       const out = await submitWebform(s, form, {
         ...body,
         files: body.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.contentBase64, 'base64') })),
