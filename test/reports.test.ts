@@ -1,7 +1,6 @@
 import { createAgent } from '../src/agents/create-agent';
 import { TicketTag } from '../src/db/entities';
 import { agentRepository } from '../src/db/repositories/agent.repository';
-import { createInbox } from '../src/inboxes/create-inbox';
 import { registry } from '../src/http/route';
 import { localMidnight, resolveRange } from '../src/reports/report-range';
 import { csvCell } from '../src/reports/report-table';
@@ -316,27 +315,6 @@ describe.each(DB_KINDS)('reports (%s)', (db) => {
       const api = await fetch(`${t.url}/api/reports/overview?${RANGE}`, { headers: who.cookie ? { cookie: who.cookie, accept: 'application/json' } : { accept: 'application/json' } });
       expect(api.status).toBe(404);
     }
-  });
-
-  // Runs last: it adds a question to the fixture.
-  it('counts a question from the community ask form (its web-form inbox) as a community question', async () => {
-    const form = await createInbox(t.s.db, NOW, { name: 'Community', channel: 'webform', settings: { slug: 'community', title: 'Community' } });
-    const other = await createInbox(t.s.db, NOW, { name: 'Contact us', channel: 'webform', settings: { slug: 'contact', title: 'Contact us' } });
-    const q = await seedTicket(t.s.db.m, { subject: 'Asked on the form', channel: 'webform', createdAt: at('10', 8), visibility: 'public' });
-    const c = await seedTicket(t.s.db.m, { subject: 'Contact form', channel: 'webform', createdAt: at('10', 8), visibility: 'public' });
-    await seedFacts(t.s.db.m, [
-      { ticketId: q, channel: 'webform', inboxId: form.id, visibility: 'public', kind: 'ticket_created', at: at('10', 8) },
-      { ticketId: q, channel: 'webform', inboxId: form.id, visibility: 'public', kind: 'community_answer', at: at('10', 8, 30), contactId: 999, audience: 'public', wallMs: 30 * M, value: 1 },
-      { ticketId: c, channel: 'webform', inboxId: other.id, visibility: 'public', kind: 'ticket_created', at: at('10', 8) },
-    ]);
-    const rows = rowsOf(await json(`/api/reports/community?${RANGE}`), 'summary');
-    expect(rows.slice(0, 4).map((r: any) => [r.metric, r.value])).toEqual([
-      ['Questions asked', 4],
-      ['Answered by the community', 75],
-      // First community answers after 30, 45 and 180 min.
-      ['Time to first community answer, median', 45],
-      ['Time to first community answer, p90', 180],
-    ]);
   });
 });
 

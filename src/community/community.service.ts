@@ -7,6 +7,7 @@ import { messageRepository } from '../db/repositories/message.repository';
 import { ticketRepository } from '../db/repositories/ticket.repository';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { createInbox } from '../inboxes/create-inbox';
+import { COMMUNITY_FORM_SLUG } from './community-form';
 import { canSeeMessage } from '../policies/audience.policy';
 import { accessFacts } from '../policies/ticket-access';
 import type { Viewer } from '../policies/viewer';
@@ -30,7 +31,7 @@ export async function askQuestion(s: Services, viewer: Member, input: { title: s
   if (!body) throw new ValidationError('Describe the question.', { fields: { body: ['Required'] } });
   const email = (await contactRepository.identitiesOf(s.db.m, [viewer.contactId])).find((i) => i.kind === 'email' && i.verified);
   if (!email) throw new ForbiddenError('Sign in with your e-mail to ask.');
-  const form = (await findWebform(s, 'community'))?.inbox ?? (await createInbox(s.db, s.now(), { name: 'Community', channel: 'webform', settings: { slug: 'community', title: 'Community' } }));
+  const form = (await findWebform(s, COMMUNITY_FORM_SLUG))?.inbox ?? (await createInbox(s.db, s.now(), { name: 'Community', channel: 'webform', settings: { slug: COMMUNITY_FORM_SLUG, title: 'Community' } }));
   const nonce = randomBytes(12).toString('hex');
   const submission: WebformSubmission = {
     submissionId: nonce, name: viewer.name, email: email.value, subject: title.slice(0, 250), message: body.slice(0, 50_000), custom: [], attachments: [],

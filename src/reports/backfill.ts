@@ -1,6 +1,6 @@
 import { reportFactRepository, reportSourceRepository } from '../db/repositories/report-fact.repository';
 import type { Db } from '../db/transaction';
-import { deriveFacts } from './facts-writer';
+import { deriveFacts, storeFacts } from './facts-writer';
 
 export interface BackfillProgress {
   tickets: number;
@@ -23,7 +23,7 @@ export async function backfillFacts(db: Db, opts: { batch?: number; onProgress?:
       await reportFactRepository.deleteByTicket(m, tickets.map((t) => t.id));
       // A merged ticket's facts are filed under its survivor, which its own batch derives.
       const facts = await deriveFacts(m, tickets.filter((t) => !t.mergedIntoId));
-      await reportFactRepository.record(m, facts);
+      await storeFacts(m, facts);
       return { last: tickets[tickets.length - 1].id, tickets: tickets.length, facts: facts.length };
     });
     if (!done) break;

@@ -2,9 +2,10 @@ import type { EntityManager } from 'typeorm';
 import type { Message, Ticket, TicketParticipant } from '../db/entities';
 import { type NewReportFact, reportFactRepository, reportSourceRepository } from '../db/repositories/report-fact.repository';
 import { beforeCommit } from '../db/transaction';
+import { isCommunityForm } from '../community/community-form';
 import {
   acceptedFact, agentMessageFacts, assignedFact, contactMessageFacts, contactPostKind, countsForReports, createdFact, deriveTicketFacts,
-  type FactActor, isNoise, isPublicAnswer, publicAnswerWaits, statusFact,
+  type FactActor, isNoise, isPublicAnswer, MESSAGE_FACT_KINDS, openingPostDetails, publicAnswerWaits, statusFact,
 } from './ticket-facts';
 
 // Facts a transaction wrote so far, inserted together just before it commits.
@@ -20,10 +21,22 @@ async function record(m: EntityManager, facts: NewReportFact | NewReportFact[]):
   const fresh = [...rows];
   const queued = beforeCommit(m, async () => {
     pending.delete(m);
-    await reportFactRepository.record(m, fresh);
+    await storeFacts(m, fresh);
   });
   if (queued) pending.set(m, fresh);
-  else await reportFactRepository.record(m, rows);
+  else await storeFacts(m, rows);
+}
+
+// Questions asked on the community's form come in through a web-form inbox, but reports count
+// them as the community channel: the fact says so itself, so no report has to know the inbox.
+// Only web-form facts pay the look-up.
+export async function storeFacts(m: EntityManager, facts: NewReportFact[]): Promise<void> {
+  const forms = facts.filter((f) => f.channel === 'webform').map((f) => f.inboxId);
+  if (forms.length) {
+    const community = new Set((await reportSourceRepository.webformInboxes(m, forms)).filter(isCommunityForm).map((i) => i.id));
+    for (const f of facts) if (f.channel === 'webform' && community.has(f.inboxId)) f.channel = 'community';
+  }
+  await reportFactRepository.record(m, facts);
 }
 
 // The commands call these inside their transaction, so a fact exists exactly when its change does.
@@ -55,6 +68,7 @@ export const factsWriter = {
     const publicOnPublic = msg.audience === 'public' && t.visibility === 'public';
     const known = opts.authorIsParticipant && msg.authorContactId !== null ? new Set([msg.authorContactId]) : null;
     const participants = publicOnPublic || (msg.authorType === 'contact' && !known && !opts.opening) ? await reportSourceRepository.participantIds(m, t.id) : known ?? new Set<number>();
+    if (opts.opening && publicOnPublic) await factsWriter.openingPost(m, t, msg, participants);
     if (msg.authorType === 'agent') {
       facts.push(...agentMessageFacts(t, msg, opts.firstResponseAt ?? null));
     } else if (msg.authorType === 'contact' && !isNoise(msg) && !opts.opening) {
@@ -74,6 +88,17 @@ export const factsWriter = {
     if (facts.length) await record(m, facts);
   },
 
+  // The post that opened a public ticket: its ticket_created fact (written a moment ago in
+  // this change) learns the post and the author's reach.
+  async openingPost(m: EntityManager, t: Ticket, msg: Message, participants: Set<number>): Promise<void> {
+    const reach = msg.authorContactId === null ? null : (await reportSourceRepository.followersOf(m, [msg.authorContactId])).get(msg.authorContactId) ?? null;
+    const post = openingPostDetails(t, msg, participants, reach);
+    if (!post) return;
+    const created = pending.get(m)?.find((f) => f.ticketId === t.id && f.kind === 'ticket_created');
+    if (created) Object.assign(created, post);
+    else await reportFactRepository.updateKind(m, t.id, 'ticket_created', post);
+  },
+
   // After a change that moves history between tickets (merge, split, their undo) or makes a
   // ticket count (restored from automatic): its facts are derived again from what it holds.
   async rebuild(m: EntityManager, ticketIds: number[]): Promise<void> {
@@ -86,7 +111,7 @@ export const factsWriter = {
     if (list) list.splice(0, list.length, ...list.filter((f) => !cleared.has(f.ticketId)));
     await reportFactRepository.deleteByTicket(m, [...cleared]);
     const rootTickets = await reportSourceRepository.ticketsByIds(m, [...roots]);
-    await reportFactRepository.record(m, await deriveFacts(m, rootTickets));
+    await storeFacts(m, await deriveFacts(m, rootTickets));
   },
 };
 
@@ -103,26 +128,35 @@ async function rootOf(m: EntityManager, t: Ticket): Promise<number> {
 // Facts of these tickets as their histories say. A ticket merged into another lives on in the
 // survivor: its own history (the messages the merge moved) is derived as it was and filed
 // under the survivor, so facts follow merges and come back when a merge is undone.
+// A ticket merged away is closed by the merge (it was counted as new, so the backlog lets it
+// go then). A split that was undone leaves its split-off ticket absorbed: it was never a ticket
+// of its own, but the replies written on it meanwhile were sent and count under the survivor.
 export async function deriveFacts(m: EntityManager, tickets: Ticket[]): Promise<NewReportFact[]> {
   const roots = tickets.filter((t) => countsForReports(t));
   const messages = groupBy(await reportSourceRepository.messagesOf(m, roots.map((t) => t.id)), (x) => x.ticketId);
   const out: NewReportFact[] = [];
-  // Work list: (ticket, its message pool, the root its facts are filed under).
-  let level = roots.map((t) => ({ ticket: t, pool: messages.get(t.id) ?? [], rootId: t.id }));
+  // Work list: (ticket, its message pool, the root its facts are filed under, how it joined the root).
+  type Joined = { mergedAt: number; actor: FactActor } | 'absorbed' | null;
+  let level: { ticket: Ticket; pool: Message[]; rootId: number; joined: Joined }[] = roots.map((t) => ({ ticket: t, pool: messages.get(t.id) ?? [], rootId: t.id, joined: null }));
   for (let depth = 0; level.length && depth < 20; depth++) {
     const ids = level.map((x) => x.ticket.id);
     const events = groupBy(await reportSourceRepository.eventsOf(m, ids), (e) => e.ticketId);
     const parts = groupBy(await reportSourceRepository.participantsOf(m, ids), (p: TicketParticipant) => p.ticketId);
     const next: typeof level = [];
-    const pending: { sourceId: number; pool: Message[]; rootId: number }[] = [];
+    const pending: { sourceId: number; pool: Message[] | null; rootId: number; joined: Joined }[] = [];
     for (const item of level) {
       const evs = events.get(item.ticket.id) ?? [];
       let pool = item.pool;
       const undone = new Set(evs.filter((e) => e.type === 'merge_undone').map((e) => (e.data as any)?.eventId));
       for (const e of evs) {
+        if (e.type === 'split_undone') {
+          pending.push({ sourceId: (e.data as any)?.newTicketId, pool: null, rootId: item.rootId, joined: 'absorbed' });
+          continue;
+        }
         if (e.type !== 'merged' || undone.has(e.id)) continue;
         const moved = new Set<number>((e.data as any)?.messageIds ?? []);
-        pending.push({ sourceId: (e.data as any).sourceId, pool: pool.filter((x) => moved.has(x.id)), rootId: item.rootId });
+        const actor = e.actorType === 'agent' ? { agentId: e.actorId } : e.actorType === 'contact' ? { contactId: e.actorId } : {};
+        pending.push({ sourceId: (e.data as any).sourceId, pool: pool.filter((x) => moved.has(x.id)), rootId: item.rootId, joined: { mergedAt: e.createdAt, actor } });
         pool = pool.filter((x) => !moved.has(x.id));
       }
       item.pool = pool;
@@ -137,15 +171,22 @@ export async function deriveFacts(m: EntityManager, tickets: Ticket[]): Promise<
         participants: new Set((parts.get(item.ticket.id) ?? []).map((p) => p.contactId)), followers,
         historicStart: opening && opening.inboundItemId !== null && historic.has(opening.inboundItemId) ? opening.createdAt : null,
       });
-      for (const f of facts) out.push({ ...f, ticketId: item.rootId });
+      const j = item.joined;
+      const kept = j === 'absorbed' ? facts.filter((f) => MESSAGE_FACT_KINDS.has(f.kind)) : facts;
+      if (j && j !== 'absorbed' && item.ticket.status !== 'closed') kept.push(statusFact(item.ticket, item.ticket.status, 'closed', j.mergedAt, j.actor));
+      for (const f of kept) out.push({ ...f, ticketId: item.rootId });
     }
     const sources = new Map((await reportSourceRepository.ticketsByIds(m, pending.map((p) => p.sourceId))).map((t) => [t.id, t]));
+    const absorbed = groupBy(await reportSourceRepository.messagesOf(m, pending.filter((p) => p.pool === null).map((p) => p.sourceId)), (x) => x.ticketId);
     for (const p of pending) {
       const src = sources.get(p.sourceId);
-      if (src && !src.automatic) next.push({ ticket: src, pool: p.pool, rootId: p.rootId });
+      if (src && !src.automatic) next.push({ ticket: src, pool: p.pool ?? absorbed.get(src.id) ?? [], rootId: p.rootId, joined: p.joined });
     }
     level = next;
   }
+  // Events name people as they were then; a contact merged since counts as the one kept.
+  const kept = await reportSourceRepository.keptContacts(m, out.map((f) => f.contactId).filter((c): c is number => c !== null));
+  if (kept.size) for (const f of out) if (f.contactId !== null && kept.has(f.contactId)) f.contactId = kept.get(f.contactId)!;
   return out;
 }
 

@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { agentRepository } from '../db/repositories/agent.repository';
-import { inboxRepository } from '../db/repositories/inbox.repository';
-import { BUCKET_MS, reportQueryRepository as q, type CommunityScope, type Counts, type FactFilters, type Spread } from '../db/repositories/report-query.repository';
+import { BUCKET_MS, reportQueryRepository as q, type Counts, type FactFilters, type Spread } from '../db/repositories/report-query.repository';
 import type { Period, ReportRange } from './report-range';
 import { minutes, percent, round1, type ReportTable, type Row } from './report-table';
 import { barChart, hbarChart, lineChart } from './svg-charts';
@@ -159,20 +158,13 @@ async function agents(c: Ctx): Promise<ViewData> {
   };
 }
 
-// The community's ask form files questions in its own web-form inbox (slug "community").
-async function communityScope(m: EntityManager): Promise<CommunityScope> {
-  const forms = await inboxRepository.listByChannel(m, 'webform');
-  return { inboxIds: forms.filter((i) => (i.settings as { slug?: string } | null)?.slug === 'community').map((i) => i.id) };
-}
-
-async function communityPeriod(c: Ctx, p: Period, scope: CommunityScope) {
-  const [k, first] = await Promise.all([q.community(c.m, p, c.filters, scope), q.spread(c.m, 'community_first_answer', p, c.filters, undefined, scope)]);
+async function communityPeriod(c: Ctx, p: Period) {
+  const [k, first] = await Promise.all([q.community(c.m, p, c.filters), q.spread(c.m, 'community_first_answer', p, c.filters, undefined, true)]);
   return { ...k, first: first.get('all') ?? NO_SPREAD };
 }
 
 async function community(c: Ctx): Promise<ViewData> {
-  const scope = await communityScope(c.m);
-  const [cur, prev, top] = await Promise.all([communityPeriod(c, c.range.current, scope), communityPeriod(c, c.range.previous, scope), q.topContributors(c.m, c.range.current, c.filters)]);
+  const [cur, prev, top] = await Promise.all([communityPeriod(c, c.range.current), communityPeriod(c, c.range.previous), q.topContributors(c.m, c.range.current, c.filters)]);
   const summary: ReportTable = {
     name: 'summary', title: 'Community questions beside the previous period', columns: summaryColumns,
     rows: [

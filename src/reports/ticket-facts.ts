@@ -37,6 +37,17 @@ export function createdFact(t: TicketShape, at: number, actor: FactActor): NewRe
   return ticketFact(t, 'ticket_created', at, { agentId: actor.agentId ?? null, contactId: actor.contactId ?? null });
 }
 
+// A public post that opens a public ticket waits for its answer like any later post: its
+// ticket_created fact carries the post (audience, the author's reach) so exposure sees it waiting.
+export function openingPostDetails(t: TicketShape, msg: Message, participants: Set<number>, reach: number | null): Pick<NewReportFact, 'audience' | 'reach' | 'messageId'> | null {
+  if (msg.authorType !== 'contact' || msg.audience !== 'public' || t.visibility !== 'public' || isNoise(msg)) return null;
+  if (contactPostKind(t, msg, participants) !== 'customer') return null;
+  return { audience: 'public', reach, messageId: msg.id };
+}
+
+// What a ticket absorbed by an undone split still tells: the messages written on it meanwhile.
+export const MESSAGE_FACT_KINDS: ReadonlySet<string> = new Set(['agent_reply', 'note', 'customer_reply', 'community_answer', 'public_answer_wait']);
+
 export function statusFact(t: TicketShape, from: string, to: string, at: number, actor: FactActor): NewReportFact {
   return ticketFact(t, 'status_changed', at, {
     statusFrom: from, statusTo: to, agentId: actor.agentId ?? null, contactId: actor.contactId ?? null,
@@ -103,10 +114,11 @@ export function deriveTicketFacts(h: TicketHistory): NewReportFact[] {
   const created = h.events.find((e) => e.type === 'created');
   const createdBy = created?.actorType === 'agent' ? { agentId: created.actorId } : { contactId: t.requesterId };
   const at0 = h.historicStart ?? t.createdAt;
-  facts.push(createdFact(shape.at(at0), at0, createdBy));
-
   const msgs = [...h.messages].sort((a, b) => a.id - b.id);
   const opening = msgs.find((m) => m.authorType === 'contact');
+  const post = opening ? openingPostDetails(shape.at(opening.createdAt), opening, h.participants, h.followers.get(opening.authorContactId!) ?? null) : null;
+  facts.push({ ...createdFact(shape.at(at0), at0, createdBy), ...(post ?? {}) });
+
   let firstResponseMsg: Message | undefined;
   if (t.firstResponseAt !== null) {
     const replies = msgs.filter((m) => m.authorType === 'agent' && m.audience !== 'staff');

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { Identity, InboundItem, Message, ReportFact, ReportFactKind, Ticket, TicketEvent, TicketParticipant } from '../entities';
+import { Contact, Identity, InboundItem, Inbox, Message, ReportFact, ReportFactKind, Ticket, TicketEvent, TicketParticipant } from '../entities';
 
 // What a writer says about a fact; the ticket's own columns (inbox, channel, team, visibility)
 // come from `ticketFact` so every kind carries them alike.
@@ -52,6 +52,11 @@ export const reportFactRepository = {
 
   async count(m: EntityManager): Promise<number> {
     return m.getRepository(ReportFact).count();
+  },
+
+  // Details learnt after a fact was stored in the same change (the opening post of a ticket).
+  async updateKind(m: EntityManager, ticketId: number, kind: ReportFactKind, patch: FactDetails): Promise<void> {
+    await m.createQueryBuilder().update(ReportFact).set(patch).where('ticket_id = :ticketId AND kind = :kind', { ticketId, kind }).execute();
   },
 
   async hasKind(m: EntityManager, ticketId: number, kind: ReportFactKind): Promise<boolean> {
@@ -119,6 +124,42 @@ export const reportSourceRepository = {
   async ticketsByIds(m: EntityManager, ids: number[]): Promise<Ticket[]> {
     if (!ids.length) return [];
     return m.getRepository(Ticket).createQueryBuilder('t').where('t.id IN (:...ids)', { ids }).getMany();
+  },
+
+  // Where each of these contacts lives on after contact merges (only merged ones are listed).
+  async keptContacts(m: EntityManager, contactIds: number[]): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    let ask = [...new Set(contactIds)];
+    for (let hops = 0; ask.length && hops < 20; hops++) {
+      const rows = await m.getRepository(Contact).createQueryBuilder('c').select('c.id', 'id').addSelect('c.merged_into_id', 'into')
+        .where('c.id IN (:...ask) AND c.merged_into_id IS NOT NULL', { ask }).getRawMany();
+      ask = [];
+      for (const r of rows) {
+        const id = Number(r.id);
+        const into = Number(r.into);
+        for (const [k, v] of out) if (v === id) out.set(k, into);
+        if (!out.has(id)) out.set(id, into);
+        ask.push(into);
+      }
+    }
+    return out;
+  },
+
+  // The web-form inboxes among these: the community's ask form is one of them.
+  async webformInboxes(m: EntityManager, ids: number[]): Promise<Inbox[]> {
+    if (!ids.length) return [];
+    return m.getRepository(Inbox).createQueryBuilder('i').where('i.id IN (:...ids) AND i.channel = :c', { ids: [...new Set(ids)], c: 'webform' }).getMany();
+  },
+
+  // Every ticket whose facts name this contact or could: their posts, tickets they ask or follow.
+  async ticketsOfContact(m: EntityManager, contactId: number): Promise<number[]> {
+    const ids = new Set<number>();
+    const add = (rows: { id: number | string }[]) => rows.forEach((r) => ids.add(Number(r.id)));
+    add(await m.getRepository(Message).createQueryBuilder('msg').select('DISTINCT msg.ticket_id', 'id').where('msg.author_contact_id = :contactId', { contactId }).getRawMany());
+    add(await m.getRepository(TicketParticipant).createQueryBuilder('p').select('DISTINCT p.ticket_id', 'id').where('p.contact_id = :contactId', { contactId }).getRawMany());
+    add(await m.getRepository(Ticket).createQueryBuilder('t').select('t.id', 'id').where('t.requester_id = :contactId', { contactId }).getRawMany());
+    add(await m.getRepository(ReportFact).createQueryBuilder('f').select('DISTINCT f.ticket_id', 'id').where('f.contact_id = :contactId', { contactId }).getRawMany());
+    return [...ids].sort((a, b) => a - b);
   },
 
   async ticketCount(m: EntityManager): Promise<number> {

@@ -5,8 +5,6 @@ import type { EntityManager } from 'typeorm';
 // period's durations, picking only the ranks needed, so both stores return identical numbers.
 
 export interface FactFilters { channel?: string; inboxId?: number; teamId?: number; agentId?: number; tag?: string }
-// Community questions: channel 'community', or tickets of the community's own web-form inbox.
-export interface CommunityScope { inboxIds: number[] }
 export interface Window { from: number; to: number }
 export type Group = 'channel' | 'agent_id' | 'team_id';
 export type Measure = 'first_response' | 'resolution' | 'community_first_answer';
@@ -39,17 +37,16 @@ const MEASURES: Record<Measure, string> = {
   community_first_answer: `f.kind = 'community_answer' AND f.value = 1`,
 };
 
-function communitySql(c: CommunityScope): { sql: string; params: Record<string, unknown> } {
-  const ids = c.inboxIds.filter((i) => Number.isInteger(i));
-  return { sql: ids.length ? `(f.channel = 'community' OR f.inbox_id IN (:...communityInboxIds))` : `f.channel = 'community'`, params: ids.length ? { communityInboxIds: ids } : {} };
-}
+// Community questions: their facts carry the community channel (the ask form's tickets too).
+const COMMUNITY = `f.channel = 'community'`;
 
 // A public answer (an agent's public reply or a community answer by someone else) ends a wait.
 const ANSWERED_BEFORE_END = `EXISTS (SELECT 1 FROM report_facts a WHERE a.ticket_id = f.ticket_id AND a.at >= f.at AND a.at < :end
   AND ((a.kind = 'agent_reply' AND a.audience = 'public') OR (a.kind = 'community_answer' AND (a.contact_id IS NULL OR f.contact_id IS NULL OR a.contact_id <> f.contact_id))))`;
 
-// A public customer post with no public answer before the end of the period.
-const STILL_WAITING = `f.kind = 'customer_reply' AND f.visibility = 'public' AND f.audience = 'public' AND f.at < :end AND NOT ${ANSWERED_BEFORE_END}`;
+// A public customer post (one that opened the ticket, or a later one) with no public answer
+// before the end of the period.
+const STILL_WAITING = `f.kind IN ('ticket_created', 'customer_reply') AND f.visibility = 'public' AND f.audience = 'public' AND f.at < :end AND NOT ${ANSWERED_BEFORE_END}`;
 
 function filterSql(w: Partial<Window>, f: FactFilters): { sql: string; params: Record<string, unknown> } {
   const c: string[] = [];
@@ -98,10 +95,9 @@ export const reportQueryRepository = {
 
   // Median (mean of the two middle values when n is even) and p90 (nearest rank, ⌈0.9·n⌉) of
   // the durations the facts measured, per group or overall (key 'all').
-  async spread(m: EntityManager, measure: Measure, w: Window, f: FactFilters, group?: Group, community?: CommunityScope): Promise<Map<string, Spread>> {
+  async spread(m: EntityManager, measure: Measure, w: Window, f: FactFilters, group?: Group, communityOnly = false): Promise<Map<string, Spread>> {
     const base = filterSql(w, f);
-    const scope = community ? communitySql(community) : null;
-    const where = scope ? { sql: `${scope.sql} AND ${base.sql}`, params: { ...base.params, ...scope.params } } : base;
+    const where = communityOnly ? { sql: `${COMMUNITY} AND ${base.sql}`, params: base.params } : base;
     const g = group ? `f.${group}` : '0';
     const partition = group ? `PARTITION BY f.${group} ` : '';
     const rows = await run(m, `SELECT x.g AS g, x.w AS w, x.rn AS rn, x.n AS n FROM (
@@ -137,16 +133,15 @@ export const reportQueryRepository = {
   },
 
   // Community questions (tickets from the ask form) of the period and how the community did.
-  async community(m: EntityManager, w: Window, f: FactFilters, c: CommunityScope): Promise<{ asked: number; answered: number; accepted: number; solved: number; deflected: number }> {
+  async community(m: EntityManager, w: Window, f: FactFilters): Promise<{ asked: number; answered: number; accepted: number; solved: number; deflected: number }> {
     const where = filterSql(w, f);
-    const scope = communitySql(c);
     const [r] = await run(m, `SELECT
         SUM(CASE WHEN f.kind = 'ticket_created' THEN 1 ELSE 0 END) AS asked,
         SUM(CASE WHEN f.kind = 'ticket_created' AND EXISTS (SELECT 1 FROM report_facts a WHERE a.ticket_id = f.ticket_id AND a.kind = 'community_answer' AND a.at < :to) THEN 1 ELSE 0 END) AS answered,
         SUM(CASE WHEN f.kind = 'answer_accepted' AND f.contact_id IS NOT NULL THEN 1 ELSE 0 END) AS accepted,
         SUM(CASE WHEN f.kind = 'status_changed' AND f.status_to = 'solved' THEN 1 ELSE 0 END) AS solved,
         SUM(CASE WHEN f.kind = 'status_changed' AND f.status_to = 'solved' AND NOT EXISTS (SELECT 1 FROM report_facts a WHERE a.ticket_id = f.ticket_id AND a.kind = 'agent_reply' AND a.at <= f.at) THEN 1 ELSE 0 END) AS deflected
-      FROM report_facts f WHERE f.kind IN ('ticket_created', 'answer_accepted', 'status_changed') AND ${scope.sql} AND ${where.sql}`, { ...where.params, ...scope.params });
+      FROM report_facts f WHERE f.kind IN ('ticket_created', 'answer_accepted', 'status_changed') AND ${COMMUNITY} AND ${where.sql}`, where.params);
     return { asked: num(r?.asked), answered: num(r?.answered), accepted: num(r?.accepted), solved: num(r?.solved), deflected: num(r?.deflected) };
   },
 
