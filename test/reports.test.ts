@@ -214,8 +214,8 @@ describe.each(DB_KINDS)('reports (%s)', (db) => {
   it('agents and teams: handled, replies, medians and notes', async () => {
     const body = await json(`/api/reports/agents?${RANGE}`);
     expect(rowsOf(body, 'agents')).toEqual([
-      { name: 'Ada', handled: 4, replies: 4, solved: 3, frtMedian: 135, resMedian: 300, notes: 0 },
-      { name: 'Bo', handled: 2, replies: 2, solved: 1, frtMedian: 120, resMedian: 1500, notes: 1 },
+      { name: 'Ada', handled: 4, replies: 4, solved: 3, frtMedian: 135, resMedian: 300, notes: 0, mentions: 0, mentionsAnswered: 0, mentionMedian: null },
+      { name: 'Bo', handled: 2, replies: 2, solved: 1, frtMedian: 120, resMedian: 1500, notes: 1, mentions: 0, mentionsAnswered: 0, mentionMedian: null },
     ]);
     expect(rowsOf(body, 'teams')).toEqual([{ name: 'Tier 1', handled: 2, replies: 3, solved: 2, frtMedian: 75, resMedian: 810, notes: 1 }]);
     expect(await csv(`/api/reports/agents/teams.csv?${RANGE}`)).toEqual(['Team,Tickets handled,Replies,Solved,First response median,Resolution median,Notes written', 'Tier 1,2,3,2,75,810,1', '']);

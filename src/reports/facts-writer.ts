@@ -5,7 +5,7 @@ import { beforeCommit } from '../db/transaction';
 import { isCommunityForm } from '../community/community-form';
 import {
   acceptedFact, agentMessageFacts, assignedFact, contactMessageFacts, contactPostKind, countsForReports, createdFact, deriveTicketFacts,
-  type FactActor, isNoise, isPublicAnswer, MESSAGE_FACT_KINDS, openingPostDetails, publicAnswerWaits, statusFact,
+  type FactActor, isNoise, isPublicAnswer, MESSAGE_FACT_KINDS, mentionAnsweredFact, mentionFact, openingPostDetails, publicAnswerWaits, statusFact,
 } from './ticket-facts';
 
 // Facts a transaction wrote so far, inserted together just before it commits.
@@ -71,6 +71,8 @@ export const factsWriter = {
     if (opts.opening && publicOnPublic) await factsWriter.openingPost(m, t, msg, participants);
     if (msg.authorType === 'agent') {
       facts.push(...agentMessageFacts(t, msg, opts.firstResponseAt ?? null));
+      // A reply or a note by an agent answers every mention of them on this ticket still open.
+      if (msg.authorAgentId !== null) for (const open of await reportFactRepository.openMentions(m, t.id, msg.authorAgentId, msg.createdAt)) facts.push(mentionAnsweredFact(t, open, msg.createdAt));
     } else if (msg.authorType === 'contact' && !isNoise(msg) && !opts.opening) {
       const kind = contactPostKind(t, msg, participants);
       if (kind) {
@@ -97,6 +99,10 @@ export const factsWriter = {
     const created = pending.get(m)?.find((f) => f.ticketId === t.id && f.kind === 'ticket_created');
     if (created) Object.assign(created, post);
     else await reportFactRepository.updateKind(m, t.id, 'ticket_created', post);
+  },
+
+  async mentioned(m: EntityManager, t: Ticket, agentId: number, messageId: number, at: number): Promise<void> {
+    if (countsForReports(t)) await record(m, mentionFact(t, agentId, messageId, at));
   },
 
   // After a change that moves history between tickets (merge, split, their undo) or makes a

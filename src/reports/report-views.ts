@@ -131,10 +131,11 @@ async function channels(c: Ctx): Promise<ViewData> {
 
 async function agents(c: Ctx): Promise<ViewData> {
   const p = c.range.current;
-  const [agentList, teamList, work, teamWork, frtA, resA, frtT, resT] = await Promise.all([
+  const [agentList, teamList, work, teamWork, frtA, resA, frtT, resT, mentions] = await Promise.all([
     agentRepository.list(c.m), agentRepository.listTeams(c.m), q.workBy(c.m, 'agent_id', p, c.filters), q.workBy(c.m, 'team_id', p, c.filters),
     q.spread(c.m, 'first_response', p, c.filters, 'agent_id'), q.spread(c.m, 'resolution', p, c.filters, 'agent_id'),
     q.spread(c.m, 'first_response', p, c.filters, 'team_id'), q.spread(c.m, 'resolution', p, c.filters, 'team_id'),
+    q.mentionsBy(c.m, p, c.filters),
   ]);
   const agentName = new Map(agentList.map((a) => [String(a.id), a.name]));
   const teamName = new Map(teamList.map((t) => [String(t.id), t.name]));
@@ -148,13 +149,29 @@ async function agents(c: Ctx): Promise<ViewData> {
     list
       .map((w) => ({ name: names.get(w.key) ?? `#${w.key}`, handled: w.handled, replies: w.replies, solved: w.solved, frtMedian: minutes(frt.get(w.key)?.median), resMedian: minutes(res.get(w.key)?.median), notes: w.notes }))
       .sort((x, y) => y.handled - x.handled || x.name.localeCompare(y.name));
-  const agentRows = rows(work, agentName, frtA, resA);
+  // An agent who was only mentioned in the period still has a row (their mentions count).
+  const mentionedOnly = [...mentions.keys()].filter((k) => !work.some((w) => w.key === k)).map((key) => ({ key, handled: 0, replies: 0, notes: 0, solved: 0 }));
+  const withMentions = [...work, ...mentionedOnly]
+    .map((w) => {
+      const [row] = rows([w], agentName, frtA, resA);
+      const x = mentions.get(w.key);
+      return { ...row, mentions: x?.received ?? 0, mentionsAnswered: x?.answered ?? 0, mentionMedian: minutes(x?.median ?? null) };
+    })
+    .sort((x, y) => y.handled - x.handled || x.name.localeCompare(y.name));
+  const agentColumns = [
+    ...columns('Agent'),
+    { key: 'mentions', label: 'Mentions received', type: 'count' as const }, { key: 'mentionsAnswered', label: 'Mentions answered', type: 'count' as const },
+    { key: 'mentionMedian', label: 'Time to answer a mention, median', type: 'minutes' as const },
+  ];
   return {
     tables: [
-      { name: 'agents', title: 'Agents', columns: columns('Agent'), rows: agentRows },
+      { name: 'agents', title: 'Agents', columns: agentColumns, rows: withMentions },
       { name: 'teams', title: 'Teams', columns: columns('Team'), rows: rows(teamWork, teamName, frtT, resT) },
     ],
-    charts: [{ table: 'agents', title: 'Replies per agent', svg: hbarChart('Replies per agent', agentRows.map((r) => ({ label: r.name, value: r.replies })), { unit: 'replies' }) }],
+    charts: [
+      { table: 'agents', title: 'Replies per agent', svg: hbarChart('Replies per agent', withMentions.map((r) => ({ label: r.name, value: r.replies })), { unit: 'replies' }) },
+      ...(withMentions.some((r) => r.mentions) ? [{ table: 'agents', title: '@mentions answered per agent', svg: hbarChart('@mentions answered per agent', withMentions.filter((r) => r.mentions).map((r) => ({ label: r.name, value: r.mentionsAnswered, text: `${r.mentionsAnswered} of ${r.mentions}` })), { unit: 'answered' }) }] : []),
+    ],
   };
 }
 

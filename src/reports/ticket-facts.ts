@@ -148,7 +148,32 @@ export function deriveTicketFacts(h: TicketHistory): NewReportFact[] {
     else if (e.type === 'assigned' && d.to) facts.push(assignedFact(s, d.to, e.createdAt));
     else if (e.type === 'accepted') facts.push(acceptedFact(s, d.messageId, d.answerer, e.createdAt));
   }
+  facts.push(...mentionFacts((at) => shape.at(at), h.events, msgs));
   return facts.sort((a, b) => a.at - b.at);
+}
+
+export function mentionFact(t: TicketShape, agentId: number, messageId: number, at: number): NewReportFact {
+  return ticketFact(t, 'mention', at, { agentId, messageId });
+}
+
+// `mention`: the mention fact this reply or note answers (the mentioned agent wrote at `at`).
+export function mentionAnsweredFact(t: TicketShape, mention: { agentId: number; messageId: number; at: number }, at: number): NewReportFact {
+  return ticketFact(t, 'mention_answered', at, { agentId: mention.agentId, messageId: mention.messageId, wallMs: Math.max(0, at - mention.at) });
+}
+
+// Each mention on a ticket's history and the first reply or note its agent wrote after it.
+export function mentionFacts(shapeAt: (at: number) => TicketShape, events: TicketEvent[], msgs: Message[]): NewReportFact[] {
+  const out: NewReportFact[] = [];
+  for (const e of events) {
+    if (e.type !== 'mentioned') continue;
+    const d = (e.data ?? {}) as { agentId?: number; messageId?: number };
+    if (typeof d.agentId !== 'number' || typeof d.messageId !== 'number') continue;
+    const mention = { agentId: d.agentId, messageId: d.messageId, at: e.createdAt };
+    out.push(mentionFact(shapeAt(e.createdAt), mention.agentId, mention.messageId, e.createdAt));
+    const answer = msgs.find((m) => m.authorType === 'agent' && m.authorAgentId === mention.agentId && m.id > mention.messageId && m.createdAt >= e.createdAt);
+    if (answer) out.push(mentionAnsweredFact(shapeAt(answer.createdAt), mention, answer.createdAt));
+  }
+  return out;
 }
 
 export function assignedFact(t: TicketShape, agentId: number, at: number): NewReportFact {

@@ -59,6 +59,16 @@ export const reportFactRepository = {
     await m.createQueryBuilder().update(ReportFact).set(patch).where('ticket_id = :ticketId AND kind = :kind', { ticketId, kind }).execute();
   },
 
+  // Mentions of this agent on this ticket, made by `before`, that no reply or note of theirs has
+  // answered yet (read through ix_report_facts_ticket: a ticket has few facts).
+  async openMentions(m: EntityManager, ticketId: number, agentId: number, before: number): Promise<{ agentId: number; messageId: number; at: number }[]> {
+    const rows: { message_id: number | string; at: number | string }[] = await m.createQueryBuilder().select('f.message_id', 'message_id').addSelect('f.at', 'at').from(ReportFact, 'f')
+      .where(`f.ticket_id = :ticketId AND f.kind = 'mention' AND f.agent_id = :agentId AND f.at <= :before`, { ticketId, agentId, before })
+      .andWhere(`NOT EXISTS (SELECT 1 FROM report_facts a WHERE a.ticket_id = f.ticket_id AND a.kind = 'mention_answered' AND a.agent_id = f.agent_id AND a.message_id = f.message_id)`)
+      .getRawMany();
+    return rows.map((r) => ({ agentId, messageId: Number(r.message_id), at: Number(r.at) }));
+  },
+
   async hasKind(m: EntityManager, ticketId: number, kind: ReportFactKind): Promise<boolean> {
     return (await m.getRepository(ReportFact).findOne({ where: { ticketId, kind }, select: { id: true } })) !== null;
   },

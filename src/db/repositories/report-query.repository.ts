@@ -132,6 +132,32 @@ export const reportQueryRepository = {
     return rows.map((r) => ({ key: String(r.g), handled: num(r.handled), replies: num(r.replies), notes: num(r.notes), solved: num(r.solved) })).filter((r) => r.handled + r.replies + r.notes > 0);
   },
 
+  // Per mentioned agent: mentions received in the window, how many they answered (a reply or note
+  // of theirs on the ticket after the mention, at any time since), and the median time to answer.
+  async mentionsBy(m: EntityManager, w: Window, f: FactFilters): Promise<Map<string, { received: number; answered: number; median: number | null }>> {
+    const where = filterSql(w, f);
+    const answer = `report_facts a ON a.ticket_id = f.ticket_id AND a.kind = 'mention_answered' AND a.agent_id = f.agent_id AND a.message_id = f.message_id`;
+    const counts = await run(m, `SELECT f.agent_id AS g, COUNT(*) AS received, COUNT(a.id) AS answered FROM report_facts f LEFT JOIN ${answer}
+      WHERE f.kind = 'mention' AND f.agent_id IS NOT NULL AND ${where.sql} GROUP BY f.agent_id`, where.params);
+    const picks = await run(m, `SELECT x.g AS g, x.w AS w, x.rn AS rn, x.n AS n FROM (
+        SELECT f.agent_id AS g, a.wall_ms AS w, ROW_NUMBER() OVER (PARTITION BY f.agent_id ORDER BY a.wall_ms) AS rn, COUNT(*) OVER (PARTITION BY f.agent_id) AS n
+        FROM report_facts f JOIN ${answer} WHERE f.kind = 'mention' AND f.agent_id IS NOT NULL AND a.wall_ms IS NOT NULL AND ${where.sql}
+      ) x WHERE x.rn = (x.n + 1) / 2 OR x.rn = (x.n + 2) / 2`, where.params);
+    const mid = new Map<string, { n: number; at: Map<number, number> }>();
+    for (const r of picks) {
+      const e = mid.get(String(r.g)) ?? { n: num(r.n), at: new Map<number, number>() };
+      e.at.set(num(r.rn), num(r.w));
+      mid.set(String(r.g), e);
+    }
+    const out = new Map<string, { received: number; answered: number; median: number | null }>();
+    for (const r of counts) {
+      const e = mid.get(String(r.g));
+      const median = e ? (e.at.get(Math.floor((e.n + 1) / 2))! + e.at.get(Math.floor((e.n + 2) / 2))!) / 2 : null;
+      out.set(String(r.g), { received: num(r.received), answered: num(r.answered), median });
+    }
+    return out;
+  },
+
   // Community questions (tickets from the ask form) of the period and how the community did.
   async community(m: EntityManager, w: Window, f: FactFilters): Promise<{ asked: number; answered: number; accepted: number; solved: number; deflected: number }> {
     const where = filterSql(w, f);

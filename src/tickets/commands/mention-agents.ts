@@ -5,6 +5,7 @@ import { outboxRepository } from '../../db/repositories/outbox.repository';
 import { ticketEventRepository } from '../../db/repositories/ticket-event.repository';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
 import type { Viewer } from '../../policies/viewer';
+import { factsWriter } from '../../reports/facts-writer';
 import { actorOf, CommandDeps } from './command-deps';
 
 // `@handle` picks an agent by the local part of their e-mail (@sam for sam@acme.test) or by their
@@ -32,6 +33,7 @@ export async function mentionAgents(deps: CommandDeps & { publicUrl: string }, v
     for (const agentId of ids) {
       const to = agents.find((a) => a.id === agentId)!;
       await ticketEventRepository.record(tx.m, ticketId, 'mentioned', actorOf(viewer, deps.cause), { agentId, messageId }, deps.now());
+      if (ticket) await factsWriter.mentioned(tx.m, ticket, agentId, messageId, deps.now());
       await outboxRepository.enqueue(tx.m, {
         kind: 'notification.email', messageId: null, ticketId, inboxId: null,
         payload: {
