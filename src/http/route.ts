@@ -42,6 +42,14 @@ export interface RouteSpec<P = any, Q = any, B = any> {
   // Handler returns the JSON body, or undefined when it wrote the response itself.
   handler: (input: RouteInput<P, Q, B>) => Promise<unknown> | unknown;
   responseDescription?: string;
+  // The OpenAPI operationId; derived from the method and path when not given.
+  operationId?: string;
+  // The JSON the handler answers with. It is the success schema in the OpenAPI document, and
+  // under NODE_ENV=test every answer is checked against it, so the document cannot drift.
+  response?: z.ZodType;
+  // Error statuses the handler itself raises (409 on a conflict, 404 on a missing record…),
+  // beside the ones the framework answers (400 bad input, 401/403 refused, 404 unknown id).
+  errors?: number[];
 }
 
 export const registry: RouteSpec[] = [];
@@ -80,8 +88,19 @@ export function defineRoute<P, Q, B>(router: Router, s: Services, spec: RouteSpe
     // The spec's status is the default; a handler may answer otherwise (200 for a redelivery).
     res.status(spec.status ?? 200);
     const out = await spec.handler({ ...base, body } as RouteInput<P, Q, B>);
-    if (out !== undefined && !res.headersSent) res.json(out);
+    if (out !== undefined && !res.headersSent) {
+      if (spec.response && s.config.NODE_ENV === 'test') checkResponse(spec, out);
+      res.json(out);
+    }
   });
+}
+
+// A handler answering outside its declared schema is a bug in Chorus, not in the request.
+function checkResponse(spec: RouteSpec, out: unknown): void {
+  const r = spec.response!.safeParse(JSON.parse(JSON.stringify(out)));
+  if (r.success) return;
+  const i = r.error.issues[0];
+  throw new Error(`${spec.method.toUpperCase()} ${spec.path} answered outside its response schema at ${i.path.join('.') || '(root)'}: ${i.message}`);
 }
 
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, what: string): T {
