@@ -3,6 +3,7 @@ import { WEBFORM_RAW_TYPE } from '../src/channels/webform/webform-settings.schem
 import { askQuestion } from '../src/community/community.service';
 import { mergeContacts } from '../src/contacts/commands/merge-contacts';
 import { createAgent } from '../src/agents/create-agent';
+import { createCalendar } from '../src/automation/calendars/save-calendar';
 import { agentRepository } from '../src/db/repositories/agent.repository';
 import { contactRepository } from '../src/db/repositories/contact.repository';
 import { reportFactRepository } from '../src/db/repositories/report-fact.repository';
@@ -25,7 +26,8 @@ import { DB_KINDS, apiInbox, postSigned, startTestChorus, type TestChorus } from
 // against the answer worked out by hand below, in the JSON, the CSV and the page.
 //
 // The report period is Mon 2026-03-09 … Wed 2026-03-11 (UTC); the previous one is 03-06 … 03-08.
-// "Now" is Wed 03-11 18:00. Agents: Ada (admin) and Bo. The e-mail inbox's team is Tier 1.
+// "Now" is Wed 03-11 18:00. Agents: Ada (admin) and Bo. The e-mail inbox's team is Tier 1; the e-mail inbox
+// keeps office hours, Mon–Fri 09:00–17:00 Europe/Berlin (UTC+1 in March: 08:00–16:00 UTC). No other inbox has a calendar.
 //
 //  P1  e-mail, Pat      03-06 10:00 mails · 11:00 Ada replies (first response 60 min) · 03-09 09:00 Ada solves (resolution 71 h = 4260 min)
 //  E   e-mail, Ann      03-09 09:00 mails · 09:30 Ada replies and solves (FR 30, resolution 30) · 10:00 Ada notes
@@ -36,7 +38,8 @@ import { DB_KINDS, apiInbox, postSigned, startTestChorus, type TestChorus } from
 //  Q   community, Cleo  03-10 08:00 asks · 08:45 member @dev answers (first community answer 45 min; the question waited 45 min)
 //                       09:00 Cleo accepts @dev's answer: solved (resolution 60) with no agent reply (deflection)
 //  S   e-mail, Sam      03-10 09:00 mails · 09:30 writes again in the thread · 10:00 Bo splits that message out as S2 (new at 10:00)
-//                       10:30 Bo replies on S2 (FR 30 from the split) · 11:00 Ada replies on S (FR 120) · both stay open
+//                       10:30 Bo replies on S2 (FR 30 from the split) · both stay open
+//                       Wed 09:00 Ada replies on S (FR 24 h; in business hours Tue 09:00–16:00 + Wed 08:00–09:00 UTC = 8 h)
 //  W2  web form, Wes    03-10 13:00 · 13:10 Bo merges W2 into W · 13:20 Bo undoes the merge · 14:00 Bo replies on W2 (FR 60)
 //  G   X, Xena (4,000 followers) 03-10 20:00 posts · 22:00 posts again · 03-11 02:00 Ada answers publicly (FR 360; waits 6 h and 4 h)
 //  Q2  community, Eli   03-11 10:00 asks · 11:00 Ada answers publicly (FR 60; waited 60 min) · 11:30 member "Devon" answers (first community answer 90 min)
@@ -72,7 +75,9 @@ describe.each(DB_KINDS)('reports over a hand-computed week (%s)', (db) => {
     const boId = (await createAgent(s.db, clock, { email: 'bo@chorus.test', name: 'Bo', password: 'correct horse', role: 'agent' })).id;
     const bo = { kind: 'agent' as const, agentId: boId, role: 'agent' as const, name: 'Bo' };
     const team = await agentRepository.insertTeam(m, 'Tier 1', clock);
-    const mail = await createInbox(s.db, clock, { name: 'Support', channel: 'email', address: 'support@acme.test', defaultTeamId: team });
+    const hours = [{ from: '09:00', to: '17:00' }];
+    const office = await createCalendar(s.db, clock, { name: 'Office', timeZone: 'Europe/Berlin', weekly: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours } });
+    const mail = await createInbox(s.db, clock, { name: 'Support', channel: 'email', address: 'support@acme.test', defaultTeamId: team, calendarId: office.id });
     const form = await createInbox(s.db, clock, { name: 'Contact us', channel: 'webform', settings: { slug: 'contact', title: 'Contact us' } });
     const api = await apiInbox(t);
     const x = await createInbox(s.db, clock, { name: '@acme', channel: 'x', settings: { accountId: '999', bearerToken: 'test-bearer-token', apiBaseUrl: 'http://127.0.0.1:9' } });
@@ -145,8 +150,6 @@ describe.each(DB_KINDS)('reports over a hand-computed week (%s)', (db) => {
     ids.S2 = (await splitTicket(s.commands, bo, ids.S, [second.messageId!])).newTicketId;
     set(at(10, 10, 30));
     await addReply(s.commands, bo, ids.S2, { audience: 'participants', text: 'About your new question.' });
-    set(at(10, 11));
-    await addReply(s.commands, ada, ids.S, { audience: 'participants', text: 'About your password.' });
     set(at(10, 13));
     ids.W2 = (await submitForm('wes@x.test', 'Call me, again')).ticketId!;
     set(at(10, 13, 10));
@@ -164,6 +167,8 @@ describe.each(DB_KINDS)('reports over a hand-computed week (%s)', (db) => {
     // Wednesday.
     set(at(11, 2));
     await addReply(s.commands, ada, ids.G, { audience: 'public', text: 'Sorry, refunded.' });
+    set(at(11, 9));
+    await addReply(s.commands, ada, ids.S, { audience: 'participants', text: 'About your password.' });
     const eli = await member('Eli', 'eli@x.test');
     const devon = await member('Devon', 'devon@work.test');
     set(at(11, 10));
@@ -218,14 +223,16 @@ describe.each(DB_KINDS)('reports over a hand-computed week (%s)', (db) => {
 
   it('overview: new, replies, solved, reopened, backlog per day, first response and resolution', async () => {
     // New: E, W, A1, A2 (Mon) · Q, S, S2, W2, G (Tue) · Q2, H (Wed) = 11; before: P1.
-    // Replies (agents, not notes): Mon E×2, W, A1 · Tue S2, S, W2 · Wed G, Q2 = 9; before: P1's.
+    // Replies (agents, not notes): Mon E×2, W, A1 · Tue S2, W2 · Wed G, S, Q2 = 9; before: P1's.
     // Solved: Mon P1, E twice, A1 · Tue Q · Wed Q2 = 6. Reopened: E once.
     // Backlog: P1 open into Monday (1); Mon +4 new −4 solves −1 merged-away (A2) +1 reopen = 1 (W);
     // Tue +5 −1 = 5 (W, S, S2, W2, G); Wed +2 −1 = 6 (… and H).
-    // First responses (min): E 30, W 60, A1 60, S2 30, S 120, W2 60, G 360, Q2 60 → sorted 30 30 60 60 60 60 120 360:
-    // median (60+60)/2 = 60, p90 = the 8th of 8 = 360; before: P1's 60.
+    // First responses (min): E 30, W 60, A1 60, S2 30, W2 60, G 360, S 1440, Q2 60 → sorted 30 30 60 60 60 60 360 1440:
+    // median (60+60)/2 = 60, p90 = the 8th of 8 = 1440; before: P1's 60.
+    // In business hours (e-mail tickets only): E 30, S2 30, S 480 → median 30; before: P1 60 (Fri 10:00–11:00 UTC, open).
     // Resolutions (from creation): P1 4260, E 30 and 240, A1 120, Q 60, Q2 120 → 30 60 120 120 240 4260:
     // median 120, p90 = the 6th of 6 = 4260; before: none.
+    // In business hours: E 30 and 240; P1 Fri 10:00–16:00 UTC (360) + the weekend (0) + Mon 08:00–09:00 (60) = 420 → median 240.
     expect(await rowsOf('overview', 'summary')).toEqual([
       ['New tickets', 'tickets', 11, 1, 10],
       ['Replies sent', 'replies', 9, 1, 8],
@@ -233,27 +240,31 @@ describe.each(DB_KINDS)('reports over a hand-computed week (%s)', (db) => {
       ['Reopened', 'tickets', 1, 0, 1],
       ['Backlog at end', 'tickets', 6, 1, 5],
       ['First response, median', 'minutes', 60, 60, 0],
-      ['First response, p90', 'minutes', 360, 60, 300],
+      ['First response, median in business hours', 'minutes', 30, 60, -30],
+      ['First response, p90', 'minutes', 1440, 60, 1380],
       ['Resolution, median', 'minutes', 120, null, null],
+      ['Resolution, median in business hours', 'minutes', 240, null, null],
       ['Resolution, p90', 'minutes', 4260, null, null],
     ]);
     expect(await csv('overview', 'summary')).toEqual([
       'Metric,Unit,This period,Previous period,Change',
       'New tickets,tickets,11,1,10', 'Replies sent,replies,9,1,8', 'Solved,tickets,6,0,6', 'Reopened,tickets,1,0,1', 'Backlog at end,tickets,6,1,5',
-      '"First response, median",minutes,60,60,0', '"First response, p90",minutes,360,60,300', '"Resolution, median",minutes,120,,', '"Resolution, p90",minutes,4260,,',
+      '"First response, median",minutes,60,60,0', '"First response, median in business hours",minutes,30,60,-30', '"First response, p90",minutes,1440,60,1380',
+      '"Resolution, median",minutes,120,,', '"Resolution, median in business hours",minutes,240,,', '"Resolution, p90",minutes,4260,,',
     ]);
     expect(await rowsOf('overview', 'daily')).toEqual([
       ['2026-03-09', 4, 4, 4, 1, 1],
-      ['2026-03-10', 5, 3, 1, 0, 5],
-      ['2026-03-11', 2, 2, 1, 0, 6],
+      ['2026-03-10', 5, 2, 1, 0, 5],
+      ['2026-03-11', 2, 3, 1, 0, 6],
     ]);
-    expect(await csv('overview', 'daily')).toEqual(['Day,New,Replies,Solved,Reopened,Backlog at end of day', '2026-03-09,4,4,4,1,1', '2026-03-10,5,3,1,0,5', '2026-03-11,2,2,1,0,6']);
+    expect(await csv('overview', 'daily')).toEqual(['Day,New,Replies,Solved,Reopened,Backlog at end of day', '2026-03-09,4,4,4,1,1', '2026-03-10,5,2,1,0,5', '2026-03-11,2,3,1,0,6']);
     expect(await page('overview')).toEqual({
       summary: [
         ['New tickets', '11'], ['Replies sent', '9'], ['Solved', '6'], ['Reopened', '1'], ['Backlog at end', '6'],
-        ['First response, median', '1 h 00 min'], ['First response, p90', '6 h 00 min'], ['Resolution, median', '2 h 00 min'], ['Resolution, p90', '2 d 23 h'],
+        ['First response, median', '1 h 00 min'], ['First response, median in business hours', '30 min'], ['First response, p90', '1 d 0 h'],
+        ['Resolution, median', '2 h 00 min'], ['Resolution, median in business hours', '4 h 00 min'], ['Resolution, p90', '2 d 23 h'],
       ],
-      daily: [['2026-03-09', '4', '4', '4', '1', '1'], ['2026-03-10', '5', '3', '1', '0', '5'], ['2026-03-11', '2', '2', '1', '0', '6']],
+      daily: [['2026-03-09', '4', '4', '4', '1', '1'], ['2026-03-10', '5', '2', '1', '0', '5'], ['2026-03-11', '2', '3', '1', '0', '6']],
     });
   });
 
@@ -261,12 +272,12 @@ describe.each(DB_KINDS)('reports over a hand-computed week (%s)', (db) => {
     // API: A1 and A2 new, A2 closed by the merge, A1 answered (60) and solved (120): backlog 0.
     // Community: Q and Q2, Ada answered Q2 (60), both solved (60, 120 → median 90, p90 120).
     // E-mail: E, S, S2 new (P1 before); replies E×2, S2, S (P1's before); solved P1 and E twice; E reopened;
-    //   backlog S and S2 (P1 before); first responses 30, 30, 120 → median 30, p90 120 (before 60); resolutions 30, 240, 4260.
+    //   backlog S and S2 (P1 before); first responses 30, 30, 1440 → median 30, p90 1440 (before 60); resolutions 30, 240, 4260.
     // Web form: W and W2, both answered after 60 min by Bo, both open. X: G and H, G answered after 360 min, both open.
     expect(await rowsOf('channels', 'channels')).toEqual([
       ['API', 2, 0, 1, 0, 1, 0, 0, 0, 0, 0, 60, null, 60, null, 120, null, 120, null],
       ['Community', 2, 0, 1, 0, 2, 0, 0, 0, 0, 0, 60, null, 60, null, 90, null, 120, null],
-      ['E-mail', 3, 1, 4, 1, 3, 0, 1, 0, 2, 1, 30, 60, 120, 60, 240, null, 4260, null],
+      ['E-mail', 3, 1, 4, 1, 3, 0, 1, 0, 2, 1, 30, 60, 1440, 60, 240, null, 4260, null],
       ['Web form', 2, 0, 2, 0, 0, 0, 0, 0, 2, 0, 60, null, 60, null, null, null, null, null],
       ['X', 2, 0, 1, 0, 0, 0, 0, 0, 2, 0, 360, null, 360, null, null, null, null, null],
     ]);
@@ -274,7 +285,7 @@ describe.each(DB_KINDS)('reports over a hand-computed week (%s)', (db) => {
       'Channel,New,New (previous period),Replies,Replies (previous period),Solved,Solved (previous period),Reopened,Reopened (previous period),Backlog at end,Backlog at end (previous period),First response median,First response median (previous period),First response p90,First response p90 (previous period),Resolution median,Resolution median (previous period),Resolution p90,Resolution p90 (previous period)',
       'API,2,0,1,0,1,0,0,0,0,0,60,,60,,120,,120,',
       'Community,2,0,1,0,2,0,0,0,0,0,60,,60,,90,,120,',
-      'E-mail,3,1,4,1,3,0,1,0,2,1,30,60,120,60,240,,4260,',
+      'E-mail,3,1,4,1,3,0,1,0,2,1,30,60,1440,60,240,,4260,',
       'Web form,2,0,2,0,0,0,0,0,2,0,60,,60,,,,,',
       'X,2,0,1,0,0,0,0,0,2,0,360,,360,,,,,',
     ]);
@@ -282,7 +293,7 @@ describe.each(DB_KINDS)('reports over a hand-computed week (%s)', (db) => {
       channels: [
         ['API', '2', '1', '1', '0', '0', '1 h 00 min', '1 h 00 min', '2 h 00 min', '2 h 00 min'],
         ['Community', '2', '1', '2', '0', '0', '1 h 00 min', '1 h 00 min', '1 h 30 min', '2 h 00 min'],
-        ['E-mail', '3', '4', '3', '1', '2', '30 min', '2 h 00 min', '4 h 00 min', '2 d 23 h'],
+        ['E-mail', '3', '4', '3', '1', '2', '30 min', '1 d 0 h', '4 h 00 min', '2 d 23 h'],
         ['Web form', '2', '2', '0', '0', '2', '1 h 00 min', '1 h 00 min', '—', '—'],
         ['X', '2', '1', '0', '0', '2', '6 h 00 min', '6 h 00 min', '—', '—'],
       ],
@@ -291,9 +302,9 @@ describe.each(DB_KINDS)('reports over a hand-computed week (%s)', (db) => {
 
   it('agents and teams: tickets handled, replies, solved, medians, notes', async () => {
     // Ada: P1 (solved), E (reply, solve, note), A1 (closing A2 by the merge, reply, solve), S, G, Q2 (replies) = 6 tickets,
-    //   5 replies, 3 solves (P1, E, A1); first responses 30, 60, 120, 360, 60 → median 60; resolutions 30, 120, 4260 → 120.
+    //   5 replies, 3 solves (P1, E, A1); first responses 30, 60, 360, 1440, 60 → median 60; resolutions 30, 120, 4260 → 120.
     // Bo: E (reply and solve), W, S2, W2 = 4 tickets, 4 replies, 1 solve (240); first responses 60, 30, 60 → median 60.
-    // Tier 1 (the e-mail inbox): P1, E, S, S2; replies E×2, S, S2; solves P1, E×2; first responses 30, 30, 120 → 30;
+    // Tier 1 (the e-mail inbox): P1, E, S, S2; replies E×2, S, S2; solves P1, E×2; first responses 30, 30, 1440 → 30;
     //   resolutions 30, 240, 4260 → 240; Ada's note.
     expect(await rowsOf('agents', 'agents')).toEqual([['Ada', 6, 5, 3, 60, 120, 1], ['Bo', 4, 4, 1, 60, 240, 0]]);
     expect(await rowsOf('agents', 'teams')).toEqual([['Tier 1', 4, 4, 3, 30, 240, 1]]);

@@ -2,7 +2,9 @@ import type { EntityManager } from 'typeorm';
 import type { Message, Ticket, TicketParticipant } from '../db/entities';
 import { type NewReportFact, reportFactRepository, reportSourceRepository } from '../db/repositories/report-fact.repository';
 import { beforeCommit } from '../db/transaction';
+import { type BusinessCalendar, businessMsBetween } from '../automation/business-time';
 import { isCommunityForm } from '../community/community-form';
+import { businessCalendarRepository } from '../db/repositories/business-calendar.repository';
 import {
   acceptedFact, agentMessageFacts, assignedFact, contactMessageFacts, contactPostKind, countsForReports, createdFact, deriveTicketFacts,
   type FactActor, isNoise, isPublicAnswer, MESSAGE_FACT_KINDS, mentionAnsweredFact, mentionFact, openingPostDetails, publicAnswerWaits, statusFact,
@@ -36,7 +38,23 @@ export async function storeFacts(m: EntityManager, facts: NewReportFact[]): Prom
     const community = new Set((await reportSourceRepository.webformInboxes(m, forms)).filter(isCommunityForm).map((i) => i.id));
     for (const f of facts) if (f.channel === 'webform' && community.has(f.inboxId)) f.channel = 'community';
   }
+  await withBusinessTime(m, facts);
   await reportFactRepository.record(m, facts);
+}
+
+// First response and resolution also in business time, where the ticket's team or inbox has a
+// calendar (the team's wins): counted from the ticket's start to the fact, on that calendar.
+const inBusinessTime = (f: NewReportFact) => f.wallMs !== null && (f.kind === 'first_response' || (f.kind === 'status_changed' && f.statusTo === 'solved'));
+
+async function withBusinessTime(m: EntityManager, facts: NewReportFact[]): Promise<void> {
+  const calendars = new Map<string, BusinessCalendar | null>();
+  for (const f of facts) {
+    if (!inBusinessTime(f)) continue;
+    const key = `${f.inboxId}:${f.teamId ?? ''}`;
+    if (!calendars.has(key)) calendars.set(key, await businessCalendarRepository.forTicket(m, { inboxId: f.inboxId, teamId: f.teamId }));
+    const cal = calendars.get(key);
+    f.businessMs = cal ? businessMsBetween(cal, f.at - f.wallMs!, f.at) : null;
+  }
 }
 
 // The commands call these inside their transaction, so a fact exists exactly when its change does.

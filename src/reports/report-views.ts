@@ -24,9 +24,10 @@ const add = (a: Counts, b: Counts): Counts => ({ created: a.created + b.created,
 
 // `backlogStart`: open tickets when the period begins (the history is scanned once per view).
 async function periodSummary(c: Ctx, p: Period, backlogStart: Promise<number>) {
-  const [buckets, start, frt, res] = await Promise.all([
+  const [buckets, start, frt, res, frtB, resB] = await Promise.all([
     q.countsByBucket(c.m, p, c.filters), backlogStart,
     q.spread(c.m, 'first_response', p, c.filters), q.spread(c.m, 'resolution', p, c.filters),
+    q.spread(c.m, 'first_response', p, c.filters, undefined, false, true), q.spread(c.m, 'resolution', p, c.filters, undefined, false, true),
   ]);
   const days = p.days.map(() => ({ ...ZERO }));
   for (const b of buckets) {
@@ -36,7 +37,8 @@ async function periodSummary(c: Ctx, p: Period, backlogStart: Promise<number>) {
   }
   let backlog = start;
   const daily = days.map((d) => (backlog += d.backlogDelta));
-  return { totals: days.reduce(add, { ...ZERO }), days, daily, backlogEnd: backlog, frt: frt.get('all') ?? NO_SPREAD, res: res.get('all') ?? NO_SPREAD };
+  return { totals: days.reduce(add, { ...ZERO }), days, daily, backlogEnd: backlog, frt: frt.get('all') ?? NO_SPREAD, res: res.get('all') ?? NO_SPREAD,
+    frtBusiness: frtB.get('all') ?? NO_SPREAD, resBusiness: resB.get('all') ?? NO_SPREAD };
 }
 
 const change = (v: number | null, p: number | null) => (v === null || p === null ? null : round1(v - p));
@@ -59,8 +61,11 @@ async function overview(c: Ctx): Promise<ViewData> {
       metric('Reopened', 'tickets', cur.totals.reopened, prev.totals.reopened),
       metric('Backlog at end', 'tickets', cur.backlogEnd, prev.backlogEnd),
       metric('First response, median', 'minutes', minutes(cur.frt.median), minutes(prev.frt.median)),
+      // Business time counts only the hours of the ticket's calendar (tickets without one are left out).
+      metric('First response, median in business hours', 'minutes', minutes(cur.frtBusiness.median), minutes(prev.frtBusiness.median)),
       metric('First response, p90', 'minutes', minutes(cur.frt.p90), minutes(prev.frt.p90)),
       metric('Resolution, median', 'minutes', minutes(cur.res.median), minutes(prev.res.median)),
+      metric('Resolution, median in business hours', 'minutes', minutes(cur.resBusiness.median), minutes(prev.resBusiness.median)),
       metric('Resolution, p90', 'minutes', minutes(cur.res.p90), minutes(prev.res.p90)),
     ],
   };

@@ -95,14 +95,16 @@ export const reportQueryRepository = {
 
   // Median (mean of the two middle values when n is even) and p90 (nearest rank, ⌈0.9·n⌉) of
   // the durations the facts measured, per group or overall (key 'all').
-  async spread(m: EntityManager, measure: Measure, w: Window, f: FactFilters, group?: Group, communityOnly = false): Promise<Map<string, Spread>> {
+  // `business`: the business-time twin of each duration (facts of tickets with a calendar).
+  async spread(m: EntityManager, measure: Measure, w: Window, f: FactFilters, group?: Group, communityOnly = false, business = false): Promise<Map<string, Spread>> {
+    const col = business ? 'f.business_ms' : 'f.wall_ms';
     const base = filterSql(w, f);
     const where = communityOnly ? { sql: `${COMMUNITY} AND ${base.sql}`, params: base.params } : base;
     const g = group ? `f.${group}` : '0';
     const partition = group ? `PARTITION BY f.${group} ` : '';
     const rows = await run(m, `SELECT x.g AS g, x.w AS w, x.rn AS rn, x.n AS n FROM (
-        SELECT ${g} AS g, f.wall_ms AS w, ROW_NUMBER() OVER (${partition}ORDER BY f.wall_ms) AS rn, COUNT(*) OVER (${partition.trim()}) AS n
-        FROM report_facts f WHERE ${MEASURES[measure]} AND f.wall_ms IS NOT NULL AND ${where.sql}${group ? ` AND f.${group} IS NOT NULL` : ''}
+        SELECT ${g} AS g, ${col} AS w, ROW_NUMBER() OVER (${partition}ORDER BY ${col}) AS rn, COUNT(*) OVER (${partition.trim()}) AS n
+        FROM report_facts f WHERE ${MEASURES[measure]} AND ${col} IS NOT NULL AND ${where.sql}${group ? ` AND f.${group} IS NOT NULL` : ''}
       ) x WHERE x.rn = (x.n + 1) / 2 OR x.rn = (x.n + 2) / 2 OR x.rn = (9 * x.n + 9) / 10`, where.params);
     const picked = new Map<string, { n: number; at: Map<number, number> }>();
     for (const r of rows) {
