@@ -5,15 +5,16 @@ import { benchInboxList } from './inbox-list.bench';
 import { benchAgentPages } from './agent-pages.bench';
 import { benchReports } from './reports.bench';
 import { benchTicketFacts } from './ticket-facts.bench';
+import { benchWebhooks } from './webhooks.bench';
 
 const f = (n: number, d = 2) => n.toFixed(d);
 
 // `npm run bench`: each figure beside its bare library, measured in the same run.
 async function main() {
   console.log(`Chorus benchmarks — node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB\n`);
-  // BENCH_ONLY=api,smtp,list,pages,facts runs a subset; reports runs only when named (BENCH_ONLY=reports).
+  // BENCH_ONLY=api,smtp,list,pages,facts runs a subset; reports and webhooks run only when named (BENCH_ONLY=reports, BENCH_ONLY=webhooks).
   const only = (process.env.BENCH_ONLY ?? 'api,smtp,list,pages,facts').split(',').map((x) => x.trim());
-  const known = ['api', 'smtp', 'list', 'pages', 'reports', 'facts'];
+  const known = ['api', 'smtp', 'list', 'pages', 'reports', 'facts', 'webhooks'];
   const unknown = only.filter((x) => !known.includes(x));
   if (unknown.length) throw new Error(`BENCH_ONLY takes ${known.join(', ')} (got ${unknown.join(', ')})`);
 
@@ -54,6 +55,11 @@ async function main() {
     console.log(`  reports:backfill over those tickets: ${r.backfill.rows} facts at ${f(r.backfill.perSec, 0)} rows/s\n`);
   }
 
+  if (only.includes('webhooks')) {
+    const w = await benchWebhooks();
+    console.log(`API ingest with three webhooks (public, participants, staff; every event) to a local receiver, ${w.count} posts, ${w.concurrency} in flight`);
+    console.log(`  none: ${f(w.none.rps, 0)} tickets/s   three: ${f(w.three.rps, 0)} tickets/s   ratio ${f(w.ratio, 3)}   ${w.three.deliveries} deliveries signed and sent, ${f(w.three.deliveriesPerSec, 0)}/s from the first post to the last delivery\n`);
+  }
   if (only.includes('pages')) {
     const p = await benchAgentPages();
     console.log(`Agent pages at ${p.tickets.toLocaleString('en')} tickets, ${(p.tickets * 3).toLocaleString('en')} messages (seeding ${f(p.seedSecs, 1)} s, cached after the first run); goal: inbox < 200 ms, search < 300 ms`);

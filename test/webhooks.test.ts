@@ -86,7 +86,7 @@ describe.each(DB_KINDS)('outgoing webhooks (%s)', (db) => {
     const first = await item();
     expect(first).toMatchObject({ state: 'queued', attempts: 1 });
     expect(first.nextAttemptAt - clock).toBe(10_000);
-    expect((await log())[0]).toMatchObject({ attempt: 1, outcome: 'retrying', statusCode: 500, error: 'The receiver failed (HTTP 500).' });
+    expect((await log())[0]).toMatchObject({ attempt: 1, outcome: 'retrying', statusCode: 500, error: 'The receiver failed (HTTP 500).', nextAttemptAt: new Date(first.nextAttemptAt).toISOString() });
 
     clock = first.nextAttemptAt;
     t.s.outbox.poke();
@@ -102,7 +102,7 @@ describe.each(DB_KINDS)('outgoing webhooks (%s)', (db) => {
     await idle(t, now);
     expect((await item()).state).toBe('sent');
     const attempts = await log();
-    expect(attempts.map((a) => [a.attempt, a.outcome, a.statusCode])).toEqual([[3, 'sent', 200], [2, 'retrying', null], [1, 'retrying', 500]]);
+    expect(attempts.map((a) => [a.attempt, a.outcome, a.statusCode, a.nextAttemptAt])).toEqual([[3, 'sent', 200, null], [2, 'retrying', null, null], [1, 'retrying', 500, null]]);
     // One delivery: the same id in every attempt's header and body, each attempt signed afresh.
     expect(rx.calls).toHaveLength(3);
     expect(new Set(rx.calls.map((c) => c.headers['x-chorus-webhook-id'])).size).toBe(1);
@@ -196,6 +196,7 @@ describe.each(DB_KINDS)('outgoing webhooks (%s)', (db) => {
     const page = await admin.get(`/admin/webhooks/${hook.id}`);
     expect(page.html).toContain('HTTP 503');
     expect(page.html).toContain('The receiver failed (HTTP 503).');
+    expect(page.html).toContain('Next try at');
     const retry = await t.s.db.m.getRepository(OutboxItem).createQueryBuilder('o').where("o.kind = 'webhook'").orderBy('o.id', 'DESC').getOneOrFail();
     clock = retry.nextAttemptAt;
     t.s.outbox.poke();

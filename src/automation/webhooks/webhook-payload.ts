@@ -37,13 +37,16 @@ export async function buildWebhookData<K extends WebhookEvent>(m: EntityManager,
     case 'ticket.updated': {
       const changes = (payload as EventMap['ticket.updated']).changes.filter((c) => staff || CUSTOMER_VISIBLE_CHANGES.has(c));
       if (!changes.length) return null;
-      return { ticket: await presentTicket(), changes };
+      // Which rule or macro made the change is staff information.
+      const cause = staff ? (payload as EventMap['ticket.updated']).cause ?? null : undefined;
+      return { ticket: await presentTicket(), changes, ...(cause !== undefined ? { cause } : {}) };
     }
     case 'message.created': {
       const msg = await messageRepository.findById(m, (payload as EventMap['message.created']).messageId);
       if (!msg || !canSeeMessage(viewer, facts, msg)) return null;
       const [message] = await presentMessages(m, viewer, [msg]);
-      return { ticket: await presentTicket(), message };
+      const cause = staff ? (payload as EventMap['message.created']).cause ?? null : undefined;
+      return { ticket: await presentTicket(), message, ...(cause !== undefined ? { cause } : {}) };
     }
     case 'sla.breached': {
       if (!staff) return null;

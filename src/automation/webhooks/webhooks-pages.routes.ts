@@ -12,7 +12,7 @@ import { deleteWebhook } from './commands/delete-webhook';
 import { rotateWebhookSecret } from './commands/rotate-webhook-secret';
 import { sendTestWebhook } from './commands/send-test-webhook';
 import { updateWebhook } from './commands/update-webhook';
-import { presentAttempt, presentWebhook } from './webhook.presenter';
+import { presentAttempts, presentWebhook } from './webhook.presenter';
 import { EVENT_LABELS, WEBHOOK_EVENTS } from './webhook-events';
 import { createWebhookBody } from './webhook-input';
 
@@ -128,7 +128,7 @@ export function webhooksPageRoutes(r: Router, s: Services): void {
       const hook = await webhookRepository.findById(s.db.m, params.id);
       if (!hook) throw new NotFoundError('Webhook');
       const [rows, total] = await Promise.all([webhookRepository.attempts(s.db.m, hook.id, PAGE + 1, query.before), webhookRepository.countAttempts(s.db.m, hook.id)]);
-      const attempts = rows.slice(0, PAGE).map((a) => ({ ...presentAttempt(a), ok: a.outcome === 'sent' }));
+      const attempts = (await presentAttempts(s.db.m, rows.slice(0, PAGE))).map((a) => ({ ...a, ok: a.outcome === 'sent' }));
       return renderAgent(s, req, res, 'pages/admin/webhook-log', {
         title: `Webhook deliveries: ${hook.name}`, nav: { admin: true }, section: { webhooks: true },
         webhook: presentWebhook(hook), attempts, total, tested: query.tested, paged: !!query.before,

@@ -10,7 +10,7 @@ import { deleteWebhook } from './commands/delete-webhook';
 import { rotateWebhookSecret } from './commands/rotate-webhook-secret';
 import { sendTestWebhook } from './commands/send-test-webhook';
 import { updateWebhook } from './commands/update-webhook';
-import { presentAttempt, presentWebhook } from './webhook.presenter';
+import { presentAttempts, presentWebhook } from './webhook.presenter';
 import { createWebhookBody, updateWebhookBody } from './webhook-input';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
@@ -75,7 +75,7 @@ export function webhooksApiRoutes(r: Router, s: Services): void {
     handler: async ({ params, query }) => {
       if (!(await webhookRepository.findById(s.db.m, params.id))) throw new NotFoundError('Webhook');
       const rows = await webhookRepository.attempts(s.db.m, params.id, query.limit + 1, query.before);
-      const attempts = rows.slice(0, query.limit).map(presentAttempt);
+      const attempts = await presentAttempts(s.db.m, rows.slice(0, query.limit));
       return { attempts, nextBefore: rows.length > query.limit ? attempts.at(-1)!.id : null };
     },
   });
