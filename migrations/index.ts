@@ -27,6 +27,7 @@ import { CommunityFactChannel1764000023000 } from './1764000023000-community-fac
 import { BusinessCalendars1764000024000 } from './1764000024000-business-calendars';
 import { TicketEventCause1764000025000 } from './1764000025000-ticket-event-cause';
 import { Webhooks1764000027000 } from './1764000027000-webhooks';
+import { SnoozeAutoClose1764000026000 } from './1764000026000-snooze-auto-close';
 
 // Listed explicitly (no glob) so the same list works under ts-jest and from dist/; one a line, in
 // timestamp order, so branches adding migrations merge cleanly.
@@ -60,4 +61,5 @@ export const migrations = [
   BusinessCalendars1764000024000,
   TicketEventCause1764000025000,
   Webhooks1764000027000,
+  SnoozeAutoClose1764000026000,
 ];

@@ -6,7 +6,7 @@ import { duration, slaLabel } from './ticket-row';
 describe('inbox query', () => {
   it('turns a view and facets into filters, and builds links without paging or defaults', () => {
     const q = inboxQuery.parse({ view: 'mine', tag: 'vip', cursor: 'abc' });
-    expect(filtersOf(q, 7)).toEqual({ status: ['new', 'open', 'pending'], assigneeId: 7, automatic: false, tag: 'vip' });
+    expect(filtersOf(q, 7)).toEqual({ status: ['new', 'open', 'pending'], assigneeId: 7, automatic: false, snoozed: false, tag: 'vip' });
     expect(inboxHref(q, { sort: 'priority' })).toBe('/inbox?view=mine&tag=vip&sort=priority');
     expect(inboxHref(q, { tag: undefined })).toBe('/inbox?view=mine');
     expect(inboxQuery.safeParse({ view: 'everything' }).success).toBe(false);
@@ -15,9 +15,9 @@ describe('inbox query', () => {
 
   it('counts views from the grouped pass, and says when it cannot', () => {
     const g = [
-      { status: 'new' as const, unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: false, n: 3 },
-      { status: 'open' as const, unassigned: false, inboxId: 2, channel: 'x', teamId: 4, automatic: false, n: 5 },
-      { status: 'solved' as const, unassigned: true, inboxId: 1, channel: 'email', teamId: 4, automatic: false, n: 11 },
+      { status: 'new' as const, unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: false, snoozed: false, n: 3 },
+      { status: 'open' as const, unassigned: false, inboxId: 2, channel: 'x', teamId: 4, automatic: false, snoozed: false, n: 5 },
+      { status: 'solved' as const, unassigned: true, inboxId: 1, channel: 'email', teamId: 4, automatic: false, snoozed: false, n: 11 },
     ];
     expect(countFromGroups(g, { status: ['new', 'open', 'pending'], assigneeId: null })).toBe(3);
     expect(countFromGroups(g, { status: ['new', 'open'] })).toBe(8);
@@ -29,8 +29,8 @@ describe('inbox query', () => {
 
   it('leaves automatic tickets out of every view but "Automatic", which counts only them', () => {
     const g = [
-      { status: 'new' as const, unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: false, n: 3 },
-      { status: 'new' as const, unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: true, n: 40 },
+      { status: 'new' as const, unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: false, snoozed: false, n: 3 },
+      { status: 'new' as const, unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: true, snoozed: false, n: 40 },
     ];
     for (const v of ['unassigned', 'open', 'active', 'all', 'pending', 'solved'] as const) {
       expect([v, countFromGroups(g, filtersOf(inboxQuery.parse({ view: v }), 7))]).toEqual([v, v === 'pending' || v === 'solved' ? 0 : 3]);
@@ -39,10 +39,22 @@ describe('inbox query', () => {
     expect(filtersOf(inboxQuery.parse({ view: 'mine' }), 7).automatic).toBe(false);
   });
 
+  it('leaves snoozed tickets out of the triage views and facets, and "Snoozed" counts only them', () => {
+    const g = [
+      { status: 'open' as const, unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: false, snoozed: false, n: 3 },
+      { status: 'open' as const, unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: false, snoozed: true, n: 20 },
+      { status: 'pending' as const, unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: false, snoozed: true, n: 7 },
+    ];
+    const count = (v: string) => countFromGroups(g, filtersOf(inboxQuery.parse({ view: v }), 7));
+    expect(['unassigned', 'open', 'pending', 'active', 'snoozed', 'all'].map((v) => [v, count(v)])).toEqual([
+      ['unassigned', 3], ['open', 3], ['pending', 0], ['active', 3], ['snoozed', 27], ['all', 30],
+    ]);
+  });
+
   it('takes a tag facet\'s total from the sidebar\'s tag counts, without a query', async () => {
     const noDb = {} as EntityManager;
     const counts = { groups: [], tags: [{ tag: 'vip', n: 42 }] };
-    expect(await totalOf(noDb, counts, { status: ['new', 'open', 'pending'], automatic: false, tag: 'vip' })).toBe(42);
+    expect(await totalOf(noDb, counts, { status: ['new', 'open', 'pending'], automatic: false, snoozed: false, tag: 'vip' })).toBe(42);
     expect(await totalOf(noDb, counts, { status: ['new', 'open', 'pending'] })).toBe(0);
   });
 

@@ -7,16 +7,19 @@ import { queryText } from '../http/input-text';
 export const ACTIVE: TicketStatus[] = ['new', 'open', 'pending'];
 
 // Every view but "Automatic" leaves out tickets opened by automatic mail: triage never sees them.
+// Snoozed tickets are out of the triage views (and their counts) until they wake; "Snoozed"
+// lists them, "All tickets" keeps them.
 export const VIEWS = {
-  unassigned: { title: 'Unassigned', filters: (_me: number): TicketFilters => ({ status: ACTIVE, assigneeId: null, automatic: false }) },
-  mine: { title: 'Mine', filters: (me: number): TicketFilters => ({ status: ACTIVE, assigneeId: me, automatic: false }) },
-  open: { title: 'All open', filters: (): TicketFilters => ({ status: ['new', 'open'], automatic: false }) },
-  pending: { title: 'Pending', filters: (): TicketFilters => ({ status: ['pending'], automatic: false }) },
+  unassigned: { title: 'Unassigned', filters: (_me: number): TicketFilters => ({ status: ACTIVE, assigneeId: null, automatic: false, snoozed: false }) },
+  mine: { title: 'Mine', filters: (me: number): TicketFilters => ({ status: ACTIVE, assigneeId: me, automatic: false, snoozed: false }) },
+  open: { title: 'All open', filters: (): TicketFilters => ({ status: ['new', 'open'], automatic: false, snoozed: false }) },
+  pending: { title: 'Pending', filters: (): TicketFilters => ({ status: ['pending'], automatic: false, snoozed: false }) },
+  snoozed: { title: 'Snoozed', filters: (): TicketFilters => ({ snoozed: true, automatic: false }) },
   solved: { title: 'Solved', filters: (): TicketFilters => ({ status: ['solved', 'closed'], automatic: false }) },
   // Bounces, out-of-office replies, list mail and machine notifications, kept and findable.
   automatic: { title: 'Automatic', filters: (): TicketFilters => ({ automatic: true }) },
   // Facet links (an inbox, channel, team or tag) list what is still to do there.
-  active: { title: 'To do', filters: (): TicketFilters => ({ status: ACTIVE, automatic: false }) },
+  active: { title: 'To do', filters: (): TicketFilters => ({ status: ACTIVE, automatic: false, snoozed: false }) },
   all: { title: 'All tickets', filters: (): TicketFilters => ({ automatic: false }) },
 } as const;
 export type ViewName = keyof typeof VIEWS;

@@ -17,18 +17,20 @@ export function countFromGroups(groups: CountGroup[], f: TicketFilters): number 
   if (f.tag || f.ids || f.visibility || f.requesterId !== undefined || (f.assigneeId !== undefined && f.assigneeId !== null)) return undefined;
   return groups.reduce((n, g) => n + (
     (!f.status || f.status.includes(g.status)) && (f.assigneeId !== null || g.unassigned) && (f.inboxId === undefined || g.inboxId === f.inboxId)
-    && (!f.channel || g.channel === f.channel) && (f.teamId === undefined || g.teamId === f.teamId) && (f.automatic === undefined || g.automatic === f.automatic) ? g.n : 0), 0);
+    && (!f.channel || g.channel === f.channel) && (f.teamId === undefined || g.teamId === f.teamId) && (f.automatic === undefined || g.automatic === f.automatic)
+    && (f.snoozed === undefined || g.snoozed === f.snoozed) ? g.n : 0), 0);
 }
 
 // Live counts for the sidebar from three queries: one grouped pass over tickets, "mine" by its
-// index, and tags. Facets count tickets still to act on (new, open, pending), automatic ones left out.
+// index, and tags. Facets count tickets still to act on (new, open, pending), automatic and
+// snoozed ones left out.
 export async function loadCounts(s: Services, me: number) {
   const [{ groups, tags }, mine] = await Promise.all([sharedCountsOf(s).get(s.db.m), ticketRepository.count(s.db.m, VIEWS.mine.filters(me))]);
   const counts: Counts = {};
   for (const v of SIDEBAR_VIEWS) counts[v] = v === 'mine' ? mine : countFromGroups(groups, VIEWS[v].filters(me))!;
   const channels = new Set<string>();
   for (const g of groups) {
-    if (!ACTIVE.includes(g.status) || g.automatic) continue;
+    if (!ACTIVE.includes(g.status) || g.automatic || g.snoozed) continue;
     counts[`inbox:${g.inboxId}`] = (counts[`inbox:${g.inboxId}`] ?? 0) + g.n;
     counts[`channel:${g.channel}`] = (counts[`channel:${g.channel}`] ?? 0) + g.n;
     if (g.teamId !== null) counts[`team:${g.teamId}`] = (counts[`team:${g.teamId}`] ?? 0) + g.n;
@@ -41,8 +43,8 @@ export async function loadCounts(s: Services, me: number) {
 // The number of tickets in the current view, from the groups when they can answer it.
 // A tag facet (the tag among tickets still to do) is already counted for the sidebar.
 export async function totalOf(m: EntityManager, counts: { groups: CountGroup[]; tags: { tag: string; n: number }[] }, f: TicketFilters): Promise<number> {
-  const { tag, status, automatic, ...rest } = f;
-  const facetOnly = tag && automatic === false && Object.keys(rest).length === 0 && status?.length === ACTIVE.length && ACTIVE.every((x) => status.includes(x));
+  const { tag, status, automatic, snoozed, ...rest } = f;
+  const facetOnly = tag && automatic === false && snoozed === false && Object.keys(rest).length === 0 && status?.length === ACTIVE.length && ACTIVE.every((x) => status.includes(x));
   const fromTags = facetOnly ? counts.tags.find((t) => t.tag === tag)?.n : undefined;
   return fromTags ?? countFromGroups(counts.groups, f) ?? ticketRepository.count(m, f);
 }

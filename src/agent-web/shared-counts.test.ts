@@ -9,7 +9,7 @@ describe('SharedCounts', () => {
   let groups: jest.SpyInstance;
   beforeEach(() => {
     clock = 1_000;
-    groups = jest.spyOn(ticketRepository, 'countGroups').mockImplementation(async () => [{ status: 'new', unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: false, n: groups.mock.calls.length }]);
+    groups = jest.spyOn(ticketRepository, 'countGroups').mockImplementation(async () => [{ status: 'new', unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: false, snoozed: false, n: groups.mock.calls.length }]);
     jest.spyOn(ticketRepository, 'tagCounts').mockResolvedValue([]);
   });
   afterEach(() => jest.restoreAllMocks());

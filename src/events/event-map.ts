@@ -10,6 +10,8 @@ export interface EventMap {
   'message.created': { ticketId: number; messageId: number; audience: Audience; cause?: EventCause };
   'message.updated': { ticketId: number; messageId: number; audience: Audience };
   'agent.mentioned': { agentId: number; ticketId: number; messageId: number; byAgentId: number | null };
+  // A snoozed ticket came back (its time came, or the customer answered): its assignee is told.
+  'ticket.woke': { ticketId: number; agentId: number; reason: 'time' | 'customer' };
   // Fresher inbox counts are ready (published when a slow count pass ran behind the pages).
   'inbox.counts': Record<string, never>;
   'inbound.failed': { itemId: number; error: string };

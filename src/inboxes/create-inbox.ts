@@ -16,6 +16,7 @@ export interface CreateInboxInput {
   closedReplies?: ClosedReplies;
   firstResponseMinutes?: number | null;
   calendarId?: number | null;
+  autoCloseDays?: number | null;
 }
 
 // Returns the inbox with its secret: the only time the secret is shown.
@@ -29,7 +30,7 @@ export async function createInbox(db: Db, now: number, input: CreateInboxInput):
   return db.transaction(async ({ m, emit }) => {
     const id = await inboxRepository.insert(m, {
       name: input.name, channel: input.channel, settings: parsed.data, secret: input.secret ?? newToken(24),
-      address: input.address?.toLowerCase() ?? null, defaultTeamId: input.defaultTeamId ?? null, followUpDays: input.followUpDays ?? 30, closedReplies: input.closedReplies ?? 'follow-up', firstResponseMinutes: input.firstResponseMinutes ?? null,
+      address: input.address?.toLowerCase() ?? null, defaultTeamId: input.defaultTeamId ?? null, followUpDays: input.followUpDays ?? 30, closedReplies: input.closedReplies ?? 'follow-up', firstResponseMinutes: input.firstResponseMinutes ?? null, autoCloseDays: input.autoCloseDays ?? null,
       calendarId: input.calendarId ?? null, roundRobin: false, createdAt: now,
     });
     emit('inbox.changed', { inboxId: id });

@@ -12,6 +12,7 @@ export interface UpdateInboxInput {
   roundRobin?: boolean;
   firstResponseMinutes?: number | null;
   calendarId?: number | null;
+  autoCloseDays?: number | null;
   // Top-level keys replace the stored ones (send a nested block such as `imap` whole).
   settings?: Record<string, unknown>;
 }

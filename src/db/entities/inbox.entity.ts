@@ -27,5 +27,7 @@ export class Inbox {
   @Column({ type: 'integer', name: 'first_response_minutes', nullable: true }) firstResponseMinutes!: number | null;
   // Business hours its tickets' SLA clocks count (a team's calendar wins); null = around the clock.
   @Column({ type: 'integer', name: 'calendar_id', nullable: true }) calendarId!: number | null;
+  // Solved tickets close by themselves after this many days (null: they stay solved).
+  @Column({ type: 'integer', name: 'auto_close_days', nullable: true }) autoCloseDays!: number | null;
   @TimeColumn({ name: 'created_at' }) createdAt!: number;
 }

@@ -6,6 +6,7 @@ export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 export type Visibility = 'public' | 'private';
+export type SnoozeMode = 'time' | 'reply';
 
 // The ticket number shown to people (#1042) is its id.
 @Entity('tickets')
@@ -30,6 +31,10 @@ export class Ticket {
   // Set (to the reason, e.g. "Auto-Submitted: auto-replied") when automatic mail opened this
   // ticket: it stays out of the triage views until an agent restores it.
   @Column({ type: 'varchar', nullable: true }) automatic!: string | null;
+  // Snoozed tickets are out of the triage views: until `snoozedUntil` ('time') or until the
+  // customer answers ('reply'); a customer's answer wakes either kind.
+  @Column({ type: 'varchar', nullable: true }) snoozed!: SnoozeMode | null;
+  @TimeColumn({ name: 'snoozed_until', nullable: true }) snoozedUntil!: number | null;
   @TimeColumn({ name: 'first_response_at', nullable: true }) firstResponseAt!: number | null;
   @TimeColumn({ name: 'solved_at', nullable: true }) solvedAt!: number | null;
   @TimeColumn({ name: 'sla_due_at', nullable: true }) slaDueAt!: number | null;

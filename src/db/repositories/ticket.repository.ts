@@ -16,6 +16,8 @@ export interface TicketFilters {
   hasSla?: boolean;
   // Only tickets opened by automatic mail (true) or only the others (false).
   automatic?: boolean;
+  // Only snoozed tickets (true) or only the others (false).
+  snoozed?: boolean;
 }
 
 // A common tag is best checked per row while walking the activity index (EXISTS); a rare one
@@ -30,6 +32,7 @@ export interface CountGroup {
   channel: string;
   teamId: number | null;
   automatic: boolean;
+  snoozed: boolean;
   n: number;
 }
 
@@ -53,14 +56,15 @@ function filtered(m: EntityManager, f: TicketFilters, tagPlan: TagPlan = 'in'): 
   if (f.priority) qb.andWhere('t.priority = :priority', { priority: f.priority });
   if (f.hasSla !== undefined) qb.andWhere(f.hasSla ? 't.sla_due_at IS NOT NULL' : 't.sla_due_at IS NULL');
   if (f.automatic !== undefined) qb.andWhere(f.automatic ? 't.automatic IS NOT NULL' : 't.automatic IS NULL');
+  if (f.snoozed !== undefined) qb.andWhere(f.snoozed ? 't.snoozed IS NOT NULL' : 't.snoozed IS NULL');
   if (f.tag && tagPlan === 'exists') qb.andWhere('EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = t.id AND tt.tag = :tag)', { tag: f.tag });
   else if (f.tag) qb.andWhere('t.id IN (SELECT tt.ticket_id FROM ticket_tags tt WHERE tt.tag = :tag)', { tag: f.tag });
   return qb;
 }
 
 export const ticketRepository = {
-  async insert(m: EntityManager, t: Omit<Ticket, 'id' | 'automatic'> & { automatic?: string | null }): Promise<number> {
-    const r = await m.getRepository(Ticket).insert({ automatic: null, ...t });
+  async insert(m: EntityManager, t: Omit<Ticket, 'id' | 'automatic' | 'snoozed' | 'snoozedUntil'> & { automatic?: string | null }): Promise<number> {
+    const r = await m.getRepository(Ticket).insert({ automatic: null, snoozed: null, snoozedUntil: null, ...t });
     return r.identifiers[0].id;
   },
 
@@ -178,20 +182,21 @@ export const ticketRepository = {
   },
 
   // One pass over the tickets for every sidebar count: how many per status, assigned or not,
-  // inbox, channel, team and automatic or not. A few thousand groups at most; the caller sums
+  // inbox, channel, team, automatic or not and snoozed or not. A few thousand groups at most; the caller sums
   // what it shows. Every column read is in ix_tickets_counts, so the pass never reads a row.
   async countGroups(m: EntityManager): Promise<CountGroup[]> {
-    const rows: { status: TicketStatus; unassigned: number | boolean; inboxId: number; channel: string; teamId: number | null; automatic: number | boolean; n: string | number }[] = await m
+    const rows: { status: TicketStatus; unassigned: number | boolean; inboxId: number; channel: string; teamId: number | null; automatic: number | boolean; snoozed: number | boolean; n: string | number }[] = await m
       .getRepository(Ticket).createQueryBuilder('t')
       .select('t.status', 'status').addSelect('CASE WHEN t.assignee_id IS NULL THEN 1 ELSE 0 END', 'unassigned').addSelect('t.inbox_id', 'inboxId')
-      .addSelect('t.channel', 'channel').addSelect('t.team_id', 'teamId').addSelect('CASE WHEN t.automatic IS NULL THEN 0 ELSE 1 END', 'automatic').addSelect('COUNT(*)', 'n')
+      .addSelect('t.channel', 'channel').addSelect('t.team_id', 'teamId').addSelect('CASE WHEN t.automatic IS NULL THEN 0 ELSE 1 END', 'automatic')
+      .addSelect('CASE WHEN t.snoozed IS NULL THEN 0 ELSE 1 END', 'snoozed').addSelect('COUNT(*)', 'n')
       .where('t.merged_into_id IS NULL')
       .groupBy('t.status').addGroupBy('CASE WHEN t.assignee_id IS NULL THEN 1 ELSE 0 END').addGroupBy('t.inbox_id').addGroupBy('t.channel').addGroupBy('t.team_id')
-      .addGroupBy('CASE WHEN t.automatic IS NULL THEN 0 ELSE 1 END')
+      .addGroupBy('CASE WHEN t.automatic IS NULL THEN 0 ELSE 1 END').addGroupBy('CASE WHEN t.snoozed IS NULL THEN 0 ELSE 1 END')
       .getRawMany();
     return rows.map((r) => ({
       status: r.status, unassigned: Number(r.unassigned) === 1, inboxId: Number(r.inboxId), channel: r.channel, teamId: r.teamId === null ? null : Number(r.teamId),
-      automatic: Number(r.automatic) === 1, n: Number(r.n),
+      automatic: Number(r.automatic) === 1, snoozed: Number(r.snoozed) === 1, n: Number(r.n),
     }));
   },
 
@@ -202,11 +207,11 @@ export const ticketRepository = {
     return new Map(rows.filter((r) => r.k !== null).map((r) => [String(r.k), Number(r.n)]));
   },
 
-  // Tickets per tag among those with one of `statuses` (automatic ones left out), most used first.
+  // Tickets per tag among those with one of `statuses` (automatic and snoozed ones left out), most used first.
   async tagCounts(m: EntityManager, statuses: TicketStatus[], limit: number): Promise<{ tag: string; n: number }[]> {
     const rows: { tag: string; n: string | number }[] = await m.createQueryBuilder().select('tt.tag', 'tag').addSelect('COUNT(*)', 'n')
       .from(TicketTag, 'tt').innerJoin(Ticket, 't', 't.id = tt.ticket_id')
-      .where('t.status IN (:...statuses) AND t.merged_into_id IS NULL AND t.automatic IS NULL', { statuses })
+      .where('t.status IN (:...statuses) AND t.merged_into_id IS NULL AND t.automatic IS NULL AND t.snoozed IS NULL', { statuses })
       .groupBy('tt.tag').orderBy('n', 'DESC').addOrderBy('tt.tag', 'ASC').limit(limit).getRawMany();
     return rows.map((r) => ({ tag: r.tag, n: Number(r.n) }));
   },
@@ -276,6 +281,35 @@ export const ticketRepository = {
 
   async removeParticipant(m: EntityManager, ticketId: number, contactId: number): Promise<void> {
     await m.getRepository(TicketParticipant).delete({ ticketId, contactId });
+  },
+
+  async setSnooze(m: EntityManager, id: number, snoozed: Ticket['snoozed'], until: number | null, now: number): Promise<void> {
+    await m.getRepository(Ticket).update({ id }, { snoozed, snoozedUntil: until, updatedAt: now });
+  },
+
+  // Wakes only a ticket still snoozed (and, for the job, still due), so two nodes or a customer's
+  // answer racing the wake-up job wake it once: false when someone else got there first.
+  async clearSnooze(m: EntityManager, id: number, now: number, dueBy?: number): Promise<boolean> {
+    const qb = m.createQueryBuilder().update(Ticket).set({ snoozed: null, snoozedUntil: null, updatedAt: now }).where('id = :id AND snoozed IS NOT NULL', { id });
+    if (dueBy !== undefined) qb.andWhere('snoozed_until <= :dueBy', { dueBy });
+    const r = await qb.execute();
+    return (r.affected ?? 0) > 0;
+  },
+
+  // Snoozed tickets whose time has come, soonest first, from ix_tickets_snooze_due.
+  async listSnoozeDue(m: EntityManager, now: number, limit: number): Promise<{ id: number; snoozedUntil: number }[]> {
+    const rows: { id: number; until: string | number }[] = await m.getRepository(Ticket).createQueryBuilder('t')
+      .select('t.id', 'id').addSelect('t.snoozed_until', 'until')
+      .where('t.snoozed_until <= :now', { now }).orderBy('t.snoozed_until', 'ASC').addOrderBy('t.id', 'ASC').limit(limit).getRawMany();
+    return rows.map((r) => ({ id: Number(r.id), snoozedUntil: Number(r.until) }));
+  },
+
+  // Solved tickets of an inbox solved at or before `cutoff`, from ix_tickets_status_inbox_solved.
+  async listSolvedBefore(m: EntityManager, inboxId: number, cutoff: number, limit: number): Promise<number[]> {
+    const rows: { id: number }[] = await m.getRepository(Ticket).createQueryBuilder('t').select('t.id', 'id')
+      .where("t.status = 'solved' AND t.inbox_id = :inboxId AND t.solved_at <= :cutoff AND t.merged_into_id IS NULL", { inboxId, cutoff })
+      .orderBy('t.solved_at', 'ASC').addOrderBy('t.id', 'ASC').limit(limit).getRawMany();
+    return rows.map((r) => Number(r.id));
   },
 
   async countOpenAssigned(m: EntityManager, agentId: number): Promise<number> {

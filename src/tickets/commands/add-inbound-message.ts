@@ -7,6 +7,7 @@ import { ticketRepository } from '../../db/repositories/ticket.repository';
 import type { Tx } from '../../db/transaction';
 import { factsWriter } from '../../reports/facts-writer';
 import { reopenForCustomer } from './reopen-for-customer';
+import { wakeInTx } from './wake-ticket';
 
 export interface InboundMessageInput {
   msg: InboundMessage;
@@ -78,6 +79,10 @@ export async function addInboundMessage(tx: Tx, ticket: Ticket, now: number, inp
   if (next) {
     await reopenForCustomer(m, counted, { type: 'contact', id: authorId }, reopenClosed ?? 'customer reply', now);
     changes.push('status');
+  }
+  // The customer answered a snoozed ticket (a stranger's public post on it does not count).
+  if (ticket.snoozed && !created && !noise && (!publicPost || authorId === ticket.requesterId || (await ticketRepository.isParticipant(m, ticket.id, authorId)))) {
+    if (await wakeInTx(tx, ticket, 'customer', { type: 'contact', id: authorId }, now)) changes.push('snooze');
   }
   return { messageId, audience, changes };
 }

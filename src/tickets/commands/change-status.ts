@@ -16,6 +16,12 @@ export async function changeStatus(deps: CommandDeps, viewer: Viewer, ticketId: 
     await ticketRepository.update(tx.m, t.id, { status: to, updatedAt: now, solvedAt: to === 'solved' ? now : to === 'closed' ? t.solvedAt ?? now : null });
     await ticketEventRepository.record(tx.m, t.id, 'status', actorOf(viewer, deps.cause), { from: t.status, to }, now);
     await factsWriter.statusChanged(tx.m, t, t.status, to, now, factActor(viewer));
-    tx.emit('ticket.updated', { ticketId: t.id, changes: ['status'], cause: deps.cause });
+    // A solved or closed ticket has nothing to wake up for.
+    const changes = ['status'];
+    if (t.snoozed && (to === 'solved' || to === 'closed') && (await ticketRepository.clearSnooze(tx.m, t.id, now))) {
+      await ticketEventRepository.record(tx.m, t.id, 'unsnoozed', actorOf(viewer, deps.cause), { mode: t.snoozed, until: t.snoozedUntil, reason: to }, now);
+      changes.push('snooze');
+    }
+    tx.emit('ticket.updated', { ticketId: t.id, changes, cause: deps.cause });
   });
 }

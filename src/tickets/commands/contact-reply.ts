@@ -13,6 +13,7 @@ import { actorOf, type CommandDeps, loadTicket } from './command-deps';
 import type { OutgoingAttachment } from './post-agent-message';
 import { factsWriter } from '../../reports/facts-writer';
 import { reopenForCustomer } from './reopen-for-customer';
+import { wakeInTx } from './wake-ticket';
 
 export interface ContactReplyInput {
   text: string;
@@ -55,6 +56,7 @@ export async function contactReply(deps: CommandDeps, viewer: Extract<Viewer, { 
       await reopenForCustomer(tx.m, t, actorOf(viewer, deps.cause), 'customer-reply', now);
       changes.push('status');
     }
+    if (participant && (await wakeInTx(tx, t, 'customer', actorOf(viewer), now))) changes.push('snooze');
     tx.emit('message.created', { ticketId: t.id, messageId: id, audience });
     tx.emit('ticket.updated', { ticketId: t.id, changes });
     return message;
