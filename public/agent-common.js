@@ -1,5 +1,5 @@
 // Shared by every agent page: one socket, the CSRF token, a JSON helper, toasts and the
-// notifications an agent gets anywhere (mentions).
+// notifications an agent gets anywhere (mentions, their snoozed tickets waking up).
 (function () {
   var csrf = (document.querySelector('meta[name=csrf-token]') || {}).content || '';
   var socket = typeof io === 'function' ? io({ transports: ['websocket', 'polling'] }) : null;
@@ -33,7 +33,15 @@
       if (!m) return;
       toast(m.by + ' mentioned you on #' + m.ticketId + ': ' + (m.excerpt || m.subject || ''), '/tickets/' + m.ticketId);
     });
+    socket.on('ticket.woke', function (w) {
+      if (!w) return;
+      toast('#' + w.ticketId + ' ' + (w.subject || '') + ' woke up: ' + w.text, '/tickets/' + w.ticketId);
+    });
   }
+
+  // Snooze forms read "until…" times in the agent's own time zone (UTC without this script).
+  var zone = (window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone) || 'UTC';
+  document.querySelectorAll('[data-time-zone]').forEach(function (i) { i.value = zone; });
 
   // "/" jumps to search from anywhere except a field.
   document.addEventListener('keydown', function (e) {

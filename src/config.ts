@@ -42,6 +42,9 @@ export const configSchema = z.object({
   // every node must use the same value. The sweep looks for such rows this often.
   CHORUS_INGEST_LEASE_MS: z.coerce.number().int().min(200).default(30_000),
   CHORUS_INGEST_SWEEP_MS: z.coerce.number().int().min(20).default(5_000),
+  // How often (once per cluster) snoozed tickets whose time came are woken and solved tickets
+  // past their inbox's auto-close days are closed.
+  CHORUS_TICKET_SWEEP_MS: z.coerce.number().int().min(20).default(15_000),
   // When set, GET /metrics answers only `Authorization: Bearer <token>`.
   CHORUS_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

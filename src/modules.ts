@@ -12,6 +12,8 @@ import { reportsModule } from './reports/reports.module';
 import { commandCentreModule } from './command-centre/command-centre.module';
 import { automationModule } from './automation/automation.module';
 import { webhooksModule } from './automation/webhooks/webhooks.module';
+import { snoozeModule } from './automation/snooze/snooze.module';
+import { autoCloseModule } from './automation/auto-close/auto-close.module';
 
 // Every feature module, in mount order. Channels add themselves here.
-export const modules: ChorusModule[] = [apiChannelModule, emailModule, imapPollerModule, socialModule, autoAssignModule, webformChannelModule, customerWebModule, agentWebModule, mailPreviewModule, reportsModule, commandCentreModule, automationModule, webhooksModule];
+export const modules: ChorusModule[] = [apiChannelModule, emailModule, imapPollerModule, socialModule, autoAssignModule, webformChannelModule, customerWebModule, agentWebModule, mailPreviewModule, reportsModule, commandCentreModule, automationModule, webhooksModule, snoozeModule, autoCloseModule];

@@ -74,5 +74,6 @@ export function toRow(t: Presented, now: number) {
     sla: slaLabel(t, now),
     lastActivityAt: t.lastActivityAt,
     automatic: t.automatic,
+    snoozed: t.snooze ? (t.snooze.untilCustomerAnswers ? 'snoozed until answered' : (t.snooze.until && Date.parse(t.snooze.until) > now ? `snoozed, wakes in ${duration(Date.parse(t.snooze.until) - now)}` : 'snoozed')) : null,
   };
 }

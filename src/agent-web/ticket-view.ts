@@ -10,6 +10,9 @@ import { ticketRepository } from '../db/repositories/ticket.repository';
 import { presentMessages } from '../http/presenters/message.presenter';
 import { describeCause } from '../automation/actions/describe-cause';
 import type { AgentViewer } from './agent-page';
+import { SNOOZE_CHOICES, SNOOZE_LABELS } from '../automation/snooze/snooze-time';
+import { autoCloseText } from '../tickets/commands/close-solved-ticket';
+import { WAKE_TEXT, type WakeReason } from '../tickets/commands/wake-ticket';
 import { age, AUDIENCES, audienceLabel, avatarClass, channelLabel, channelLetter, CHANNELS, compactNumber, slaLabel } from './ticket-row';
 
 const RULES: Record<string, string> = {
@@ -25,6 +28,9 @@ const RULES: Record<string, string> = {
   automation: 'Written by Chorus for an automation',
 };
 const UNDOABLE = new Set(['merged', 'split']);
+
+// A snooze time on the page and in the history: minutes, in UTC (the page script shows local time).
+export const whenText = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 type Presented = Awaited<ReturnType<typeof presentMessages>>[number] & { deliveryState?: string | null; deliveryError?: string | null; flags?: Record<string, any> | null; threadLink?: { rule: string; evidence: string | null } | null };
 // A reply that answered our mail from an address not yet on the contact: the agent may add it.
@@ -96,7 +102,10 @@ function describeEvent(e: TicketEvent, agentNames: Map<number, string>): string 
   const name = (id: unknown) => (typeof id === 'number' ? agentNames.get(id) ?? `agent ${id}` : 'nobody');
   switch (e.type) {
     case 'created': return `${d.followUpOf ? `Ticket opened, linked to #${d.followUpOf}` : 'Ticket opened'}${d.forwardedBy ? ` from a mail forwarded by ${d.forwardedBy}` : ''}`;
-    case 'status': return `Status ${d.from} → ${d.to}${d.reason ? ` (${d.reason})` : ''}`;
+    case 'status': return d.cause?.kind === 'auto-close' ? `Closed automatically: ${autoCloseText(d.cause.days)}` : `Status ${d.from} → ${d.to}${d.reason ? ` (${d.reason})` : ''}`;
+    case 'snoozed': return d.until === null ? 'Snoozed until the customer answers' : `Snoozed until ${whenText(d.until)}`;
+    case 'unsnoozed': return d.reason ? `Snooze ended: ticket ${d.reason}` : 'Snooze ended early';
+    case 'woke': return `Woke up: ${WAKE_TEXT[d.reason as WakeReason] ?? d.reason}`;
     case 'contact.address_added': return `${d.address} added to ${d.intoName}`;
     case 'priority': return `Priority ${d.from} → ${d.to}`;
     case 'assigned': return `Assigned to ${name(d.to)}`;
@@ -153,7 +162,10 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
       inboxName: inbox?.name ?? `Inbox ${t.inboxId}`, tags: (tags.get(t.id) ?? []).map((x) => x.tag), tagItems: tags.get(t.id) ?? [], isPublic: t.visibility === 'public', closed: t.status === 'closed', closedReopens: inbox?.closedReplies === 'reopen', followUpDays: inbox?.followUpDays ?? 30,
       followUpOfId: t.followUpOfId, automatic: t.automatic, createdAge: age(new Date(t.createdAt).toISOString(), now),
       sla: slaLabel({ status: t.status, slaDueAt: t.slaDueAt ? new Date(t.slaDueAt).toISOString() : null }, now),
+      snooze: t.snoozed ? { untilCustomerAnswers: t.snoozed === 'reply', until: t.snoozedUntil ? new Date(t.snoozedUntil).toISOString() : null, text: t.snoozedUntil ? whenText(t.snoozedUntil) : null } : null,
+      snoozable: ['new', 'open', 'pending'].includes(t.status),
     },
+    snoozeChoices: SNOOZE_CHOICES.map((c) => ({ value: c, label: SNOOZE_LABELS[c] })),
     messages: presented.map((p) => messageView(p, now, offers.get(p.id))),
     noReplyWarning: noReplyWarning(presented),
     lastSeenMessageId,

@@ -11,6 +11,7 @@ import type { Viewer } from '../policies/viewer';
 import type { Services } from '../services';
 import type { LiveFeed } from '../command-centre/live-feed';
 import { rooms } from './rooms';
+import { WAKE_TEXT } from '../tickets/commands/wake-ticket';
 import type { SocketData } from './socket-server';
 
 // Ticket changes after which a listener may no longer read what their room carries.
@@ -79,6 +80,14 @@ export function startBroadcaster(s: Services, io: Server, liveFeed: LiveFeed): v
     ]);
     if (!t || !msg) return;
     io.to(rooms.agent(e.agentId)).emit('mention', { ticketId: t.id, subject: t.subject, messageId: msg.id, note: msg.audience === 'staff', by: by?.name ?? 'Someone', excerpt: msg.text.slice(0, 140) });
+  });
+
+  // A snoozed ticket woke up: its assignee is told in their own room only (every tab they have open).
+  bus.on('ticket.woke', async (e) => {
+    if (!listening(rooms.agent(e.agentId))) return;
+    const t = await ticketRepository.findById(db.m, e.ticketId);
+    if (!t) return;
+    io.to(rooms.agent(e.agentId)).emit('ticket.woke', { ticketId: t.id, subject: t.subject, reason: e.reason, text: WAKE_TEXT[e.reason] });
   });
 
   // Sockets in a ticket's participants and public rooms (on every node) move to the room the

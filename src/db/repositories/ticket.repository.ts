@@ -312,6 +312,12 @@ export const ticketRepository = {
     return rows.map((r) => Number(r.id));
   },
 
+  async closeIfSolvedBefore(m: EntityManager, id: number, cutoff: number, now: number): Promise<boolean> {
+    const r = await m.createQueryBuilder().update(Ticket).set({ status: 'closed', updatedAt: now })
+      .where("id = :id AND status = 'solved' AND solved_at <= :cutoff", { id, cutoff }).execute();
+    return (r.affected ?? 0) > 0;
+  },
+
   async countOpenAssigned(m: EntityManager, agentId: number): Promise<number> {
     return m.getRepository(Ticket).createQueryBuilder('t')
       .where('t.assignee_id = :agentId AND t.status IN (:...s) AND t.merged_into_id IS NULL', { agentId, s: ['new', 'open', 'pending'] })

@@ -57,6 +57,8 @@ export function presentTicket(t: Ticket, extra: { requester: unknown; assignee: 
     acceptedMessageId: t.acceptedMessageId,
     // Why automatic mail opened it (kept out of the triage views), or null.
     automatic: t.automatic,
+    // Out of the triage views until a time, or until the customer answers (until: null); or null.
+    snooze: t.snoozed ? { until: iso(t.snoozedUntil), untilCustomerAnswers: t.snoozed === 'reply' } : null,
     firstResponseAt: iso(t.firstResponseAt),
     solvedAt: iso(t.solvedAt),
     slaDueAt: iso(t.slaDueAt),

@@ -153,15 +153,17 @@ export function adminPages(r: Router, s: Services): void {
   });
 
   defineRoute(r, s, {
-    method: 'post', path: '/admin/inboxes/:id', tag: 'admin', summary: 'Round-robin, first-response target and replies to closed tickets of an inbox', form: true, params: idParams, authorize: adminOnly,
+    method: 'post', path: '/admin/inboxes/:id', tag: 'admin', summary: 'Round-robin, first-response target, auto-close and replies to closed tickets of an inbox', form: true, params: idParams, authorize: adminOnly,
     body: z.object({
       roundRobin: z.enum(['1']).optional(), firstResponseMinutes: z.union([z.literal(''), z.coerce.number().int().min(1, 'At least 1 minute').max(100_000)]),
       closedReplies: z.enum(CLOSED_REPLIES).optional(), followUpDays: z.coerce.number().int().min(1, 'At least 1 day').max(3650).optional(),
+      autoCloseDays: z.union([z.literal(''), z.coerce.number().int().min(1, 'At least 1 day').max(365, 'At most 365 days')]).optional(),
     }),
     handler: async ({ res, params, body }) => {
       if (!(await inboxRepository.findById(s.db.m, params.id))) throw new NotFoundError('Inbox');
       const closed = { ...(body.closedReplies ? { closedReplies: body.closedReplies } : {}), ...(body.followUpDays ? { followUpDays: body.followUpDays } : {}) };
-      await s.db.write((m) => inboxRepository.update(m, params.id, { roundRobin: !!body.roundRobin, firstResponseMinutes: body.firstResponseMinutes === '' ? null : body.firstResponseMinutes, ...closed }));
+      const autoClose = body.autoCloseDays === undefined ? {} : { autoCloseDays: body.autoCloseDays === '' ? null : body.autoCloseDays };
+      await s.db.write((m) => inboxRepository.update(m, params.id, { roundRobin: !!body.roundRobin, firstResponseMinutes: body.firstResponseMinutes === '' ? null : body.firstResponseMinutes, ...closed, ...autoClose }));
       return void res.redirect(303, '/admin/inboxes');
     },
   });

@@ -17,6 +17,12 @@ import { presentTicketList } from '../presenters/ticket.presenter';
 import { idList, wantsJson } from '../form-fields';
 import { defineRoute } from '../route';
 import { decodeCursor, encodeCursor } from './tickets.routes';
+import { SNOOZE_CHOICES, SNOOZE_LABELS, snoozeUntil } from '../../automation/snooze/snooze-time';
+import { snoozeTicket } from '../../tickets/commands/snooze-ticket';
+import { bulkNotice, bulkReport, withBulkReport } from '../../agent-web/bulk-report';
+
+// The bulk bar offers every snooze but a typed time.
+const BULK_SNOOZE = SNOOZE_CHOICES.filter((c) => c !== 'at') as [Exclude<(typeof SNOOZE_CHOICES)[number], 'at'>, ...Exclude<(typeof SNOOZE_CHOICES)[number], 'at'>[]];
 
 const PAGE = 50;
 
@@ -58,6 +64,7 @@ export function agentInboxPages(r: Router, s: Services): void {
         title: titleOf(query, sidebar), nav: { inbox: true }, sidebar, ...list, sortLinks, viewQuery: viewQuery(query),
         agents: agents.filter((a) => a.active).map((a) => ({ id: a.id, name: a.name })), teams: sidebar.teams.map((t) => ({ id: t.id, name: t.title })),
         statuses: TICKET_STATUSES, total: await totalOf(s.db.m, sidebar.totals, filtersOf(query, me)),
+        snoozeChoices: BULK_SNOOZE.map((c) => ({ value: c, label: SNOOZE_LABELS[c] })), bulkNotice: bulkNotice(bulkReport.parse(req.query)),
         scripts: ['/static/agent-inbox.js'],
       });
     },
@@ -78,9 +85,10 @@ export function agentInboxPages(r: Router, s: Services): void {
     },
   });
 
-  // Bulk triage from the list: assign, change status, add a tag — each ticket through its command.
+  // Bulk triage from the list: assign, change status, add a tag, snooze — each ticket through
+  // its command. Refused tickets are reported (JSON, or a notice on the page it returns to).
   defineRoute(r, s, {
-    method: 'post', path: '/inbox/bulk', tag: 'pages', summary: 'Assign, change status or tag many tickets at once',
+    method: 'post', path: '/inbox/bulk', tag: 'pages', summary: 'Assign, change status, tag or snooze many tickets at once',
     form: true,
     body: z.object({
       ids: idList().pipe(z.array(z.number()).min(1, 'Select at least one ticket').max(200)),
@@ -88,13 +96,16 @@ export function agentInboxPages(r: Router, s: Services): void {
       team: z.string().regex(/^(|none|\d+)$/).optional(),
       status: z.union([z.literal(''), z.enum(TICKET_STATUSES)]).optional(),
       tag: z.string().trim().max(100).optional(),
+      snooze: z.union([z.literal(''), z.enum(BULK_SNOOZE)]).optional(),
+      tz: z.string().trim().max(64).optional(),
     }),
     authorize: agentOnly,
     handler: async ({ req, res, body, viewer }) => {
       const v = viewer as AgentViewer;
       const agentId = body.assignee === 'me' ? v.agentId : body.assignee === 'none' ? null : body.assignee ? Number(body.assignee) : undefined;
       const teamId = body.team === 'none' ? null : body.team ? Number(body.team) : undefined;
-      if (agentId === undefined && teamId === undefined && !body.status && !body.tag) throw new AppError(422, 'validation_failed', 'Choose what to change: an assignee, a team, a status or a tag.');
+      if (agentId === undefined && teamId === undefined && !body.status && !body.tag && !body.snooze) throw new AppError(422, 'validation_failed', 'Choose what to change: an assignee, a team, a status, a tag or a snooze.');
+      const until = body.snooze ? snoozeUntil(body.snooze, s.now(), { tz: body.tz }) : undefined;
       const failed: { id: number; reason: string }[] = [];
       let done = 0;
       for (const id of body.ids) {
@@ -102,6 +113,7 @@ export function agentInboxPages(r: Router, s: Services): void {
           if (agentId !== undefined || teamId !== undefined) await assign(s.commands, v, id, { agentId, teamId });
           if (body.status) await changeStatus(s.commands, v, id, body.status);
           if (body.tag) await addTag(s.commands, v, id, body.tag);
+          if (until !== undefined) await snoozeTicket(s.commands, v, id, until);
           done++;
         } catch (err) {
           if (!(err instanceof AppError) || err.status >= 500) throw err;
@@ -109,7 +121,7 @@ export function agentInboxPages(r: Router, s: Services): void {
         }
       }
       if (wantsJson(req)) return { updated: done, failed };
-      return void res.redirect(303, backTo(req as Request, '/inbox'));
+      return void res.redirect(303, withBulkReport(backTo(req as Request, '/inbox'), done, failed));
     },
   });
 

@@ -10,6 +10,7 @@ import type { Services } from '../../services';
 import { presentInbox } from '../presenters/inbox.presenter';
 import { defineRoute } from '../route';
 
+const autoCloseDays = z.number().int().min(1).max(365).nullable().describe('Solved tickets close by themselves after this many days (null: never)');
 const closedReplies = z.enum(CLOSED_REPLIES).describe('A customer reply to a closed ticket inside the follow-up window: `follow-up` opens a new ticket linked to it, `reopen` reopens it');
 
 export function inboxesRoutes(r: Router, s: Services): void {
@@ -24,6 +25,7 @@ export function inboxesRoutes(r: Router, s: Services): void {
       followUpDays: z.number().int().min(1).max(3650).optional(),
       closedReplies: closedReplies.optional(),
       firstResponseMinutes: z.number().int().min(1).max(100_000).nullable().optional().describe('First-response target: new tickets are due this many minutes after they arrive'),
+      autoCloseDays: autoCloseDays.optional(),
     }),
     authorize: ticketPolicy.manageInboxes,
     status: 201,
@@ -37,10 +39,11 @@ export function inboxesRoutes(r: Router, s: Services): void {
   });
 
   defineRoute(r, s, {
-    method: 'patch', path: '/api/inboxes/:id', tag: 'inboxes', summary: 'Change an inbox name, team, follow-up window, what a reply to a closed ticket does, round-robin or channel settings (applied at once, no restart)',
+    method: 'patch', path: '/api/inboxes/:id', tag: 'inboxes', summary: 'Change an inbox name, team, follow-up window, what a reply to a closed ticket does, round-robin, auto-close days or channel settings (applied at once, no restart)',
     params: z.object({ id: z.coerce.number().int().positive() }),
     body: z.object({
       name: z.string().min(1).max(100).optional(), defaultTeamId: z.number().int().positive().nullable().optional(), followUpDays: z.number().int().min(1).max(3650).optional(), closedReplies: closedReplies.optional(), roundRobin: z.boolean().optional(), firstResponseMinutes: z.number().int().min(1).max(100_000).nullable().optional(),
+      autoCloseDays: autoCloseDays.optional(),
       settings: z.record(z.string(), z.unknown()).optional().describe('Channel settings to change; each top-level key given replaces the stored one'),
     }),
     authorize: ticketPolicy.manageInboxes,

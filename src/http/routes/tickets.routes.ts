@@ -48,6 +48,8 @@ export const ticketListQuery = z.object({
   requester: z.coerce.number().int().positive().optional(),
   // Tickets opened by automatic mail are left out like in the inbox; `only` lists just them.
   automatic: z.enum(['only', 'include']).optional(),
+  // Snoozed tickets are listed unless `exclude` (as the inbox views do); `only` lists just them.
+  snoozed: z.enum(['only', 'exclude']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 });
@@ -64,6 +66,7 @@ export function ticketsRoutes(r: Router, s: Services): void {
       const rows = await ticketRepository.list(s.db.m, {
         status: query.status, assigneeId, teamId: query.team, inboxId: query.inbox, channel: query.channel, tag: query.tag,
         visibility: query.visibility, requesterId: query.requester, automatic: query.automatic === 'include' ? undefined : query.automatic === 'only',
+        snoozed: query.snoozed === undefined ? undefined : query.snoozed === 'only',
       }, query.limit + 1, query.cursor ? decodeCursor(query.cursor) : undefined);
       const page = rows.slice(0, query.limit);
       return { tickets: await presentTicketList(s.db.m, page), nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]) : null };
