@@ -14,6 +14,7 @@ import { acceptAnswer } from '../src/tickets/commands/accept-answer';
 import { addNote } from '../src/tickets/commands/add-note';
 import { addReply } from '../src/tickets/commands/add-reply';
 import { changeStatus } from '../src/tickets/commands/change-status';
+import { mentionAgents } from '../src/tickets/commands/mention-agents';
 import { contactReply } from '../src/tickets/commands/contact-reply';
 import { mergeTicket } from '../src/tickets/commands/merge-ticket';
 import { splitTicket } from '../src/tickets/commands/split-ticket';
@@ -30,8 +31,8 @@ import { DB_KINDS, apiInbox, postSigned, startTestChorus, type TestChorus } from
 // keeps office hours, Mon–Fri 09:00–17:00 Europe/Berlin (UTC+1 in March: 08:00–16:00 UTC). No other inbox has a calendar.
 //
 //  P1  e-mail, Pat      03-06 10:00 mails · 11:00 Ada replies (first response 60 min) · 03-09 09:00 Ada solves (resolution 71 h = 4260 min)
-//  E   e-mail, Ann      03-09 09:00 mails · 09:30 Ada replies and solves (FR 30, resolution 30) · 10:00 Ada notes
-//                       12:00 Ann answers: reopened · 13:00 Bo replies and solves (resolution 240, from creation)
+//  E   e-mail, Ann      03-09 09:00 mails · 09:30 Ada replies and solves (FR 30, resolution 30) · 10:00 Ada notes, mentioning @bo
+//                       12:00 Ann answers: reopened · 13:00 Bo replies and solves (resolution 240, from creation; answers the mention after 180 min)
 //  W   web form, Wes    03-09 10:00 · 11:00 Bo replies (FR 60) · stays open
 //  A1  API, Pia         03-09 14:00 · A2 (API, Pia) 14:10 · 14:20 Ada merges A2 into A1 (A2 counts as new, and is closed by the merge)
 //                       15:00 Ada replies on A1 (FR 60) · 16:00 Ada solves A1 (resolution 120)
@@ -114,7 +115,8 @@ describe.each(DB_KINDS)('reports over a hand-computed week (%s)', (db) => {
     set(at(9, 9, 30));
     await addReply(s.commands, ada, ids.E, { audience: 'participants', text: 'Fixed.', status: 'solved' });
     set(at(9, 10));
-    await addNote(s.commands, ada, ids.E, { text: 'old plan' });
+    const note = await addNote(s.commands, ada, ids.E, { text: '@bo old plan' });
+    await mentionAgents({ ...s.commands, publicUrl: t.url }, ada, ids.E, note.id, note.text);
     ids.W = (await submitForm('wes@x.test', 'Call me')).ticketId!;
     set(at(9, 11));
     await addReply(s.commands, bo, ids.W, { audience: 'participants', text: 'Calling.' });
@@ -304,14 +306,18 @@ describe.each(DB_KINDS)('reports over a hand-computed week (%s)', (db) => {
     // Ada: P1 (solved), E (reply, solve, note), A1 (closing A2 by the merge, reply, solve), S, G, Q2 (replies) = 6 tickets,
     //   5 replies, 3 solves (P1, E, A1); first responses 30, 60, 360, 1440, 60 → median 60; resolutions 30, 120, 4260 → 120.
     // Bo: E (reply and solve), W, S2, W2 = 4 tickets, 4 replies, 1 solve (240); first responses 60, 30, 60 → median 60.
+    // Mentions: Bo was mentioned once (E, 10:00) and answered with his reply at 13:00 (180 min); Ada never.
     // Tier 1 (the e-mail inbox): P1, E, S, S2; replies E×2, S, S2; solves P1, E×2; first responses 30, 30, 1440 → 30;
     //   resolutions 30, 240, 4260 → 240; Ada's note.
-    expect(await rowsOf('agents', 'agents')).toEqual([['Ada', 6, 5, 3, 60, 120, 1], ['Bo', 4, 4, 1, 60, 240, 0]]);
+    expect(await rowsOf('agents', 'agents')).toEqual([['Ada', 6, 5, 3, 60, 120, 1, 0, 0, null], ['Bo', 4, 4, 1, 60, 240, 0, 1, 1, 180]]);
     expect(await rowsOf('agents', 'teams')).toEqual([['Tier 1', 4, 4, 3, 30, 240, 1]]);
-    expect(await csv('agents', 'agents')).toEqual(['Agent,Tickets handled,Replies,Solved,First response median,Resolution median,Notes written', 'Ada,6,5,3,60,120,1', 'Bo,4,4,1,60,240,0']);
+    expect(await csv('agents', 'agents')).toEqual([
+      'Agent,Tickets handled,Replies,Solved,First response median,Resolution median,Notes written,Mentions received,Mentions answered,"Time to answer a mention, median"',
+      'Ada,6,5,3,60,120,1,0,0,', 'Bo,4,4,1,60,240,0,1,1,180',
+    ]);
     expect(await csv('agents', 'teams')).toEqual(['Team,Tickets handled,Replies,Solved,First response median,Resolution median,Notes written', 'Tier 1,4,4,3,30,240,1']);
     expect(await page('agents')).toEqual({
-      agents: [['Ada', '6', '5', '3', '1 h 00 min', '2 h 00 min', '1'], ['Bo', '4', '4', '1', '1 h 00 min', '4 h 00 min', '0']],
+      agents: [['Ada', '6', '5', '3', '1 h 00 min', '2 h 00 min', '1', '0', '0', '—'], ['Bo', '4', '4', '1', '1 h 00 min', '4 h 00 min', '0', '1', '1', '3 h 00 min']],
       teams: [['Tier 1', '4', '4', '3', '30 min', '4 h 00 min', '1']],
     });
   });
