@@ -26,6 +26,7 @@ import { RateLimits1764000019200 } from './1764000019200-rate-limits';
 import { CommunityFactChannel1764000023000 } from './1764000023000-community-fact-channel';
 import { BusinessCalendars1764000024000 } from './1764000024000-business-calendars';
 import { TicketEventCause1764000025000 } from './1764000025000-ticket-event-cause';
+import { AutomationRules1764000025100 } from './1764000025100-automation-rules';
 import { Webhooks1764000027000 } from './1764000027000-webhooks';
 import { SnoozeAutoClose1764000026000 } from './1764000026000-snooze-auto-close';
 
@@ -60,6 +61,7 @@ export const migrations = [
   CommunityFactChannel1764000023000,
   BusinessCalendars1764000024000,
   TicketEventCause1764000025000,
+  AutomationRules1764000025100,
   Webhooks1764000027000,
   SnoozeAutoClose1764000026000,
 ];

@@ -45,6 +45,10 @@ export const configSchema = z.object({
   // How often (once per cluster) snoozed tickets whose time came are woken and solved tickets
   // past their inbox's auto-close days are closed.
   CHORUS_TICKET_SWEEP_MS: z.coerce.number().int().min(20).default(15_000),
+  // The loop guard: at most this many automatic (rule) actions per ticket per hour.
+  CHORUS_AUTOMATION_ACTIONS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(20),
+  // How often the once-per-cluster sweep runs time rules (pending for N hours, solved for N days…).
+  CHORUS_AUTOMATION_SWEEP_MS: z.coerce.number().int().min(20).default(60_000),
   // When set, GET /metrics answers only `Authorization: Bearer <token>`.
   CHORUS_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

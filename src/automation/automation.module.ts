@@ -1,10 +1,15 @@
 import type { ChorusModule } from '../module';
 import { WEBHOOK_CALL_KIND, webhookCallSender } from './actions/call-webhook';
+import { startTimeRules, subscribeRules } from './rules/rule-subscriptions';
 
 // Automation: the shared action executor's deliveries (webhook calls), rules and their sweeps.
 export const automationModule: ChorusModule = {
   name: 'automation',
   register(s) {
     s.outbox.register(WEBHOOK_CALL_KIND, webhookCallSender(s.config.CHORUS_SEND_TIMEOUT_MS));
+    subscribeRules(s);
+  },
+  async start(s) {
+    return startTimeRules(s);
   },
 };

@@ -3,6 +3,7 @@ import { Attachment } from './attachment.entity';
 import { ApiToken, OneTimeToken, Session } from './auth.entity';
 import { Flag, Vote } from './community.entity';
 import { BusinessCalendarRow } from './business-calendar.entity';
+import { AutomationRule, AutomationRun } from './automation-rule.entity';
 import { CannedResponse } from './canned-response.entity';
 import { Contact } from './contact.entity';
 import { Identity } from './identity.entity';
@@ -43,9 +44,10 @@ export * from './thread-link.entity';
 export * from './ticket-event.entity';
 export * from './ticket.entity';
 export * from './webhook.entity';
+export * from './automation-rule.entity';
 
 export const entities = [
-  Webhook, WebhookAttempt, Vote, Flag, SavedView, CannedResponse, ReportFact, JobLease, BusinessCalendarRow,
+  Webhook, WebhookAttempt, Vote, Flag, SavedView, CannedResponse, ReportFact, JobLease, BusinessCalendarRow, AutomationRule, AutomationRun,
   Agent, Attachment, ApiToken, OneTimeToken, Session, Contact, Identity, InboundItem, Inbox,
   ImapSyncState, MailPreview, Message, OutboxItem, Team, TeamMember, ThreadLink, TicketEvent, Ticket, TicketParticipant, TicketTag,
 ];

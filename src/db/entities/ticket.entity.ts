@@ -39,6 +39,10 @@ export class Ticket {
   @TimeColumn({ name: 'solved_at', nullable: true }) solvedAt!: number | null;
   @TimeColumn({ name: 'sla_due_at', nullable: true }) slaDueAt!: number | null;
   @TimeColumn({ name: 'last_activity_at' }) lastActivityAt!: number;
+  // When the status last changed (time rules: "pending for 8 business hours", "solved for 3 days").
+  @TimeColumn({ name: 'status_changed_at', nullable: true }) statusChangedAt?: number | null;
+  // Since an agent (or a rule) last answered while the customer has not written since.
+  @TimeColumn({ name: 'awaiting_customer_since', nullable: true }) awaitingCustomerSince?: number | null;
   @TimeColumn({ name: 'created_at' }) createdAt!: number;
   @TimeColumn({ name: 'updated_at' }) updatedAt!: number;
 }

@@ -64,7 +64,7 @@ function filtered(m: EntityManager, f: TicketFilters, tagPlan: TagPlan = 'in'): 
 
 export const ticketRepository = {
   async insert(m: EntityManager, t: Omit<Ticket, 'id' | 'automatic' | 'snoozed' | 'snoozedUntil'> & { automatic?: string | null }): Promise<number> {
-    const r = await m.getRepository(Ticket).insert({ automatic: null, snoozed: null, snoozedUntil: null, ...t });
+    const r = await m.getRepository(Ticket).insert({ automatic: null, snoozed: null, snoozedUntil: null, statusChangedAt: t.createdAt, ...t });
     return r.identifiers[0].id;
   },
 
@@ -84,16 +84,28 @@ export const ticketRepository = {
     return t;
   },
 
+  // A patch that names a status also notes when the status changed, if it did (time rules read it).
   async update(m: EntityManager, id: number, patch: Partial<Ticket>): Promise<void> {
-    await m.getRepository(Ticket).update({ id }, patch);
+    if (patch.status === undefined) {
+      await m.getRepository(Ticket).update({ id }, patch);
+      return;
+    }
+    await m.createQueryBuilder().update(Ticket)
+      .set({ ...patch, statusChangedAt: () => 'CASE WHEN status <> :newStatus THEN :changedAt ELSE status_changed_at END' })
+      .setParameters({ newStatus: patch.status, changedAt: patch.updatedAt ?? patch.solvedAt ?? Date.now() })
+      .where('id = :id', { id })
+      .execute();
   },
 
   // A null snippet keeps the one shown (a staff-only message must not become the ticket's snippet).
-  async touchWithMessage(m: EntityManager, id: number, at: number, snippet: string | null): Promise<void> {
+  // `awaiting`: an answer to the customer starts their wait (the first unanswered one counts),
+  // the customer writing ends it ("no customer answer for 3 days" reads it through an index).
+  async touchWithMessage(m: EntityManager, id: number, at: number, snippet: string | null, awaiting?: 'start' | 'end'): Promise<void> {
+    const wait = awaiting === 'start' ? { awaitingCustomerSince: () => `COALESCE(awaiting_customer_since, ${Number(at)})` } : awaiting === 'end' ? { awaitingCustomerSince: null } : {};
     await m
       .createQueryBuilder()
       .update(Ticket)
-      .set({ lastActivityAt: at, updatedAt: at, ...(snippet === null ? {} : { snippet: snippet.slice(0, 200) }), messageCount: () => 'message_count + 1' })
+      .set({ lastActivityAt: at, updatedAt: at, ...(snippet === null ? {} : { snippet: snippet.slice(0, 200) }), ...wait, messageCount: () => 'message_count + 1' })
       .where('id = :id', { id })
       .execute();
   },

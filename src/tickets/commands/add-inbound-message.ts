@@ -58,7 +58,7 @@ export async function addInboundMessage(tx: Tx, ticket: Ticket, now: number, inp
     });
   }
   await messageRepository.insertThreadLink(m, { messageId, ticketId: ticket.id, rule: input.threadLink.rule, evidence: input.threadLink.evidence, createdAt: now });
-  await ticketRepository.touchWithMessage(m, ticket.id, now, audience === 'staff' ? null : msg.text);
+  await ticketRepository.touchWithMessage(m, ticket.id, now, audience === 'staff' ? null : msg.text, !noise && (!publicPost || authorId === ticket.requesterId) ? 'end' : undefined);
   let counted = ticket;
   if (ticket.automatic && !noise) {
     // A person wrote on a ticket that automatic mail opened: it belongs in the inbox (and the reports) now.

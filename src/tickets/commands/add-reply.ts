@@ -43,6 +43,7 @@ export async function addReply(deps: CommandDeps, viewer: Extract<Viewer, { kind
     const to = input.status ?? (t.status === 'new' ? 'open' : undefined);
     if (to && to !== t.status && canMoveStatus(t.status, to)) {
       patch.status = to;
+      patch.updatedAt = now;
       patch.solvedAt = to === 'solved' ? now : null;
       await ticketEventRepository.record(tx.m, t.id, 'status', actorOf(viewer, deps.cause), { from: t.status, to, reason: 'reply' }, now);
       await factsWriter.statusChanged(tx.m, t, t.status, to, now, { agentId: viewer.agentId });

@@ -47,7 +47,7 @@ export async function contactReply(deps: CommandDeps, viewer: Extract<Viewer, { 
       await messageRepository.insertAttachment(tx.m, { messageId: id, filename: a.filename, contentType: a.contentType, size: a.content.length, sha256, contentId: null, inline: false, createdAt: now });
     }
     await messageRepository.insertThreadLink(tx.m, { messageId: id, ticketId: t.id, rule: 'web', evidence: null, createdAt: now });
-    await ticketRepository.touchWithMessage(tx.m, t.id, now, text);
+    await ticketRepository.touchWithMessage(tx.m, t.id, now, text, participant ? 'end' : undefined);
     const message = (await messageRepository.findById(tx.m, id))!;
     await factsWriter.message(tx.m, t, message, { authorIsParticipant: participant });
     const changes = ['last_activity'];

@@ -42,7 +42,7 @@ export async function postAgentMessage(tx: Tx, deps: CommandDeps, viewer: Extrac
   if (input.audience === 'staff') {
     await ticketRepository.update(tx.m, ticket.id, { updatedAt: now });
   } else {
-    await ticketRepository.touchWithMessage(tx.m, ticket.id, now, input.text);
+    await ticketRepository.touchWithMessage(tx.m, ticket.id, now, input.text, 'start');
   }
   const message = (await messageRepository.findById(tx.m, id))!;
   const queued = await deps.outbound.enqueueFor(tx.m, ticket, message, now);

@@ -1,0 +1,93 @@
+import type { EntityManager } from 'typeorm';
+import { AutomationRule, AutomationRun, Message, Ticket, TicketEvent } from '../entities';
+
+export type TimeState = 'pending' | 'solved' | 'awaiting';
+export interface TimeCandidate {
+  ticket: Ticket;
+  // When the ticket entered the state the rule waits on.
+  since: number;
+}
+
+export const automationRuleRepository = {
+  async list(m: EntityManager): Promise<AutomationRule[]> {
+    return m.getRepository(AutomationRule).find({ order: { position: 'ASC', id: 'ASC' }, take: 1000 });
+  },
+  async listEnabled(m: EntityManager): Promise<AutomationRule[]> {
+    return m.getRepository(AutomationRule).find({ where: { enabled: true }, order: { position: 'ASC', id: 'ASC' }, take: 1000 });
+  },
+  async findById(m: EntityManager, id: number): Promise<AutomationRule | null> {
+    return m.getRepository(AutomationRule).findOneBy({ id });
+  },
+  async findByName(m: EntityManager, name: string): Promise<AutomationRule | null> {
+    return m.getRepository(AutomationRule).findOneBy({ name });
+  },
+  async nextPosition(m: EntityManager): Promise<number> {
+    const r = await m.getRepository(AutomationRule).createQueryBuilder('r').select('MAX(r.position)', 'p').getRawOne<{ p: number | string | null }>();
+    return Number(r?.p ?? 0) + 1;
+  },
+  async insert(m: EntityManager, r: Omit<AutomationRule, 'id'>): Promise<number> {
+    return (await m.getRepository(AutomationRule).insert(r)).identifiers[0].id;
+  },
+  async update(m: EntityManager, id: number, patch: Partial<Omit<AutomationRule, 'id'>>): Promise<void> {
+    await m.getRepository(AutomationRule).update({ id }, patch);
+  },
+  async remove(m: EntityManager, id: number): Promise<boolean> {
+    return ((await m.getRepository(AutomationRule).delete({ id })).affected ?? 0) > 0;
+  },
+
+  // A run is claimed by inserting it: for a time rule the unique (rule, ticket, key) makes a
+  // second node's claim fail, so the rule fires once however many nodes sweep.
+  async claimRun(m: EntityManager, r: Omit<AutomationRun, 'id'>): Promise<number> {
+    return (await m.getRepository(AutomationRun).insert(r)).identifiers[0].id;
+  },
+  async finishRun(m: EntityManager, id: number, patch: Pick<AutomationRun, 'outcome' | 'actions' | 'steps'>): Promise<void> {
+    await m.getRepository(AutomationRun).update({ id }, patch);
+  },
+  // Automatic actions on a ticket since a time (the loop guard's hourly budget), and whether the
+  // guard already said so in that window.
+  async budgetUsed(m: EntityManager, ticketId: number, since: number): Promise<{ actions: number; limited: boolean }> {
+    const r = await m.getRepository(AutomationRun).createQueryBuilder('r')
+      .select('COALESCE(SUM(r.actions), 0)', 'n')
+      .addSelect(`SUM(CASE WHEN r.outcome = 'limited' THEN 1 ELSE 0 END)`, 'limited')
+      .where('r.ticket_id = :ticketId AND r.created_at > :since', { ticketId, since })
+      .getRawOne<{ n: number | string; limited: number | string | null }>();
+    return { actions: Number(r?.n ?? 0), limited: Number(r?.limited ?? 0) > 0 };
+  },
+  async runsOfRule(m: EntityManager, ruleId: number, limit = 50): Promise<AutomationRun[]> {
+    return m.getRepository(AutomationRun).find({ where: { ruleId }, order: { id: 'DESC' }, take: limit });
+  },
+  async runsOfTicket(m: EntityManager, ticketId: number): Promise<AutomationRun[]> {
+    return m.getRepository(AutomationRun).find({ where: { ticketId }, order: { id: 'ASC' } });
+  },
+
+  // Tickets that entered `state` in (after, upTo], oldest first, from the index on the state's
+  // start (keyset-paged by (since, id)): a sweep reads only what became due since the last one.
+  async timeCandidates(m: EntityManager, state: TimeState, range: { after: number | null; upTo: number; from?: { since: number; id: number } }, limit: number): Promise<TimeCandidate[]> {
+    const col = state === 'awaiting' ? 't.awaiting_customer_since' : 't.status_changed_at';
+    const qb = m.getRepository(Ticket).createQueryBuilder('t').where(`${col} <= :upTo`, { upTo: range.upTo });
+    if (state === 'awaiting') qb.andWhere(`${col} IS NOT NULL AND t.status IN ('new', 'open', 'pending')`);
+    else qb.andWhere('t.status = :state', { state });
+    if (range.after !== null) qb.andWhere(`${col} > :after`, { after: range.after });
+    if (range.from) qb.andWhere(`(${col} > :fs OR (${col} = :fs AND t.id > :fid))`, { fs: range.from.since, fid: range.from.id });
+    const rows = await qb.andWhere('t.merged_into_id IS NULL').orderBy(col, 'ASC').addOrderBy('t.id', 'ASC').limit(limit).getMany();
+    return rows.map((ticket) => ({ ticket, since: Number(state === 'awaiting' ? ticket.awaitingCustomerSince : ticket.statusChangedAt) }));
+  },
+
+  // What a dry run replays: the last 30 days of a trigger, newest first, at most `limit`. Ids
+  // grow with time, so walking the primary key backwards stops after `limit` rows.
+  async recentTickets(m: EntityManager, since: number, limit: number): Promise<Ticket[]> {
+    return m.getRepository(Ticket).createQueryBuilder('t').where('t.created_at >= :since AND t.merged_into_id IS NULL', { since })
+      .orderBy('t.id', 'DESC').limit(limit).getMany();
+  },
+  async recentInbound(m: EntityManager, since: number, limit: number): Promise<Message[]> {
+    return m.getRepository(Message).createQueryBuilder('x').where(`x.created_at >= :since AND x.direction = 'inbound' AND x.audience <> 'staff'`, { since })
+      .orderBy('x.id', 'DESC').limit(limit).getMany();
+  },
+  async recentEvents(m: EntityManager, types: string[], since: number, limit: number): Promise<TicketEvent[]> {
+    return m.getRepository(TicketEvent).createQueryBuilder('e').where('e.type IN (:...types) AND e.created_at >= :since', { types, since })
+      .orderBy('e.id', 'DESC').limit(limit).getMany();
+  },
+  async firstCustomerMessage(m: EntityManager, ticketId: number): Promise<Message | null> {
+    return m.getRepository(Message).findOne({ where: { ticketId, direction: 'inbound' }, order: { id: 'ASC' } });
+  },
+};
