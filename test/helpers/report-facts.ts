@@ -1,8 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import { Contact, ReportFact, Ticket } from '../../src/db/entities';
+import { reportFactRepository } from '../../src/db/repositories/report-fact.repository';
 
 // Seeds report facts (and the bare tickets and contacts they point at) straight into the
-// store, so report tests check the queries against hand-computed numbers.
+// store (through the facts repository, which keeps the daily rollups beside them), so report
+// tests check the queries against hand-computed numbers.
 export type FactSeed = Partial<Omit<ReportFact, 'id'>> & Pick<ReportFact, 'kind' | 'at' | 'ticketId'>;
 
 export async function seedFacts(m: EntityManager, facts: FactSeed[]): Promise<void> {
@@ -10,7 +12,7 @@ export async function seedFacts(m: EntityManager, facts: FactSeed[]): Promise<vo
     inboxId: 900, channel: 'email', teamId: null, agentId: null, contactId: null, visibility: 'private', audience: null, statusFrom: null, statusTo: null,
     wallMs: null, businessMs: null, reach: null, value: null, messageId: null, ...f,
   }));
-  for (const r of rows) await m.getRepository(ReportFact).insert(r);
+  await reportFactRepository.record(m, rows);
 }
 
 export async function seedTicket(m: EntityManager, t: { subject: string; channel: string; createdAt: number; visibility?: 'public' | 'private'; requesterId?: number }): Promise<number> {

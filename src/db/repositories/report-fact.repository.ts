@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { Contact, Identity, InboundItem, Inbox, Message, ReportFact, ReportFactKind, Ticket, TicketEvent, TicketParticipant } from '../entities';
+import { reportRollupRepository, rollupDelta, type RollupSource } from './report-rollup.repository';
 
 // What a writer says about a fact; the ticket's own columns (inbox, channel, team, visibility)
 // come from `ticketFact` so every kind carries them alike.
@@ -20,6 +21,13 @@ const BATCH = 500;
 const FACT_FIELDS = ['kind', 'at', 'ticketId', 'inboxId', 'channel', 'teamId', 'agentId', 'contactId', 'visibility', 'audience', 'statusFrom', 'statusTo', 'wallMs', 'businessMs', 'reach', 'value', 'messageId'] as const satisfies readonly (keyof NewReportFact)[];
 const FACT_COLUMNS = FACT_FIELDS.map((f) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)).join(', ');
 
+// The columns of the matching facts the rollups count by.
+function rollupSources(m: EntityManager, where: string, params: Record<string, unknown>): Promise<RollupSource[]> {
+  return m.createQueryBuilder().from(ReportFact, 'f')
+    .select(['f.kind AS kind', 'f.at AS at', 'f.channel AS channel', 'f.inbox_id AS "inboxId"', 'f.team_id AS "teamId"', 'f.agent_id AS "agentId"', 'f.status_from AS "statusFrom"', 'f.status_to AS "statusTo"', 'f.wall_ms AS "wallMs"'])
+    .where(where, params).getRawMany();
+}
+
 export const reportFactRepository = {
   // A plain multi-row INSERT: it runs in every ticket command, and TypeORM's insert builder
   // costs more than the row itself there.
@@ -36,6 +44,8 @@ export const reportFactRepository = {
       });
       await m.query(`INSERT INTO report_facts (${FACT_COLUMNS}) VALUES ${tuples.join(', ')}`, params);
     }
+    // The daily rollups move with the facts, in the same transaction.
+    await reportRollupRepository.apply(m, rollupDelta(rows, 1));
   },
 
   async listByTicket(m: EntityManager, ticketId: number): Promise<ReportFact[]> {
@@ -43,11 +53,16 @@ export const reportFactRepository = {
   },
 
   async deleteByTicket(m: EntityManager, ticketIds: number[]): Promise<void> {
-    if (ticketIds.length) await m.createQueryBuilder().delete().from(ReportFact).where('ticket_id IN (:...ticketIds)', { ticketIds }).execute();
+    if (!ticketIds.length) return;
+    // What the deleted facts added to the rollups is taken back out.
+    const gone = await rollupSources(m, 'f.ticket_id IN (:...ticketIds)', { ticketIds });
+    await m.createQueryBuilder().delete().from(ReportFact).where('ticket_id IN (:...ticketIds)', { ticketIds }).execute();
+    await reportRollupRepository.apply(m, rollupDelta(gone, -1));
   },
 
   async clear(m: EntityManager): Promise<void> {
     await m.createQueryBuilder().delete().from(ReportFact).execute();
+    await reportRollupRepository.clear(m);
   },
 
   async count(m: EntityManager): Promise<number> {
@@ -56,7 +71,11 @@ export const reportFactRepository = {
 
   // Details learnt after a fact was stored in the same change (the opening post of a ticket).
   async updateKind(m: EntityManager, ticketId: number, kind: ReportFactKind, patch: FactDetails): Promise<void> {
+    // A patch of a column the rollups count by moves the facts' share of them.
+    const moves = (['agentId', 'statusFrom', 'statusTo', 'wallMs'] as const).some((k) => k in patch);
+    const before = moves ? await rollupSources(m, 'f.ticket_id = :ticketId AND f.kind = :kind', { ticketId, kind }) : [];
     await m.createQueryBuilder().update(ReportFact).set(patch).where('ticket_id = :ticketId AND kind = :kind', { ticketId, kind }).execute();
+    if (moves) await reportRollupRepository.apply(m, rollupDelta(await rollupSources(m, 'f.ticket_id = :ticketId AND f.kind = :kind', { ticketId, kind }), 1, rollupDelta(before, -1)));
   },
 
   // Mentions of this agent on this ticket, made by `before`, that no reply or note of theirs has

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { rollupCounts, rollupSpread, rollupsServe } from './report-rollup-query';
 
 // Read queries for /reports: aggregates over report_facts only (never messages), written once
 // in SQL both SQLite and Postgres run alike. Medians and p90 come from ROW_NUMBER() over the
@@ -6,6 +7,8 @@ import type { EntityManager } from 'typeorm';
 
 export interface FactFilters { channel?: string; inboxId?: number; teamId?: number; agentId?: number; tag?: string }
 export interface Window { from: number; to: number }
+// A period cut into the viewer's local days (each starts and ends on a 15-minute boundary).
+export interface DayWindow extends Window { days: { start: number; end: number }[] }
 export type Group = 'channel' | 'agent_id' | 'team_id';
 export type Measure = 'first_response' | 'resolution' | 'community_first_answer';
 
@@ -48,7 +51,7 @@ const ANSWERED_BEFORE_END = `EXISTS (SELECT 1 FROM report_facts a WHERE a.ticket
 // before the end of the period.
 const STILL_WAITING = `f.kind IN ('ticket_created', 'customer_reply') AND f.visibility = 'public' AND f.audience = 'public' AND f.at < :end AND NOT ${ANSWERED_BEFORE_END}`;
 
-function filterSql(w: Partial<Window>, f: FactFilters): { sql: string; params: Record<string, unknown> } {
+export function filterSql(w: Partial<Window>, f: FactFilters): { sql: string; params: Record<string, unknown> } {
   const c: string[] = [];
   const params: Record<string, unknown> = {};
   if (w.from !== undefined) (c.push('f.at >= :from'), (params.from = w.from));
@@ -62,17 +65,24 @@ function filterSql(w: Partial<Window>, f: FactFilters): { sql: string; params: R
   return { sql: c.length ? c.join(' AND ') : '1 = 1', params };
 }
 
-async function run<T = Record<string, unknown>>(m: EntityManager, sql: string, params: Record<string, unknown>): Promise<T[]> {
+export async function run<T = Record<string, unknown>>(m: EntityManager, sql: string, params: Record<string, unknown>): Promise<T[]> {
   const [q, p] = m.connection.driver.escapeQueryWithParameters(sql, params);
   return m.query(q, p);
 }
 
+export const ZERO_COUNTS: Counts = { created: 0, replies: 0, solved: 0, reopened: 0, backlogDelta: 0 };
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 const counts = (r: Record<string, unknown>): Counts => ({ created: num(r.created), replies: num(r.replies), solved: num(r.solved), reopened: num(r.reopened), backlogDelta: num(r.backlog_delta) });
 
 export const reportQueryRepository = {
-  // Counts per 15-minute bucket (bucket = floor(at / BUCKET_MS)), for daily series and totals.
-  async countsByBucket(m: EntityManager, w: Window, f: FactFilters): Promise<(Counts & { bucket: number })[]> {
+  // Counts per bucket, for daily series and totals: from the rollups one bucket per local day
+  // (bucket = the day's start / BUCKET_MS), from the facts one per 15 minutes (floor(at / BUCKET_MS)).
+  async countsByBucket(m: EntityManager, w: DayWindow, f: FactFilters): Promise<(Counts & { bucket: number })[]> {
+    if (rollupsServe(f)) {
+      const bounds = [...w.days.map((d) => d.start), w.to];
+      const { segments } = await rollupCounts(m, bounds, f, null);
+      return segments.map((seg, i) => ({ bucket: w.days[i].start / BUCKET_MS, ...(seg.get('all') ?? ZERO_COUNTS) }));
+    }
     const where = filterSql(w, f);
     const rows = await run(m, `SELECT f.at / ${BUCKET_MS} AS bucket, ${COUNTS} FROM report_facts f WHERE ${COUNTED} AND ${where.sql} GROUP BY f.at / ${BUCKET_MS}`, where.params);
     return rows.map((r) => ({ bucket: num(r.bucket), ...counts(r) }));
@@ -80,12 +90,19 @@ export const reportQueryRepository = {
 
   // Tickets not solved or closed at `before`: every create and status move since the start.
   async backlogAt(m: EntityManager, before: number, f: FactFilters): Promise<number> {
+    if (rollupsServe(f)) return ((await rollupCounts(m, [before], f, null)).before.get('all') ?? ZERO_COUNTS).backlogDelta;
     const where = filterSql({ to: before }, f);
     const [r] = await run(m, `SELECT ${COUNTS} FROM report_facts f WHERE ${BACKLOG_KINDS} AND ${where.sql}`, where.params);
     return counts(r ?? {}).backlogDelta;
   },
 
   async countsBy(m: EntityManager, group: Group, w: Partial<Window>, f: FactFilters): Promise<(Counts & { key: string })[]> {
+    if (rollupsServe(f) && w.to !== undefined) {
+      const r = await rollupCounts(m, w.from === undefined ? [w.to] : [w.from, w.to], f, group);
+      const got = w.from === undefined ? r.before : r.segments[0];
+      // A group shows when something moved its counts (as when read from the facts).
+      return [...got].filter(([, c]) => c.created || c.replies || c.solved || c.reopened || c.backlogDelta).map(([key, c]) => ({ key, ...c }));
+    }
     const where = filterSql(w, f);
     // Without a start, only the backlog is wanted: the kinds that move it are enough.
     const kinds = w.from === undefined ? BACKLOG_KINDS : COUNTED;
@@ -98,6 +115,7 @@ export const reportQueryRepository = {
   // `business`: the business-time twin of each duration (facts of tickets with a calendar).
   async spread(m: EntityManager, measure: Measure, w: Window, f: FactFilters, group?: Group, communityOnly = false, business = false): Promise<Map<string, Spread>> {
     const col = business ? 'f.business_ms' : 'f.wall_ms';
+    if (rollupsServe(f) && !communityOnly && !business && measure !== 'community_first_answer') return rollupSpread(m, measure === 'first_response' ? 'frt' : 'res', w, f, group ?? null);
     const base = filterSql(w, f);
     const where = communityOnly ? { sql: `${COMMUNITY} AND ${base.sql}`, params: base.params } : base;
     const g = group ? `f.${group}` : '0';

@@ -1,0 +1,149 @@
+import type { EntityManager } from 'typeorm';
+
+// report_rollups: per UTC day and (channel, inbox, team, agent), the counts the report views add
+// up and a histogram of the durations they take medians of. Kept in the same transaction as the
+// facts (every insert and delete of facts goes through here), so a 90-day view sums a few
+// thousand rows instead of a million facts. The histogram only says which narrow band holds a
+// median; the exact value is then read from the facts of that band (report-query.repository).
+
+export const DAY_MS = 86_400_000;
+// The day a fact falls on, as both stores compute it (integer division of a bigint).
+export const DAY_SQL = (alias: string) => `${alias}.at / ${DAY_MS}`;
+
+export const COUNT_COLUMNS = ['created', 'replies', 'solved', 'reopened', 'backlog_delta', 'notes'] as const;
+export type CountColumn = (typeof COUNT_COLUMNS)[number];
+
+// Durations measured per day: first response and resolution (a status change to solved).
+export const SPREAD_MEASURES = ['frt', 'res'] as const;
+export type SpreadMeasure = (typeof SPREAD_MEASURES)[number];
+
+// Bin 0 holds durations under 10 s; bin i ≥ 1 starts at 10 s × 2^((i-1)/3), so each band is
+// about 26 % wide and the last one starts near 243 days.
+export const BINS = 64;
+export const BIN_EDGES: number[] = Array.from({ length: BINS }, (_, i) => (i === 0 ? Number.NEGATIVE_INFINITY : Math.round(10_000 * 2 ** ((i - 1) / 3))));
+export const binOf = (ms: number): number => {
+  let lo = 0;
+  let hi = BINS - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ms >= BIN_EDGES[mid]) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+};
+// The same bin in SQL, for facts read straight from report_facts.
+export const binSql = (col: string) => `CASE ${Array.from({ length: BINS - 1 }, (_, j) => BINS - 1 - j).map((i) => `WHEN ${col} >= ${BIN_EDGES[i]} THEN ${i}`).join(' ')} ELSE 0 END`;
+export const binColumns = (measure: SpreadMeasure) => Array.from({ length: BINS }, (_, i) => `${measure}_${i}`);
+
+const KEY_COLUMNS = ['day', 'channel', 'inbox_id', 'team_id', 'agent_id'] as const;
+export const ROLLUP_COLUMNS = [...COUNT_COLUMNS, ...SPREAD_MEASURES.flatMap(binColumns)];
+
+// The columns of a fact the rollups read (report_facts' own names and types).
+export interface RollupSource {
+  kind: string; at: number; channel: string; inboxId: number; teamId: number | null; agentId: number | null;
+  statusFrom: string | null; statusTo: string | null; wallMs: number | null;
+}
+
+const done = (s: string | null) => s === 'solved' || s === 'closed';
+const open = (s: string | null) => s !== null && !done(s);
+
+// What one fact adds to its row: the same rules as the counts read from facts directly.
+export function rollupCells(f: RollupSource): string[] {
+  const out: string[] = [];
+  if (f.kind === 'ticket_created') out.push('created', 'backlog_delta');
+  else if (f.kind === 'agent_reply') out.push('replies');
+  else if (f.kind === 'note') out.push('notes');
+  else if (f.kind === 'first_response' && f.wallMs !== null) out.push(`frt_${binOf(Number(f.wallMs))}`);
+  else if (f.kind === 'status_changed') {
+    if (f.statusTo === 'solved') {
+      out.push('solved');
+      if (f.wallMs !== null) out.push(`res_${binOf(Number(f.wallMs))}`);
+    }
+    if (done(f.statusFrom) && open(f.statusTo)) out.push('reopened');
+  }
+  return out;
+}
+
+// backlog_delta moves by −1 too (a ticket solved or closed): kept apart from the +1 cells.
+function backlogMove(f: RollupSource): number {
+  if (f.kind !== 'status_changed') return 0;
+  if (open(f.statusFrom) && done(f.statusTo)) return -1;
+  if (done(f.statusFrom) && open(f.statusTo)) return 1;
+  return 0;
+}
+
+type Delta = Map<string, { key: [number, string, number, number, number]; cells: Map<string, number> }>;
+
+export function rollupDelta(facts: RollupSource[], sign: 1 | -1, into: Delta = new Map()): Delta {
+  for (const f of facts) {
+    const cells = rollupCells(f);
+    const move = backlogMove(f);
+    if (!cells.length && !move) continue;
+    const key: [number, string, number, number, number] = [Math.floor(Number(f.at) / DAY_MS), f.channel, Number(f.inboxId), Number(f.teamId ?? 0), Number(f.agentId ?? 0)];
+    const k = key.join('|');
+    let row = into.get(k);
+    if (!row) into.set(k, (row = { key, cells: new Map() }));
+    for (const c of cells) row.cells.set(c, (row.cells.get(c) ?? 0) + sign);
+    if (move) row.cells.set('backlog_delta', (row.cells.get('backlog_delta') ?? 0) + sign * move);
+  }
+  return into;
+}
+
+const isPg = (m: EntityManager) => m.connection.driver.options.type === 'postgres';
+
+export const reportRollupRepository = {
+  // Adds a delta to the rows it names, creating them as needed: one statement per 100 rows.
+  async apply(m: EntityManager, delta: Delta): Promise<void> {
+    const rows = [...delta.values()].filter((r) => [...r.cells.values()].some((v) => v !== 0));
+    if (!rows.length) return;
+    const pg = isPg(m);
+    for (let i = 0; i < rows.length; i += 100) {
+      const chunk = rows.slice(i, i + 100);
+      const cols = [...new Set(chunk.flatMap((r) => [...r.cells.keys()]))];
+      const params: unknown[] = [];
+      const ph = () => (pg ? `$${params.length}` : '?');
+      const tuples = chunk.map((r) => {
+        const vals = [...r.key, ...cols.map((c) => r.cells.get(c) ?? 0)].map((v) => (params.push(v), ph()));
+        return `(${vals.join(', ')})`;
+      });
+      await m.query(
+        `INSERT INTO report_rollups (${[...KEY_COLUMNS, ...cols].join(', ')}) VALUES ${tuples.join(', ')}
+         ON CONFLICT (${KEY_COLUMNS.join(', ')}) DO UPDATE SET ${cols.map((c) => `${c} = report_rollups.${c} + excluded.${c}`).join(', ')}`,
+        params,
+      );
+    }
+  },
+
+  async clear(m: EntityManager): Promise<void> {
+    await m.query('DELETE FROM report_rollups');
+  },
+
+  // Rebuilds every row from report_facts (after a bulk load, and in tests as the reference).
+  async rebuildFromFacts(m: EntityManager, opts: { chunk?: number } = {}): Promise<{ facts: number; rows: number }> {
+    const chunk = opts.chunk ?? 20_000;
+    await this.clear(m);
+    const pg = isPg(m);
+    let facts = 0;
+    let rows = 0;
+    for (let after = 0; ;) {
+      const batch: (RollupSource & { id: number })[] = await m.query(
+        `SELECT id, kind, at, channel, inbox_id AS "inboxId", team_id AS "teamId", agent_id AS "agentId", status_from AS "statusFrom", status_to AS "statusTo", wall_ms AS "wallMs"
+         FROM report_facts WHERE id > ${pg ? '$1' : '?'} ORDER BY id LIMIT ${Math.floor(chunk)}`, [after]);
+      if (!batch.length) break;
+      const delta = rollupDelta(batch, 1);
+      await this.apply(m, delta);
+      facts += batch.length;
+      rows += delta.size;
+      after = Number(batch[batch.length - 1].id);
+    }
+    return { facts, rows: Number((await m.query('SELECT COUNT(*) AS n FROM report_rollups'))[0].n) };
+  },
+
+  // Every row with any number in it, in key order (tests compare a kept table with a rebuilt one).
+  async listNonZero(m: EntityManager): Promise<Record<string, number | string>[]> {
+    const rows: Record<string, unknown>[] = await m.query(`SELECT * FROM report_rollups ORDER BY ${KEY_COLUMNS.join(', ')}`);
+    return rows
+      .map((r) => Object.fromEntries([...KEY_COLUMNS, ...ROLLUP_COLUMNS].map((c) => [c, c === 'channel' ? String(r[c]) : Number(r[c])])))
+      .filter((r) => ROLLUP_COLUMNS.some((c) => r[c] !== 0));
+  },
+};
