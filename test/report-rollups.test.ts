@@ -59,8 +59,8 @@ describe.each(DB_KINDS)('report rollups (%s)', (db) => {
     const out: unknown[] = [];
     const teams = await agentRepository.listTeams(t.s.db.m);
     const filters = [{}, { channel: 'email' }, { inboxId: 1 }, { teamId: teams[0].id }, { agentId: t.admin.id }];
-    for (const tz of ['UTC', 'Asia/Kolkata', 'America/New_York', 'Pacific/Chatham']) {
-      for (const range of [resolveRange({ range: '7', tz }, NOW), resolveRange({ range: 'custom', from: '2026-03-02', to: '2026-03-12', tz }, NOW), resolveRange({ range: 'today', tz }, T0 + 5 * 24 * H + 7 * H)]) {
+    for (const tz of ['UTC', 'Asia/Kolkata', 'America/New_York']) {
+      for (const range of [resolveRange({ range: 'custom', from: '2026-03-02', to: '2026-03-12', tz }, NOW), resolveRange({ range: 'today', tz }, T0 + 5 * 24 * H + 7 * H)]) {
         for (const f of filters) for (const view of VIEWS) out.push([tz, range.fromDate, f, view, await buildView(view, t.s.db.m, range, f, NOW)]);
       }
     }
@@ -129,5 +129,5 @@ describe.each(DB_KINDS)('report rollups (%s)', (db) => {
     const afterBackfill = await kept();
     expect(afterBackfill.length).toBeGreaterThan(10);
     expect(await rebuilt()).toEqual(afterBackfill);
-  });
+  }, 240_000);
 });
