@@ -160,6 +160,28 @@ describe.each(DB_KINDS)('outgoing webhooks (%s)', (db) => {
     await Promise.all(Object.values(rx).map((r) => r.close()));
   });
 
+  it('queues the deliveries in the change\'s own transaction: there when the change is, gone when it rolls back', async () => {
+    const rx = await webhookReceiver();
+    const { webhook } = await subscribe(rx.url, ['message.created', 'ticket.created']);
+    const rows = () => t.s.db.m.getRepository(OutboxItem).createQueryBuilder('o').where("o.kind = 'webhook'").getCount();
+    const id = await newTicket();
+    // The channel answers once its ledger row is in; the ticket itself may come after.
+    await idle(t, now);
+    const before = await rows();
+    // No waiting for any handler: the answer comes after the commit, and the row committed with it.
+    await t.api('POST', `/api/tickets/${id}/replies`, { text: 'committed together' });
+    expect(await rows()).toBe(before + 1);
+    await expect(t.s.db.transaction(async (tx) => {
+      tx.emit('ticket.created', { ticketId: id });
+      throw new Error('the change failed');
+    })).rejects.toThrow('the change failed');
+    expect(await rows()).toBe(before + 1);
+    await idle(t, now);
+    expect(rx.of('message.created').map((c) => c.body.data.message.text)).toContain('committed together');
+    await off(webhook.id);
+    await rx.close();
+  });
+
   it('an SLA breach reaches staff webhooks only; a CSAT rating reaches participants and staff webhooks', async () => {
     const rx = { public: await webhookReceiver(), participants: await webhookReceiver(), staff: await webhookReceiver() };
     const hooks = await Promise.all((['public', 'participants', 'staff'] as const).map((a) => subscribe(rx[a].url, ['sla.breached', 'csat.received'], a)));

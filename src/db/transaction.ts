@@ -21,6 +21,10 @@ export function beforeCommit(m: EntityManager, fn: () => Promise<void>): boolean
   return true;
 }
 
+// Work that must commit together with a change's events (the outbox rows of outgoing webhooks):
+// it runs inside the change's transaction, after its work, and sees every event it emitted.
+export type CommitHook = (m: EntityManager, events: DomainEvent[]) => Promise<void>;
+
 class Mutex {
   private tail: Promise<void> = Promise.resolve();
   run<T>(fn: () => Promise<T>): Promise<T> {
@@ -33,6 +37,7 @@ class Mutex {
 export class Db {
   readonly kind: 'sqlite' | 'postgres';
   private lock = new Mutex();
+  private commitHooks: CommitHook[] = [];
 
   constructor(readonly ds: DataSource, readonly bus: EventBus) {
     this.kind = ds.options.type === 'postgres' ? 'postgres' : 'sqlite';
@@ -40,6 +45,17 @@ export class Db {
 
   get m(): EntityManager {
     return this.ds.manager;
+  }
+
+  onCommit(hook: CommitHook): void {
+    this.commitHooks.push(hook);
+  }
+
+  // For a transaction whose events its caller publishes later itself (the ingest pipeline):
+  // call inside it, with those events, once they are all known.
+  async beforeCommitOf(m: EntityManager, events: DomainEvent[]): Promise<void> {
+    if (!events.length) return;
+    for (const hook of this.commitHooks) await hook(m, events);
   }
 
   // Runs fn in a transaction; events it emits are published only after the commit.
@@ -50,6 +66,7 @@ export class Db {
         finishers.set(m, []);
         try {
           const result = await fn({ m, emit: (name, payload) => events.push({ name, payload } as DomainEvent) });
+          await this.beforeCommitOf(m, events);
           const list = finishers.get(m)!;
           for (let i = 0; i < list.length; i++) await list[i]();
           return result;

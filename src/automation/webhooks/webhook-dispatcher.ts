@@ -34,23 +34,35 @@ export async function enqueueTest(s: Services, hook: Webhook): Promise<string> {
   return id;
 }
 
-// After each commit, every active webhook subscribed to the event gets a delivery whose payload
-// was built for its audience. (Built after the commit from the rows as they are then, so a
-// thread made private meanwhile goes to no public webhook.)
+// Inside the transaction of every change that emits a subscribed event, each active webhook gets
+// a delivery row in the outbox, its payload built for its audience from the rows as they are at
+// commit: the change and its deliveries commit together, so a crash right after loses neither.
+// Each audience's payload is built once per event, however many webhooks share it.
 export function startWebhookDispatcher(s: Services): void {
-  const dispatch = async <K extends WebhookEvent>(event: K, payload: EventMap[K]) => {
-    const hooks = (await webhookRepository.listActive(s.db.m)).filter((h) => h.events.includes(event));
+  const subscribed = new Set<string>(WEBHOOK_EVENTS);
+  let queued = false;
+  s.db.onCommit(async (m, events) => {
+    const relevant = events.filter((e) => subscribed.has(e.name));
+    if (!relevant.length) return;
+    const hooks = await webhookRepository.listActive(m);
     if (!hooks.length) return;
-    const planned: { hook: Webhook; data: Record<string, unknown> }[] = [];
-    for (const hook of hooks) {
-      const data = await buildWebhookData(s.db.m, hook, event, payload, s.config.publicUrl);
-      if (data) planned.push({ hook, data });
+    for (const e of relevant) {
+      const built = new Map<string, Record<string, unknown> | null>();
+      for (const hook of hooks.filter((h) => h.events.includes(e.name))) {
+        if (!built.has(hook.audience)) built.set(hook.audience, await buildWebhookData(m, hook, e.name as WebhookEvent, e.payload as EventMap[WebhookEvent], s.config.publicUrl));
+        const data = built.get(hook.audience);
+        if (!data) continue;
+        await enqueueDelivery(m, hook, e.name, data, s.now());
+        queued = true;
+      }
     }
-    if (!planned.length) return;
-    await s.db.transaction(async ({ m }) => {
-      for (const p of planned) await enqueueDelivery(m, p.hook, event, p.data, s.now());
+  });
+  // Once committed, the worker is told at once instead of at its next poll.
+  for (const event of WEBHOOK_EVENTS) {
+    s.bus.on(event, () => {
+      if (!queued) return;
+      queued = false;
+      s.outbox.poke();
     });
-    s.outbox.poke();
-  };
-  for (const event of WEBHOOK_EVENTS) s.bus.on(event, (payload) => dispatch(event, payload as never));
+  }
 }
