@@ -23,6 +23,7 @@ import { ReportFacts1764000018000 } from './1764000018000-report-facts';
 import { JobLeases1764000019000 } from './1764000019000-job-leases';
 import { SocketIoAttachments1764000019100 } from './1764000019100-socket-io-attachments';
 import { RateLimits1764000019200 } from './1764000019200-rate-limits';
+import { CsatSurveys1764000020000 } from './1764000020000-csat-surveys';
 import { ReportRollups1764000022000 } from './1764000022000-report-rollups';
 import { CommunityFactChannel1764000023000 } from './1764000023000-community-fact-channel';
 import { BusinessCalendars1764000024000 } from './1764000024000-business-calendars';
@@ -59,6 +60,7 @@ export const migrations = [
   JobLeases1764000019000,
   SocketIoAttachments1764000019100,
   RateLimits1764000019200,
+  CsatSurveys1764000020000,
   ReportRollups1764000022000,
   CommunityFactChannel1764000023000,
   BusinessCalendars1764000024000,

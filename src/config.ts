@@ -38,6 +38,8 @@ export const configSchema = z.object({
   CHORUS_WEBHOOKS_ALLOW_PRIVATE: bool.default(false),
   CHORUS_API_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   CHORUS_WORKERS: bool.default(true),
+  // How often the cluster sends satisfaction surveys whose delay has run out.
+  CHORUS_CSAT_SWEEP_MS: z.coerce.number().int().min(100).default(30_000),
   // A ledger row claimed longer ago than this (a crashed worker's) is taken over by any node;
   // every node must use the same value. The sweep looks for such rows this often.
   CHORUS_INGEST_LEASE_MS: z.coerce.number().int().min(200).default(30_000),

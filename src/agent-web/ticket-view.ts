@@ -13,6 +13,8 @@ import type { AgentViewer } from './agent-page';
 import { SNOOZE_CHOICES, SNOOZE_LABELS } from '../automation/snooze/snooze-time';
 import { autoCloseText } from '../tickets/commands/close-solved-ticket';
 import { WAKE_TEXT, type WakeReason } from '../tickets/commands/wake-ticket';
+import { csatPanel } from '../csat/csat-surfaces';
+import { csatEventText } from '../csat/csat-events';
 import { age, AUDIENCES, audienceLabel, avatarClass, channelLabel, channelLetter, CHANNELS, compactNumber, slaLabel } from './ticket-row';
 
 const RULES: Record<string, string> = {
@@ -131,6 +133,7 @@ function describeEvent(e: TicketEvent, agentNames: Map<number, string>): string 
     case 'agents.notified': return `Notified ${(d.agentIds ?? []).map(name).join(', ')}`;
     case 'webhook.called': return `Webhook called (${hostOf(d.url)})`;
     case 'automation.limited': return `Automation stopped: ${d.reason ?? 'too many automatic actions'}`;
+    case 'csat.requested': case 'csat.skipped': case 'csat.rated': case 'csat.changed': case 'csat.commented': return csatEventText(e.type, d);
     default: return e.type.replace(/_/g, ' ');
   }
 }
@@ -142,6 +145,7 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
     agentRepository.list(m), agentRepository.listTeams(m), cannedResponseRepository.list(m), inboxRepository.findById(m, t.inboxId),
     ticketRepository.tagDetailsOf(m, [t.id]),
   ]);
+  const csat = await csatPanel(m, t.id);
   const presented = (await presentMessages(m, viewer, messages)) as Presented[];
   const offers = await addressOffers(m, messages);
   const contactIds = [...new Set([t.requesterId, ...participants.map((p) => p.contactId)])];
@@ -168,6 +172,7 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
     snoozeChoices: SNOOZE_CHOICES.map((c) => ({ value: c, label: SNOOZE_LABELS[c] })),
     messages: presented.map((p) => messageView(p, now, offers.get(p.id))),
     noReplyWarning: noReplyWarning(presented),
+    csat,
     lastSeenMessageId,
     requester: {
       id: requester?.id, name: requester?.name || 'Unknown sender', initial: (requester?.name || '?').trim().charAt(0).toUpperCase(), avatarClass: avatarClass(requester?.id),

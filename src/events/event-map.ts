@@ -29,8 +29,10 @@ export interface EventMap {
   'agent.updated': { agentId: number; changes: string[] };
   // An agent was deactivated: every socket they have, session or API token, is dropped.
   'agent.deactivated': { agentId: number };
-  // The requester rated the help they got.
-  'csat.received': { ticketId: number; ratingId: number; score: number; comment: string | null };
+  // The requester rated the help they got (ratingId: the survey), changed their rating or added a comment.
+  'csat.received': { ticketId: number; ratingId: number; score: number; comment: string | null; previousScore?: number | null };
+  // A solve asked for a satisfaction survey (sent at once after the commit when it has no delay).
+  'csat.scheduled': { ticketId: number; surveyId: number };
 }
 
 export type EventName = keyof EventMap;

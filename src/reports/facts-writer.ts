@@ -1,5 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import type { Message, Ticket, TicketParticipant } from '../db/entities';
+import type { CsatSurvey, Message, Ticket, TicketParticipant } from '../db/entities';
+import { csatFacts, csatRatedFact, csatSentFact } from '../csat/csat-facts';
+import { csatSurveyRepository } from '../db/repositories/csat-survey.repository';
 import { type NewReportFact, reportFactRepository, reportSourceRepository } from '../db/repositories/report-fact.repository';
 import { beforeCommit } from '../db/transaction';
 import { type BusinessCalendar, businessMsBetween } from '../automation/business-time';
@@ -123,6 +125,15 @@ export const factsWriter = {
     if (countsForReports(t)) await record(m, mentionFact(t, agentId, messageId, at));
   },
 
+  // A satisfaction request went out; later its answer (a changed mind updates that fact).
+  async csatSent(m: EntityManager, t: Ticket, survey: CsatSurvey): Promise<void> {
+    if (countsForReports(t)) await record(m, csatSentFact(t, survey));
+  },
+
+  async csatRated(m: EntityManager, t: Ticket, survey: CsatSurvey): Promise<void> {
+    if (countsForReports(t)) await record(m, csatRatedFact(t, survey));
+  },
+
   // After a change that moves history between tickets (merge, split, their undo) or makes a
   // ticket count (restored from automatic): its facts are derived again from what it holds.
   async rebuild(m: EntityManager, ticketIds: number[]): Promise<void> {
@@ -188,6 +199,7 @@ export async function deriveFacts(m: EntityManager, tickets: Ticket[]): Promise<
     const followers = await reportSourceRepository.followersOf(m, level.flatMap((x) => x.pool.map((p) => p.authorContactId).filter((c): c is number => c !== null)));
     const firstIds = level.map((x) => x.pool.find((p) => p.authorType === 'contact')?.inboundItemId).filter((i): i is number => typeof i === 'number');
     const historic = await reportSourceRepository.historicItems(m, firstIds);
+    const surveys = groupBy(await csatSurveyRepository.byTickets(m, ids), (x) => x.ticketId);
     for (const item of level) {
       const opening = item.pool.find((p) => p.authorType === 'contact');
       const facts = deriveTicketFacts({
@@ -198,6 +210,8 @@ export async function deriveFacts(m: EntityManager, tickets: Ticket[]): Promise<
       const j = item.joined;
       const kept = j === 'absorbed' ? facts.filter((f) => MESSAGE_FACT_KINDS.has(f.kind)) : facts;
       if (j && j !== 'absorbed' && item.ticket.status !== 'closed') kept.push(statusFact(item.ticket, item.ticket.status, 'closed', j.mergedAt, j.actor));
+      // A survey's answer stays with the ticket it rated, wherever that ticket was merged.
+      kept.push(...csatFacts(item.ticket, surveys.get(item.ticket.id) ?? []));
       for (const f of kept) out.push({ ...f, ticketId: item.rootId });
     }
     const sources = new Map((await reportSourceRepository.ticketsByIds(m, pending.map((p) => p.sourceId))).map((t) => [t.id, t]));

@@ -25,6 +25,9 @@ registerChannelSettings('email', z.object({
   imap: imapSettingsSchema.optional(),
 }));
 
+// The one mailer of a running Chorus, for features that send their own e-mails (CSAT surveys).
+export const mailers = new WeakMap<Services, Mailer>();
+
 // Where the SMTP listener of a running Chorus is bound (tests use port 0).
 export const smtpPorts = new WeakMap<Services, number>();
 
@@ -33,6 +36,7 @@ export const emailModule: ChorusModule = {
   register(s) {
     s.parsers.register({ channels: ['email'], parsers: { [EMAIL_RAW_TYPE]: parseEmail } });
     const mailer = new Mailer(s.config, s.logger, path.join(ROOT, 'views'), mailPreviewKeeper(s));
+    mailers.set(s, mailer);
     s.outbound.register(planEmailReply);
     s.outbox.register('email', emailReplySender(s, mailer));
     s.outbox.register('notification.email', notificationEmailSender(mailer));

@@ -9,6 +9,7 @@ import { runPerInbox, type InboxRunners } from '../../inboxes/inbox-runners';
 import { platformTime } from './platform-time';
 import { malformedItem, zodReason } from './social-items';
 import { htmlToPlain } from './social-types';
+import { outboundText } from './social-outbound';
 
 export const MASTODON_RAW_TYPE = 'mastodon.status.v1';
 
@@ -112,9 +113,10 @@ export function startMastodonPollers(s: Services): InboxRunners {
 // Replies keep the visibility of the conversation and start with @acct, as Mastodon clients do.
 export function mastodonSender(s: Services) {
   return async (item: OutboxItem) => {
-    const msg = await messageRepository.findById(s.db.m, item.messageId!);
+    const msg = await outboundText(s, item);
     const inbox = await inboxRepository.findById(s.db.m, item.inboxId!);
     if (!msg || !inbox) throw new PermanentDeliveryError('The message or its inbox no longer exists.');
+    if (msg.audience === 'staff') throw new PermanentDeliveryError('Staff notes are never sent.');
     const p = item.payload as { mode: 'public' | 'private'; handle: string | null; replyToExternalId: string | null };
     const cfg = inbox.settings as { apiBaseUrl: string; accessToken: string };
     const status = p.handle && !msg.text.startsWith(`@${p.handle}`) ? `@${p.handle} ${msg.text}` : msg.text;

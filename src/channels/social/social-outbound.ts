@@ -8,12 +8,12 @@ import { PermanentDeliveryError, RetryLaterError } from '../../outbox/retry-poli
 import { retryAfterMs } from '../../outbox/retry-after';
 import type { Services } from '../../services';
 
-const SOCIAL = ['telegram', 'messenger', 'instagram', 'whatsapp', 'x', 'mastodon'];
+export const SOCIAL_CHANNELS = ['telegram', 'messenger', 'instagram', 'whatsapp', 'x', 'mastodon'];
 
 // An agent's reply on a social ticket: `public` answers the public post in public; `participants`
 // goes to the person privately (on a public thread that is "take it private": same ticket).
 export async function planSocialReply(m: EntityManager, ticket: Ticket, message: Message): Promise<OutboxPlan[]> {
-  if (!SOCIAL.includes(ticket.channel)) return [];
+  if (!SOCIAL_CHANNELS.includes(ticket.channel)) return [];
   const inbound = (await messageRepository.listByTicket(m, ticket.id)).filter((x) => x.direction === 'inbound' && x.authorContactId === ticket.requesterId);
   const last = inbound.at(-1);
   const firstPublic = inbound.find((x) => x.audience === 'public');
@@ -43,9 +43,16 @@ async function call(url: string, init: RequestInit): Promise<any> {
 
 const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
+// What an outbox item says: its message, or for a note Chorus writes itself with no message on
+// the thread (a satisfaction survey) the text in its payload, always private to the person.
+export async function outboundText(s: Services, item: OutboxItem): Promise<{ text: string; audience: Message['audience'] } | null> {
+  if (item.messageId === null && typeof item.payload?.text === 'string') return { text: item.payload.text, audience: 'participants' };
+  return item.messageId === null ? null : messageRepository.findById(s.db.m, item.messageId);
+}
+
 export function socialSenders(s: Services): Record<string, (item: OutboxItem) => Promise<{ externalId: string | null }>> {
   const load = async (item: OutboxItem) => {
-    const msg = await messageRepository.findById(s.db.m, item.messageId!);
+    const msg = await outboundText(s, item);
     const inbox = await inboxRepository.findById(s.db.m, item.inboxId!);
     if (!msg || !inbox) throw new PermanentDeliveryError('The message or its inbox no longer exists.');
     if (msg.audience === 'staff') throw new PermanentDeliveryError('Staff notes are never sent.');

@@ -6,6 +6,7 @@ import { BusinessCalendarRow } from './business-calendar.entity';
 import { AutomationRule, AutomationRun } from './automation-rule.entity';
 import { CannedResponse } from './canned-response.entity';
 import { Contact } from './contact.entity';
+import { CsatSurvey } from './csat-survey.entity';
 import { Identity } from './identity.entity';
 import { ImapSyncState } from './imap-sync-state.entity';
 import { JobLease } from './job-lease.entity';
@@ -29,6 +30,7 @@ export * from './community.entity';
 export * from './business-calendar.entity';
 export * from './canned-response.entity';
 export * from './contact.entity';
+export * from './csat-survey.entity';
 export * from './identity.entity';
 export * from './imap-sync-state.entity';
 export * from './job-lease.entity';
@@ -50,4 +52,5 @@ export const entities = [
   Webhook, WebhookAttempt, Vote, Flag, SavedView, CannedResponse, ReportFact, JobLease, BusinessCalendarRow, AutomationRule, AutomationRun,
   Agent, Attachment, ApiToken, OneTimeToken, Session, Contact, Identity, InboundItem, Inbox,
   ImapSyncState, MailPreview, Message, OutboxItem, Team, TeamMember, ThreadLink, TicketEvent, Ticket, TicketParticipant, TicketTag,
+  CsatSurvey,
 ];

@@ -4,6 +4,8 @@ import { TimeColumn } from './columns';
 export const REPORT_FACT_KINDS = [
   'ticket_created', 'first_response', 'agent_reply', 'customer_reply', 'note', 'community_answer',
   'answer_accepted', 'status_changed', 'assigned', 'public_answer_wait', 'csat',
+  // A satisfaction survey went out (csat: its answer, at the same time; value 3 good, 2 okay, 1 bad).
+  'csat_sent',
   // An agent was @mentioned (agent_id: who, message_id: the mentioning message); answered when
   // that agent next writes on the ticket (same agent and message, wall_ms: the time it took).
   'mention', 'mention_answered',

@@ -8,6 +8,7 @@ import { consumeMagicLink, safeNext, sendMagicLink } from '../../web/magic-link.
 import { threadPath } from '../../web/thread-path';
 import { defineRoute } from '../route';
 import { setSessionCookie } from './auth.routes';
+import { csatToRate } from '../../csat/csat-surfaces';
 
 const EMAIL = /^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/;
 
@@ -89,9 +90,10 @@ export function customerAuthRoutes(r: Router, s: Services): void {
       // A ticket automatic mail opened (their own out-of-office reply, say) is no conversation of theirs.
       const tickets = (await ticketRepository.findByIds(s.db.m, ids)).filter((t) => !t.mergedIntoId && !t.automatic).sort((a, b) => b.lastActivityAt - a.lastActivityAt);
       const inboxes = new Map((await inboxRepository.list(s.db.m)).map((i) => [i.id, i.name]));
+      const toRate = await csatToRate(s.db.m, s.config, viewer, tickets.map((t) => t.id), s.now());
       const rows = tickets.map((t) => ({
         id: t.id, subject: t.subject, status: t.status, channel: t.channel, inbox: inboxes.get(t.inboxId) ?? t.channel,
-        visibility: t.visibility, href: threadPath(t), lastActivityAt: t.lastActivityAt,
+        visibility: t.visibility, href: threadPath(t), lastActivityAt: t.lastActivityAt, rateHref: toRate.get(t.id) ?? null,
       }));
       return page(res, 'pages/my-tickets', { title: 'My tickets', tickets: rows, viewer, csrfToken: req.csrfToken });
     },

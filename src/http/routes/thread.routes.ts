@@ -10,6 +10,7 @@ import { slugify, threadPath } from '../../web/thread-path';
 import { canPost, describe, loadThreadView, ticketBrief } from '../../web/thread-view';
 import { renderWeb } from '../../web/web-page';
 import { defineRoute } from '../route';
+import { csatPrompt } from '../../csat/csat-surfaces';
 
 const MAX_FILES = 5;
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -46,6 +47,7 @@ export function threadRoutes(r: Router, s: Services): void {
           && !(msg.author.type === 'contact' && msg.author.id === ticket.requesterId),
       })),
       canPost: canPost(req.viewer, ticket, facts, !!me?.banned),
+      csat: await csatPrompt(s.db.m, s.config, req.viewer, ticket, s.now()),
       banned: !!me?.banned,
       signinNext: threadPath(ticket),
       scripts: ['/socket.io/socket.io.min.js', '/static/web-thread.js'],

@@ -6,6 +6,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../../errors';
 import type { Viewer } from '../../policies/viewer';
 import { actorOf, type CommandDeps, factActor, loadTicket } from './command-deps';
 import { factsWriter } from '../../reports/facts-writer';
+import { scheduleSurvey } from '../../csat/commands/schedule-survey';
 
 export const ACCEPT_REPUTATION = 15;
 
@@ -35,6 +36,8 @@ export async function acceptAnswer(deps: CommandDeps, viewer: Viewer, ticketId: 
     await factsWriter.answerAccepted(tx.m, t, msg, now);
     if (solve) await ticketEventRepository.record(tx.m, t.id, 'status', actorOf(viewer, deps.cause), { from: t.status, to: 'solved', reason: 'answer-accepted' }, now);
     if (solve) await factsWriter.statusChanged(tx.m, t, t.status, 'solved', now, factActor(viewer));
+    const survey = solve ? await scheduleSurvey(tx.m, t, now) : null;
+    if (survey) tx.emit('csat.scheduled', { ticketId: t.id, surveyId: survey });
     tx.emit('ticket.updated', { ticketId: t.id, changes: solve ? ['accepted', 'status'] : ['accepted'] });
   });
 }

@@ -7,6 +7,7 @@ import type { Viewer } from '../../policies/viewer';
 import { canMoveStatus } from '../status-rules';
 import { actorOf, CommandDeps, loadTicket } from './command-deps';
 import { factsWriter } from '../../reports/facts-writer';
+import { scheduleSurvey } from '../../csat/commands/schedule-survey';
 import { postAgentMessage, type OutgoingAttachment } from './post-agent-message';
 
 export interface ReplyInput {
@@ -49,6 +50,8 @@ export async function addReply(deps: CommandDeps, viewer: Extract<Viewer, { kind
       await factsWriter.statusChanged(tx.m, t, t.status, to, now, { agentId: viewer.agentId });
     }
     if (Object.keys(patch).length) await ticketRepository.update(tx.m, t.id, patch);
+    const survey = patch.status === 'solved' ? await scheduleSurvey(tx.m, t, now) : null;
+    if (survey) tx.emit('csat.scheduled', { ticketId: t.id, surveyId: survey });
     tx.emit('ticket.updated', { ticketId: t.id, changes: Object.keys(patch).length ? ['last_activity', 'status'] : ['last_activity'], cause: deps.cause });
     return message;
   });

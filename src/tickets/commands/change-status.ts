@@ -6,6 +6,7 @@ import type { Viewer } from '../../policies/viewer';
 import { canMoveStatus } from '../status-rules';
 import { actorOf, factActor, CommandDeps, loadTicket } from './command-deps';
 import { factsWriter } from '../../reports/facts-writer';
+import { scheduleSurvey } from '../../csat/commands/schedule-survey';
 
 export async function changeStatus(deps: CommandDeps, viewer: Viewer, ticketId: number, to: TicketStatus): Promise<void> {
   await deps.db.transaction(async (tx) => {
@@ -22,6 +23,8 @@ export async function changeStatus(deps: CommandDeps, viewer: Viewer, ticketId: 
       await ticketEventRepository.record(tx.m, t.id, 'unsnoozed', actorOf(viewer, deps.cause), { mode: t.snoozed, until: t.snoozedUntil, reason: to }, now);
       changes.push('snooze');
     }
+    const survey = to === 'solved' ? await scheduleSurvey(tx.m, t, now) : null;
+    if (survey) tx.emit('csat.scheduled', { ticketId: t.id, surveyId: survey });
     tx.emit('ticket.updated', { ticketId: t.id, changes, cause: deps.cause });
   });
 }
