@@ -86,6 +86,8 @@ describe.each(DB_KINDS)('customer satisfaction (%s)', (db) => {
   });
 
   it('e-mails the requester through a real SMTP relay when the ticket is solved; one click rates, once; a changed mind updates; a comment lands on the ticket (staff only)', async () => {
+    const received: unknown[] = [];
+    t.s.bus.on('csat.received', (p) => void received.push(p));
     const id = await openAndRemember('Grace Hopper <grace@example.com>', 'Invoice is wrong');
     await t.api('POST', `/api/tickets/${id}/notes`, { text: 'STAFF ONLY: she is on the old plan' });
     await solve(id);
@@ -123,6 +125,12 @@ describe.each(DB_KINDS)('customer satisfaction (%s)', (db) => {
     expect(await res.text()).toContain('Your comment was saved');
     expect((await surveys(id))[0]).toMatchObject({ score: 1, comment: 'Took three days to fix' });
     expect((await events(id)).map((e) => e.type)).toEqual(['csat.requested', 'csat.rated', 'csat.changed', 'csat.commented']);
+    await t.s.bus.drain();
+    expect(received).toEqual([
+      { ticketId: id, ratingId: survey.id, score: 3, comment: null, previousScore: null },
+      { ticketId: id, ratingId: survey.id, score: 1, comment: null, previousScore: 3 },
+      { ticketId: id, ratingId: survey.id, score: 1, comment: 'Took three days to fix', previousScore: 1 },
+    ]);
 
     const agent = new AgentClient(t);
     await agent.signIn(t.admin.email, t.admin.password);
