@@ -3,6 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import express from 'express';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { defineRoute } from '../src/http/route';
 import { startTestChorus, type TestChorus } from './helpers/test-chorus';
 
 const run = promisify(execFile);
@@ -46,6 +50,29 @@ describe('the OpenAPI document', () => {
     expect(change.operationId).toBe('patchApiTicketsById');
     // Open to everyone; whoever may not see the ticket is told it is not there.
     expect(Object.keys(doc.paths['/api/tickets/{id}'].get.responses)).toEqual(['200', '400', '404', 'default']);
+  });
+
+  it('checks every answer of a route against its declared response schema in tests', async () => {
+    const app = express();
+    app.use((req, _res, next) => ((req as any).viewer = { kind: 'anonymous' }, next()));
+    const router = express.Router();
+    const s = { config: { NODE_ENV: 'test', CHORUS_API_MAX_BYTES: 1000 } } as any;
+    const response = z.object({ count: z.number().int() });
+    defineRoute(router, s, { method: 'get', path: '/probe/good', tag: 'meta', summary: 'good', authorize: () => true, response, handler: () => ({ count: 2 }) });
+    defineRoute(router, s, { method: 'get', path: '/probe/drifted', tag: 'meta', summary: 'drifted', authorize: () => true, response, handler: () => ({ count: 'two' }) });
+    app.use(router);
+    const errors: string[] = [];
+    app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => (errors.push(err.message), res.status(500).end()));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      expect((await fetch(`${base}/probe/good`)).status).toBe(200);
+      expect((await fetch(`${base}/probe/drifted`)).status).toBe(500);
+      expect(errors).toEqual([expect.stringMatching(/^GET \/probe\/drifted answered outside its response schema at count: /)]);
+    } finally {
+      server.close();
+    }
   });
 
   it('passes the linter with no errors and only the warnings the README justifies', async () => {

@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import { z } from 'zod';
+import { inboxSchema } from '../presenters/schemas';
 import { channelKindSchema } from '../../channels/channel-settings';
 import { CLOSED_REPLIES } from '../../db/entities';
 import { inboxRepository } from '../../db/repositories/inbox.repository';
@@ -16,6 +17,7 @@ const closedReplies = z.enum(CLOSED_REPLIES).describe('A customer reply to a clo
 export function inboxesRoutes(r: Router, s: Services): void {
   defineRoute(r, s, {
     method: 'post', path: '/api/inboxes', tag: 'inboxes', summary: 'Create an inbox; the answer shows its secret once',
+    response: z.object({ inbox: inboxSchema }),
     body: z.object({
       name: z.string().min(1).max(100),
       channel: channelKindSchema,
@@ -34,12 +36,14 @@ export function inboxesRoutes(r: Router, s: Services): void {
 
   defineRoute(r, s, {
     method: 'get', path: '/api/inboxes', tag: 'inboxes', summary: 'List inboxes',
+    response: z.object({ inboxes: z.array(inboxSchema) }),
     authorize: ticketPolicy.list,
     handler: async () => ({ inboxes: (await inboxRepository.list(s.db.m)).map((i) => presentInbox(i)) }),
   });
 
   defineRoute(r, s, {
     method: 'patch', path: '/api/inboxes/:id', tag: 'inboxes', summary: 'Change an inbox name, team, follow-up window, what a reply to a closed ticket does, round-robin, auto-close days or channel settings (applied at once, no restart)',
+    response: z.object({ inbox: inboxSchema }),
     params: z.object({ id: z.coerce.number().int().positive() }),
     body: z.object({
       name: z.string().min(1).max(100).optional(), defaultTeamId: z.number().int().positive().nullable().optional(), followUpDays: z.number().int().min(1).max(3650).optional(), closedReplies: closedReplies.optional(), roundRobin: z.boolean().optional(), firstResponseMinutes: z.number().int().min(1).max(100_000).nullable().optional(),

@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import { z } from 'zod';
+import { messageSchema, publicTicketSchema, ticketEventSchema, ticketSchema } from '../presenters/schemas';
 import { PRIORITIES, TICKET_STATUSES } from '../../db/entities';
 import { messageRepository } from '../../db/repositories/message.repository';
 import { ticketEventRepository } from '../../db/repositories/ticket-event.repository';
@@ -59,6 +60,7 @@ export function ticketsRoutes(r: Router, s: Services): void {
 
   defineRoute(r, s, {
     method: 'get', path: '/api/tickets', tag: 'tickets', summary: 'List tickets, newest activity first, with filters and cursor pagination',
+    response: z.object({ tickets: z.array(ticketSchema), nextCursor: z.string().nullable() }),
     query: ticketListQuery,
     authorize: ticketPolicy.list,
     handler: async ({ query, viewer }) => {
@@ -75,6 +77,7 @@ export function ticketsRoutes(r: Router, s: Services): void {
 
   defineRoute(r, s, {
     method: 'post', path: '/api/tickets', tag: 'tickets', summary: 'Open a ticket on behalf of a contact',
+    response: z.object({ ticket: ticketSchema }),
     body: z.object({
       inboxId: z.number().int().positive(),
       subject: z.string().min(1).max(250),
@@ -103,6 +106,7 @@ export function ticketsRoutes(r: Router, s: Services): void {
   // One endpoint for every audience: agents, participants and the public each get what the policy allows.
   defineRoute(r, s, {
     method: 'get', path: '/api/tickets/:id', tag: 'tickets', summary: 'A ticket with the messages the caller may see',
+    response: z.union([z.object({ ticket: ticketSchema, participants: z.array(z.object({ contactId: z.number().int(), role: z.string() })), messages: z.array(messageSchema), events: z.array(ticketEventSchema) }), z.object({ ticket: publicTicketSchema, messages: z.array(messageSchema) })]).describe('agents get the ticket with participants and events; customers and the public what the audience policy shows them'),
     params: idParams,
     authorize: () => true,
     handler: async ({ params, viewer }) => {
@@ -131,6 +135,7 @@ export function ticketsRoutes(r: Router, s: Services): void {
 
   defineRoute(r, s, {
     method: 'post', path: '/api/tickets/:id/replies', tag: 'tickets', summary: 'Reply to the requester (participants) or publicly',
+    response: z.object({ message: messageSchema }),
     params: idParams,
     body: z.object({
       text: z.string().min(1, 'A reply needs text').max(200_000), html: z.string().max(1_000_000).optional(),
@@ -148,6 +153,7 @@ export function ticketsRoutes(r: Router, s: Services): void {
 
   defineRoute(r, s, {
     method: 'post', path: '/api/tickets/:id/notes', tag: 'tickets', summary: 'Add a staff note (agents only, never delivered)',
+    response: z.object({ message: messageSchema }),
     params: idParams,
     body: z.object({ text: z.string().min(1, 'A note needs text').max(200_000), html: z.string().max(1_000_000).optional(), attachments }),
     authorize: ticketPolicy.addNote,
@@ -161,6 +167,7 @@ export function ticketsRoutes(r: Router, s: Services): void {
 
   defineRoute(r, s, {
     method: 'patch', path: '/api/tickets/:id', tag: 'tickets', summary: 'Change status, priority, assignee or team',
+    response: z.object({ ticket: ticketSchema }), errors: [409],
     params: idParams,
     body: z.object({
       status: z.enum(TICKET_STATUSES).optional(), priority: z.enum(PRIORITIES).optional(),
@@ -179,6 +186,7 @@ export function ticketsRoutes(r: Router, s: Services): void {
 
   defineRoute(r, s, {
     method: 'post', path: '/api/tickets/:id/restore', tag: 'tickets', summary: 'Restore a ticket opened by automatic mail to the inbox',
+    response: z.object({ restored: z.boolean(), ticket: ticketSchema }),
     params: idParams,
     authorize: ticketPolicy.act,
     handler: async ({ params, viewer }) => {
@@ -191,6 +199,7 @@ export function ticketsRoutes(r: Router, s: Services): void {
 
   defineRoute(r, s, {
     method: 'post', path: '/api/tickets/:id/tags', tag: 'tickets', summary: 'Add a tag (staff-only unless public: a community topic shown on customer and public pages)',
+    response: z.object({ tags: z.array(z.string()), publicTags: z.array(z.string()) }),
     params: idParams, body: z.object({ tag: z.string().min(1).max(100), public: z.boolean().optional() }),
     authorize: ticketPolicy.act,
     handler: async ({ params, body, viewer }) => {
@@ -202,6 +211,7 @@ export function ticketsRoutes(r: Router, s: Services): void {
 
   defineRoute(r, s, {
     method: 'delete', path: '/api/tickets/:id/tags/:tag', tag: 'tickets', summary: 'Remove a tag',
+    response: z.object({ tags: z.array(z.string()) }),
     params: z.object({ id: z.coerce.number().int().positive(), tag: z.string().min(1).max(100) }),
     authorize: ticketPolicy.act,
     handler: async ({ params, viewer }) => {
@@ -212,6 +222,7 @@ export function ticketsRoutes(r: Router, s: Services): void {
 
   defineRoute(r, s, {
     method: 'post', path: '/api/messages/:id/retry', tag: 'tickets', summary: 'Retry the failed deliveries of an outbound message',
+    response: z.object({ requeued: z.number().int() }),
     params: idParams,
     authorize: ticketPolicy.act,
     handler: async ({ params }) => ({ requeued: await s.outbox.retryMessage(params.id) }),
