@@ -197,6 +197,48 @@ describe.each(DB_KINDS)('reporting facts (%s)', (db) => {
     expect((await factsOf(newTicketId)).map((x) => [x.kind, x.at / MIN])).toEqual([['ticket_created', 3020]]);
   });
 
+  it('an undone split keeps the replies written meanwhile on the split-off ticket, and nothing else of it', async () => {
+    at(4000);
+    const g = await mailTo('gus@x.test', { subject: 'Shipping', emailMessageId: '<g1@x.test>' });
+    at(4010);
+    const again = await mailTo('gus@x.test', { subject: 'Re: Shipping', emailMessageId: '<g2@x.test>', inReplyTo: ['<g1@x.test>'], text: 'And returns?' });
+    at(4020);
+    const { newTicketId } = await splitTicket(t.s.commands, agent, g.ticketId!, [again.messageId!]);
+    at(4030);
+    const answer = await addReply(t.s.commands, agent, newTicketId, { audience: 'participants', text: 'Returns are free.' });
+    expect((await factsOf(newTicketId)).map((x) => [x.kind, x.at / MIN])).toEqual([['ticket_created', 4020], ['agent_reply', 4030], ['first_response', 4030]]);
+    at(4040);
+    const split = (await ticketEventRepository.listByTicket(t.s.db.m, g.ticketId!)).find((e) => e.type === 'split')!;
+    await undoTicketEvent(t.s.commands, agent, g.ticketId!, split.id);
+    // The split-off ticket never was one (no new ticket, no first response of its own), but the reply was sent.
+    const live = await factsOf(g.ticketId!);
+    expect(live.map((x) => [x.kind, x.at / MIN, x.messageId])).toEqual([['ticket_created', 4000, null], ['customer_reply', 4010, again.messageId], ['agent_reply', 4030, answer.id]]);
+    expect(await factsOf(newTicketId)).toEqual([]);
+    await backfillFacts(t.s.db, { batch: 2 });
+    expect(await factsOf(g.ticketId!)).toEqual(live);
+    expect(await factsOf(newTicketId)).toEqual([]);
+  });
+
+  it('a contact merge that makes a member the asker turns their answer into the asker\'s own post', async () => {
+    at(5000);
+    const ivy = { kind: 'x', value: '333', handle: 'ivy', followers: 300 };
+    const q = await send(social, { author: ivy, audienceHint: 'public', threadKey: 'post:ivy', externalId: 'ivy1', text: 'Is it down?' });
+    const ivyId = await contactOf('x', '333');
+    const jo = await t.s.db.write((m) => contactRepository.create(m, 'Jo', T0));
+    at(5060);
+    const post = await contactReply(t.s.commands, { kind: 'contact', contactId: jo, name: 'Jo' }, q.ticketId!, { text: 'Still down for me too.' });
+    expect((await factsOf(q.ticketId!)).map((x) => [x.kind, x.contactId, x.reach])).toEqual([['ticket_created', ivyId, 300], ['community_answer', jo, null], ['public_answer_wait', ivyId, 300]]);
+    at(5100);
+    // Jo is Ivy signed in on the web: one person, so the post is the asker's, and nobody answered her yet.
+    await mergeContacts(t.s.commands, agent, jo, ivyId);
+    const live = await factsOf(q.ticketId!);
+    expect(live.map((x) => [x.kind, x.at / MIN, x.contactId, x.audience, x.reach, x.messageId])).toEqual([
+      ['ticket_created', 5000, ivyId, 'public', 300, q.messageId], ['customer_reply', 5060, ivyId, 'public', 300, post.id],
+    ]);
+    await backfillFacts(t.s.db, { batch: 5 });
+    expect(await factsOf(q.ticketId!)).toEqual(live);
+  });
+
   it('counts imported mail at its own time and leaves automatic mail out until it is restored', async () => {
     at(1000);
     const written = T0 - 3 * 86_400_000;

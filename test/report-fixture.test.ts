@@ -4,6 +4,7 @@ import { askQuestion } from '../src/community/community.service';
 import { mergeContacts } from '../src/contacts/commands/merge-contacts';
 import { createAgent } from '../src/agents/create-agent';
 import { createCalendar } from '../src/automation/calendars/save-calendar';
+import { Team, Ticket } from '../src/db/entities';
 import { agentRepository } from '../src/db/repositories/agent.repository';
 import { contactRepository } from '../src/db/repositories/contact.repository';
 import { reportFactRepository } from '../src/db/repositories/report-fact.repository';
@@ -404,5 +405,27 @@ describe.each(DB_KINDS)('reports over a hand-computed week (%s)', (db) => {
     await backfillFacts(t.s.db, { batch: 4 });
     expect(await all()).toEqual(liveFacts);
     expect(await views()).toEqual(liveViews);
+  });
+
+  // Runs last: it renames people and tickets.
+  it('CSV exports keep a cell that a spreadsheet would run (= + - @, a leading tab or CR) as text', async () => {
+    const m = t.s.db.m;
+    await agentRepository.update(m, t.admin.id, { name: '=Ada' });
+    await agentRepository.update(m, (await agentRepository.list(m)).find((a) => a.name === 'Bo')!.id, { name: '+Bo' });
+    await m.getRepository(Team).update({ name: 'Tier 1' }, { name: '-Tier 1' });
+    await m.getRepository(Ticket).update({ id: ids.G }, { subject: '\tYour app ate my order' });
+    await m.getRepository(Ticket).update({ id: ids.Q }, { subject: '\rHow do I export?' });
+    expect((await csv('agents', 'agents')).slice(1).map((l) => l.split(',')[0])).toEqual(["'=Ada", "'+Bo"]);
+    expect(await csv('agents', 'teams')).toEqual(['Team,Tickets handled,Replies,Solved,First response median,Resolution median,Notes written', "'-Tier 1,4,4,3,30,240,1"]);
+    expect(await csv('community', 'contributors')).toEqual(['Member,Accepted answers', "'@dev,2"]);
+    const { G, H, Q } = ids;
+    // A cell with a tab or CR inside is quoted as well; a number stays a number (no quote before a negative change).
+    expect((await csv('exposure', 'worst')).slice(1, 5)).toEqual([
+      `${G},'\tYour app ate my order,X,4000,6,24000,answered`,
+      `${G},'\tYour app ate my order,X,4000,4,16000,answered`,
+      `${H},"'=HYPERLINK(""http://evil"")",X,250,6,1500,still waiting`,
+      `${Q},"'\rHow do I export?",Community,0,0.8,0,answered`,
+    ]);
+    expect((await csv('overview', 'summary'))[7]).toBe('"First response, median in business hours",minutes,30,60,-30');
   });
 });
