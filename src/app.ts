@@ -98,6 +98,12 @@ export async function createChorus(config: Config, opts: { logger?: Logger; now?
   app.use(lastResort(s));
 
   const server = http.createServer(app);
+  // Idle keep-alive connections stay open longer than clients and load balancers keep theirs
+  // (fetch: 4 s, most balancers: 60 s), so the client always closes first. With the server
+  // closing first, a request sent just as it closes fails with "other side closed" — which a busy
+  // machine made frequent in the suite.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const sockets = await startSocketServer(s, server);
   s.io = sockets.io;
 
