@@ -27,6 +27,7 @@ import { CsatSurveys1764000020000 } from './1764000020000-csat-surveys';
 import { ReportRollups1764000022000 } from './1764000022000-report-rollups';
 import { CommunityFactChannel1764000023000 } from './1764000023000-community-fact-channel';
 import { BusinessCalendars1764000024000 } from './1764000024000-business-calendars';
+import { SlaPolicies1764000024100 } from './1764000024100-sla-policies';
 import { TicketEventCause1764000025000 } from './1764000025000-ticket-event-cause';
 import { AutomationRules1764000025100 } from './1764000025100-automation-rules';
 import { Webhooks1764000027000 } from './1764000027000-webhooks';
@@ -64,6 +65,7 @@ export const migrations = [
   ReportRollups1764000022000,
   CommunityFactChannel1764000023000,
   BusinessCalendars1764000024000,
+  SlaPolicies1764000024100,
   TicketEventCause1764000025000,
   AutomationRules1764000025100,
   Webhooks1764000027000,

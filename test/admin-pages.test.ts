@@ -67,21 +67,50 @@ describe('Admin pages and canned responses', () => {
     expect(badJson.html).toContain('Settings must be JSON');
   });
 
-  it('a first-response target set on the inbox page makes new tickets due; the first answer clears it', async () => {
+  it('an SLA policy added on the SLA page makes new tickets of its inbox due; the first answer clears it', async () => {
     const inbox = await apiInbox(t);
-    const r = await admin.post(`/admin/inboxes/${inbox.id}`, { firstResponseMinutes: '90', roundRobin: '1' });
-    expect(r.location).toBe('/admin/inboxes');
-    expect((await admin.post(`/admin/inboxes/${inbox.id}`, { firstResponseMinutes: '0' })).status).toBe(400);
+    expect((await admin.post(`/admin/inboxes/${inbox.id}`, { roundRobin: '1' })).location).toBe('/admin/inboxes');
+    const bad = await admin.post('/admin/sla', { name: 'Ninety', inboxIds: String(inbox.id), firstResponseMinutes: '0', enabled: '1' });
+    expect(bad.status).toBe(422);
+    expect(bad.html).toMatch(/name="firstResponseMinutes" value="0"[^>]*><span class="field-error">The first-response target must be at least 1 minute/);
+    expect((await admin.post('/admin/sla', { name: 'Ninety', inboxIds: String(inbox.id), firstResponseMinutes: 'soon', enabled: '1' })).html).toContain('The first-response target must be a whole number.');
+    const r = await admin.post('/admin/sla', { name: 'Ninety', inboxIds: String(inbox.id), firstResponseMinutes: '90', warnBeforeMinutes: '10', enabled: '1' });
+    expect(r.location).toBe('/admin/sla');
+    expect((await admin.get('/admin/sla')).html).toContain(`inbox ${inbox.name}`);
     const listed = (await t.api('GET', '/api/inboxes')).body.inboxes.find((i: any) => i.id === inbox.id);
-    expect(listed).toMatchObject({ roundRobin: true, firstResponseMinutes: 90 });
+    expect(listed).toMatchObject({ roundRobin: true, calendarId: null });
     const q = (await postSigned(t, inbox, { externalId: 'sla-1', author: { id: 's1', name: 'Sol' }, subject: 'Urgent-ish', text: 'help' })).body;
     const ticket = (await t.api('GET', `/api/tickets/${q.ticketId}`)).body.ticket;
     expect(Date.parse(ticket.slaDueAt) - Date.parse(ticket.createdAt)).toBe(90 * 60_000);
+    expect(ticket.slaTarget).toBe('first_response');
     const bySla = await admin.get(`/inbox?view=all&inbox=${inbox.id}&sort=sla`);
     expect(bySla.html).toMatch(/class="pill sla" title="First-response target">due in 1h (29|30)m</);
     await t.api('POST', `/api/tickets/${q.ticketId}/replies`, { text: 'On it.' });
     expect((await t.api('GET', `/api/tickets/${q.ticketId}`)).body.ticket.slaDueAt).toBeNull();
     expect((await admin.get(`/tickets/${q.ticketId}`)).html).not.toContain('First-response target');
+    const id = (await t.api('GET', '/api/sla-policies')).body.slaPolicies.find((p: any) => p.name === 'Ninety').id;
+    expect((await admin.post(`/admin/sla/${id}/delete`, {})).location).toBe('/admin/sla');
+  });
+
+  it('business-hour calendars are made on their page, with errors naming the field, and an inbox uses one', async () => {
+    const inbox = await apiInbox(t);
+    const bad = await admin.post('/admin/calendars', { name: 'Office', timeZone: 'Mars/Base', hours_mon: '9-17' });
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain('Unknown time zone');
+    const badHours = await admin.post('/admin/calendars', { name: 'Office', timeZone: 'Europe/Berlin', hours_mon: '9am-17:00' });
+    expect(badHours.html).toMatch(/name="hours_mon" value="9am-17:00"[^>]*><span class="field-error">Use a time of day as HH:MM/);
+    const ok = await admin.post('/admin/calendars', { name: 'Office', timeZone: 'Europe/Berlin', hours_mon: '09:00-12:00, 13:00-17:00', hours_fri: '09:00-15:00', holidays: '2026-12-24 09:00-12:00 Christmas Eve\n2026-12-25 Christmas Day' });
+    expect(ok.location).toBe('/admin/calendars');
+    const cal = (await t.api('GET', '/api/calendars')).body.calendars.find((c: any) => c.name === 'Office');
+    expect(cal).toMatchObject({ timeZone: 'Europe/Berlin', weekly: { mon: [{ from: '09:00', to: '12:00' }, { from: '13:00', to: '17:00' }], fri: [{ from: '09:00', to: '15:00' }] },
+      holidays: [{ date: '2026-12-24', name: 'Christmas Eve', open: [{ from: '09:00', to: '12:00' }] }, { date: '2026-12-25', name: 'Christmas Day' }] });
+    expect((await admin.get(`/admin/calendars?edit=${cal.id}`)).html).toContain('2026-12-24 09:00-12:00 Christmas Eve');
+    expect((await admin.post(`/admin/inboxes/${inbox.id}`, { calendarId: String(cal.id) })).location).toBe('/admin/inboxes');
+    expect((await t.api('GET', '/api/inboxes')).body.inboxes.find((i: any) => i.id === inbox.id).calendarId).toBe(cal.id);
+    expect((await admin.get('/admin/inboxes')).html).toContain(`<option value="${cal.id}" selected>Office</option>`);
+    const api = await t.api('POST', '/api/calendars', { name: 'X', timeZone: 'Europe/Berlin', weekly: { mon: [{ from: '25:00', to: '17:00' }] } });
+    expect(api.status).toBe(400);
+    expect(JSON.stringify(api.body)).toContain('weekly.mon.0.from');
   });
 
   it('sets on the inbox page whether a reply to a closed ticket reopens it or opens a linked follow-up', async () => {
@@ -95,8 +124,8 @@ describe('Admin pages and canned responses', () => {
     expect(follow.ticketId).not.toBe(first.ticketId);
     expect((await t.api('GET', `/api/tickets/${follow.ticketId}`)).body.ticket.followUpOfId).toBe(first.ticketId);
 
-    expect((await admin.post(`/admin/inboxes/${inbox.id}`, { firstResponseMinutes: '', closedReplies: 'reopen', followUpDays: '10' })).location).toBe('/admin/inboxes');
-    expect((await admin.post(`/admin/inboxes/${inbox.id}`, { firstResponseMinutes: '', closedReplies: 'drop' })).status).toBe(400);
+    expect((await admin.post(`/admin/inboxes/${inbox.id}`, { closedReplies: 'reopen', followUpDays: '10' })).location).toBe('/admin/inboxes');
+    expect((await admin.post(`/admin/inboxes/${inbox.id}`, { closedReplies: 'drop' })).status).toBe(400);
     expect((await t.api('GET', '/api/inboxes')).body.inboxes.find((i: any) => i.id === inbox.id)).toMatchObject({ closedReplies: 'reopen', followUpDays: 10 });
     expect((await admin.get('/admin/inboxes')).html).toMatch(/<option value="reopen" selected>/);
     await t.api('PATCH', `/api/tickets/${follow.ticketId}`, { status: 'closed' });

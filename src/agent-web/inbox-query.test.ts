@@ -64,8 +64,8 @@ describe('inbox query', () => {
     expect(duration(90 * 60_000)).toBe('1h 30m');
     expect(duration(26 * 3_600_000)).toBe('26h');
     expect(duration(5 * 86_400_000)).toBe('5d');
-    expect(slaLabel({ status: 'open', slaDueAt: '2026-01-01T12:40:00Z' }, now)).toEqual({ text: 'due in 40m', overdue: false });
-    expect(slaLabel({ status: 'new', slaDueAt: '2026-01-01T10:00:00Z' }, now)).toEqual({ text: 'overdue 2h', overdue: true });
+    expect(slaLabel({ status: 'open', slaDueAt: '2026-01-01T12:40:00Z' }, now)).toEqual({ text: 'due in 40m', overdue: false, title: 'First-response target' });
+    expect(slaLabel({ status: 'new', slaDueAt: '2026-01-01T10:00:00Z' }, now)).toEqual({ text: 'overdue 2h', overdue: true, title: 'First-response target' });
     expect(slaLabel({ status: 'solved', slaDueAt: '2026-01-01T10:00:00Z' }, now)).toBeNull();
   });
 });

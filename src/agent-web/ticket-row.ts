@@ -40,12 +40,16 @@ export function duration(ms: number): string {
   return `${Math.round(min / 1440)}d`;
 }
 
-// "due in 40m" / "overdue 2h" for a ticket still waiting for its first answer.
-export function slaLabel(t: { status: string; slaDueAt: string | null }, now: number): { text: string; overdue: boolean } | null {
+const SLA_TARGET_TITLES: Record<string, string> = { first_response: 'First-response target', next_response: 'Next-response target', resolution: 'Resolution target' };
+
+// "due in 40m" / "overdue 2h": the ticket's next SLA due time (its policy's soonest running
+// target), titled with that target.
+export function slaLabel(t: { status: string; slaDueAt: string | null; slaTarget?: string | null }, now: number): { text: string; overdue: boolean; title: string } | null {
   if (!t.slaDueAt || !['new', 'open', 'pending'].includes(t.status)) return null;
   const due = Date.parse(t.slaDueAt);
   const span = duration(Math.abs(due - now));
-  return due >= now ? { text: `due in ${span}`, overdue: false } : { text: `overdue ${span}`, overdue: true };
+  const title = SLA_TARGET_TITLES[t.slaTarget ?? 'first_response'] ?? 'SLA target';
+  return due >= now ? { text: `due in ${span}`, overdue: false, title } : { text: `overdue ${span}`, overdue: true, title };
 }
 
 // What one inbox row shows; the template only prints these fields.

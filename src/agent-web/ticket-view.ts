@@ -99,6 +99,8 @@ function hostOf(url: unknown): string {
   }
 }
 
+const SLA_TARGET_NAMES: Record<string, string> = { first_response: 'first response', next_response: 'next response', resolution: 'resolution' };
+
 function describeEvent(e: TicketEvent, agentNames: Map<number, string>): string {
   const d = (e.data ?? {}) as Record<string, any>;
   const name = (id: unknown) => (typeof id === 'number' ? agentNames.get(id) ?? `agent ${id}` : 'nobody');
@@ -134,6 +136,8 @@ function describeEvent(e: TicketEvent, agentNames: Map<number, string>): string 
     case 'webhook.called': return `Webhook called (${hostOf(d.url)})`;
     case 'automation.limited': return `Automation stopped: ${d.reason ?? 'too many automatic actions'}`;
     case 'csat.requested': case 'csat.skipped': case 'csat.rated': case 'csat.changed': case 'csat.commented': return csatEventText(e.type, d);
+    case 'sla.warning': return `SLA warning: ${SLA_TARGET_NAMES[d.target] ?? d.target} due ${new Date(d.dueAt).toISOString().slice(0, 16).replace('T', ' ')} UTC (policy ${d.policyName})`;
+    case 'sla.breached': return `SLA breached: ${SLA_TARGET_NAMES[d.target] ?? d.target} was due ${new Date(d.dueAt).toISOString().slice(0, 16).replace('T', ' ')} UTC (policy ${d.policyName})`;
     default: return e.type.replace(/_/g, ' ');
   }
 }
@@ -165,7 +169,7 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
       channelLabel: channelLabel(t.channel), channelLetter: channelLetter(t.channel), assigneeId: t.assigneeId, teamId: t.teamId,
       inboxName: inbox?.name ?? `Inbox ${t.inboxId}`, tags: (tags.get(t.id) ?? []).map((x) => x.tag), tagItems: tags.get(t.id) ?? [], isPublic: t.visibility === 'public', closed: t.status === 'closed', closedReopens: inbox?.closedReplies === 'reopen', followUpDays: inbox?.followUpDays ?? 30,
       followUpOfId: t.followUpOfId, automatic: t.automatic, createdAge: age(new Date(t.createdAt).toISOString(), now),
-      sla: slaLabel({ status: t.status, slaDueAt: t.slaDueAt ? new Date(t.slaDueAt).toISOString() : null }, now),
+      sla: slaLabel({ status: t.status, slaDueAt: t.slaDueAt ? new Date(t.slaDueAt).toISOString() : null, slaTarget: t.slaTarget }, now),
       snooze: t.snoozed ? { untilCustomerAnswers: t.snoozed === 'reply', until: t.snoozedUntil ? new Date(t.snoozedUntil).toISOString() : null, text: t.snoozedUntil ? whenText(t.snoozedUntil) : null } : null,
       snoozable: ['new', 'open', 'pending'].includes(t.status),
     },

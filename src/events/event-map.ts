@@ -1,6 +1,7 @@
 import type { Audience, EventCause } from '../db/entities';
 
-export type SlaTargetName = 'first_response' | 'next_response' | 'resolution';
+export type { SlaTarget as SlaTargetName } from '../db/entities/sla-policy.entity';
+import type { SlaTarget as SlaTargetName } from '../db/entities/sla-policy.entity';
 
 // Domain events carry ids, not rows: whoever reacts loads what it needs and asks the policy.
 export interface EventMap {

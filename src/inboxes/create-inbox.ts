@@ -1,4 +1,5 @@
 import { newToken } from '../auth/secrets';
+import { addInboxFirstResponsePolicy } from '../automation/sla/inbox-default-policy';
 import { settingsSchemaFor } from '../channels/channel-settings';
 import type { ChannelKind, ClosedReplies, Inbox } from '../db/entities';
 import { inboxRepository } from '../db/repositories/inbox.repository';
@@ -30,9 +31,11 @@ export async function createInbox(db: Db, now: number, input: CreateInboxInput):
   return db.transaction(async ({ m, emit }) => {
     const id = await inboxRepository.insert(m, {
       name: input.name, channel: input.channel, settings: parsed.data, secret: input.secret ?? newToken(24),
-      address: input.address?.toLowerCase() ?? null, defaultTeamId: input.defaultTeamId ?? null, followUpDays: input.followUpDays ?? 30, closedReplies: input.closedReplies ?? 'follow-up', firstResponseMinutes: input.firstResponseMinutes ?? null, autoCloseDays: input.autoCloseDays ?? null,
+      address: input.address?.toLowerCase() ?? null, defaultTeamId: input.defaultTeamId ?? null, followUpDays: input.followUpDays ?? 30, closedReplies: input.closedReplies ?? 'follow-up', autoCloseDays: input.autoCloseDays ?? null,
       calendarId: input.calendarId ?? null, roundRobin: false, createdAt: now,
     });
+    // The target lives in an SLA policy now (the inbox column is no longer read).
+    if (input.firstResponseMinutes) await addInboxFirstResponsePolicy(m, { id, name: input.name }, input.firstResponseMinutes, now);
     emit('inbox.changed', { inboxId: id });
     return (await inboxRepository.findById(m, id))!;
   });

@@ -10,7 +10,6 @@ export interface UpdateInboxInput {
   followUpDays?: number;
   closedReplies?: ClosedReplies;
   roundRobin?: boolean;
-  firstResponseMinutes?: number | null;
   calendarId?: number | null;
   autoCloseDays?: number | null;
   // Top-level keys replace the stored ones (send a nested block such as `imap` whole).

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { CsatSurvey, Message, Ticket, TicketParticipant } from '../db/entities';
 import { csatFacts, csatRatedFact, csatSentFact } from '../csat/csat-facts';
 import { csatSurveyRepository } from '../db/repositories/csat-survey.repository';
-import { type NewReportFact, reportFactRepository, reportSourceRepository } from '../db/repositories/report-fact.repository';
+import { type NewReportFact, reportFactRepository, reportSourceRepository, ticketFact } from '../db/repositories/report-fact.repository';
 import { beforeCommit } from '../db/transaction';
 import { type BusinessCalendar, businessMsBetween } from '../automation/business-time';
 import { isCommunityForm } from '../community/community-form';
@@ -71,6 +71,13 @@ export const factsWriter = {
 
   async assigned(m: EntityManager, t: Ticket, agentId: number, at: number): Promise<void> {
     if (countsForReports(t)) await record(m, assignedFact(t, agentId, at));
+  },
+
+  async slaOutcome(m: EntityManager, t: Ticket, o: { target: string; met: boolean; startedAt: number; endedAt: number; spentMs: number; targetMs: number }): Promise<void> {
+    if (!countsForReports(t)) return;
+    await record(m, ticketFact(t, 'sla_outcome', o.endedAt, {
+      agentId: t.assigneeId, statusFrom: o.target, statusTo: o.met ? 'met' : 'breached', wallMs: o.endedAt - o.startedAt, businessMs: o.spentMs, value: o.targetMs / 60_000,
+    }));
   },
 
   async answerAccepted(m: EntityManager, t: Ticket, msg: Message, at: number): Promise<void> {

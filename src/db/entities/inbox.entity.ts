@@ -23,8 +23,6 @@ export class Inbox {
   // Inside the follow-up window; past it a reply always opens a linked follow-up.
   @Column({ type: 'varchar', name: 'closed_replies', default: 'follow-up' }) closedReplies!: ClosedReplies;
   @Column({ type: 'boolean', name: 'round_robin', default: false }) roundRobin!: boolean;
-  // First-response target: a new ticket is due this many minutes after it arrives.
-  @Column({ type: 'integer', name: 'first_response_minutes', nullable: true }) firstResponseMinutes!: number | null;
   // Business hours its tickets' SLA clocks count (a team's calendar wins); null = around the clock.
   @Column({ type: 'integer', name: 'calendar_id', nullable: true }) calendarId!: number | null;
   // Solved tickets close by themselves after this many days (null: they stay solved).

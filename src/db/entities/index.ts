@@ -17,6 +17,7 @@ import { Message } from './message.entity';
 import { OutboxItem } from './outbox-item.entity';
 import { ReportFact } from './report-fact.entity';
 import { SavedView } from './saved-view.entity';
+import { SlaPolicy, TicketSlaClock } from './sla-policy.entity';
 import { Team, TeamMember } from './team.entity';
 import { ThreadLink } from './thread-link.entity';
 import { TicketEvent } from './ticket-event.entity';
@@ -41,6 +42,7 @@ export * from './message.entity';
 export * from './outbox-item.entity';
 export * from './report-fact.entity';
 export * from './saved-view.entity';
+export * from './sla-policy.entity';
 export * from './team.entity';
 export * from './thread-link.entity';
 export * from './ticket-event.entity';
@@ -49,7 +51,7 @@ export * from './webhook.entity';
 export * from './automation-rule.entity';
 
 export const entities = [
-  Webhook, WebhookAttempt, Vote, Flag, SavedView, CannedResponse, ReportFact, JobLease, BusinessCalendarRow, AutomationRule, AutomationRun,
+  Webhook, WebhookAttempt, Vote, Flag, SavedView, CannedResponse, ReportFact, JobLease, BusinessCalendarRow, AutomationRule, AutomationRun, SlaPolicy, TicketSlaClock,
   Agent, Attachment, ApiToken, OneTimeToken, Session, Contact, Identity, InboundItem, Inbox,
   ImapSyncState, MailPreview, Message, OutboxItem, Team, TeamMember, ThreadLink, TicketEvent, Ticket, TicketParticipant, TicketTag,
   CsatSurvey,

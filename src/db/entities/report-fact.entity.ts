@@ -9,6 +9,9 @@ export const REPORT_FACT_KINDS = [
   // An agent was @mentioned (agent_id: who, message_id: the mentioning message); answered when
   // that agent next writes on the ticket (same agent and message, wall_ms: the time it took).
   'mention', 'mention_answered',
+  // One per SLA target a ticket finished: status_from = the target, status_to = met | breached,
+  // wall_ms / business_ms = time it ran (pauses excluded from business_ms), value = target minutes.
+  'sla_outcome',
 ] as const;
 export type ReportFactKind = (typeof REPORT_FACT_KINDS)[number];
 

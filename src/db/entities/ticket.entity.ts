@@ -37,7 +37,10 @@ export class Ticket {
   @TimeColumn({ name: 'snoozed_until', nullable: true }) snoozedUntil!: number | null;
   @TimeColumn({ name: 'first_response_at', nullable: true }) firstResponseAt!: number | null;
   @TimeColumn({ name: 'solved_at', nullable: true }) solvedAt!: number | null;
+  // The SLA policy that applies, its next due time (the soonest running target) and that target.
   @TimeColumn({ name: 'sla_due_at', nullable: true }) slaDueAt!: number | null;
+  @Column({ type: 'integer', name: 'sla_policy_id', nullable: true }) slaPolicyId!: number | null;
+  @Column({ type: 'varchar', name: 'sla_target', nullable: true }) slaTarget!: 'first_response' | 'next_response' | 'resolution' | null;
   @TimeColumn({ name: 'last_activity_at' }) lastActivityAt!: number;
   // When the status last changed (time rules: "pending for 8 business hours", "solved for 3 days").
   @TimeColumn({ name: 'status_changed_at', nullable: true }) statusChangedAt?: number | null;

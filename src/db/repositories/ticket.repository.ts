@@ -63,8 +63,8 @@ function filtered(m: EntityManager, f: TicketFilters, tagPlan: TagPlan = 'in'): 
 }
 
 export const ticketRepository = {
-  async insert(m: EntityManager, t: Omit<Ticket, 'id' | 'automatic' | 'snoozed' | 'snoozedUntil'> & { automatic?: string | null }): Promise<number> {
-    const r = await m.getRepository(Ticket).insert({ automatic: null, snoozed: null, snoozedUntil: null, statusChangedAt: t.createdAt, ...t });
+  async insert(m: EntityManager, t: Omit<Ticket, 'id' | 'automatic' | 'snoozed' | 'snoozedUntil' | 'slaPolicyId' | 'slaTarget'> & Partial<Pick<Ticket, 'automatic' | 'slaPolicyId' | 'slaTarget'>>): Promise<number> {
+    const r = await m.getRepository(Ticket).insert({ automatic: null, snoozed: null, snoozedUntil: null, slaPolicyId: null, slaTarget: null, statusChangedAt: t.createdAt, ...t });
     return r.identifiers[0].id;
   },
 

@@ -13,7 +13,7 @@ export function presentInbox(i: Inbox, opts: { withSecret?: boolean } = {}) {
   const settings = opts.withSecret ? (i.settings ?? {}) : (maskSecrets(i.settings ?? {}) as Record<string, unknown>);
   return {
     id: i.id, name: i.name, channel: i.channel, address: i.address, settings, defaultTeamId: i.defaultTeamId, followUpDays: i.followUpDays,
-    closedReplies: i.closedReplies, roundRobin: i.roundRobin, firstResponseMinutes: i.firstResponseMinutes, autoCloseDays: i.autoCloseDays, createdAt: new Date(i.createdAt).toISOString(),
+    closedReplies: i.closedReplies, roundRobin: i.roundRobin, calendarId: i.calendarId, autoCloseDays: i.autoCloseDays, createdAt: new Date(i.createdAt).toISOString(),
     ...(opts.withSecret ? { secret: i.secret } : {}),
   };
 }

@@ -62,6 +62,7 @@ export function presentTicket(t: Ticket, extra: { requester: unknown; assignee: 
     firstResponseAt: iso(t.firstResponseAt),
     solvedAt: iso(t.solvedAt),
     slaDueAt: iso(t.slaDueAt),
+    slaTarget: t.slaTarget ?? null,
     lastActivityAt: iso(t.lastActivityAt),
     createdAt: iso(t.createdAt),
     updatedAt: iso(t.updatedAt),

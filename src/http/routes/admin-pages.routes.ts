@@ -6,6 +6,7 @@ import { createAgent } from '../../agents/create-agent';
 import { channelKindSchema } from '../../channels/channel-settings';
 import { CHANNEL_KINDS, CLOSED_REPLIES } from '../../db/entities';
 import { agentRepository } from '../../db/repositories/agent.repository';
+import { businessCalendarRepository } from '../../db/repositories/business-calendar.repository';
 import { cannedResponseRepository } from '../../db/repositories/canned-response.repository';
 import { inboundItemRepository } from '../../db/repositories/inbound-item.repository';
 import { inboxRepository } from '../../db/repositories/inbox.repository';
@@ -47,10 +48,10 @@ async function agentsPage(s: Services, req: Request, res: Response, extra: Recor
 }
 
 async function inboxesPage(s: Services, req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
-  const inboxes = (await inboxRepository.list(s.db.m)).map((i) => presentInbox(i));
+  const [inboxes, calendars] = await Promise.all([inboxRepository.list(s.db.m).then((l) => l.map((i) => presentInbox(i))), businessCalendarRepository.list(s.db.m)]);
   return renderAgent(s, req, res, 'pages/admin/inboxes', {
     title: 'Inboxes', nav: { admin: true }, section: { inboxes: true },
-    inboxes: inboxes.map((i) => ({ ...i, settingsText: Object.entries(i.settings).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' · ') })),
+    inboxes: inboxes.map((i) => ({ ...i, calendars: calendars.map((c) => ({ id: c.id, name: c.name, selected: c.id === i.calendarId })), settingsText: Object.entries(i.settings).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' · ') })),
     channels: CHANNEL_KINDS, values: { channel: 'email' }, fields: {}, ...extra,
   }, status);
 }
@@ -153,9 +154,9 @@ export function adminPages(r: Router, s: Services): void {
   });
 
   defineRoute(r, s, {
-    method: 'post', path: '/admin/inboxes/:id', tag: 'admin', summary: 'Round-robin, first-response target, auto-close and replies to closed tickets of an inbox', form: true, params: idParams, authorize: adminOnly,
+    method: 'post', path: '/admin/inboxes/:id', tag: 'admin', summary: 'Round-robin, business-hour calendar, auto-close and replies to closed tickets of an inbox', form: true, params: idParams, authorize: adminOnly,
     body: z.object({
-      roundRobin: z.enum(['1']).optional(), firstResponseMinutes: z.union([z.literal(''), z.coerce.number().int().min(1, 'At least 1 minute').max(100_000)]),
+      roundRobin: z.enum(['1']).optional(), calendarId: z.union([z.literal(''), z.coerce.number().int().positive()]).optional(),
       closedReplies: z.enum(CLOSED_REPLIES).optional(), followUpDays: z.coerce.number().int().min(1, 'At least 1 day').max(3650).optional(),
       autoCloseDays: z.union([z.literal(''), z.coerce.number().int().min(1, 'At least 1 day').max(365, 'At most 365 days')]).optional(),
     }),
@@ -163,7 +164,7 @@ export function adminPages(r: Router, s: Services): void {
       if (!(await inboxRepository.findById(s.db.m, params.id))) throw new NotFoundError('Inbox');
       const closed = { ...(body.closedReplies ? { closedReplies: body.closedReplies } : {}), ...(body.followUpDays ? { followUpDays: body.followUpDays } : {}) };
       const autoClose = body.autoCloseDays === undefined ? {} : { autoCloseDays: body.autoCloseDays === '' ? null : body.autoCloseDays };
-      await s.db.write((m) => inboxRepository.update(m, params.id, { roundRobin: !!body.roundRobin, firstResponseMinutes: body.firstResponseMinutes === '' ? null : body.firstResponseMinutes, ...closed, ...autoClose }));
+      await s.db.write((m) => inboxRepository.update(m, params.id, { roundRobin: !!body.roundRobin, ...(body.calendarId !== undefined ? { calendarId: body.calendarId === '' ? null : body.calendarId } : {}), ...closed, ...autoClose }));
       return void res.redirect(303, '/admin/inboxes');
     },
   });

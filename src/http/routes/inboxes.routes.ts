@@ -26,7 +26,8 @@ export function inboxesRoutes(r: Router, s: Services): void {
       defaultTeamId: z.number().int().positive().nullable().optional(),
       followUpDays: z.number().int().min(1).max(3650).optional(),
       closedReplies: closedReplies.optional(),
-      firstResponseMinutes: z.number().int().min(1).max(100_000).nullable().optional().describe('First-response target: new tickets are due this many minutes after they arrive'),
+      firstResponseMinutes: z.number().int().min(1).max(100_000).nullable().optional().describe('Adds an SLA policy for this inbox: new tickets are due this many minutes after they arrive (edit it under /api/sla-policies)'),
+      calendarId: z.number().int().positive().nullable().optional().describe('Business-hour calendar its tickets\' SLA clocks count (a team calendar wins)'),
       autoCloseDays: autoCloseDays.optional(),
     }),
     authorize: ticketPolicy.manageInboxes,
@@ -46,7 +47,7 @@ export function inboxesRoutes(r: Router, s: Services): void {
     response: z.object({ inbox: inboxSchema }),
     params: z.object({ id: z.coerce.number().int().positive() }),
     body: z.object({
-      name: z.string().min(1).max(100).optional(), defaultTeamId: z.number().int().positive().nullable().optional(), followUpDays: z.number().int().min(1).max(3650).optional(), closedReplies: closedReplies.optional(), roundRobin: z.boolean().optional(), firstResponseMinutes: z.number().int().min(1).max(100_000).nullable().optional(),
+      name: z.string().min(1).max(100).optional(), defaultTeamId: z.number().int().positive().nullable().optional(), followUpDays: z.number().int().min(1).max(3650).optional(), closedReplies: closedReplies.optional(), roundRobin: z.boolean().optional(), calendarId: z.number().int().positive().nullable().optional().describe('Business-hour calendar (null: wall-clock time)'),
       autoCloseDays: autoCloseDays.optional(),
       settings: z.record(z.string(), z.unknown()).optional().describe('Channel settings to change; each top-level key given replaces the stored one'),
     }),

@@ -39,8 +39,8 @@ export async function addReply(deps: CommandDeps, viewer: Extract<Viewer, { kind
     const now = deps.now();
     const message = await postAgentMessage(tx, deps, viewer, t, input, t.firstResponseAt ? null : now);
     const patch: Record<string, unknown> = {};
-    // The first answer meets the first-response target: nothing is due any more.
-    if (!t.firstResponseAt) Object.assign(patch, { firstResponseAt: now, slaDueAt: null });
+    // The first answer ends the first-response target (the SLA hook records its outcome).
+    if (!t.firstResponseAt) Object.assign(patch, { firstResponseAt: now });
     const to = input.status ?? (t.status === 'new' ? 'open' : undefined);
     if (to && to !== t.status && canMoveStatus(t.status, to)) {
       patch.status = to;

@@ -28,7 +28,8 @@ export async function openInboundTicket(tx: Tx, now: number, input: InboundTicke
     requesterId: input.requesterId, assigneeId: null, teamId: inbox.defaultTeamId, inboxId: inbox.id, channel: inbox.channel,
     threadKey: input.threadKey, snippet: null, messageCount: 0, mergedIntoId: null, followUpOfId: input.followUpOfId,
     acceptedMessageId: null, firstResponseAt: null, solvedAt: null, lastActivityAt: now, createdAt: now, updatedAt: now,
-    slaDueAt: inbox.firstResponseMinutes && !input.automatic && input.historicAt === null ? now + inbox.firstResponseMinutes * 60_000 : null,
+    // The SLA policy that applies sets the due time before this transaction commits.
+    slaDueAt: null,
     automatic: input.automatic,
   });
   const ticket = (await ticketRepository.findById(m, id))!;

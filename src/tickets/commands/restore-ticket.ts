@@ -14,9 +14,8 @@ export async function restoreTicket(deps: CommandDeps, viewer: Viewer, ticketId:
     const t = await loadTicket(tx.m, ticketId);
     if (!t.automatic) return { restored: false };
     const now = deps.now();
-    const inbox = await inboxRepository.findById(tx.m, t.inboxId);
-    const slaDueAt = !t.firstResponseAt && inbox?.firstResponseMinutes ? now + inbox.firstResponseMinutes * 60_000 : t.slaDueAt;
-    await ticketRepository.update(tx.m, t.id, { automatic: null, slaDueAt, updatedAt: now });
+    // Its SLA clock starts now (the SLA hook reads automatic: null before this commits).
+    await ticketRepository.update(tx.m, t.id, { automatic: null, updatedAt: now });
     await ticketEventRepository.record(tx.m, t.id, 'restored', actorOf(viewer, deps.cause), { automatic: t.automatic }, now);
     // Now a person's ticket: it counts in the reports from its beginning.
     await factsWriter.rebuild(tx.m, [t.id]);
