@@ -8,8 +8,7 @@ const BINS = 64;
 // Frozen copy of the band edges the rollups use (report-rollup.repository.ts).
 const EDGES = Array.from({ length: BINS }, (_, i) => (i === 0 ? 0 : Math.round(10_000 * 2 ** ((i - 1) / 3))));
 const COUNTS = ['created', 'replies', 'solved', 'reopened', 'backlog_delta', 'notes'];
-const MEASURES = ['frt', 'res'];
-const binCols = MEASURES.flatMap((m) => Array.from({ length: BINS }, (_, i) => `${m}_${i}`));
+const binCols = ['frt', 'res'].flatMap((m) => Array.from({ length: BINS }, (_, i) => `${m}_${i}`));
 const DONE = `('solved', 'closed')`;
 
 export class ReportRollups1764000022000 implements MigrationInterface {
@@ -54,11 +53,14 @@ export class ReportRollups1764000022000 implements MigrationInterface {
 }
 
 // Refills report_rollups from report_facts in one statement; a later migration that rewrites
-// facts in place (not through the repository) calls it again.
-export async function fillReportRollups(q: QueryRunner): Promise<void> {
+// facts in place (not through the repository) calls it again. `measures`: the histograms the
+// table has by then, each [name, duration column].
+export async function fillReportRollups(q: QueryRunner, measures: [string, string][] = [['frt', 'wall_ms'], ['res', 'wall_ms']]): Promise<void> {
   await q.query('DELETE FROM report_rollups');
-  const bin = `CASE ${EDGES.map((e, i) => [e, i] as const).slice(1).reverse().map(([e, i]) => `WHEN f.wall_ms >= ${e} THEN ${i}`).join(' ')} ELSE 0 END`;
-  const binSums = MEASURES.flatMap((m, mi) => Array.from({ length: BINS }, (_, i) => `SUM(CASE WHEN x.m = ${mi + 1} AND x.b = ${i} THEN 1 ELSE 0 END)`));
+  const binCols = measures.flatMap(([m]) => Array.from({ length: BINS }, (_, i) => `${m}_${i}`));
+  const bin = (col: string) => `CASE WHEN f.${col} IS NULL THEN -1 ${EDGES.map((e, i) => [e, i] as const).slice(1).reverse().map(([e, i]) => `WHEN f.${col} >= ${e} THEN ${i}`).join(' ')} ELSE 0 END`;
+  const binSums = measures.flatMap((_, mi) => Array.from({ length: BINS }, (_, i) => `SUM(CASE WHEN x.b${mi} = ${i} THEN 1 ELSE 0 END)`));
+  const kindOf = (name: string) => (name.endsWith('frt') ? `f.kind = 'first_response'` : `f.kind = 'status_changed' AND f.status_to = 'solved'`);
   await q.query(`INSERT INTO report_rollups (day, channel, inbox_id, team_id, agent_id, ${COUNTS.join(', ')}, ${binCols.join(', ')})
     SELECT x.day, x.channel, x.inbox_id, x.team_id, x.agent_id,
       SUM(CASE WHEN x.kind = 'ticket_created' THEN 1 ELSE 0 END),
@@ -72,8 +74,7 @@ export async function fillReportRollups(q: QueryRunner): Promise<void> {
       ${binSums.join(', ')}
     FROM (SELECT f.at / 86400000 AS day, f.channel AS channel, f.inbox_id AS inbox_id, COALESCE(f.team_id, 0) AS team_id, COALESCE(f.agent_id, 0) AS agent_id,
             f.kind AS kind, f.status_from AS status_from, f.status_to AS status_to,
-            CASE WHEN f.wall_ms IS NULL THEN 0 WHEN f.kind = 'first_response' THEN 1 WHEN f.kind = 'status_changed' AND f.status_to = 'solved' THEN 2 ELSE 0 END AS m,
-            CASE WHEN f.wall_ms IS NULL THEN 0 ELSE ${bin} END AS b
+            ${measures.map(([name, col], mi) => `CASE WHEN ${kindOf(name)} THEN ${bin(col)} ELSE -1 END AS b${mi}`).join(', ')}
           FROM report_facts f WHERE f.kind IN ('ticket_created', 'agent_reply', 'note', 'first_response', 'status_changed')) x
     GROUP BY x.day, x.channel, x.inbox_id, x.team_id, x.agent_id`);
 }

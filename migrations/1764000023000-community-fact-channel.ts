@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { fillReportRollups } from './1764000022000-report-rollups';
+import { fillReportRollupsWithBusiness } from './1764000022100-report-rollups-business';
 
 // Questions from the community's ask form (a web-form inbox with the slug "community") were
 // stored in report facts as web form; facts now carry the community channel themselves.
@@ -29,6 +29,6 @@ export class CommunityFactChannel1764000023000 implements MigrationInterface {
       await q.query(`UPDATE report_facts SET channel = ${p(1)} WHERE inbox_id = ${p(2)} AND channel = ${p(3)}`, [to, Number(f.id), from]);
     }
     // The daily rollups count by channel: refilled from the facts as they now are.
-    await fillReportRollups(q);
+    await fillReportRollupsWithBusiness(q);
   }
 }

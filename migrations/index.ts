@@ -25,6 +25,7 @@ import { SocketIoAttachments1764000019100 } from './1764000019100-socket-io-atta
 import { RateLimits1764000019200 } from './1764000019200-rate-limits';
 import { CsatSurveys1764000020000 } from './1764000020000-csat-surveys';
 import { ReportRollups1764000022000 } from './1764000022000-report-rollups';
+import { ReportRollupsBusiness1764000022100 } from './1764000022100-report-rollups-business';
 import { CommunityFactChannel1764000023000 } from './1764000023000-community-fact-channel';
 import { BusinessCalendars1764000024000 } from './1764000024000-business-calendars';
 import { SlaPolicies1764000024100 } from './1764000024100-sla-policies';
@@ -63,6 +64,7 @@ export const migrations = [
   RateLimits1764000019200,
   CsatSurveys1764000020000,
   ReportRollups1764000022000,
+  ReportRollupsBusiness1764000022100,
   CommunityFactChannel1764000023000,
   BusinessCalendars1764000024000,
   SlaPolicies1764000024100,

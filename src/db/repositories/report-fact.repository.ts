@@ -24,7 +24,7 @@ const FACT_COLUMNS = FACT_FIELDS.map((f) => f.replace(/[A-Z]/g, (c) => `_${c.toL
 // The columns of the matching facts the rollups count by.
 function rollupSources(m: EntityManager, where: string, params: Record<string, unknown>): Promise<RollupSource[]> {
   return m.createQueryBuilder().from(ReportFact, 'f')
-    .select(['f.kind AS kind', 'f.at AS at', 'f.channel AS channel', 'f.inbox_id AS "inboxId"', 'f.team_id AS "teamId"', 'f.agent_id AS "agentId"', 'f.status_from AS "statusFrom"', 'f.status_to AS "statusTo"', 'f.wall_ms AS "wallMs"'])
+    .select(['f.kind AS kind', 'f.at AS at', 'f.channel AS channel', 'f.inbox_id AS "inboxId"', 'f.team_id AS "teamId"', 'f.agent_id AS "agentId"', 'f.status_from AS "statusFrom"', 'f.status_to AS "statusTo"', 'f.wall_ms AS "wallMs"', 'f.business_ms AS "businessMs"'])
     .where(where, params).getRawMany();
 }
 
@@ -72,7 +72,7 @@ export const reportFactRepository = {
   // Details learnt after a fact was stored in the same change (the opening post of a ticket).
   async updateKind(m: EntityManager, ticketId: number, kind: ReportFactKind, patch: FactDetails): Promise<void> {
     // A patch of a column the rollups count by moves the facts' share of them.
-    const moves = (['agentId', 'statusFrom', 'statusTo', 'wallMs'] as const).some((k) => k in patch);
+    const moves = (['agentId', 'statusFrom', 'statusTo', 'wallMs', 'businessMs'] as const).some((k) => k in patch);
     const before = moves ? await rollupSources(m, 'f.ticket_id = :ticketId AND f.kind = :kind', { ticketId, kind }) : [];
     await m.createQueryBuilder().update(ReportFact).set(patch).where('ticket_id = :ticketId AND kind = :kind', { ticketId, kind }).execute();
     if (moves) await reportRollupRepository.apply(m, rollupDelta(await rollupSources(m, 'f.ticket_id = :ticketId AND f.kind = :kind', { ticketId, kind }), 1, rollupDelta(before, -1)));

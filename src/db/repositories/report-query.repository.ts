@@ -115,7 +115,7 @@ export const reportQueryRepository = {
   // `business`: the business-time twin of each duration (facts of tickets with a calendar).
   async spread(m: EntityManager, measure: Measure, w: Window, f: FactFilters, group?: Group, communityOnly = false, business = false): Promise<Map<string, Spread>> {
     const col = business ? 'f.business_ms' : 'f.wall_ms';
-    if (rollupsServe(f) && !communityOnly && !business && measure !== 'community_first_answer') return rollupSpread(m, measure === 'first_response' ? 'frt' : 'res', w, f, group ?? null);
+    if (rollupsServe(f) && !communityOnly && measure !== 'community_first_answer') return rollupSpread(m, `${business ? 'b' : ''}${measure === 'first_response' ? 'frt' : 'res'}`, w, f, group ?? null);
     const base = filterSql(w, f);
     const where = communityOnly ? { sql: `${COMMUNITY} AND ${base.sql}`, params: base.params } : base;
     const g = group ? `f.${group}` : '0';

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { BIN_EDGES, BINS, binColumns, binSql, DAY_MS, DAY_SQL, type SpreadMeasure } from './report-rollup.repository';
+import { BIN_EDGES, BINS, binColumns, binSql, DAY_MS, DAY_SQL, measureColumn, type SpreadMeasure } from './report-rollup.repository';
 import { type Counts, type FactFilters, filterSql, type Group, run, type Spread, type Window } from './report-query.repository';
 
 // Report reads from report_rollups. The rollups hold whole UTC days; a local day in another zone
@@ -131,6 +131,8 @@ async function factWindows(m: EntityManager, windows: { from: number; to: number
 const MEASURE_SQL: Record<SpreadMeasure, string> = {
   frt: `f.kind = 'first_response'`,
   res: `f.kind = 'status_changed' AND f.status_to = 'solved'`,
+  bfrt: `f.kind = 'first_response'`,
+  bres: `f.kind = 'status_changed' AND f.status_to = 'solved'`,
 };
 
 // Median (mean of the two middle values when n is even) and p90 (nearest rank, ⌈0.9·n⌉), exact:
@@ -138,6 +140,7 @@ const MEASURE_SQL: Record<SpreadMeasure, string> = {
 // only that band's facts are then read, in order, to find the value.
 export async function rollupSpread(m: EntityManager, measure: SpreadMeasure, w: Window, f: FactFilters, group: Group | null): Promise<Map<string, Spread>> {
   const hist = await histogram(m, measure, w, f, group);
+  const col = `f.${measureColumn(measure)}`;
   const wanted = new Map<string, { n: number; ranks: number[]; cum: number[] }>();
   for (const [key, h] of hist) {
     const n = h.reduce((a, b) => a + b, 0);
@@ -160,7 +163,7 @@ export async function rollupSpread(m: EntityManager, measure: SpreadMeasure, w: 
     const below = (a: (typeof asks)[number]) => (lo === 0 ? 0 : a.cum[lo - 1]);
     const base = filterSql(w, f);
     const params: Record<string, unknown> = { ...base.params, days: daysOf(w) };
-    const band = [lo > 0 ? `f.wall_ms >= ${BIN_EDGES[lo]}` : '', hi < BINS - 1 ? `f.wall_ms < ${BIN_EDGES[hi + 1]}` : ''].filter(Boolean);
+    const band = [lo > 0 ? `${col} >= ${BIN_EDGES[lo]}` : '', hi < BINS - 1 ? `${col} < ${BIN_EDGES[hi + 1]}` : ''].filter(Boolean);
     const pick = asks.map((a, i) => {
       params[`k${i}`] = group === 'channel' ? a.key : Number(a.key);
       const rns = [...new Set(a.ranks.map((r) => r - below(a)))].join(', ');
@@ -168,8 +171,8 @@ export async function rollupSpread(m: EntityManager, measure: SpreadMeasure, w: 
     });
     const gcol = group ? `f.${group}` : '0';
     const rows = await run(m, `SELECT x.g AS g, x.w AS w, x.rn AS rn FROM (
-        SELECT ${gcol} AS g, f.wall_ms AS w, ROW_NUMBER() OVER (${group ? `PARTITION BY f.${group} ` : ''}ORDER BY f.wall_ms) AS rn
-        FROM report_facts f WHERE ${MEASURE_SQL[measure]} AND ${DAY_SQL('f')} IN (:...days) AND f.wall_ms IS NOT NULL${band.map((b) => ` AND ${b}`).join('')}
+        SELECT ${gcol} AS g, ${col} AS w, ROW_NUMBER() OVER (${group ? `PARTITION BY f.${group} ` : ''}ORDER BY ${col}) AS rn
+        FROM report_facts f WHERE ${MEASURE_SQL[measure]} AND ${DAY_SQL('f')} IN (:...days) AND ${col} IS NOT NULL${band.map((b) => ` AND ${b}`).join('')}
           AND ${base.sql}${group ? ` AND f.${group} IS NOT NULL` : ''}
       ) x WHERE ${pick.join(' OR ')}`, params);
     for (const r of rows) {
@@ -217,9 +220,10 @@ async function histogram(m: EntityManager, measure: SpreadMeasure, w: Window, f:
   }
   for (const e of edges) {
     const base = filterSql(e, f);
-    const rows = await run(m, `SELECT ${group ? `f.${group} AS g, ` : ''}${binSql('f.wall_ms')} AS b, COUNT(*) AS n FROM report_facts f
-      WHERE ${MEASURE_SQL[measure]} AND ${DAY_SQL('f')} IN (:...days) AND f.wall_ms IS NOT NULL AND ${base.sql}${group ? ` AND f.${group} IS NOT NULL` : ''}
-      GROUP BY ${group ? `f.${group}, ` : ''}${binSql('f.wall_ms')}`, { ...base.params, days: daysOf(e) });
+    const col = `f.${measureColumn(measure)}`;
+    const rows = await run(m, `SELECT ${group ? `f.${group} AS g, ` : ''}${binSql(col)} AS b, COUNT(*) AS n FROM report_facts f
+      WHERE ${MEASURE_SQL[measure]} AND ${DAY_SQL('f')} IN (:...days) AND ${col} IS NOT NULL AND ${base.sql}${group ? ` AND f.${group} IS NOT NULL` : ''}
+      GROUP BY ${group ? `f.${group}, ` : ''}${binSql(col)}`, { ...base.params, days: daysOf(e) });
     for (const r of rows) add(keyOf(r, group), num(r.b), num(r.n));
   }
   return out;

@@ -13,9 +13,11 @@ export const DAY_SQL = (alias: string) => `${alias}.at / ${DAY_MS}`;
 export const COUNT_COLUMNS = ['created', 'replies', 'solved', 'reopened', 'backlog_delta', 'notes'] as const;
 export type CountColumn = (typeof COUNT_COLUMNS)[number];
 
-// Durations measured per day: first response and resolution (a status change to solved).
-export const SPREAD_MEASURES = ['frt', 'res'] as const;
+// Durations measured per day: first response and resolution (a status change to solved), in
+// wall time and (b…) in business time.
+export const SPREAD_MEASURES = ['frt', 'res', 'bfrt', 'bres'] as const;
 export type SpreadMeasure = (typeof SPREAD_MEASURES)[number];
+export const measureColumn = (measure: SpreadMeasure) => (measure.startsWith('b') ? 'business_ms' : 'wall_ms');
 
 // Bin 0 holds durations under 10 s; bin i ≥ 1 starts at 10 s × 2^((i-1)/3), so each band is
 // about 26 % wide and the last one starts near 243 days.
@@ -41,7 +43,7 @@ export const ROLLUP_COLUMNS = [...COUNT_COLUMNS, ...SPREAD_MEASURES.flatMap(binC
 // The columns of a fact the rollups read (report_facts' own names and types).
 export interface RollupSource {
   kind: string; at: number; channel: string; inboxId: number; teamId: number | null; agentId: number | null;
-  statusFrom: string | null; statusTo: string | null; wallMs: number | null;
+  statusFrom: string | null; statusTo: string | null; wallMs: number | null; businessMs: number | null;
 }
 
 const done = (s: string | null) => s === 'solved' || s === 'closed';
@@ -53,11 +55,15 @@ export function rollupCells(f: RollupSource): string[] {
   if (f.kind === 'ticket_created') out.push('created', 'backlog_delta');
   else if (f.kind === 'agent_reply') out.push('replies');
   else if (f.kind === 'note') out.push('notes');
-  else if (f.kind === 'first_response' && f.wallMs !== null) out.push(`frt_${binOf(Number(f.wallMs))}`);
+  else if (f.kind === 'first_response') {
+    if (f.wallMs !== null) out.push(`frt_${binOf(Number(f.wallMs))}`);
+    if (f.businessMs !== null) out.push(`bfrt_${binOf(Number(f.businessMs))}`);
+  }
   else if (f.kind === 'status_changed') {
     if (f.statusTo === 'solved') {
       out.push('solved');
       if (f.wallMs !== null) out.push(`res_${binOf(Number(f.wallMs))}`);
+      if (f.businessMs !== null) out.push(`bres_${binOf(Number(f.businessMs))}`);
     }
     if (done(f.statusFrom) && open(f.statusTo)) out.push('reopened');
   }
@@ -127,7 +133,7 @@ export const reportRollupRepository = {
     let rows = 0;
     for (let after = 0; ;) {
       const batch: (RollupSource & { id: number })[] = await m.query(
-        `SELECT id, kind, at, channel, inbox_id AS "inboxId", team_id AS "teamId", agent_id AS "agentId", status_from AS "statusFrom", status_to AS "statusTo", wall_ms AS "wallMs"
+        `SELECT id, kind, at, channel, inbox_id AS "inboxId", team_id AS "teamId", agent_id AS "agentId", status_from AS "statusFrom", status_to AS "statusTo", wall_ms AS "wallMs", business_ms AS "businessMs"
          FROM report_facts WHERE id > ${pg ? '$1' : '?'} ORDER BY id LIMIT ${Math.floor(chunk)}`, [after]);
       if (!batch.length) break;
       const delta = rollupDelta(batch, 1);
