@@ -33,6 +33,7 @@ import { TicketEventCause1764000025000 } from './1764000025000-ticket-event-caus
 import { AutomationRules1764000025100 } from './1764000025100-automation-rules';
 import { Webhooks1764000027000 } from './1764000027000-webhooks';
 import { SnoozeAutoClose1764000026000 } from './1764000026000-snooze-auto-close';
+import { Macros1764000026100 } from './1764000026100-macros';
 
 // Listed explicitly (no glob) so the same list works under ts-jest and from dist/; one a line, in
 // timestamp order, so branches adding migrations merge cleanly.
@@ -72,4 +73,5 @@ export const migrations = [
   AutomationRules1764000025100,
   Webhooks1764000027000,
   SnoozeAutoClose1764000026000,
+  Macros1764000026100,
 ];

@@ -16,6 +16,7 @@ import { snoozeModule } from './automation/snooze/snooze.module';
 import { autoCloseModule } from './automation/auto-close/auto-close.module';
 import { csatModule } from './csat/csat.module';
 import { slaModule } from './automation/sla/sla.module';
+import { macrosModule } from './automation/macros/macros.module';
 
 // Every feature module, in mount order. Channels add themselves here.
-export const modules: ChorusModule[] = [apiChannelModule, emailModule, imapPollerModule, socialModule, autoAssignModule, webformChannelModule, customerWebModule, agentWebModule, mailPreviewModule, reportsModule, commandCentreModule, automationModule, slaModule, webhooksModule, snoozeModule, autoCloseModule, csatModule];
+export const modules: ChorusModule[] = [apiChannelModule, emailModule, imapPollerModule, socialModule, autoAssignModule, webformChannelModule, customerWebModule, agentWebModule, mailPreviewModule, reportsModule, commandCentreModule, automationModule, slaModule, webhooksModule, snoozeModule, autoCloseModule, csatModule, macrosModule];

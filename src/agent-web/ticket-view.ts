@@ -7,6 +7,8 @@ import { inboxRepository } from '../db/repositories/inbox.repository';
 import { messageRepository } from '../db/repositories/message.repository';
 import { ticketEventRepository } from '../db/repositories/ticket-event.repository';
 import { ticketRepository } from '../db/repositories/ticket.repository';
+import { macroRepository } from '../db/repositories/macro.repository';
+import { describeAction } from '../automation/macros/macro.presenter';
 import { presentMessages } from '../http/presenters/message.presenter';
 import { describeCause } from '../automation/actions/describe-cause';
 import type { AgentViewer } from './agent-page';
@@ -144,12 +146,13 @@ function describeEvent(e: TicketEvent, agentNames: Map<number, string>): string 
 
 // Everything the ticket page shows, loaded in a handful of queries.
 export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: Ticket, now: number) {
-  const [messages, events, participants, agents, teams, canned, inbox, tags] = await Promise.all([
+  const [messages, events, participants, agents, teams, canned, inbox, tags, macros] = await Promise.all([
     messageRepository.listByTicket(m, t.id), ticketEventRepository.listByTicket(m, t.id), ticketRepository.participants(m, t.id),
     agentRepository.list(m), agentRepository.listTeams(m), cannedResponseRepository.list(m), inboxRepository.findById(m, t.inboxId),
-    ticketRepository.tagDetailsOf(m, [t.id]),
+    ticketRepository.tagDetailsOf(m, [t.id]), macroRepository.list(m),
   ]);
   const csat = await csatPanel(m, t.id);
+  const macroNames = { agents: new Map(agents.map((a) => [a.id, a.name])), teams: new Map(teams.map((x) => [x.id, x.name])), canned: new Map(canned.map((c) => [c.id, c.title])) };
   const presented = (await presentMessages(m, viewer, messages)) as Presented[];
   const offers = await addressOffers(m, messages);
   const contactIds = [...new Set([t.requesterId, ...participants.map((p) => p.contactId)])];
@@ -194,6 +197,7 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
     },
     teams: teams.map((x) => ({ id: x.id, name: x.name, selected: x.id === t.teamId })),
     canned: canned.map((c) => ({ id: c.id, title: c.title })),
+    macros: macros.map((x) => ({ id: x.id, name: x.name, summary: x.actions.map((a) => describeAction(a, macroNames)).join(' · ') })),
     events: events.map((e) => ({
       id: e.id, text: describeEvent(e, agentNames), age: age(new Date(e.createdAt).toISOString(), now),
       by: e.actorType === 'agent' && e.actorId ? agentNames.get(e.actorId) : e.actorType === 'system' && !e.cause ? 'Chorus' : null,

@@ -1,3 +1,4 @@
+import { Macro } from './macro.entity';
 import { Agent } from './agent.entity';
 import { Attachment } from './attachment.entity';
 import { ApiToken, OneTimeToken, Session } from './auth.entity';
@@ -49,8 +50,10 @@ export * from './ticket-event.entity';
 export * from './ticket.entity';
 export * from './webhook.entity';
 export * from './automation-rule.entity';
+export * from './macro.entity';
 
 export const entities = [
+  Macro,
   Webhook, WebhookAttempt, Vote, Flag, SavedView, CannedResponse, ReportFact, JobLease, BusinessCalendarRow, AutomationRule, AutomationRun, SlaPolicy, TicketSlaClock,
   Agent, Attachment, ApiToken, OneTimeToken, Session, Contact, Identity, InboundItem, Inbox,
   ImapSyncState, MailPreview, Message, OutboxItem, Team, TeamMember, ThreadLink, TicketEvent, Ticket, TicketParticipant, TicketTag,

@@ -19,6 +19,9 @@ import { defineRoute } from '../route';
 import { decodeCursor, encodeCursor } from './tickets.routes';
 import { SNOOZE_CHOICES, SNOOZE_LABELS, snoozeUntil } from '../../automation/snooze/snooze-time';
 import { snoozeTicket } from '../../tickets/commands/snooze-ticket';
+import { applyMacro } from '../../automation/macros/apply-macro';
+import { loadMacro } from '../../automation/macros/macros.routes';
+import { macroRepository } from '../../db/repositories/macro.repository';
 import { bulkNotice, bulkReport, withBulkReport } from '../../agent-web/bulk-report';
 
 // The bulk bar offers every snooze but a typed time.
@@ -64,6 +67,7 @@ export function agentInboxPages(r: Router, s: Services): void {
         title: titleOf(query, sidebar), nav: { inbox: true }, sidebar, ...list, sortLinks, viewQuery: viewQuery(query),
         agents: agents.filter((a) => a.active).map((a) => ({ id: a.id, name: a.name })), teams: sidebar.teams.map((t) => ({ id: t.id, name: t.title })),
         statuses: TICKET_STATUSES, total: await totalOf(s.db.m, sidebar.totals, filtersOf(query, me)),
+        macros: (await macroRepository.list(s.db.m)).map((x) => ({ id: x.id, name: x.name })),
         snoozeChoices: BULK_SNOOZE.map((c) => ({ value: c, label: SNOOZE_LABELS[c] })), bulkNotice: bulkNotice(bulkReport.parse(req.query)),
         scripts: ['/static/agent-inbox.js'],
       });
@@ -85,10 +89,10 @@ export function agentInboxPages(r: Router, s: Services): void {
     },
   });
 
-  // Bulk triage from the list: assign, change status, add a tag, snooze — each ticket through
-  // its command. Refused tickets are reported (JSON, or a notice on the page it returns to).
+  // Bulk triage from the list: assign, change status, add a tag, snooze, apply a macro — each
+  // ticket through its commands. Refused tickets are reported (JSON, or a notice on the page it returns to).
   defineRoute(r, s, {
-    method: 'post', path: '/inbox/bulk', tag: 'pages', summary: 'Assign, change status, tag or snooze many tickets at once',
+    method: 'post', path: '/inbox/bulk', tag: 'pages', summary: 'Assign, change status, tag, snooze or apply a macro to many tickets at once',
     form: true,
     body: z.object({
       ids: idList().pipe(z.array(z.number()).min(1, 'Select at least one ticket').max(200)),
@@ -97,6 +101,7 @@ export function agentInboxPages(r: Router, s: Services): void {
       status: z.union([z.literal(''), z.enum(TICKET_STATUSES)]).optional(),
       tag: z.string().trim().max(100).optional(),
       snooze: z.union([z.literal(''), z.enum(BULK_SNOOZE)]).optional(),
+      macro: z.union([z.literal(''), z.coerce.number().int().positive()]).optional(),
       tz: z.string().trim().max(64).optional(),
     }),
     authorize: agentOnly,
@@ -104,8 +109,9 @@ export function agentInboxPages(r: Router, s: Services): void {
       const v = viewer as AgentViewer;
       const agentId = body.assignee === 'me' ? v.agentId : body.assignee === 'none' ? null : body.assignee ? Number(body.assignee) : undefined;
       const teamId = body.team === 'none' ? null : body.team ? Number(body.team) : undefined;
-      if (agentId === undefined && teamId === undefined && !body.status && !body.tag && !body.snooze) throw new AppError(422, 'validation_failed', 'Choose what to change: an assignee, a team, a status, a tag or a snooze.');
+      if (agentId === undefined && teamId === undefined && !body.status && !body.tag && !body.snooze && !body.macro) throw new AppError(422, 'validation_failed', 'Choose what to change: an assignee, a team, a status, a tag, a snooze or a macro.');
       const until = body.snooze ? snoozeUntil(body.snooze, s.now(), { tz: body.tz }) : undefined;
+      const macro = body.macro ? await loadMacro(s, body.macro) : null;
       const failed: { id: number; reason: string }[] = [];
       let done = 0;
       for (const id of body.ids) {
@@ -114,6 +120,14 @@ export function agentInboxPages(r: Router, s: Services): void {
           if (body.status) await changeStatus(s.commands, v, id, body.status);
           if (body.tag) await addTag(s.commands, v, id, body.tag);
           if (until !== undefined) await snoozeTicket(s.commands, v, id, until);
+          if (macro) {
+            // A macro reports per ticket instead of throwing: whatever it could not do is listed.
+            const r = await applyMacro({ commands: s.commands, publicUrl: s.config.publicUrl }, v, macro, id);
+            if (r.outcome !== 'applied') {
+              failed.push({ id, reason: `${macro.name}: ${r.reason}` });
+              if (r.outcome !== 'partly') continue;
+            }
+          }
           done++;
         } catch (err) {
           if (!(err instanceof AppError) || err.status >= 500) throw err;

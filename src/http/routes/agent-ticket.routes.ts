@@ -20,10 +20,19 @@ import { restoreTicket } from '../../tickets/commands/restore-ticket';
 import { splitTicket } from '../../tickets/commands/split-ticket';
 import { undoTicketEvent } from '../../tickets/commands/undo-ticket-event';
 import { presentMessages } from '../presenters/message.presenter';
+import { macroReport } from '../../automation/macros/macros-pages.routes';
 import { idList, wantsJson } from '../form-fields';
 import { defineRoute } from '../route';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
+
+// What a macro applied from this page did (carried on the redirect back here).
+function macroNotice(req: Request) {
+  const q = macroReport.parse(req.query ?? {});
+  if (!q.macro || !q.outcome) return null;
+  const text = { applied: 'applied', partly: 'applied in part', unchanged: 'changed nothing', refused: 'was refused' }[q.outcome];
+  return { name: q.macro, text, reason: q.reason ?? null, warn: q.outcome !== 'applied' };
+}
 const MAX_FILES = 20;
 const idOrNone = z.string().regex(/^(|none|\d+)$/).optional().transform((v) => (v === undefined || v === '' ? undefined : v === 'none' ? null : Number(v)));
 
@@ -35,7 +44,7 @@ async function page(s: Services, req: Request, res: Response, id: number, extra:
   return renderAgent(s, req, res, 'pages/agent/ticket', {
     title: `#${t.id} ${t.subject}`, nav: { inbox: true }, ...data, statuses: TICKET_STATUSES.map((x) => ({ value: x, selected: x === t.status })),
     priorities: PRIORITIES.map((x) => ({ value: x, selected: x === t.priority })), target: t.visibility === 'public' ? 'public' : 'participants',
-    scripts: ['/static/agent-ticket.js'], ...extra,
+    scripts: ['/static/agent-ticket.js'], macroNotice: macroNotice(req), ...extra,
   }, status);
 }
 
