@@ -217,8 +217,8 @@ describe.each(DB_KINDS)('reports (%s)', (db) => {
   it('agents and teams: handled, replies, medians and notes', async () => {
     const body = await json(`/api/reports/agents?${RANGE}`);
     expect(rowsOf(body, 'agents')).toEqual([
-      { name: 'Ada', handled: 4, replies: 4, solved: 3, frtMedian: 135, resMedian: 300, notes: 0, mentions: 0, mentionsAnswered: 0, mentionMedian: null },
-      { name: 'Bo', handled: 2, replies: 2, solved: 1, frtMedian: 120, resMedian: 1500, notes: 1, mentions: 0, mentionsAnswered: 0, mentionMedian: null },
+      { name: 'Ada', handled: 4, replies: 4, solved: 3, frtMedian: 135, resMedian: 300, notes: 0, mentions: 0, mentionsAnswered: 0, mentionMedian: null, csat: null, csatAverage: null, csatRatings: 0 },
+      { name: 'Bo', handled: 2, replies: 2, solved: 1, frtMedian: 120, resMedian: 1500, notes: 1, mentions: 0, mentionsAnswered: 0, mentionMedian: null, csat: null, csatAverage: null, csatRatings: 0 },
     ]);
     expect(rowsOf(body, 'teams')).toEqual([{ name: 'Tier 1', handled: 2, replies: 3, solved: 2, frtMedian: 75, resMedian: 810, notes: 1 }]);
     expect(await csv(`/api/reports/agents/teams.csv?${RANGE}`)).toEqual(['Team,Tickets handled,Replies,Solved,First response median,Resolution median,Notes written', 'Tier 1,2,3,2,75,810,1', '']);
@@ -304,8 +304,8 @@ describe.each(DB_KINDS)('reports (%s)', (db) => {
 
   it('answers a customer and a signed-out visitor with 404 on every report route, like an unknown path', async () => {
     const routes = registry.filter((r) => r.path.startsWith('/reports') || r.path.startsWith('/api/reports')).map((r) => r.path);
-    // Five pages, five JSON views, nine CSV tables, and the command centre (page and JSON).
-    expect(routes.length).toBe(5 + 5 + 9 + 2);
+    // Six pages (CSAT too), six JSON views, fourteen CSV tables, and the command centre (page and JSON).
+    expect(routes.length).toBe(6 + 6 + 14 + 2);
     const customer = await signInByLink(t, 'reports-customer@example.com');
     for (const who of [new WebClient(t), customer]) {
       for (const path of routes) {

@@ -4,10 +4,12 @@ import { BUCKET_MS, reportQueryRepository as q, type Counts, type FactFilters, t
 import type { Period, ReportRange } from './report-range';
 import { minutes, percent, round1, type ReportTable, type Row } from './report-table';
 import { barChart, hbarChart, lineChart } from './svg-charts';
+import { csatAverage, csatScore, csatView, CSAT_TABLES } from '../csat/csat-report';
+import { csatReportRepository } from '../db/repositories/csat-report.repository';
 
-export const VIEWS = ['overview', 'channels', 'agents', 'community', 'exposure'] as const;
+export const VIEWS = ['overview', 'channels', 'agents', 'community', 'exposure', 'csat'] as const;
 export type ReportView = (typeof VIEWS)[number];
-export const VIEW_TITLES: Record<ReportView, string> = { overview: 'Overview', channels: 'Channels', agents: 'Agents and teams', community: 'Community', exposure: 'Public exposure' };
+export const VIEW_TITLES: Record<ReportView, string> = { overview: 'Overview', channels: 'Channels', agents: 'Agents and teams', community: 'Community', exposure: 'Public exposure', csat: 'Satisfaction (CSAT)' };
 
 export interface Chart { table: string; title: string; svg: string }
 export interface ViewData { tables: ReportTable[]; charts: Chart[] }
@@ -136,11 +138,11 @@ async function channels(c: Ctx): Promise<ViewData> {
 
 async function agents(c: Ctx): Promise<ViewData> {
   const p = c.range.current;
-  const [agentList, teamList, work, teamWork, frtA, resA, frtT, resT, mentions] = await Promise.all([
+  const [agentList, teamList, work, teamWork, frtA, resA, frtT, resT, mentions, csatA] = await Promise.all([
     agentRepository.list(c.m), agentRepository.listTeams(c.m), q.workBy(c.m, 'agent_id', p, c.filters), q.workBy(c.m, 'team_id', p, c.filters),
     q.spread(c.m, 'first_response', p, c.filters, 'agent_id'), q.spread(c.m, 'resolution', p, c.filters, 'agent_id'),
     q.spread(c.m, 'first_response', p, c.filters, 'team_id'), q.spread(c.m, 'resolution', p, c.filters, 'team_id'),
-    q.mentionsBy(c.m, p, c.filters),
+    q.mentionsBy(c.m, p, c.filters), csatReportRepository.by(c.m, 'agent_id', p, c.filters),
   ]);
   const agentName = new Map(agentList.map((a) => [String(a.id), a.name]));
   const teamName = new Map(teamList.map((t) => [String(t.id), t.name]));
@@ -154,19 +156,22 @@ async function agents(c: Ctx): Promise<ViewData> {
     list
       .map((w) => ({ name: names.get(w.key) ?? `#${w.key}`, handled: w.handled, replies: w.replies, solved: w.solved, frtMedian: minutes(frt.get(w.key)?.median), resMedian: minutes(res.get(w.key)?.median), notes: w.notes }))
       .sort((x, y) => y.handled - x.handled || x.name.localeCompare(y.name));
-  // An agent who was only mentioned in the period still has a row (their mentions count).
-  const mentionedOnly = [...mentions.keys()].filter((k) => !work.some((w) => w.key === k)).map((key) => ({ key, handled: 0, replies: 0, notes: 0, solved: 0 }));
+  // An agent who was only mentioned, or only rated (CSAT), in the period still has a row.
+  const mentionedOnly = [...new Set([...mentions.keys(), ...csatA.keys()])].filter((k) => !work.some((w) => w.key === k)).map((key) => ({ key, handled: 0, replies: 0, notes: 0, solved: 0 }));
   const withMentions = [...work, ...mentionedOnly]
     .map((w) => {
       const [row] = rows([w], agentName, frtA, resA);
       const x = mentions.get(w.key);
-      return { ...row, mentions: x?.received ?? 0, mentionsAnswered: x?.answered ?? 0, mentionMedian: minutes(x?.median ?? null) };
+      const sat = csatA.get(w.key);
+      return { ...row, mentions: x?.received ?? 0, mentionsAnswered: x?.answered ?? 0, mentionMedian: minutes(x?.median ?? null), csat: sat ? csatScore(sat) : null, csatAverage: sat ? csatAverage(sat) : null, csatRatings: sat?.rated ?? 0 };
     })
     .sort((x, y) => y.handled - x.handled || x.name.localeCompare(y.name));
   const agentColumns = [
     ...columns('Agent'),
     { key: 'mentions', label: 'Mentions received', type: 'count' as const }, { key: 'mentionsAnswered', label: 'Mentions answered', type: 'count' as const },
     { key: 'mentionMedian', label: 'Time to answer a mention, median', type: 'minutes' as const },
+    { key: 'csat', label: 'CSAT (share Good)', type: 'percent' as const }, { key: 'csatAverage', label: 'Average rating (1–3)', type: 'count' as const },
+    { key: 'csatRatings', label: 'CSAT ratings', type: 'count' as const },
   ];
   return {
     tables: [
@@ -236,7 +241,8 @@ async function exposure(c: Ctx): Promise<ViewData> {
   return { tables: [summary, table], charts: [{ table: 'worst', title: 'Worst waits (reach × hours)', svg: hbarChart('Worst waits (reach × hours)', rows.map((r) => ({ label: `#${r.ticket} ${r.subject}`, value: r.reachHours })), { unit: 'reach-hours' }) }] };
 }
 
-const BUILDERS: Record<ReportView, (c: Ctx) => Promise<ViewData>> = { overview, channels, agents, community, exposure };
+const csat = (c: Ctx): Promise<ViewData> => csatView(c.m, c.range, c.filters, channelLabel);
+const BUILDERS: Record<ReportView, (c: Ctx) => Promise<ViewData>> = { overview, channels, agents, community, exposure, csat };
 
 export function buildView(view: ReportView, m: EntityManager, range: ReportRange, filters: FactFilters, now: number): Promise<ViewData> {
   return BUILDERS[view]({ m, range, filters, now });
@@ -244,5 +250,5 @@ export function buildView(view: ReportView, m: EntityManager, range: ReportRange
 
 // The tables each view serves, for the CSV routes (declared up front so they show in OpenAPI).
 export const VIEW_TABLES: Record<ReportView, string[]> = {
-  overview: ['summary', 'daily'], channels: ['channels'], agents: ['agents', 'teams'], community: ['summary', 'contributors'], exposure: ['summary', 'worst'],
+  overview: ['summary', 'daily'], channels: ['channels'], agents: ['agents', 'teams'], community: ['summary', 'contributors'], exposure: ['summary', 'worst'], csat: CSAT_TABLES,
 };
