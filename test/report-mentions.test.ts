@@ -81,7 +81,8 @@ describe.each(DB_KINDS)('@mentions answered (%s)', (db) => {
     const csv = await fetch(`${t.url}/api/reports/agents/agents.csv?${RANGE}`, { headers: { authorization: `Bearer ${t.admin.token}` } });
     const lines = (await csv.text()).trim().split(/\r?\n/);
     expect(lines[0]).toContain('Mentions received,Mentions answered,"Time to answer a mention, median"');
-    expect(lines.find((l) => l.startsWith('Bo,'))).toMatch(/,2,1,30$/);
-    expect(lines.find((l) => l.startsWith('Cy,'))).toMatch(/,1,1,60$/);
+    // The CSAT columns (share Good, average, ratings) follow the mention columns.
+    expect(lines.find((l) => l.startsWith('Bo,'))).toMatch(/,2,1,30,,,0$/);
+    expect(lines.find((l) => l.startsWith('Cy,'))).toMatch(/,1,1,60,,,0$/);
   });
 });
