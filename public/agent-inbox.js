@@ -60,6 +60,7 @@
         var before = {};
         rows().forEach(function (row) { before[row.getAttribute('data-id')] = row.querySelector('input').checked; });
         rowsEl.innerHTML = r.data.html;
+        watchRows();
         rows().forEach(function (row) {
           var id = row.getAttribute('data-id');
           if (!(id in before)) row.classList.add('fresh');
@@ -92,19 +93,26 @@
       });
     });
   }
+  // Tell the server which rows this page shows: it sends who is on those tickets now and on
+  // every change, and nothing about tickets off the page.
+  function watchRows() {
+    if (!c.socket || !c.socket.connected) return;
+    var ids = rows().map(function (row) { return Number(row.getAttribute('data-id')); }).filter(function (n) { return n > 0; });
+    c.socket.emit('rows:watch', { ticketIds: ids }, function (r) {
+      if (!r || !r.ok) return;
+      viewing = {};
+      (r.presence || []).forEach(function (p) { viewing[p.ticketId] = p.viewers; });
+      paintViewing();
+    });
+  }
   if (c.socket) {
     c.socket.on('presence', function (p) {
       if (!p) return;
       viewing[p.ticketId] = p.viewers || [];
       paintViewing();
     });
-    c.socket.on('connect', function () {
-      c.socket.emit('presence:all', {}, function (all) {
-        viewing = {};
-        (all || []).forEach(function (p) { viewing[p.ticketId] = p.viewers; });
-        paintViewing();
-      });
-    });
+    c.socket.on('connect', watchRows);
+    watchRows();
     c.socket.on('ticket.created', refresh);
     c.socket.on('inbox.counts', refresh);
     c.socket.on('ticket.updated', refresh);

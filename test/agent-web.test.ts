@@ -278,30 +278,45 @@ describe.each(DB_KINDS)('Agent web on %s: sign-in, inbox, ticket page, search', 
     expect(bo.id).toBeGreaterThan(0);
   });
 
-  it('who is on which ticket reaches agents, never the public or customers', async () => {
+  it('who is on which ticket reaches agents showing its row, never the public, customers or other rows', async () => {
     const q = await ask('pres-1', 'Public question about exports', 'How do I export?', 'public');
+    const other = await ask('pres-2', 'Another question', 'Unrelated', 'public');
     const anon = await connectSocket(t);
     const agentSocket = await connectSocket(t, { cookie: agent.cookie });
     const watcher = await connectSocket(t, { token: t.admin.token });
+    const elsewhere = await connectSocket(t, { token: t.admin.token });
     const leaked: unknown[] = [];
+    const offPage: unknown[] = [];
     anon.on('presence', (p) => leaked.push(p));
+    elsewhere.on('presence', (p) => offPage.push(p));
     try {
       expect(await new Promise((r) => anon.emit('ticket:join', { ticketId: q.ticketId }, r))).toMatchObject({ ok: true, audience: 'public' });
+      expect(await new Promise((r) => watcher.emit('rows:watch', { ticketIds: [q.ticketId, other.ticketId] }, r))).toEqual({ ok: true, presence: [] });
+      expect(await new Promise((r) => elsewhere.emit('rows:watch', { ticketIds: [other.ticketId] }, r))).toEqual({ ok: true, presence: [] });
       const seen = nextEvent(watcher, 'presence', (p: any) => p.ticketId === q.ticketId && p.viewers.length === 1);
       await new Promise((r) => agentSocket.emit('ticket:join', { ticketId: q.ticketId }, r));
       expect((await seen).viewers[0].name).toBe('Ada Admin');
-      const all = await new Promise<any[]>((r) => watcher.emit('presence:all', {}, r));
+      // A page that starts showing the row later is told at once who is on it.
+      expect(await new Promise((r) => elsewhere.emit('rows:watch', { ticketIds: [q.ticketId] }, r)))
+        .toEqual({ ok: true, presence: [{ ticketId: q.ticketId, viewers: [{ id: t.admin.id, name: 'Ada Admin' }] }] });
+      const all = await new Promise<any[]>((r) => watcher.emit('presence:all', { ticketIds: [q.ticketId] }, r));
       expect(all.find((p) => p.ticketId === q.ticketId)?.viewers).toEqual([{ id: t.admin.id, name: 'Ada Admin' }]);
-      // A visitor's presence:all is answered at once or never; a later round trip settles which.
+      // A visitor's presence:all and rows:watch are answered at once or never; a later round trip settles which.
       let anonAll: unknown = 'no answer';
-      anon.emit('presence:all', {}, (r: unknown) => { anonAll = r; });
-      await settled(t.s, anon);
+      anon.emit('presence:all', { ticketIds: [q.ticketId] }, (r: unknown) => { anonAll = r; });
+      anon.emit('rows:watch', { ticketIds: [q.ticketId] }, (r: unknown) => { anonAll = r; });
+      await settled(t.s, anon, watcher, elsewhere);
       expect(anonAll).toBe('no answer');
       expect(leaked).toEqual([]);
+      // The agent whose page did not show that row heard nothing of it.
+      expect(offPage).toEqual([]);
+      expect(await new Promise((r) => watcher.emit('rows:watch', { ticketIds: Array.from({ length: 501 }, (_, i) => i + 1) }, r)))
+        .toEqual({ ok: false, error: 'ticketIds must be a list of at most 500 ticket ids' });
     } finally {
       anon.close();
       agentSocket.close();
       watcher.close();
+      elsewhere.close();
     }
   });
 

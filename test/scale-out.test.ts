@@ -42,10 +42,11 @@ pg.each(adapters)('two nodes on one Postgres (%s)', (_name, env) => {
     const onA = await connectSocket(a, { token: a.admin.token });
     const onB = await connectSocket(b, { token: b.admin.token });
     try {
+      expect(await new Promise((r) => onB.emit('rows:watch', { ticketIds: [q.body.ticketId] }, r))).toMatchObject({ ok: true });
       const pushed = nextEvent(onB, 'presence', (p: any) => p.ticketId === q.body.ticketId && p.viewers.length === 1, 10_000);
       await joinTicket(onA, q.body.ticketId);
       expect((await pushed).viewers[0].id).toBe(a.admin.id);
-      const all = await new Promise<any[]>((r) => onB.emit('presence:all', {}, r));
+      const all = await new Promise<any[]>((r) => onB.emit('presence:all', { ticketIds: [q.body.ticketId] }, r));
       expect(all.find((p) => p.ticketId === q.body.ticketId)?.viewers.map((v: any) => v.id)).toEqual([a.admin.id]);
     } finally {
       onA.close();

@@ -12,6 +12,8 @@ export const rooms = {
   ticket: (ticketId: number, audience: Audience) => `ticket:${ticketId}:${audience}`,
   // Presence for agents on a ticket page (staff only).
   presence: (ticketId: number) => `presence:${ticketId}`,
+  // Agents whose inbox list shows this ticket's row (they see who is on it).
+  row: (ticketId: number) => `row:${ticketId}`,
   // Screens showing the command centre (/reports/live): staff figures, agents only.
   commandCentre: 'command-centre',
 };

@@ -115,21 +115,23 @@ export async function startSocketServer(s: Services, http: HttpServer): Promise<
       }
     });
 
-    // The inbox shows who is on which ticket: every ticket with agents on it, from every node.
-    socket.on('presence:all', async (_payload: unknown, ack?: (r: unknown) => void) => {
+    // The inbox shows who is on the tickets of its rows. The page says which rows it shows; it is
+    // told of those only (not of every ticket anyone opens), with the current viewers at once.
+    socket.on('rows:watch', async (payload: { ticketIds?: unknown }, ack?: (r: unknown) => void) => {
+      const reply = typeof ack === 'function' ? ack : () => {};
+      if (viewer.kind !== 'agent') return;
+      const ids = Array.isArray(payload?.ticketIds) ? [...new Set(payload.ticketIds.map(Number).filter((n) => Number.isInteger(n) && n > 0))] : null;
+      if (!ids || ids.length > MAX_WATCHED_ROWS) return reply({ ok: false, error: `ticketIds must be a list of at most ${MAX_WATCHED_ROWS} ticket ids` });
+      for (const room of [...socket.rooms]) if (room.startsWith('row:')) socket.leave(room);
+      await Promise.all(ids.map((id) => socket.join(rooms.row(id))));
+      reply({ ok: true, presence: await presenceOf(io, ids) });
+    });
+
+    // Who is on any of the given tickets (at most a page of them), from every node.
+    socket.on('presence:all', async (payload: { ticketIds?: unknown }, ack?: (r: unknown) => void) => {
       if (viewer.kind !== 'agent' || typeof ack !== 'function') return;
-      const byTicket = new Map<number, Map<number, string>>();
-      for (const so of await io.in(rooms.agents).fetchSockets()) {
-        const v = (so.data as SocketData).viewer;
-        if (v?.kind !== 'agent') continue;
-        for (const room of so.rooms) {
-          if (!room.startsWith('presence:')) continue;
-          const id = Number(room.slice('presence:'.length));
-          if (!byTicket.has(id)) byTicket.set(id, new Map());
-          byTicket.get(id)!.set(v.agentId, v.name);
-        }
-      }
-      ack([...byTicket].map(([ticketId, m]) => ({ ticketId, viewers: [...m].map(([id, name]) => ({ id, name })) })));
+      const ids = Array.isArray(payload?.ticketIds) ? payload.ticketIds.map(Number).filter((n) => Number.isInteger(n) && n > 0).slice(0, MAX_WATCHED_ROWS) : [];
+      ack(await presenceOf(io, ids));
     });
 
     // Collision handling: agents see who else is typing on a ticket, and whether it is a note.
@@ -174,15 +176,31 @@ export async function startSocketServer(s: Services, http: HttpServer): Promise<
   };
 }
 
-// Works across nodes: fetchSockets asks every node through the adapter.
-async function announcePresence(io: Server, ticketId: number): Promise<void> {
-  const sockets = await io.in(rooms.presence(ticketId)).fetchSockets();
-  const seen = new Map<number, string>();
-  for (const so of sockets) {
+const MAX_WATCHED_ROWS = 500;
+
+// The agents on each of these tickets, in one round over the cluster (fetchSockets asks every
+// node through the adapter, for the sockets in any of the tickets' presence rooms).
+async function presenceOf(io: Server, ticketIds: number[]): Promise<{ ticketId: number; viewers: { id: number; name: string }[] }[]> {
+  if (!ticketIds.length) return [];
+  const wanted = new Set(ticketIds.map((id) => rooms.presence(id)));
+  const byTicket = new Map<number, Map<number, string>>();
+  for (const so of await io.in([...wanted]).fetchSockets()) {
     const v = (so.data as SocketData).viewer;
-    if (v?.kind === 'agent') seen.set(v.agentId, v.name);
+    if (v?.kind !== 'agent') continue;
+    for (const room of so.rooms) {
+      if (!wanted.has(room)) continue;
+      const id = Number(room.slice('presence:'.length));
+      if (!byTicket.has(id)) byTicket.set(id, new Map());
+      byTicket.get(id)!.set(v.agentId, v.name);
+    }
   }
-  const payload = { ticketId, viewers: [...seen].map(([id, name]) => ({ id, name })) };
-  // The ticket page's chips, and the inbox rows of every agent (presence is staff information).
-  io.to(rooms.presence(ticketId)).to(rooms.agents).emit('presence', payload);
+  return [...byTicket].map(([ticketId, m]) => ({ ticketId, viewers: [...m].map(([id, name]) => ({ id, name })) }));
+}
+
+async function announcePresence(io: Server, ticketId: number): Promise<void> {
+  const [found] = await presenceOf(io, [ticketId]);
+  const payload = { ticketId, viewers: found?.viewers ?? [] };
+  // The ticket page's chips, and the inbox rows that show this ticket (presence is staff
+  // information: only agents join either room).
+  io.to(rooms.presence(ticketId)).to(rooms.row(ticketId)).emit('presence', payload);
 }
