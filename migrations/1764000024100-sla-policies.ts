@@ -52,8 +52,8 @@ export class SlaPolicies1764000024100 implements MigrationInterface {
       position += 1;
       const name = `First response: ${inbox.name} #${inbox.id}`.slice(0, 200);
       await q.query(
-        `INSERT INTO sla_policies (name, position, enabled, conditions, first_response_minutes, warn_before_minutes, business_hours, created_at, updated_at) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, 0, ${p(6)}, ${p(7)}, ${p(7)})`,
-        [name, position, true, JSON.stringify({ inboxIds: [Number(inbox.id)] }), Number(inbox.minutes), false, now],
+        `INSERT INTO sla_policies (name, position, enabled, conditions, first_response_minutes, warn_before_minutes, business_hours, created_at, updated_at) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, 0, ${p(6)}, ${p(7)}, ${p(8)})`,
+        [name, position, true, JSON.stringify({ inboxIds: [Number(inbox.id)] }), Number(inbox.minutes), false, now, now],
       );
       const [{ id: policyId }] = await q.query(`SELECT id FROM sla_policies WHERE name = ${p(1)}`, [name]);
       // Tickets still waiting for their first response carry on under the policy: same due time.

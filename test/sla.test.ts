@@ -125,6 +125,15 @@ describe.each(DB_KINDS)('SLA policies (%s)', (db) => {
     expect(Date.parse(row.slaDueAt)).toBe(T0 + 560 * MIN);
   });
 
+  it('the "SLA due" order reads the policies\' due times: soonest first, then tickets without one', async () => {
+    const open = await ticketRepository.listOrdered(t.s.db.m, { status: ['new', 'open', 'pending'] }, 'sla', 100, 0);
+    const dues = open.map((x) => x.slaDueAt);
+    const withDue = dues.filter((d): d is number => d !== null);
+    expect(withDue.length).toBeGreaterThan(1);
+    expect(dues.slice(0, withDue.length)).toEqual([...withDue].sort((x, y) => x - y));
+    expect(dues.slice(withDue.length).every((d) => d === null)).toBe(true);
+  });
+
   it('counts business hours of the inbox calendar when the policy says so', async () => {
     const cal = await createCalendar(t.s.db, T0, { name: 'Berlin office', timeZone: 'Europe/Berlin', weekly: { mon: [{ from: '09:00', to: '17:00' }], tue: [{ from: '09:00', to: '17:00' }] }, holidays: [] });
     const other = await createInbox(t.s.db, T0, { name: 'Office hours', channel: 'email', address: 'office@acme.test' });

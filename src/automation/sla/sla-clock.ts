@@ -70,13 +70,15 @@ export function advanceClock(prev: SlaClockState | null, policy: SlaPolicy | nul
   }
   const running = clockRuns(input.status, input.automatic);
   for (const [k, startAt] of Object.entries(want) as [SlaTarget, number][]) {
-    if (!targets[k]) targets[k] = { startedAt: startAt, spentMs: running && startAt < now ? businessMsBetween(cal, startAt, now) : 0, targetMs: goals[k]!, dueAt: null };
+    const fresh = !targets[k];
+    if (fresh) targets[k] = { startedAt: startAt, spentMs: running && startAt < now ? businessMsBetween(cal, startAt, now) : 0, targetMs: goals[k]!, dueAt: null };
     const c = targets[k]!;
     c.targetMs = goals[k]!;
     if (!running) c.dueAt = null;
     else if (c.spentMs < c.targetMs) c.dueAt = addBusinessMs(cal, now, c.targetMs - c.spentMs);
-    // Already past its target: the due time stays where it was (or, first seen late, is now).
-    else c.dueAt = c.dueAt ?? now;
+    // Already past its target: the due time stays where it was; first seen late (a migrated
+    // clock, a policy that just began to apply), it is when the target ran out since its start.
+    else c.dueAt = c.dueAt ?? (fresh ? addBusinessMs(cal, c.startedAt, c.targetMs) : now);
   }
   let next: ClockResult['next'] = null;
   let alertAt: number | null = null;
