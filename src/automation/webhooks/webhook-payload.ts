@@ -56,7 +56,7 @@ export async function buildWebhookData<K extends WebhookEvent>(m: EntityManager,
     case 'csat.received': {
       if (hook.audience === 'public') return null;
       const p = payload as EventMap['csat.received'];
-      return { ticket: await presentTicket(), rating: { id: p.ratingId, score: p.score, comment: p.comment } };
+      return { ticket: await presentTicket(), rating: { id: p.ratingId, score: p.score, comment: p.comment, previousScore: p.previousScore ?? null } };
     }
   }
   return null;
