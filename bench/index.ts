@@ -4,6 +4,7 @@ import { benchEmailSmtp } from './email-smtp.bench';
 import { benchInboxList } from './inbox-list.bench';
 import { benchAgentPages } from './agent-pages.bench';
 import { benchReports } from './reports.bench';
+import { benchCommandCentre } from './command-centre.bench';
 import { benchTicketFacts } from './ticket-facts.bench';
 import { benchWebhooks } from './webhooks.bench';
 
@@ -12,9 +13,9 @@ const f = (n: number, d = 2) => n.toFixed(d);
 // `npm run bench`: each figure beside its bare library, measured in the same run.
 async function main() {
   console.log(`Chorus benchmarks — node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB\n`);
-  // BENCH_ONLY=api,smtp,list,pages,facts runs a subset; reports and webhooks run only when named (BENCH_ONLY=reports, BENCH_ONLY=webhooks).
+  // BENCH_ONLY=api,smtp,list,pages,facts runs a subset; reports, live and webhooks run only when named (BENCH_ONLY=reports, BENCH_ONLY=live, BENCH_ONLY=webhooks).
   const only = (process.env.BENCH_ONLY ?? 'api,smtp,list,pages,facts').split(',').map((x) => x.trim());
-  const known = ['api', 'smtp', 'list', 'pages', 'reports', 'facts', 'webhooks'];
+  const known = ['api', 'smtp', 'list', 'pages', 'reports', 'live', 'facts', 'webhooks'];
   const unknown = only.filter((x) => !known.includes(x));
   if (unknown.length) throw new Error(`BENCH_ONLY takes ${known.join(', ')} (got ${unknown.join(', ')})`);
 
@@ -48,6 +49,13 @@ async function main() {
     console.log(`  rollups rebuilt from the facts: ${r.rollups.rows.toLocaleString('en')} rows in ${f(r.rollups.secs, 1)} s (${f(r.rollups.perSec, 0)} facts/s)`);
     for (const v of r.views) console.log(`  ${v.view.padEnd(10)} p50/p99 ${f(v.t.p50, 1)} / ${f(v.t.p99, 1)} ms`);
     console.log(`  bare SQL aggregate (facts by kind, 90 days) p50 ${f(r.bare.p50, 1)} ms; overview ratio ${f(r.ratio, 1)}×\n`);
+  }
+  if (only.includes('live')) {
+    const r = await benchCommandCentre();
+    console.log(`Command centre at ${r.tickets.toLocaleString('en')} tickets, ${r.open.toLocaleString('en')} open (seeding ${f(r.seedSecs, 1)} s, cached after the first run); one computation serves every screen`);
+    console.log(`  whole board p50/p99 ${f(r.board.p50, 1)} / ${f(r.board.p99, 1)} ms   bare open-per-channel count p50 ${f(r.bare.p50, 1)} ms`);
+    for (const p of r.parts) console.log(`  ${p.name.padEnd(18)} p50/p99 ${f(p.t.p50, 1)} / ${f(p.t.p99, 1)} ms`);
+    console.log('');
   }
   if (only.includes('facts')) {
     const r = await benchTicketFacts();
