@@ -10,8 +10,8 @@ const CHANNELS = ['email', 'email', 'email', 'webform', 'api', 'whatsapp', 'tele
 // the facts the command centre reads: created, agent replies, customer replies, public posts.
 async function seeded(tickets: number, now: number): Promise<string> {
   return seededFile(`live-${tickets}`, (db) => {
-    const insTicket = db.prepare(`INSERT INTO tickets (id, subject, status, priority, visibility, requester_id, assignee_id, inbox_id, channel, message_count, sla_due_at, last_activity_at, created_at, updated_at)
-      VALUES (?, ?, ?, 'normal', ?, ?, ?, 1, ?, 3, ?, ?, ?, ?)`);
+    const insTicket = db.prepare(`INSERT INTO tickets (id, subject, status, priority, visibility, requester_id, assignee_id, inbox_id, channel, message_count, sla_due_at, awaiting_agent_since, last_activity_at, created_at, updated_at)
+      VALUES (?, ?, ?, 'normal', ?, ?, ?, 1, ?, 3, ?, ?, ?, ?, ?)`);
     const insFact = db.prepare(`INSERT INTO report_facts (kind, at, ticket_id, inbox_id, channel, agent_id, contact_id, visibility, audience, reach) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`);
     const contacts = 5000;
     const insContact = db.prepare("INSERT INTO contacts (name, reputation, banned, created_at) VALUES (?, 0, 0, 0)");
@@ -41,7 +41,9 @@ async function seeded(tickets: number, now: number): Promise<string> {
           const requester = 1 + Math.floor(rnd() * contacts);
           const agent = 1 + (id % 40);
           const due = open && rnd() < 0.5 ? now + Math.floor((rnd() - 0.3) * 4 * H) : null;
-          insTicket.run(id, `Ticket ${id}`, status, vis, requester, open && rnd() < 0.7 ? agent : null, ch, due, created, created, created);
+          // Waiting for the team: a new ticket since it opened, an open one since the customer's reply.
+          const awaiting = status === 'new' ? created : status === 'open' ? created + H : null;
+          insTicket.run(id, `Ticket ${id}`, status, vis, requester, open && rnd() < 0.7 ? agent : null, ch, due, awaiting, created, created, created);
           const aud = vis === 'public' ? 'public' : 'participants';
           insFact.run('ticket_created', created, id, ch, null, requester, vis, null, null);
           const answered = status !== 'new';

@@ -24,6 +24,7 @@ import { JobLeases1764000019000 } from './1764000019000-job-leases';
 import { SocketIoAttachments1764000019100 } from './1764000019100-socket-io-attachments';
 import { RateLimits1764000019200 } from './1764000019200-rate-limits';
 import { CsatSurveys1764000020000 } from './1764000020000-csat-surveys';
+import { TicketAwaitingAgent1764000021000 } from './1764000021000-ticket-awaiting-agent';
 import { ReportRollups1764000022000 } from './1764000022000-report-rollups';
 import { ReportRollupsBusiness1764000022100 } from './1764000022100-report-rollups-business';
 import { CommunityFactChannel1764000023000 } from './1764000023000-community-fact-channel';
@@ -64,6 +65,7 @@ export const migrations = [
   SocketIoAttachments1764000019100,
   RateLimits1764000019200,
   CsatSurveys1764000020000,
+  TicketAwaitingAgent1764000021000,
   ReportRollups1764000022000,
   ReportRollupsBusiness1764000022100,
   CommunityFactChannel1764000023000,

@@ -40,7 +40,7 @@ async function seedFloor(t: TestChorus, agents: number[]) {
   for (const [subject, channel, who, status, waitMin, dueMin, assignee, visibility] of tickets) {
     const created = now - (waitMin + 30) * M;
     const id = await seedTicket(m, { subject, channel, createdAt: created, visibility, requesterId: contacts[who] });
-    await m.getRepository(Ticket).update({ id }, { status: status as Ticket['status'], assigneeId: assignee === null ? null : agents[assignee], slaDueAt: dueMin === null ? null : now + dueMin * M });
+    await m.getRepository(Ticket).update({ id }, { status: status as Ticket['status'], assigneeId: assignee === null ? null : agents[assignee], slaDueAt: dueMin === null ? null : now + dueMin * M, awaitingAgentSince: status === 'pending' ? null : now - waitMin * M });
     const base = { ticketId: id, channel, visibility, inboxId: 1 };
     facts.push({ ...base, kind: 'ticket_created', at: created, contactId: contacts[who] });
     if (status === 'pending' || waitMin > 60) facts.push({ ...base, kind: 'agent_reply', at: created + 10 * M, agentId: agents[assignee ?? 0], audience: visibility === 'public' ? 'public' : 'participants' });

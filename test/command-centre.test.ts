@@ -3,6 +3,7 @@ import { Identity, Ticket } from '../src/db/entities';
 import { agentRepository } from '../src/db/repositories/agent.repository';
 import type { LiveFigures } from '../src/command-centre/live-figures';
 import { rooms } from '../src/realtime/rooms';
+import { addReply } from '../src/tickets/commands/add-reply';
 import { AgentClient } from './helpers/agent-client';
 import { seedContact, seedFacts, seedTicket, type FactSeed } from './helpers/report-facts';
 import { DB_KINDS, apiInbox, connectSocket, nextEvent, postSigned, recordEvents, startTestChorus, type TestChorus } from './helpers/test-chorus';
@@ -39,16 +40,16 @@ describe.each(DB_KINDS)('command centre (%s)', (db) => {
       await m.getRepository(Ticket).update({ id: ids[k] }, patch);
       return { ticketId: ids[k], channel, visibility };
     };
-    const T1 = await ticket('T1', 'email', erin, { status: 'open', assigneeId: t.admin.id });
-    const T2 = await ticket('T2', 'email', carol, { status: 'new', slaDueAt: NOW + 30 * M });
+    const T1 = await ticket('T1', 'email', erin, { status: 'open', assigneeId: t.admin.id, awaitingAgentSince: NOW - 3 * H });
+    const T2 = await ticket('T2', 'email', carol, { status: 'new', slaDueAt: NOW + 30 * M, awaitingAgentSince: NOW - 1 * H });
     const T3 = await ticket('T3', 'telegram', erin, { status: 'pending', assigneeId: bo });
-    const T4 = await ticket('T4', 'x', carol, { status: 'open' }, 'public');
-    const T5 = await ticket('T5', 'x', dan, { status: 'new' }, 'public');
-    const T6 = await ticket('T6', 'mastodon', dan, { status: 'open', slaDueAt: NOW - 10 * M }, 'public');
-    const T7 = await ticket('T7', 'email', erin, { status: 'solved', assigneeId: t.admin.id, slaDueAt: NOW + 10 * M });
+    const T4 = await ticket('T4', 'x', carol, { status: 'open', awaitingAgentSince: NOW - 4 * H }, 'public');
+    const T5 = await ticket('T5', 'x', dan, { status: 'new', awaitingAgentSince: NOW - 2 * H }, 'public');
+    const T6 = await ticket('T6', 'mastodon', dan, { status: 'open', slaDueAt: NOW - 10 * M, awaitingAgentSince: NOW - 30 * M }, 'public');
+    const T7 = await ticket('T7', 'email', erin, { status: 'solved', assigneeId: t.admin.id, slaDueAt: NOW + 10 * M, awaitingAgentSince: NOW - 20 * H });
     const T8 = await ticket('T8', 'email', erin, { status: 'open', assigneeId: t.admin.id, slaDueAt: NOW + 2 * H });
-    const T9 = await ticket('T9', 'email', erin, { status: 'open', mergedIntoId: ids.T1, slaDueAt: NOW + 5 * M });
-    const T10 = await ticket('T10', 'email', erin, { status: 'new', automatic: 'Auto-Submitted: auto-replied', slaDueAt: NOW + 5 * M });
+    const T9 = await ticket('T9', 'email', erin, { status: 'open', mergedIntoId: ids.T1, slaDueAt: NOW + 5 * M, awaitingAgentSince: NOW - 50 * H });
+    const T10 = await ticket('T10', 'email', erin, { status: 'new', automatic: 'Auto-Submitted: auto-replied', slaDueAt: NOW + 5 * M, awaitingAgentSince: NOW - 50 * H });
     const facts: FactSeed[] = [
       // T1: answered once, then the customer wrote twice: waiting since the first of those (3 h).
       { ...T1, kind: 'ticket_created', at: NOW - 5 * H, contactId: erin },
@@ -65,7 +66,7 @@ describe.each(DB_KINDS)('command centre (%s)', (db) => {
       { ...T4, kind: 'ticket_created', at: NOW - 6 * H, contactId: carol },
       { ...T4, kind: 'agent_reply', at: NOW - 5 * H, agentId: t.admin.id, audience: 'public' },
       { ...T4, kind: 'customer_reply', at: NOW - 4 * H, contactId: carol, audience: 'public', reach: 12_000 },
-      // T5: the community answered in public (no public wait), but no agent yet (waits 2 h).
+      // T5: the community answered in public, but the team has not yet (waits 2 h).
       { ...T5, kind: 'ticket_created', at: NOW - 2 * H, contactId: dan },
       { ...T5, kind: 'community_answer', at: NOW - 1 * H, contactId: carol, audience: 'public', wallMs: H, value: 1 },
       // T6: an agent opened it; the customer's public reply has waited 30 min; its deadline passed.
@@ -97,9 +98,9 @@ describe.each(DB_KINDS)('command centre (%s)', (db) => {
     ]);
     expect({ atRisk: f.sla.atRisk, overdue: f.sla.overdue }).toEqual({ atRisk: 1, overdue: 1 });
     expect(f.sla.tickets.map((x) => [x.ticketId, x.inMs, x.assignee])).toEqual([[ids.T6, -10 * M, null], [ids.T2, 30 * M, null]]);
-    expect(f.public.total).toBe(2);
-    expect(f.public.totalReach).toBe(12_300);
-    expect(f.public.posts.map((p) => [p.ticketId, p.author, p.reach, p.waitMs])).toEqual([[ids.T4, 'Carol', 12_000, 4 * H], [ids.T6, 'Dan', 300, 30 * M]]);
+    expect(f.public.total).toBe(3);
+    expect(f.public.totalReach).toBe(12_600);
+    expect(f.public.posts.map((p) => [p.ticketId, p.author, p.reach, p.waitMs])).toEqual([[ids.T4, 'Carol', 12_000, 4 * H], [ids.T5, 'Dan', 300, 2 * H], [ids.T6, 'Dan', 300, 30 * M]]);
     expect(f.agents).toEqual([
       { id: t.admin.id, name: 'Ada', away: false, online: false, open: 2 },
       { id: bo, name: 'Bo', away: true, online: false, open: 1 },
@@ -112,7 +113,7 @@ describe.each(DB_KINDS)('command centre (%s)', (db) => {
     const page = await a.get('/reports/live');
     expect(page.status).toBe(200);
     const tile = (key: string) => new RegExp(`data-figure="${key}">.*?live-tile-value">([^<]*)<`).exec(page.html)?.[1];
-    expect([tile('open'), tile('waiting'), tile('sla'), tile('public'), tile('agents')]).toEqual(['7', '4h', '1', '2', '1 / 2']);
+    expect([tile('open'), tile('waiting'), tile('sla'), tile('public'), tile('agents')]).toEqual(['7', '4h', '1', '3', '1 / 2']);
     for (const block of ['open', 'waiting', 'sla', 'public', 'agents']) expect(page.html).toMatch(new RegExp(`data-block="${block}">[\\s\\S]*?<svg[\\s\\S]*?<table`));
     expect(page.html).toContain('overdue 10m');
     expect(page.html).toContain('/static/command-centre.js');
@@ -153,6 +154,10 @@ describe.each(DB_KINDS)('command centre (%s)', (db) => {
     const board = await arrived;
     expect(board.figures.waiting.find((w) => w.channel === 'api')).toMatchObject({ customer: 'Uma', waitMs: 0 });
     expect(board.html).toContain('data-figure="open"');
+    // An agent's answer ends the wait.
+    const answered = nextEvent<{ figures: LiveFigures }>(agent, 'live.figures', (p) => !p.figures.waiting.some((w) => w.channel === 'api'), 10_000);
+    await addReply(t.s.commands, { kind: 'agent', agentId: t.admin.id, role: 'admin', name: 'Ada' }, board.figures.waiting.find((w) => w.channel === 'api')!.ticketId, { audience: 'participants', text: 'It left the warehouse today.' });
+    expect((await answered).figures.open.find((o) => o.channel === 'api')).toMatchObject({ new: 0, open: 1 });
 
     // A burst of a hundred changes is one computation, one push.
     const feed = t.s.liveFeed!;

@@ -46,6 +46,8 @@ export class Ticket {
   @TimeColumn({ name: 'status_changed_at', nullable: true }) statusChangedAt?: number | null;
   // Since an agent (or a rule) last answered while the customer has not written since.
   @TimeColumn({ name: 'awaiting_customer_since', nullable: true }) awaitingCustomerSince?: number | null;
+  // Since the first thing the customer said after the last agent reply (cleared by a reply).
+  @TimeColumn({ name: 'awaiting_agent_since', nullable: true }) awaitingAgentSince?: number | null;
   @TimeColumn({ name: 'created_at' }) createdAt!: number;
   @TimeColumn({ name: 'updated_at' }) updatedAt!: number;
 }

@@ -1,16 +1,12 @@
 import type { EntityManager } from 'typeorm';
 
-// Read queries for the command centre (/reports/live): what is true right now. Each reads the
-// open tickets through an index on tickets (status first) and, per open ticket, its reporting
-// facts through ix_report_facts_ticket — never the messages, never the whole history.
+// Read queries for the command centre (/reports/live): what is true right now, read from the
+// open tickets through indexes on tickets (status first) — never the messages, never history.
 
 // A ticket awaits the team while it is new or open (pending waits on the customer).
 const AWAITING = `('new', 'open')`;
 const OPEN = `('new', 'open', 'pending')`;
 const COUNTED = `t.merged_into_id IS NULL AND t.automatic IS NULL`;
-
-// Something the customer said: the opening post (unless an agent opened the ticket) or a reply.
-const CUSTOMER_SAID = `((f.kind = 'ticket_created' AND f.agent_id IS NULL) OR f.kind = 'customer_reply')`;
 
 export interface OpenByChannel { channel: string; status: string; n: number }
 export interface WaitingTicket { ticketId: number; subject: string; channel: string; requesterId: number; requesterName: string; since: number }
@@ -19,6 +15,9 @@ export interface PublicWait { ticketId: number; subject: string; channel: string
 export interface AgentLoad { agentId: number; open: number }
 
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+const waiting = (r: Record<string, unknown>): WaitingTicket => ({
+  ticketId: num(r.ticket_id), subject: String(r.subject ?? ''), channel: String(r.channel), requesterId: num(r.requester_id), requesterName: String(r.requester_name ?? ''), since: num(r.since),
+});
 
 async function run<T = Record<string, unknown>>(m: EntityManager, sql: string, params: Record<string, unknown>): Promise<T[]> {
   const [q, p] = m.connection.driver.escapeQueryWithParameters(sql, params);
@@ -33,21 +32,21 @@ export const liveFiguresRepository = {
     return rows.map((r) => ({ channel: String(r.channel), status: String(r.status), n: num(r.n) }));
   },
 
-  // Customers waiting for an answer: on each ticket awaiting the team, the first thing the
-  // customer said after the last agent reply (a note is no answer), per channel the longest.
+  // Customers waiting for an answer (since the first thing they said after the last agent reply,
+  // kept on the ticket by the commands), per channel the longest: the first entries of each
+  // channel's stretch of ix_tickets_awaiting_agent (status, channel, awaiting_agent_since).
   async longestWaiting(m: EntityManager, perChannel = 1): Promise<WaitingTicket[]> {
-    const rows = await run(m, `SELECT x.ticket_id, x.subject, x.channel, x.requester_id, c.name AS requester_name, x.since FROM (
-        SELECT t.id AS ticket_id, t.subject AS subject, t.channel AS channel, t.requester_id AS requester_id,
-          (SELECT MIN(f.at) FROM report_facts f WHERE f.ticket_id = t.id AND ${CUSTOMER_SAID}
-             AND f.at > COALESCE((SELECT MAX(a.at) FROM report_facts a WHERE a.ticket_id = t.id AND a.kind = 'agent_reply'), -1)) AS since
-        FROM tickets t WHERE t.status IN ${AWAITING} AND ${COUNTED}
-      ) x LEFT JOIN contacts c ON c.id = x.requester_id WHERE x.since IS NOT NULL`, {});
-    const byChannel = new Map<string, WaitingTicket[]>();
-    for (const r of rows) {
-      const w = { ticketId: num(r.ticket_id), subject: String(r.subject ?? ''), channel: String(r.channel), requesterId: num(r.requester_id), requesterName: String(r.requester_name ?? ''), since: num(r.since) };
-      byChannel.set(w.channel, [...(byChannel.get(w.channel) ?? []), w]);
+    const firsts = await run(m, `SELECT t.channel AS channel, MIN(t.awaiting_agent_since) AS since FROM tickets t
+      WHERE t.status IN ${AWAITING} AND t.awaiting_agent_since IS NOT NULL AND ${COUNTED} GROUP BY t.channel`, {});
+    const out: WaitingTicket[] = [];
+    for (const f of firsts) {
+      const rows = await run(m, `SELECT t.id AS ticket_id, t.subject AS subject, t.channel AS channel, t.requester_id AS requester_id, c.name AS requester_name, t.awaiting_agent_since AS since
+        FROM tickets t LEFT JOIN contacts c ON c.id = t.requester_id
+        WHERE t.status IN ${AWAITING} AND t.channel = :channel AND t.awaiting_agent_since IS NOT NULL AND ${COUNTED}
+        ORDER BY t.awaiting_agent_since ASC, t.id ASC LIMIT ${Math.floor(perChannel)}`, { channel: f.channel });
+      out.push(...rows.map(waiting));
     }
-    return [...byChannel.values()].flatMap((list) => list.sort((a, b) => a.since - b.since || a.ticketId - b.ticketId).slice(0, perChannel));
+    return out;
   },
 
   // Tickets whose first response falls due before `until` (overdue ones included), soonest
@@ -68,23 +67,15 @@ export const liveFiguresRepository = {
     return rows.map((r) => ({ channel: String(r.channel), overdue: num(r.overdue), atRisk: num(r.at_risk) }));
   },
 
-  // Public posts nobody has answered in public yet (an agent's public reply or a community
-  // answer ends a wait), with the reach of the people who posted them: the most followers any
-  // identity of the requester has, or of a waiting reply's author.
+  // Public posts the team has not answered yet, with the reach of the person who posted: the
+  // most followers any identity of the requester has, or a waiting public reply carried.
   async unansweredPublic(m: EntityManager, limit = 10): Promise<{ rows: PublicWait[]; total: number; totalReach: number }> {
-    const lastAnswer = `COALESCE((SELECT MAX(a.at) FROM report_facts a WHERE a.ticket_id = t.id AND ((a.kind = 'agent_reply' AND a.audience = 'public') OR a.kind = 'community_answer')), -1)`;
-    const rows = await run(m, `SELECT x.ticket_id, x.subject, x.channel, x.requester_id, c.name AS requester_name, x.since, x.reply_reach,
-        (SELECT MAX(i.followers) FROM identities i WHERE i.contact_id = x.requester_id) AS followers
-      FROM (
-        SELECT t.id AS ticket_id, t.subject AS subject, t.channel AS channel, t.requester_id AS requester_id,
-          (SELECT MIN(f.at) FROM report_facts f WHERE f.ticket_id = t.id AND ${CUSTOMER_SAID} AND (f.kind = 'ticket_created' OR f.audience = 'public') AND f.at > ${lastAnswer}) AS since,
-          (SELECT MAX(f.reach) FROM report_facts f WHERE f.ticket_id = t.id AND f.kind = 'customer_reply' AND f.audience = 'public' AND f.at > ${lastAnswer}) AS reply_reach
-        FROM tickets t WHERE t.visibility = 'public' AND t.status IN ${AWAITING} AND ${COUNTED}
-      ) x LEFT JOIN contacts c ON c.id = x.requester_id WHERE x.since IS NOT NULL`, {});
-    const all = rows.map((r) => ({
-      ticketId: num(r.ticket_id), subject: String(r.subject ?? ''), channel: String(r.channel), requesterId: num(r.requester_id), requesterName: String(r.requester_name ?? ''),
-      since: num(r.since), reach: Math.max(num(r.followers), num(r.reply_reach)),
-    }));
+    const rows = await run(m, `SELECT t.id AS ticket_id, t.subject AS subject, t.channel AS channel, t.requester_id AS requester_id, c.name AS requester_name, t.awaiting_agent_since AS since,
+        (SELECT MAX(i.followers) FROM identities i WHERE i.contact_id = t.requester_id) AS followers,
+        (SELECT MAX(f.reach) FROM report_facts f WHERE f.ticket_id = t.id AND f.kind = 'customer_reply' AND f.audience = 'public' AND f.at >= t.awaiting_agent_since) AS reply_reach
+      FROM tickets t LEFT JOIN contacts c ON c.id = t.requester_id
+      WHERE t.status IN ${AWAITING} AND t.awaiting_agent_since IS NOT NULL AND t.visibility = 'public' AND ${COUNTED}`, {});
+    const all = rows.map((r) => ({ ...waiting(r), reach: Math.max(num(r.followers), num(r.reply_reach)) }));
     all.sort((a, b) => b.reach - a.reach || a.since - b.since || a.ticketId - b.ticketId);
     return { rows: all.slice(0, limit), total: all.length, totalReach: all.reduce((s, r) => s + r.reach, 0) };
   },

@@ -101,7 +101,11 @@ export const ticketRepository = {
   // `awaiting`: an answer to the customer starts their wait (the first unanswered one counts),
   // the customer writing ends it ("no customer answer for 3 days" reads it through an index).
   async touchWithMessage(m: EntityManager, id: number, at: number, snippet: string | null, awaiting?: 'start' | 'end'): Promise<void> {
-    const wait = awaiting === 'start' ? { awaitingCustomerSince: () => `COALESCE(awaiting_customer_since, ${Number(at)})` } : awaiting === 'end' ? { awaitingCustomerSince: null } : {};
+    // The other side of the same clock: the customer waits for the team from their first
+    // unanswered word until an agent answers (the command centre's longest waits).
+    const wait = awaiting === 'start'
+      ? { awaitingCustomerSince: () => `COALESCE(awaiting_customer_since, ${Number(at)})`, awaitingAgentSince: null }
+      : awaiting === 'end' ? { awaitingCustomerSince: null, awaitingAgentSince: () => `COALESCE(awaiting_agent_since, ${Number(at)})` } : {};
     await m
       .createQueryBuilder()
       .update(Ticket)
