@@ -140,7 +140,7 @@ describe.each(DB_KINDS)('command centre (%s)', (db) => {
     const seen = { cust: recordEvents(cust), anon: recordEvents(anon) };
     expect(await cust.timeout(5000).emitWithAck('live:join', {})).toEqual({ ok: false, error: 'not found' });
     expect(await anon.timeout(5000).emitWithAck('live:join', {})).toEqual({ ok: false, error: 'not found' });
-    const firstBoard = nextEvent<{ figures: LiveFigures; html: string }>(agent, 'live.figures');
+    const firstBoard = nextEvent<{ figures: LiveFigures; html: string }>(agent, 'live.figures', () => true, 15_000);
     expect(await agent.timeout(5000).emitWithAck('live:join', {})).toEqual({ ok: true });
     const members = (await t.s.io!.in(rooms.commandCentre).fetchSockets()).map((s) => s.id);
     expect(members).toEqual([agent.id]);
@@ -149,13 +149,13 @@ describe.each(DB_KINDS)('command centre (%s)', (db) => {
 
     // A ticket arriving moves the board.
     const inbox = await apiInbox(t);
-    const arrived = nextEvent<{ figures: LiveFigures; html: string }>(agent, 'live.figures', (p) => p.figures.open.some((o) => o.channel === 'api' && o.new === 1), 10_000);
+    const arrived = nextEvent<{ figures: LiveFigures; html: string }>(agent, 'live.figures', (p) => p.figures.open.some((o) => o.channel === 'api' && o.new === 1), 15_000);
     await postSigned(t, inbox, { externalId: 'live-1', author: { id: 'u1', email: 'u1@example.com', name: 'Uma' }, subject: 'Where is my parcel?', text: 'Still nothing.' });
     const board = await arrived;
     expect(board.figures.waiting.find((w) => w.channel === 'api')).toMatchObject({ customer: 'Uma', waitMs: 0 });
     expect(board.html).toContain('data-figure="open"');
     // An agent's answer ends the wait.
-    const answered = nextEvent<{ figures: LiveFigures }>(agent, 'live.figures', (p) => !p.figures.waiting.some((w) => w.channel === 'api'), 10_000);
+    const answered = nextEvent<{ figures: LiveFigures }>(agent, 'live.figures', (p) => !p.figures.waiting.some((w) => w.channel === 'api'), 15_000);
     await addReply(t.s.commands, { kind: 'agent', agentId: t.admin.id, role: 'admin', name: 'Ada' }, board.figures.waiting.find((w) => w.channel === 'api')!.ticketId, { audience: 'participants', text: 'It left the warehouse today.' });
     expect((await answered).figures.open.find((o) => o.channel === 'api')).toMatchObject({ new: 0, open: 1 });
 
@@ -163,7 +163,7 @@ describe.each(DB_KINDS)('command centre (%s)', (db) => {
     const feed = t.s.liveFeed!;
     await feed.idle();
     const before = feed.refreshes;
-    const pushed = nextEvent(agent, 'live.figures');
+    const pushed = nextEvent(agent, 'live.figures', () => true, 15_000);
     t.s.bus.publish(Array.from({ length: 100 }, () => ({ name: 'ticket.updated' as const, payload: { ticketId: ids.T1, changes: ['status'] } })));
     await pushed;
     await feed.idle();
