@@ -307,18 +307,19 @@ describe.each(DB_KINDS)('reports over a hand-computed week (%s)', (db) => {
     // Ada: P1 (solved), E (reply, solve, note), A1 (closing A2 by the merge, reply, solve), S, G, Q2 (replies) = 6 tickets,
     //   5 replies, 3 solves (P1, E, A1); first responses 30, 60, 360, 1440, 60 → median 60; resolutions 30, 120, 4260 → 120.
     // Bo: E (reply and solve), W, S2, W2 = 4 tickets, 4 replies, 1 solve (240); first responses 60, 30, 60 → median 60.
+    // No satisfaction survey went out this week: no CSAT for anyone.
     // Mentions: Bo was mentioned once (E, 10:00) and answered with his reply at 13:00 (180 min); Ada never.
     // Tier 1 (the e-mail inbox): P1, E, S, S2; replies E×2, S, S2; solves P1, E×2; first responses 30, 30, 1440 → 30;
     //   resolutions 30, 240, 4260 → 240; Ada's note.
-    expect(await rowsOf('agents', 'agents')).toEqual([['Ada', 6, 5, 3, 60, 120, 1, 0, 0, null], ['Bo', 4, 4, 1, 60, 240, 0, 1, 1, 180]]);
+    expect(await rowsOf('agents', 'agents')).toEqual([['Ada', 6, 5, 3, 60, 120, 1, 0, 0, null, null, null, 0], ['Bo', 4, 4, 1, 60, 240, 0, 1, 1, 180, null, null, 0]]);
     expect(await rowsOf('agents', 'teams')).toEqual([['Tier 1', 4, 4, 3, 30, 240, 1]]);
     expect(await csv('agents', 'agents')).toEqual([
-      'Agent,Tickets handled,Replies,Solved,First response median,Resolution median,Notes written,Mentions received,Mentions answered,"Time to answer a mention, median"',
-      'Ada,6,5,3,60,120,1,0,0,', 'Bo,4,4,1,60,240,0,1,1,180',
+      'Agent,Tickets handled,Replies,Solved,First response median,Resolution median,Notes written,Mentions received,Mentions answered,"Time to answer a mention, median",CSAT (share Good),Average rating (1–3),CSAT ratings',
+      'Ada,6,5,3,60,120,1,0,0,,,,0', 'Bo,4,4,1,60,240,0,1,1,180,,,0',
     ]);
     expect(await csv('agents', 'teams')).toEqual(['Team,Tickets handled,Replies,Solved,First response median,Resolution median,Notes written', 'Tier 1,4,4,3,30,240,1']);
     expect(await page('agents')).toEqual({
-      agents: [['Ada', '6', '5', '3', '1 h 00 min', '2 h 00 min', '1', '0', '0', '—'], ['Bo', '4', '4', '1', '1 h 00 min', '4 h 00 min', '0', '1', '1', '3 h 00 min']],
+      agents: [['Ada', '6', '5', '3', '1 h 00 min', '2 h 00 min', '1', '0', '0', '—', '—', '—', '0'], ['Bo', '4', '4', '1', '1 h 00 min', '4 h 00 min', '0', '1', '1', '3 h 00 min', '—', '—', '0']],
       teams: [['Tier 1', '4', '4', '3', '30 min', '4 h 00 min', '1']],
     });
   });
