@@ -7,7 +7,9 @@ import { addReply } from '../src/tickets/commands/add-reply';
 import { addTag } from '../src/tickets/commands/add-tag';
 import { changeVisibility } from '../src/tickets/commands/change-visibility';
 import { contactReply } from '../src/tickets/commands/contact-reply';
-import { OutboxItem } from '../src/db/entities';
+import { CsatSurvey, OutboxItem } from '../src/db/entities';
+import { surveyLinks } from '../src/csat/csat-links';
+import { changeStatus } from '../src/tickets/commands/change-status';
 import { apiInbox, connectSocket, joinTicket, postSigned, recordEvents, startTestChorus, type TestChorus } from './helpers/test-chorus';
 import { until } from './helpers/wait';
 import { webhookReceiver } from './helpers/webhook-receiver';
@@ -47,7 +49,7 @@ describe('Audience property: HTML, JSON, socket and webhooks never leak', () => 
 
   beforeAll(async () => {
     t = await startTestChorus({ env: { CHORUS_WEBHOOKS_ALLOW_PRIVATE: 'true' } });
-    inbox = await apiInbox(t);
+    inbox = await apiInbox(t, { csat: { enabled: true, perContactHours: 0 } });
     hooks = { public: await webhookReceiver(), participants: await webhookReceiver(), staff: await webhookReceiver() };
     for (const audience of HOOK_AUDIENCES) {
       const r = await t.api('POST', '/api/webhooks', { url: hooks[audience].url, events: ['ticket.created', 'ticket.updated', 'message.created'], audience });
@@ -211,6 +213,32 @@ describe('Audience property: HTML, JSON, socket and webhooks never leak', () => 
             }
           }
         }
+        // Satisfaction: solving asks the requester. The survey page (for whoever holds the link)
+        // names the request but shows no message or internal tag; the prompt is the requester's
+        // alone, and their comment reaches no customer surface.
+        await changeStatus(t.s.commands, agent(), id, 'solved');
+        await t.s.bus.drain();
+        const survey = await t.s.db.m.getRepository(CsatSurvey).findOneBy({ ticketId: id });
+        expect(survey?.state).toBe('sent');
+        const link = new URL(surveyLinks(t.s.config, survey!).find((l) => l.name === 'okay')!.url);
+        const comment = `RATE${run}Z`;
+        const surveyPages = [
+          await (await fetch(`${t.url}${link.pathname}${link.search}`)).text(),
+          await (await fetch(`${t.url}${link.pathname}`, { method: 'POST', body: new URLSearchParams({ score: 'okay', comment }) })).text(),
+        ];
+        for (const page of surveyPages) {
+          for (const token of all) expect({ via: 'csat page', token, shown: page.includes(token) }).toEqual({ via: 'csat page', token, shown: false });
+          for (const tag of internal) expect({ via: 'csat page', tag, shown: page.includes(tag) }).toEqual({ via: 'csat page', tag, shown: false });
+        }
+        for (const w of ['anonymous', 'requester', 'other'] as const) {
+          const headers: Record<string, string> = cookies[w] ? { cookie: cookies[w]! } : {};
+          const page = await (await fetch(`${t.url}/t/${id}`, { headers })).text();
+          const json = await (await fetch(`${t.url}/api/web/tickets/${id}`, { headers })).text();
+          expect({ w, prompt: page.includes('data-csat-prompt') }).toEqual({ w, prompt: w === 'requester' });
+          expect({ w, comment: page.includes(comment) || json.includes(comment) }).toEqual({ w, comment: false });
+        }
+        const staffPage = await (await fetch(`${t.url}/api/tickets/${id}`, { headers: { authorization: `Bearer ${t.admin.token}` } })).text();
+        expect({ agentSeesComment: staffPage.includes(comment) }).toEqual({ agentSeesComment: true });
       }),
       { numRuns: 25 },
     );
