@@ -7,15 +7,16 @@ import { benchReports } from './reports.bench';
 import { benchCommandCentre } from './command-centre.bench';
 import { benchTicketFacts } from './ticket-facts.bench';
 import { benchWebhooks } from './webhooks.bench';
+import { benchRulesIngest, benchRulesSweep } from './rules.bench';
 
 const f = (n: number, d = 2) => n.toFixed(d);
 
 // `npm run bench`: each figure beside its bare library, measured in the same run.
 async function main() {
   console.log(`Chorus benchmarks — node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB\n`);
-  // BENCH_ONLY=api,smtp,list,pages,facts runs a subset; reports, live and webhooks run only when named (BENCH_ONLY=reports, BENCH_ONLY=live, BENCH_ONLY=webhooks).
-  const only = (process.env.BENCH_ONLY ?? 'api,smtp,list,pages,facts').split(',').map((x) => x.trim());
-  const known = ['api', 'smtp', 'list', 'pages', 'reports', 'live', 'facts', 'webhooks'];
+  // BENCH_ONLY=api,smtp,list,pages,facts,rules runs a subset; reports, live, webhooks and the 1M-ticket rule sweep run only when named (BENCH_ONLY=reports, live, webhooks, sweep).
+  const only = (process.env.BENCH_ONLY ?? 'api,smtp,list,pages,facts,rules').split(',').map((x) => x.trim());
+  const known = ['api', 'smtp', 'list', 'pages', 'reports', 'live', 'facts', 'webhooks', 'rules', 'sweep'];
   const unknown = only.filter((x) => !known.includes(x));
   if (unknown.length) throw new Error(`BENCH_ONLY takes ${known.join(', ')} (got ${unknown.join(', ')})`);
 
@@ -68,6 +69,16 @@ async function main() {
     const w = await benchWebhooks();
     console.log(`API ingest with three webhooks (public, participants, staff; every event) to a local receiver, ${w.count} posts, ${w.concurrency} in flight`);
     console.log(`  none: ${f(w.none.rps, 0)} tickets/s   three: ${f(w.three.rps, 0)} tickets/s   ratio ${f(w.ratio, 3)}   ${w.three.deliveries} deliveries signed and sent, ${f(w.three.deliveriesPerSec, 0)}/s from the first post to the last delivery\n`);
+  }
+  if (only.includes('rules')) {
+    const r = await benchRulesIngest();
+    console.log(`API ingest with 50 active automation rules beside none, ${r.count} posts, ${r.concurrency} in flight, timed until every rule ran; goal: ratio ≥ 0.8`);
+    console.log(`  none: ${f(r.none, 0)} tickets/s   50 rules: ${f(r.fifty, 0)} tickets/s   ratio ${f(r.ratio, 3)}\n`);
+  }
+  if (only.includes('sweep')) {
+    const w = await benchRulesSweep();
+    console.log(`Time-rule sweep over ${w.tickets.toLocaleString('en')} solved tickets (seeding ${f(w.seedSecs, 1)} s): "solved for 3 days", one in a thousand matching`);
+    console.log(`  first sweep: ${w.scanned.toLocaleString('en')} due tickets read from the index in ${f(w.firstSecs, 1)} s (${f(w.rowsPerSec, 0)} rows/s), ${w.fired} fired   next sweep: ${w.next.scanned} rows in ${w.next.ms} ms\n`);
   }
   if (only.includes('pages')) {
     const p = await benchAgentPages();

@@ -36,11 +36,12 @@ export interface RunContext {
 
 // Plans the list against the ticket as it is, then carries each step out through its ticket
 // command, one transaction per step. A failing step is reported and the rest still run.
-export async function executeActions(deps: ActionDeps, ticketId: number, actions: Action[], ctx: RunContext): Promise<ExecutedStep[]> {
+// `planned`: the plan the caller just made for this very list (a rule's loop guard counts it first).
+export async function executeActions(deps: ActionDeps, ticketId: number, actions: Action[], ctx: RunContext, planned?: PlannedStep[]): Promise<ExecutedStep[]> {
   const t = await ticketRepository.resolve(deps.commands.db.m, ticketId);
   if (!t) throw new NotFoundError(`Ticket #${ticketId}`);
   const agent = ctx.viewer.kind === 'agent' ? ctx.viewer : null;
-  const steps = await planActions(deps.commands.db.m, await loadState(deps.commands.db.m, t), actions, { actorName: agent?.name ?? 'Support', byAgent: !!agent });
+  const steps = planned ?? (await planActions(deps.commands.db.m, await loadState(deps.commands.db.m, t), actions, { actorName: agent?.name ?? 'Support', byAgent: !!agent }));
   const commands: CommandDeps = { ...deps.commands, cause: ctx.cause };
   const out: ExecutedStep[] = [];
   for (const step of steps) {
