@@ -54,7 +54,9 @@ export async function buildWebhookData<K extends WebhookEvent>(m: EntityManager,
       return { ticket: await presentTicket(), sla: { policyId: p.policyId, policy: p.policyName, target: p.target, dueAt: new Date(p.dueAt).toISOString() } };
     }
     case 'csat.received': {
-      if (hook.audience === 'public') return null;
+      // A rating and its comment are staff information (shown on the agent's ticket only): a
+      // participants webhook would hand one customer's verdict to everyone copied on the thread.
+      if (!staff) return null;
       const p = payload as EventMap['csat.received'];
       return { ticket: await presentTicket(), rating: { id: p.ratingId, score: p.score, comment: p.comment, previousScore: p.previousScore ?? null } };
     }
