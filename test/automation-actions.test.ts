@@ -12,6 +12,7 @@ import { ticketRepository } from '../src/db/repositories/ticket.repository';
 import { createInbox } from '../src/inboxes/create-inbox';
 import { ANONYMOUS } from '../src/policies/viewer';
 import { AgentClient } from './helpers/agent-client';
+import { webhookCallSender } from '../src/automation/actions/call-webhook';
 import { DB_KINDS, startTestChorus, type TestChorus } from './helpers/test-chorus';
 import { until } from './helpers/wait';
 
@@ -37,7 +38,7 @@ describe.each(DB_KINDS)('automation actions (%s)', (db) => {
 
   beforeAll(async () => {
     const { modules } = await import('../src/modules');
-    t = await startTestChorus({ db, modules: [...modules, testModule as never] });
+    t = await startTestChorus({ db, modules: [...modules, testModule as never], env: { CHORUS_WEBHOOKS_ALLOW_PRIVATE: 'true' } });
     inbox = await createInbox(t.s.db, Date.now(), { name: 'Support', channel: 'email', address: 'support@acme.test' });
     hook = http.createServer((req, res) => {
       let body = '';
@@ -53,6 +54,16 @@ describe.each(DB_KINDS)('automation actions (%s)', (db) => {
   afterAll(async () => {
     await t.stop();
     await new Promise((r) => hook.close(r));
+  });
+
+  it('refuses to call a private, loopback or non-http address unless the operator allows private ones', async () => {
+    const send = webhookCallSender(2_000, false);
+    const item = (url: string) => ({ id: 1, payload: { url, body: {} } }) as never;
+    for (const url of [hookUrl, 'http://10.1.2.3/x', 'http://localhost:9/x', 'http://[::1]:9/x']) {
+      await expect(send(item(url))).rejects.toThrow(/private|the machine itself/);
+    }
+    await expect(send(item('file:///etc/passwd'))).rejects.toThrow(/Only http:\/\/ and https:\/\//);
+    expect(calls).toHaveLength(0);
   });
 
   it('validates an action list with errors that name the field', () => {

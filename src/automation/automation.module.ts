@@ -8,7 +8,7 @@ import { rulesPageRoutes } from './rules/rules-pages.routes';
 export const automationModule: ChorusModule = {
   name: 'automation',
   register(s) {
-    s.outbox.register(WEBHOOK_CALL_KIND, webhookCallSender(s.config.CHORUS_SEND_TIMEOUT_MS));
+    s.outbox.register(WEBHOOK_CALL_KIND, webhookCallSender(s.config.CHORUS_SEND_TIMEOUT_MS, s.config.CHORUS_WEBHOOKS_ALLOW_PRIVATE));
     subscribeRules(s);
   },
   routes(r, s) {

@@ -18,7 +18,7 @@ class HttpFailure extends Error {
 
 // One POST through node:http, so the DNS answer is checked at connect time (guardedLookup) and a
 // redirect is never followed (a 3xx could point anywhere, inside the network too).
-function post(url: URL, headers: Record<string, string>, body: Buffer, timeoutMs: number, allowPrivate: boolean, signal: AbortSignal): Promise<{ status: number; retryAfter: string | null }> {
+export function post(url: URL, headers: Record<string, string>, body: Buffer, timeoutMs: number, allowPrivate: boolean, signal: AbortSignal): Promise<{ status: number; retryAfter: string | null }> {
   return new Promise((resolve, reject) => {
     const literal = refusePrivateLiteral(url, allowPrivate);
     if (literal) return reject(new PermanentDeliveryError(literal));
