@@ -98,7 +98,8 @@ export function ticketsRoutes(r: Router, s: Services): void {
         inboxId: body.inboxId, subject: body.subject, visibility: body.visibility, priority: body.priority, tags: body.tags, message: body.message,
         requester: body.requester.contactId ? { contactId: body.requester.contactId } : { identity: { kind: 'email', value: body.requester.email!, name: body.requester.name } },
       });
-      const [presented] = await presentTicketList(s.db.m, [t]);
+      // Read back: the commit hooks (SLA due time) set columns after the command loaded it.
+      const [presented] = await presentTicketList(s.db.m, [(await ticketRepository.findById(s.db.m, t.id)) ?? t]);
       return { ticket: presented };
     },
   });
