@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium } from './helpers/browser';
 import { createAgent } from '../src/agents/create-agent';
 import { seedDemo } from './helpers/seed-demo';
 import { startTestChorus, type TestChorus } from './helpers/test-chorus';
@@ -19,10 +20,7 @@ describe('Agent inbox in a real browser', () => {
     t = await startTestChorus();
     await createAgent(t.s.db, Date.now(), { email: 'bo@acme.test', name: 'Bo Berg', password: 'bo-password-1', role: 'agent' });
     demo = await seedDemo(t);
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium', headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => {});

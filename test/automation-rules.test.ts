@@ -18,13 +18,10 @@ import { createInbox } from '../src/inboxes/create-inbox';
 import { addReply } from '../src/tickets/commands/add-reply';
 import { assign } from '../src/tickets/commands/assign';
 import { changeStatus } from '../src/tickets/commands/change-status';
-import { DB_KINDS, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { DB_KINDS, startTestChorus, type TestChorus, jsonChannelModule } from './helpers/test-chorus';
 
 const RAW = 'test.rules';
-const testModule = {
-  name: 'rules-channel',
-  register: (s: TestChorus['s']) => s.parsers.register({ channels: ['email', 'x'], parsers: { [RAW]: async (raw: string) => JSON.parse(raw) as InboundMessage } }),
-};
+const testModule = jsonChannelModule(RAW);
 const HOUR = 3_600_000;
 // Monday 5 January 2026, 09:00 UTC.
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);

@@ -1,6 +1,6 @@
 import { jobLeaseRepository } from '../src/db/repositories/job-lease.repository';
 import { runClusterJobOnce, startClusterJob } from '../src/jobs/cluster-job';
-import { DB_KINDS, freshPostgres, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { DB_KINDS, startTwoNodes, type TestChorus } from './helpers/test-chorus';
 import { until } from './helpers/wait';
 
 // Two nodes on one store: a once-per-cluster job runs on one of them, and moves when that one
@@ -14,16 +14,7 @@ describe.each(DB_KINDS)('cluster jobs (%s)', (kind) => {
 
   beforeAll(async () => {
     const env = { CHORUS_WORKERS: 'false' };
-    if (kind === 'postgres') {
-      const pg = await freshPostgres();
-      drop = pg.drop;
-      a = await startTestChorus({ dbUrl: pg.url, env, now });
-      b = await startTestChorus({ dbUrl: pg.url, env, now });
-    } else {
-      a = await startTestChorus({ db: 'sqlite', env, now });
-      // Another node on the same SQLite file (a second process in production; the CLI, say).
-      b = await startTestChorus({ dbUrl: a.dbUrl, env, now });
-    }
+    ({ a, b, drop } = await startTwoNodes(kind, { env, now }));
   });
   afterAll(async () => {
     await b?.stop();

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { launchChromium } from './helpers/browser';
 import { createAgent } from '../src/agents/create-agent';
 import { Identity, Ticket } from '../src/db/entities';
 import { agentRepository } from '../src/db/repositories/agent.repository';
@@ -64,7 +65,7 @@ describe('Command centre in a real browser', () => {
     const di = (await createAgent(t.s.db, Date.now(), { email: 'di@acme.test', name: 'Dimitri Hale', password: 'di-password-1', role: 'agent' })).id;
     await agentRepository.update(m, di, { away: true });
     await seedFloor(t, [t.admin.id, bo, cy]);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium } from './helpers/browser';
 import { createInbox } from '../src/inboxes/create-inbox';
 import { apiInbox, postSigned, startTestChorus, type TestChorus } from './helpers/test-chorus';
 import { lastMagicLink } from './helpers/web-client';
@@ -14,10 +15,7 @@ describe('Customer web and community in a real browser', () => {
 
   beforeAll(async () => {
     t = await startTestChorus();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium', headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

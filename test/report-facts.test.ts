@@ -16,14 +16,11 @@ import { mergeTicket } from '../src/tickets/commands/merge-ticket';
 import { restoreTicket } from '../src/tickets/commands/restore-ticket';
 import { undoTicketEvent } from '../src/tickets/commands/undo-ticket-event';
 import { ticketEventRepository } from '../src/db/repositories/ticket-event.repository';
-import { DB_KINDS, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { DB_KINDS, startTestChorus, type TestChorus, jsonChannelModule } from './helpers/test-chorus';
 
 // A channel whose raw items are InboundMessage JSON, for mail and public posts at known times.
 const RAW = 'test.facts';
-const testModule = {
-  name: 'facts-channel',
-  register: (s: TestChorus['s']) => s.parsers.register({ channels: ['email', 'x'], parsers: { [RAW]: async (raw: string) => JSON.parse(raw) as InboundMessage } }),
-};
+const testModule = jsonChannelModule(RAW);
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);

@@ -21,7 +21,7 @@ import { mergeTicket } from '../src/tickets/commands/merge-ticket';
 import { splitTicket } from '../src/tickets/commands/split-ticket';
 import { undoTicketEvent } from '../src/tickets/commands/undo-ticket-event';
 import { AgentClient } from './helpers/agent-client';
-import { DB_KINDS, apiInbox, postSigned, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { DB_KINDS, apiInbox, postSigned, startTestChorus, type TestChorus, jsonChannelModule } from './helpers/test-chorus';
 
 // One small support week played through the real doors (mail, the web form, the API, X, the
 // community ask form) and the ticket commands, then every number of every report view checked
@@ -50,10 +50,7 @@ import { DB_KINDS, apiInbox, postSigned, startTestChorus, type TestChorus } from
 //  Contact merge: 03-11 17:00 Ada merges "Devon" into "@dev" (one person, two logins).
 
 const RAW = 'test.fixture';
-const fixtureParsers = {
-  name: 'fixture-channel',
-  register: (s: TestChorus['s']) => s.parsers.register({ channels: ['email', 'x'], parsers: { [RAW]: async (raw: string) => JSON.parse(raw) as InboundMessage } }),
-};
+const fixtureParsers = jsonChannelModule(RAW);
 
 const M = 60_000;
 const at = (day: number, hh: number, mm = 0) => Date.UTC(2026, 2, day, hh, mm);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { launchChromium } from './helpers/browser';
 import { createAgent } from '../src/agents/create-agent';
 import { agentRepository } from '../src/db/repositories/agent.repository';
 import { seedContact, seedFacts, type FactSeed } from './helpers/report-facts';
@@ -62,7 +63,7 @@ describe('Reports in a real browser', () => {
     const team = await agentRepository.insertTeam(m, 'Billing', Date.now());
     const members = [await seedContact(m, 'Mira K.'), await seedContact(m, 'Jonas P.'), await seedContact(m, 'Ines R.')];
     await seedFacts(m, twoMonths(Date.now(), [t.admin.id, bo, cy], team, members));
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -12,13 +12,10 @@ import { runClusterJobOnce } from '../src/jobs/cluster-job';
 import { addReply } from '../src/tickets/commands/add-reply';
 import { addTag } from '../src/tickets/commands/add-tag';
 import { changeStatus } from '../src/tickets/commands/change-status';
-import { DB_KINDS, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { DB_KINDS, startTestChorus, type TestChorus, jsonChannelModule } from './helpers/test-chorus';
 
 const RAW = 'test.sla';
-const testModule = {
-  name: 'sla-test-channel',
-  register: (s: TestChorus['s']) => s.parsers.register({ channels: ['email', 'x'], parsers: { [RAW]: async (raw: string) => JSON.parse(raw) as InboundMessage } }),
-};
+const testModule = jsonChannelModule(RAW);
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 2, 2, 8, 0); // Monday 09:00 in Berlin

@@ -5,7 +5,7 @@ import { runClusterJobOnce } from '../src/jobs/cluster-job';
 import { wakeSnoozedTickets } from '../src/automation/snooze/snooze.job';
 import { contactReply } from '../src/tickets/commands/contact-reply';
 import { AgentClient } from './helpers/agent-client';
-import { apiInbox, connectSocket, DB_KINDS, freshPostgres, nextEvent, postSigned, recordEvents, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { apiInbox, connectSocket, DB_KINDS, nextEvent, postSigned, recordEvents, startTwoNodes, type TestChorus } from './helpers/test-chorus';
 import { settled } from './helpers/wait';
 
 const MIN = 60_000;
@@ -35,15 +35,7 @@ describe.each(DB_KINDS)('snooze (%s)', (kind) => {
   beforeAll(async () => {
     // Jobs run when the test says so (runClusterJobOnce), not on a timer.
     const env = { CHORUS_WORKERS: 'false' };
-    if (kind === 'postgres') {
-      const pg = await freshPostgres();
-      drop = pg.drop;
-      a = await startTestChorus({ dbUrl: pg.url, env, now });
-      b = await startTestChorus({ dbUrl: pg.url, env, now });
-    } else {
-      a = await startTestChorus({ db: 'sqlite', env, now });
-      b = await startTestChorus({ dbUrl: a.dbUrl, env, now });
-    }
+    ({ a, b, drop } = await startTwoNodes(kind, { env, now }));
     inbox = await apiInbox(a);
     const agent = await createAgent(a.s.db, clock, { email: 'bo@chorus.test', name: 'Bo Berg', password: 'bo-password', role: 'agent' });
     bo = { id: agent.id, token: await a.s.sessions.createApiToken(agent.id, 'test') };

@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config';
 import { agentRepository } from '../../src/db/repositories/agent.repository';
 import { createInbox } from '../../src/inboxes/create-inbox';
 import { createLogger } from '../../src/logger';
+import type { InboundMessage } from '../../src/channels/inbound-message';
 import type { ChorusModule } from '../../src/module';
 
 export type DbKind = 'sqlite' | 'postgres';
@@ -45,6 +46,28 @@ export async function freshPostgres(): Promise<{ url: string; drop: () => Promis
       await c.end();
     },
   };
+}
+
+// A test channel whose raw items are InboundMessage JSON, for messages at known times and authors.
+export function jsonChannelModule(rawType: string, channels: string[] = ['email', 'x']): ChorusModule {
+  return {
+    name: `json-channel:${rawType}`,
+    register: (s) => s.parsers.register({ channels, parsers: { [rawType]: async (raw: string) => JSON.parse(raw) as InboundMessage } }),
+  };
+}
+
+// Two nodes on one store (Postgres: a fresh database; SQLite: the second opens the first's file,
+// as a second process would), for once-per-cluster behaviour. drop() after both stopped.
+export async function startTwoNodes(kind: DbKind, opts: { env?: Record<string, string>; now?: () => number; modules?: ChorusModule[] } = {}): Promise<{ a: TestChorus; b: TestChorus; drop: () => Promise<void> }> {
+  if (kind === 'postgres') {
+    const pg = await freshPostgres();
+    const a = await startTestChorus({ ...opts, dbUrl: pg.url });
+    const b = await startTestChorus({ ...opts, dbUrl: pg.url });
+    return { a, b, drop: pg.drop };
+  }
+  const a = await startTestChorus({ ...opts, db: 'sqlite' });
+  const b = await startTestChorus({ ...opts, dbUrl: a.dbUrl });
+  return { a, b, drop: async () => {} };
 }
 
 export async function startTestChorus(opts: { db?: DbKind; env?: Record<string, string>; modules?: ChorusModule[]; dbUrl?: string; now?: () => number } = {}): Promise<TestChorus> {
