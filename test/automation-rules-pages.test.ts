@@ -60,7 +60,8 @@ describe.each(DB_KINDS)('rules admin pages and API (%s)', (db) => {
     expect(rule).toMatchObject({ name: 'Urgent subjects', enabled: true, trigger: 'ticket_created' });
     const list = await admin.get('/admin/rules');
     expect(list.html).toContain('Urgent subjects');
-    expect(list.html).toContain('Set priority, Add tag');
+    expect(list.html).toContain('set priority urgent, add tag outage');
+    expect(list.html).toContain('if Subject matches pattern “^urgent”');
 
     const fresh = await mail('URGENT: checkout broken');
     await until('the rule ran', async () => (await ticketRepository.findById(t.s.db.m, fresh.ticketId!))!.priority === 'urgent');

@@ -10,12 +10,12 @@ import { defineRoute } from '../../http/route';
 import { adminOnly } from '../../http/routes/admin-pages.routes';
 import type { Viewer } from '../../policies/viewer';
 import type { Services } from '../../services';
-import { ACTION_LABELS } from '../actions/action-schema';
+import { describeAction, loadMacroNames, type MacroNames } from '../macros/macro.presenter';
 import { deleteRule, moveRule, setRuleEnabled } from './commands/change-rule';
 import { saveRule } from './commands/save-rule';
 import { dryRun, DRY_RUN_DAYS } from './dry-run';
 import { parseRule } from './rule-engine';
-import { formErrors, formModel, formOf, ruleFromForm } from './rule-form';
+import { CONDITION_TESTS, formErrors, formModel, formOf, ruleFromForm } from './rule-form';
 import { type RuleInput, ruleInputSchema, TRIGGER_LABELS, type TriggerType } from './rule-schema';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
@@ -39,16 +39,19 @@ function readForm(req: Request): { ok: true; rule: RuleInput } | { ok: false; va
   return { ok: false, values: raw, errors: formErrors(fields, { conditionRows, actionRows }) };
 }
 
-function describe(r: RuleInput): { trigger: string; conditions: number; actions: string } {
+// The rule in words, for the list and the preview: what a bare "Add tag, Set priority" left out.
+function describe(r: RuleInput, names: MacroNames): { trigger: string; conditions: number; ifText: string; actions: string } {
   const t = r.trigger as { type: TriggerType; hours?: number; days?: number };
   const trigger = TRIGGER_LABELS[t.type].replace('N', String(t.hours ?? t.days ?? 'N'));
-  return { trigger, conditions: r.conditions.length, actions: r.actions.map((a) => ACTION_LABELS[a.type]).join(', ') };
+  const ifText = r.conditions.map((c) => `${CONDITION_LABELS.get(`${c.field}:${c.op}`) ?? `${c.field} ${c.op}`} “${Array.isArray(c.value) ? c.value.join(', ') : String(c.value)}”`).join(' and ');
+  return { trigger, conditions: r.conditions.length, ifText, actions: r.actions.map((a) => describeAction(a, names)).join(', ') };
 }
+const CONDITION_LABELS = new Map(CONDITION_TESTS.map((c) => [c.value, c.label.replace(/ \(.*\)$/, '')]));
 
 async function resultsPage(s: Services, req: Request, res: Response, rule: RuleInput & { id: number }, values: Record<string, unknown> | null) {
-  const result = await dryRun(s, { ...rule, position: 0 }, s.now());
+  const [result, names] = await Promise.all([dryRun(s, { ...rule, position: 0 }, s.now()), loadMacroNames(s.db.m)]);
   return renderAgent(s, req, res, 'pages/admin/rule-dry-run', {
-    title: `Dry run: ${rule.name}`, nav: { admin: true }, section: { rules: true }, rule: { id: rule.id || null, name: rule.name, enabled: rule.enabled, ...describe(rule) },
+    title: `Dry run: ${rule.name}`, nav: { admin: true }, section: { rules: true }, rule: { id: rule.id || null, name: rule.name, enabled: rule.enabled, ...describe(rule, names) },
     days: DRY_RUN_DAYS, result, matches: result.matches.map((m) => ({ ...m, when: new Date(m.at).toISOString().replace('T', ' ').slice(0, 16) })),
     // An unsaved preview carries the form along, so "save" needs no second typing.
     hidden: values ? Object.entries(values).filter(([k]) => k !== '_csrf').flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => ({ name: k, value: String(x) }))) : null,
@@ -59,10 +62,10 @@ export function rulesPageRoutes(r: Router, s: Services): void {
   defineRoute(r, s, {
     method: 'get', path: '/admin/rules', tag: 'admin', summary: 'Automation rules, in order', authorize: adminOnly,
     handler: async ({ req, res }) => {
-      const rows = await automationRuleRepository.list(s.db.m);
+      const [rows, names] = await Promise.all([automationRuleRepository.list(s.db.m), loadMacroNames(s.db.m)]);
       const rules = rows.map((row, i) => {
         const p = parseRule(row);
-        return { id: row.id, name: row.name, enabled: row.enabled, valid: !!p, first: i === 0, last: i === rows.length - 1, ...(p ? describe(p) : { trigger: row.trigger, conditions: 0, actions: '' }) };
+        return { id: row.id, name: row.name, enabled: row.enabled, valid: !!p, first: i === 0, last: i === rows.length - 1, ...(p ? describe(p, names) : { trigger: row.trigger, conditions: 0, ifText: '', actions: '' }) };
       });
       return renderAgent(s, req, res, 'pages/admin/rules', { title: 'Rules', nav: { admin: true }, section: { rules: true }, rules });
     },
@@ -77,8 +80,10 @@ export function rulesPageRoutes(r: Router, s: Services): void {
       return formPage(s, req, res, formOf(p), { id: row.id });
     },
   });
-  // "Save" or "Preview" (a dry run of what is in the form, saved or not).
+  // "Save" or "Preview" (a dry run of what is in the form, saved or not), or back to the form.
   const save = (id?: number) => async ({ req, res, viewer }: { req: Request; res: Response; viewer: Viewer }) => {
+    // "Change it" from a preview: back to the form with everything as typed.
+    if ((req.body as Record<string, unknown>).edit !== undefined) return formPage(s, req, res, req.body as Record<string, unknown>, { id });
     const form = readForm(req);
     if (!form.ok) return formPage(s, req, res, form.values, { id, errors: form.errors, error: 'Check the highlighted fields.', status: 422 });
     if ((req.body as Record<string, unknown>).preview !== undefined) return resultsPage(s, req, res, { ...form.rule, id: id ?? 0 }, req.body as Record<string, unknown>);
