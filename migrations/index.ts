@@ -35,6 +35,7 @@ import { AutomationRules1764000025100 } from './1764000025100-automation-rules';
 import { Webhooks1764000027000 } from './1764000027000-webhooks';
 import { SnoozeAutoClose1764000026000 } from './1764000026000-snooze-auto-close';
 import { Macros1764000026100 } from './1764000026100-macros';
+import { ChainLinks1764000036000 } from './1764000036000-chain-links';
 
 // Listed explicitly (no glob) so the same list works under ts-jest and from dist/; one a line, in
 // timestamp order, so branches adding migrations merge cleanly.
@@ -76,4 +77,5 @@ export const migrations = [
   Webhooks1764000027000,
   SnoozeAutoClose1764000026000,
   Macros1764000026100,
+  ChainLinks1764000036000,
 ];

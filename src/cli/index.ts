@@ -8,6 +8,7 @@ import { agentRepository } from '../db/repositories/agent.repository';
 import { createInbox } from '../inboxes/create-inbox';
 import { createLogger } from '../logger';
 import { modules } from '../modules';
+import { archiveCommands } from '../archive/archive.commands';
 import { commands as extraCommands } from './commands';
 import { UsageError } from './usage-error';
 
@@ -92,7 +93,7 @@ function version(): string {
 }
 
 export async function runCli(argv: string[]): Promise<number> {
-  const all: Record<string, CliCommand> = { ...builtIn, ...extraCommands };
+  const all: Record<string, CliCommand> = { ...builtIn, ...extraCommands, ...archiveCommands };
   const [name, ...rest] = argv;
   if (name === '--version' || name === '-v') {
     console.log(version());

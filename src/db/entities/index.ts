@@ -1,3 +1,4 @@
+import { ChainLink } from './chain-link.entity';
 import { Macro } from './macro.entity';
 import { Agent } from './agent.entity';
 import { Attachment } from './attachment.entity';
@@ -51,9 +52,10 @@ export * from './ticket.entity';
 export * from './webhook.entity';
 export * from './automation-rule.entity';
 export * from './macro.entity';
+export * from './chain-link.entity';
 
 export const entities = [
-  Macro,
+  Macro, ChainLink,
   Webhook, WebhookAttempt, Vote, Flag, SavedView, CannedResponse, ReportFact, JobLease, BusinessCalendarRow, AutomationRule, AutomationRun, SlaPolicy, TicketSlaClock,
   Agent, Attachment, ApiToken, OneTimeToken, Session, Contact, Identity, InboundItem, Inbox,
   ImapSyncState, MailPreview, Message, OutboxItem, Team, TeamMember, ThreadLink, TicketEvent, Ticket, TicketParticipant, TicketTag,

@@ -1,10 +1,17 @@
 import { EntityManager } from 'typeorm';
 import { Attachment, Message, ThreadLink, Ticket } from '../entities';
+import { chainRepository } from './chain.repository';
+
+// What a message said and who said it are sealed in its ticket's hash chain; an in-place
+// change of one of these fields is a redaction (src/archive/), never a plain update.
+const SEALED: (keyof Message)[] = ['authorType', 'authorAgentId', 'authorName', 'channel', 'direction', 'audience', 'text', 'fullText', 'html', 'externalId', 'inboundItemId', 'createdAt'];
 
 export const messageRepository = {
   async insert(m: EntityManager, msg: Omit<Message, 'id'>): Promise<number> {
     const r = await m.getRepository(Message).insert(msg);
-    return r.identifiers[0].id;
+    const id = r.identifiers[0].id as number;
+    await chainRepository.queue(m, { ticketId: msg.ticketId, subjectType: 'message', subjectId: id, action: 'added', at: msg.createdAt });
+    return id;
   },
 
   async findById(m: EntityManager, id: number): Promise<Message | null> {
@@ -16,11 +23,16 @@ export const messageRepository = {
   },
 
   async update(m: EntityManager, id: number, patch: Partial<Message>): Promise<void> {
+    const sealed = SEALED.filter((k) => k in patch);
+    if (sealed.length) throw new Error(`messages.${sealed.join(', ')} are sealed in the ticket's history; redact instead of updating`);
     await m.getRepository(Message).update({ id }, patch);
   },
 
-  async moveToTicket(m: EntityManager, ids: number[], ticketId: number): Promise<void> {
-    if (ids.length) await m.createQueryBuilder().update(Message).set({ ticketId }).where('id IN (:...ids)', { ids }).execute();
+  // The moved messages become links of their new ticket's chain (the old chain keeps its own).
+  async moveToTicket(m: EntityManager, ids: number[], ticketId: number, at = Date.now()): Promise<void> {
+    if (!ids.length) return;
+    await m.createQueryBuilder().update(Message).set({ ticketId }).where('id IN (:...ids)', { ids }).execute();
+    for (const id of [...ids].sort((a, b) => a - b)) await chainRepository.queue(m, { ticketId, subjectType: 'message', subjectId: id, action: 'moved', at });
   },
 
   // Email threading: the newest message carrying any of these Message-IDs, ours or theirs.

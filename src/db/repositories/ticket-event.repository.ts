@@ -1,12 +1,14 @@
 import { EntityManager } from 'typeorm';
 import { type EventCause, TicketEvent } from '../entities';
+import { chainRepository } from './chain.repository';
 
 // `cause` names the rule or macro behind an automatic change; the actor is who carried it out.
 export type Actor = ({ type: 'agent'; id: number } | { type: 'contact'; id: number } | { type: 'system'; id?: null }) & { cause?: EventCause };
 
 export const ticketEventRepository = {
   async record(m: EntityManager, ticketId: number, type: string, actor: Actor, data: Record<string, any> | null, now: number): Promise<void> {
-    await m.getRepository(TicketEvent).insert({ ticketId, type, actorType: actor.type, actorId: actor.id ?? null, data, cause: actor.cause ?? null, createdAt: now });
+    const r = await m.getRepository(TicketEvent).insert({ ticketId, type, actorType: actor.type, actorId: actor.id ?? null, data, cause: actor.cause ?? null, createdAt: now });
+    await chainRepository.queue(m, { ticketId, subjectType: 'event', subjectId: r.identifiers[0].id as number, action: 'added', at: now });
   },
   async listByTicket(m: EntityManager, ticketId: number): Promise<TicketEvent[]> {
     return m.getRepository(TicketEvent).find({ where: { ticketId }, order: { id: 'ASC' } });

@@ -16,7 +16,7 @@ export async function mergeTicket(deps: CommandDeps, viewer: Viewer, sourceId: n
     if (dst.status === 'closed') throw new ConflictError(`#${dst.id} is closed; merge into an open ticket.`);
     const now = deps.now();
     const messageIds = (await messageRepository.listByTicket(tx.m, src.id)).map((m) => m.id);
-    await messageRepository.moveToTicket(tx.m, messageIds, dst.id);
+    await messageRepository.moveToTicket(tx.m, messageIds, dst.id, now);
     const addedParticipants: number[] = [];
     const people = [src.requesterId, ...(await ticketRepository.participants(tx.m, src.id)).map((p) => p.contactId)];
     for (const contactId of new Set(people)) {

@@ -24,7 +24,7 @@ export async function splitTicket(deps: CommandDeps, viewer: Viewer, sourceId: n
     });
     await ticketRepository.addParticipant(tx.m, newTicketId, requesterId, 'requester');
     const ids = moving.map((m) => m.id);
-    await messageRepository.moveToTicket(tx.m, ids, newTicketId);
+    await messageRepository.moveToTicket(tx.m, ids, newTicketId, now);
     await ticketRepository.refreshStats(tx.m, newTicketId, now);
     await ticketRepository.refreshStats(tx.m, src.id, now);
     await ticketEventRepository.record(tx.m, src.id, 'split', actorOf(viewer, deps.cause), { newTicketId, messageIds: ids }, now);

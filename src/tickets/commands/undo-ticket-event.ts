@@ -21,7 +21,7 @@ export async function undoTicketEvent(deps: CommandDeps, viewer: Viewer, ticketI
     const still = (await messageRepository.listByTicket(tx.m, e.type === 'merged' ? t.id : d.newTicketId!)).filter((m) => d.messageIds.includes(m.id)).map((m) => m.id);
     if (e.type === 'merged') {
       const src = d.sourceId!;
-      await messageRepository.moveToTicket(tx.m, still, src);
+      await messageRepository.moveToTicket(tx.m, still, src, now);
       for (const c of d.addedParticipants ?? []) await ticketRepository.removeParticipant(tx.m, t.id, c);
       await ticketRepository.update(tx.m, src, { mergedIntoId: null });
       await ticketRepository.refreshStats(tx.m, src, now);
@@ -31,7 +31,7 @@ export async function undoTicketEvent(deps: CommandDeps, viewer: Viewer, ticketI
       tx.emit('ticket.updated', { ticketId: src, changes: ['merged'] });
     } else {
       const other = d.newTicketId!;
-      await messageRepository.moveToTicket(tx.m, still, t.id);
+      await messageRepository.moveToTicket(tx.m, still, t.id, now);
       // The split-off ticket's number keeps working: it now resolves back to this ticket.
       await ticketRepository.update(tx.m, other, { mergedIntoId: t.id, status: 'closed' });
       await ticketRepository.refreshStats(tx.m, other, now);

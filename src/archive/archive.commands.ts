@@ -1,0 +1,37 @@
+import { Presets, SingleBar } from 'cli-progress';
+import type { CliCommand } from '../cli/index';
+import { sealUnchained } from './chain/seal-chain';
+import { verifyChains } from './chain/verify-chain';
+
+const bar = (format: string) => new SingleBar({ format, hideCursor: true, noTTYOutput: process.stderr.isTTY !== true, stream: process.stderr }, Presets.shades_classic);
+
+export const archiveCommands: Record<string, CliCommand> = {
+  'archive:verify': {
+    usage: 'archive:verify   walk every ticket\'s hash chain and every message and event; print the first broken link of each ticket (exit 1 if any)',
+    options: {},
+    async run({ chorus }) {
+      const progress = bar('Verifying |{bar}| {phase} {value}');
+      progress.start(0, 0, { phase: 'links' });
+      const r = await verifyChains(chorus.s.db.m, (p) => progress.update(p.done, { phase: p.phase === 'links' ? 'links' : `${p.phase} id` }));
+      progress.stop();
+      for (const p of r.problems) console.log(`ticket #${p.ticketId}${p.seq !== null ? `, link ${p.seq}` : ''}: ${p.subject} ${p.problem}`);
+      const summary = `${r.tickets} ticket chain(s), ${r.links} link(s), ${r.messages} message(s), ${r.events} event(s) checked`;
+      if (r.problems.length) throw new Error(`${summary}: ${r.problems.length} problem(s) above.`);
+      console.log(`${summary}: every chain is intact.`);
+    },
+  },
+  'archive:seal': {
+    usage: 'archive:seal   give messages and events written before the hash chain existed their links (safe to run twice)',
+    options: {},
+    async run({ chorus }) {
+      const progress = bar('Sealing |{bar}| {percentage}% | up to id {value}/{total}');
+      progress.start(1, 0);
+      const r = await sealUnchained(chorus.s.db, (p) => {
+        progress.setTotal(Math.max(1, p.of));
+        progress.update(p.sealed);
+      });
+      progress.stop();
+      console.log(`Sealed ${r.messages} message(s) and ${r.events} event(s).`);
+    },
+  },
+};

@@ -1,0 +1,133 @@
+import { EntityManager, In } from 'typeorm';
+import { Attachment, type ChainAction, ChainLink, type ChainSubject, InboundItem, Message, TicketEvent } from '../entities';
+import { beforeCommit } from '../transaction';
+import { digestOf, eventContent, GENESIS, linkHash, messageContent, sha256Hex } from '../../archive/chain/chain-digest';
+
+interface Pending { ticketId: number; subjectType: ChainSubject; subjectId: number; action: ChainAction; at: number }
+
+// Links a transaction asked for, appended together just before it commits: by then a
+// message's attachments are in, and each ticket's head is read once per transaction.
+const pending = new WeakMap<EntityManager, Pending[]>();
+const isPg = (m: EntityManager) => m.connection.options.type === 'postgres';
+// pg_advisory_xact_lock(key, ticket): one appender per ticket chain at a time on Postgres
+// (SQLite has one writer already). 'CHAI'.
+const LOCK_KEY = 0x43484149;
+
+export const chainRepository = {
+  // Called by the repositories that write messages and TicketEvents, in the writing transaction.
+  async queue(m: EntityManager, link: Pending): Promise<void> {
+    const list = pending.get(m);
+    if (list) {
+      list.push(link);
+      return;
+    }
+    const fresh = [link];
+    const queued = beforeCommit(m, async () => {
+      pending.delete(m);
+      await append(m, fresh);
+    });
+    if (queued) pending.set(m, fresh);
+    else await append(m, fresh);
+  },
+
+  async listByTicket(m: EntityManager, ticketId: number): Promise<ChainLink[]> {
+    return m.getRepository(ChainLink).find({ where: { ticketId }, order: { seq: 'ASC' } });
+  },
+
+  async listByTickets(m: EntityManager, ticketIds: number[]): Promise<ChainLink[]> {
+    if (!ticketIds.length) return [];
+    return m.getRepository(ChainLink).createQueryBuilder('l').where('l.ticket_id IN (:...ticketIds)', { ticketIds }).orderBy('l.ticket_id').addOrderBy('l.seq').getMany();
+  },
+
+  // The newest link naming each subject (a moved or redacted message has several).
+  async latestForSubjects(m: EntityManager, subjectType: ChainSubject, ids: number[]): Promise<Map<number, ChainLink>> {
+    const out = new Map<number, ChainLink>();
+    if (!ids.length) return out;
+    const rows = await m.getRepository(ChainLink).find({ where: { subjectType, subjectId: In(ids) }, order: { id: 'ASC' } });
+    for (const r of rows) out.set(r.subjectId, r);
+    return out;
+  },
+
+  // Ticket ids that have links, in id order after `afterId` (the verifier walks them in pages).
+  async ticketIdsAfter(m: EntityManager, afterId: number, limit: number): Promise<number[]> {
+    const rows: { id: number | string }[] = await m.query(
+      `SELECT DISTINCT ticket_id AS id FROM chain_links WHERE ticket_id > ${isPg(m) ? '$1' : '?'} ORDER BY ticket_id LIMIT ${Number(limit)}`, [afterId]);
+    return rows.map((r) => Number(r.id));
+  },
+
+  // The current content digest of each message, as the chain hashes it.
+  async messageDigests(m: EntityManager, ids: number[]): Promise<Map<number, { ticketId: number; digest: string }>> {
+    const out = new Map<number, { ticketId: number; digest: string }>();
+    if (!ids.length) return out;
+    const msgs = await m.getRepository(Message).findBy({ id: In(ids) });
+    const atts = await m.getRepository(Attachment).findBy({ messageId: In(ids) });
+    const itemIds = [...new Set(msgs.map((x) => x.inboundItemId).filter((x): x is number => x !== null))];
+    const raws = itemIds.length ? await m.getRepository(InboundItem).find({ select: { id: true, raw: true }, where: { id: In(itemIds) } }) : [];
+    const rawSha = new Map(raws.map((r) => [r.id, sha256Hex(r.raw)]));
+    for (const msg of msgs) {
+      const content = messageContent(msg, atts.filter((a) => a.messageId === msg.id), msg.inboundItemId !== null ? rawSha.get(msg.inboundItemId) ?? null : null);
+      out.set(msg.id, { ticketId: msg.ticketId, digest: digestOf(content) });
+    }
+    return out;
+  },
+
+  async eventDigests(m: EntityManager, ids: number[]): Promise<Map<number, { ticketId: number; digest: string }>> {
+    const out = new Map<number, { ticketId: number; digest: string }>();
+    if (!ids.length) return out;
+    for (const e of await m.getRepository(TicketEvent).findBy({ id: In(ids) })) out.set(e.id, { ticketId: e.ticketId, digest: digestOf(eventContent(e)) });
+    return out;
+  },
+
+  // Rows in id order after `afterId` that no link names yet (written before the chain existed).
+  async unchained(m: EntityManager, subjectType: ChainSubject, afterId: number, limit: number): Promise<{ id: number; ticketId: number; at: number }[]> {
+    const table = subjectType === 'message' ? 'messages' : 'ticket_events';
+    const p = isPg(m) ? ['$1', '$2'] : ['?', '?'];
+    const rows: { id: number | string; ticket_id: number | string; created_at: number | string }[] = await m.query(
+      `SELECT r.id, r.ticket_id, r.created_at FROM ${table} r WHERE r.id > ${p[0]}
+         AND NOT EXISTS (SELECT 1 FROM chain_links l WHERE l.subject_type = ${p[1]} AND l.subject_id = r.id)
+       ORDER BY r.id LIMIT ${Number(limit)}`, [afterId, subjectType]);
+    return rows.map((r) => ({ id: Number(r.id), ticketId: Number(r.ticket_id), at: Number(r.created_at) }));
+  },
+
+  // Ids of messages or events after `afterId`, in order (the verifier's pages).
+  async subjectIdsAfter(m: EntityManager, subjectType: ChainSubject, afterId: number, limit: number): Promise<number[]> {
+    const rows: { id: number | string }[] = await m.query(
+      `SELECT id FROM ${subjectType === 'message' ? 'messages' : 'ticket_events'} WHERE id > ${isPg(m) ? '$1' : '?'} ORDER BY id LIMIT ${Number(limit)}`, [afterId]);
+    return rows.map((r) => Number(r.id));
+  },
+
+  // Which of these messages or events still exist.
+  async existing(m: EntityManager, subjectType: ChainSubject, ids: number[]): Promise<Set<number>> {
+    if (!ids.length) return new Set();
+    const rows = await (subjectType === 'message' ? m.getRepository(Message) : m.getRepository(TicketEvent)).find({ select: { id: true }, where: { id: In(ids) } });
+    return new Set(rows.map((r) => r.id));
+  },
+
+  async maxId(m: EntityManager, subjectType: ChainSubject): Promise<number> {
+    const rows: { n: number | string | null }[] = await m.query(`SELECT MAX(id) AS n FROM ${subjectType === 'message' ? 'messages' : 'ticket_events'}`);
+    return Number(rows[0]?.n ?? 0);
+  },
+};
+
+async function append(m: EntityManager, links: Pending[]): Promise<void> {
+  const messages = await chainRepository.messageDigests(m, [...new Set(links.filter((l) => l.subjectType === 'message').map((l) => l.subjectId))]);
+  const events = await chainRepository.eventDigests(m, [...new Set(links.filter((l) => l.subjectType === 'event').map((l) => l.subjectId))]);
+  const byTicket = new Map<number, Pending[]>();
+  for (const l of links) byTicket.set(l.ticketId, [...(byTicket.get(l.ticketId) ?? []), l]);
+  const rows: Omit<ChainLink, 'id'>[] = [];
+  // Sorted, so two transactions locking the same two tickets (a merge) take them in one order.
+  for (const ticketId of [...byTicket.keys()].sort((a, b) => a - b)) {
+    if (isPg(m)) await m.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_KEY, ticketId]);
+    const head = await m.getRepository(ChainLink).findOne({ where: { ticketId }, order: { seq: 'DESC' } });
+    let seq = head?.seq ?? 0;
+    let prevHash = head?.hash ?? GENESIS;
+    for (const l of byTicket.get(ticketId)!) {
+      const digest = (l.subjectType === 'message' ? messages : events).get(l.subjectId)?.digest;
+      if (!digest) throw new Error(`Chain: ${l.subjectType} ${l.subjectId} vanished before its transaction committed`);
+      const link = { ticketId, seq: ++seq, subjectType: l.subjectType, subjectId: l.subjectId, action: l.action, digest, prevHash, createdAt: l.at };
+      prevHash = linkHash(link);
+      rows.push({ ...link, hash: prevHash });
+    }
+  }
+  for (let i = 0; i < rows.length; i += 200) await m.getRepository(ChainLink).insert(rows.slice(i, i + 200));
+}
