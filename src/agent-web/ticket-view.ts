@@ -140,8 +140,20 @@ function describeEvent(e: TicketEvent, agentNames: Map<number, string>): string 
     case 'csat.requested': case 'csat.skipped': case 'csat.rated': case 'csat.changed': case 'csat.commented': return csatEventText(e.type, d);
     case 'sla.warning': return `SLA warning: ${SLA_TARGET_NAMES[d.target] ?? d.target} due ${new Date(d.dueAt).toISOString().slice(0, 16).replace('T', ' ')} UTC (policy ${d.policyName})`;
     case 'sla.breached': return `SLA breached: ${SLA_TARGET_NAMES[d.target] ?? d.target} was due ${new Date(d.dueAt).toISOString().slice(0, 16).replace('T', ' ')} UTC (policy ${d.policyName})`;
+    case 'sla.paused': return `SLA clock paused while snoozed${slaDueText(d.due, 'was due')}`;
+    case 'sla.resumed': return `SLA clock resumed: snooze ended${typeof d.pausedMs === 'number' ? ` after ${pausedText(d.pausedMs)} paused` : ''}${slaDueText(d.due, 'now due')}${(d.rearmed ?? []).length ? `; the warning will be given again for the new due time` : ''}`;
     default: return e.type.replace(/_/g, ' ');
   }
+}
+
+const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+function slaDueText(due: { target: string; dueAt: number | null }[] | undefined, verb: string): string {
+  const with_ = (due ?? []).filter((x) => x.dueAt !== null);
+  return with_.length ? ` (${with_.map((x) => `${SLA_TARGET_NAMES[x.target] ?? x.target} ${verb} ${utc(x.dueAt!)}`).join(', ')})` : '';
+}
+function pausedText(ms: number): string {
+  const min = Math.round(ms / 60_000);
+  return min < 60 ? `${min} min` : min % 60 ? `${Math.floor(min / 60)} h ${min % 60} min` : `${min / 60} h`;
 }
 
 // Everything the ticket page shows, loaded in a handful of queries.

@@ -3,6 +3,7 @@ import type { SlaPolicy, Ticket } from '../../db/entities';
 import { businessCalendarRepository } from '../../db/repositories/business-calendar.repository';
 import { reportSourceRepository } from '../../db/repositories/report-fact.repository';
 import { slaClockRepository, slaFactsRepository, slaPolicyRepository } from '../../db/repositories/sla.repository';
+import { ticketEventRepository } from '../../db/repositories/ticket-event.repository';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
 import { factsWriter } from '../../reports/facts-writer';
 import { isNoise } from '../../reports/ticket-facts';
@@ -39,7 +40,7 @@ export async function recomputeSla(m: EntityManager, ticketId: number, now: numb
   const cal = policy?.businessHours ? await businessCalendarRepository.forTicket(m, t) : null;
   const waiting = policy?.nextResponseMinutes && t.firstResponseAt !== null ? (await slaFactsRepository.unanswered(m, t)).find((x) => !isNoise(x)) : undefined;
   const r = advanceClock(clock?.state ?? null, policy, {
-    status: t.status, automatic: t.automatic !== null, createdAt: t.createdAt, firstResponseAt: t.firstResponseAt, waitingSince: waiting?.createdAt ?? null,
+    status: t.status, automatic: t.automatic !== null, snoozed: t.snoozed !== null, createdAt: t.createdAt, firstResponseAt: t.firstResponseAt, waitingSince: waiting?.createdAt ?? null,
   }, cal, now);
   const alerts = opts.alerts ? takeAlerts(r.state, policy?.warnBeforeMinutes ?? 0, now) : [];
   const alertAt = nextAlertAt(r.state, policy?.warnBeforeMinutes ?? 0);
@@ -54,5 +55,11 @@ export async function recomputeSla(m: EntityManager, ticketId: number, now: numb
     Object.assign(t, patch);
   }
   for (const o of r.outcomes) await factsWriter.slaOutcome(m, t, o);
+  // The snooze stopped or restarted the clock and moved its due times: said on the ticket, with
+  // the policy as its cause (the status alone would not explain it).
+  if (r.pause && policy) {
+    await ticketEventRepository.record(m, t.id, `sla.${r.pause.kind}`, { type: 'system', cause: { kind: 'sla', id: policy.id, name: policy.name } },
+      { by: r.pause.by, pausedMs: r.pause.pausedMs, due: r.pause.due, rearmed: r.pause.rearmed, policyId: policy.id, policyName: policy.name }, now);
+  }
   return { ticket: t, policy, alerts };
 }

@@ -7,6 +7,8 @@ const MIN = 60_000;
 export interface ClockInput {
   status: string;
   automatic: boolean;
+  // Snoozed (until a time or the customer's answer): pending-like, the clock pauses.
+  snoozed: boolean;
   createdAt: number;
   firstResponseAt: number | null;
   // The first customer message still unanswered after the last agent reply (null: none waits).
@@ -15,11 +17,24 @@ export interface ClockInput {
 
 export interface SlaOutcome { target: SlaTarget; met: boolean; startedAt: number; endedAt: number; spentMs: number; targetMs: number }
 
+// The clock stopped or started again at this change, for a reason the ticket's status does not
+// show (a snooze), with the due times it moved: the ticket's history explains it.
+export interface ClockPause {
+  kind: 'paused' | 'resumed';
+  by: 'snooze';
+  // For a resume: how long the clock stood still, wall time.
+  pausedMs: number | null;
+  due: { target: SlaTarget; dueAt: number | null }[];
+  // Targets whose warning was given for an earlier due time and will be given again.
+  rearmed: SlaTarget[];
+}
+
 export interface ClockResult {
   state: SlaClockState;
   outcomes: SlaOutcome[];
   next: { target: SlaTarget; dueAt: number } | null;
   alertAt: number | null;
+  pause: ClockPause | null;
 }
 
 export function targetsOf(p: Pick<SlaPolicy, 'firstResponseMinutes' | 'nextResponseMinutes' | 'resolutionMinutes'>): Partial<Record<SlaTarget, number>> {
@@ -31,9 +46,10 @@ export function targetsOf(p: Pick<SlaPolicy, 'firstResponseMinutes' | 'nextRespo
 }
 
 // The clock runs while the ticket waits on us: new or open. Pending (waiting on the customer)
-// pauses it; solved and closed stop it; a ticket opened by automatic mail never starts one.
-export function clockRuns(status: string, automatic: boolean): boolean {
-  return !automatic && (status === 'new' || status === 'open');
+// and snoozed (put aside until a time or the customer's answer, as "on hold" elsewhere) pause
+// it; solved and closed stop it; a ticket opened by automatic mail never starts one.
+export function clockRuns(status: string, automatic: boolean, snoozed = false): boolean {
+  return !automatic && !snoozed && (status === 'new' || status === 'open');
 }
 
 function wanted(input: ClockInput, targets: Partial<Record<SlaTarget, number>>): Partial<Record<SlaTarget, number>> {
@@ -68,7 +84,11 @@ export function advanceClock(prev: SlaClockState | null, policy: SlaPolicy | nul
     // A policy that stopped applying ends its clocks without a verdict; an answer ends them with one.
     if (policy && base.policyId !== null) outcomes.push({ target: k, met: clock.spentMs <= clock.targetMs, startedAt: clock.startedAt, endedAt: now, spentMs: clock.spentMs, targetMs: clock.targetMs });
   }
-  const running = clockRuns(input.status, input.automatic);
+  const running = clockRuns(input.status, input.automatic, input.snoozed);
+  // Paused by the snooze alone (its status would let the clock run): the history says so.
+  const pausedBy = !running && input.snoozed && clockRuns(input.status, input.automatic) ? 'snooze' as const : undefined;
+  const resumed = running && !base.running;
+  const rearmed: SlaTarget[] = [];
   for (const [k, startAt] of Object.entries(want) as [SlaTarget, number][]) {
     const fresh = !targets[k];
     if (fresh) targets[k] = { startedAt: startAt, spentMs: running && startAt < now ? businessMsBetween(cal, startAt, now) : 0, targetMs: goals[k]!, dueAt: null };
@@ -79,6 +99,13 @@ export function advanceClock(prev: SlaClockState | null, policy: SlaPolicy | nul
     // Already past its target: the due time stays where it was; first seen late (a migrated
     // clock, a policy that just began to apply), it is when the target ran out since its start.
     else c.dueAt = c.dueAt ?? (fresh ? addBusinessMs(cal, c.startedAt, c.targetMs) : now);
+    // A pause moved the due time out: a warning given for the earlier one is given again
+    // before the new one (a breach stays a breach — the time spent does not shrink).
+    if (resumed && c.warned && !c.breached && c.dueAt !== null && (c.warnedFor ?? -Infinity) < c.dueAt) {
+      c.warned = false;
+      delete c.warnedFor;
+      rearmed.push(k);
+    }
   }
   let next: ClockResult['next'] = null;
   let alertAt: number | null = null;
@@ -89,7 +116,12 @@ export function advanceClock(prev: SlaClockState | null, policy: SlaPolicy | nul
     const at = !c.warned && warnMs > 0 && !c.breached ? c.dueAt - warnMs : !c.breached ? c.dueAt : null;
     if (at !== null && (alertAt === null || at < alertAt)) alertAt = at;
   }
-  return { state: { at: now, running, policyId: policy?.id ?? null, targets }, outcomes, next, alertAt };
+  const state: SlaClockState = { at: now, running, policyId: policy?.id ?? null, targets, ...(pausedBy ? { pausedBy, pausedAt: base.pausedBy === pausedBy && base.pausedAt !== undefined ? base.pausedAt : now } : {}) };
+  const due = (Object.entries(targets) as [SlaTarget, TargetClock][]).map(([target, c]) => ({ target, dueAt: c.dueAt }));
+  let pause: ClockPause | null = null;
+  if (pausedBy && !base.pausedBy && base.running && due.length) pause = { kind: 'paused', by: pausedBy, pausedMs: null, due: (Object.entries(base.targets) as [SlaTarget, TargetClock][]).filter(([k]) => targets[k]).map(([target, c]) => ({ target, dueAt: c.dueAt })), rearmed: [] };
+  else if (resumed && base.pausedBy === 'snooze' && due.length) pause = { kind: 'resumed', by: 'snooze', pausedMs: base.pausedAt !== undefined ? now - base.pausedAt : null, due, rearmed };
+  return { state, outcomes, next, alertAt, pause };
 }
 
 export type SlaAlert = { kind: 'warning' | 'breached'; target: SlaTarget; dueAt: number };
@@ -107,6 +139,7 @@ export function takeAlerts(state: SlaClockState, warnBeforeMinutes: number, now:
       out.push({ kind: 'breached', target: k, dueAt: c.dueAt });
     } else if (!c.warned && !c.breached && warnMs > 0 && c.dueAt - warnMs <= now) {
       c.warned = true;
+      c.warnedFor = c.dueAt;
       out.push({ kind: 'warning', target: k, dueAt: c.dueAt });
     }
   }

@@ -4,7 +4,9 @@ import { wakeSnoozedTickets } from './snooze.job';
 import { snoozeRoutes } from './snooze.routes';
 
 // Snooze: agents hide a ticket until a time or until the customer answers (page, bulk bar, API);
-// once per cluster, tickets whose time came wake up and their assignee is told.
+// once per cluster, tickets whose time came wake up and their assignee is told. While snoozed
+// the SLA clock stands still (sla-clock: clockRuns); snoozing and waking go through the ticket
+// commands, so the SLA commit hook pauses it, moves the due times and re-arms the warnings.
 export const snoozeModule: ChorusModule = {
   name: 'snooze',
   routes: snoozeRoutes,

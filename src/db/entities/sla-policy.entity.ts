@@ -36,8 +36,10 @@ export class SlaPolicy {
 
 // One target's running account: business time spent while the clock ran, and its due time
 // while it runs (null while paused). Warned/breached are set once and stay.
-export interface TargetClock { startedAt: number; spentMs: number; targetMs: number; dueAt: number | null; warned?: boolean; breached?: boolean }
-export interface SlaClockState { at: number; running: boolean; policyId: number | null; targets: Partial<Record<SlaTarget, TargetClock>> }
+// warnedFor: the due time the warning was given for (a pause that moves it out re-arms it).
+export interface TargetClock { startedAt: number; spentMs: number; targetMs: number; dueAt: number | null; warned?: boolean; warnedFor?: number; breached?: boolean }
+// pausedBy/pausedAt: the clock stands still for a reason its status does not show (a snooze), since when.
+export interface SlaClockState { at: number; running: boolean; policyId: number | null; targets: Partial<Record<SlaTarget, TargetClock>>; pausedBy?: 'snooze'; pausedAt?: number }
 
 @Entity('ticket_sla_clocks')
 export class TicketSlaClock {

@@ -4,7 +4,8 @@ import { JsonColumn, TimeColumn } from './columns';
 // What made an automatic change: a rule or a macro, by id and by the name it had then (a
 // renamed or deleted rule still explains its old changes).
 export interface EventCause {
-  kind: 'rule' | 'macro' | 'guard';
+  // sla: the policy whose clock a snooze paused or resumed.
+  kind: 'rule' | 'macro' | 'guard' | 'sla';
   id: number;
   name: string;
 }
