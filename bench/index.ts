@@ -77,8 +77,10 @@ async function main() {
   }
   if (only.includes('sweep')) {
     const w = await benchRulesSweep();
-    console.log(`Time-rule sweep over ${w.tickets.toLocaleString('en')} solved tickets (seeding ${f(w.seedSecs, 1)} s): "solved for 3 days", one in a thousand matching`);
-    console.log(`  first sweep: ${w.scanned.toLocaleString('en')} due tickets read from the index in ${f(w.firstSecs, 1)} s (${f(w.rowsPerSec, 0)} rows/s), ${w.fired} fired   next sweep: ${w.next.scanned} rows in ${w.next.ms} ms\n`);
+    console.log(`Time-rule sweep over ${w.tickets.toLocaleString('en')} solved tickets on ${w.db} (seeding ${f(w.seedSecs, 1)} s): "solved for 3 days", one in a thousand matching`);
+    console.log(`  first sweep: ${w.scanned.toLocaleString('en')} due tickets read from the index in ${f(w.firstSecs, 1)} s (${f(w.rowsPerSec, 0)} rows/s), ${w.fired} fired   next sweep: ${w.next.scanned} rows in ${w.next.ms} ms`);
+    console.log(`  one page of 1,000: at the start ${f(w.pages.firstMs, 1)} ms, 90% into the range ${f(w.pages.deepMs, 1)} ms (ratio ${f(w.pages.deepMs / w.pages.firstMs, 2)})`);
+    console.log(`  plan, first page:\n${w.plans.first.map((l) => `    ${l}`).join('\n')}\n  plan, a later page:\n${w.plans.later.map((l) => `    ${l}`).join('\n')}\n`);
   }
   if (only.includes('pages')) {
     const p = await benchAgentPages();

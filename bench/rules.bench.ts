@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 import { createChorus, type Chorus } from '../src/app';
 import { saveRule } from '../src/automation/rules/commands/save-rule';
 import { ruleEngineOf } from '../src/automation/rules/rule-engine-registry';
 import { ruleInputSchema } from '../src/automation/rules/rule-schema';
 import { sweepTimeRules } from '../src/automation/rules/time-sweep';
+import { automationRuleRepository } from '../src/db/repositories/automation-rule.repository';
 import { hmacHex } from '../src/channels/signature';
 import { loadConfig } from '../src/config';
 import { createInbox } from '../src/inboxes/create-inbox';
@@ -65,18 +67,38 @@ export async function benchRulesIngest() {
   return { count, concurrency, none: best(none), fifty: best(fifty), ratio: best(fifty) / best(none) };
 }
 
+// A fresh Postgres database for one bench run (BENCH_SWEEP_DB=postgres), dropped afterwards.
+async function freshPostgres(base: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `chorus_bench_${process.pid}_${Date.now().toString(36)}`;
+  const admin = async (sql: string) => {
+    const c = new Client({ connectionString: base });
+    await c.connect();
+    try { await c.query(sql); } finally { await c.end(); }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const u = new URL(base);
+  u.pathname = `/${name}`;
+  return { url: u.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 // The time sweep over many tickets: all solved at times spread over 60 days, a "solved for 3
 // days" rule whose condition holds for one in a thousand. The first sweep reads every due ticket
-// from the (status, status_changed_at) index; the next reads only what became due since.
+// from the (status, status_changed_at) index in keyset pages; the next reads only what became
+// due since. Beside the figures, the database's own plan for a first and a later page.
+// BENCH_SWEEP_DB=postgres runs it on a fresh database beside BENCH_DATABASE_URL (default: the
+// local test server).
 export async function benchRulesSweep() {
   const tickets = envInt('BENCH_SWEEP_TICKETS', 1_000_000, 1000, 10_000_000);
-  const { chorus, dir } = await start('sweep');
+  const postgres = process.env.BENCH_SWEEP_DB === 'postgres';
+  const pg = postgres ? await freshPostgres(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : null;
+  const { chorus, dir } = await start('sweep', pg ? { DATABASE_URL: pg.url } : {});
   const inbox = await createInbox(chorus.s.db, Date.now(), { name: 'bench', channel: 'email', address: 'bench@acme.test' });
   const now = Date.now();
   const seedStarted = Date.now();
   const contact = Number((await chorus.s.db.m.query(`INSERT INTO contacts (name, reputation, banned, created_at) VALUES ('Bench', 0, false, ${now}) RETURNING id`))[0].id);
   await chorus.s.db.write(async (m) => {
-    await m.query('BEGIN');
+    // One SQLite transaction; on Postgres each statement commits (the pool has no one connection).
+    if (!postgres) await m.query('BEGIN');
     const batch = 400;
     for (let i = 0; i < tickets; i += batch) {
       const rows: string[] = [];
@@ -86,9 +108,31 @@ export async function benchRulesSweep() {
       }
       await m.query(`INSERT INTO tickets (subject, status, priority, visibility, requester_id, inbox_id, channel, message_count, last_activity_at, created_at, updated_at, status_changed_at, solved_at) VALUES ${rows.join(',')}`);
     }
-    await m.query('COMMIT');
+    if (!postgres) await m.query('COMMIT');
+    // A live Postgres keeps its statistics fresh (autovacuum); a table filled a moment ago has none yet.
+    if (postgres) await m.query('ANALYZE tickets');
   });
   const seedSecs = (Date.now() - seedStarted) / 1000;
+  const upTo = now - 3 * DAY;
+  const plans = {
+    first: await automationRuleRepository.explainTimeCandidates(chorus.s.db.m, 'solved', { after: null, upTo }, 1000),
+    later: await automationRuleRepository.explainTimeCandidates(chorus.s.db.m, 'solved', { after: null, upTo, from: { since: now - 30 * DAY, id: Math.floor(tickets / 2) } }, 1000),
+  };
+  // One page at the start of the range and one 90% in, best of three each: a keyset page costs
+  // the same wherever it starts (a page that walked the index from the start would not).
+  const pageMs = async (from?: { since: number; id: number }) => {
+    let best = Infinity;
+    for (let k = 0; k < 3; k++) {
+      const t0 = process.hrtime.bigint();
+      await automationRuleRepository.timeCandidates(chorus.s.db.m, 'solved', { after: null, upTo, from }, 1000);
+      best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    return best;
+  };
+  // Seeded newest first (ticket j solved at now - j/tickets · 60 days): 90% into the oldest-first
+  // range is ticket 10% of the way down.
+  const deep = Math.floor(tickets * 0.1);
+  const pages = { firstMs: await pageMs(), deepMs: await pageMs({ since: now - Math.floor((deep / tickets) * 60 * DAY), id: deep }) };
   await saveRule(chorus.s, null, ruleInputSchema.parse({ name: 'Close old urgent', enabled: true, trigger: { type: 'solved_for', days: 3 }, conditions: [{ field: 'priority', op: 'in', value: ['urgent'] }], actions: [{ type: 'add_tag', tag: 'followed-up' }] }));
   const engine = ruleEngineOf(chorus.s);
   let t0 = Date.now();
@@ -99,5 +143,6 @@ export async function benchRulesSweep() {
   const nextMs = Date.now() - t0;
   await chorus.close();
   fs.rmSync(dir, { recursive: true, force: true });
-  return { tickets, seedSecs, scanned: first.scanned, fired: first.fired, rowsPerSec: first.scanned / firstSecs, firstSecs, next: { scanned: next.scanned, ms: nextMs } };
+  await pg?.drop();
+  return { db: postgres ? 'Postgres' : 'SQLite', plans, pages, tickets, seedSecs, scanned: first.scanned, fired: first.fired, rowsPerSec: first.scanned / firstSecs, firstSecs, next: { scanned: next.scanned, ms: nextMs } };
 }
