@@ -36,6 +36,7 @@ import { Webhooks1764000027000 } from './1764000027000-webhooks';
 import { SnoozeAutoClose1764000026000 } from './1764000026000-snooze-auto-close';
 import { Macros1764000026100 } from './1764000026100-macros';
 import { ChainLinks1764000036000 } from './1764000036000-chain-links';
+import { SecureDelete1764000036100 } from './1764000036100-secure-delete';
 
 // Listed explicitly (no glob) so the same list works under ts-jest and from dist/; one a line, in
 // timestamp order, so branches adding migrations merge cleanly.
@@ -78,4 +79,5 @@ export const migrations = [
   SnoozeAutoClose1764000026000,
   Macros1764000026100,
   ChainLinks1764000036000,
+  SecureDelete1764000036100,
 ];

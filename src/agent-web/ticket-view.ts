@@ -131,6 +131,8 @@ function describeEvent(e: TicketEvent, agentNames: Map<number, string>): string 
     case 'audience': return `Visibility ${d.from} → ${d.to}`;
     case 'accepted': return 'An answer was accepted';
     case 'restored': return `Restored to the inbox (had been automatic: ${d.automatic})${d.reason ? `, ${d.reason}` : ''}`;
+    case 'message.redacted': return `Message ${d.messageId} redacted: ${d.replaced} passage(s) removed${d.rawRebuilt ? ', the original mail rebuilt without them' : ''}${d.copies ? `, ${d.copies} stored cop${d.copies === 1 ? 'y' : 'ies'} cleaned` : ''}${d.reason ? ` (${d.reason})` : ''}`;
+    case 'message.masked': return `Card number(s) masked in message ${d.messageId} on arrival: ${d.masked} (the inbox masks card numbers)`;
     case 'message.withdrawn': return `The customer withdrew message ${d.messageId} on ${d.channel}`;
     case 'reaction': return d.emoji ? `${d.by} reacted ${d.emoji} to message ${d.messageId}` : `${d.by} removed their reaction ${d.previous ?? ''} from message ${d.messageId}`.replace('  ', ' ');
     case 'social.event': return `${d.detail} (${d.channel})`;

@@ -34,6 +34,8 @@ export function createDataSource(databaseUrl: string): DataSource {
       db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 5000');
       db.pragma('foreign_keys = OFF');
+      // Deleted and redacted content is overwritten, not left in free pages of the file.
+      db.pragma('secure_delete = ON');
     },
   });
 }

@@ -34,6 +34,8 @@ export interface IngestContext {
   automatic?: string | null;
   // An agent forwarded a customer's mail: who (for the thread link) and what they wrote (a staff note).
   forwardedBy?: { agentId: number; label: string; note: string };
+  // Card numbers the inbox masked in this message (persist masks the raw item with them).
+  maskedCards?: string[];
   // Set by a step that ends the item early: the ledger state and why.
   outcome?: { state: 'processed' | 'ignored'; note?: string };
   events: DomainEvent[];

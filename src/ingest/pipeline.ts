@@ -10,6 +10,7 @@ import { loopGuard } from './steps/030-loop-guard';
 import { applyAction } from './steps/033-apply-action';
 import { forwarded } from './steps/035-forwarded';
 import { identify } from './steps/040-identify';
+import { maskCards } from './steps/045-mask-cards';
 import { thread } from './steps/050-thread';
 import { persist } from './steps/060-persist';
 import { publish } from './steps/070-publish';
@@ -20,6 +21,7 @@ export const STEPS: [string, Step][] = [
   ['apply-action', applyAction],
   ['forwarded', forwarded],
   ['identify', identify],
+  ['mask-cards', maskCards],
   ['thread', thread],
   ['persist', persist],
   ['publish', publish],

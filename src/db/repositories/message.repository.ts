@@ -28,6 +28,12 @@ export const messageRepository = {
     await m.getRepository(Message).update({ id }, patch);
   },
 
+  // A redaction: the one in-place change of what a message said, a link of its own in the chain.
+  async redact(m: EntityManager, msg: Pick<Message, 'id' | 'ticketId'>, patch: Pick<Message, 'text' | 'fullText' | 'html'>, at: number): Promise<void> {
+    await m.getRepository(Message).update({ id: msg.id }, patch);
+    await chainRepository.queue(m, { ticketId: msg.ticketId, subjectType: 'message', subjectId: msg.id, action: 'redacted', at });
+  },
+
   // The moved messages become links of their new ticket's chain (the old chain keeps its own).
   async moveToTicket(m: EntityManager, ids: number[], ticketId: number, at = Date.now()): Promise<void> {
     if (!ids.length) return;

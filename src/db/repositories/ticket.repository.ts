@@ -289,9 +289,12 @@ export const ticketRepository = {
   // follow the messages the ticket now holds.
   async refreshStats(m: EntityManager, ticketId: number, now: number): Promise<void> {
     const last = await m.getRepository(Message).createQueryBuilder('msg').where('msg.ticket_id = :ticketId', { ticketId }).orderBy('msg.id', 'DESC').getOne();
+    // The snippet, as touchWithMessage keeps it, is the newest message that is not a staff note.
+    const shown = await m.getRepository(Message).createQueryBuilder('msg').where("msg.ticket_id = :ticketId AND msg.audience <> 'staff'", { ticketId }).orderBy('msg.id', 'DESC').getOne();
     const count = await m.getRepository(Message).countBy({ ticketId });
     const patch: Partial<Ticket> = { messageCount: count, updatedAt: now };
-    if (last) Object.assign(patch, { lastActivityAt: last.createdAt, snippet: last.text.slice(0, 200) });
+    if (last) Object.assign(patch, { lastActivityAt: last.createdAt });
+    if (shown) Object.assign(patch, { snippet: shown.text.slice(0, 200) });
     await m.getRepository(Ticket).update({ id: ticketId }, patch);
   },
 

@@ -8,6 +8,7 @@ import { ClaimLostError } from '../../errors';
 import type { Step } from '../context';
 import { automaticReason } from '../automatic-mail';
 import { recordForwardNote } from './035-forwarded';
+import { recordMasking } from './045-mask-cards';
 
 // Step 6: ticket, message, attachments, thread link and the ledger row in one transaction,
 // through the same ticket commands every other change uses (TicketEvents and reporting facts).
@@ -37,6 +38,7 @@ export const persist: Step = async (ctx, deps) => {
       threadLink: { rule: ctx.thread!.rule, evidence: [ctx.thread!.evidence, forwardedBy].filter(Boolean).join('; ') || null },
       reopenClosed: ctx.thread!.reopenClosed,
     });
+    await recordMasking(m, ctx, ticket.id, messageId, now);
     const noteId = await recordForwardNote(m, ctx, ticket.id, now);
     if (noteId !== null) await factsWriter.message(m, (await ticketRepository.findById(m, ticket.id))!, (await messageRepository.findById(m, noteId))!);
     const held = await inboundItemRepository.settle(m, ctx.item.id, ctx.item.attempts, { state: 'processed', ticketId: ticket.id, messageId, error: null, processedAt: now, flags: msg.noise ? { ...msg.noise } : null });
