@@ -35,6 +35,7 @@ import { AutomationRules1764000025100 } from './1764000025100-automation-rules';
 import { Webhooks1764000027000 } from './1764000027000-webhooks';
 import { SnoozeAutoClose1764000026000 } from './1764000026000-snooze-auto-close';
 import { Macros1764000026100 } from './1764000026100-macros';
+import { ReportTouchLinks1764000030000 } from './1764000030000-report-touch-links';
 import { ChainLinks1764000036000 } from './1764000036000-chain-links';
 import { SecureDelete1764000036100 } from './1764000036100-secure-delete';
 
@@ -78,6 +79,7 @@ export const migrations = [
   Webhooks1764000027000,
   SnoozeAutoClose1764000026000,
   Macros1764000026100,
+  ReportTouchLinks1764000030000,
   ChainLinks1764000036000,
   SecureDelete1764000036100,
 ];

@@ -3,6 +3,10 @@ import { agentRepository } from '../src/db/repositories/agent.repository';
 import { reportFactRepository } from '../src/db/repositories/report-fact.repository';
 import { setRollupReads } from '../src/db/repositories/report-rollup-query';
 import { reportRollupRepository } from '../src/db/repositories/report-rollup.repository';
+import { reportTouchChainRepository } from '../src/db/repositories/report-touch-chain';
+import { ticketFact } from '../src/db/repositories/report-fact.repository';
+import { ticketRepository } from '../src/db/repositories/ticket.repository';
+import { addTag } from '../src/tickets/commands/add-tag';
 import { ticketEventRepository } from '../src/db/repositories/ticket-event.repository';
 import { messageRepository } from '../src/db/repositories/message.repository';
 import { createInbox } from '../src/inboxes/create-inbox';
@@ -50,7 +54,8 @@ describe.each(DB_KINDS)('report rollups (%s)', (db) => {
     await t.stop();
   });
 
-  const kept = () => reportRollupRepository.listNonZero(t.s.db.m);
+  // The kept rollups and touch links (report-touch-chain.ts), beside both rebuilt from the facts.
+  const kept = async () => ({ rollups: await reportRollupRepository.listNonZero(t.s.db.m), links: await reportTouchChainRepository.listLinks(t.s.db.m) });
   const rebuilt = async () => {
     await t.s.db.transaction(({ m }) => reportRollupRepository.rebuildFromFacts(m, { chunk: 7 }));
     return kept();
@@ -58,10 +63,18 @@ describe.each(DB_KINDS)('report rollups (%s)', (db) => {
   const views = async () => {
     const out: unknown[] = [];
     const teams = await agentRepository.listTeams(t.s.db.m);
+    const bo = (await agentRepository.list(t.s.db.m)).find((a) => a.name === 'Bo')!.id;
     const filters = [{}, { channel: 'email' }, { inboxId: 1 }, { teamId: teams[0].id }, { agentId: t.admin.id }];
+    // "Tickets handled" reads touch links per filter cell: the agents view under more filters.
+    const agentFilters = [{ inboxId: 2 }, { teamId: teams[1].id }, { agentId: bo }, { agentId: t.admin.id, teamId: teams[0].id }, { teamId: teams[0].id, inboxId: 1 }, { tag: 'vip' }, { tag: 'vip', agentId: bo }];
     for (const tz of ['UTC', 'Asia/Kolkata', 'America/New_York']) {
-      for (const range of [resolveRange({ range: 'custom', from: '2026-03-02', to: '2026-03-12', tz }, NOW), resolveRange({ range: 'today', tz }, T0 + 5 * 24 * H + 7 * H)]) {
-        for (const f of filters) for (const view of VIEWS) out.push([tz, range.fromDate, f, view, await buildView(view, t.s.db.m, range, f, NOW)]);
+      const ranges = [
+        resolveRange({ range: 'custom', from: '2026-03-02', to: '2026-03-12', tz }, NOW), resolveRange({ range: 'today', tz }, T0 + 5 * 24 * H + 7 * H),
+        resolveRange({ range: 'custom', from: '2026-03-07', to: '2026-03-21', tz }, NOW),
+      ];
+      for (const [i, range] of ranges.entries()) {
+        if (i < 2) for (const f of filters) for (const view of VIEWS) out.push([tz, range.fromDate, f, view, await buildView(view, t.s.db.m, range, f, NOW)]);
+        for (const f of [...(i < 2 ? [] : filters), ...agentFilters]) out.push([tz, range.fromDate, f, 'agents', await buildView('agents', t.s.db.m, range, f, NOW)]);
       }
     }
     return out;
@@ -77,9 +90,11 @@ describe.each(DB_KINDS)('report rollups (%s)', (db) => {
     const inbox = await createInbox(t.s.db, T0, { name: 'Support', channel: 'email', address: 'support@acme.test' });
     const bo = (await createAgent(t.s.db, T0, { email: 'bo@acme.test', name: 'Bo', password: null, role: 'agent' })).id;
     const team = await agentRepository.insertTeam(t.s.db.m, 'Tier 1', T0);
+    const team2 = await agentRepository.insertTeam(t.s.db.m, 'Tier 2', T0);
+    const sales = await createInbox(t.s.db, T0, { name: 'Sales', channel: 'email', address: 'sales@acme.test' });
     const ada = { kind: 'agent' as const, agentId: t.admin.id, role: 'admin' as const, name: 'Ada' };
-    const mail = (from: string, subject: string) =>
-      t.s.ingest.ingest(inbox, [{ key: `r${++n}`, raw: JSON.stringify({ channel: 'email', text: `hello ${n}`, subject, author: { kind: 'email', value: from } }), rawType: RAW }]).then((r) => r[0].ticketId!);
+    const mail = (from: string, subject: string, into = inbox) =>
+      t.s.ingest.ingest(into, [{ key: `r${++n}`, raw: JSON.stringify({ channel: 'email', text: `hello ${n}`, subject, author: { kind: 'email', value: from } }), rawType: RAW }]).then((r) => r[0].ticketId!);
 
     // A deterministic mix of lives over twenty days, at odd hours (so zone edges cut through them).
     let x = 11;
@@ -87,7 +102,7 @@ describe.each(DB_KINDS)('report rollups (%s)', (db) => {
     const ids: number[] = [];
     for (let i = 0; i < 24; i++) {
       clock = T0 + i * 19 * H + rnd(60) * 60_000;
-      const id = await mail(`c${i % 7}@x.test`, `Question ${i}`);
+      const id = await mail(`c${i % 7}@x.test`, `Question ${i}`, i % 8 === 7 ? sales : inbox);
       ids.push(id);
       if (i % 3 === 0) await assign(t.s.commands, ada, id, { teamId: team });
       clock += (1 + rnd(9)) * H;
@@ -102,11 +117,29 @@ describe.each(DB_KINDS)('report rollups (%s)', (db) => {
       }
       if (i % 5 === 2) await assign(t.s.commands, ada, id, { teamId: i % 2 ? null : team });
       if (i % 6 === 5) await changeVisibility(t.s.commands, ada, id, 'public');
+      if (i % 3 === 1) await addTag(t.s.commands, ada, id, 'vip');
+      // Moved to another team and touched again by the same agent days later: the agent's
+      // touches then sit in two cells (mixed).
+      if (i % 7 === 3) {
+        clock += 2 * 24 * H + rnd(9) * H;
+        await assign(t.s.commands, ada, id, { teamId: team2 });
+        await addNote(t.s.commands, ada, id, { text: 'escalated' });
+        clock += 5 * H;
+        await addReply(t.s.commands, ada, id, { audience: 'participants', text: 'Tier 2 here.' });
+        await assign(t.s.commands, ada, id, { teamId: team });
+        await changeStatus(t.s.commands, ada, id, 'solved');
+      }
     }
     expect(await kept()).toEqual(await rebuilt());
 
-    // Merges (one undone), a split, a customer writing back on a merged thread.
+    // A touch dated before a ticket's stored touches (a late import) moves their links.
+    const late = (await ticketRepository.findById(t.s.db.m, ids[8]))!;
+    await t.s.db.transaction(({ m }) => reportFactRepository.record(m, [ticketFact(late, 'note', T0 + 8 * 19 * H - H, { agentId: t.admin.id }), ticketFact(late, 'agent_reply', T0 + 8 * 19 * H + 30 * 60_000, { agentId: bo })]));
+    expect(await kept()).toEqual(await rebuilt());
+
+    // Merges (one undone, one across inboxes), a split, a customer writing back on a merged thread.
     clock = T0 + 19 * 24 * H;
+    await mergeTicket(t.s.commands, ada, ids[15], ids[12]);
     await mergeTicket(t.s.commands, ada, ids[1], ids[0]);
     await mergeTicket(t.s.commands, ada, ids[3], ids[2]);
     await mergeTicket(t.s.commands, ada, ids[2], ids[4]);
@@ -118,6 +151,10 @@ describe.each(DB_KINDS)('report rollups (%s)', (db) => {
     await contactReply(t.s.commands, { kind: 'contact', contactId: msgs[0].authorContactId!, name: 'C' }, ids[6], { text: 'one more thing' }).catch(() => undefined);
     const all = await messageRepository.listByTicket(t.s.db.m, ids[6]);
     if (all.length > 1) await splitTicket(t.s.commands, ada, ids[6], [all[all.length - 1].id]);
+    // Both chains have touches after their pair changed cell (team moves, a merge across inboxes).
+    const links = (await kept()).links;
+    expect(links.filter((l) => l.agent_gap === 99).length).toBeGreaterThan(0);
+    expect(links.filter((l) => l.team_gap === 99).length).toBeGreaterThan(0);
     const facts = await reportFactRepository.count(t.s.db.m);
     expect(facts).toBeGreaterThan(100);
     expect(await kept()).toEqual(await rebuilt());
@@ -127,7 +164,7 @@ describe.each(DB_KINDS)('report rollups (%s)', (db) => {
     // A backfill replaces every ticket's facts, batch by batch, and moves the rollups with them.
     await backfillFacts(t.s.db, { batch: 5 });
     const afterBackfill = await kept();
-    expect(afterBackfill.length).toBeGreaterThan(10);
+    expect(afterBackfill.rollups.length).toBeGreaterThan(10);
     expect(await rebuilt()).toEqual(afterBackfill);
   }, 240_000);
 });

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Contact, Identity, InboundItem, Inbox, Message, ReportFact, ReportFactKind, Ticket, TicketEvent, TicketParticipant } from '../entities';
 import { reportRollupRepository, rollupDelta, type RollupSource } from './report-rollup.repository';
+import { chainLinks, type ChainLinks, isTouch, LINK_COLUMNS, NO_LINKS, reportTouchChainRepository } from './report-touch-chain';
 
 // What a writer says about a fact; the ticket's own columns (inbox, channel, team, visibility)
 // come from `ticketFact` so every kind carries them alike.
@@ -16,36 +17,80 @@ export function ticketFact(ticket: TicketShape, kind: ReportFactKind, at: number
   };
 }
 
-// 18 columns a row: 500 rows stay far below SQLite's and Postgres's bound-parameter limits.
+// 21 columns a row: 500 rows stay far below SQLite's and Postgres's bound-parameter limits.
 const BATCH = 500;
 const FACT_FIELDS = ['kind', 'at', 'ticketId', 'inboxId', 'channel', 'teamId', 'agentId', 'contactId', 'visibility', 'audience', 'statusFrom', 'statusTo', 'wallMs', 'businessMs', 'reach', 'value', 'messageId'] as const satisfies readonly (keyof NewReportFact)[];
-const FACT_COLUMNS = FACT_FIELDS.map((f) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)).join(', ');
+const FACT_COLUMNS = [...FACT_FIELDS.map((f) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)), ...LINK_COLUMNS].join(', ');
+const LINK_FIELDS = ['agentPrevAt', 'agentGap', 'teamPrevAt', 'teamGap'] as const satisfies readonly (keyof ChainLinks)[];
 
 // The columns of the matching facts the rollups count by.
 function rollupSources(m: EntityManager, where: string, params: Record<string, unknown>): Promise<RollupSource[]> {
   return m.createQueryBuilder().from(ReportFact, 'f')
-    .select(['f.kind AS kind', 'f.at AS at', 'f.channel AS channel', 'f.inbox_id AS "inboxId"', 'f.team_id AS "teamId"', 'f.agent_id AS "agentId"', 'f.status_from AS "statusFrom"', 'f.status_to AS "statusTo"', 'f.wall_ms AS "wallMs"', 'f.business_ms AS "businessMs"'])
+    .select(['f.kind AS kind', 'f.at AS at', 'f.channel AS channel', 'f.inbox_id AS "inboxId"', 'f.team_id AS "teamId"', 'f.agent_id AS "agentId"', 'f.status_from AS "statusFrom"', 'f.status_to AS "statusTo"', 'f.wall_ms AS "wallMs"', 'f.business_ms AS "businessMs"',
+      'f.agent_prev_at AS "agentPrevAt"', 'f.team_prev_at AS "teamPrevAt"'])
     .where(where, params).getRawMany();
+}
+
+type Linked = NewReportFact & ChainLinks;
+
+// New facts with their touch links, and the rollup delta of stored touches whose links the new
+// ones changed (only when a fact is dated before a stored touch of its ticket).
+async function linked(m: EntityManager, facts: NewReportFact[]): Promise<{ rows: Linked[]; moved: ReturnType<typeof rollupDelta> }> {
+  const tickets = [...new Set(facts.filter((f) => isTouch(f.kind)).map((f) => f.ticketId))];
+  if (!tickets.length) return { rows: facts.map((f) => ({ ...f, ...NO_LINKS })), moved: new Map() };
+  return relink(m, tickets, facts);
+}
+
+// Links of the stored touches of `tickets` plus the new facts (which get ids after them, in
+// order), stored links that changed written back; new facts returned with theirs.
+async function relink(m: EntityManager, tickets: number[], facts: NewReportFact[]): Promise<{ rows: Linked[]; moved: ReturnType<typeof rollupDelta> }> {
+  const stored = await reportTouchChainRepository.touchesOf(m, tickets);
+  const fresh = facts.map((f, i) => ({ f, i })).filter(({ f }) => isTouch(f.kind) && tickets.includes(f.ticketId));
+  const all = [...stored.map((s) => ({ src: s as typeof s | NewReportFact, stored: s as (typeof stored)[number] | null, seq: s.id, i: -1 })),
+    ...fresh.map(({ f, i }) => ({ src: f, stored: null, seq: Number.MAX_SAFE_INTEGER - facts.length + i, i }))]
+    .sort((a, b) => Number(a.src.at) - Number(b.src.at) || a.seq - b.seq);
+  const links = chainLinks(all.map((x) => x.src));
+  const rows: Linked[] = facts.map((f) => ({ ...f, ...NO_LINKS }));
+  const before: RollupSource[] = [];
+  const after: RollupSource[] = [];
+  for (let j = 0; j < all.length; j++) {
+    const x = all[j];
+    const l = links[j];
+    if (!x.stored) {
+      Object.assign(rows[x.i], l);
+      continue;
+    }
+    const s = x.stored;
+    if (s.agentPrevAt === l.agentPrevAt && s.agentGap === l.agentGap && s.teamPrevAt === l.teamPrevAt && s.teamGap === l.teamGap) continue;
+    await reportTouchChainRepository.setLinks(m, s.id, l);
+    const src = await rollupSources(m, 'f.id = :id', { id: s.id });
+    before.push(...src.map((r) => ({ ...r, agentPrevAt: s.agentPrevAt, teamPrevAt: s.teamPrevAt })));
+    after.push(...src.map((r) => ({ ...r, agentPrevAt: l.agentPrevAt, teamPrevAt: l.teamPrevAt })));
+  }
+  return { rows, moved: rollupDelta(after, 1, rollupDelta(before, -1)) };
 }
 
 export const reportFactRepository = {
   // A plain multi-row INSERT: it runs in every ticket command, and TypeORM's insert builder
   // costs more than the row itself there.
   async record(m: EntityManager, fact: NewReportFact | NewReportFact[]): Promise<void> {
-    const rows = Array.isArray(fact) ? fact : [fact];
+    const facts = Array.isArray(fact) ? fact : [fact];
     const pg = m.connection.driver.options.type === 'postgres';
+    // Touches are chained to their tickets' earlier touches (an insert dated before them moves those links).
+    const { rows, moved } = await linked(m, facts);
     for (let i = 0; i < rows.length; i += BATCH) {
       const chunk = rows.slice(i, i + BATCH);
       const params: unknown[] = [];
       const tuples = chunk.map((r) => {
         const start = params.length;
         for (const k of FACT_FIELDS) params.push(r[k] ?? null);
-        return `(${FACT_FIELDS.map((_, j) => (pg ? `$${start + j + 1}` : '?')).join(', ')})`;
+        for (const k of LINK_FIELDS) params.push(r[k]);
+        return `(${[...FACT_FIELDS, ...LINK_FIELDS].map((_, j) => (pg ? `$${start + j + 1}` : '?')).join(', ')})`;
       });
       await m.query(`INSERT INTO report_facts (${FACT_COLUMNS}) VALUES ${tuples.join(', ')}`, params);
     }
     // The daily rollups move with the facts, in the same transaction.
-    await reportRollupRepository.apply(m, rollupDelta(rows, 1));
+    await reportRollupRepository.apply(m, rollupDelta(rows, 1, moved));
   },
 
   async listByTicket(m: EntityManager, ticketId: number): Promise<ReportFact[]> {
@@ -76,6 +121,8 @@ export const reportFactRepository = {
     const before = moves ? await rollupSources(m, 'f.ticket_id = :ticketId AND f.kind = :kind', { ticketId, kind }) : [];
     await m.createQueryBuilder().update(ReportFact).set(patch).where('ticket_id = :ticketId AND kind = :kind', { ticketId, kind }).execute();
     if (moves) await reportRollupRepository.apply(m, rollupDelta(await rollupSources(m, 'f.ticket_id = :ticketId AND f.kind = :kind', { ticketId, kind }), 1, rollupDelta(before, -1)));
+    // A touch that changed agent or cell moves the ticket's touch links.
+    if (isTouch(kind) && (['agentId', 'teamId', 'channel', 'inboxId'] as const).some((k) => k in patch)) await reportRollupRepository.apply(m, await relink(m, [ticketId], []).then((r) => r.moved));
   },
 
   // Mentions of this agent on this ticket, made by `before`, that no reply or note of theirs has

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { BIN_EDGES, BINS, binColumns, binSql, DAY_MS, DAY_SQL, measureColumn, type SpreadMeasure } from './report-rollup.repository';
 import { type Counts, type FactFilters, filterSql, type Group, run, type Spread, type Window } from './report-query.repository';
+import { TOUCH_SQL } from './report-touch-chain';
 
 // Report reads from report_rollups. The rollups hold whole UTC days; a local day in another zone
 // starts inside a UTC day, so its edge is read from the facts (the shorter side of that UTC day,
@@ -14,9 +15,10 @@ export function setRollupReads(on: boolean): void {
 }
 export const rollupsServe = (f: FactFilters) => rollupReads && !f.tag;
 
-export type Tally = Counts & { notes: number };
-const ZERO: Tally = { created: 0, replies: 0, solved: 0, reopened: 0, backlogDelta: 0, notes: 0 };
-const FIELDS = ['created', 'replies', 'solved', 'reopened', 'backlogDelta', 'notes'] as const;
+// handledAgent / handledTeam: touches that were the agent's / team's first on the ticket.
+export type Tally = Counts & { notes: number; handledAgent: number; handledTeam: number };
+const ZERO: Tally = { created: 0, replies: 0, solved: 0, reopened: 0, backlogDelta: 0, notes: 0, handledAgent: 0, handledTeam: 0 };
+const FIELDS = ['created', 'replies', 'solved', 'reopened', 'backlogDelta', 'notes', 'handledAgent', 'handledTeam'] as const;
 type Tallies = Map<string, Tally>;
 
 function addInto(into: Tallies, from: Tallies, sign = 1): Tallies {
@@ -31,7 +33,7 @@ const copy = (t: Tallies): Tallies => addInto(new Map(), t);
 const diff = (a: Tallies, b: Tallies): Tallies => addInto(copy(a), b, -1);
 
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
-const tally = (r: Record<string, unknown>): Tally => ({ created: num(r.created), replies: num(r.replies), solved: num(r.solved), reopened: num(r.reopened), backlogDelta: num(r.backlog_delta), notes: num(r.notes) });
+const tally = (r: Record<string, unknown>): Tally => ({ created: num(r.created), replies: num(r.replies), solved: num(r.solved), reopened: num(r.reopened), backlogDelta: num(r.backlog_delta), notes: num(r.notes), handledAgent: num(r.handled_agent), handledTeam: num(r.handled_team) });
 
 function rollupWhere(f: FactFilters, group: Group | null): { sql: string[]; params: Record<string, unknown> } {
   const sql: string[] = [];
@@ -44,7 +46,8 @@ function rollupWhere(f: FactFilters, group: Group | null): { sql: string[]; para
   return { sql, params };
 }
 
-const ROLLUP_SUMS = `SUM(r.created) AS created, SUM(r.replies) AS replies, SUM(r.solved) AS solved, SUM(r.reopened) AS reopened, SUM(r.backlog_delta) AS backlog_delta, SUM(r.notes) AS notes`;
+const ROLLUP_SUMS = `SUM(r.created) AS created, SUM(r.replies) AS replies, SUM(r.solved) AS solved, SUM(r.reopened) AS reopened, SUM(r.backlog_delta) AS backlog_delta, SUM(r.notes) AS notes,
+  SUM(r.handled_agent) AS handled_agent, SUM(r.handled_team) AS handled_team`;
 const FACT_SUMS = `
   SUM(CASE WHEN f.kind = 'ticket_created' THEN 1 ELSE 0 END) AS created,
   SUM(CASE WHEN f.kind = 'agent_reply' THEN 1 ELSE 0 END) AS replies,
@@ -54,7 +57,9 @@ const FACT_SUMS = `
            WHEN f.kind = 'status_changed' AND f.status_from NOT IN ('solved', 'closed') AND f.status_to IN ('solved', 'closed') THEN -1
            WHEN f.kind = 'status_changed' AND f.status_from IN ('solved', 'closed') AND f.status_to NOT IN ('solved', 'closed') THEN 1
            ELSE 0 END) AS backlog_delta,
-  SUM(CASE WHEN f.kind = 'note' THEN 1 ELSE 0 END) AS notes`;
+  SUM(CASE WHEN f.kind = 'note' THEN 1 ELSE 0 END) AS notes,
+  SUM(CASE WHEN ${TOUCH_SQL('f')} AND f.agent_id IS NOT NULL AND f.agent_prev_at IS NULL THEN 1 ELSE 0 END) AS handled_agent,
+  SUM(CASE WHEN ${TOUCH_SQL('f')} AND f.team_id IS NOT NULL AND f.team_prev_at IS NULL THEN 1 ELSE 0 END) AS handled_team`;
 
 const keyOf = (r: Record<string, unknown>, group: Group | null) => (group ? String(r.g) : 'all');
 function toTallies(rows: Record<string, unknown>[], group: Group | null): Tallies {
@@ -64,8 +69,9 @@ function toTallies(rows: Record<string, unknown>[], group: Group | null): Tallie
 }
 
 // Counts between consecutive boundaries (non-decreasing instants on 15-minute marks), and all
-// history before the first one (the backlog), per group or overall (key 'all').
-export async function rollupCounts(m: EntityManager, bounds: number[], f: FactFilters, group: Group | null): Promise<{ before: Tallies; segments: Tallies[] }> {
+// history before the first one (the backlog), per group or overall (key 'all'). Without
+// `withBefore` the days before the first boundary's are not read (only the segments are right).
+export async function rollupCounts(m: EntityManager, bounds: number[], f: FactFilters, group: Group | null, withBefore = true): Promise<{ before: Tallies; segments: Tallies[] }> {
   const first = Math.floor(bounds[0] / DAY_MS);
   const last = Math.ceil(bounds[bounds.length - 1] / DAY_MS);
   const w = rollupWhere(f, group);
@@ -73,7 +79,7 @@ export async function rollupCounts(m: EntityManager, bounds: number[], f: FactFi
   const by = group ? ` GROUP BY r.${group}` : '';
   const cond = (extra: string) => [extra, ...w.sql].join(' AND ');
   const [head, days] = await Promise.all([
-    run(m, `SELECT ${g}${ROLLUP_SUMS} FROM report_rollups r WHERE ${cond('r.day < :first')}${by}`, { ...w.params, first }),
+    withBefore ? run(m, `SELECT ${g}${ROLLUP_SUMS} FROM report_rollups r WHERE ${cond('r.day < :first')}${by}`, { ...w.params, first }) : Promise.resolve([]),
     run(m, `SELECT r.day AS day, ${g}${ROLLUP_SUMS} FROM report_rollups r WHERE ${cond('r.day >= :first AND r.day < :last')} GROUP BY r.day${group ? `, r.${group}` : ''}`, { ...w.params, first, last }),
   ]);
 

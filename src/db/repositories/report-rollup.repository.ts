@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { isTouch, reportTouchChainRepository } from './report-touch-chain';
 
 // report_rollups: per UTC day and (channel, inbox, team, agent), the counts the report views add
 // up and a histogram of the durations they take medians of. Kept in the same transaction as the
@@ -10,7 +11,10 @@ export const DAY_MS = 86_400_000;
 // The day a fact falls on, as both stores compute it (integer division of a bigint).
 export const DAY_SQL = (alias: string) => `${alias}.at / ${DAY_MS}`;
 
-export const COUNT_COLUMNS = ['created', 'replies', 'solved', 'reopened', 'backlog_delta', 'notes'] as const;
+// handled_agent / handled_team: touches that were the agent's / team's first on their ticket
+// (see report-touch-chain.ts: with the touches whose previous one lies before a period's start
+// they make "tickets handled").
+export const COUNT_COLUMNS = ['created', 'replies', 'solved', 'reopened', 'backlog_delta', 'notes', 'handled_agent', 'handled_team'] as const;
 export type CountColumn = (typeof COUNT_COLUMNS)[number];
 
 // Durations measured per day: first response and resolution (a status change to solved), in
@@ -44,6 +48,7 @@ export const ROLLUP_COLUMNS = [...COUNT_COLUMNS, ...SPREAD_MEASURES.flatMap(binC
 export interface RollupSource {
   kind: string; at: number; channel: string; inboxId: number; teamId: number | null; agentId: number | null;
   statusFrom: string | null; statusTo: string | null; wallMs: number | null; businessMs: number | null;
+  agentPrevAt: number | null; teamPrevAt: number | null;
 }
 
 const done = (s: string | null) => s === 'solved' || s === 'closed';
@@ -52,6 +57,10 @@ const open = (s: string | null) => s !== null && !done(s);
 // What one fact adds to its row: the same rules as the counts read from facts directly.
 export function rollupCells(f: RollupSource): string[] {
   const out: string[] = [];
+  if (isTouch(f.kind)) {
+    if (f.agentId !== null && f.agentPrevAt === null) out.push('handled_agent');
+    if (f.teamId !== null && f.teamPrevAt === null) out.push('handled_team');
+  }
   if (f.kind === 'ticket_created') out.push('created', 'backlog_delta');
   else if (f.kind === 'agent_reply') out.push('replies');
   else if (f.kind === 'note') out.push('notes');
@@ -127,13 +136,16 @@ export const reportRollupRepository = {
   // Rebuilds every row from report_facts (after a bulk load, and in tests as the reference).
   async rebuildFromFacts(m: EntityManager, opts: { chunk?: number } = {}): Promise<{ facts: number; rows: number }> {
     const chunk = opts.chunk ?? 20_000;
+    // The touch links first: the handled counts read them.
+    await reportTouchChainRepository.rebuild(m);
     await this.clear(m);
     const pg = isPg(m);
     let facts = 0;
     let rows = 0;
     for (let after = 0; ;) {
       const batch: (RollupSource & { id: number })[] = await m.query(
-        `SELECT id, kind, at, channel, inbox_id AS "inboxId", team_id AS "teamId", agent_id AS "agentId", status_from AS "statusFrom", status_to AS "statusTo", wall_ms AS "wallMs", business_ms AS "businessMs"
+        `SELECT id, kind, at, channel, inbox_id AS "inboxId", team_id AS "teamId", agent_id AS "agentId", status_from AS "statusFrom", status_to AS "statusTo", wall_ms AS "wallMs", business_ms AS "businessMs",
+           agent_prev_at AS "agentPrevAt", team_prev_at AS "teamPrevAt"
          FROM report_facts WHERE id > ${pg ? '$1' : '?'} ORDER BY id LIMIT ${Math.floor(chunk)}`, [after]);
       if (!batch.length) break;
       const delta = rollupDelta(batch, 1);
