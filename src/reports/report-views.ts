@@ -138,12 +138,13 @@ async function channels(c: Ctx): Promise<ViewData> {
 
 async function agents(c: Ctx): Promise<ViewData> {
   const p = c.range.current;
-  const [agentList, teamList, work, teamWork, frtA, resA, frtT, resT, mentions, csatA] = await Promise.all([
+  const [agentList, teamList, work, teamWork, medians, mentions, csatA] = await Promise.all([
     agentRepository.list(c.m), agentRepository.listTeams(c.m), q.workBy(c.m, 'agent_id', p, c.filters), q.workBy(c.m, 'team_id', p, c.filters),
-    q.spread(c.m, 'first_response', p, c.filters, 'agent_id'), q.spread(c.m, 'resolution', p, c.filters, 'agent_id'),
-    q.spread(c.m, 'first_response', p, c.filters, 'team_id'), q.spread(c.m, 'resolution', p, c.filters, 'team_id'),
+    // Only medians are shown per agent and team.
+    q.medians(c.m, ['first_response', 'resolution'], p, c.filters, ['agent_id', 'team_id']),
     q.mentionsBy(c.m, p, c.filters), csatReportRepository.by(c.m, 'agent_id', p, c.filters),
   ]);
+  const [frtA, resA, frtT, resT] = ['first_response:agent_id', 'resolution:agent_id', 'first_response:team_id', 'resolution:team_id'].map((k) => medians.get(k)!);
   const agentName = new Map(agentList.map((a) => [String(a.id), a.name]));
   const teamName = new Map(teamList.map((t) => [String(t.id), t.name]));
   const columns = (first: string) => [

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { workFromRollups } from './report-handled-query';
-import { rollupCounts, rollupSpread, rollupsServe } from './report-rollup-query';
+import { rollupCounts, rollupSpread, rollupSpreads, rollupsServe } from './report-rollup-query';
 
 // Read queries for /reports: aggregates over report_facts only (never messages), written once
 // in SQL both SQLite and Postgres run alike. Medians and p90 come from ROW_NUMBER() over the
@@ -114,9 +114,10 @@ export const reportQueryRepository = {
   // Median (mean of the two middle values when n is even) and p90 (nearest rank, ⌈0.9·n⌉) of
   // the durations the facts measured, per group or overall (key 'all').
   // `business`: the business-time twin of each duration (facts of tickets with a calendar).
-  async spread(m: EntityManager, measure: Measure, w: Window, f: FactFilters, group?: Group, communityOnly = false, business = false): Promise<Map<string, Spread>> {
+  // `medianOnly`: the caller shows no p90 (the rollups then skip its look-up).
+  async spread(m: EntityManager, measure: Measure, w: Window, f: FactFilters, group?: Group, communityOnly = false, business = false, medianOnly = false): Promise<Map<string, Spread>> {
     const col = business ? 'f.business_ms' : 'f.wall_ms';
-    if (rollupsServe(f) && !communityOnly && measure !== 'community_first_answer') return rollupSpread(m, `${business ? 'b' : ''}${measure === 'first_response' ? 'frt' : 'res'}`, w, f, group ?? null);
+    if (rollupsServe(f) && !communityOnly && measure !== 'community_first_answer') return rollupSpread(m, `${business ? 'b' : ''}${measure === 'first_response' ? 'frt' : 'res'}`, w, f, group ?? null, medianOnly);
     const base = filterSql(w, f);
     const where = communityOnly ? { sql: `${COMMUNITY} AND ${base.sql}`, params: base.params } : base;
     const g = group ? `f.${group}` : '0';
@@ -138,6 +139,20 @@ export const reportQueryRepository = {
       const hi = at.get(Math.floor((n + 2) / 2))!;
       out.set(key, { n, median: (lo + hi) / 2, p90: at.get(Math.floor((9 * n + 9) / 10))! });
     }
+    return out;
+  },
+
+  // Medians of several measures per agent and per team, keyed `${measure}:${group}` (p90 not
+  // looked up): from the rollups one pass over the whole days serves them all.
+  async medians(m: EntityManager, measures: ('first_response' | 'resolution')[], w: Window, f: FactFilters, groups: ('agent_id' | 'team_id')[]): Promise<Map<string, Map<string, Spread>>> {
+    const out = new Map<string, Map<string, Spread>>();
+    if (rollupsServe(f)) {
+      const short = (ms: string) => (ms === 'first_response' ? 'frt' : 'res');
+      const got = await rollupSpreads(m, measures.map(short), w, f, groups, true);
+      for (const ms of measures) for (const g of groups) out.set(`${ms}:${g}`, got.get(`${short(ms)}:${g}`)!);
+      return out;
+    }
+    for (const ms of measures) for (const g of groups) out.set(`${ms}:${g}`, await this.spread(m, ms, w, f, g));
     return out;
   },
 

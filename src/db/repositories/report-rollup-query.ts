@@ -144,8 +144,10 @@ const MEASURE_SQL: Record<SpreadMeasure, string> = {
 // Median (mean of the two middle values when n is even) and p90 (nearest rank, ⌈0.9·n⌉), exact:
 // the histogram (rollups for whole days, facts for the edges) says which band holds each rank;
 // only that band's facts are then read, in order, to find the value.
-export async function rollupSpread(m: EntityManager, measure: SpreadMeasure, w: Window, f: FactFilters, group: Group | null): Promise<Map<string, Spread>> {
-  const hist = await histogram(m, measure, w, f, group);
+// `medianOnly`: p90 is not looked up (null), one band read fewer.
+// `hist`: the histogram, when the caller read it with others (rollupSpreads).
+export async function rollupSpread(m: EntityManager, measure: SpreadMeasure, w: Window, f: FactFilters, group: Group | null, medianOnly = false, hist?: Map<string, number[]>): Promise<Map<string, Spread>> {
+  hist ??= await histogram(m, measure, w, f, group);
   const col = `f.${measureColumn(measure)}`;
   const wanted = new Map<string, { n: number; ranks: number[]; cum: number[] }>();
   for (const [key, h] of hist) {
@@ -156,43 +158,47 @@ export async function rollupSpread(m: EntityManager, measure: SpreadMeasure, w: 
     wanted.set(key, { n, cum, ranks: [Math.floor((n + 1) / 2), Math.floor((n + 2) / 2), Math.floor((9 * n + 9) / 10)] });
   }
   const values = new Map<string, Map<number, number>>();
+  const base = filterSql(w, f);
+  const gcol = group ? `f.${group}` : '0';
   // The middle ranks and the p90 rank are looked up apart: each look-up reads one narrow band.
-  for (const which of [[0, 1], [2]]) {
-    const asks = [...wanted].map(([key, x]) => {
+  // Groups whose ranks fall in the same bands are read together; the band's values (one or a
+  // few bins' worth) are sorted here, which costs less than ROW_NUMBER() over them in SQL.
+  for (const which of medianOnly ? [[0, 1]] : [[0, 1], [2]]) {
+    const bands = new Map<string, { lo: number; hi: number; asks: { key: string; ranks: number[]; below: number }[] }>();
+    for (const [key, x] of wanted) {
       const ranks = which.map((i) => x.ranks[i]);
       const bins = ranks.map((r) => x.cum.findIndex((c) => c >= r));
-      return { key, ranks, bins, cum: x.cum };
-    });
-    if (!asks.length) break;
-    const lo = Math.min(...asks.flatMap((a) => a.bins));
-    const hi = Math.max(...asks.flatMap((a) => a.bins));
-    const below = (a: (typeof asks)[number]) => (lo === 0 ? 0 : a.cum[lo - 1]);
-    const base = filterSql(w, f);
-    const params: Record<string, unknown> = { ...base.params, days: daysOf(w) };
-    const band = [lo > 0 ? `${col} >= ${BIN_EDGES[lo]}` : '', hi < BINS - 1 ? `${col} < ${BIN_EDGES[hi + 1]}` : ''].filter(Boolean);
-    const pick = asks.map((a, i) => {
-      params[`k${i}`] = group === 'channel' ? a.key : Number(a.key);
-      const rns = [...new Set(a.ranks.map((r) => r - below(a)))].join(', ');
-      return group ? `(x.g = :k${i} AND x.rn IN (${rns}))` : `x.rn IN (${rns})`;
-    });
-    const gcol = group ? `f.${group}` : '0';
-    const rows = await run(m, `SELECT x.g AS g, x.w AS w, x.rn AS rn FROM (
-        SELECT ${gcol} AS g, ${col} AS w, ROW_NUMBER() OVER (${group ? `PARTITION BY f.${group} ` : ''}ORDER BY ${col}) AS rn
-        FROM report_facts f WHERE ${MEASURE_SQL[measure]} AND ${DAY_SQL('f')} IN (:...days) AND ${col} IS NOT NULL${band.map((b) => ` AND ${b}`).join('')}
-          AND ${base.sql}${group ? ` AND f.${group} IS NOT NULL` : ''}
-      ) x WHERE ${pick.join(' OR ')}`, params);
-    for (const r of rows) {
-      const key = group ? String(r.g) : 'all';
-      const a = asks.find((x) => x.key === key)!;
-      const v = values.get(key) ?? new Map<number, number>();
-      v.set(num(r.rn) + below(a), num(r.w));
-      values.set(key, v);
+      const lo = Math.min(...bins);
+      const hi = Math.max(...bins);
+      const b = bands.get(`${lo}:${hi}`) ?? { lo, hi, asks: [] };
+      b.asks.push({ key, ranks, below: lo === 0 ? 0 : x.cum[lo - 1] });
+      bands.set(`${lo}:${hi}`, b);
+    }
+    for (const { lo, hi, asks } of bands.values()) {
+      const params: Record<string, unknown> = { ...base.params, days: daysOf(w), keys: asks.map((a) => (group === 'channel' ? a.key : Number(a.key))) };
+      const band = [lo > 0 ? `${col} >= ${BIN_EDGES[lo]}` : '', hi < BINS - 1 ? `${col} < ${BIN_EDGES[hi + 1]}` : ''].filter(Boolean);
+      const rows = await run(m, `SELECT ${gcol} AS g, ${col} AS w FROM report_facts f
+        WHERE ${MEASURE_SQL[measure]} AND ${DAY_SQL('f')} IN (:...days) AND ${col} IS NOT NULL${band.map((b) => ` AND ${b}`).join('')}
+          AND ${base.sql}${group ? ` AND f.${group} IN (:...keys)` : ''}`, params);
+      const inBand = new Map<string, number[]>();
+      for (const r of rows) {
+        const key = group ? String(r.g) : 'all';
+        const list = inBand.get(key);
+        if (list) list.push(num(r.w));
+        else inBand.set(key, [num(r.w)]);
+      }
+      for (const a of asks) {
+        const sorted = (inBand.get(a.key) ?? []).sort((x, y) => x - y);
+        const v = values.get(a.key) ?? new Map<number, number>();
+        for (const r of a.ranks) v.set(r, sorted[r - a.below - 1]);
+        values.set(a.key, v);
+      }
     }
   }
   const out = new Map<string, Spread>();
   for (const [key, x] of wanted) {
     const v = values.get(key)!;
-    out.set(key, { n: x.n, median: (v.get(x.ranks[0])! + v.get(x.ranks[1])!) / 2, p90: v.get(x.ranks[2])! });
+    out.set(key, { n: x.n, median: (v.get(x.ranks[0])! + v.get(x.ranks[1])!) / 2, p90: medianOnly ? null : v.get(x.ranks[2])! });
   }
   return out;
 }
@@ -224,13 +230,56 @@ async function histogram(m: EntityManager, measure: SpreadMeasure, w: Window, f:
     if (w.from < fullFrom * DAY_MS) edges.push({ from: w.from, to: fullFrom * DAY_MS });
     if (fullTo * DAY_MS < w.to) edges.push({ from: fullTo * DAY_MS, to: w.to });
   }
-  for (const e of edges) {
-    const base = filterSql(e, f);
-    const col = `f.${measureColumn(measure)}`;
-    const rows = await run(m, `SELECT ${group ? `f.${group} AS g, ` : ''}${binSql(col)} AS b, COUNT(*) AS n FROM report_facts f
-      WHERE ${MEASURE_SQL[measure]} AND ${DAY_SQL('f')} IN (:...days) AND ${col} IS NOT NULL AND ${base.sql}${group ? ` AND f.${group} IS NOT NULL` : ''}
-      GROUP BY ${group ? `f.${group}, ` : ''}${binSql(col)}`, { ...base.params, days: daysOf(e) });
-    for (const r of rows) add(keyOf(r, group), num(r.b), num(r.n));
+  for (const e of edges) await edgeHistogram(m, measure, e, f, group, add);
+  return out;
+}
+
+// Durations per band and group of the facts in one edge window.
+async function edgeHistogram(m: EntityManager, measure: SpreadMeasure, e: Window, f: FactFilters, group: Group | null, add: (key: string, bin: number, n: number) => void): Promise<void> {
+  const base = filterSql(e, f);
+  const col = `f.${measureColumn(measure)}`;
+  const rows = await run(m, `SELECT ${group ? `f.${group} AS g, ` : ''}${binSql(col)} AS b, COUNT(*) AS n FROM report_facts f
+    WHERE ${MEASURE_SQL[measure]} AND ${DAY_SQL('f')} IN (:...days) AND ${col} IS NOT NULL AND ${base.sql}${group ? ` AND f.${group} IS NOT NULL` : ''}
+    GROUP BY ${group ? `f.${group}, ` : ''}${binSql(col)}`, { ...base.params, days: daysOf(e) });
+  for (const r of rows) add(keyOf(r, group), num(r.b), num(r.n));
+}
+
+// Several measures' spreads per several groupings (the agents view: first response and
+// resolution per agent and per team): the whole days' histograms are read in one pass over
+// the rollups, grouped by every grouping at once. Keys `${measure}:${group}`.
+export async function rollupSpreads(m: EntityManager, measures: SpreadMeasure[], w: Window, f: FactFilters, groups: Exclude<Group, 'channel'>[], medianOnly = false): Promise<Map<string, Map<string, Spread>>> {
+  const fullFrom = Math.ceil(w.from / DAY_MS);
+  const fullTo = Math.floor(w.to / DAY_MS);
+  const hists = new Map<string, Map<string, number[]>>(measures.flatMap((ms) => groups.map((g) => [`${ms}:${g}`, new Map<string, number[]>()] as const)));
+  const adder = (ms: SpreadMeasure, g: Group) => (key: string, bin: number, n: number) => {
+    const into = hists.get(`${ms}:${g}`)!;
+    const h = into.get(key) ?? new Array<number>(BINS).fill(0);
+    h[bin] += n;
+    into.set(key, h);
+  };
+  const edges: Window[] = [];
+  if (fullFrom >= fullTo) edges.push({ from: w.from, to: w.to });
+  else {
+    const rw = rollupWhere(f, null);
+    const sums = measures.flatMap((ms) => binColumns(ms).map((c, i) => `SUM(r.${c}) AS ${ms}_${i}`));
+    const rows = await run(m, `SELECT ${groups.map((g, j) => `r.${g} AS g${j}`).join(', ')}, ${sums.join(', ')} FROM report_rollups r
+      WHERE ${['r.day >= :fullFrom AND r.day < :fullTo', ...rw.sql].join(' AND ')} GROUP BY ${groups.map((g) => `r.${g}`).join(', ')}`, { ...rw.params, fullFrom, fullTo });
+    for (const r of rows) {
+      for (const [j, g] of groups.entries()) {
+        const key = String(r[`g${j}`]);
+        // 0 stands for "no team" / "no agent": not a group.
+        if (key === '0') continue;
+        for (const ms of measures) {
+          const add = adder(ms, g);
+          for (let i = 0; i < BINS; i++) if (num(r[`${ms}_${i}`])) add(key, i, num(r[`${ms}_${i}`]));
+        }
+      }
+    }
+    if (w.from < fullFrom * DAY_MS) edges.push({ from: w.from, to: fullFrom * DAY_MS });
+    if (fullTo * DAY_MS < w.to) edges.push({ from: fullTo * DAY_MS, to: w.to });
   }
+  for (const e of edges) for (const ms of measures) for (const g of groups) await edgeHistogram(m, ms, e, f, g, adder(ms, g));
+  const out = new Map<string, Map<string, Spread>>();
+  for (const ms of measures) for (const g of groups) out.set(`${ms}:${g}`, await rollupSpread(m, ms, w, f, g, medianOnly, hists.get(`${ms}:${g}`)));
   return out;
 }
