@@ -84,10 +84,93 @@ export class Db {
     return this.kind === 'sqlite' ? this.lock.run(() => fn(this.ds.manager)) : fn(this.ds.manager);
   }
 
+  // One transaction for several changes (the rule engine applies all of a ticket's automatic
+  // changes so; the commands stay as they are). `fn` gets a Db whose transactions and writes join
+  // this one plainly: one commit, one run of the commit hooks, one append to each ticket's hash
+  // chain. If one of them throws, all of it is rolled back and `fn` runs again with each of them
+  // a savepoint instead, so that one rolls back alone (its events dropped) and the rest commit.
+  async together<T>(fn: (db: Db, tx: Tx) => Promise<T>): Promise<T> {
+    let joined: JoinedDb | undefined;
+    try {
+      return await this.transaction(async (tx) => {
+        joined = new JoinedDb(this, tx, false);
+        const result = await fn(joined, tx);
+        if (joined.failed) throw new Error('a joined change failed; running again with savepoints');
+        return result;
+      });
+    } catch (err) {
+      // Any failure once changes joined (on Postgres a swallowed error still aborts the whole
+      // transaction) is tried again isolated: a real fault shows up there again and throws.
+      if (!joined) throw err;
+      return this.transaction((tx) => fn(new JoinedDb(this, tx, true), tx));
+    }
+  }
+
   isUniqueViolation(err: unknown): boolean {
     const e = err as { code?: string; message?: string; driverError?: { code?: string } };
     const code = e?.driverError?.code ?? e?.code;
     return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
       /UNIQUE constraint failed|duplicate key value/.test(e?.message ?? '');
+  }
+}
+
+// The Db `together` hands out: its `m` is the open transaction's. Plain, a transaction runs
+// right in it (and a failure is noted, for `together` to start over); isolated, it is a
+// savepoint with its own manager, so work queued before its commit (hash-chain links) runs
+// before the savepoint is released or is dropped with it, and its events join on success.
+class JoinedDb extends Db {
+  failed = false;
+
+  constructor(private parent: Db, private outer: Tx, private isolated: boolean) {
+    super(parent.ds, parent.bus);
+  }
+
+  override get m(): EntityManager {
+    return this.outer.m;
+  }
+
+  override onCommit(hook: CommitHook): void {
+    this.parent.onCommit(hook);
+  }
+
+  override async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    if (!this.isolated) {
+      try {
+        return await fn(this.outer);
+      } catch (err) {
+        this.failed = true;
+        throw err;
+      }
+    }
+    const qr = this.outer.m.queryRunner!;
+    const m = this.ds.createEntityManager(qr);
+    const events: DomainEvent[] = [];
+    await qr.startTransaction();
+    finishers.set(m, []);
+    try {
+      const result = await fn({ m, emit: (name, payload) => events.push({ name, payload } as DomainEvent) });
+      const list = finishers.get(m)!;
+      for (let i = 0; i < list.length; i++) await list[i]();
+      await qr.commitTransaction();
+      for (const e of events) this.outer.emit(e.name, e.payload as never);
+      return result;
+    } catch (err) {
+      try {
+        await qr.rollbackTransaction();
+      } catch {
+        // The savepoint is gone with a failed outer transaction; the original error says why.
+      }
+      throw err;
+    } finally {
+      finishers.delete(m);
+    }
+  }
+
+  override write<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.transaction((tx) => fn(tx.m));
+  }
+
+  override together<T>(fn: (db: Db, tx: Tx) => Promise<T>): Promise<T> {
+    return this.transaction((tx) => fn(this, tx));
   }
 }

@@ -1,4 +1,4 @@
-import type { EventCause } from '../../db/entities';
+import type { EventCause, Ticket } from '../../db/entities';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
 import { NotFoundError } from '../../errors';
 import type { Viewer } from '../../policies/viewer';
@@ -36,9 +36,10 @@ export interface RunContext {
 
 // Plans the list against the ticket as it is, then carries each step out through its ticket
 // command, one transaction per step. A failing step is reported and the rest still run.
-// `planned`: the plan the caller just made for this very list (a rule's loop guard counts it first).
-export async function executeActions(deps: ActionDeps, ticketId: number, actions: Action[], ctx: RunContext, planned?: PlannedStep[]): Promise<ExecutedStep[]> {
-  const t = await ticketRepository.resolve(deps.commands.db.m, ticketId);
+// `planned`: the plan the caller just made for this very list (a rule's loop guard counts it
+// first), and `ticket` the ticket it just read for it.
+export async function executeActions(deps: ActionDeps, ticketId: number, actions: Action[], ctx: RunContext, planned?: PlannedStep[], ticket?: Ticket): Promise<ExecutedStep[]> {
+  const t = ticket ?? (await ticketRepository.resolve(deps.commands.db.m, ticketId));
   if (!t) throw new NotFoundError(`Ticket #${ticketId}`);
   const agent = ctx.viewer.kind === 'agent' ? ctx.viewer : null;
   const steps = planned ?? (await planActions(deps.commands.db.m, await loadState(deps.commands.db.m, t), actions, { actorName: agent?.name ?? 'Support', byAgent: !!agent }));

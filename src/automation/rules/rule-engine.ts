@@ -4,13 +4,17 @@ import { messageRepository } from '../../db/repositories/message.repository';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
 import { ANONYMOUS } from '../../policies/viewer';
 import type { Services } from '../../services';
+import type { Db } from '../../db/transaction';
 import { recordAutomationLimit } from '../../tickets/commands/record-automation-limit';
-import { executeActions, type ExecutedStep, loadState, planActions, type PlannedStep } from '../actions';
+import { type Change, executeActions, type ExecutedStep, planActions, type PlannedStep, type TicketState } from '../actions';
 import { conditionsHold } from './conditions';
 import { RuleFacts } from './rule-facts';
+import { RulePass } from './rule-pass';
 import { type ParsedRule, ruleInputSchema, type Trigger, type TriggerType } from './rule-schema';
 
 const HOUR = 3_600_000;
+// Changes whose whole effect on what conditions read is what the planner applies to its copy.
+const EXACT_CHANGES = new Set<Change['kind']>(['tag.add', 'tag.remove', 'priority']);
 // Other nodes see a changed rule within this long; the node that changed it at once.
 const RULES_TTL_MS = 1000;
 
@@ -50,10 +54,16 @@ export async function ruleMatches(rule: ParsedRule, f: RuleFacts): Promise<boole
 }
 
 // Runs the rules of each event after its change committed, in their order, one ticket at a
-// time on this node (two events of one ticket never race each other's actions).
+// time on this node (two events of one ticket never race each other's actions). A pass takes
+// every firing of its ticket queued by then (a new ticket's "created" and "message received"
+// come together) and is one transaction: the ticket is read once, each rule's commands are
+// savepoints of it, the loop guard's budget is read once and counted on, and the SLA and webhook
+// hooks run once at its commit.
 export class RuleEngine {
   private cache: { until: number; rules: Promise<ParsedRule[]> } | null = null;
-  private queues = new Map<number, Promise<void>>();
+  // Per ticket: the pass running or queued last, and the one still taking firings.
+  private tails = new Map<number, Promise<void>>();
+  private open = new Map<number, Firing[]>();
 
   constructor(private s: Services) {}
 
@@ -71,73 +81,123 @@ export class RuleEngine {
     return this.cache.rules;
   }
 
+  // Resolves once the pass that handled this firing ended.
   fire(f: Firing): Promise<void> {
-    const prev = this.queues.get(f.ticketId) ?? Promise.resolve();
-    const next = prev.then(() => this.run(f)).catch((err) => this.s.logger.error({ err, ticketId: f.ticketId, trigger: f.trigger }, 'automation rule failed'));
-    this.queues.set(f.ticketId, next);
+    const open = this.open.get(f.ticketId);
+    if (open) {
+      open.push(f);
+      return this.tails.get(f.ticketId)!;
+    }
+    const firings = [f];
+    this.open.set(f.ticketId, firings);
+    const prev = this.tails.get(f.ticketId) ?? Promise.resolve();
+    const next = prev.then(() => {
+      if (this.open.get(f.ticketId) === firings) this.open.delete(f.ticketId);
+      return this.pass(f.ticketId, firings);
+    }).catch((err) => this.s.logger.error({ err, ticketId: f.ticketId, triggers: firings.map((x) => x.trigger) }, 'automation rule failed'));
+    this.tails.set(f.ticketId, next);
     void next.finally(() => {
-      if (this.queues.get(f.ticketId) === next) this.queues.delete(f.ticketId);
+      if (this.tails.get(f.ticketId) === next) this.tails.delete(f.ticketId);
     });
     return next;
   }
 
-  private async run(f: Firing): Promise<void> {
-    const rules = (await this.enabledRules()).filter((r) => r.trigger.type === f.trigger);
-    if (!rules.length) return;
-    const m = this.s.db.m;
-    let ticket = await ticketRepository.findById(m, f.ticketId);
-    if (!ticket || ticket.mergedIntoId) return;
-    const message: Message | null = f.messageId ? await messageRepository.findById(m, f.messageId)
-      : f.trigger === 'ticket_created' ? await automationRuleRepository.firstCustomerMessage(m, ticket.id) : null;
-    // Read once, and again only after a rule changed the ticket: 50 rules that do not match cost
-    // the same few queries as one.
-    let facts = await RuleFacts.load(m, ticket, message, f.at);
-    for (const rule of rules) {
-      if (f.cause?.kind === 'rule' && f.cause.id === rule.id) continue;
-      if (!(await ruleMatches(rule, facts))) continue;
-      if (await this.apply(rule, ticket, f, facts.tags)) {
-        ticket = (await ticketRepository.findById(m, f.ticketId)) ?? ticket;
-        facts = await RuleFacts.load(m, ticket, message, f.at);
+  private async pass(ticketId: number, firings: Firing[]): Promise<void> {
+    const enabled = await this.enabledRules();
+    // A rule never fires on its own change.
+    const work = firings.map((f) => ({ f, rules: enabled.filter((r) => r.trigger.type === f.trigger && !(f.cause?.kind === 'rule' && f.cause.id === r.id)) })).filter((w) => w.rules.length);
+    if (!work.length) return;
+    await this.s.db.together(async (db, { m }) => {
+      let ticket = await ticketRepository.findById(m, ticketId);
+      if (!ticket || ticket.mergedIntoId) return;
+      const pass = new RulePass(m, ticketId, work[0].f.at - HOUR);
+      let tags: Set<string> | null = null;
+      // A new ticket's first customer message is usually the one its "message received" names.
+      const messages = new Map<number, Message | null>();
+      for (const { f, rules } of work) {
+        let message: Message | null = null;
+        if (f.messageId) {
+          if (!messages.has(f.messageId)) messages.set(f.messageId, await messageRepository.findById(m, f.messageId));
+          message = messages.get(f.messageId)!;
+        } else if (f.trigger === 'ticket_created') {
+          message = await automationRuleRepository.firstCustomerMessage(m, ticket.id);
+          if (message) messages.set(message.id, message);
+        }
+        tags ??= new Set((await ticketRepository.tagsOf(m, [ticket.id])).get(ticket.id) ?? []);
+        // Read once, and again only after a rule changed the ticket: 50 rules that do not match
+        // cost the same few queries as one.
+        let facts: RuleFacts = new RuleFacts(m, ticket, tags, message, f.at);
+        for (const rule of rules) {
+          if (!(await ruleMatches(rule, facts))) continue;
+          const after = await this.applyIn(db, pass, rule, ticket, f, tags);
+          if (!after) continue;
+          // What the plan said is what the ticket now is when every step was done and changed only
+          // tags or priority; other changes (a status move, an assignment, a reply) are read back.
+          if (after.exact) {
+            ticket = after.state.ticket;
+            tags = after.state.tags;
+          } else {
+            ticket = (await ticketRepository.findById(m, ticketId)) ?? ticket;
+            tags = new Set((await ticketRepository.tagsOf(m, [ticket.id])).get(ticket.id) ?? []);
+          }
+          facts = new RuleFacts(m, ticket, tags, message, f.at);
+        }
       }
-    }
+      await pass.flush();
+    });
   }
 
-  // A matched rule's actions, under the loop guard. Returns whether anything was carried out.
-  async apply(rule: ParsedRule, ticket: Ticket, f: Firing, tags?: Set<string>): Promise<boolean> {
-    const { db, commands, config } = this.s;
+  // A time rule's firing (the sweep matched it): its actions under the loop guard, in one
+  // transaction. Returns whether anything was carried out.
+  apply(rule: ParsedRule, ticket: Ticket, f: Firing, tags?: Set<string>): Promise<boolean> {
+    return this.s.db.together(async (db, { m }) => {
+      const pass = new RulePass(m, ticket.id, f.at - HOUR);
+      const after = await this.applyIn(db, pass, rule, ticket, f, tags ?? new Set((await ticketRepository.tagsOf(m, [ticket.id])).get(ticket.id) ?? []));
+      await pass.flush();
+      return !!after;
+    });
+  }
+
+  // A matched rule's actions, under the loop guard, inside a pass (`db` joins its transaction).
+  // Returns null when nothing was carried out, else the state as planned and whether it is exact.
+  private async applyIn(db: Db, pass: RulePass, rule: ParsedRule, ticket: Ticket, f: Firing, tags: Set<string>): Promise<{ state: TicketState; exact: boolean } | null> {
+    const { config } = this.s;
+    const commands = { ...this.s.commands, db };
     const cause = causeOf(rule);
     const base = { ruleId: rule.id, ticketId: ticket.id, trigger: f.trigger, triggerKey: f.triggerKey ?? null, createdAt: f.at };
     let runId: number | null = null;
     if (f.triggerKey) {
       try {
-        runId = await db.write((w) => automationRuleRepository.claimRun(w, { ...base, outcome: 'running', actions: 0, steps: null }));
+        // A savepoint: a second node's claim fails alone, the pass goes on.
+        runId = await db.transaction((tx) => automationRuleRepository.claimRun(tx.m, { ...base, outcome: 'running', actions: 0, steps: null }));
       } catch (err) {
-        if (db.isUniqueViolation(err)) return false;
+        if (db.isUniqueViolation(err)) return null;
         throw err;
       }
     }
-    const state = tags ? { ticket: { ...ticket }, tags: new Set(tags) } : await loadState(db.m, ticket);
+    const state = { ticket: { ...ticket }, tags: new Set(tags) };
     const plan = await planActions(db.m, state, rule.actions, { actorName: 'Support', byAgent: false });
     const changes = plan.filter((p) => p.change).length;
-    const finish = (outcome: string, steps: (PlannedStep | ExecutedStep)[], actions: number) => db.write((w) => {
-      const row = { outcome, actions, steps: steps.map((x) => ({ summary: x.summary, outcome: 'outcome' in x ? x.outcome : 'planned', ...('error' in x && x.error ? { error: x.error } : {}) })) };
-      return runId ? automationRuleRepository.finishRun(w, runId, row) : automationRuleRepository.claimRun(w, { ...base, ...row }).then(() => undefined);
-    });
+    const finish = (outcome: string, steps: (PlannedStep | ExecutedStep)[], actions: number) => pass.record({
+      ...base, outcome, actions, steps: steps.map((x) => ({ summary: x.summary, outcome: 'outcome' in x ? x.outcome : 'planned', ...('error' in x && x.error ? { error: x.error } : {}) })),
+    }, runId);
     if (!changes) {
       if (runId) await finish('done', plan, 0);
-      return false;
+      return null;
     }
     const limit = config.CHORUS_AUTOMATION_ACTIONS_PER_HOUR;
-    const used = await automationRuleRepository.budgetUsed(db.m, ticket.id, f.at - HOUR);
+    const used = await pass.budget();
     if (used.actions + changes > limit) {
       await finish('limited', plan, 0);
       // Said once per ticket and hour: a ping-pong stopped leaves one line, not one per attempt.
       if (!used.limited) await recordAutomationLimit(commands, ticket.id, cause, { limit, reason: `rule “${rule.name}” would pass ${limit} automatic actions on this ticket within an hour` });
-      return false;
+      return null;
     }
-    const steps = await executeActions({ commands, publicUrl: config.publicUrl }, ticket.id, rule.actions, { viewer: ANONYMOUS, cause }, plan);
+    const steps = await executeActions({ commands, publicUrl: config.publicUrl }, ticket.id, rule.actions, { viewer: ANONYMOUS, cause }, plan, ticket);
     const done = steps.filter((x) => x.outcome === 'done').length;
     await finish('done', steps, done);
-    return done > 0;
+    if (!done) return null;
+    const exact = steps.every((x) => x.outcome !== 'failed' && (!x.change || EXACT_CHANGES.has(x.change.kind)));
+    return { state, exact };
   }
 }

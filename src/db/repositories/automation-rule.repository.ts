@@ -55,6 +55,10 @@ export const automationRuleRepository = {
   async claimRun(m: EntityManager, r: Omit<AutomationRun, 'id'>): Promise<number> {
     return (await m.getRepository(AutomationRun).insert(r)).identifiers[0].id;
   },
+  // Finished runs, in one statement (a rule pass writes its runs when it ends).
+  async insertRuns(m: EntityManager, rows: Omit<AutomationRun, 'id'>[]): Promise<void> {
+    if (rows.length) await m.createQueryBuilder().insert().into(AutomationRun).values(rows).updateEntity(false).execute();
+  },
   async finishRun(m: EntityManager, id: number, patch: Pick<AutomationRun, 'outcome' | 'actions' | 'steps'>): Promise<void> {
     await m.getRepository(AutomationRun).update({ id }, patch);
   },

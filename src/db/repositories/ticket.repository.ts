@@ -248,11 +248,11 @@ export const ticketRepository = {
     return out;
   },
 
+  // One statement (rules tag tickets on every ingest): a tag the ticket has already stays as it is.
   async addTag(m: EntityManager, ticketId: number, tag: string, isPublic = false): Promise<boolean> {
-    const exists = await m.getRepository(TicketTag).existsBy({ ticketId, tag });
-    if (exists) return false;
-    await m.getRepository(TicketTag).insert({ ticketId, tag, isPublic });
-    return true;
+    const p = m.connection.options.type === 'postgres' ? '$1, $2, $3' : '?, ?, ?';
+    const rows: unknown[] = await m.query(`INSERT INTO ticket_tags (ticket_id, tag, is_public) VALUES (${p}) ON CONFLICT DO NOTHING RETURNING ticket_id`, [ticketId, tag, isPublic]);
+    return rows.length > 0;
   },
 
   // Whether a tag shows on customer and public surfaces; false when the ticket has no such tag
