@@ -38,6 +38,7 @@ import { Macros1764000026100 } from './1764000026100-macros';
 import { ReportTouchLinks1764000030000 } from './1764000030000-report-touch-links';
 import { ChainLinks1764000036000 } from './1764000036000-chain-links';
 import { SecureDelete1764000036100 } from './1764000036100-secure-delete';
+import { LegalHolds1764000038000 } from './1764000038000-legal-holds';
 
 // Listed explicitly (no glob) so the same list works under ts-jest and from dist/; one a line, in
 // timestamp order, so branches adding migrations merge cleanly.
@@ -82,4 +83,5 @@ export const migrations = [
   ReportTouchLinks1764000030000,
   ChainLinks1764000036000,
   SecureDelete1764000036100,
+  LegalHolds1764000038000,
 ];

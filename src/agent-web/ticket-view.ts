@@ -4,6 +4,7 @@ import { agentRepository } from '../db/repositories/agent.repository';
 import { cannedResponseRepository } from '../db/repositories/canned-response.repository';
 import { contactRepository } from '../db/repositories/contact.repository';
 import { inboxRepository } from '../db/repositories/inbox.repository';
+import { legalHoldRepository } from '../db/repositories/legal-hold.repository';
 import { messageRepository } from '../db/repositories/message.repository';
 import { ticketEventRepository } from '../db/repositories/ticket-event.repository';
 import { ticketRepository } from '../db/repositories/ticket.repository';
@@ -132,6 +133,8 @@ function describeEvent(e: TicketEvent, agentNames: Map<number, string>): string 
     case 'accepted': return 'An answer was accepted';
     case 'restored': return `Restored to the inbox (had been automatic: ${d.automatic})${d.reason ? `, ${d.reason}` : ''}`;
     case 'message.redacted': return `Message ${d.messageId} redacted: ${d.replaced} passage(s) removed${d.rawRebuilt ? ', the original mail rebuilt without them' : ''}${d.copies ? `, ${d.copies} stored cop${d.copies === 1 ? 'y' : 'ies'} cleaned` : ''}${d.reason ? ` (${d.reason})` : ''}`;
+    case 'hold.placed': return `Legal hold placed: ${d.reason}`;
+    case 'hold.released': return `Legal hold lifted: ${d.reason}`;
     case 'message.masked': return `Card number(s) masked in message ${d.messageId} on arrival: ${d.masked} (the inbox masks card numbers)`;
     case 'message.withdrawn': return `The customer withdrew message ${d.messageId} on ${d.channel}`;
     case 'reaction': return d.emoji ? `${d.by} reacted ${d.emoji} to message ${d.messageId}` : `${d.by} removed their reaction ${d.previous ?? ''} from message ${d.messageId}`.replace('  ', ' ');
@@ -166,6 +169,8 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
     ticketRepository.tagDetailsOf(m, [t.id]), macroRepository.list(m),
   ]);
   const csat = await csatPanel(m, t.id);
+  // Holds on the ticket, its requester or its inbox: nothing deletes it while one applies.
+  const holds = await legalHoldRepository.activeFor(m, { ticketIds: [t.id], contactIds: [t.requesterId], inboxIds: [t.inboxId] });
   const macroNames = { agents: new Map(agents.map((a) => [a.id, a.name])), teams: new Map(teams.map((x) => [x.id, x.name])), canned: new Map(canned.map((c) => [c.id, c.title])) };
   const presented = (await presentMessages(m, viewer, messages)) as Presented[];
   const offers = await addressOffers(m, messages);
@@ -190,6 +195,7 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
       snooze: t.snoozed ? { untilCustomerAnswers: t.snoozed === 'reply', until: t.snoozedUntil ? new Date(t.snoozedUntil).toISOString() : null, text: t.snoozedUntil ? whenText(t.snoozedUntil) : null } : null,
       snoozable: ['new', 'open', 'pending'].includes(t.status),
     },
+    holds: holds.map((h) => ({ id: h.id, on: h.scope === 'ticket' ? '' : h.scope === 'contact' ? ' (its requester)' : ' (its inbox)', since: new Date(h.createdAt).toISOString(), sinceText: utc(h.createdAt), reason: h.reason })),
     snoozeChoices: SNOOZE_CHOICES.map((c) => ({ value: c, label: SNOOZE_LABELS[c] })),
     messages: presented.map((p) => messageView(p, now, offers.get(p.id))),
     noReplyWarning: noReplyWarning(presented),

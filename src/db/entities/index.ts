@@ -1,5 +1,6 @@
 import { ChainLink } from './chain-link.entity';
 import { Macro } from './macro.entity';
+import { LegalHold } from './legal-hold.entity';
 import { Agent } from './agent.entity';
 import { Attachment } from './attachment.entity';
 import { ApiToken, OneTimeToken, Session } from './auth.entity';
@@ -53,9 +54,10 @@ export * from './webhook.entity';
 export * from './automation-rule.entity';
 export * from './macro.entity';
 export * from './chain-link.entity';
+export * from './legal-hold.entity';
 
 export const entities = [
-  Macro, ChainLink,
+  Macro, ChainLink, LegalHold,
   Webhook, WebhookAttempt, Vote, Flag, SavedView, CannedResponse, ReportFact, JobLease, BusinessCalendarRow, AutomationRule, AutomationRun, SlaPolicy, TicketSlaClock,
   Agent, Attachment, ApiToken, OneTimeToken, Session, Contact, Identity, InboundItem, Inbox,
   ImapSyncState, MailPreview, Message, OutboxItem, Team, TeamMember, ThreadLink, TicketEvent, Ticket, TicketParticipant, TicketTag,
