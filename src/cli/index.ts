@@ -9,6 +9,7 @@ import { createInbox } from '../inboxes/create-inbox';
 import { createLogger } from '../logger';
 import { modules } from '../modules';
 import { archiveCommands } from '../archive/archive.commands';
+import { exportCommands } from '../archive/export/export.commands';
 import { commands as extraCommands } from './commands';
 import { UsageError } from './usage-error';
 
@@ -93,7 +94,7 @@ function version(): string {
 }
 
 export async function runCli(argv: string[]): Promise<number> {
-  const all: Record<string, CliCommand> = { ...builtIn, ...extraCommands, ...archiveCommands };
+  const all: Record<string, CliCommand> = { ...builtIn, ...extraCommands, ...archiveCommands, ...exportCommands };
   const [name, ...rest] = argv;
   if (name === '--version' || name === '-v') {
     console.log(version());

@@ -42,6 +42,8 @@ export interface RouteSpec<P = any, Q = any, B = any> {
   // Handler returns the JSON body, or undefined when it wrote the response itself.
   handler: (input: RouteInput<P, Q, B>) => Promise<unknown> | unknown;
   responseDescription?: string;
+  // A route that answers a file (application/zip…) rather than JSON or a page: its OpenAPI type.
+  produces?: string;
   // The OpenAPI operationId; derived from the method and path when not given.
   operationId?: string;
   // The JSON the handler answers with. It is the success schema in the OpenAPI document, and

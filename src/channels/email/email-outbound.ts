@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { Message, OutboxItem, Ticket } from '../../db/entities';
+import type { SendMailOptions } from 'nodemailer';
+import type { Inbox, Message, OutboxItem, Ticket } from '../../db/entities';
 import { blobRepository } from '../../db/repositories/blob.repository';
 import { contactRepository } from '../../db/repositories/contact.repository';
 import { inboxRepository } from '../../db/repositories/inbox.repository';
@@ -32,6 +33,40 @@ export async function planEmailReply(m: EntityManager, ticket: Ticket, message: 
   return [{ kind: 'email', payload: { to, cc, linkBack: ticket.channel !== 'email' } }];
 }
 
+// The agent reply exactly as the sender hands it to the mailer. A ticket export rebuilds sent
+// mail with it (the relay's copy is not kept), so what is exported is what this code sends.
+export async function composeAgentReply(s: Services, mailer: Mailer, a: { message: Message; ticket: Ticket; inbox: Inbox | null; payload: Record<string, any>; messageId: string }): Promise<SendMailOptions> {
+  const { message, ticket, inbox, payload, messageId } = a;
+  const m = s.db.m;
+  const thread = (await messageRepository.listByTicket(m, ticket.id)).filter((x) => x.id < message.id && x.emailMessageId && x.audience !== 'staff');
+  const references = thread.map((x) => x.emailMessageId!).slice(-20);
+  const replyAddress = inbox?.address ? inbox.address.replace('@', `+${signReplyToken(s.config.secret, ticket.id)}@`) : undefined;
+  const agentName = message.authorAgentId ? (await s.db.m.query(`SELECT name FROM agents WHERE id = ${Number(message.authorAgentId)}`))[0]?.name : null;
+  const data = {
+    text: message.text, html: message.html, agentName: agentName ?? 'Support', ticketNumber: ticket.id, subject: ticket.subject,
+    threadUrl: `${s.config.publicUrl}/t/${ticket.id}`, linkBack: !!payload.linkBack,
+  };
+  const body = mailer.render('agent-reply', data);
+  const files = await messageRepository.attachmentsOf(m, [message.id]);
+  const attachments = [];
+  for (const f of files) attachments.push({ filename: f.filename, contentType: f.contentType, content: (await blobRepository.get(m, f.sha256)) ?? Buffer.alloc(0) });
+  const subject = `${/^re:/i.test(ticket.subject) ? '' : 'Re: '}${ticket.subject} [#${ticket.id}]`;
+  return {
+    from: inbox?.address ? { name: `${data.agentName} (${inbox.name})`, address: inbox.address } : mailer.defaultFrom,
+    to: String(payload.to),
+    cc: (payload.cc as string[]) ?? [],
+    replyTo: replyAddress,
+    subject,
+    messageId,
+    inReplyTo: references.at(-1),
+    references,
+    html: body.html,
+    text: body.text,
+    attachments,
+    headers: { 'X-Chorus-Ticket': String(ticket.id) },
+  };
+}
+
 function domainOf(address: string | null, publicUrl: string): string {
   return address?.split('@')[1] ?? new URL(publicUrl).hostname;
 }
@@ -52,34 +87,9 @@ export function emailReplySender(s: Services, mailer: Mailer) {
       messageId = `<chorus.m${message.id}.${randomBytes(6).toString('hex')}@${domain}>`;
       await s.db.write((w) => messageRepository.update(w, message.id, { emailMessageId: messageId }));
     }
-    const thread = (await messageRepository.listByTicket(m, ticket.id)).filter((x) => x.id < message.id && x.emailMessageId && x.audience !== 'staff');
-    const references = thread.map((x) => x.emailMessageId!).slice(-20);
-    const replyAddress = inbox?.address ? inbox.address.replace('@', `+${signReplyToken(s.config.secret, ticket.id)}@`) : undefined;
-    const agentName = message.authorAgentId ? (await s.db.m.query(`SELECT name FROM agents WHERE id = ${Number(message.authorAgentId)}`))[0]?.name : null;
-    const data = {
-      text: message.text, html: message.html, agentName: agentName ?? 'Support', ticketNumber: ticket.id, subject: ticket.subject,
-      threadUrl: `${s.config.publicUrl}/t/${ticket.id}`, linkBack: !!item.payload?.linkBack,
-    };
-    const body = mailer.render('agent-reply', data);
-    const files = await messageRepository.attachmentsOf(m, [message.id]);
-    const attachments = [];
-    for (const f of files) attachments.push({ filename: f.filename, contentType: f.contentType, content: (await blobRepository.get(m, f.sha256)) ?? Buffer.alloc(0) });
-    const subject = `${/^re:/i.test(ticket.subject) ? '' : 'Re: '}${ticket.subject} [#${ticket.id}]`;
+    const mail = await composeAgentReply(s, mailer, { message, ticket, inbox, payload: item.payload ?? {}, messageId });
     try {
-      await mailer.send({
-        from: inbox?.address ? { name: `${data.agentName} (${inbox.name})`, address: inbox.address } : mailer.defaultFrom,
-        to: String(item.payload!.to),
-        cc: (item.payload!.cc as string[]) ?? [],
-        replyTo: replyAddress,
-        subject,
-        messageId,
-        inReplyTo: references.at(-1),
-        references,
-        html: body.html,
-        text: body.text,
-        attachments,
-        headers: { 'X-Chorus-Ticket': String(ticket.id) },
-      }, signal);
+      await mailer.send(mail, signal);
     } catch (err) {
       throw smtpError(err);
     }

@@ -35,6 +35,7 @@ export function operationIdOf(method: string, path: string): string {
 
 function successOf(r: RouteSpec) {
   const description = r.responseDescription ?? 'OK';
+  if (r.produces) return { description, content: { [r.produces]: { schema: { type: 'string', format: 'binary' } } } };
   if (r.response) return { description, content: { 'application/json': { schema: toJsonSchema(r.response, 'output') } } };
   if ((r.status ?? 200) === 204 || (r.status ?? 200) >= 300) return { description };
   // Pages answer HTML; the few JSON routes without a declared schema still say they answer JSON.
