@@ -127,7 +127,7 @@ describe.each(DB_KINDS)('ticket and contact export (%s)', (db) => {
       const ok = await verify();
       expect(ok).toEqual({ code: 0, out: expect.stringMatching(/link\(s\) intact/) });
       const edits: [string, (s: Buffer) => Buffer][] = [
-        ['ticket.json', (b) => Buffer.from(b.toString().replace('We fixed your invoice.', 'We fixed your invoicf.'))],
+        ['ticket.json', (b) => { const j = JSON.parse(b.toString()); j.messages.find((x: any) => x.direction === 'outbound').text = 'We fixed your invoicf.'; return Buffer.from(JSON.stringify(j, null, 2)); }],
         ['ticket.json', (b) => Buffer.from(b.toString().replace('"type": "merged"', '"type": "mergeX"'))],
         ['chain.json', (b) => Buffer.from(b.toString().replace(/\\"text\\":\\"We fixed/, '\\"text\\":\\"We fiXed'))],
         ['chain.json', (b) => { const c = JSON.parse(b.toString()); c.links[1].createdAt += 1; return Buffer.from(JSON.stringify(c)); }],
@@ -140,7 +140,7 @@ describe.each(DB_KINDS)('ticket and contact export (%s)', (db) => {
         expect({ file, changed: !changed.equals(original) }).toEqual({ file, changed: true });
         fs.writeFileSync(path.join(dir, file), changed);
         const bad = await verify();
-        expect({ file, code: bad.code, out: bad.out }).toEqual({ file, code: 1, out: expect.stringMatching(/problem/) });
+        expect({ file, edit: edits.findIndex((x) => x[1] === edit), code: bad.code, out: bad.out }).toEqual({ file, edit: edits.findIndex((x) => x[1] === edit), code: 1, out: expect.stringMatching(/problem/) });
         fs.writeFileSync(path.join(dir, file), original);
       }
       expect((await verify()).code).toBe(0);
