@@ -36,6 +36,7 @@ import { Webhooks1764000027000 } from './1764000027000-webhooks';
 import { SnoozeAutoClose1764000026000 } from './1764000026000-snooze-auto-close';
 import { Macros1764000026100 } from './1764000026100-macros';
 import { ReportTouchLinks1764000030000 } from './1764000030000-report-touch-links';
+import { KeptTicketCounts1764000035000 } from './1764000035000-kept-ticket-counts';
 import { ChainLinks1764000036000 } from './1764000036000-chain-links';
 import { SecureDelete1764000036100 } from './1764000036100-secure-delete';
 import { LegalHolds1764000038000 } from './1764000038000-legal-holds';
@@ -81,6 +82,7 @@ export const migrations = [
   SnoozeAutoClose1764000026000,
   Macros1764000026100,
   ReportTouchLinks1764000030000,
+  KeptTicketCounts1764000035000,
   ChainLinks1764000036000,
   SecureDelete1764000036100,
   LegalHolds1764000038000,

@@ -55,7 +55,7 @@
           if (!(el.getAttribute('data-count') in r.data.counts)) el.textContent = '0';
         });
         var total = list.querySelector('[data-total]');
-        if (total) total.textContent = r.data.total + ' tickets';
+        if (total) total.textContent = (r.data.totalText || r.data.total) + ' tickets';
         if (list.getAttribute('data-live') !== '1') return;
         var before = {};
         rows().forEach(function (row) { before[row.getAttribute('data-id')] = row.querySelector('input').checked; });

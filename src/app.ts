@@ -40,6 +40,7 @@ import { NotFoundError } from './errors';
 import { handlebarsHelpers } from './http/view-helpers';
 import type { ChorusModule } from './module';
 import { modules as defaultModules } from './modules';
+import { keepTicketCounts } from './tickets/kept-counts';
 
 export { ROOT };
 
@@ -61,6 +62,7 @@ export async function createChorus(config: Config, opts: { logger?: Logger; now?
   const bus = new EventBus();
   bus.onError = (err, event) => logger.error({ err, event }, 'event handler failed');
   const db = new Db(ds, bus);
+  keepTicketCounts(db);
   const metrics = new Metrics();
   const parsers = new ParserRegistry();
   const ingest = new IngestPipeline({ db, parsers, secret: config.secret, logger, now, leaseMs: config.CHORUS_INGEST_LEASE_MS, onOutcome: (channel, outcome) => metrics.ingest.inc({ channel, outcome }) });

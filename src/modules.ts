@@ -20,6 +20,7 @@ import { macrosModule } from './automation/macros/macros.module';
 import { redactionModule } from './archive/redaction/redaction.module';
 import { retentionModule } from './archive/retention/retention.module';
 import { exportModule } from './archive/export/export.module';
+import { keptCountsModule } from './tickets/kept-counts.module';
 
 // Every feature module, in mount order. Channels add themselves here.
-export const modules: ChorusModule[] = [apiChannelModule, emailModule, imapPollerModule, socialModule, autoAssignModule, webformChannelModule, customerWebModule, agentWebModule, mailPreviewModule, reportsModule, commandCentreModule, automationModule, slaModule, webhooksModule, snoozeModule, autoCloseModule, csatModule, macrosModule, redactionModule, retentionModule, exportModule];
+export const modules: ChorusModule[] = [apiChannelModule, emailModule, imapPollerModule, socialModule, autoAssignModule, webformChannelModule, customerWebModule, agentWebModule, mailPreviewModule, reportsModule, commandCentreModule, automationModule, slaModule, webhooksModule, snoozeModule, autoCloseModule, csatModule, macrosModule, redactionModule, retentionModule, exportModule, keptCountsModule];

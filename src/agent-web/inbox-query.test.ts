@@ -13,24 +13,25 @@ describe('inbox query', () => {
     expect(inboxQuery.safeParse({ channel: 'E-mail; DROP' }).success).toBe(false);
   });
 
-  it('counts views from the grouped pass, and says when it cannot', () => {
+  it('counts views from the kept counts, and says when they cannot', () => {
     const g = [
-      { status: 'new' as const, unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: false, snoozed: false, n: 3 },
-      { status: 'open' as const, unassigned: false, inboxId: 2, channel: 'x', teamId: 4, automatic: false, snoozed: false, n: 5 },
-      { status: 'solved' as const, unassigned: true, inboxId: 1, channel: 'email', teamId: 4, automatic: false, snoozed: false, n: 11 },
+      { status: 'new' as const, assigneeId: null, unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: false, snoozed: false, n: 3 },
+      { status: 'open' as const, assigneeId: 9, unassigned: false, inboxId: 2, channel: 'x', teamId: 4, automatic: false, snoozed: false, n: 5 },
+      { status: 'solved' as const, assigneeId: null, unassigned: true, inboxId: 1, channel: 'email', teamId: 4, automatic: false, snoozed: false, n: 11 },
     ];
     expect(countFromGroups(g, { status: ['new', 'open', 'pending'], assigneeId: null })).toBe(3);
     expect(countFromGroups(g, { status: ['new', 'open'] })).toBe(8);
     expect(countFromGroups(g, { teamId: 4 })).toBe(16);
     expect(countFromGroups(g, { inboxId: 1, channel: 'email' })).toBe(14);
     expect(countFromGroups(g, { tag: 'vip' })).toBeUndefined();
-    expect(countFromGroups(g, { assigneeId: 9 })).toBeUndefined();
+    expect(countFromGroups(g, { assigneeId: 9 })).toBe(5);
+    expect(countFromGroups(g, { visibility: 'public' })).toBeUndefined();
   });
 
   it('leaves automatic tickets out of every view but "Automatic", which counts only them', () => {
     const g = [
-      { status: 'new' as const, unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: false, snoozed: false, n: 3 },
-      { status: 'new' as const, unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: true, snoozed: false, n: 40 },
+      { status: 'new' as const, assigneeId: null, unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: false, snoozed: false, n: 3 },
+      { status: 'new' as const, assigneeId: null, unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: true, snoozed: false, n: 40 },
     ];
     for (const v of ['unassigned', 'open', 'active', 'all', 'pending', 'solved'] as const) {
       expect([v, countFromGroups(g, filtersOf(inboxQuery.parse({ view: v }), 7))]).toEqual([v, v === 'pending' || v === 'solved' ? 0 : 3]);
@@ -41,9 +42,9 @@ describe('inbox query', () => {
 
   it('leaves snoozed tickets out of the triage views and facets, and "Snoozed" counts only them', () => {
     const g = [
-      { status: 'open' as const, unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: false, snoozed: false, n: 3 },
-      { status: 'open' as const, unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: false, snoozed: true, n: 20 },
-      { status: 'pending' as const, unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: false, snoozed: true, n: 7 },
+      { status: 'open' as const, assigneeId: null, unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: false, snoozed: false, n: 3 },
+      { status: 'open' as const, assigneeId: null, unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: false, snoozed: true, n: 20 },
+      { status: 'pending' as const, assigneeId: null, unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: false, snoozed: true, n: 7 },
     ];
     const count = (v: string) => countFromGroups(g, filtersOf(inboxQuery.parse({ view: v }), 7));
     expect(['unassigned', 'open', 'pending', 'active', 'snoozed', 'all'].map((v) => [v, count(v)])).toEqual([

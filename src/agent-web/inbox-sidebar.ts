@@ -3,6 +3,7 @@ import { agentRepository } from '../db/repositories/agent.repository';
 import { inboxRepository } from '../db/repositories/inbox.repository';
 import { savedViewRepository } from '../db/repositories/saved-view.repository';
 import { ticketRepository, type CountGroup, type TicketFilters } from '../db/repositories/ticket.repository';
+import { ticketCountRepository } from '../db/repositories/ticket-count.repository';
 import { ACTIVE, VIEWS, inboxHref, type InboxQuery, type ViewName } from './inbox-query';
 import type { Services } from '../services';
 import { sharedCountsOf } from './shared-counts';
@@ -11,23 +12,29 @@ import { channelLabel, channelLetter } from './ticket-row';
 export type Counts = Record<string, number>;
 const SIDEBAR_VIEWS = (Object.keys(VIEWS) as ViewName[]).filter((v) => v !== 'all' && v !== 'active');
 
-// Sums the one-pass count groups for a filter; undefined when the filter needs a query
-// (a tag, or a specific assignee).
+// Sums the kept count groups for a filter; undefined when the filter needs a query (a tag,
+// a visibility, a requester, a priority, …).
 export function countFromGroups(groups: CountGroup[], f: TicketFilters): number | undefined {
-  if (f.tag || f.ids || f.visibility || f.requesterId !== undefined || (f.assigneeId !== undefined && f.assigneeId !== null)) return undefined;
+  if (f.tag || f.ids || f.visibility || f.requesterId !== undefined || f.priority || f.hasSla !== undefined) return undefined;
   return groups.reduce((n, g) => n + (
-    (!f.status || f.status.includes(g.status)) && (f.assigneeId !== null || g.unassigned) && (f.inboxId === undefined || g.inboxId === f.inboxId)
+    (!f.status || f.status.includes(g.status)) && (f.assigneeId === undefined || (f.assigneeId === null ? g.unassigned : g.assigneeId === f.assigneeId))
+    && (f.inboxId === undefined || g.inboxId === f.inboxId)
     && (!f.channel || g.channel === f.channel) && (f.teamId === undefined || g.teamId === f.teamId) && (f.automatic === undefined || g.automatic === f.automatic)
     && (f.snoozed === undefined || g.snoozed === f.snoozed) ? g.n : 0), 0);
 }
 
-// Live counts for the sidebar from three queries: one grouped pass over tickets, "mine" by its
-// index, and tags. Facets count tickets still to act on (new, open, pending), automatic and
-// snoozed ones left out.
+// A view the kept counts cannot answer (a tag with other filters) is counted up to this many;
+// above it the page says "1,000+".
+export const COUNT_CAP = 1000;
+export const totalText = (n: number): string => (n > COUNT_CAP ? `${COUNT_CAP.toLocaleString('en')}+` : String(n));
+
+// Sidebar counts from the kept counters (src/tickets/kept-counts.ts): every view, inbox,
+// channel, team, "mine" and the most used tags, without counting tickets. Facets count tickets
+// still to act on (new, open, pending), automatic and snoozed ones left out.
 export async function loadCounts(s: Services, me: number) {
-  const [{ groups, tags }, mine] = await Promise.all([sharedCountsOf(s).get(s.db.m), ticketRepository.count(s.db.m, VIEWS.mine.filters(me))]);
+  const { groups, tags } = await sharedCountsOf(s).get(s.db.m);
   const counts: Counts = {};
-  for (const v of SIDEBAR_VIEWS) counts[v] = v === 'mine' ? mine : countFromGroups(groups, VIEWS[v].filters(me))!;
+  for (const v of SIDEBAR_VIEWS) counts[v] = countFromGroups(groups, VIEWS[v].filters(me))!;
   const channels = new Set<string>();
   for (const g of groups) {
     if (!ACTIVE.includes(g.status) || g.automatic || g.snoozed) continue;
@@ -40,13 +47,14 @@ export async function loadCounts(s: Services, me: number) {
   return { counts, groups, channels: [...channels].sort(), tags };
 }
 
-// The number of tickets in the current view, from the groups when they can answer it.
-// A tag facet (the tag among tickets still to do) is already counted for the sidebar.
+// The number of tickets in the current view, from the kept counts when they can answer it.
+// A tag facet (the tag among tickets still to do) is a kept count too; a tag with other filters
+// is counted up to COUNT_CAP (COUNT_CAP + 1 means more).
 export async function totalOf(m: EntityManager, counts: { groups: CountGroup[]; tags: { tag: string; n: number }[] }, f: TicketFilters): Promise<number> {
   const { tag, status, automatic, snoozed, ...rest } = f;
   const facetOnly = tag && automatic === false && snoozed === false && Object.keys(rest).length === 0 && status?.length === ACTIVE.length && ACTIVE.every((x) => status.includes(x));
-  const fromTags = facetOnly ? counts.tags.find((t) => t.tag === tag)?.n : undefined;
-  return fromTags ?? countFromGroups(counts.groups, f) ?? ticketRepository.count(m, f);
+  if (facetOnly) return counts.tags.find((t) => t.tag === tag)?.n ?? ticketCountRepository.tagCount(m, tag);
+  return countFromGroups(counts.groups, f) ?? ticketRepository.countUpTo(m, f, COUNT_CAP);
 }
 
 // Everything the inbox sidebar lists, with hrefs and counts ready for the template.

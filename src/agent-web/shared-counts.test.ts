@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { ticketRepository } from '../db/repositories/ticket.repository';
+import { ticketCountRepository } from '../db/repositories/ticket-count.repository';
 import { EventBus } from '../events/bus';
 import { SharedCounts } from './shared-counts';
 
@@ -9,8 +9,8 @@ describe('SharedCounts', () => {
   let groups: jest.SpyInstance;
   beforeEach(() => {
     clock = 1_000;
-    groups = jest.spyOn(ticketRepository, 'countGroups').mockImplementation(async () => [{ status: 'new', unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: false, snoozed: false, n: groups.mock.calls.length }]);
-    jest.spyOn(ticketRepository, 'tagCounts').mockResolvedValue([]);
+    groups = jest.spyOn(ticketCountRepository, 'groups').mockImplementation(async () => [{ status: 'new', assigneeId: null, unassigned: true, inboxId: 1, channel: 'email', teamId: null, automatic: false, snoozed: false, n: groups.mock.calls.length }]);
+    jest.spyOn(ticketCountRepository, 'topTags').mockResolvedValue([]);
   });
   afterEach(() => jest.restoreAllMocks());
 

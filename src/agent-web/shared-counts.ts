@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { EntityManager } from 'typeorm';
 import type { EventBus } from '../events/bus';
-import { ticketRepository, type CountGroup } from '../db/repositories/ticket.repository';
-import { ACTIVE } from './inbox-query';
+import { ticketCountRepository, type CountGroup } from '../db/repositories/ticket-count.repository';
 
 export interface SharedCountsValue {
   groups: CountGroup[];
@@ -10,14 +9,14 @@ export interface SharedCountsValue {
   at: number;
 }
 
-// Sidebar counts are the same for every agent (only "mine" differs, and it is one indexed
-// count). Every open inbox refreshes on every ticket event, so without sharing, N agents would
-// run the grouped pass N times per event. Here it runs once per burst of changes: recomputed
-// when a ticket changed on this node since, or after `maxAgeMs` (changes made on other nodes).
+// Sidebar counts are the same for every agent ("mine" is one of the groups). They are read from
+// the kept counters (a few hundred rows, whatever the number of tickets), once per burst of
+// changes for all open inboxes: again when a ticket changed on this node since, or after
+// `maxAgeMs` (changes made on other nodes).
 //
-// While the pass is quick the counts are exact: a page waits for it. Once it takes longer than
-// `slowMs` (a very large inbox), pages get the previous counts at once, the pass runs behind
-// them, and `inbox.counts` is published when fresher counts are ready for the open inboxes.
+// The read is quick, so pages wait for it and the counts are exact. Should it ever take longer
+// than `slowMs` (a database under load), pages get the previous counts at once, the read runs
+// behind them, and `inbox.counts` is published when fresher counts are ready.
 export class SharedCounts {
   private value: SharedCountsValue | null = null;
   private inflight: Promise<SharedCountsValue> | null = null;
@@ -50,7 +49,7 @@ export class SharedCounts {
     this.inflight = (async () => {
       const at = this.now();
       const started = performance.now();
-      const [groups, tags] = await Promise.all([ticketRepository.countGroups(m), ticketRepository.tagCounts(m, ACTIVE, 15)]);
+      const [groups, tags] = await Promise.all([ticketCountRepository.groups(m), ticketCountRepository.topTags(m, 15)]);
       this.lastPassMs = performance.now() - started;
       this.value = { groups, tags, at };
       if (this.announce) {

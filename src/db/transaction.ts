@@ -38,6 +38,7 @@ export class Db {
   readonly kind: 'sqlite' | 'postgres';
   private lock = new Mutex();
   private commitHooks: CommitHook[] = [];
+  private keepers: CommitHook[] = [];
 
   constructor(readonly ds: DataSource, readonly bus: EventBus) {
     this.kind = ds.options.type === 'postgres' ? 'postgres' : 'sqlite';
@@ -51,11 +52,20 @@ export class Db {
     this.commitHooks.push(hook);
   }
 
+  // State derived from the tickets that every change keeps in its own transaction, historic
+  // imports included (the kept inbox counts). Runs after the commit hooks, so it also sees what
+  // they changed.
+  keep(hook: CommitHook): void {
+    this.keepers.push(hook);
+  }
+
   // For a transaction whose events its caller publishes later itself (the ingest pipeline):
-  // call inside it, with those events, once they are all known.
-  async beforeCommitOf(m: EntityManager, events: DomainEvent[]): Promise<void> {
+  // call inside it, with those events, once they are all known. `historic`: an import that tells
+  // no one (no commit hooks), though kept state still follows it.
+  async beforeCommitOf(m: EntityManager, events: DomainEvent[], opts: { historic?: boolean } = {}): Promise<void> {
     if (!events.length) return;
-    for (const hook of this.commitHooks) await hook(m, events);
+    if (!opts.historic) for (const hook of this.commitHooks) await hook(m, events);
+    for (const hook of this.keepers) await hook(m, events);
   }
 
   // Runs fn in a transaction; events it emits are published only after the commit.

@@ -9,6 +9,8 @@ export class Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [this.registry],
   });
   readonly sockets = new client.Gauge({ name: 'chorus_socket_connections', help: 'Open socket.io connections on this node', registers: [this.registry] });
+  // What the kept-counts reconciliation had to fix: tickets under a stale key, key or tag counters.
+  readonly keptCountRepairs = new client.Counter({ name: 'chorus_kept_counts_repaired_total', help: 'Kept inbox counts the reconciliation job found wrong and fixed', labelNames: ['kind'], registers: [this.registry] });
   readonly outbox = new client.Counter({ name: 'chorus_outbox_deliveries_total', help: 'Outbox delivery attempts by kind and result', labelNames: ['kind', 'result'], registers: [this.registry] });
 
   constructor() {

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { ticketCountRepository } from './ticket-count.repository';
 
 // Read queries for the command centre (/reports/live): what is true right now, read from the
 // open tickets through indexes on tickets (status first) — never the messages, never history.
@@ -6,6 +7,7 @@ import type { EntityManager } from 'typeorm';
 // A ticket awaits the team while it is new or open (pending waits on the customer).
 const AWAITING = `('new', 'open')`;
 const OPEN = `('new', 'open', 'pending')`;
+const OPEN_STATUSES = ['new', 'open', 'pending'];
 const COUNTED = `t.merged_into_id IS NULL AND t.automatic IS NULL`;
 
 export interface OpenByChannel { channel: string; status: string; n: number }
@@ -25,11 +27,17 @@ async function run<T = Record<string, unknown>>(m: EntityManager, sql: string, p
 }
 
 export const liveFiguresRepository = {
-  // Open tickets per channel and status: every column read is in ix_tickets_counts.
+  // Open tickets per channel and status, summed from the kept counts (never a count of tickets).
   async openByChannel(m: EntityManager): Promise<OpenByChannel[]> {
-    const rows = await run(m, `SELECT t.channel AS channel, t.status AS status, COUNT(*) AS n FROM tickets t
-      WHERE t.status IN ${OPEN} AND ${COUNTED} GROUP BY t.channel, t.status`, {});
-    return rows.map((r) => ({ channel: String(r.channel), status: String(r.status), n: num(r.n) }));
+    const out = new Map<string, OpenByChannel>();
+    for (const g of await ticketCountRepository.groups(m)) {
+      if (!OPEN_STATUSES.includes(g.status) || g.automatic) continue;
+      const k = `${g.channel}|${g.status}`;
+      const row = out.get(k) ?? { channel: g.channel, status: g.status, n: 0 };
+      row.n += g.n;
+      out.set(k, row);
+    }
+    return [...out.values()];
   },
 
   // Customers waiting for an answer (since the first thing they said after the last agent reply,
@@ -80,10 +88,13 @@ export const liveFiguresRepository = {
     return { rows: all.slice(0, limit), total: all.length, totalReach: all.reduce((s, r) => s + r.reach, 0) };
   },
 
-  // Open tickets assigned to each agent (ix_tickets_status_assignee_activity).
+  // Open tickets assigned to each agent, summed from the kept counts.
   async openLoad(m: EntityManager): Promise<AgentLoad[]> {
-    const rows = await run(m, `SELECT t.assignee_id AS agent_id, COUNT(*) AS n FROM tickets t
-      WHERE t.status IN ${OPEN} AND t.assignee_id IS NOT NULL AND ${COUNTED} GROUP BY t.assignee_id`, {});
-    return rows.map((r) => ({ agentId: num(r.agent_id), open: num(r.n) }));
+    const out = new Map<number, number>();
+    for (const g of await ticketCountRepository.groups(m)) {
+      if (!OPEN_STATUSES.includes(g.status) || g.automatic || g.assigneeId === null) continue;
+      out.set(g.assigneeId, (out.get(g.assigneeId) ?? 0) + g.n);
+    }
+    return [...out].map(([agentId, open]) => ({ agentId, open }));
   },
 };

@@ -1,5 +1,6 @@
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { Message, Priority, Ticket, TicketParticipant, TicketStatus, TicketTag } from '../entities';
+import { ticketCountRepository } from './ticket-count.repository';
 
 export interface TicketFilters {
   status?: TicketStatus[];
@@ -25,16 +26,7 @@ export interface TicketFilters {
 const COMMON_TAG = 2000;
 type TagPlan = 'in' | 'exists';
 
-export interface CountGroup {
-  status: TicketStatus;
-  unassigned: boolean;
-  inboxId: number;
-  channel: string;
-  teamId: number | null;
-  automatic: boolean;
-  snoozed: boolean;
-  n: number;
-}
+export type { CountGroup } from './ticket-count.repository';
 
 export interface TicketCursor {
   at: number;
@@ -167,11 +159,21 @@ export const ticketRepository = {
 
   async tagPlan(m: EntityManager, f: TicketFilters): Promise<TagPlan> {
     if (!f.tag) return 'in';
-    return (await m.getRepository(TicketTag).countBy({ tag: f.tag })) > COMMON_TAG ? 'exists' : 'in';
+    // Counts no further than the threshold: the answer is the same for a tag on a million tickets.
+    const [r] = await m.query(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM ticket_tags WHERE tag = ${m.connection.driver.options.type === 'postgres' ? '$1' : '?'} LIMIT ${COMMON_TAG + 1}) x`, [f.tag]);
+    return Number(r.n) > COMMON_TAG ? 'exists' : 'in';
   },
 
   async count(m: EntityManager, f: TicketFilters): Promise<number> {
     return filtered(m, f).getCount();
+  },
+
+  // How many tickets match, counting no further than `cap` (a filter the kept counts cannot
+  // answer: its cost is bounded by the cap, not by the table). Above it the answer is cap + 1.
+  async countUpTo(m: EntityManager, f: TicketFilters, cap: number): Promise<number> {
+    const [sql, params] = filtered(m, f).select('1').limit(cap + 1).getQueryAndParameters();
+    const [r] = await m.query(`SELECT COUNT(*) AS n FROM (${sql}) capped`, params);
+    return Number(r.n);
   },
 
   // Priority or SLA order for the inbox; page by offset (these orders have no stable keyset).
@@ -197,41 +199,6 @@ export const ticketRepository = {
     return out.slice(offset, want);
   },
 
-  // One pass over the tickets for every sidebar count: how many per status, assigned or not,
-  // inbox, channel, team, automatic or not and snoozed or not. A few thousand groups at most; the caller sums
-  // what it shows. Every column read is in ix_tickets_counts, so the pass never reads a row.
-  async countGroups(m: EntityManager): Promise<CountGroup[]> {
-    const rows: { status: TicketStatus; unassigned: number | boolean; inboxId: number; channel: string; teamId: number | null; automatic: number | boolean; snoozed: number | boolean; n: string | number }[] = await m
-      .getRepository(Ticket).createQueryBuilder('t')
-      .select('t.status', 'status').addSelect('CASE WHEN t.assignee_id IS NULL THEN 1 ELSE 0 END', 'unassigned').addSelect('t.inbox_id', 'inboxId')
-      .addSelect('t.channel', 'channel').addSelect('t.team_id', 'teamId').addSelect('CASE WHEN t.automatic IS NULL THEN 0 ELSE 1 END', 'automatic')
-      .addSelect('CASE WHEN t.snoozed IS NULL THEN 0 ELSE 1 END', 'snoozed').addSelect('COUNT(*)', 'n')
-      .where('t.merged_into_id IS NULL')
-      .groupBy('t.status').addGroupBy('CASE WHEN t.assignee_id IS NULL THEN 1 ELSE 0 END').addGroupBy('t.inbox_id').addGroupBy('t.channel').addGroupBy('t.team_id')
-      .addGroupBy('CASE WHEN t.automatic IS NULL THEN 0 ELSE 1 END').addGroupBy('CASE WHEN t.snoozed IS NULL THEN 0 ELSE 1 END')
-      .getRawMany();
-    return rows.map((r) => ({
-      status: r.status, unassigned: Number(r.unassigned) === 1, inboxId: Number(r.inboxId), channel: r.channel, teamId: r.teamId === null ? null : Number(r.teamId),
-      automatic: Number(r.automatic) === 1, snoozed: Number(r.snoozed) === 1, n: Number(r.n),
-    }));
-  },
-
-  // Sidebar counts of the inbox: tickets per inbox, channel or team among the given filters.
-  async countBy(m: EntityManager, f: TicketFilters, column: 'inbox_id' | 'channel' | 'team_id'): Promise<Map<string, number>> {
-    const rows: { k: string | number | null; n: string | number }[] = await filtered(m, f)
-      .select(`t.${column}`, 'k').addSelect('COUNT(*)', 'n').groupBy(`t.${column}`).getRawMany();
-    return new Map(rows.filter((r) => r.k !== null).map((r) => [String(r.k), Number(r.n)]));
-  },
-
-  // Tickets per tag among those with one of `statuses` (automatic and snoozed ones left out), most used first.
-  async tagCounts(m: EntityManager, statuses: TicketStatus[], limit: number): Promise<{ tag: string; n: number }[]> {
-    const rows: { tag: string; n: string | number }[] = await m.createQueryBuilder().select('tt.tag', 'tag').addSelect('COUNT(*)', 'n')
-      .from(TicketTag, 'tt').innerJoin(Ticket, 't', 't.id = tt.ticket_id')
-      .where('t.status IN (:...statuses) AND t.merged_into_id IS NULL AND t.automatic IS NULL AND t.snoozed IS NULL', { statuses })
-      .groupBy('tt.tag').orderBy('n', 'DESC').addOrderBy('tt.tag', 'ASC').limit(limit).getRawMany();
-    return rows.map((r) => ({ tag: r.tag, n: Number(r.n) }));
-  },
-
   // Tags per ticket. Agents read them all; customer and public surfaces pass publicOnly.
   async tagsOf(m: EntityManager, ticketIds: number[], opts: { publicOnly?: boolean } = {}): Promise<Map<number, string[]>> {
     const out = new Map<number, string[]>();
@@ -252,7 +219,9 @@ export const ticketRepository = {
   async addTag(m: EntityManager, ticketId: number, tag: string, isPublic = false): Promise<boolean> {
     const p = m.connection.options.type === 'postgres' ? '$1, $2, $3' : '?, ?, ?';
     const rows: unknown[] = await m.query(`INSERT INTO ticket_tags (ticket_id, tag, is_public) VALUES (${p}) ON CONFLICT DO NOTHING RETURNING ticket_id`, [ticketId, tag, isPublic]);
-    return rows.length > 0;
+    if (!rows.length) return false;
+    await ticketCountRepository.tagChanged(m, ticketId, tag, 1);
+    return true;
   },
 
   // Whether a tag shows on customer and public surfaces; false when the ticket has no such tag
@@ -264,7 +233,9 @@ export const ticketRepository = {
 
   async removeTag(m: EntityManager, ticketId: number, tag: string): Promise<boolean> {
     const r = await m.getRepository(TicketTag).delete({ ticketId, tag });
-    return (r.affected ?? 0) > 0;
+    const gone = (r.affected ?? 0) > 0;
+    if (gone) await ticketCountRepository.tagChanged(m, ticketId, tag, -1);
+    return gone;
   },
 
   async participants(m: EntityManager, ticketId: number): Promise<TicketParticipant[]> {

@@ -2,7 +2,7 @@ import type { Request, Router } from 'express';
 import { z } from 'zod';
 import { agentOnly, backTo, renderAgent, type AgentViewer } from '../../agent-web/agent-page';
 import { filtersOf, inboxHref, inboxQuery, VIEWS, type InboxQuery } from '../../agent-web/inbox-query';
-import { loadCounts, loadSidebar, totalOf } from '../../agent-web/inbox-sidebar';
+import { loadCounts, loadSidebar, totalOf, totalText } from '../../agent-web/inbox-sidebar';
 import { toRow } from '../../agent-web/ticket-row';
 import { TICKET_STATUSES } from '../../db/entities';
 import { agentRepository } from '../../db/repositories/agent.repository';
@@ -66,7 +66,7 @@ export function agentInboxPages(r: Router, s: Services): void {
       return renderAgent(s, req, res, 'pages/agent/inbox', {
         title: titleOf(query, sidebar), nav: { inbox: true }, sidebar, ...list, sortLinks, viewQuery: viewQuery(query),
         agents: agents.filter((a) => a.active).map((a) => ({ id: a.id, name: a.name })), teams: sidebar.teams.map((t) => ({ id: t.id, name: t.title })),
-        statuses: TICKET_STATUSES, total: await totalOf(s.db.m, sidebar.totals, filtersOf(query, me)),
+        statuses: TICKET_STATUSES, total: totalText(await totalOf(s.db.m, sidebar.totals, filtersOf(query, me))),
         macros: (await macroRepository.list(s.db.m)).map((x) => ({ id: x.id, name: x.name })),
         snoozeChoices: BULK_SNOOZE.map((c) => ({ value: c, label: SNOOZE_LABELS[c] })), bulkNotice: bulkNotice(bulkReport.parse(req.query)),
         scripts: ['/static/agent-inbox.js'],
@@ -82,10 +82,11 @@ export function agentInboxPages(r: Router, s: Services): void {
     handler: async ({ req, res, query, viewer }) => {
       const me = (viewer as AgentViewer).agentId;
       const [{ counts, groups, tags }, list] = await Promise.all([loadCounts(s, me), loadRows(s, query, me)]);
+      // `total` is COUNT_CAP + 1 when a view the kept counts cannot answer has more; `totalText` says "1,000+".
       const total = await totalOf(s.db.m, { groups, tags }, filtersOf(query, me));
       const html = await new Promise<string>((ok, fail) => req.app.render('partials/ticket-rows', { layout: false, rows: list.rows }, (err, out) => (err ? fail(err) : ok(out))));
       res.setHeader('Cache-Control', 'no-store');
-      return { html, counts, total, ids: list.rows.map((x) => x.id) };
+      return { html, counts, total, totalText: totalText(total), ids: list.rows.map((x) => x.id) };
     },
   });
 

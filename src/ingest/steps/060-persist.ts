@@ -50,8 +50,8 @@ export const persist: Step = async (ctx, deps) => {
     if (created) ctx.events.push({ name: 'ticket.created', payload: { ticketId: ticket.id } });
     else ctx.events.push({ name: 'ticket.updated', payload: { ticketId: ticket.id, changes } });
     ctx.events.push({ name: 'message.created', payload: { ticketId: ticket.id, messageId, audience } });
-    // What must commit with these events (webhook deliveries); historic mail tells no one.
-    if (!ctx.item.historic) await deps.db.beforeCommitOf(m, ctx.events);
+    // What must commit with these events (webhook deliveries, kept counts); historic mail tells no one.
+    await deps.db.beforeCommitOf(m, ctx.events, { historic: ctx.item.historic });
   });
   ctx.outcome = { state: 'processed' };
 };
