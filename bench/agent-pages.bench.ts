@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { createChorus } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
+import { ticketCountRepository } from '../src/db/repositories/ticket-count.repository';
 import { envInt, seededFile, timeRounds } from './util';
 
 const STATUSES = ['new', 'open', 'open', 'open', 'pending', 'solved', 'solved', 'closed', 'closed', 'closed'];
@@ -59,6 +60,8 @@ async function seeded(tickets: number): Promise<string> {
         }
       })();
     }
+    // Rows written behind the commands' back: the kept inbox counts are rebuilt from them once.
+    for (const sql of ticketCountRepository.rebuildSql()) db.exec(sql);
   });
 }
 

@@ -6,6 +6,7 @@ import { createAgent } from '../src/agents/create-agent';
 import { Identity, Ticket } from '../src/db/entities';
 import { agentRepository } from '../src/db/repositories/agent.repository';
 import { seedContact, seedFacts, seedTicket, type FactSeed } from './helpers/report-facts';
+import { reconcileCounts } from '../src/tickets/reconcile-counts';
 import { apiInbox, postSigned, startTestChorus, type TestChorus } from './helpers/test-chorus';
 
 const M = 60_000;
@@ -48,6 +49,8 @@ async function seedFloor(t: TestChorus, agents: number[]) {
     if (waitMin > 0 && waitMin > 60) facts.push({ ...base, kind: 'customer_reply', at: now - waitMin * M, contactId: contacts[who], audience: visibility === 'public' ? 'public' : 'participants', reach: people[who][1] });
   }
   await seedFacts(m, facts);
+  // The tickets were written straight to the table: the reconciliation brings the kept counts to them.
+  await reconcileCounts(t.s);
 }
 
 // The command centre in Chromium under the strict CSP: drawn without JavaScript, then live —
