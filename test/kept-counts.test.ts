@@ -221,4 +221,16 @@ describe.each(DB_KINDS)('kept inbox counts (%s)', (db) => {
     // Nothing left to fix: a second pass changes nothing.
     expect(await reconcileCounts(t.s, { chunk: 7 })).toEqual({ tickets: 0, keys: 0, tags: 0 });
   }, 60_000);
+
+  it('a ticket about to be deleted leaves the counts with its tags; the reconciliation counts it again if it stays', async () => {
+    const c = await createTicket(t.s.commands, ada(), { inboxId: inbox.id, subject: 'To be erased', requester: { identity: { kind: 'email', value: 'gone@x.test' } }, message: { text: 'bye', audience: 'participants' }, tags: ['billing'] });
+    const before = await kept();
+    const [{ k }] = await t.s.db.m.query(`SELECT count_key AS k FROM tickets WHERE id = ${Number(c.id)}`);
+    await t.s.db.transaction(({ m }) => ticketCountRepository.forget(m, [c.id]));
+    const after = await kept();
+    expect(after.keys[k] ?? 0).toBe(before.keys[k] - 1);
+    expect(after.tags.billing ?? 0).toBe(before.tags.billing - 1);
+    expect(await reconcileCounts(t.s)).toMatchObject({ tickets: 1 });
+    expect(await kept()).toEqual(before);
+  });
 });

@@ -104,6 +104,26 @@ export const ticketCountRepository = {
     return moved;
   },
 
+  // Takes tickets about to be deleted (retention, erasure) out of the counts: call in the
+  // deleting transaction, before the rows go (their kept key and tags are read from them).
+  async forget(m: EntityManager, ticketIds: number[]): Promise<void> {
+    const ids = [...new Set(ticketIds)];
+    if (!ids.length) return;
+    const rows = await run<{ id: number; k: string | null }>(m, `SELECT id, count_key AS k FROM tickets WHERE id IN (:...ids) AND count_key IS NOT NULL${isPg(m) ? ' FOR UPDATE' : ''}`, { ids });
+    if (!rows.length) return;
+    const counts: Delta = new Map();
+    for (const r of rows) add(counts, r.k!, -1);
+    await applyDelta(m, 'ticket_counts', counts);
+    const triage = rows.filter((r) => isTriageKey(r.k)).map((r) => Number(r.id));
+    if (triage.length) {
+      const tags = await run<{ tag: string }>(m, 'SELECT tag FROM ticket_tags WHERE ticket_id IN (:...ids)', { ids: triage });
+      const delta: Delta = new Map();
+      for (const t of tags) add(delta, t.tag, -1);
+      await applyDelta(m, 'ticket_tag_counts', delta);
+    }
+    await run(m, 'UPDATE tickets SET count_key = NULL WHERE id IN (:...ids)', { ids: rows.map((r) => Number(r.id)) });
+  },
+
   // A tag put on or taken off a ticket counts when the ticket is counted as a triage ticket
   // (by its kept key, not its live columns: the commit hook moves the tags when the key moves).
   async tagChanged(m: EntityManager, ticketId: number, tag: string, by: 1 | -1): Promise<void> {
