@@ -12,7 +12,7 @@ export interface CountRepairs { tickets: number; keys: number; tags: number }
 //  3. every tag's counter to the number of triage tickets carrying it.
 // Whatever it had to fix is logged and counted (chorus_kept_counts_repaired_total).
 export async function reconcileCounts(s: Pick<Services, 'db' | 'logger' | 'metrics'>, opts: { chunk?: number } = {}): Promise<CountRepairs> {
-  const chunk = opts.chunk ?? 5_000;
+  const chunk = opts.chunk ?? 2_000;
   const fixed: CountRepairs = { tickets: 0, keys: 0, tags: 0 };
   for (let after = 0; ;) {
     const { lastId, moved } = await s.db.transaction(async ({ m }) => {
