@@ -13,6 +13,7 @@ import { changeStatus } from '../src/tickets/commands/change-status';
 import { apiInbox, connectSocket, joinTicket, postSigned, recordEvents, startTestChorus, type TestChorus } from './helpers/test-chorus';
 import { until } from './helpers/wait';
 import { webhookReceiver } from './helpers/webhook-receiver';
+import { readZip } from './helpers/zip';
 
 type Op =
   | { kind: 'customer' }
@@ -212,6 +213,23 @@ describe('Audience property: HTML, JSON, socket and webhooks never leak', () => 
               expect({ w, via, token, shown: body.includes(token) }).toEqual({ w, via, token, shown: should });
             }
           }
+        }
+        // The customer's own export from /my (a ZIP): the requester's view in every file of it —
+        // each public and participants post, never a staff note or an internal tag; nobody else
+        // (signed out, another customer) can download it.
+        const mine = await fetch(`${t.url}/my/tickets/${id}/export.zip`, { headers: { cookie: reqCookie } });
+        expect(mine.status).toBe(200);
+        const zipFiles = await readZip(Buffer.from(await mine.arrayBuffer()));
+        const everything = [...zipFiles.values()].map((b) => b.toString('utf8')).join('\n');
+        for (const [name, data] of zipFiles) {
+          const text = data.toString('utf8');
+          for (const m of model) if (m.audience === 'staff') expect({ via: 'export', name, token: m.token, leaked: text.includes(m.token) }).toEqual({ via: 'export', name, token: m.token, leaked: false });
+          for (const tag of internal) expect({ via: 'export', name, tag, leaked: text.includes(tag) }).toEqual({ via: 'export', name, tag, leaked: false });
+        }
+        for (const m of model) if (m.audience !== 'staff') expect({ via: 'export', token: m.token, shown: everything.includes(m.token) }).toEqual({ via: 'export', token: m.token, shown: true });
+        for (const cookie of [undefined, otherCookie]) {
+          const res = await fetch(`${t.url}/my/tickets/${id}/export.zip`, { headers: cookie ? { cookie } : {} });
+          expect({ cookie: !!cookie, status: res.status }).toEqual({ cookie: !!cookie, status: 404 });
         }
         // Satisfaction: solving asks the requester. The survey page (for whoever holds the link)
         // names the request but shows no message or internal tag; the prompt is the requester's
