@@ -40,6 +40,7 @@ import { KeptTicketCounts1764000035000 } from './1764000035000-kept-ticket-count
 import { ChainLinks1764000036000 } from './1764000036000-chain-links';
 import { SecureDelete1764000036100 } from './1764000036100-secure-delete';
 import { LegalHolds1764000038000 } from './1764000038000-legal-holds';
+import { ReportChannelRollups1764000032000 } from './1764000032000-report-channel-rollups';
 
 // Listed explicitly (no glob) so the same list works under ts-jest and from dist/; one a line, in
 // timestamp order, so branches adding migrations merge cleanly.
@@ -86,4 +87,5 @@ export const migrations = [
   ChainLinks1764000036000,
   SecureDelete1764000036100,
   LegalHolds1764000038000,
+  ReportChannelRollups1764000032000,
 ];
