@@ -39,8 +39,8 @@ import { ReportTouchLinks1764000030000 } from './1764000030000-report-touch-link
 import { KeptTicketCounts1764000035000 } from './1764000035000-kept-ticket-counts';
 import { ChainLinks1764000036000 } from './1764000036000-chain-links';
 import { SecureDelete1764000036100 } from './1764000036100-secure-delete';
+import { ErasureRequests1764000036200 } from './1764000036200-erasure-requests';
 import { LegalHolds1764000038000 } from './1764000038000-legal-holds';
-import { ReportChannelRollups1764000032000 } from './1764000032000-report-channel-rollups';
 
 // Listed explicitly (no glob) so the same list works under ts-jest and from dist/; one a line, in
 // timestamp order, so branches adding migrations merge cleanly.
@@ -86,6 +86,6 @@ export const migrations = [
   KeptTicketCounts1764000035000,
   ChainLinks1764000036000,
   SecureDelete1764000036100,
+  ErasureRequests1764000036200,
   LegalHolds1764000038000,
-  ReportChannelRollups1764000032000,
 ];

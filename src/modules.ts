@@ -21,6 +21,31 @@ import { redactionModule } from './archive/redaction/redaction.module';
 import { retentionModule } from './archive/retention/retention.module';
 import { exportModule } from './archive/export/export.module';
 import { keptCountsModule } from './tickets/kept-counts.module';
+import { erasureModule } from './archive/erasure/erasure.module';
 
-// Every feature module, in mount order. Channels add themselves here.
-export const modules: ChorusModule[] = [apiChannelModule, emailModule, imapPollerModule, socialModule, autoAssignModule, webformChannelModule, customerWebModule, agentWebModule, mailPreviewModule, reportsModule, commandCentreModule, automationModule, slaModule, webhooksModule, snoozeModule, autoCloseModule, csatModule, macrosModule, redactionModule, retentionModule, exportModule, keptCountsModule];
+// Every feature module, in mount order (one per line, so branches adding modules merge cleanly). Channels add themselves here.
+export const modules: ChorusModule[] = [
+  apiChannelModule,
+  emailModule,
+  imapPollerModule,
+  socialModule,
+  autoAssignModule,
+  webformChannelModule,
+  customerWebModule,
+  agentWebModule,
+  mailPreviewModule,
+  reportsModule,
+  commandCentreModule,
+  automationModule,
+  slaModule,
+  webhooksModule,
+  snoozeModule,
+  autoCloseModule,
+  csatModule,
+  macrosModule,
+  redactionModule,
+  retentionModule,
+  exportModule,
+  keptCountsModule,
+  erasureModule,
+];

@@ -132,6 +132,7 @@ function describeEvent(e: TicketEvent, agentNames: Map<number, string>): string 
     case 'audience': return `Visibility ${d.from} → ${d.to}`;
     case 'accepted': return 'An answer was accepted';
     case 'restored': return `Restored to the inbox (had been automatic: ${d.automatic})${d.reason ? `, ${d.reason}` : ''}`;
+    case 'contact.erased': return `Contact #${d.contactId} erased: their words, names and addresses were removed from this ticket`;
     case 'message.redacted': return `Message ${d.messageId} redacted: ${d.replaced} passage(s) removed${d.rawRebuilt ? ', the original mail rebuilt without them' : ''}${d.copies ? `, ${d.copies} stored cop${d.copies === 1 ? 'y' : 'ies'} cleaned` : ''}${d.reason ? ` (${d.reason})` : ''}`;
     case 'hold.placed': return `Legal hold placed: ${d.reason}`;
     case 'hold.released': return `Legal hold lifted: ${d.reason}`;

@@ -1,5 +1,8 @@
 import { Presets, SingleBar } from 'cli-progress';
 import type { CliCommand } from '../cli/index';
+import { UsageError } from '../cli/usage-error';
+import { contactRepository } from '../db/repositories/contact.repository';
+import { eraseContact } from '../contacts/commands/erase-contact';
 import { sealUnchained } from './chain/seal-chain';
 import { verifyChains } from './chain/verify-chain';
 
@@ -18,6 +21,20 @@ export const archiveCommands: Record<string, CliCommand> = {
       const summary = `${r.tickets} ticket chain(s), ${r.links} link(s), ${r.messages} message(s), ${r.events} event(s) checked`;
       if (r.problems.length) throw new Error(`${summary}: ${r.problems.length} problem(s) above.`);
       console.log(`${summary}: every chain is intact.`);
+    },
+  },
+  'contact:erase': {
+    usage: 'contact:erase --contact <id|email> --yes [--reason <text>]   erase a person: their words, names and addresses leave every ticket (refused under a legal hold)',
+    options: { contact: { type: 'string' }, yes: { type: 'boolean' }, reason: { type: 'string' } },
+    async run({ chorus, values }) {
+      const ref = String(values.contact ?? '').trim();
+      if (!ref) throw new UsageError('--contact is required (a contact number or an e-mail address)');
+      const id = /^\d+$/.test(ref) ? Number(ref) : (await contactRepository.findIdentity(chorus.s.db.m, 'email', ref.toLowerCase()))?.contactId;
+      if (!id || !(await contactRepository.findById(chorus.s.db.m, id))) throw new UsageError(`No contact ${ref}`);
+      if (values.yes !== true) throw new UsageError(`Erasing contact ${id} cannot be undone: add --yes to go ahead`);
+      const r = await eraseContact(chorus.s.commands, null, id, { mode: 'redact', reason: (values.reason as string) ?? 'command line' });
+      if (r.state === 'refused') throw new Error(`Refused (request #${r.requestId}): ${r.refusal}`);
+      console.log(`Contact ${id} erased (request #${r.requestId}): ${Object.entries(r.counts).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
     },
   },
   'archive:seal': {

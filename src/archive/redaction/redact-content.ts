@@ -34,6 +34,23 @@ function deepRedact(v: unknown, spans: string[], replace: Replacement): unknown 
   return v;
 }
 
+// A JSON value with the spans removed from its strings (never from its keys), and how many went.
+export function redactDeep<T>(value: T, spans: string[], replace: Replacement = redacted): { value: T; count: number } {
+  let count = 0;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      const r = redactSpans(v, spans, replace);
+      count += r.count;
+      return r.value;
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  const out = walk(value) as T;
+  return { value: out, count };
+}
+
 const contains = (text: string | false | undefined | null, spans: string[]) => !!text && spans.some((s) => text.includes(s));
 
 // The raw item as received, without the spans. A JSON payload is redacted value by value. A

@@ -1,4 +1,5 @@
 import { ChainLink } from './chain-link.entity';
+import { ErasureRequest } from './erasure-request.entity';
 import { Macro } from './macro.entity';
 import { LegalHold } from './legal-hold.entity';
 import { Agent } from './agent.entity';
@@ -55,9 +56,10 @@ export * from './automation-rule.entity';
 export * from './macro.entity';
 export * from './chain-link.entity';
 export * from './legal-hold.entity';
+export * from './erasure-request.entity';
 
 export const entities = [
-  Macro, ChainLink, LegalHold,
+  Macro, ChainLink, LegalHold, ErasureRequest,
   Webhook, WebhookAttempt, Vote, Flag, SavedView, CannedResponse, ReportFact, JobLease, BusinessCalendarRow, AutomationRule, AutomationRun, SlaPolicy, TicketSlaClock,
   Agent, Attachment, ApiToken, OneTimeToken, Session, Contact, Identity, InboundItem, Inbox,
   ImapSyncState, MailPreview, Message, OutboxItem, Team, TeamMember, ThreadLink, TicketEvent, Ticket, TicketParticipant, TicketTag,

@@ -5,7 +5,7 @@ import { JsonColumn, TimeColumn } from './columns';
 // renamed or deleted rule still explains its old changes).
 export interface EventCause {
   // sla: the policy whose clock a snooze paused or resumed.
-  kind: 'rule' | 'macro' | 'guard' | 'sla';
+  kind: 'rule' | 'macro' | 'guard' | 'sla' | 'erasure';
   id: number;
   name: string;
 }

@@ -29,7 +29,7 @@ export const messageRepository = {
   },
 
   // A redaction: the one in-place change of what a message said, a link of its own in the chain.
-  async redact(m: EntityManager, msg: Pick<Message, 'id' | 'ticketId'>, patch: Pick<Message, 'text' | 'fullText' | 'html'>, at: number): Promise<void> {
+  async redact(m: EntityManager, msg: Pick<Message, 'id' | 'ticketId'>, patch: Partial<Pick<Message, 'text' | 'fullText' | 'html' | 'authorName'>>, at: number): Promise<void> {
     await m.getRepository(Message).update({ id: msg.id }, patch);
     await chainRepository.queue(m, { ticketId: msg.ticketId, subjectType: 'message', subjectId: msg.id, action: 'redacted', at });
   },

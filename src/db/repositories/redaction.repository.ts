@@ -17,12 +17,14 @@ function aboutTicket(v: unknown, ticketId: number): boolean {
 // A redaction reaches them too, and only this ticket's. Rare and deliberate, so a substring
 // scan of those two tables is acceptable.
 export const redactionRepository = {
-  async copiesContaining(m: EntityManager, forms: string[], ticketId: number): Promise<{ outbox: OutboxItem[]; previews: MailPreview[] }> {
+  async copiesContaining(m: EntityManager, forms: string[], ticketId: number | null): Promise<{ outbox: OutboxItem[]; previews: MailPreview[] }> {
     if (!forms.length) return { outbox: [], previews: [] };
     const like = (col: string) => forms.map((_, i) => `${col} LIKE :f${i} ESCAPE '\\'`).join(' OR ');
     const params = Object.fromEntries(forms.map((f, i) => [`f${i}`, `%${f.replace(/[\\%_]/g, (c) => `\\${c}`)}%`]));
     const outbox = await m.getRepository(OutboxItem).createQueryBuilder('o').where(`(${like('o.payload')})`, params).getMany();
     const previews = await m.getRepository(MailPreview).createQueryBuilder('p').where(`(${like('p.raw')})`, params).getMany();
+    // null: wherever they are (an erasure removes a person's own addresses everywhere).
+    if (ticketId === null) return { outbox, previews };
     return {
       outbox: outbox.filter((o) => o.ticketId === ticketId || (o.ticketId === null && aboutTicket(o.payload, ticketId))),
       previews: previews.filter((p) => p.subject.includes(`[#${ticketId}]`)),
@@ -33,7 +35,7 @@ export const redactionRepository = {
     await m.getRepository(OutboxItem).update({ id }, { payload: payload as never });
   },
 
-  async rewritePreview(m: EntityManager, id: number, patch: Pick<MailPreview, 'raw' | 'subject'>): Promise<void> {
+  async rewritePreview(m: EntityManager, id: number, patch: Partial<Pick<MailPreview, 'raw' | 'subject' | 'recipients'>>): Promise<void> {
     await m.getRepository(MailPreview).update({ id }, patch);
   },
 };

@@ -10,6 +10,11 @@ export const ticketEventRepository = {
     const r = await m.getRepository(TicketEvent).insert({ ticketId, type, actorType: actor.type, actorId: actor.id ?? null, data, cause: actor.cause ?? null, createdAt: now });
     await chainRepository.queue(m, { ticketId, subjectType: 'event', subjectId: r.identifiers[0].id as number, action: 'added', at: now });
   },
+  // Personal data removed from an event's details (an erasure): a 'redacted' link in the chain.
+  async redact(m: EntityManager, e: Pick<TicketEvent, 'id' | 'ticketId'>, data: Record<string, any> | null, at: number): Promise<void> {
+    await m.getRepository(TicketEvent).update({ id: e.id }, { data });
+    await chainRepository.queue(m, { ticketId: e.ticketId, subjectType: 'event', subjectId: e.id, action: 'redacted', at });
+  },
   async listByTicket(m: EntityManager, ticketId: number): Promise<TicketEvent[]> {
     return m.getRepository(TicketEvent).find({ where: { ticketId }, order: { id: 'ASC' } });
   },

@@ -5,7 +5,7 @@ import { ticketRepository } from '../../db/repositories/ticket.repository';
 import { ticketEventRepository } from '../../db/repositories/ticket-event.repository';
 import { NotFoundError, ValidationError } from '../../errors';
 import type { Viewer } from '../../policies/viewer';
-import { redactRaw, redactSpans, type Replacement, spanForms } from '../../archive/redaction/redact-content';
+import { redactDeep, redactRaw, redactSpans, type Replacement, spanForms } from '../../archive/redaction/redact-content';
 import { actorOf, type CommandDeps, loadTicket } from './command-deps';
 
 export interface RedactInput {
@@ -44,7 +44,7 @@ export async function redactMessage(deps: CommandDeps, viewer: Viewer, ticketId:
     await ticketRepository.refreshStats(tx.m, t.id, now);
     if (item && raw && raw.raw !== item.raw) await inboundItemRepository.update(tx.m, item.id, { raw: raw.raw });
     const copies = await redactionRepository.copiesContaining(tx.m, spans.flatMap(spanForms), t.id);
-    for (const o of copies.outbox) await redactionRepository.rewriteOutboxPayload(tx.m, o.id, JSON.parse(redactSpans(JSON.stringify(o.payload), spans, replace).value));
+    for (const o of copies.outbox) await redactionRepository.rewriteOutboxPayload(tx.m, o.id, redactDeep(o.payload, spans, replace).value);
     for (const p of copies.previews) await redactionRepository.rewritePreview(tx.m, p.id, { raw: (await redactRaw(p.raw, spans, '', replace)).raw, subject: redactSpans(p.subject, spans, replace).value });
 
     const reason = input.reason?.trim().slice(0, 200) || null;
