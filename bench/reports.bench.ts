@@ -63,7 +63,7 @@ async function seeded(tickets: number, end: number): Promise<{ file: string; fac
   return { file, facts };
 }
 
-export interface ReportsBench { tickets: number; facts: number; seedSecs: number; rollups: { rows: number; secs: number; perSec: number }; views: { view: string; t: Timing }[]; bare: Timing; overview: Timing; ratio: number }
+export interface ReportsBench { tickets: number; facts: number; seedSecs: number; rollups: { rows: number; outcomes: number; secs: number; perSec: number }; views: { view: string; t: Timing }[]; bare: Timing; overview: Timing; ratio: number }
 
 // Every report view over the last 90 days, timed server-side (query + presenter, no HTTP), and
 // the overview beside the bare SQL aggregate over the same facts and days.
@@ -91,5 +91,5 @@ export async function benchReports(): Promise<ReportsBench> {
   const bare = await timeRounds(() => m.query('SELECT kind, COUNT(*) AS n FROM report_facts WHERE at >= ? AND at < ? GROUP BY kind', [range.current.from, range.current.to]), rounds, 1);
   await ds.destroy();
   const overview = views.find((v) => v.view === 'overview')!.t;
-  return { tickets, facts, seedSecs, rollups: { rows: built.rows, secs: rollupSecs, perSec: built.facts / rollupSecs }, views, bare, overview, ratio: overview.p50 / bare.p50 };
+  return { tickets, facts, seedSecs, rollups: { rows: built.rows, outcomes: built.outcomes, secs: rollupSecs, perSec: built.facts / rollupSecs }, views, bare, overview, ratio: overview.p50 / bare.p50 };
 }

@@ -41,6 +41,7 @@ import { ChainLinks1764000036000 } from './1764000036000-chain-links';
 import { SecureDelete1764000036100 } from './1764000036100-secure-delete';
 import { ErasureRequests1764000036200 } from './1764000036200-erasure-requests';
 import { LegalHolds1764000038000 } from './1764000038000-legal-holds';
+import { ReportOutcomes1764000031000 } from './1764000031000-report-outcomes';
 
 // Listed explicitly (no glob) so the same list works under ts-jest and from dist/; one a line, in
 // timestamp order, so branches adding migrations merge cleanly.
@@ -88,4 +89,5 @@ export const migrations = [
   SecureDelete1764000036100,
   ErasureRequests1764000036200,
   LegalHolds1764000038000,
+  ReportOutcomes1764000031000,
 ];

@@ -7,6 +7,11 @@ import { reportTouchChainRepository } from '../src/db/repositories/report-touch-
 import { ticketFact } from '../src/db/repositories/report-fact.repository';
 import { ticketRepository } from '../src/db/repositories/ticket.repository';
 import { addTag } from '../src/tickets/commands/add-tag';
+import { reportOutcomeRepository } from '../src/db/repositories/report-outcome.repository';
+import { contactRepository } from '../src/db/repositories/contact.repository';
+import { askQuestion } from '../src/community/community.service';
+import { mergeContacts } from '../src/contacts/commands/merge-contacts';
+import { acceptAnswer } from '../src/tickets/commands/accept-answer';
 import { ticketEventRepository } from '../src/db/repositories/ticket-event.repository';
 import { messageRepository } from '../src/db/repositories/message.repository';
 import { createInbox } from '../src/inboxes/create-inbox';
@@ -23,15 +28,18 @@ import { mergeTicket } from '../src/tickets/commands/merge-ticket';
 import { splitTicket } from '../src/tickets/commands/split-ticket';
 import { undoTicketEvent } from '../src/tickets/commands/undo-ticket-event';
 import { createAgent } from '../src/agents/create-agent';
-import { DB_KINDS, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { DB_KINDS, jsonChannelModule, startTestChorus, type TestChorus } from './helpers/test-chorus';
 
-// The daily rollups are kept by every insert and delete of facts. After a mix of ticket changes
-// spread over days and hours (replies, notes, solves, reopens, team moves, merges and their undo,
-// a split, a backfill), the kept rollups equal rollups rebuilt from the facts, and every report
-// view reads the same numbers from the rollups as from the facts alone, in several time zones
-// and with each filter.
+// The daily rollups and the per-question outcome rows are kept by every insert, delete and patch
+// of facts. After a mix of ticket changes spread over days and hours (replies, notes, solves,
+// reopens, team moves, community questions answered, accepted or left alone, public posts
+// answered late or never, merges and their undo, a split, visibility changes, a contact merge,
+// a backfill), both equal what a rebuild from the facts gives, and every report view (community
+// and exposure included) reads the same numbers from them as from the facts alone, in several
+// time zones and with each filter.
 
 const RAW = 'test.rollups';
+const X_RAW = 'test.rollups.x';
 const testModule = {
   name: 'rollups-channel',
   register: (s: TestChorus['s']) => s.parsers.register({ channels: ['email'], parsers: { [RAW]: async (raw: string) => JSON.parse(raw) as InboundMessage } }),
@@ -47,15 +55,15 @@ describe.each(DB_KINDS)('report rollups (%s)', (db) => {
 
   beforeAll(async () => {
     const { modules } = await import('../src/modules');
-    t = await startTestChorus({ db, modules: [...modules, testModule as never], now: () => clock });
+    t = await startTestChorus({ db, modules: [...modules, testModule as never, jsonChannelModule(X_RAW, ['x']) as never], now: () => clock });
   });
   afterAll(async () => {
     setRollupReads(true);
     await t.stop();
   });
 
-  // The kept rollups and touch links (report-touch-chain.ts), beside both rebuilt from the facts.
-  const kept = async () => ({ rollups: await reportRollupRepository.listNonZero(t.s.db.m), links: await reportTouchChainRepository.listLinks(t.s.db.m) });
+  // The kept rollups, touch links (report-touch-chain.ts) and outcome rows, beside all rebuilt from the facts.
+  const kept = async () => ({ rollups: await reportRollupRepository.listNonZero(t.s.db.m), links: await reportTouchChainRepository.listLinks(t.s.db.m), outcomes: await reportOutcomeRepository.listAll(t.s.db.m) });
   const rebuilt = async () => {
     await t.s.db.transaction(({ m }) => reportRollupRepository.rebuildFromFacts(m, { chunk: 7 }));
     return kept();
@@ -64,7 +72,7 @@ describe.each(DB_KINDS)('report rollups (%s)', (db) => {
     const out: unknown[] = [];
     const teams = await agentRepository.listTeams(t.s.db.m);
     const bo = (await agentRepository.list(t.s.db.m)).find((a) => a.name === 'Bo')!.id;
-    const filters = [{}, { channel: 'email' }, { inboxId: 1 }, { teamId: teams[0].id }, { agentId: t.admin.id }];
+    const filters = [{}, { channel: 'email' }, { inboxId: 1 }, { teamId: teams[0].id }, { agentId: t.admin.id }, { tag: 'export' }];
     // "Tickets handled" reads touch links per filter cell: the agents view under more filters.
     const agentFilters = [{ inboxId: 2 }, { teamId: teams[1].id }, { agentId: bo }, { agentId: t.admin.id, teamId: teams[0].id }, { teamId: teams[0].id, inboxId: 1 }, { tag: 'vip' }, { tag: 'vip', agentId: bo }];
     for (const tz of ['UTC', 'Asia/Kolkata', 'America/New_York']) {
@@ -137,6 +145,55 @@ describe.each(DB_KINDS)('report rollups (%s)', (db) => {
     await t.s.db.transaction(({ m }) => reportFactRepository.record(m, [ticketFact(late, 'note', T0 + 8 * 19 * H - H, { agentId: t.admin.id }), ticketFact(late, 'agent_reply', T0 + 8 * 19 * H + 30 * 60_000, { agentId: bo })]));
     expect(await kept()).toEqual(await rebuilt());
 
+    // Community questions: answered by members (accepted or not), by agents, solved with and
+    // without an agent reply; public posts on X answered late, by a member, or never.
+    const member = async (name: string) => {
+      const contactId = await t.s.db.write(async (wm) => {
+        const c = await contactRepository.create(wm, name, clock);
+        await contactRepository.addIdentity(wm, c, { kind: 'email', value: `${name.toLowerCase()}@m.test`, verified: true }, clock);
+        return c;
+      });
+      return { kind: 'contact' as const, contactId, name };
+    };
+    const members = [await member('Cleo'), await member('Dev'), await member('Eli'), await member('Devon')];
+    const xInbox = await createInbox(t.s.db, T0, { name: '@acme', channel: 'x', settings: { accountId: '999', bearerToken: 'test-bearer-token', apiBaseUrl: 'http://127.0.0.1:9' } });
+    const post = (who: number, thread: string, text: string) =>
+      t.s.ingest.ingest(xInbox, [{ key: `x${++n}`, raw: JSON.stringify({ channel: 'x', text, subject: text, receivedAt: clock, audienceHint: 'public', threadKey: thread, externalId: `${thread}:${n}`,
+        author: { kind: 'x', value: `u${who}`, handle: `user${who}`, followers: 100 * (who + 1) } }), rawType: X_RAW }]).then((r) => r[0].ticketId!);
+    const questions: number[] = [];
+    const posts: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      clock = T0 + i * 29 * H + rnd(60) * 60_000;
+      const asker = members[i % 3];
+      const q = await askQuestion(t.s, asker, { title: `Question number ${i}`, body: 'How?', tags: i % 3 ? ['export'] : [], private: false });
+      questions.push(q);
+      clock += (1 + rnd(7)) * H;
+      if (i % 3 === 1) await addReply(t.s.commands, ada, q, { audience: i % 2 ? 'public' : 'participants', text: 'Agent here.' });
+      clock += rnd(4) * H + 7 * 60_000;
+      const by = members[(i + 1 + (i % 2)) % 4];
+      // (the asker writing again is a follow-up, not an answer)
+      const answer = i % 4 !== 3 ? await contactReply(t.s.commands, by, q, { text: 'Try this.' }) : null;
+      clock += (1 + rnd(9)) * H;
+      if (answer && by !== asker && i % 2 === 0) await acceptAnswer(t.s.commands, asker, q, answer.id);
+      else if (i % 5 === 1) await changeStatus(t.s.commands, ada, q, 'solved');
+      if (i % 6 === 2) await addReply(t.s.commands, ada, q, { audience: 'public', text: 'Late agent word.' });
+
+      clock = T0 + i * 31 * H + rnd(60) * 60_000;
+      const p = await post(i % 5, `thread-${i}`, `Complaint ${i}`);
+      posts.push(p);
+      clock += (1 + rnd(11)) * H;
+      if (i % 3 !== 2) await post(i % 5, `thread-${i}`, 'Still waiting');
+      clock += (2 + rnd(20)) * H;
+      if (i % 4 === 0) await addReply(t.s.commands, ada, p, { audience: 'public', text: 'Sorry.' });
+      else if (i % 4 === 1) await addReply(t.s.commands, ada, p, { audience: 'participants', text: 'In private.' });
+      if (i % 5 === 3) await changeVisibility(t.s.commands, ada, p, 'private');
+    }
+    const outcomes = await reportOutcomeRepository.listAll(t.s.db.m);
+    for (const kind of ['question', 'solve', 'post']) expect(outcomes.filter((o) => o.kind === kind).length).toBeGreaterThan(2);
+    expect(outcomes.some((o) => o.kind === 'post' && o.answer_at === null)).toBe(true);
+    expect(outcomes.some((o) => o.kind === 'solve' && o.answer_at === null)).toBe(true);
+    expect(await kept()).toEqual(await rebuilt());
+
     // Merges (one undone, one across inboxes), a split, a customer writing back on a merged thread.
     clock = T0 + 19 * 24 * H;
     await mergeTicket(t.s.commands, ada, ids[15], ids[12]);
@@ -155,16 +212,43 @@ describe.each(DB_KINDS)('report rollups (%s)', (db) => {
     const links = (await kept()).links;
     expect(links.filter((l) => l.agent_gap === 99).length).toBeGreaterThan(0);
     expect(links.filter((l) => l.team_gap === 99).length).toBeGreaterThan(0);
+    // A question merged into another (and one of them undone), a public thread merged into another.
+    await mergeTicket(t.s.commands, ada, questions[1], questions[0]);
+    await mergeTicket(t.s.commands, ada, questions[3], questions[2]);
+    clock += H;
+    const qMerged = (await ticketEventRepository.listByTicket(t.s.db.m, questions[2])).find((e) => e.type === 'merged')!;
+    await undoTicketEvent(t.s.commands, ada, questions[2], qMerged.id);
+    await mergeTicket(t.s.commands, ada, posts[2], posts[1]);
+    // Two logins of one person: answers between them stop answering each other's posts.
+    clock += H;
+    await mergeContacts(t.s.commands, ada, members[3].contactId, members[0].contactId);
+    // The same move as the contact's facts see it when an address joins a contact (no rebuild
+    // follows there): Dev's answer on Eli's question becomes Eli's own post, which no longer
+    // ends the wait of Eli's question (a later agent reply does).
+    const postAnswers = async () => (await reportOutcomeRepository.listAll(t.s.db.m)).filter((o) => o.kind === 'post').map((o) => o.answer_at);
+    const before = await postAnswers();
+    await t.s.db.transaction(({ m }) => reportFactRepository.reassignContact(m, members[1].contactId, members[2].contactId));
+    expect(await postAnswers()).not.toEqual(before);
     const facts = await reportFactRepository.count(t.s.db.m);
     expect(facts).toBeGreaterThan(100);
     expect(await kept()).toEqual(await rebuilt());
 
     await bothWays();
+    // The community and exposure views compared above have something in them to compare.
+    const range = resolveRange({ range: 'custom', from: '2026-03-02', to: '2026-03-12', tz: 'UTC' }, NOW);
+    const value = (v: Awaited<ReturnType<typeof buildView>>, metric: string) => Number(v.tables[0].rows.find((r) => r.metric === metric)!.value);
+    const community = await buildView('community', t.s.db.m, range, {}, NOW);
+    for (const k of ['Questions asked', 'Answered by the community', 'Accepted community answers', 'Solved with no agent reply (deflection)']) expect(value(community, k)).toBeGreaterThan(0);
+    expect(value(community, 'Deflection share of solved')).toBeLessThan(100);
+    const exposure = await buildView('exposure', t.s.db.m, range, {}, NOW);
+    for (const k of ['Public posts answered after a wait', 'Public posts still waiting', 'Reach-hours still waiting']) expect(value(exposure, k)).toBeGreaterThan(0);
+    expect(exposure.tables[1].rows.some((r) => r.state === 'still waiting')).toBe(true);
 
     // A backfill replaces every ticket's facts, batch by batch, and moves the rollups with them.
     await backfillFacts(t.s.db, { batch: 5 });
     const afterBackfill = await kept();
     expect(afterBackfill.rollups.length).toBeGreaterThan(10);
+    expect(afterBackfill.outcomes.length).toBeGreaterThan(10);
     expect(await rebuilt()).toEqual(afterBackfill);
   }, 240_000);
 });

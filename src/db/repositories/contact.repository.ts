@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { Contact, Identity } from '../entities';
+import { reportFactRepository } from './report-fact.repository';
 
 export interface IdentityInput {
   kind: string;
@@ -86,6 +87,6 @@ export async function reassignContact(m: EntityManager, fromId: number, toId: nu
   await m.query(`UPDATE ticket_participants SET contact_id = ${p(1)} WHERE contact_id = ${p(2)}`, [toId, fromId]);
   await m.query(`UPDATE identities SET contact_id = ${p(1)} WHERE contact_id = ${p(2)}`, [toId, fromId]);
   // Reports count the person once: their facts (replies, answers, ratings) move with them.
-  await m.query(`UPDATE report_facts SET contact_id = ${p(1)} WHERE contact_id = ${p(2)}`, [toId, fromId]);
+  await reportFactRepository.reassignContact(m, fromId, toId);
   return tickets.map((t) => Number(t.id));
 }

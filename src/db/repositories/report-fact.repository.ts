@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { Contact, Identity, InboundItem, Inbox, Message, ReportFact, ReportFactKind, Ticket, TicketEvent, TicketParticipant } from '../entities';
+import { OUTCOME_KINDS, reportOutcomeRepository } from './report-outcome.repository';
 import { reportRollupRepository, rollupDelta, type RollupSource } from './report-rollup.repository';
 import { chainLinks, type ChainLinks, isTouch, LINK_COLUMNS, NO_LINKS, reportTouchChainRepository } from './report-touch-chain';
 
@@ -89,8 +90,10 @@ export const reportFactRepository = {
       });
       await m.query(`INSERT INTO report_facts (${FACT_COLUMNS}) VALUES ${tuples.join(', ')}`, params);
     }
-    // The daily rollups move with the facts, in the same transaction.
+    // The daily rollups move with the facts, in the same transaction, and so do the outcome
+    // rows of the tickets these facts could answer or ask on.
     await reportRollupRepository.apply(m, rollupDelta(rows, 1, moved));
+    await reportOutcomeRepository.refresh(m, rows.filter((r) => OUTCOME_KINDS.has(r.kind)).map((r) => r.ticketId));
   },
 
   async listByTicket(m: EntityManager, ticketId: number): Promise<ReportFact[]> {
@@ -103,11 +106,13 @@ export const reportFactRepository = {
     const gone = await rollupSources(m, 'f.ticket_id IN (:...ticketIds)', { ticketIds });
     await m.createQueryBuilder().delete().from(ReportFact).where('ticket_id IN (:...ticketIds)', { ticketIds }).execute();
     await reportRollupRepository.apply(m, rollupDelta(gone, -1));
+    await reportOutcomeRepository.dropTickets(m, ticketIds);
   },
 
   async clear(m: EntityManager): Promise<void> {
     await m.createQueryBuilder().delete().from(ReportFact).execute();
     await reportRollupRepository.clear(m);
+    await reportOutcomeRepository.clear(m);
   },
 
   async count(m: EntityManager): Promise<number> {
@@ -123,6 +128,17 @@ export const reportFactRepository = {
     if (moves) await reportRollupRepository.apply(m, rollupDelta(await rollupSources(m, 'f.ticket_id = :ticketId AND f.kind = :kind', { ticketId, kind }), 1, rollupDelta(before, -1)));
     // A touch that changed agent or cell moves the ticket's touch links.
     if (isTouch(kind) && (['agentId', 'teamId', 'channel', 'inboxId'] as const).some((k) => k in patch)) await reportRollupRepository.apply(m, await relink(m, [ticketId], []).then((r) => r.moved));
+    if (OUTCOME_KINDS.has(kind)) await reportOutcomeRepository.refresh(m, [ticketId]);
+  },
+
+  // One person now (a contact merge): their facts name the contact kept. Whose post a community
+  // answer answers depends on who wrote both, so those tickets' outcome rows are derived again.
+  async reassignContact(m: EntityManager, fromId: number, toId: number): Promise<void> {
+    const pg = m.connection.driver.options.type === 'postgres';
+    const p = (i: number) => (pg ? `$${i}` : '?');
+    const touched: { id: number | string }[] = await m.query(`SELECT DISTINCT ticket_id AS id FROM report_facts WHERE contact_id = ${p(1)}`, [fromId]);
+    await m.query(`UPDATE report_facts SET contact_id = ${p(1)} WHERE contact_id = ${p(2)}`, [toId, fromId]);
+    await reportOutcomeRepository.refresh(m, touched.map((r) => Number(r.id)));
   },
 
   // Mentions of this agent on this ticket, made by `before`, that no reply or note of theirs has

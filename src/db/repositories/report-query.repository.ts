@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { workFromRollups } from './report-handled-query';
-import { rollupCounts, rollupSpread, rollupSpreads, rollupsServe } from './report-rollup-query';
+import { reportOutcomeRepository as outcomes } from './report-outcome.repository';
+import { outcomesServe, rollupCounts, rollupSpread, rollupSpreads, rollupsServe } from './report-rollup-query';
 
 // Read queries for /reports: aggregates over report_facts only (never messages), written once
 // in SQL both SQLite and Postgres run alike. Medians and p90 come from ROW_NUMBER() over the
@@ -122,9 +123,13 @@ export const reportQueryRepository = {
     const where = communityOnly ? { sql: `${COMMUNITY} AND ${base.sql}`, params: base.params } : base;
     const g = group ? `f.${group}` : '0';
     const partition = group ? `PARTITION BY f.${group} ` : '';
+    // First community answers are copied into report_outcomes, which holds nothing else of theirs' size.
+    const fromOutcomes = communityOnly && measure === 'community_first_answer' && !business && outcomesServe();
+    const source = fromOutcomes ? `report_outcomes f WHERE f.kind = 'first_answer'` : `report_facts f WHERE ${MEASURES[measure]}`;
+    const v = fromOutcomes ? 'f.wait_ms' : col;
     const rows = await run(m, `SELECT x.g AS g, x.w AS w, x.rn AS rn, x.n AS n FROM (
-        SELECT ${g} AS g, ${col} AS w, ROW_NUMBER() OVER (${partition}ORDER BY ${col}) AS rn, COUNT(*) OVER (${partition.trim()}) AS n
-        FROM report_facts f WHERE ${MEASURES[measure]} AND ${col} IS NOT NULL AND ${where.sql}${group ? ` AND f.${group} IS NOT NULL` : ''}
+        SELECT ${g} AS g, ${v} AS w, ROW_NUMBER() OVER (${partition}ORDER BY ${v}) AS rn, COUNT(*) OVER (${partition.trim()}) AS n
+        FROM ${source} AND ${v} IS NOT NULL AND ${where.sql}${group ? ` AND f.${group} IS NOT NULL` : ''}
       ) x WHERE x.rn = (x.n + 1) / 2 OR x.rn = (x.n + 2) / 2 OR x.rn = (9 * x.n + 9) / 10`, where.params);
     const picked = new Map<string, { n: number; at: Map<number, number> }>();
     for (const r of rows) {
@@ -200,6 +205,14 @@ export const reportQueryRepository = {
   // Community questions (tickets from the ask form) of the period and how the community did.
   async community(m: EntityManager, w: Window, f: FactFilters): Promise<{ asked: number; answered: number; accepted: number; solved: number; deflected: number }> {
     const where = filterSql(w, f);
+    if (outcomesServe()) {
+      // Questions and solves from their outcome rows; accepted answers are few facts of one kind.
+      const [k, [r]] = await Promise.all([
+        outcomes.community(m, w, f),
+        run(m, `SELECT COUNT(*) AS accepted FROM report_facts f WHERE f.kind = 'answer_accepted' AND f.contact_id IS NOT NULL AND ${COMMUNITY} AND ${where.sql}`, where.params),
+      ]);
+      return { ...k, accepted: num(r?.accepted) };
+    }
     const [r] = await run(m, `SELECT
         SUM(CASE WHEN f.kind = 'ticket_created' THEN 1 ELSE 0 END) AS asked,
         SUM(CASE WHEN f.kind = 'ticket_created' AND EXISTS (SELECT 1 FROM report_facts a WHERE a.ticket_id = f.ticket_id AND a.kind = 'community_answer' AND a.at < :to) THEN 1 ELSE 0 END) AS answered,
@@ -221,6 +234,10 @@ export const reportQueryRepository = {
   // Public posts that waited for an answer: answered ones from public_answer_wait facts; posts
   // still unanswered at `end` wait until then. Reach-hours = followers × hours waited.
   async exposureTotals(m: EntityManager, w: Window, end: number, f: FactFilters): Promise<{ answered: number; answeredReachHours: number; waiting: number; waitingReachHours: number }> {
+    if (outcomesServe()) {
+      const [a, b] = await Promise.all([outcomes.answered(m, w, f), outcomes.waiting(m, w, end, f)]);
+      return { answered: a.n, answeredReachHours: a.reachHours, waiting: b.n, waitingReachHours: b.reachHours };
+    }
     const where = filterSql(w, f);
     const [a] = await run(m, `SELECT COUNT(*) AS n, SUM(COALESCE(f.reach, 0) * (f.wall_ms / 3600000.0)) AS rh FROM report_facts f
       WHERE f.kind = 'public_answer_wait' AND f.wall_ms IS NOT NULL AND ${where.sql}`, where.params);
@@ -230,14 +247,19 @@ export const reportQueryRepository = {
   },
 
   async worstWaits(m: EntityManager, w: Window, end: number, f: FactFilters, limit = 20): Promise<WaitRow[]> {
+    const sorted = (answered: Record<string, unknown>[], waiting: Record<string, unknown>[]) =>
+      [...answered.map((r) => waitRow(r, true)), ...waiting.map((r) => waitRow(r, false))].sort((x, y) => y.reachHours - x.reachHours || x.ticketId - y.ticketId).slice(0, limit);
+    if (outcomesServe()) {
+      const o = await outcomes.worst(m, w, end, f, limit);
+      return sorted(o.answered, o.waiting);
+    }
     const where = filterSql(w, f);
     const cols = `f.ticket_id AS ticket_id, t.subject AS subject, f.channel AS channel, COALESCE(f.reach, 0) AS reach, f.at AS at`;
     const answered = await run(m, `SELECT ${cols}, f.wall_ms AS wait_ms FROM report_facts f JOIN tickets t ON t.id = f.ticket_id
       WHERE f.kind = 'public_answer_wait' AND f.wall_ms IS NOT NULL AND ${where.sql} ORDER BY COALESCE(f.reach, 0) * (f.wall_ms / 3600000.0) DESC, f.id ASC LIMIT ${Math.floor(limit)}`, where.params);
     const waiting = await run(m, `SELECT ${cols}, (:end - f.at) AS wait_ms FROM report_facts f JOIN tickets t ON t.id = f.ticket_id
       WHERE ${STILL_WAITING} AND ${where.sql} ORDER BY COALESCE(f.reach, 0) * ((:end - f.at) / 3600000.0) DESC, f.id ASC LIMIT ${Math.floor(limit)}`, { ...where.params, end });
-    const rows = [...answered.map((r) => waitRow(r, true)), ...waiting.map((r) => waitRow(r, false))];
-    return rows.sort((x, y) => y.reachHours - x.reachHours || x.ticketId - y.ticketId).slice(0, limit);
+    return sorted(answered, waiting);
   },
 };
 

@@ -14,6 +14,8 @@ export function setRollupReads(on: boolean): void {
   rollupReads = on;
 }
 export const rollupsServe = (f: FactFilters) => rollupReads && !f.tag;
+// The outcome rows (report_outcomes) carry the ticket, so a tag filter reads them too.
+export const outcomesServe = () => rollupReads;
 
 // handledAgent / handledTeam: touches that were the agent's / team's first on the ticket.
 export type Tally = Counts & { notes: number; handledAgent: number; handledTeam: number };

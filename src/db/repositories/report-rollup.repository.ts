@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { reportOutcomeRepository } from './report-outcome.repository';
 import { isTouch, reportTouchChainRepository } from './report-touch-chain';
 
 // report_rollups: per UTC day and (channel, inbox, team, agent), the counts the report views add
@@ -133,8 +134,9 @@ export const reportRollupRepository = {
     await m.query('DELETE FROM report_rollups');
   },
 
-  // Rebuilds every row from report_facts (after a bulk load, and in tests as the reference).
-  async rebuildFromFacts(m: EntityManager, opts: { chunk?: number } = {}): Promise<{ facts: number; rows: number }> {
+  // Rebuilds every row from report_facts (after a bulk load, and in tests as the reference),
+  // and the per-question outcome rows beside them.
+  async rebuildFromFacts(m: EntityManager, opts: { chunk?: number } = {}): Promise<{ facts: number; rows: number; outcomes: number }> {
     const chunk = opts.chunk ?? 20_000;
     // The touch links first: the handled counts read them.
     await reportTouchChainRepository.rebuild(m);
@@ -154,7 +156,8 @@ export const reportRollupRepository = {
       rows += delta.size;
       after = Number(batch[batch.length - 1].id);
     }
-    return { facts, rows: Number((await m.query('SELECT COUNT(*) AS n FROM report_rollups'))[0].n) };
+    const outcomes = await reportOutcomeRepository.rebuildFromFacts(m);
+    return { facts, rows: Number((await m.query('SELECT COUNT(*) AS n FROM report_rollups'))[0].n), outcomes };
   },
 
   // Every row with any number in it, in key order (tests compare a kept table with a rebuilt one).
