@@ -229,6 +229,8 @@ describe.each(DB_KINDS)('report rollups (%s)', (db) => {
     const before = await postAnswers();
     await t.s.db.transaction(({ m }) => reportFactRepository.reassignContact(m, members[1].contactId, members[2].contactId));
     expect(await postAnswers()).not.toEqual(before);
+    // An erased contact's facts name no one (erasure).
+    await t.s.db.transaction(({ m }) => reportFactRepository.reassignContact(m, members[0].contactId, null));
     const facts = await reportFactRepository.count(t.s.db.m);
     expect(facts).toBeGreaterThan(100);
     expect(await kept()).toEqual(await rebuilt());

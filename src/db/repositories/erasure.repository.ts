@@ -1,5 +1,6 @@
 import { EntityManager, In } from 'typeorm';
 import { Attachment, Contact, CsatSurvey, ErasureRequest, Flag, Identity, InboundItem, Message, OneTimeToken, Session, Ticket, TicketEvent, TicketParticipant, Vote } from '../entities';
+import { reportFactRepository } from './report-fact.repository';
 
 const isPg = (m: EntityManager) => m.connection.options.type === 'postgres';
 
@@ -84,7 +85,7 @@ export const erasureRepository = {
     n.votes = (await m.getRepository(Vote).delete({ contactId })).affected ?? 0;
     n.flags = (await m.getRepository(Flag).delete({ contactId })).affected ?? 0;
     n.ratingComments = (await m.getRepository(CsatSurvey).createQueryBuilder().update().set({ comment: null }).where('contact_id = :contactId AND comment IS NOT NULL', { contactId }).execute()).affected ?? 0;
-    await m.query(`UPDATE report_facts SET contact_id = NULL WHERE contact_id = ${isPg(m) ? '$1' : '?'}`, [contactId]);
+    await reportFactRepository.reassignContact(m, contactId, null);
     return n;
   },
 

@@ -131,9 +131,10 @@ export const reportFactRepository = {
     if (OUTCOME_KINDS.has(kind)) await reportOutcomeRepository.refresh(m, [ticketId]);
   },
 
-  // One person now (a contact merge): their facts name the contact kept. Whose post a community
-  // answer answers depends on who wrote both, so those tickets' outcome rows are derived again.
-  async reassignContact(m: EntityManager, fromId: number, toId: number): Promise<void> {
+  // One person now (a contact merge): their facts name the contact kept; an erased contact's
+  // name no one (toId null). Whose post a community answer answers depends on who wrote both, so
+  // those tickets' outcome rows are derived again.
+  async reassignContact(m: EntityManager, fromId: number, toId: number | null): Promise<void> {
     const pg = m.connection.driver.options.type === 'postgres';
     const p = (i: number) => (pg ? `$${i}` : '?');
     const touched: { id: number | string }[] = await m.query(`SELECT DISTINCT ticket_id AS id FROM report_facts WHERE contact_id = ${p(1)}`, [fromId]);
