@@ -42,6 +42,7 @@ import { SecureDelete1764000036100 } from './1764000036100-secure-delete';
 import { ErasureRequests1764000036200 } from './1764000036200-erasure-requests';
 import { LegalHolds1764000038000 } from './1764000038000-legal-holds';
 import { ReportOutcomes1764000031000 } from './1764000031000-report-outcomes';
+import { RetentionPolicies1764000038100 } from './1764000038100-retention-policies';
 
 // Listed explicitly (no glob) so the same list works under ts-jest and from dist/; one a line, in
 // timestamp order, so branches adding migrations merge cleanly.
@@ -90,4 +91,5 @@ export const migrations = [
   ErasureRequests1764000036200,
   LegalHolds1764000038000,
   ReportOutcomes1764000031000,
+  RetentionPolicies1764000038100,
 ];

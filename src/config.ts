@@ -49,6 +49,8 @@ export const configSchema = z.object({
   CHORUS_TICKET_SWEEP_MS: z.coerce.number().int().min(20).default(15_000),
   // How often (once per cluster) the kept inbox counts are recounted from the tickets and fixed.
   CHORUS_COUNT_RECONCILE_MS: z.coerce.number().int().min(20).default(3_600_000),
+  // How often (once per cluster) retention policies are applied: daily by default.
+  CHORUS_RETENTION_SWEEP_MS: z.coerce.number().int().min(1000).default(86_400_000),
   // The loop guard: at most this many automatic (rule) actions per ticket per hour.
   CHORUS_AUTOMATION_ACTIONS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(20),
   // How often the once-per-cluster sweep runs time rules (pending for N hours, solved for N days…).

@@ -135,6 +135,8 @@ function describeEvent(e: TicketEvent, agentNames: Map<number, string>): string 
     case 'contact.erased': return `Contact #${d.contactId} erased: their words, names and addresses were removed from this ticket`;
     case 'message.redacted': return `Message ${d.messageId} redacted: ${d.replaced} passage(s) removed${d.rawRebuilt ? ', the original mail rebuilt without them' : ''}${d.copies ? `, ${d.copies} stored cop${d.copies === 1 ? 'y' : 'ies'} cleaned` : ''}${d.reason ? ` (${d.reason})` : ''}`;
     case 'hold.placed': return `Legal hold placed: ${d.reason}`;
+    case 'retention.anonymised': return `Anonymised by retention: ${d.messages} message(s) emptied, ${d.attachments} attachment(s) deleted`;
+    case 'retention.attachments': return `Attachments deleted by retention: ${d.attachments} from ${d.messages} message(s)`;
     case 'hold.released': return `Legal hold lifted: ${d.reason}`;
     case 'message.masked': return `Card number(s) masked in message ${d.messageId} on arrival: ${d.masked} (the inbox masks card numbers)`;
     case 'message.withdrawn': return `The customer withdrew message ${d.messageId} on ${d.channel}`;

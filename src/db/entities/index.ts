@@ -2,6 +2,7 @@ import { ChainLink } from './chain-link.entity';
 import { ErasureRequest } from './erasure-request.entity';
 import { Macro } from './macro.entity';
 import { LegalHold } from './legal-hold.entity';
+import { RetentionPolicy, RetentionRun } from './retention.entity';
 import { Agent } from './agent.entity';
 import { Attachment } from './attachment.entity';
 import { ApiToken, OneTimeToken, Session } from './auth.entity';
@@ -57,9 +58,10 @@ export * from './macro.entity';
 export * from './chain-link.entity';
 export * from './legal-hold.entity';
 export * from './erasure-request.entity';
+export * from './retention.entity';
 
 export const entities = [
-  Macro, ChainLink, LegalHold, ErasureRequest,
+  Macro, ChainLink, LegalHold, ErasureRequest, RetentionPolicy, RetentionRun,
   Webhook, WebhookAttempt, Vote, Flag, SavedView, CannedResponse, ReportFact, JobLease, BusinessCalendarRow, AutomationRule, AutomationRun, SlaPolicy, TicketSlaClock,
   Agent, Attachment, ApiToken, OneTimeToken, Session, Contact, Identity, InboundItem, Inbox,
   ImapSyncState, MailPreview, Message, OutboxItem, Team, TeamMember, ThreadLink, TicketEvent, Ticket, TicketParticipant, TicketTag,

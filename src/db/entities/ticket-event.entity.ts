@@ -5,7 +5,8 @@ import { JsonColumn, TimeColumn } from './columns';
 // renamed or deleted rule still explains its old changes).
 export interface EventCause {
   // sla: the policy whose clock a snooze paused or resumed.
-  kind: 'rule' | 'macro' | 'guard' | 'sla' | 'erasure';
+  // retention: the retention policy that anonymised the ticket or removed its attachments.
+  kind: 'rule' | 'macro' | 'guard' | 'sla' | 'erasure' | 'retention';
   id: number;
   name: string;
 }

@@ -48,6 +48,8 @@ export class Ticket {
   @TimeColumn({ name: 'awaiting_customer_since', nullable: true }) awaitingCustomerSince?: number | null;
   // Since the first thing the customer said after the last agent reply (cleared by a reply).
   @TimeColumn({ name: 'awaiting_agent_since', nullable: true }) awaitingAgentSince?: number | null;
+  // What retention did to the ticket: 'attachments' (removed), 'anonymised'; null: nothing.
+  @Column({ type: 'varchar', nullable: true }) retention?: 'attachments' | 'anonymised' | null;
   @TimeColumn({ name: 'created_at' }) createdAt!: number;
   @TimeColumn({ name: 'updated_at' }) updatedAt!: number;
 }
