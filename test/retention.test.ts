@@ -4,6 +4,7 @@ import { sweepRetention } from '../src/archive/retention/retention-sweep';
 import { REMOVED_TEXT } from '../src/db/repositories/retention.repository';
 import { messageRepository } from '../src/db/repositories/message.repository';
 import { ticketEventRepository } from '../src/db/repositories/ticket-event.repository';
+import { ticketCountRepository } from '../src/db/repositories/ticket-count.repository';
 import { ticketRepository } from '../src/db/repositories/ticket.repository';
 import { createInbox } from '../src/inboxes/create-inbox';
 import { storedAnywhere } from './helpers/scan-store';
@@ -101,6 +102,8 @@ describe.each(DB_KINDS)('retention (%s)', (db) => {
       expect(runX.blobs).toBe(1);
       for (const v of [`Subject${sc.free.tag}`, `Body${sc.free.tag}`, `File${sc.free.tag}`, `<${sc.free.tag}@example.com>`]) expect({ v, at: await storedAnywhere(t, v) }).toEqual({ v, at: [] });
       expect(await report()).toEqual(reportBefore);
+      // The kept inbox counts lost the deleted ticket with it.
+      expect(await ticketCountRepository.keptCounts(t.s.db.m)).toEqual(await ticketCountRepository.freshCounts(t.s.db.m));
       expect(JSON.stringify((await t.api('GET', `/api/search?q=Body${sc.free.tag}`)).body)).not.toContain(sc.free.tag);
     } else {
       expect(free).not.toBeNull();

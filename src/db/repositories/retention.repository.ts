@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { type TicketRetention } from '../entities';
 import { chainRepository } from './chain.repository';
+import { ticketCountRepository } from './ticket-count.repository';
 
 export interface RetentionCandidate { id: number; requesterId: number; inboxId: number; closedAt: number }
 export interface Cursor { at: number; id: number }
@@ -95,6 +96,7 @@ export const retentionRepository = {
     const msgs = await this.messagesOf(m, ticketId);
     const messageIds = msgs.map((x) => x.id);
     const itemIds = msgs.map((x) => x.inboundItemId).filter((x): x is number => x !== null);
+    await ticketCountRepository.forget(m, [ticketId]);
     const head = (await run(m, 'SELECT hash FROM chain_links WHERE ticket_id = :ticketId ORDER BY seq DESC LIMIT 1', { ticketId }))[0];
     const { attachments, blobs } = await this.deleteAttachments(m, messageIds);
     await this.deleteCopies(m, [ticketId], messageIds);
