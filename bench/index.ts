@@ -74,7 +74,7 @@ async function main() {
   if (only.includes('facts')) {
     const r = await benchTicketFacts();
     console.log(`Ticket commands with reporting facts (${r.tickets} ticket lives: mail, assign, reply, note, reopen, solve; a tenth public with a member's answer); goal: < 10 % cost`);
-    console.log(`  with facts: ${f(r.onPerSec, 1)} tickets/s   without: ${f(r.offPerSec, 1)} tickets/s   cost ${f(r.cost * 100, 1)} %   ratio ${f(1 + r.cost, 3)}`);
+    console.log(`  with facts: ${f(r.onPerSec, 1)} tickets/s   without: ${f(r.offPerSec, 1)} tickets/s (medians)   cost ${f(r.cost * 100, 1)} % (median of ${r.rounds} rounds' ratios: ${r.roundCosts.map((c) => `${f(c * 100, 1)} %`).join(', ')})   ratio ${f(1 + r.cost, 3)}`);
     console.log(`  reports:backfill over those tickets: ${r.backfill.rows} facts at ${f(r.backfill.perSec, 0)} rows/s\n`);
   }
 

@@ -22,10 +22,11 @@ type Writer = typeof factsWriter;
 // The ticket commands' cost of keeping reporting facts: the same life of a ticket (mail in, assign,
 // reply, note, customer answer that reopens, solve; a public question answered by a member)
 // with the facts writer as shipped and with it replaced by no-ops, on a fresh SQLite file each.
-// Runs alternate so a busy machine slows both alike.
+// Runs interleave (with, without, without, with, …) and the cost is the median of each round's
+// ratio, so a load that drifts over the run slows both sides of a round alike and cancels out.
 export async function benchTicketFacts() {
   const tickets = envInt('BENCH_FACT_TICKETS', 300, 20, 100_000);
-  const rounds = 5;
+  const rounds = envInt('BENCH_ROUNDS', 5, 1, 100);
   const original: Writer = { ...factsWriter };
   const off: Writer = { ...original, ticketCreated: async () => {}, statusChanged: async () => {}, assigned: async () => {}, answerAccepted: async () => {}, message: async () => {}, rebuild: async () => {} };
   const times = { on: [] as number[], off: [] as number[] };
@@ -42,10 +43,12 @@ export async function benchTicketFacts() {
   } finally {
     Object.assign(factsWriter, original);
   }
-  const best = (xs: number[]) => Math.min(...xs);
-  const onPerSec = tickets / (best(times.on) / 1000);
-  const offPerSec = tickets / (best(times.off) / 1000);
-  return { tickets, onPerSec, offPerSec, cost: best(times.on) / best(times.off) - 1, backfill };
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  };
+  const roundCosts = times.on.map((on, i) => on / times.off[i] - 1);
+  return { tickets, rounds, onPerSec: tickets / (median(times.on) / 1000), offPerSec: tickets / (median(times.off) / 1000), cost: median(roundCosts), roundCosts, backfill };
 }
 
 async function lifeOfTickets(count: number, measureBackfill: boolean): Promise<{ ms: number; backfill?: { rows: number; perSec: number } }> {

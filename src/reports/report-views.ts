@@ -24,13 +24,9 @@ const ZERO: Counts = { created: 0, replies: 0, solved: 0, reopened: 0, backlogDe
 const NO_SPREAD: Spread = { n: 0, median: null, p90: null };
 const add = (a: Counts, b: Counts): Counts => ({ created: a.created + b.created, replies: a.replies + b.replies, solved: a.solved + b.solved, reopened: a.reopened + b.reopened, backlogDelta: a.backlogDelta + b.backlogDelta });
 
-// `backlogStart`: open tickets when the period begins (the history is scanned once per view).
-async function periodSummary(c: Ctx, p: Period, backlogStart: Promise<number>) {
-  const [buckets, start, frt, res, frtB, resB] = await Promise.all([
-    q.countsByBucket(c.m, p, c.filters), backlogStart,
-    q.spread(c.m, 'first_response', p, c.filters), q.spread(c.m, 'resolution', p, c.filters),
-    q.spread(c.m, 'first_response', p, c.filters, undefined, false, true), q.spread(c.m, 'resolution', p, c.filters, undefined, false, true),
-  ]);
+// One period's numbers out of reads made for both periods at once: `buckets` may span both (the
+// period keeps its own days), `start` is the backlog when it begins, `spreads` its four measures.
+function periodSummary(p: Period, buckets: (Counts & { bucket: number })[], start: number, [frt, res, frtB, resB]: Map<string, Spread>[]) {
   const days = p.days.map(() => ({ ...ZERO }));
   for (const b of buckets) {
     const at = b.bucket * BUCKET_MS;
@@ -43,6 +39,12 @@ async function periodSummary(c: Ctx, p: Period, backlogStart: Promise<number>) {
     frtBusiness: frtB.get('all') ?? NO_SPREAD, resBusiness: resB.get('all') ?? NO_SPREAD };
 }
 
+// The four durations of the overview, per period.
+const periodMeasures = (w: Period) => [
+  { measure: 'first_response' as const, w }, { measure: 'resolution' as const, w },
+  { measure: 'first_response' as const, w, business: true }, { measure: 'resolution' as const, w, business: true },
+];
+
 const change = (v: number | null, p: number | null) => (v === null || p === null ? null : round1(v - p));
 const metric = (name: string, unit: string, v: number | null, p: number | null): Row => ({ metric: name, unit, value: v, previous: p, change: change(v, p) });
 const summaryColumns = [
@@ -51,9 +53,15 @@ const summaryColumns = [
 ];
 
 async function overview(c: Ctx): Promise<ViewData> {
-  const prevStart = q.backlogAt(c.m, c.range.previous.from, c.filters);
-  const prev = await periodSummary(c, c.range.previous, prevStart);
-  const cur = await periodSummary(c, c.range.current, Promise.resolve(prev.backlogEnd));
+  // Both periods in one read of the daily counts (with the backlog before them) and one set of
+  // spread statements for all eight durations.
+  const { previous: p, current: n } = c.range;
+  const [{ backlog, buckets }, spreads] = await Promise.all([
+    q.daysWithBacklog(c.m, { from: p.from, to: n.to, days: [...p.days, ...n.days] }, c.filters),
+    q.spreads(c.m, [...periodMeasures(p), ...periodMeasures(n)], c.filters),
+  ]);
+  const prev = periodSummary(p, buckets, backlog, spreads.slice(0, 4));
+  const cur = periodSummary(n, buckets, prev.backlogEnd, spreads.slice(4));
   const summary: ReportTable = {
     name: 'summary', title: 'This period beside the previous one', columns: summaryColumns,
     rows: [
@@ -95,10 +103,11 @@ async function overview(c: Ctx): Promise<ViewData> {
 
 async function channels(c: Ctx): Promise<ViewData> {
   const { current: cur, previous: prev } = c.range;
-  const [now, before, history, frt, frtPrev, res, resPrev] = await Promise.all([
-    q.countsBy(c.m, 'channel', cur, c.filters), q.countsBy(c.m, 'channel', prev, c.filters), q.countsBy(c.m, 'channel', { to: prev.from }, c.filters),
-    q.spread(c.m, 'first_response', cur, c.filters, 'channel'), q.spread(c.m, 'first_response', prev, c.filters, 'channel'),
-    q.spread(c.m, 'resolution', cur, c.filters, 'channel'), q.spread(c.m, 'resolution', prev, c.filters, 'channel'),
+  // Every channel's counts for both periods and the history before them in one read; the four
+  // spreads (both measures, both periods, per channel) in one set of statements.
+  const [{ before: history, spans: [before, now] }, [frt, frtPrev, res, resPrev]] = await Promise.all([
+    q.countsBySpans(c.m, 'channel', [prev.from, cur.from, cur.to], c.filters),
+    q.spreads(c.m, [{ measure: 'first_response', w: cur }, { measure: 'first_response', w: prev }, { measure: 'resolution', w: cur }, { measure: 'resolution', w: prev }], c.filters, 'channel'),
   ]);
   const by = <T extends { key: string }>(rows: T[]) => new Map(rows.map((r) => [r.key, r]));
   const [a, b, base] = [by(now), by(before), by(history)];

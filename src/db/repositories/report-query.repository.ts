@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { workFromRollups } from './report-handled-query';
 import { reportOutcomeRepository as outcomes } from './report-outcome.repository';
-import { outcomesServe, rollupCounts, rollupSpread, rollupSpreads, rollupsServe } from './report-rollup-query';
+import { outcomesServe, rollupCounts, rollupSpread, rollupSpreadAsks, rollupSpreads, rollupsServe } from './report-rollup-query';
 
 // Read queries for /reports: aggregates over report_facts only (never messages), written once
 // in SQL both SQLite and Postgres run alike. Medians and p90 come from ROW_NUMBER() over the
@@ -98,6 +98,30 @@ export const reportQueryRepository = {
     return counts(r ?? {}).backlogDelta;
   },
 
+  // Counts per bucket of a run of local days (as countsByBucket) and the backlog when the first
+  // one starts (as backlogAt): from the rollups in one read, so a view asks once for both periods.
+  async daysWithBacklog(m: EntityManager, w: DayWindow, f: FactFilters): Promise<{ backlog: number; buckets: (Counts & { bucket: number })[] }> {
+    if (rollupsServe(f)) {
+      const { before, segments } = await rollupCounts(m, [...w.days.map((d) => d.start), w.to], f, null);
+      return { backlog: (before.get('all') ?? ZERO_COUNTS).backlogDelta, buckets: segments.map((seg, i) => ({ bucket: w.days[i].start / BUCKET_MS, ...(seg.get('all') ?? ZERO_COUNTS) })) };
+    }
+    const [backlog, buckets] = await Promise.all([this.backlogAt(m, w.from, f), this.countsByBucket(m, w, f)]);
+    return { backlog, buckets };
+  },
+
+  // countsBy for each span between consecutive boundaries, and for all history before the
+  // first (`before`, as countsBy with only an end): from the rollups in one read.
+  async countsBySpans(m: EntityManager, group: Group, bounds: number[], f: FactFilters): Promise<{ before: (Counts & { key: string })[]; spans: (Counts & { key: string })[][] }> {
+    if (rollupsServe(f)) {
+      const r = await rollupCounts(m, bounds, f, group);
+      // A group shows when something moved its counts (as when read from the facts).
+      const list = (t: Map<string, Counts>) => [...t].filter(([, c]) => c.created || c.replies || c.solved || c.reopened || c.backlogDelta).map(([key, c]) => ({ key, ...c }));
+      return { before: list(r.before), spans: r.segments.map(list) };
+    }
+    const [before, ...spans] = await Promise.all([this.countsBy(m, group, { to: bounds[0] }, f), ...bounds.slice(1).map((to, i) => this.countsBy(m, group, { from: bounds[i], to }, f))]);
+    return { before, spans };
+  },
+
   async countsBy(m: EntityManager, group: Group, w: Partial<Window>, f: FactFilters): Promise<(Counts & { key: string })[]> {
     if (rollupsServe(f) && w.to !== undefined) {
       const r = await rollupCounts(m, w.from === undefined ? [w.to] : [w.from, w.to], f, group);
@@ -159,6 +183,13 @@ export const reportQueryRepository = {
     }
     for (const ms of measures) for (const g of groups) out.set(`${ms}:${g}`, await this.spread(m, ms, w, f, g));
     return out;
+  },
+
+  // spread for several (measure, window, business) asks at once: from the rollups in two or three
+  // statements for all of them (report-rollup-query), else one spread each.
+  async spreads(m: EntityManager, asks: { measure: 'first_response' | 'resolution'; w: Window; business?: boolean }[], f: FactFilters, group?: Group): Promise<Map<string, Spread>[]> {
+    if (rollupsServe(f)) return rollupSpreadAsks(m, asks.map((a) => ({ measure: `${a.business ? 'b' : ''}${a.measure === 'first_response' ? 'frt' : 'res'}` as const, w: a.w })), f, group ?? null);
+    return Promise.all(asks.map((a) => this.spread(m, a.measure, a.w, f, group, false, a.business)));
   },
 
   // Per agent or team: distinct tickets they replied on, noted or moved, replies and notes.

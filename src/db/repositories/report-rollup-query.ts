@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { BIN_EDGES, BINS, binColumns, binSql, DAY_MS, DAY_SQL, measureColumn, type SpreadMeasure } from './report-rollup.repository';
+import { BIN_EDGES, BINS, binColumns, binSql, CHANNEL_ROLLUP_COLUMNS, DAY_MS, DAY_SQL, measureColumn, type SpreadMeasure } from './report-rollup.repository';
 import { type Counts, type FactFilters, filterSql, type Group, run, type Spread, type Window } from './report-query.repository';
 import { TOUCH_SQL } from './report-touch-chain';
 
@@ -37,19 +37,22 @@ const diff = (a: Tallies, b: Tallies): Tallies => addInto(copy(a), b, -1);
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 const tally = (r: Record<string, unknown>): Tally => ({ created: num(r.created), replies: num(r.replies), solved: num(r.solved), reopened: num(r.reopened), backlogDelta: num(r.backlog_delta), notes: num(r.notes), handledAgent: num(r.handled_agent), handledTeam: num(r.handled_team) });
 
-function rollupWhere(f: FactFilters, group: Group | null): { sql: string[]; params: Record<string, unknown> } {
+// With no inbox, team or agent filter or group, the per-(day, channel) sums serve (about ten rows a
+// day instead of one per channel × inbox × team × agent), when they hold every column asked for.
+function rollupWhere(f: FactFilters, group: Group | null, columns: readonly string[]): { table: string; sql: string[]; params: Record<string, unknown> } {
   const sql: string[] = [];
   const params: Record<string, unknown> = {};
+  const byChannel = !f.inboxId && !f.teamId && !f.agentId && (group === null || group === 'channel') && columns.every((c) => CHANNEL_ROLLUP_COLUMNS.includes(c));
   if (f.channel) (sql.push('r.channel = :channel'), (params.channel = f.channel));
   if (f.inboxId) (sql.push('r.inbox_id = :inboxId'), (params.inboxId = f.inboxId));
   if (f.teamId) (sql.push('r.team_id = :teamId'), (params.teamId = f.teamId));
   if (f.agentId) (sql.push('r.agent_id = :agentId'), (params.agentId = f.agentId));
   if (group && group !== 'channel') sql.push(`r.${group} <> 0`);
-  return { sql, params };
+  return { table: byChannel ? 'report_channel_rollups' : 'report_rollups', sql, params };
 }
 
-const ROLLUP_SUMS = `SUM(r.created) AS created, SUM(r.replies) AS replies, SUM(r.solved) AS solved, SUM(r.reopened) AS reopened, SUM(r.backlog_delta) AS backlog_delta, SUM(r.notes) AS notes,
-  SUM(r.handled_agent) AS handled_agent, SUM(r.handled_team) AS handled_team`;
+const SUMMED = ['created', 'replies', 'solved', 'reopened', 'backlog_delta', 'notes', 'handled_agent', 'handled_team'];
+const ROLLUP_SUMS = SUMMED.map((c) => `SUM(r.${c}) AS ${c}`).join(', ');
 const FACT_SUMS = `
   SUM(CASE WHEN f.kind = 'ticket_created' THEN 1 ELSE 0 END) AS created,
   SUM(CASE WHEN f.kind = 'agent_reply' THEN 1 ELSE 0 END) AS replies,
@@ -76,14 +79,14 @@ function toTallies(rows: Record<string, unknown>[], group: Group | null): Tallie
 export async function rollupCounts(m: EntityManager, bounds: number[], f: FactFilters, group: Group | null, withBefore = true): Promise<{ before: Tallies; segments: Tallies[] }> {
   const first = Math.floor(bounds[0] / DAY_MS);
   const last = Math.ceil(bounds[bounds.length - 1] / DAY_MS);
-  const w = rollupWhere(f, group);
+  const w = rollupWhere(f, group, SUMMED);
   const g = group ? `r.${group} AS g, ` : '';
-  const by = group ? ` GROUP BY r.${group}` : '';
   const cond = (extra: string) => [extra, ...w.sql].join(' AND ');
-  const [head, days] = await Promise.all([
-    withBefore ? run(m, `SELECT ${g}${ROLLUP_SUMS} FROM report_rollups r WHERE ${cond('r.day < :first')}${by}`, { ...w.params, first }) : Promise.resolve([]),
-    run(m, `SELECT r.day AS day, ${g}${ROLLUP_SUMS} FROM report_rollups r WHERE ${cond('r.day >= :first AND r.day < :last')} GROUP BY r.day${group ? `, r.${group}` : ''}`, { ...w.params, first, last }),
-  ]);
+  // One scan: all history before the first day summed as day -1, then each needed day.
+  const rows = await run(m, `SELECT CASE WHEN r.day < :first THEN -1 ELSE r.day END AS day, ${g}${ROLLUP_SUMS} FROM ${w.table} r
+    WHERE ${cond(withBefore ? 'r.day < :last' : 'r.day >= :first AND r.day < :last')} GROUP BY CASE WHEN r.day < :first THEN -1 ELSE r.day END${group ? `, r.${group}` : ''}`, { ...w.params, first, last });
+  const head = rows.filter((r) => num(r.day) === -1);
+  const days = rows.filter((r) => num(r.day) !== -1);
 
   // Each boundary inside a UTC day: the facts on its shorter side of that day.
   const edges = bounds.map((t) => {
@@ -224,9 +227,9 @@ async function histogram(m: EntityManager, measure: SpreadMeasure, w: Window, f:
   const edges: { from: number; to: number }[] = [];
   if (fullFrom >= fullTo) edges.push({ from: w.from, to: w.to });
   else {
-    const rw = rollupWhere(f, group);
     const cols = binColumns(measure);
-    const rows = await run(m, `SELECT ${group ? `r.${group} AS g, ` : ''}${cols.map((c, i) => `SUM(r.${c}) AS b${i}`).join(', ')} FROM report_rollups r
+    const rw = rollupWhere(f, group, cols);
+    const rows = await run(m, `SELECT ${group ? `r.${group} AS g, ` : ''}${cols.map((c, i) => `SUM(r.${c}) AS b${i}`).join(', ')} FROM ${rw.table} r
       WHERE ${['r.day >= :fullFrom AND r.day < :fullTo', ...rw.sql].join(' AND ')}${group ? ` GROUP BY r.${group}` : ''}`, { ...rw.params, fullFrom, fullTo });
     for (const r of rows) for (let i = 0; i < BINS; i++) if (num(r[`b${i}`])) add(keyOf(r, group), i, num(r[`b${i}`]));
     if (w.from < fullFrom * DAY_MS) edges.push({ from: w.from, to: fullFrom * DAY_MS });
@@ -262,7 +265,8 @@ export async function rollupSpreads(m: EntityManager, measures: SpreadMeasure[],
   const edges: Window[] = [];
   if (fullFrom >= fullTo) edges.push({ from: w.from, to: w.to });
   else {
-    const rw = rollupWhere(f, null);
+    // Grouped by agent and team: the full rollups (rw.table is for the filters only here).
+    const rw = rollupWhere(f, null, []);
     const sums = measures.flatMap((ms) => binColumns(ms).map((c, i) => `SUM(r.${c}) AS ${ms}_${i}`));
     const rows = await run(m, `SELECT ${groups.map((g, j) => `r.${g} AS g${j}`).join(', ')}, ${sums.join(', ')} FROM report_rollups r
       WHERE ${['r.day >= :fullFrom AND r.day < :fullTo', ...rw.sql].join(' AND ')} GROUP BY ${groups.map((g) => `r.${g}`).join(', ')}`, { ...rw.params, fullFrom, fullTo });
@@ -283,5 +287,168 @@ export async function rollupSpreads(m: EntityManager, measures: SpreadMeasure[],
   for (const e of edges) for (const ms of measures) for (const g of groups) await edgeHistogram(m, ms, e, f, g, adder(ms, g));
   const out = new Map<string, Map<string, Spread>>();
   for (const ms of measures) for (const g of groups) out.set(`${ms}:${g}`, await rollupSpread(m, ms, w, f, g, medianOnly, hists.get(`${ms}:${g}`)));
+  return out;
+}
+
+// Median (mean of the two middle values when n is even) and p90 (nearest rank, ⌈0.9·n⌉), exact,
+// for several (measure, window) asks at once: the histogram (rollups for whole days, facts for
+// the edges) says which band holds each rank; only that band's facts are then read to find the
+// value. Each step is one statement for all the asks (UNION ALL), so a view with both periods
+// and four measures makes two or three statements, not thirty.
+export interface SpreadAsk { measure: SpreadMeasure; w: Window }
+
+interface Wanted { n: number; ranks: number[]; cum: number[] }
+// One look-up: a band of bins of one ask, and the ranks wanted in it per group key.
+interface Lookup { ask: number; lo: number; hi: number; keys: { key: string; ranks: number[]; below: number; size: number }[] }
+const PER_KEY_LOOKUPS = 16;
+
+export async function rollupSpreadAsks(m: EntityManager, asks: SpreadAsk[], f: FactFilters, group: Group | null): Promise<Map<string, Spread>[]> {
+  const hists = await histograms(m, asks, f, group);
+  const wanted = hists.map((hist) => {
+    const out = new Map<string, Wanted>();
+    for (const [key, h] of hist) {
+      const n = h.reduce((a, b) => a + b, 0);
+      if (!n) continue;
+      const cum: number[] = [];
+      h.reduce((a, b, i) => (cum[i] = a + b), 0);
+      out.set(key, { n, cum, ranks: [Math.floor((n + 1) / 2), Math.floor((n + 2) / 2), Math.floor((9 * n + 9) / 10)] });
+    }
+    return out;
+  });
+  // The middle ranks and the p90 rank are looked up apart: each look-up reads one narrow band.
+  const lookups: Lookup[] = [];
+  const band = (ask: number, keys: { key: string; x: Wanted; ranks: number[] }[]): Lookup => {
+    const bins = keys.flatMap((k) => k.ranks.map((r) => k.x.cum.findIndex((c) => c >= r)));
+    const lo = Math.min(...bins);
+    const hi = Math.max(...bins);
+    return { ask, lo, hi, keys: keys.map((k) => {
+      const below = lo === 0 ? 0 : k.x.cum[lo - 1];
+      return { key: k.key, ranks: k.ranks, below, size: k.x.cum[hi] - below };
+    }) };
+  };
+  wanted.forEach((byKey, ask) => {
+    for (const which of [[0, 1], [2]]) {
+      const keys = [...byKey].map(([key, x]) => ({ key, x, ranks: which.map((i) => x.ranks[i]) }));
+      if (!keys.length) continue;
+      // A few groups (channels) each read their own band, sorting only up to their ranks; many
+      // (agents) share one band, numbered per group in one sort.
+      if (group && keys.length <= PER_KEY_LOOKUPS) for (const k of keys) lookups.push(band(ask, [k]));
+      else lookups.push(band(ask, keys));
+    }
+  });
+  const values = await bandValues(m, asks, lookups, f, group);
+  return wanted.map((byKey, ask) => {
+    const out = new Map<string, Spread>();
+    for (const [key, x] of byKey) {
+      const v = values.get(`${ask}|${key}`)!;
+      out.set(key, { n: x.n, median: (v.get(x.ranks[0])! + v.get(x.ranks[1])!) / 2, p90: v.get(x.ranks[2])! });
+    }
+    return out;
+  });
+}
+
+// The values at the wanted ranks, per `${ask}|${key}`, in one statement. Overall (no group) a
+// look-up sorts only up to its ranks (LIMIT/OFFSET from the nearer end of the band); per group
+// it numbers the band's rows per group.
+async function bandValues(m: EntityManager, asks: SpreadAsk[], lookups: Lookup[], f: FactFilters, group: Group | null): Promise<Map<string, Map<number, number>>> {
+  const out = new Map<string, Map<number, number>>();
+  if (!lookups.length) return out;
+  const filters = filterSql({}, f);
+  const params: Record<string, unknown> = { ...filters.params };
+  const arms = lookups.map((l, j) => {
+    const { measure, w } = asks[l.ask];
+    const col = `f.${measureColumn(measure)}`;
+    params[`fa${j}`] = w.from;
+    params[`fb${j}`] = w.to;
+    const band = [l.lo > 0 ? `${col} >= ${BIN_EDGES[l.lo]}` : '', l.hi < BINS - 1 ? `${col} < ${BIN_EDGES[l.hi + 1]}` : ''].filter(Boolean);
+    // The days inline (whole numbers): dozens of arms × 90 days would pass the stores' parameter limits.
+    const where = `${MEASURE_SQL[measure]} AND ${DAY_SQL('f')} IN (${daysOf(w).join(', ')}) AND ${col} IS NOT NULL${band.map((b) => ` AND ${b}`).join('')}
+      AND f.at >= :fa${j} AND f.at < :fb${j} AND ${filters.sql}${group ? ` AND f.${group} IS NOT NULL` : ''}`;
+    if (l.keys.length === 1) {
+      const [{ key, ranks, size, below }] = l.keys;
+      const first = Math.min(...ranks) - below;
+      const last = Math.max(...ranks) - below;
+      const fromTop = size - last < first - 1;
+      if (group) params[`k${j}`] = group === 'channel' ? key : Number(key);
+      return `SELECT * FROM (SELECT ${j} AS q, ${group ? `f.${group}` : '0'} AS g, ${col} AS w, 0 AS rn FROM report_facts f WHERE ${where}${group ? ` AND f.${group} = :k${j}` : ''}
+        ORDER BY ${col} ${fromTop ? 'DESC' : 'ASC'} LIMIT ${last - first + 1} OFFSET ${fromTop ? size - last : first - 1}) x${j}`;
+    }
+    const pick = l.keys.map((k, i) => {
+      params[`k${j}_${i}`] = group === 'channel' ? k.key : Number(k.key);
+      return `(x.g = :k${j}_${i} AND x.rn IN (${[...new Set(k.ranks.map((r) => r - k.below))].join(', ')}))`;
+    });
+    return `SELECT ${j} AS q, x.g AS g, x.w AS w, x.rn AS rn FROM (
+        SELECT f.${group} AS g, ${col} AS w, ROW_NUMBER() OVER (PARTITION BY f.${group} ORDER BY ${col}) AS rn FROM report_facts f WHERE ${where}
+      ) x WHERE ${pick.join(' OR ')}`;
+  });
+  const rows = await run(m, arms.join(' UNION ALL '), params);
+  const put = (ask: number, key: string, rank: number, v: number) => {
+    const k = `${ask}|${key}`;
+    const at = out.get(k) ?? new Map<number, number>();
+    at.set(rank, v);
+    out.set(k, at);
+  };
+  // A single-key look-up's rows are its consecutive ranks: sorted, they are numbered from the first.
+  const byLookup = new Map<number, number[]>();
+  for (const r of rows) {
+    const l = lookups[num(r.q)];
+    if (l.keys.length === 1) byLookup.set(num(r.q), [...(byLookup.get(num(r.q)) ?? []), num(r.w)]);
+    else {
+      const k = l.keys.find((x) => x.key === String(r.g))!;
+      put(l.ask, k.key, num(r.rn) + k.below, num(r.w));
+    }
+  }
+  for (const [j, ws] of byLookup) {
+    const { ask, keys: [k] } = lookups[j];
+    const first = Math.min(...k.ranks);
+    ws.sort((a, b) => a - b).forEach((v, i) => put(ask, k.key, first + i, v));
+  }
+  return out;
+}
+
+// Durations per band and group for each ask, in one statement each for the whole UTC days (from
+// the rollups) and for the periods' edges (from the facts).
+async function histograms(m: EntityManager, asks: SpreadAsk[], f: FactFilters, group: Group | null): Promise<Map<string, number[]>[]> {
+  const out = asks.map(() => new Map<string, number[]>());
+  const add = (ask: number, key: string, bin: number, n: number) => {
+    const h = out[ask].get(key) ?? new Array<number>(BINS).fill(0);
+    h[bin] += n;
+    out[ask].set(key, h);
+  };
+  const rollupArms: string[] = [];
+  const factArms: string[] = [];
+  const filters = filterSql({}, f);
+  const rollupParams: Record<string, unknown> = {};
+  const factParams: Record<string, unknown> = { ...filters.params };
+  asks.forEach(({ measure, w }, i) => {
+    const fullFrom = Math.ceil(w.from / DAY_MS);
+    const fullTo = Math.floor(w.to / DAY_MS);
+    const edges: Window[] = [];
+    if (fullFrom >= fullTo) edges.push(w);
+    else {
+      const cols = binColumns(measure);
+      const rw = rollupWhere(f, group, cols);
+      Object.assign(rollupParams, rw.params, { [`rf${i}`]: fullFrom, [`rt${i}`]: fullTo });
+      rollupArms.push(`SELECT ${i} AS q, ${group ? `r.${group}` : '0'} AS g, ${cols.map((c, b) => `SUM(r.${c}) AS b${b}`).join(', ')} FROM ${rw.table} r
+        WHERE ${[`r.day >= :rf${i} AND r.day < :rt${i}`, ...rw.sql].join(' AND ')}${group ? ` GROUP BY r.${group}` : ''}`);
+      if (w.from < fullFrom * DAY_MS) edges.push({ from: w.from, to: fullFrom * DAY_MS });
+      if (fullTo * DAY_MS < w.to) edges.push({ from: fullTo * DAY_MS, to: w.to });
+    }
+    for (const e of edges) {
+      const j = factArms.length;
+      const col = `f.${measureColumn(measure)}`;
+      Object.assign(factParams, { [`ea${j}`]: e.from, [`eb${j}`]: e.to, [`ed${j}`]: daysOf(e) });
+      factArms.push(`SELECT ${i} AS q, ${group ? `f.${group}` : '0'} AS g, ${binSql(col)} AS b, COUNT(*) AS n FROM report_facts f
+        WHERE ${MEASURE_SQL[measure]} AND ${DAY_SQL('f')} IN (:...ed${j}) AND ${col} IS NOT NULL AND f.at >= :ea${j} AND f.at < :eb${j} AND ${filters.sql}${group ? ` AND f.${group} IS NOT NULL` : ''}
+        GROUP BY ${group ? `f.${group}, ` : ''}${binSql(col)}`);
+    }
+  });
+  const [rollupRows, factRows] = await Promise.all([
+    rollupArms.length ? run(m, rollupArms.join(' UNION ALL '), rollupParams) : Promise.resolve([]),
+    factArms.length ? run(m, factArms.join(' UNION ALL '), factParams) : Promise.resolve([]),
+  ]);
+  const keyOfRow = (r: Record<string, unknown>) => (group ? String(r.g) : 'all');
+  for (const r of rollupRows) for (let b = 0; b < BINS; b++) if (num(r[`b${b}`])) add(num(r.q), keyOfRow(r), b, num(r[`b${b}`]));
+  for (const r of factRows) add(num(r.q), keyOfRow(r), num(r.b), num(r.n));
   return out;
 }

@@ -45,6 +45,13 @@ export const binColumns = (measure: SpreadMeasure) => Array.from({ length: BINS 
 const KEY_COLUMNS = ['day', 'channel', 'inbox_id', 'team_id', 'agent_id'] as const;
 export const ROLLUP_COLUMNS = [...COUNT_COLUMNS, ...SPREAD_MEASURES.flatMap(binColumns)];
 
+// report_channel_rollups: the same numbers summed per (day, channel), read by views with no
+// inbox, team or agent filter. Its own column list: columns added to report_rollups later are
+// not in it until a migration adds them (reads that need them use report_rollups).
+const CHANNEL_KEY_COLUMNS = ['day', 'channel'] as const;
+export const CHANNEL_ROLLUP_COLUMNS: readonly string[] = [...COUNT_COLUMNS, ...SPREAD_MEASURES.flatMap(binColumns)];
+const CHANNEL_CELLS = new Set(CHANNEL_ROLLUP_COLUMNS);
+
 // The columns of a fact the rollups read (report_facts' own names and types).
 export interface RollupSource {
   kind: string; at: number; channel: string; inboxId: number; teamId: number | null; agentId: number | null;
@@ -107,31 +114,52 @@ export function rollupDelta(facts: RollupSource[], sign: 1 | -1, into: Delta = n
 
 const isPg = (m: EntityManager) => m.connection.driver.options.type === 'postgres';
 
+type Row = { key: (number | string)[]; cells: Map<string, number> };
+
+// Adds rows to a rollup table, creating them as needed: one statement per 100 rows.
+async function upsert(m: EntityManager, table: string, keyColumns: readonly string[], all: Row[]): Promise<void> {
+  const rows = all.filter((r) => [...r.cells.values()].some((v) => v !== 0));
+  const pg = isPg(m);
+  for (let i = 0; i < rows.length; i += 100) {
+    const chunk = rows.slice(i, i + 100);
+    const cols = [...new Set(chunk.flatMap((r) => [...r.cells.keys()]))];
+    const params: unknown[] = [];
+    const ph = () => (pg ? `$${params.length}` : '?');
+    const tuples = chunk.map((r) => {
+      const vals = [...r.key, ...cols.map((c) => r.cells.get(c) ?? 0)].map((v) => (params.push(v), ph()));
+      return `(${vals.join(', ')})`;
+    });
+    await m.query(
+      `INSERT INTO ${table} (${[...keyColumns, ...cols].join(', ')}) VALUES ${tuples.join(', ')}
+       ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${cols.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ')}`,
+      params,
+    );
+  }
+}
+
+// The same delta summed per (day, channel), for report_channel_rollups.
+function perChannel(delta: Delta): Row[] {
+  const out = new Map<string, Row>();
+  for (const r of delta.values()) {
+    const k = `${r.key[0]}|${r.key[1]}`;
+    let row = out.get(k);
+    if (!row) out.set(k, (row = { key: [r.key[0], r.key[1]], cells: new Map() }));
+    for (const [c, v] of r.cells) if (CHANNEL_CELLS.has(c)) row.cells.set(c, (row.cells.get(c) ?? 0) + v);
+  }
+  return [...out.values()];
+}
+
 export const reportRollupRepository = {
-  // Adds a delta to the rows it names, creating them as needed: one statement per 100 rows.
+  // Adds a delta to the rows it names (and to their per-channel sums).
   async apply(m: EntityManager, delta: Delta): Promise<void> {
-    const rows = [...delta.values()].filter((r) => [...r.cells.values()].some((v) => v !== 0));
-    if (!rows.length) return;
-    const pg = isPg(m);
-    for (let i = 0; i < rows.length; i += 100) {
-      const chunk = rows.slice(i, i + 100);
-      const cols = [...new Set(chunk.flatMap((r) => [...r.cells.keys()]))];
-      const params: unknown[] = [];
-      const ph = () => (pg ? `$${params.length}` : '?');
-      const tuples = chunk.map((r) => {
-        const vals = [...r.key, ...cols.map((c) => r.cells.get(c) ?? 0)].map((v) => (params.push(v), ph()));
-        return `(${vals.join(', ')})`;
-      });
-      await m.query(
-        `INSERT INTO report_rollups (${[...KEY_COLUMNS, ...cols].join(', ')}) VALUES ${tuples.join(', ')}
-         ON CONFLICT (${KEY_COLUMNS.join(', ')}) DO UPDATE SET ${cols.map((c) => `${c} = report_rollups.${c} + excluded.${c}`).join(', ')}`,
-        params,
-      );
-    }
+    if (!delta.size) return;
+    await upsert(m, 'report_rollups', KEY_COLUMNS, [...delta.values()]);
+    await upsert(m, 'report_channel_rollups', CHANNEL_KEY_COLUMNS, perChannel(delta));
   },
 
   async clear(m: EntityManager): Promise<void> {
     await m.query('DELETE FROM report_rollups');
+    await m.query('DELETE FROM report_channel_rollups');
   },
 
   // Rebuilds every row from report_facts (after a bulk load, and in tests as the reference),
@@ -160,11 +188,15 @@ export const reportRollupRepository = {
     return { facts, rows: Number((await m.query('SELECT COUNT(*) AS n FROM report_rollups'))[0].n), outcomes };
   },
 
-  // Every row with any number in it, in key order (tests compare a kept table with a rebuilt one).
+  // Every row with any number in it, in key order, then the per-channel rows (level 'channel'):
+  // tests compare a kept table with a rebuilt one.
   async listNonZero(m: EntityManager): Promise<Record<string, number | string>[]> {
     const rows: Record<string, unknown>[] = await m.query(`SELECT * FROM report_rollups ORDER BY ${KEY_COLUMNS.join(', ')}`);
-    return rows
-      .map((r) => Object.fromEntries([...KEY_COLUMNS, ...ROLLUP_COLUMNS].map((c) => [c, c === 'channel' ? String(r[c]) : Number(r[c])])))
-      .filter((r) => ROLLUP_COLUMNS.some((c) => r[c] !== 0));
+    const channelRows: Record<string, unknown>[] = await m.query(`SELECT * FROM report_channel_rollups ORDER BY day, channel`);
+    const pick = (r: Record<string, unknown>, cols: readonly string[]): Record<string, number | string> => Object.fromEntries(cols.map((c) => [c, c === 'channel' ? String(r[c]) : Number(r[c])]));
+    return [
+      ...rows.map((r) => pick(r, [...KEY_COLUMNS, ...ROLLUP_COLUMNS])).filter((r) => ROLLUP_COLUMNS.some((c) => r[c] !== 0)),
+      ...channelRows.map((r): Record<string, number | string> => ({ level: 'channel', ...pick(r, [...CHANNEL_KEY_COLUMNS, ...CHANNEL_ROLLUP_COLUMNS]) })).filter((r) => CHANNEL_ROLLUP_COLUMNS.some((c) => r[c] !== 0)),
+    ];
   },
 };
