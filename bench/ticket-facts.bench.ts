@@ -22,23 +22,46 @@ type Writer = typeof factsWriter;
 // The ticket commands' cost of keeping reporting facts: the same life of a ticket (mail in, assign,
 // reply, note, customer answer that reopens, solve; a public question answered by a member)
 // with the facts writer as shipped and with it replaced by no-ops, on a fresh SQLite file each.
-// Runs interleave (with, without, without, with, …) and the cost is the median of each round's
-// ratio, so a load that drifts over the run slows both sides of a round alike and cancels out.
+// Each round opens two instances side by side, one keeping facts and one with the writer
+// replaced by no-ops, and hands them the same ticket lives in slices of ten in turn (with,
+// without, without, with, …). A round's ratio is its total time with over without, and the cost
+// is the median of the rounds' ratios: a load that drifts over the run lands on both sides of
+// every slice pair and cancels out.
 export async function benchTicketFacts() {
   const tickets = envInt('BENCH_FACT_TICKETS', 300, 20, 100_000);
   const rounds = envInt('BENCH_ROUNDS', 5, 1, 100);
+  const slice = 10;
   const original: Writer = { ...factsWriter };
   const off: Writer = { ...original, ticketCreated: async () => {}, statusChanged: async () => {}, assigned: async () => {}, answerAccepted: async () => {}, message: async () => {}, rebuild: async () => {} };
   const times = { on: [] as number[], off: [] as number[] };
   let backfill = { rows: 0, perSec: 0 };
   try {
     for (let r = 0; r < rounds; r++) {
-      for (const mode of r % 2 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
+      const sides = { on: await openInstance(), off: await openInstance() };
+      const spent = { on: 0, off: 0 };
+      // One untimed life on each first (the first commands compile the code both sides run).
+      for (const mode of ['on', 'off'] as const) {
         Object.assign(factsWriter, mode === 'on' ? original : off);
-        const run = await lifeOfTickets(tickets, mode === 'on');
-        times[mode].push(run.ms);
-        if (run.backfill && run.backfill.perSec > backfill.perSec) backfill = run.backfill;
+        await lifeOfTicket(sides[mode], tickets);
       }
+      for (let from = 0, k = 0; from < tickets; from += slice, k++) {
+        for (const mode of (r + k) % 2 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
+          Object.assign(factsWriter, mode === 'on' ? original : off);
+          const t0 = performance.now();
+          for (let i = from; i < Math.min(tickets, from + slice); i++) await lifeOfTicket(sides[mode], i);
+          spent[mode] += performance.now() - t0;
+        }
+      }
+      Object.assign(factsWriter, original);
+      // reports:backfill over what was just written (clears and rebuilds every ticket's facts).
+      const t0 = performance.now();
+      const b = await backfillFacts(sides.on.s.db);
+      const perSec = b.facts / ((performance.now() - t0) / 1000);
+      if (perSec > backfill.perSec) backfill = { rows: b.facts, perSec };
+      await sides.on.close();
+      await sides.off.close();
+      times.on.push(spent.on);
+      times.off.push(spent.off);
     }
   } finally {
     Object.assign(factsWriter, original);
@@ -51,7 +74,9 @@ export async function benchTicketFacts() {
   return { tickets, rounds, onPerSec: tickets / (median(times.on) / 1000), offPerSec: tickets / (median(times.off) / 1000), cost: median(roundCosts), roundCosts, backfill };
 }
 
-async function lifeOfTickets(count: number, measureBackfill: boolean): Promise<{ ms: number; backfill?: { rows: number; perSec: number } }> {
+type Instance = Awaited<ReturnType<typeof openInstance>>;
+
+async function openInstance() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chorus-bench-facts-'));
   const config = loadConfig({ CHORUS_DATA_DIR: dir, CHORUS_SECRET: 'bench-secret-0123456789', CHORUS_SMTP_ENABLED: 'false', LOG_LEVEL: 'silent', NODE_ENV: 'production' }, { readDotEnv: false });
   const chorus = await createChorus(config, { logger: createLogger('silent') });
@@ -60,32 +85,27 @@ async function lifeOfTickets(count: number, measureBackfill: boolean): Promise<{
   const admin = await createAgent(s.db, Date.now(), { email: 'lead@bench.test', name: 'Lead', password: null, role: 'admin' });
   const agent = { kind: 'agent' as const, agentId: admin.id, role: 'admin' as const, name: 'Lead' };
   const member = await s.db.write((m) => contactRepository.create(m, 'Member', Date.now()));
-  const mail = (i: number, k: number, reply?: string) =>
-    `From: c${i}@x.test\r\nTo: support@bench.test\r\nSubject: ${reply ? 'Re: ' : ''}Question ${i}\r\nMessage-ID: <q${i}-${k}@x.test>\r\n${reply ? `In-Reply-To: ${reply}\r\n` : ''}\r\nHello, this is question number ${i}.\r\n`;
-  const started = performance.now();
-  for (let i = 0; i < count; i++) {
-    const [first] = await s.ingest.ingest(inbox, [{ key: `q${i}`, raw: mail(i, 1), rawType: 'email.rfc822' }]);
-    const id = first.ticketId!;
-    await assign(s.commands, agent, id, { agentId: admin.id });
-    await addReply(s.commands, agent, id, { audience: 'participants', text: 'Try this.', status: 'solved' });
-    await addNote(s.commands, agent, id, { text: 'old plan' });
-    await s.ingest.ingest(inbox, [{ key: `r${i}`, raw: mail(i, 2, `<q${i}-1@x.test>`), rawType: 'email.rfc822' }]);
-    await changeStatus(s.commands, agent, id, 'solved');
-    // Every tenth is a public question a member answers before the agent does.
-    if (i % 10 === 0) {
-      await changeVisibility(s.commands, agent, id, 'public');
-      await contactReply(s.commands, { kind: 'contact', contactId: member, name: 'Member' }, id, { text: 'It works for me.' }).catch(() => undefined);
-    }
+  const close = async () => {
+    await chorus.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  return { s, inbox, admin, agent, member, close };
+}
+
+const mail = (i: number, k: number, reply?: string) =>
+  `From: c${i}@x.test\r\nTo: support@bench.test\r\nSubject: ${reply ? 'Re: ' : ''}Question ${i}\r\nMessage-ID: <q${i}-${k}@x.test>\r\n${reply ? `In-Reply-To: ${reply}\r\n` : ''}\r\nHello, this is question number ${i}.\r\n`;
+
+async function lifeOfTicket({ s, inbox, admin, agent, member }: Instance, i: number): Promise<void> {
+  const [first] = await s.ingest.ingest(inbox, [{ key: `q${i}`, raw: mail(i, 1), rawType: 'email.rfc822' }]);
+  const id = first.ticketId!;
+  await assign(s.commands, agent, id, { agentId: admin.id });
+  await addReply(s.commands, agent, id, { audience: 'participants', text: 'Try this.', status: 'solved' });
+  await addNote(s.commands, agent, id, { text: 'old plan' });
+  await s.ingest.ingest(inbox, [{ key: `r${i}`, raw: mail(i, 2, `<q${i}-1@x.test>`), rawType: 'email.rfc822' }]);
+  await changeStatus(s.commands, agent, id, 'solved');
+  // Every tenth is a public question a member answers before the agent does.
+  if (i % 10 === 0) {
+    await changeVisibility(s.commands, agent, id, 'public');
+    await contactReply(s.commands, { kind: 'contact', contactId: member, name: 'Member' }, id, { text: 'It works for me.' }).catch(() => undefined);
   }
-  const ms = performance.now() - started;
-  let backfill: { rows: number; perSec: number } | undefined;
-  if (measureBackfill) {
-    // reports:backfill over what was just written (clears and rebuilds every ticket's facts).
-    const t0 = performance.now();
-    const r = await backfillFacts(s.db);
-    backfill = { rows: r.facts, perSec: r.facts / ((performance.now() - t0) / 1000) };
-  }
-  await chorus.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-  return { ms, backfill };
 }
