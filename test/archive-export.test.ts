@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { createAgent } from '../src/agents/create-agent';
 import { runCli } from '../src/cli/index';
-import { OutboxItem } from '../src/db/entities';
+import { MailPreview, OutboxItem } from '../src/db/entities';
 import { contactRepository } from '../src/db/repositories/contact.repository';
 import { createInbox } from '../src/inboxes/create-inbox';
 import type { Viewer } from '../src/policies/viewer';
@@ -60,7 +60,7 @@ describe.each(DB_KINDS)('ticket and contact export (%s)', (db) => {
     // The reply goes out through the mailer (no relay: the mail preview keeps its bytes).
     const item = await until('the reply to be e-mailed', async () => {
       const o = await t.s.db.m.getRepository(OutboxItem).findOneBy({ kind: 'email', ticketId });
-      return o && (o.state === 'sent' || o.attempts > 0) ? o : null;
+      return o && (o.state === 'sent' || o.lastError) ? o : null;
     });
     // Known fault outside exports: settling a sent message writes its externalId, which the hash
     // chain seals, so the item stays queued although the mail left. Record the send as it happened.
@@ -106,6 +106,23 @@ describe.each(DB_KINDS)('ticket and contact export (%s)', (db) => {
     for (const e of json.events) expect(Object.keys(e)).toEqual(expect.arrayContaining(['cause', 'actorType', 'data']));
     const chain = JSON.parse(files.get('chain.json')!.toString());
     expect(chain.links.map((l: any) => l.seq)).toEqual(chain.links.map((_: unknown, i: number) => i + 1));
+  });
+
+  it('rebuilds a sent e-mail the way the mailer built it when its bytes were not kept', async () => {
+    const kept = await fetchZip(`${t.url}/api/tickets/${ticketId}/export`, auth());
+    const reply = JSON.parse(kept.files!.get('ticket.json')!.toString()).messages.find((x: any) => x.direction === 'outbound');
+    // With a relay configured nothing keeps the sent bytes: the mail preview is all there is here.
+    await t.s.db.m.getRepository(MailPreview).createQueryBuilder().delete().execute();
+    const z = await fetchZip(`${t.url}/api/tickets/${ticketId}/export`, auth());
+    expect({ status: z.status, files: [...z.files!.keys()] }).toEqual({ status: 200, files: expect.arrayContaining([reply.sentFiles[0]]) });
+    const rebuilt = z.files!.get(reply.sentFiles[0])!.toString();
+    const original = kept.files!.get(reply.sentFiles[0])!.toString();
+    for (const header of ['Message-ID', 'To', 'Subject', 'Reply-To', 'X-Chorus-Ticket']) {
+      const line = (raw: string) => raw.match(new RegExp(`^${header}: .*$`, 'm'))?.[0];
+      expect({ header, line: line(rebuilt) }).toEqual({ header, line: line(original) });
+    }
+    expect(rebuilt).toMatch(/We fixed your invoice\./);
+    expect(z.files!.get('README.txt')!.toString()).toMatch(/rebuilt by\s+the code that sent it/);
   });
 
   it('follows a merge: the merged ticket\'s number exports the ticket it went into', async () => {
