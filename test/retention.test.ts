@@ -139,6 +139,15 @@ describe.each(DB_KINDS)('retention (%s)', (db) => {
     expect(await attachmentsOf(sc.contactHeld.id)).toHaveLength(1);
     expect((await verifyChains(t.s.db.m)).problems).toEqual([]);
 
+    if (mode === 'anonymise') {
+      // New words on an anonymised ticket bring it back to the next sweep.
+      const note = await t.api('POST', `/api/tickets/${sc.free.id}/notes`, { text: `Later${sc.free.tag} note` });
+      expect(note.status).toBe(201);
+      expect((await sweepRetention(t.s, clock)).find((r) => r.policyId === sc.px.id)).toMatchObject({ ticketIds: [sc.free.id] });
+      expect(await storedAnywhere(t, `Later${sc.free.tag}`)).toEqual([]);
+      expect((await verifyChains(t.s.db.m)).problems).toEqual([]);
+    }
+
     // The run log is on the admin page.
     const admin = await (await fetch(`${t.url}/admin/retention?dry=${sc.px.id}`, { headers: { authorization: `Bearer ${t.admin.token}` } })).text();
     expect(admin).toContain(`Inbox X`);

@@ -101,7 +101,8 @@ export const ticketRepository = {
     await m
       .createQueryBuilder()
       .update(Ticket)
-      .set({ lastActivityAt: at, updatedAt: at, ...(snippet === null ? {} : { snippet: snippet.slice(0, 200) }), ...wait, messageCount: () => 'message_count + 1' })
+      // retention: new words on an anonymised or stripped ticket are for retention to look at again.
+      .set({ lastActivityAt: at, updatedAt: at, ...(snippet === null ? {} : { snippet: snippet.slice(0, 200) }), ...wait, messageCount: () => 'message_count + 1', retention: null })
       .where('id = :id', { id })
       .execute();
   },

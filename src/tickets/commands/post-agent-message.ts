@@ -40,7 +40,8 @@ export async function postAgentMessage(tx: Tx, deps: CommandDeps, viewer: Extrac
   }
   await messageRepository.insertThreadLink(tx.m, { messageId: id, ticketId: ticket.id, rule: deps.cause ? 'automation' : 'agent', evidence: deps.cause ? `${deps.cause.kind} ${deps.cause.name}` : null, createdAt: now });
   if (input.audience === 'staff') {
-    await ticketRepository.update(tx.m, ticket.id, { updatedAt: now });
+    // retention: null — a note on an anonymised ticket is for retention to look at again.
+    await ticketRepository.update(tx.m, ticket.id, { updatedAt: now, retention: null });
   } else {
     await ticketRepository.touchWithMessage(tx.m, ticket.id, now, input.text, 'start');
   }
