@@ -25,18 +25,19 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export type ChainedMessage = Pick<Message, 'id' | 'authorType' | 'authorAgentId' | 'authorName' | 'channel' | 'direction' | 'audience' | 'text' | 'fullText' | 'html' | 'externalId' | 'inboundItemId' | 'createdAt'>;
+export type ChainedMessage = Pick<Message, 'id' | 'authorType' | 'authorAgentId' | 'authorName' | 'channel' | 'direction' | 'audience' | 'text' | 'fullText' | 'html' | 'inboundItemId' | 'createdAt'>;
 export type ChainedAttachment = Pick<Attachment, 'id' | 'filename' | 'contentType' | 'size' | 'sha256'>;
 
 // What a message said and who said it. Left out on purpose: fields that change as designed
-// after the message was written — delivery state, the Message-ID assigned on sending, hidden,
+// after the message was written — delivery state, the ids a platform or the mailer assigns on
+// sending (external id, Message-ID), hidden,
 // score, flags, the ticket it sits in (merge, split) and the contact id (a contact merge
 // re-points it to the same person's kept record; the author's name as received stays in).
 export function messageContent(msg: ChainedMessage, attachments: ChainedAttachment[], rawSha: string | null) {
   return {
     type: 'message', id: Number(msg.id), authorType: msg.authorType, authorAgentId: msg.authorAgentId ?? null, authorName: msg.authorName ?? null,
     channel: msg.channel, direction: msg.direction, audience: msg.audience, text: msg.text, fullText: msg.fullText ?? null, html: msg.html ?? null,
-    externalId: msg.externalId ?? null, inboundItemId: msg.inboundItemId ?? null, raw: rawSha, createdAt: Number(msg.createdAt),
+    inboundItemId: msg.inboundItemId ?? null, raw: rawSha, createdAt: Number(msg.createdAt),
     attachments: [...attachments].sort((a, b) => a.id - b.id).map((a) => ({ id: Number(a.id), filename: a.filename, contentType: a.contentType, size: Number(a.size), sha256: a.sha256 })),
   };
 }

@@ -4,7 +4,7 @@ import { chainRepository } from './chain.repository';
 
 // What a message said and who said it are sealed in its ticket's hash chain; an in-place
 // change of one of these fields is a redaction (src/archive/), never a plain update.
-const SEALED: (keyof Message)[] = ['authorType', 'authorAgentId', 'authorName', 'channel', 'direction', 'audience', 'text', 'fullText', 'html', 'externalId', 'inboundItemId', 'createdAt'];
+const SEALED: (keyof Message)[] = ['authorType', 'authorAgentId', 'authorName', 'channel', 'direction', 'audience', 'text', 'fullText', 'html', 'inboundItemId', 'createdAt'];
 
 export const messageRepository = {
   async insert(m: EntityManager, msg: Omit<Message, 'id'>): Promise<number> {
