@@ -93,7 +93,7 @@ export const reportFactRepository = {
     // The daily rollups move with the facts, in the same transaction, and so do the outcome
     // rows of the tickets these facts could answer or ask on.
     await reportRollupRepository.apply(m, rollupDelta(rows, 1, moved));
-    await reportOutcomeRepository.refresh(m, rows.filter((r) => OUTCOME_KINDS.has(r.kind)).map((r) => r.ticketId));
+    await reportOutcomeRepository.refreshFor(m, rows);
   },
 
   async listByTicket(m: EntityManager, ticketId: number): Promise<ReportFact[]> {

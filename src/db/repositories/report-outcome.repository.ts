@@ -50,7 +50,26 @@ const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 // Still waiting at `end`: posted before it, and no public answer before it.
 const WAITING = `f.kind = 'post' AND f.at < :end AND (f.answer_at IS NULL OR f.answer_at >= :end)`;
 
+// A fact that can be a row itself or end a public wait; any other fact (a private reply, a status
+// move off the community) can only move rows its ticket already has.
+type FactShape = { kind: string; ticketId: number; channel: string; visibility: string; audience: string | null; statusTo: string | null };
+const mayMakeRows = (f: FactShape) =>
+  f.kind === 'community_answer' || f.kind === 'public_answer_wait' || (f.audience === 'public' && f.visibility === 'public')
+  || (f.kind === 'agent_reply' && f.audience === 'public') || (f.channel === 'community' && (f.kind === 'ticket_created' || (f.kind === 'status_changed' && f.statusTo === 'solved')));
+
 export const reportOutcomeRepository = {
+  // After these facts were inserted: the rows of the tickets they can change, derived again.
+  async refreshFor(m: EntityManager, facts: FactShape[]): Promise<void> {
+    const relevant = facts.filter((f) => OUTCOME_KINDS.has(f.kind));
+    const sure = new Set(relevant.filter(mayMakeRows).map((f) => f.ticketId));
+    const others = [...new Set(relevant.map((f) => f.ticketId))].filter((id) => !sure.has(id));
+    for (let i = 0; i < others.length; i += 500) {
+      const rows = await run<{ id: number | string }>(m, 'SELECT DISTINCT ticket_id AS id FROM report_outcomes WHERE ticket_id IN (:...ids)', { ids: others.slice(i, i + 500) });
+      for (const r of rows) sure.add(Number(r.id));
+    }
+    await this.refresh(m, [...sure]);
+  },
+
   // Derives these tickets' rows again from their facts (after the facts changed).
   async refresh(m: EntityManager, ticketIds: number[]): Promise<void> {
     const ids = [...new Set(ticketIds)];
