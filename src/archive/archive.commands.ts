@@ -5,6 +5,8 @@ import { contactRepository } from '../db/repositories/contact.repository';
 import { eraseContact } from '../contacts/commands/erase-contact';
 import { sealUnchained } from './chain/seal-chain';
 import { verifyChains } from './chain/verify-chain';
+import { exportInstance } from './instance/instance-export';
+import { importInstance } from './instance/instance-import';
 
 const bar = (format: string) => new SingleBar({ format, hideCursor: true, noTTYOutput: process.stderr.isTTY !== true, stream: process.stderr }, Presets.shades_classic);
 
@@ -15,8 +17,8 @@ export const archiveCommands: Record<string, CliCommand> = {
     async run({ chorus }) {
       const progress = bar('Verifying |{bar}| {phase} {value}');
       progress.start(0, 0, { phase: 'links' });
-      const r = await verifyChains(chorus.s.db.m, (p) => progress.update(p.done, { phase: p.phase === 'links' ? 'links' : `${p.phase} id` }));
-      progress.stop();
+      // A bar left running keeps the process alive: it stops whatever happens.
+      const r = await verifyChains(chorus.s.db.m, (p) => progress.update(p.done, { phase: p.phase === 'links' ? 'links' : `${p.phase} id` })).finally(() => progress.stop());
       for (const p of r.problems) console.log(`ticket #${p.ticketId}${p.seq !== null ? `, link ${p.seq}` : ''}: ${p.subject} ${p.problem}`);
       const summary = `${r.tickets} ticket chain(s), ${r.links} link(s), ${r.messages} message(s), ${r.events} event(s) checked`;
       if (r.problems.length) throw new Error(`${summary}: ${r.problems.length} problem(s) above.`);
@@ -37,6 +39,44 @@ export const archiveCommands: Record<string, CliCommand> = {
       console.log(`Contact ${id} erased (request #${r.requestId}): ${Object.entries(r.counts).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
     },
   },
+  'archive:export': {
+    usage: 'archive:export --out <dir>   the whole instance as JSONL per table plus files (restartable: run again with the same --out)',
+    options: { out: { type: 'string' } },
+    async run() {
+      throw new UsageError('archive:export runs on the database');
+    },
+    async runOnDatabase({ ds, values }) {
+      const dir = String(values.out ?? '').trim();
+      if (!dir) throw new UsageError('--out is required: an empty directory (or the one of an interrupted export)');
+      const progress = bar('Exporting |{bar}| {percentage}% | {value}/{total} rows | {table}');
+      progress.start(1, 0, { table: '' });
+      const started = Date.now();
+      const manifest = await exportInstance(ds.manager, dir, (p) => {
+        progress.setTotal(Math.max(1, p.totalRows));
+        progress.update(p.doneRows, { table: p.table });
+      }).finally(() => progress.stop());
+      const rows = Object.values(manifest.tables).reduce((a, t) => a + t.rows, 0);
+      console.log(`Exported ${rows} row(s) of ${Object.keys(manifest.tables).length} table(s) to ${dir} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    },
+  },
+  'import:archive': {
+    usage: 'import:archive --from <dir>   restore an archive:export directory into an empty database',
+    options: { from: { type: 'string' } },
+    async run() {
+      throw new UsageError('import:archive runs on the database');
+    },
+    async runOnDatabase({ ds, values }) {
+      const dir = String(values.from ?? '').trim();
+      if (!dir) throw new UsageError('--from is required: a directory written by archive:export');
+      const progress = bar('Importing |{bar}| {percentage}% | {value}/{total} rows | {table}');
+      progress.start(1, 0, { table: '' });
+      const r = await importInstance(ds, dir, (p) => {
+        progress.setTotal(Math.max(1, p.totalRows));
+        progress.update(p.doneRows, { table: p.table });
+      }).finally(() => progress.stop());
+      console.log(`Imported ${r.rows} row(s) into ${r.tables} table(s).`);
+    },
+  },
   'archive:seal': {
     usage: 'archive:seal   give messages and events written before the hash chain existed their links (safe to run twice)',
     options: {},
@@ -46,8 +86,7 @@ export const archiveCommands: Record<string, CliCommand> = {
       const r = await sealUnchained(chorus.s.db, (p) => {
         progress.setTotal(Math.max(1, p.of));
         progress.update(p.sealed);
-      });
-      progress.stop();
+      }).finally(() => progress.stop());
       console.log(`Sealed ${r.messages} message(s) and ${r.events} event(s).`);
     },
   },

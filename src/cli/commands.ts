@@ -22,8 +22,7 @@ export const commands: Record<string, CliCommand> = {
       const bar = new SingleBar({ format: 'Importing |{bar}| {percentage}% | {messages} mails, {stored} stored, {duplicates} already there, {failed} failed', hideCursor: true, noTTYOutput: process.stderr.isTTY !== true, stream: process.stderr }, Presets.shades_classic);
       const total = fs.statSync(file).size;
       bar.start(total, 0, { messages: 0, stored: 0, duplicates: 0, failed: 0 });
-      const r = await importMbox(chorus.s, inbox, file, (p) => bar.update(p.bytes, { ...p }));
-      bar.stop();
+      const r = await importMbox(chorus.s, inbox, file, (p) => bar.update(p.bytes, { ...p })).finally(() => bar.stop());
       console.log(`Imported ${r.messages} mail(s): ${r.stored} stored, ${r.duplicates} already there, ${r.failed} failed (see the failed-ingest list; replay with ingest:replay).`);
     },
   },  'reports:backfill': {
@@ -39,8 +38,7 @@ export const commands: Record<string, CliCommand> = {
       const r = await backfillFacts(chorus.s.db, { batch, onProgress: (p) => {
         bar.setTotal(p.total);
         bar.update(p.tickets, { facts: p.facts, rate: rate(p.facts) });
-      } });
-      bar.stop();
+      } }).finally(() => bar.stop());
       console.log(`Backfilled ${r.facts} fact(s) from ${r.tickets} ticket(s) in ${((Date.now() - started) / 1000).toFixed(1)} s (${rate(r.facts)} rows/s).`);
     },
   },

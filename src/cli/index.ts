@@ -4,6 +4,8 @@ import { createAgent } from '../agents/create-agent';
 import { createChorus } from '../app';
 import { channelKindSchema } from '../channels/channel-settings';
 import { ConfigError, loadConfig } from '../config';
+import type { DataSource } from 'typeorm';
+import { openDatabase } from '../db/data-source';
 import { agentRepository } from '../db/repositories/agent.repository';
 import { createInbox } from '../inboxes/create-inbox';
 import { createLogger } from '../logger';
@@ -13,10 +15,14 @@ import { exportCommands } from '../archive/export/export.commands';
 import { commands as extraCommands } from './commands';
 import { UsageError } from './usage-error';
 
+type CliValues = Record<string, string | boolean | undefined>;
 export interface CliCommand {
   usage: string;
   options: Record<string, { type: 'string' | 'boolean'; short?: string }>;
-  run(ctx: { chorus: Awaited<ReturnType<typeof createChorus>>; values: Record<string, string | boolean | undefined>; positionals: string[] }): Promise<void>;
+  run(ctx: { chorus: Awaited<ReturnType<typeof createChorus>>; values: CliValues; positionals: string[] }): Promise<void>;
+  // Commands that need the bare database, untouched by a starting Chorus (an import into an
+  // empty one): given the migrated DataSource instead, `run` is not called.
+  runOnDatabase?(ctx: { ds: DataSource; values: CliValues; positionals: string[] }): Promise<void>;
 }
 
 
@@ -129,6 +135,22 @@ export async function runCli(argv: string[]): Promise<number> {
       return 2;
     }
     throw err;
+  }
+  if (cmd.runOnDatabase) {
+    const ds = await openDatabase(config.databaseUrl);
+    try {
+      await cmd.runOnDatabase({ ds, values: parsed.values as CliValues, positionals: parsed.positionals });
+      return 0;
+    } catch (err) {
+      if (err instanceof UsageError) {
+        console.error(`${err.message}\nUsage: ${cmd.usage}`);
+        return 2;
+      }
+      console.error((err as Error).message);
+      return 1;
+    } finally {
+      await ds.destroy();
+    }
   }
   const chorus = await createChorus(config, { logger: createLogger(process.env.LOG_LEVEL ?? 'warn'), modules });
   try {

@@ -36,9 +36,9 @@ export const exportCommands: Record<string, CliCommand> = {
       const zip = new ZipWriter(chorus.s.now());
       plan.write(zip, () => bar.increment());
       const tmp = `${out}.partial`;
-      await pipeline(zip.end(), fs.createWriteStream(tmp));
+      // A bar left running keeps the process alive: it stops whatever happens.
+      await pipeline(zip.end(), fs.createWriteStream(tmp)).finally(() => bar.stop());
       fs.renameSync(tmp, out);
-      bar.stop();
       console.log(`Wrote ${out} (${fs.statSync(out).size} bytes): contact ${plan.contactId}, ${plan.counts.tickets} ticket(s), ${plan.counts.messages} message(s), ${plan.counts.files} file(s).`);
     },
   },
