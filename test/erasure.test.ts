@@ -89,6 +89,24 @@ describe.each(DB_KINDS)('erasure (%s)', (db) => {
     expect((await verifyChains(t.s.db.m)).problems).toEqual([]);
   });
 
+  it('mode delete deletes the tickets they asked, whole, and redacts them where they took part', async () => {
+    const inboxId = (await createInbox(t.s.db, Date.now(), { name: 'Sales', channel: 'email', address: 'sales@acme.test', settings: {} })).id;
+    const to = (raw: string) => raw.replace('To: help@acme.test', 'To: sales@acme.test');
+    const own = (await postRawEmail(t, inboxId, to(mail('d1', 'Dana Delete <dana.delete@example.com>', 'Quote please', 'Dana asks for a quote on the zebrafish tank.')))).ticketId;
+    const other = (await postRawEmail(t, inboxId, to(mail('e1', 'Eve Other <eve@example.com>', 'Group order', 'Eve here, ordering for the team.', ['Cc: Dana Delete <dana.delete@example.com>'])))).ticketId;
+    const danaId = (await contactRepository.findIdentity(t.s.db.m, 'email', 'dana.delete@example.com'))!.contactId;
+    const [{ n: factsBefore }] = await t.s.db.m.query('SELECT COUNT(*) AS n FROM report_facts');
+    const r = await erase(danaId, { confirm: danaId, mode: 'delete' });
+    expect(r.status).toBe(200);
+    expect(r.body.erasure.counts).toEqual(expect.objectContaining({ deletedTickets: 1, tickets: 1 }));
+    expect((await t.api('GET', `/api/tickets/${own}`)).status).toBe(404);
+    expect((await messageRepository.listByTicket(t.s.db.m, other))[0].text).toContain('ordering for the team');
+    for (const value of ['dana.delete@example.com', 'Dana Delete', 'zebrafish']) expect({ value, at: await storedAnywhere(t, value) }).toEqual({ value, at: [] });
+    const [{ n: factsAfter }] = await t.s.db.m.query('SELECT COUNT(*) AS n FROM report_facts');
+    expect(Number(factsAfter)).toBe(Number(factsBefore));
+    expect((await verifyChains(t.s.db.m)).problems).toEqual([]);
+  });
+
   it('a second request for the same contact finds nothing left to remove', async () => {
     const again = await erase(carlaId);
     expect(again.status).toBe(200);

@@ -26,15 +26,17 @@ export const archiveCommands: Record<string, CliCommand> = {
     },
   },
   'contact:erase': {
-    usage: 'contact:erase --contact <id|email> --yes [--reason <text>]   erase a person: their words, names and addresses leave every ticket (refused under a legal hold)',
-    options: { contact: { type: 'string' }, yes: { type: 'boolean' }, reason: { type: 'string' } },
+    usage: 'contact:erase --contact <id|email> --yes [--mode redact|delete] [--reason <text>]   erase a person: their words, names and addresses leave every ticket; delete also deletes the tickets they asked (refused under a legal hold)',
+    options: { contact: { type: 'string' }, yes: { type: 'boolean' }, reason: { type: 'string' }, mode: { type: 'string' } },
     async run({ chorus, values }) {
       const ref = String(values.contact ?? '').trim();
       if (!ref) throw new UsageError('--contact is required (a contact number or an e-mail address)');
       const id = /^\d+$/.test(ref) ? Number(ref) : (await contactRepository.findIdentity(chorus.s.db.m, 'email', ref.toLowerCase()))?.contactId;
       if (!id || !(await contactRepository.findById(chorus.s.db.m, id))) throw new UsageError(`No contact ${ref}`);
+      const mode = (values.mode ?? 'redact') as string;
+      if (mode !== 'redact' && mode !== 'delete') throw new UsageError('--mode must be redact (keep the tickets without the person) or delete (delete the tickets they asked)');
       if (values.yes !== true) throw new UsageError(`Erasing contact ${id} cannot be undone: add --yes to go ahead`);
-      const r = await eraseContact(chorus.s.commands, null, id, { mode: 'redact', reason: (values.reason as string) ?? 'command line' });
+      const r = await eraseContact(chorus.s.commands, null, id, { mode, reason: (values.reason as string) ?? 'command line' });
       if (r.state === 'refused') throw new Error(`Refused (request #${r.requestId}): ${r.refusal}`);
       console.log(`Contact ${id} erased (request #${r.requestId}): ${Object.entries(r.counts).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
     },

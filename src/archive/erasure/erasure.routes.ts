@@ -13,7 +13,7 @@ const present = (e: ErasureRequest) => ({
   id: e.id, contactId: e.contactId, mode: e.mode, state: e.state, reason: e.reason, refusal: e.refusal, requestedBy: e.requestedBy, counts: e.counts ?? {}, createdAt: new Date(e.createdAt).toISOString(),
 });
 const eraseBody = z.object({
-  mode: z.enum(['redact']).default('redact').describe('`redact`: the person\'s words, names and addresses are removed from their tickets, which stay'),
+  mode: z.enum(['redact', 'delete']).default('redact').describe('`redact`: the person\'s words, names and addresses are removed from their tickets, which stay; `delete`: the tickets they asked are deleted whole, the others redacted'),
   confirm: z.coerce.number().int().positive().describe('The contact\'s number again, to confirm'),
   reason: z.string().max(500).optional(),
 });
@@ -48,14 +48,14 @@ export function erasureRoutes(r: Router, s: Services): void {
     method: 'post', path: '/admin/erasures', tag: 'admin', summary: 'Erase a contact from the admin page (after typing its number again)', form: true, authorize: adminOnly,
     handler: async ({ req, res, viewer }) => {
       const raw = req.body as Record<string, string>;
-      const form = z.object({ contactId: z.coerce.number({ message: 'Enter the contact\'s number' }).int().positive('Enter the contact\'s number'), confirm: z.coerce.number().int().optional(), reason: z.string().max(500).optional(), understood: z.literal('1', { message: 'Tick the box: this cannot be undone' }) }).safeParse(raw);
+      const form = z.object({ contactId: z.coerce.number({ message: 'Enter the contact\'s number' }).int().positive('Enter the contact\'s number'), confirm: z.coerce.number().int().optional(), reason: z.string().max(500).optional(), understood: z.literal('1', { message: 'Tick the box: this cannot be undone' }), mode: z.enum(['redact', 'delete']).default('redact') }).safeParse(raw);
       if (!form.success) {
         const fields = Object.fromEntries(form.error.issues.map((i) => [String(i.path[0]), i.message]));
         return listPage(s, req, res, { values: raw, fields, error: 'Check the highlighted fields.' }, 422);
       }
       if (form.data.confirm !== form.data.contactId) return listPage(s, req, res, { values: raw, fields: { confirm: `Type ${form.data.contactId} again to confirm.` }, error: 'Check the highlighted fields.' }, 422);
       try {
-        const r = await eraseContact(s.commands, viewer, form.data.contactId, { mode: 'redact', reason: form.data.reason });
+        const r = await eraseContact(s.commands, viewer, form.data.contactId, { mode: form.data.mode, reason: form.data.reason });
         return listPage(s, req, res, r.state === 'refused' ? { error: `Refused: ${r.refusal}` } : { notice: `Contact ${form.data.contactId} erased (request #${r.requestId}).` }, r.state === 'refused' ? 409 : 200);
       } catch (err) {
         if (err instanceof AppError && err.status < 500) return listPage(s, req, res, { values: raw, error: err.message }, err.status);

@@ -5,6 +5,7 @@ import { messageRepository } from '../../db/repositories/message.repository';
 import { redactionRepository } from '../../db/repositories/redaction.repository';
 import { ticketEventRepository } from '../../db/repositories/ticket-event.repository';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
+import { retentionRepository } from '../../db/repositories/retention.repository';
 import { ForbiddenError, NotFoundError } from '../../errors';
 import type { Viewer } from '../../policies/viewer';
 import { redactDeep, redactRaw, redactSpans, spanForms } from '../../archive/redaction/redact-content';
@@ -16,7 +17,7 @@ export const erasedName = (id: number) => `Erased contact #${id}`;
 export interface EraseInput { mode: ErasureMode; reason?: string | null }
 export interface EraseResult { requestId: number; state: 'done' | 'refused'; refusal: string | null; counts: Record<string, number> }
 
-// Forgets a person. Their own messages lose their words, attachments and raw bytes; every
+// Forgets a person. Mode delete first deletes the tickets they asked, whole. Their own messages lose their words, attachments and raw bytes; every
 // other message, subject, event and stored copy on their tickets loses their name, addresses
 // and handles; the contact keeps only its number (tickets, reports and the hash chain point at
 // it, and count it without knowing who it was). Refused, and recorded as refused, while a legal
@@ -24,15 +25,14 @@ export interface EraseResult { requestId: number; state: 'done' | 'refused'; ref
 // command line (the system acts).
 export async function eraseContact(deps: CommandDeps, viewer: Viewer | null, contactId: number, input: EraseInput): Promise<EraseResult> {
   if (viewer && (viewer.kind !== 'agent' || viewer.role !== 'admin')) throw new ForbiddenError('Only an admin can erase a contact.');
-  if (input.mode !== 'redact') throw new ForbiddenError('Erasure by deleting the tickets is not available yet: choose mode "redact".');
   return deps.db.transaction(async (tx) => {
     const m = tx.m;
     const now = deps.now();
     const contact = await contactRepository.findById(m, contactId);
     if (!contact || contact.mergedIntoId !== null) throw new NotFoundError(`Contact ${contactId}`);
     const reason = input.reason?.trim().slice(0, 500) || null;
-    const ticketIds = await erasureRepository.ticketIdsOf(m, contactId);
-    const tickets = await erasureRepository.ticketsByIds(m, ticketIds);
+    let ticketIds = await erasureRepository.ticketIdsOf(m, contactId);
+    let tickets = await erasureRepository.ticketsByIds(m, ticketIds);
     const refusal = await holdsBlocking(m, { contactIds: [contactId], ticketIds, inboxIds: [...new Set(tickets.map((t) => t.inboxId))] });
     const base = { contactId, mode: input.mode, reason, requestedBy: viewer?.kind === 'agent' ? viewer.agentId : null, createdAt: now };
     if (refusal) {
@@ -42,6 +42,16 @@ export async function eraseContact(deps: CommandDeps, viewer: Viewer | null, con
     const requestId = await erasureRepository.record(m, { ...base, state: 'done', refusal: null, counts: null });
     const cause = { kind: 'erasure' as const, id: requestId, name: `Erasure request #${requestId}` };
 
+    // Mode delete: the tickets they asked go whole (their chains with them; the report facts,
+    // which hold no text, keep the counts). Tickets they only took part in are redacted below.
+    let deletedTickets = 0;
+    if (input.mode === 'delete') {
+      const asked = tickets.filter((t) => t.requesterId === contactId).map((t) => t.id);
+      for (const id of asked) await retentionRepository.purgeTicket(m, id);
+      deletedTickets = asked.length;
+      ticketIds = ticketIds.filter((id) => !asked.includes(id));
+      tickets = tickets.filter((t) => !asked.includes(t.id));
+    }
     const identities = await erasureRepository.identitiesOf(m, contactId);
     const messages = await erasureRepository.messagesOfTickets(m, ticketIds);
     const own = messages.filter((x) => x.authorContactId === contactId);
@@ -61,7 +71,7 @@ export async function eraseContact(deps: CommandDeps, viewer: Viewer | null, con
     const quoted = [...new Set(own.flatMap((x) => [x.text, x.fullText ?? ''].join('\n').split(/\r?\n|(?<=[.!?])\s+/)).map((l) => l.replace(/^[\s>]+/, '').trim()).filter((l) => l.length >= 12))];
     const spans = [...values, ...quoted];
     const scrub = (v: string) => redactSpans(v, spans, () => ERASED);
-    const counts: Record<string, number> = { tickets: ticketIds.length, ownMessages: own.length, otherMessages: 0, events: 0, rawItems: 0, copies: 0, attachments: 0 };
+    const counts: Record<string, number> = { deletedTickets, tickets: ticketIds.length, ownMessages: own.length, otherMessages: 0, events: 0, rawItems: 0, copies: 0, attachments: 0 };
 
     counts.attachments = await erasureRepository.deleteAttachmentsOf(m, own.map((x) => x.id));
     for (const msg of messages) {
@@ -80,6 +90,8 @@ export async function eraseContact(deps: CommandDeps, viewer: Viewer | null, con
       const raw = ownItems.has(item.id) ? JSON.stringify({ erased: true, request: requestId }) : (await redactRaw(item.raw, spans, ERASED, () => ERASED)).raw;
       if (raw !== item.raw) {
         await erasureRepository.rewriteInboundRaw(m, item.id, raw);
+        // A message's digest covers its raw item: one whose own words stayed is sealed anew.
+        for (const msg of messages.filter((x) => x.inboundItemId === item.id && x.authorContactId !== contactId)) await messageRepository.resealed(m, msg, now);
         counts.rawItems++;
       }
     }

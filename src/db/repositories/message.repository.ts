@@ -34,6 +34,11 @@ export const messageRepository = {
     await chainRepository.queue(m, { ticketId: msg.ticketId, subjectType: 'message', subjectId: msg.id, action: 'redacted', at });
   },
 
+  // The raw item a message arrived as was redacted (its words were not): the chain names the new content.
+  async resealed(m: EntityManager, msg: Pick<Message, 'id' | 'ticketId'>, at: number): Promise<void> {
+    await chainRepository.queue(m, { ticketId: msg.ticketId, subjectType: 'message', subjectId: msg.id, action: 'redacted', at });
+  },
+
   // The moved messages become links of their new ticket's chain (the old chain keeps its own).
   async moveToTicket(m: EntityManager, ids: number[], ticketId: number, at = Date.now()): Promise<void> {
     if (!ids.length) return;
