@@ -26,7 +26,7 @@ function messageContent(m, rawSha) {
   return {
     type: 'message', id: m.id, authorType: m.authorType, authorAgentId: m.authorAgentId ?? null, authorName: m.authorName ?? null,
     channel: m.channel, direction: m.direction, audience: m.audience, text: m.text, fullText: m.fullText ?? null, html: m.html ?? null,
-    externalId: m.externalId ?? null, inboundItemId: m.inboundItemId ?? null, raw: rawSha, createdAt: ms(m.createdAt),
+    inboundItemId: m.inboundItemId ?? null, raw: rawSha, createdAt: ms(m.createdAt),
     attachments: [...m.attachments].sort((a, b) => a.id - b.id).map((a) => ({ id: a.id, filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256 })),
   };
 }
