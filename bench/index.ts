@@ -5,6 +5,7 @@ import { benchInboxList } from './inbox-list.bench';
 import { benchAgentPages } from './agent-pages.bench';
 import { benchInboxCounts } from './inbox-counts.bench';
 import { benchReports } from './reports.bench';
+import { benchInstanceExport } from './instance-export.bench';
 import { benchCommandCentre } from './command-centre.bench';
 import { benchTicketFacts } from './ticket-facts.bench';
 import { benchWebhooks } from './webhooks.bench';
@@ -16,9 +17,9 @@ const f = (n: number, d = 2) => n.toFixed(d);
 // `npm run bench`: each figure beside its bare library, measured in the same run.
 async function main() {
   console.log(`Chorus benchmarks — node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB\n`);
-  // BENCH_ONLY=api,smtp,list,pages,facts,rules runs a subset; reports, live, webhooks and the 1M-ticket rule sweep run only when named (BENCH_ONLY=reports, live, webhooks, sweep, export).
+  // BENCH_ONLY=api,smtp,list,pages,facts,rules runs a subset; reports, live, webhooks and the 1M-ticket rule sweep run only when named (BENCH_ONLY=reports, live, webhooks, sweep, export, instance).
   const only = (process.env.BENCH_ONLY ?? 'api,smtp,list,pages,facts,rules').split(',').map((x) => x.trim());
-  const known = ['api', 'smtp', 'list', 'pages', 'reports', 'live', 'facts', 'webhooks', 'rules', 'sweep', 'export'];
+  const known = ['api', 'smtp', 'list', 'pages', 'reports', 'live', 'facts', 'webhooks', 'rules', 'sweep', 'export', 'instance'];
   const unknown = only.filter((x) => !known.includes(x));
   if (unknown.length) throw new Error(`BENCH_ONLY takes ${known.join(', ')} (got ${unknown.join(', ')})`);
 
@@ -40,6 +41,11 @@ async function main() {
     const r = await benchExport();
     console.log(`Ticket export: ${r.messages} messages, ${f(r.attachmentMb, 1)} MB of attachments → ${f(r.zipMb, 1)} MB ZIP over HTTP (status ${r.status})`);
     console.log(`  ${f(r.mbPerSec, 1)} MB/s in ${f(r.secs, 2)} s; peak RSS growth while streaming ${f(r.peakRssGrowthMb, 1)} MB   bare blob reads row by row: ${f(r.bareMbPerSec, 1)} MB/s   ratio ${f(r.mbPerSec / r.bareMbPerSec, 2)}\n`);
+  }
+  if (only.includes('instance')) {
+    const r = await benchInstanceExport();
+    console.log(`Whole-instance export (archive:export) at ${r.tickets.toLocaleString('en')} tickets: ${r.rows.toLocaleString('en')} rows, ${f(r.mb, 0)} MB of JSONL (seeding ${f(r.seedSecs, 1)} s, cached)`);
+    console.log(`  Chorus: ${f(r.rowsPerSec, 0)} rows/s in ${f(r.secs, 1)} s   bare better-sqlite3 iterate + JSON lines: ${f(r.bareRowsPerSec, 0)} rows/s in ${f(r.bareSecs, 1)} s   ratio ${f(r.ratio, 2)}\n`);
   }
   if (only.includes('list')) {
   const list = await benchInboxList();
