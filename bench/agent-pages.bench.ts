@@ -15,7 +15,7 @@ const WORDS = ('invoice refund password login export csv shipping parcel deliver
 
 // The agent pages at scale: a SQLite file with `tickets` tickets, three messages each (one a
 // staff note), tags and contacts, built through Chorus's migrations so FTS triggers index it.
-async function seeded(tickets: number): Promise<string> {
+export async function seededPages(tickets: number): Promise<string> {
   return seededFile(`pages-${tickets}`, (db) => {
     const now = Date.now();
     const contacts = Math.max(1000, Math.floor(tickets / 5));
@@ -72,7 +72,7 @@ export async function benchAgentPages() {
   const tickets = envInt('BENCH_PAGE_TICKETS', 100_000, 1_000, 5_000_000);
   const rounds = envInt('BENCH_ROUNDS', 300, 20, 100_000);
   const seedStart = Date.now();
-  const file = await seeded(tickets);
+  const file = await seededPages(tickets);
   const seedSecs = (Date.now() - seedStart) / 1000;
 
   const config = loadConfig({ DATABASE_URL: `sqlite:${file}`, CHORUS_DATA_DIR: path.dirname(file), CHORUS_SECRET: 'bench-secret-0123456789', CHORUS_SMTP_ENABLED: 'false', CHORUS_WORKERS: 'false', LOG_LEVEL: 'silent', NODE_ENV: 'production' }, { readDotEnv: false });

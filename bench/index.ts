@@ -11,15 +11,16 @@ import { benchTicketFacts } from './ticket-facts.bench';
 import { benchWebhooks } from './webhooks.bench';
 import { benchRulesIngest, benchRulesSweep } from './rules.bench';
 import { benchExport } from './export.bench';
+import { benchAgentsLoad } from './agents-load.bench';
 
 const f = (n: number, d = 2) => n.toFixed(d);
 
 // `npm run bench`: each figure beside its bare library, measured in the same run.
 async function main() {
   console.log(`Chorus benchmarks — node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB\n`);
-  // BENCH_ONLY=api,smtp,list,pages,facts,rules runs a subset; reports, live, webhooks and the 1M-ticket rule sweep run only when named (BENCH_ONLY=reports, live, webhooks, sweep, export, instance).
+  // BENCH_ONLY=api,smtp,list,pages,facts,rules runs a subset; reports, live, webhooks and the 1M-ticket rule sweep run only when named (BENCH_ONLY=reports, live, webhooks, sweep, export, instance, load).
   const only = (process.env.BENCH_ONLY ?? 'api,smtp,list,pages,facts,rules').split(',').map((x) => x.trim());
-  const known = ['api', 'smtp', 'list', 'pages', 'reports', 'live', 'facts', 'webhooks', 'rules', 'sweep', 'export', 'instance'];
+  const known = ['api', 'smtp', 'list', 'pages', 'reports', 'live', 'facts', 'webhooks', 'rules', 'sweep', 'export', 'instance', 'load'];
   const unknown = only.filter((x) => !known.includes(x));
   if (unknown.length) throw new Error(`BENCH_ONLY takes ${known.join(', ')} (got ${unknown.join(', ')})`);
 
@@ -100,6 +101,17 @@ async function main() {
     console.log(`  first sweep: ${w.scanned.toLocaleString('en')} due tickets read from the index in ${f(w.firstSecs, 1)} s (${f(w.rowsPerSec, 0)} rows/s), ${w.fired} fired   next sweep: ${w.next.scanned} rows in ${w.next.ms} ms`);
     console.log(`  one page of 1,000: at the start ${f(w.pages.firstMs, 1)} ms, 90% into the range ${f(w.pages.deepMs, 1)} ms (ratio ${f(w.pages.deepMs / w.pages.firstMs, 2)})`);
     console.log(`  plan, first page:\n${w.plans.first.map((l) => `    ${l}`).join('\n')}\n  plan, a later page:\n${w.plans.later.map((l) => `    ${l}`).join('\n')}\n`);
+  }
+  if (only.includes('load')) {
+    const l = await benchAgentsLoad();
+    console.log(`Signed-in agents under load at ${l.tickets.toLocaleString('en')} tickets, ${l.secs} s per level, back to back (inbox 40 %, ticket page 35 %, reply 10 %, search 15 %); goal: p99 < 300 ms at 20 agents`);
+    for (const r of l.results) {
+      console.log(`  ${r.agents} agents: ${r.requests} requests, ${f(r.rps, 0)}/s, all p50/p99 ${f(r.all.p50, 0)} / ${f(r.all.p99, 0)} ms   RSS ${f(r.rssBeforeMb, 0)} → ${f(r.rssAfterMb, 0)} MB   loop delay p99 ${f(r.loop.p99, 1)} ms, max ${f(r.loop.max, 1)} ms   /proc/loadavg ${r.loadavg}`);
+      for (const k of r.kinds) console.log(`    ${k.kind.padEnd(7)} ${String(k.t.n).padStart(6)} ok, ${k.errors} errors   p50/p99 ${f(k.t.p50, 0)} / ${f(k.t.p99, 0)} ms`);
+      if (r.firstErrors.length) console.log(`    first errors: ${r.firstErrors.join('; ')}`);
+      console.log(`    API callbacks: ${r.callbacks.sentWithin} of ${r.callbacks.replied} sent within the run, ${r.callbacks.sentAfter} after ${f(r.callbacks.drainSecs, 1)} s more`);
+    }
+    console.log('');
   }
   if (only.includes('pages')) {
     const p = await benchAgentPages();
