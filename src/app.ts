@@ -83,6 +83,10 @@ export async function createChorus(config: Config, opts: { logger?: Logger; now?
   app.engine('hbs', engine({ extname: '.hbs', defaultLayout: 'main', layoutsDir: path.join(ROOT, 'views/layouts'), partialsDir: path.join(ROOT, 'views/partials'), helpers: handlebarsHelpers }));
   app.set('view engine', 'hbs');
   app.set('views', path.join(ROOT, 'views'));
+  // Compiled templates are kept except in development (where an edited view shows on reload).
+  // Express would decide from process.env.NODE_ENV, which a .env file or the config never sets:
+  // every page then read and compiled each template and partial again, most of its CPU.
+  app.set('view cache', config.NODE_ENV !== 'development');
   app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: '1h' }));
   app.use((req, res, next) => {
     const end = metrics.http.startTimer({ method: req.method });
