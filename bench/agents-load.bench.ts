@@ -44,6 +44,24 @@ export async function benchAgentsLoad() {
     const chorus = await createChorus(config, { logger: createLogger('silent') });
     await chorus.s.db.m.query(`UPDATE inboxes SET channel = 'api', settings = ? WHERE id = 5`, [JSON.stringify({ callbackUrl })]);
     const port = await chorus.listen(0, '127.0.0.1');
+    // BENCH_LOAD_SQL=1: every statement the run sent, with its count and time, to find the costly ones.
+    const sqlTally = new Map<string, { n: number; ms: number }>();
+    if (process.env.BENCH_LOAD_SQL === '1') {
+      const runner = chorus.s.db.m.connection.createQueryRunner();
+      const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
+      runner.query = (async (sql: string, ...rest: unknown[]) => {
+        const t0 = performance.now();
+        try {
+          return await query(sql, ...rest);
+        } finally {
+          const key = sql.replace(/\s+/g, ' ').slice(0, 220);
+          const e = sqlTally.get(key) ?? { n: 0, ms: 0 };
+          e.n++;
+          e.ms += performance.now() - t0;
+          sqlTally.set(key, e);
+        }
+      }) as typeof runner.query;
+    }
     chorus.server.keepAliveTimeout = 600_000;
     const ids = (await chorus.s.db.m.query('SELECT id FROM agents ORDER BY id')).map((r: { id: number }) => r.id) as number[];
     // The seed's API-channel tickets in inbox 5 (every tenth from the fifth, each fortieth).
@@ -137,6 +155,10 @@ export async function benchAgentsLoad() {
       loop: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
       loadavg: fs.readFileSync('/proc/loadavg', 'utf8').trim(),
     });
+    if (sqlTally.size) {
+      console.log(`SQL during ${agents} agents (${all.length} requests):`);
+      for (const [k, v] of [...sqlTally].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30)) console.log(`  ${String(v.n).padStart(6)} × ${v.ms.toFixed(0).padStart(6)} ms  ${k}`);
+    }
     dispatcher.destroy();
     await chorus.close();
     for (const ext of ['', '-wal', '-shm']) fs.rmSync(file + ext, { force: true });
