@@ -43,6 +43,7 @@ import { ErasureRequests1764000036200 } from './1764000036200-erasure-requests';
 import { LegalHolds1764000038000 } from './1764000038000-legal-holds';
 import { ReportOutcomes1764000031000 } from './1764000031000-report-outcomes';
 import { RetentionPolicies1764000038100 } from './1764000038100-retention-policies';
+import { Listening1764000039400 } from './1764000039400-listening';
 import { ReportChannelRollups1764000032000 } from './1764000032000-report-channel-rollups';
 
 // Listed explicitly (no glob) so the same list works under ts-jest and from dist/; one a line, in
@@ -94,4 +95,5 @@ export const migrations = [
   ReportOutcomes1764000031000,
   RetentionPolicies1764000038100,
   ReportChannelRollups1764000032000,
+  Listening1764000039400,
 ];

@@ -34,6 +34,12 @@ export interface EventMap {
   'csat.received': { ticketId: number; ratingId: number; score: number; comment: string | null; previousScore?: number | null };
   // A solve asked for a satisfaction survey (sent at once after the commit when it has no delay).
   'csat.scheduled': { ticketId: number; surveyId: number };
+  // A listening stream found a post not stored before (streamId: the stream that found it first).
+  'listening.item.created': { itemId: number; streamId: number };
+  // A stored post changed: another stream matched it too, it became a ticket, it was dismissed…
+  'listening.item.updated': { itemId: number; changes: string[] };
+  // A stream's poll finished (its last poll time, error and counts changed).
+  'listening.stream.polled': { streamId: number; found: number; error: string | null };
 }
 
 export type EventName = keyof EventMap;

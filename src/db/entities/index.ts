@@ -1,4 +1,5 @@
 import { ChainLink } from './chain-link.entity';
+import { ListeningItem, ListeningItemMatch, ListeningStream } from './listening.entity';
 import { ErasureRequest } from './erasure-request.entity';
 import { Macro } from './macro.entity';
 import { LegalHold } from './legal-hold.entity';
@@ -59,6 +60,7 @@ export * from './chain-link.entity';
 export * from './legal-hold.entity';
 export * from './erasure-request.entity';
 export * from './retention.entity';
+export * from './listening.entity';
 
 export const entities = [
   Macro, ChainLink, LegalHold, ErasureRequest, RetentionPolicy, RetentionRun,
@@ -66,4 +68,5 @@ export const entities = [
   Agent, Attachment, ApiToken, OneTimeToken, Session, Contact, Identity, InboundItem, Inbox,
   ImapSyncState, MailPreview, Message, OutboxItem, Team, TeamMember, ThreadLink, TicketEvent, Ticket, TicketParticipant, TicketTag,
   CsatSurvey,
+  ListeningStream, ListeningItem, ListeningItemMatch,
 ];

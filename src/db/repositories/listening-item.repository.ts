@@ -1,0 +1,102 @@
+import { EntityManager } from 'typeorm';
+import { ListeningItem, ListeningItemMatch, type ListeningPlatform, type ListeningStatus } from '../entities';
+
+// One post as a poller read it from a platform's search, before it is stored.
+export interface ListenedPost {
+  platform: ListeningPlatform;
+  externalId: string;
+  authorId: string | null;
+  authorHandle: string | null;
+  authorName: string | null;
+  authorUrl: string | null;
+  authorFollowers: number | null;
+  text: string;
+  language: string | null;
+  url: string | null;
+  postedAt: number;
+  raw: Record<string, any>;
+}
+
+export interface UpsertedPost {
+  itemId: number;
+  // The post was not stored before (publish listening.item.created).
+  created: boolean;
+  // This stream had not matched it before (a known post, found by one more query).
+  newMatch: boolean;
+  status: ListeningStatus;
+  ticketId: number | null;
+}
+
+export const listeningItemRepository = {
+  // Idempotent: a post is one item per platform whatever found it and however often. A known
+  // post keeps its status and ticket (a dismissed post stays dismissed); only its author's reach
+  // is refreshed. `ticketId`: the post already is a message on that ticket (it came as a mention).
+  async upsertMatchedPost(m: EntityManager, post: ListenedPost, streamId: number, query: string, now: number, ticketId: number | null = null): Promise<UpsertedPost> {
+    const repo = m.getRepository(ListeningItem);
+    let item = await repo.findOne({ where: { platform: post.platform, externalId: post.externalId }, select: { id: true, status: true, ticketId: true, authorFollowers: true } });
+    let created = false;
+    if (!item) {
+      const row = {
+        ...post, foundAt: now, updatedAt: now, sentiment: null,
+        status: (ticketId ? 'ticketed' : 'new') as ListeningStatus, ticketId,
+      };
+      // orIgnore: another node may store the same post between our read and this insert.
+      const r = await m.createQueryBuilder().insert().into(ListeningItem).values(row).orIgnore().execute();
+      const id = r.identifiers[0]?.id as number | undefined;
+      if (id) {
+        created = true;
+        item = { id, status: row.status, ticketId, authorFollowers: post.authorFollowers } as ListeningItem;
+      } else {
+        item = await repo.findOneOrFail({ where: { platform: post.platform, externalId: post.externalId }, select: { id: true, status: true, ticketId: true, authorFollowers: true } });
+      }
+    } else {
+      const patch: Pick<Partial<ListeningItem>, "authorFollowers" | "ticketId" | "status"> = {};
+      if (post.authorFollowers != null && post.authorFollowers !== item.authorFollowers) patch.authorFollowers = post.authorFollowers;
+      if (ticketId && !item.ticketId) Object.assign(patch, { ticketId, status: item.status === 'new' ? 'ticketed' : item.status });
+      if (Object.keys(patch).length) {
+        await repo.update({ id: item.id }, { ...patch, updatedAt: now });
+        Object.assign(item, patch);
+      }
+    }
+    let newMatch = false;
+    if (created || !(await m.getRepository(ListeningItemMatch).exists({ where: { itemId: item.id, streamId } }))) {
+      await m.createQueryBuilder().insert().into(ListeningItemMatch)
+        .values({ itemId: item.id, streamId, query, matchedAt: now }).orIgnore().execute();
+      newMatch = true;
+    }
+    return { itemId: item.id, created, newMatch, status: item.status, ticketId: item.ticketId };
+  },
+
+  async findById(m: EntityManager, id: number): Promise<ListeningItem | null> {
+    return m.getRepository(ListeningItem).findOneBy({ id });
+  },
+
+  async findByPost(m: EntityManager, platform: string, externalId: string): Promise<ListeningItem | null> {
+    return m.getRepository(ListeningItem).findOneBy({ platform: platform as ListeningPlatform, externalId });
+  },
+
+  // The queries that found each item, oldest match first.
+  async matchesOf(m: EntityManager, itemIds: number[]): Promise<ListeningItemMatch[]> {
+    if (!itemIds.length) return [];
+    return m.getRepository(ListeningItemMatch).createQueryBuilder('x')
+      .where('x.item_id IN (:...ids)', { ids: itemIds }).orderBy('x.id', 'ASC').getMany();
+  },
+
+  // The post arrived as a mention too: its item points at that ticket and leaves the new posts.
+  // A dismissed or spam item keeps its status; it only learns the ticket. Returns the item id.
+  async linkTicket(m: EntityManager, platform: string, externalId: string, ticketId: number, now: number): Promise<number | null> {
+    const item = await findIdStatus(m, platform, externalId);
+    if (!item || item.ticketId) return null;
+    await m.getRepository(ListeningItem).update({ id: item.id }, { ticketId, status: item.status === 'new' ? 'ticketed' : item.status, updatedAt: now });
+    return item.id;
+  },
+
+  async setStatus(m: EntityManager, ids: number[], status: ListeningStatus, now: number): Promise<void> {
+    if (!ids.length) return;
+    await m.createQueryBuilder().update(ListeningItem).set({ status, updatedAt: now }).where('id IN (:...ids)', { ids }).execute();
+  },
+};
+
+function findIdStatus(m: EntityManager, platform: string, externalId: string) {
+  return m.getRepository(ListeningItem).findOne({ where: { platform: platform as ListeningPlatform, externalId }, select: { id: true, status: true, ticketId: true } });
+}
