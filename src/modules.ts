@@ -22,6 +22,7 @@ import { retentionModule } from './archive/retention/retention.module';
 import { exportModule } from './archive/export/export.module';
 import { keptCountsModule } from './tickets/kept-counts.module';
 import { erasureModule } from './archive/erasure/erasure.module';
+import { listeningModule } from './listening/listening.module';
 
 // Every feature module, in mount order (one per line, so branches adding modules merge cleanly). Channels add themselves here.
 export const modules: ChorusModule[] = [
@@ -48,4 +49,5 @@ export const modules: ChorusModule[] = [
   exportModule,
   keptCountsModule,
   erasureModule,
+  listeningModule,
 ];

@@ -1,0 +1,18 @@
+import { listeningItemRepository } from '../db/repositories/listening-item.repository';
+import { messageRepository } from '../db/repositories/message.repository';
+import type { Services } from '../services';
+
+// One post, one item: a post a stream found earlier that then arrives as a mention (webhook or
+// notification poll) points at the mention's ticket and leaves the new posts.
+export function linkMentionsToItems(s: Services): void {
+  s.bus.on('message.created', async ({ ticketId, messageId }) => {
+    const msg = await messageRepository.findById(s.db.m, messageId);
+    if (!msg?.externalId || msg.direction !== 'inbound' || !['mastodon', 'x', 'bluesky'].includes(msg.channel)) return;
+    const itemId = await s.db.transaction(async (tx) => {
+      const id = await listeningItemRepository.linkTicket(tx.m, msg.channel, msg.externalId!, ticketId, s.now());
+      if (id) tx.emit('listening.item.updated', { itemId: id, changes: ['ticket'] });
+      return id;
+    });
+    void itemId;
+  });
+}
