@@ -45,6 +45,7 @@ import { ReportOutcomes1764000031000 } from './1764000031000-report-outcomes';
 import { RetentionPolicies1764000038100 } from './1764000038100-retention-policies';
 import { Listening1764000039400 } from './1764000039400-listening';
 import { ReportChannelRollups1764000032000 } from './1764000032000-report-channel-rollups';
+import { AgentTheme1764000039600 } from './1764000039600-agent-theme';
 
 // Listed explicitly (no glob) so the same list works under ts-jest and from dist/; one a line, in
 // timestamp order, so branches adding migrations merge cleanly.
@@ -96,4 +97,5 @@ export const migrations = [
   RetentionPolicies1764000038100,
   ReportChannelRollups1764000032000,
   Listening1764000039400,
+  AgentTheme1764000039600,
 ];

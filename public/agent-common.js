@@ -43,12 +43,124 @@
   var zone = (window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone) || 'UTC';
   document.querySelectorAll('[data-time-zone]').forEach(function (i) { i.value = zone; });
 
-  // "/" jumps to search from anywhere except a field.
+  // Relative times ("5 minutes ago") stay true while the page is open: the same formatter as
+  // the server's, re-run every 30 s on each <time data-rel>.
+  var rel = window.chorusRelativeTime || function () { return ''; };
+  function relativeTime(t) { return rel(t, Date.now(), { locale: document.documentElement.lang || 'en' }); }
+  function refreshTimes() {
+    document.querySelectorAll('time[data-rel][datetime]').forEach(function (t) { t.textContent = relativeTime(t.getAttribute('datetime')); });
+    document.querySelectorAll('time[data-rel-short][datetime]').forEach(function (t) { t.textContent = rel(t.getAttribute('datetime'), Date.now(), { style: 'narrow' }); });
+  }
+  setInterval(refreshTimes, 30000);
+
+  // Keyboard shortcuts: every page script registers what it binds, so "?" lists all of them.
+  // A key typed into a field is text, never a shortcut.
+  var shortcuts = [];
+  function typing(e) {
+    var t = e.target;
+    return /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || t.isContentEditable;
+  }
+  function shortcut(keys, text, scope, run) {
+    shortcuts.push({ keys: keys, text: text, scope: scope });
+    if (!run) return;
+    document.addEventListener('keydown', function (e) {
+      if (e.ctrlKey || e.metaKey || e.altKey || typing(e) || helpOpen()) return;
+      if (keys.indexOf(e.key) === -1) return;
+      if (run(e) !== false) e.preventDefault();
+    });
+  }
+  var help = null;
+  function helpOpen() { return !!(help && !help.hidden); }
+  function openHelp() {
+    if (!help) {
+      help = document.createElement('div');
+      help.className = 'shortcut-help';
+      help.setAttribute('role', 'dialog');
+      help.setAttribute('aria-modal', 'true');
+      help.setAttribute('aria-labelledby', 'shortcut-help-title');
+      help.setAttribute('data-shortcut-help', '');
+      help.addEventListener('click', function (e) { if (e.target === help || e.target.hasAttribute('data-close')) closeHelp(); });
+      document.body.appendChild(help);
+    }
+    help.textContent = '';
+    var box = document.createElement('div');
+    box.className = 'shortcut-box';
+    var h = document.createElement('h2');
+    h.id = 'shortcut-help-title';
+    h.textContent = 'Keyboard shortcuts';
+    box.appendChild(h);
+    var scopes = [];
+    shortcuts.forEach(function (s) { if (scopes.indexOf(s.scope) === -1) scopes.push(s.scope); });
+    scopes.forEach(function (scope) {
+      var h3 = document.createElement('h3');
+      h3.textContent = scope;
+      box.appendChild(h3);
+      var dl = document.createElement('dl');
+      shortcuts.filter(function (s) { return s.scope === scope; }).forEach(function (s) {
+        var dt = document.createElement('dt');
+        s.keys.forEach(function (k, i) {
+          if (i) dt.appendChild(document.createTextNode(' '));
+          var kbd = document.createElement('kbd');
+          kbd.textContent = k === 'Enter' ? '↵' : k === 'ArrowDown' ? '↓' : k === 'ArrowUp' ? '↑' : k;
+          dt.appendChild(kbd);
+        });
+        var dd = document.createElement('dd');
+        dd.textContent = s.text;
+        dl.appendChild(dt);
+        dl.appendChild(dd);
+      });
+      box.appendChild(dl);
+    });
+    var close = document.createElement('button');
+    close.type = 'button';
+    close.className = 'btn small';
+    close.setAttribute('data-close', '');
+    close.textContent = 'Close (Esc)';
+    box.appendChild(close);
+    help.appendChild(box);
+    help.hidden = false;
+    close.focus();
+  }
+  function closeHelp() { if (help) help.hidden = true; }
   document.addEventListener('keydown', function (e) {
-    if (e.key !== '/' || e.ctrlKey || e.metaKey || /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName) || e.target.isContentEditable) return;
+    if (e.key === 'Escape' && helpOpen()) { closeHelp(); e.preventDefault(); return; }
+    if (e.key === '?' && !e.ctrlKey && !e.metaKey && !typing(e)) { e.preventDefault(); if (helpOpen()) closeHelp(); else openHelp(); }
+  });
+  document.querySelectorAll('[data-shortcuts-open]').forEach(function (b) { b.addEventListener('click', openHelp); });
+
+  shortcut(['?'], 'Show this list of shortcuts', 'Everywhere');
+  // "/" jumps to search from anywhere except a field.
+  shortcut(['/'], 'Search', 'Everywhere', function () {
     var q = document.querySelector('[data-hotkey="/"]');
-    if (q) { e.preventDefault(); q.focus(); q.select(); }
+    if (!q) return false;
+    q.focus();
+    q.select();
   });
 
-  window.chorus = { socket: socket, csrf: csrf, api: api, toast: toast, me: Number(document.body.getAttribute('data-me')) };
+  // The top bar's menu button (phones): opens and closes the folded links.
+  document.documentElement.classList.add('js');
+  var menuBtn = document.querySelector('[data-menu-toggle]');
+  if (menuBtn) menuBtn.addEventListener('click', function () {
+    var open = menuBtn.getAttribute('aria-expanded') !== 'true';
+    menuBtn.setAttribute('aria-expanded', String(open));
+    document.body.classList.toggle('menu-open', open);
+  });
+
+  // Theme: applied at once, kept on the agent by the same form that works without this script.
+  var themeForm = document.querySelector('[data-theme-form]');
+  if (themeForm) themeForm.addEventListener('click', function (e) {
+    var b = e.target.closest('button[name=theme]');
+    if (!b) return;
+    e.preventDefault();
+    var theme = b.value;
+    if (theme === 'system') document.documentElement.removeAttribute('data-theme');
+    else document.documentElement.setAttribute('data-theme', theme);
+    themeForm.querySelectorAll('button[name=theme]').forEach(function (x) { x.setAttribute('aria-pressed', String(x === b)); });
+    api('POST', '/me/theme', { theme: theme }).then(function (r) {
+      if (!r.ok) toast('Could not keep the theme: ' + (r.data && r.data.error ? r.data.error.message : r.status));
+      else document.documentElement.setAttribute('data-theme-saved', theme);
+    });
+  });
+
+  window.chorus = { socket: socket, csrf: csrf, api: api, toast: toast, me: Number(document.body.getAttribute('data-me')), shortcut: shortcut, relativeTime: relativeTime };
 })();

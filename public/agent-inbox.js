@@ -119,20 +119,34 @@
     c.socket.on('connect', function () { if (c.socket.recovered === false) refresh(); });
   }
 
-  document.addEventListener('keydown', function (e) {
-    if (e.ctrlKey || e.metaKey || e.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName)) return;
+  // Triage keys (listed by "?"). The inbox view is remembered for the ticket page's "solve and next".
+  try { sessionStorage.setItem('chorus.inboxView', location.search); } catch (e) { /* private mode */ }
+  function move(d) {
     var rs = rows();
     var cur = focused();
     var i = cur ? rs.indexOf(cur) : -1;
-    if (e.key === 'j' || e.key === 'ArrowDown') { setFocus(rs[Math.min(rs.length - 1, i + 1)]); e.preventDefault(); }
-    else if (e.key === 'k' || e.key === 'ArrowUp') { setFocus(rs[Math.max(0, i - 1)]); e.preventDefault(); }
-    else if (e.key === 'Enter' && cur) { location.href = cur.getAttribute('data-href'); }
-    else if (e.key === 'x' && cur) { var box = cur.querySelector('input'); box.checked = !box.checked; syncSelection(); }
-    else if (e.key === 'a' && cur) {
-      c.api('PATCH', '/api/tickets/' + cur.getAttribute('data-id'), { assigneeId: c.me }).then(function (r) {
-        c.toast(r.ok ? 'Assigned #' + cur.getAttribute('data-id') + ' to you' : (r.data && r.data.error ? r.data.error.message : 'Could not assign'));
-        refresh();
-      });
-    }
+    setFocus(rs[d > 0 ? Math.min(rs.length - 1, i + 1) : Math.max(0, i - 1)]);
+  }
+  c.shortcut(['j', 'ArrowDown'], 'Next ticket in the list', 'Inbox', function () { move(1); });
+  c.shortcut(['k', 'ArrowUp'], 'Previous ticket in the list', 'Inbox', function () { move(-1); });
+  c.shortcut(['Enter'], 'Open the focused ticket', 'Inbox', function () {
+    var cur = focused();
+    if (!cur) return false;
+    location.href = cur.getAttribute('data-href');
+  });
+  c.shortcut(['x'], 'Select or unselect the focused ticket (for the bulk bar)', 'Inbox', function () {
+    var cur = focused();
+    if (!cur) return false;
+    var box = cur.querySelector('input');
+    box.checked = !box.checked;
+    syncSelection();
+  });
+  c.shortcut(['a'], 'Assign the focused ticket to me', 'Inbox', function () {
+    var cur = focused();
+    if (!cur) return false;
+    c.api('PATCH', '/api/tickets/' + cur.getAttribute('data-id'), { assigneeId: c.me }).then(function (r) {
+      c.toast(r.ok ? 'Assigned #' + cur.getAttribute('data-id') + ' to you' : (r.data && r.data.error ? r.data.error.message : 'Could not assign'));
+      refresh();
+    });
   });
 })();

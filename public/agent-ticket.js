@@ -23,8 +23,11 @@
   function via(m) {
     var span = el('span', 'via');
     if (m.direction === 'internal') { span.textContent = 'visible to staff only'; return span; }
-    var ch = CHANNELS[m.channel] || [m.channel, (m.channel || '?').charAt(0).toUpperCase()];
-    var icon = el('span', 'ch ch-' + m.channel + ' sm', ch[1]);
+    var kind = (data.channelAs || {})[m.channel] || m.channel;
+    var ch = CHANNELS[kind] || [kind];
+    var icon = el('span', 'ch ch-' + kind + ' sm');
+    // The server's own SVG mark for the channel (a constant, never message content).
+    icon.innerHTML = (data.icons || {})[kind] || '';
     icon.title = ch[0];
     span.appendChild(icon);
     span.appendChild(document.createTextNode(ch[0] + ' · ' + m.direction));
@@ -47,8 +50,9 @@
       d.setAttribute('data-delivery', '');
       h.appendChild(d);
     }
-    var t = el('time', null, 'just now');
+    var t = el('time', null, c.relativeTime(m.createdAt));
     t.setAttribute('datetime', m.createdAt);
+    t.setAttribute('data-rel', '');
     h.appendChild(t);
     li.appendChild(h);
     var b = el('div', 'body');
@@ -131,17 +135,74 @@
     });
   }
 
+  // Phones: the thread comes first, the sidebar folds behind a button.
+  var sideBtn = root.querySelector('[data-sidebar-toggle]');
+  if (sideBtn) sideBtn.addEventListener('click', function () {
+    var open = !root.classList.contains('sidebar-open');
+    root.classList.toggle('sidebar-open', open);
+    sideBtn.setAttribute('aria-expanded', String(open));
+  });
+
+  // ---- keyboard: r reply, n note, s status, e solve and next (listed by "?") -----------------
+  function pickTarget(value) {
+    if (!form) return false;
+    var radio = form.querySelector('input[name=target][value="' + value + '"]') || (value !== 'note' && form.querySelector('input[name=target]:not([value=note])'));
+    if (!radio) return false;
+    radio.checked = true;
+    radio.dispatchEvent(new Event('change', { bubbles: true }));
+    var box = form.querySelector('[data-composer-text]');
+    box.focus();
+    box.scrollIntoView({ block: 'nearest' });
+  }
+  c.shortcut(['r'], 'Reply to the customer', 'Ticket', function () { return pickTarget('public'); });
+  c.shortcut(['n'], 'Write a staff note', 'Ticket', function () { return pickTarget('note'); });
+  c.shortcut(['s'], 'Change the status', 'Ticket', function () {
+    var st = document.getElementById('p-status');
+    if (!st) return false;
+    root.classList.add('sidebar-open');
+    st.focus();
+    st.scrollIntoView({ block: 'center' });
+  });
+  // The next ticket is the first other one in the inbox view the agent came from.
+  function nextTicket() {
+    var view = '';
+    try { view = sessionStorage.getItem('chorus.inboxView') || ''; } catch (e) { view = ''; }
+    return c.api('GET', '/inbox/live' + view).then(function (r) {
+      if (!r.ok || !r.data || !r.data.html) return '/inbox' + view;
+      var doc = new DOMParser().parseFromString('<ol>' + r.data.html + '</ol>', 'text/html');
+      var next = Array.prototype.slice.call(doc.querySelectorAll('.row[data-id]')).filter(function (x) { return Number(x.getAttribute('data-id')) !== ticketId; })[0];
+      return next ? '/tickets/' + next.getAttribute('data-id') : '/inbox' + view;
+    });
+  }
+  c.shortcut(['e'], 'Solve this ticket and open the next one', 'Ticket', function () {
+    c.api('PATCH', '/api/tickets/' + ticketId, { status: 'solved' }).then(function (r) {
+      if (!r.ok) { c.toast(r.data && r.data.error ? r.data.error.message : 'Could not solve this ticket'); return; }
+      c.toast('Solved #' + ticketId);
+      root.setAttribute('data-solved', '1');
+      return nextTicket().then(function (href) { location.href = href; });
+    });
+  });
+  if (form) c.shortcut(['Ctrl+Enter'], 'Send (in the composer)', 'Ticket');
+
   if (!form) return;
   var text = form.querySelector('[data-composer-text]');
   var send = form.querySelector('[data-send]');
   var lastSeen = form.querySelector('[data-last-seen-input]');
   function target() { var r = form.querySelector('input[name=target]:checked'); return r ? r.value : 'participants'; }
+  // The hint under the tabs and the placeholder follow the chosen tab — also when the browser
+  // restores the chosen tab after a reload (it does so after this script first ran).
+  var reachNote = form.querySelector('[data-reach-note]');
+  var replyHint = reachNote ? reachNote.textContent : '';
   function syncTarget() {
-    form.classList.toggle('is-note', target() === 'note');
-    text.placeholder = target() === 'note' ? 'Write a staff note — only agents see it. @name notifies a colleague.' : 'Write your reply… use @name to mention a colleague';
+    var note = target() === 'note';
+    form.classList.toggle('is-note', note);
+    text.placeholder = note ? 'Write a staff note — only agents see it. @name notifies a colleague.' : 'Write your reply… use @name to mention a colleague';
+    if (reachNote) reachNote.textContent = note ? 'A staff note: only agents see it, never the customer.' : replyHint;
   }
   form.addEventListener('change', function (e) { if (e.target.name === 'target') { syncTarget(); sendTyping(true); } });
   syncTarget();
+  window.addEventListener('pageshow', syncTarget);
+  window.addEventListener('load', syncTarget);
 
   // Typing signal: on while keys are pressed, off 3 s after the last one or when sent.
   var typingOn = false, idle = null, lastSent = 0;

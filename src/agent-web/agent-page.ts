@@ -14,7 +14,7 @@ export async function renderAgent(s: Services, req: Request, res: Response, view
   res.setHeader('Cache-Control', 'no-store');
   const v = req.viewer as AgentViewer;
   const agent = await agentRepository.findById(s.db.m, v.agentId);
-  const me = { id: v.agentId, name: v.name, role: v.role, initial: initial(v.name), admin: v.role === 'admin', away: !!agent?.away };
+  const me = { id: v.agentId, name: v.name, role: v.role, initial: initial(v.name), admin: v.role === 'admin', away: !!agent?.away, theme: agent?.theme ?? null };
   res.status(status).render(view, { layout: 'agent', me, csrfToken: req.csrfToken, ...data });
   return undefined;
 }

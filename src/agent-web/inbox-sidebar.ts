@@ -7,7 +7,7 @@ import { ticketCountRepository } from '../db/repositories/ticket-count.repositor
 import { ACTIVE, VIEWS, inboxHref, type InboxQuery, type ViewName } from './inbox-query';
 import type { Services } from '../services';
 import { sharedCountsOf } from './shared-counts';
-import { channelLabel, channelLetter } from './ticket-row';
+import { channelLabel } from './ticket-row';
 
 export type Counts = Record<string, number>;
 const SIDEBAR_VIEWS = (Object.keys(VIEWS) as ViewName[]).filter((v) => v !== 'all' && v !== 'active');
@@ -72,7 +72,7 @@ export async function loadSidebar(s: Services, me: number, q: InboxQuery) {
     totals: { groups, tags },
     views: SIDEBAR_VIEWS.map((v) => ({ key: v, title: VIEWS[v].title, n: counts[v] ?? 0, href: link({ view: v }), on: plain && q.view === v })),
     inboxes: allInboxes.map((i) => ({ key: `inbox:${i.id}`, title: i.name, n: counts[`inbox:${i.id}`] ?? 0, href: link({ view: 'active', inbox: i.id }), on: facet('inbox', i.id) })),
-    channels: channels.map((c) => ({ key: `channel:${c}`, title: channelLabel(c), letter: channelLetter(c), channel: c, n: counts[`channel:${c}`] ?? 0, href: link({ view: 'active', channel: c }), on: facet('channel', c) })),
+    channels: channels.map((c) => ({ key: `channel:${c}`, title: channelLabel(c), channel: c, n: counts[`channel:${c}`] ?? 0, href: link({ view: 'active', channel: c }), on: facet('channel', c) })),
     teams: allTeams.map((t) => ({ id: t.id, key: `team:${t.id}`, title: t.name, n: counts[`team:${t.id}`] ?? 0, href: link({ view: 'active', team: t.id }), on: facet('team', t.id) })),
     tags: tags.map((t) => ({ key: `tag:${t.tag}`, title: t.tag, n: t.n, href: link({ view: 'active', tag: t.tag }), on: facet('tag', t.tag) })),
     saved: saved.map((v) => ({ id: v.id, title: v.name, href: `/inbox?${v.query}` })),

@@ -1,15 +1,16 @@
 import { presentTicketList } from '../http/presenters/ticket.presenter';
+import { relativeTime } from '../time/relative-time';
+import { displayChannel } from './channel-icons';
 
 type Presented = Awaited<ReturnType<typeof presentTicketList>>[number];
 
-export const CHANNELS: Record<string, [label: string, letter: string]> = {
-  email: ['E-mail', '@'], webform: ['Web form', 'F'], api: ['API', '{}'], messenger: ['Messenger', 'M'], instagram: ['Instagram', 'IG'],
-  whatsapp: ['WhatsApp', 'W'], telegram: ['Telegram', 'T'], x: ['X', 'X'], mastodon: ['Mastodon', 'm'], community: ['Community', 'C'],
+export const CHANNELS: Record<string, [label: string]> = {
+  email: ['E-mail'], webform: ['Web form'], api: ['API'], messenger: ['Messenger'], instagram: ['Instagram'],
+  whatsapp: ['WhatsApp'], telegram: ['Telegram'], x: ['X'], mastodon: ['Mastodon'], community: ['Community'],
 };
 export const AUDIENCES: Record<string, string> = { public: 'Public', participants: 'Participants', staff: 'Staff note' };
 export const audienceLabel = (a: string) => AUDIENCES[a] ?? a;
 export const channelLabel = (c: string) => CHANNELS[c]?.[0] ?? c;
-export const channelLetter = (c: string) => CHANNELS[c]?.[1] ?? c.slice(0, 1).toUpperCase();
 
 export function compactNumber(n: number): string {
   if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(n >= 10_000_000 ? 0 : 1)}M`;
@@ -17,15 +18,13 @@ export function compactNumber(n: number): string {
   return String(n);
 }
 
+// "5m ago", "yesterday": the shared formatter's compact form, for rows and sidebars.
 export function age(iso: string | null, now: number): string {
-  if (!iso) return '';
-  const min = Math.max(0, Math.round((now - Date.parse(iso)) / 60_000));
-  if (min < 1) return 'now';
-  if (min < 60) return `${min}m`;
-  const h = Math.round(min / 60);
-  if (h < 24) return `${h}h`;
-  const d = Math.round(h / 24);
-  return d < 60 ? `${d}d` : `${Math.round(d / 30)}mo`;
+  return iso ? relativeTime(iso, now, { style: 'narrow' }) : '';
+}
+// "5 minutes ago": the same formatter in words, for a message or the ticket's opening.
+export function ageLong(iso: string | null, now: number): string {
+  return relativeTime(iso, now);
 }
 
 export const avatarClass = (id: number | null | undefined) => `c${Math.abs(id ?? 0) % 6}`;
@@ -53,7 +52,9 @@ export function slaLabel(t: { status: string; slaDueAt: string | null; slaTarget
 }
 
 // What one inbox row shows; the template only prints these fields.
-export function toRow(t: Presented, now: number) {
+// communityInboxId: a web-form ticket in the community's inbox is a community question.
+export function toRow(t: Presented, now: number, communityInboxId: number | null = null) {
+  const channel = displayChannel(t.channel, t.inboxId, communityInboxId);
   const req = t.requester as { id: number; name: string | null; followers: number | null } | null;
   const asg = t.assignee as { id: number; name: string } | null;
   return {
@@ -64,12 +65,11 @@ export function toRow(t: Presented, now: number) {
     priority: t.priority,
     urgent: t.priority === 'high' || t.priority === 'urgent',
     visibility: t.visibility,
-    channel: t.channel,
-    channelLabel: channelLabel(t.channel),
-    channelLetter: channelLetter(t.channel),
+    channel,
+    channelLabel: channelLabel(channel),
     requesterName: req?.name || 'Unknown sender',
     // Second line under the name: their reach where the platform has one, else the channel.
-    reach: req?.followers ? `${compactNumber(req.followers)} followers` : channelLabel(t.channel),
+    reach: req?.followers ? `${compactNumber(req.followers)} followers` : channelLabel(channel),
     assigneeName: asg?.name ?? null,
     assigneeInitial: asg?.name?.trim().charAt(0).toUpperCase() ?? '',
     assigneeClass: avatarClass(asg?.id),

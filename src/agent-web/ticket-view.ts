@@ -18,7 +18,9 @@ import { autoCloseText } from '../tickets/commands/close-solved-ticket';
 import { WAKE_TEXT, type WakeReason } from '../tickets/commands/wake-ticket';
 import { csatPanel } from '../csat/csat-surfaces';
 import { csatEventText } from '../csat/csat-events';
-import { age, AUDIENCES, audienceLabel, avatarClass, channelLabel, channelLetter, CHANNELS, compactNumber, slaLabel } from './ticket-row';
+import { isCommunityForm } from '../community/community-form';
+import { channelSvg } from './channel-icons';
+import { age, ageLong, AUDIENCES, audienceLabel, avatarClass, channelLabel, CHANNELS, compactNumber, slaLabel } from './ticket-row';
 
 const RULES: Record<string, string> = {
   new: 'Started this ticket',
@@ -58,7 +60,8 @@ export function noReplyWarning(messages: Presented[]): string | null {
   return typeof address === 'string' ? `${address} looks like a no-reply address: the sender may not read replies.` : null;
 }
 
-export function messageView(p: Presented, now: number, offer?: AddressOffer) {
+export function messageView(p: Presented, now: number, offer?: AddressOffer, opts: { community?: boolean; acceptedId?: number | null } = {}) {
+  const channel = opts.community && p.channel === 'webform' ? 'community' : p.channel;
   const quoted = p.fullText && p.fullText.trim() !== p.text.trim() ? p.fullText : null;
   return {
     id: p.id,
@@ -69,9 +72,9 @@ export function messageView(p: Presented, now: number, offer?: AddressOffer) {
     audience: p.audience,
     audienceLabel: audienceLabel(p.audience),
     isNote: p.audience === 'staff',
-    channel: p.channel,
-    channelLabel: channelLabel(p.channel),
-    channelLetter: channelLetter(p.channel),
+    channel,
+    channelLabel: channelLabel(channel),
+    accepted: opts.acceptedId != null && opts.acceptedId === p.id,
     direction: p.direction,
     out: p.direction === 'outbound',
     html: p.html,
@@ -81,7 +84,7 @@ export function messageView(p: Presented, now: number, offer?: AddressOffer) {
     withdrawn: p.withdrawn,
     reactions: p.reactions,
     createdAt: p.createdAt,
-    age: age(p.createdAt, now),
+    age: ageLong(p.createdAt, now),
     deliveryState: p.direction === 'outbound' ? p.deliveryState ?? null : null,
     deliveryError: p.deliveryError ?? null,
     attachments: p.attachments.filter((a) => !a.inline),
@@ -187,27 +190,30 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
   const agentNames = new Map(agents.map((a) => [a.id, a.name]));
   const undoneIds = new Set(events.filter((e) => e.type.endsWith('_undone')).map((e) => (e.data as { eventId?: number } | null)?.eventId));
   const lastSeenMessageId = messages.reduce((n, x) => Math.max(n, x.id), 0);
+  // A community question comes through the community's web-form inbox: it is labelled as such.
+  const community = !!inbox && isCommunityForm(inbox);
+  const channel = community && t.channel === 'webform' ? 'community' : t.channel;
   const active = agents.filter((a) => a.active).map((a) => ({ id: a.id, name: a.name, handle: a.email.split('@')[0] }));
   return {
     ticket: {
-      id: t.id, subject: t.subject, status: t.status, priority: t.priority, visibility: t.visibility, channel: t.channel,
-      channelLabel: channelLabel(t.channel), channelLetter: channelLetter(t.channel), assigneeId: t.assigneeId, teamId: t.teamId,
+      id: t.id, subject: t.subject, status: t.status, priority: t.priority, visibility: t.visibility, channel,
+      channelLabel: channelLabel(channel), acceptedMessageId: t.acceptedMessageId, assigneeId: t.assigneeId, teamId: t.teamId,
       inboxName: inbox?.name ?? `Inbox ${t.inboxId}`, tags: (tags.get(t.id) ?? []).map((x) => x.tag), tagItems: tags.get(t.id) ?? [], isPublic: t.visibility === 'public', closed: t.status === 'closed', closedReopens: inbox?.closedReplies === 'reopen', followUpDays: inbox?.followUpDays ?? 30,
-      followUpOfId: t.followUpOfId, automatic: t.automatic, createdAge: age(new Date(t.createdAt).toISOString(), now),
+      followUpOfId: t.followUpOfId, automatic: t.automatic, createdAge: ageLong(new Date(t.createdAt).toISOString(), now), createdAt: new Date(t.createdAt).toISOString(),
       sla: slaLabel({ status: t.status, slaDueAt: t.slaDueAt ? new Date(t.slaDueAt).toISOString() : null, slaTarget: t.slaTarget }, now),
       snooze: t.snoozed ? { untilCustomerAnswers: t.snoozed === 'reply', until: t.snoozedUntil ? new Date(t.snoozedUntil).toISOString() : null, text: t.snoozedUntil ? whenText(t.snoozedUntil) : null } : null,
       snoozable: ['new', 'open', 'pending'].includes(t.status),
     },
     holds: holds.map((h) => ({ id: h.id, on: h.scope === 'ticket' ? '' : h.scope === 'contact' ? ' (its requester)' : ' (its inbox)', since: new Date(h.createdAt).toISOString(), sinceText: utc(h.createdAt), reason: h.reason })),
     snoozeChoices: SNOOZE_CHOICES.map((c) => ({ value: c, label: SNOOZE_LABELS[c] })),
-    messages: presented.map((p) => messageView(p, now, offers.get(p.id))),
+    messages: presented.map((p) => messageView(p, now, offers.get(p.id), { community, acceptedId: t.acceptedMessageId })),
     noReplyWarning: noReplyWarning(presented),
     csat,
     lastSeenMessageId,
     requester: {
       id: requester?.id, name: requester?.name || 'Unknown sender', initial: (requester?.name || '?').trim().charAt(0).toUpperCase(), avatarClass: avatarClass(requester?.id),
       reputation: requester?.reputation ?? 0, reach: reach ? compactNumber(reach) : null,
-      identities: identities.map((i) => ({ kind: i.kind, letter: channelLetter(i.kind), label: channelLabel(i.kind), value: i.handle ? `@${i.handle.replace(/^@/, '')}` : i.value, followers: i.followers ? compactNumber(i.followers) : null, verified: i.verified })),
+      identities: identities.map((i) => ({ kind: i.kind, label: channelLabel(i.kind), value: i.handle ? `@${i.handle.replace(/^@/, '')}` : i.value, followers: i.followers ? compactNumber(i.followers) : null, verified: i.verified })),
     },
     participants: contacts.filter((c) => c.id !== t.requesterId).map((c) => ({ id: c.id, name: c.name })),
     history: history.map((h) => ({ id: h.id, subject: h.subject, status: h.status, current: h.id === t.id, age: age(new Date(h.lastActivityAt).toISOString(), now) })),
@@ -216,6 +222,9 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
     clientData: {
       agents: active,
       channels: CHANNELS,
+      icons: Object.fromEntries(Object.keys(CHANNELS).map((k) => [k, channelSvg(k)])),
+      // Live messages on a community question arrive as web-form posts: shown as community.
+      channelAs: community ? { webform: 'community' } : {},
       audiences: AUDIENCES,
     },
     teams: teams.map((x) => ({ id: x.id, name: x.name, selected: x.id === t.teamId })),

@@ -2,6 +2,9 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { TimeColumn } from './columns';
 
 export type AgentRole = 'admin' | 'agent';
+// null: follow the device's prefers-color-scheme.
+export type AgentTheme = 'light' | 'dark';
+export const AGENT_THEMES = ['light', 'dark'] as const;
 
 @Entity('agents')
 export class Agent {
@@ -13,6 +16,7 @@ export class Agent {
   @Column({ type: 'boolean', default: false }) away!: boolean;
   @Column({ type: 'integer', name: 'max_open', nullable: true }) maxOpen!: number | null;
   @Column({ type: 'boolean', default: true }) active!: boolean;
+  @Column({ type: 'varchar', nullable: true }) theme!: AgentTheme | null;
   @TimeColumn({ name: 'last_assigned_at', nullable: true }) lastAssignedAt!: number | null;
   @TimeColumn({ name: 'created_at' }) createdAt!: number;
 }

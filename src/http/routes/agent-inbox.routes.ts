@@ -1,3 +1,4 @@
+import { findCommunityInboxId } from '../../agent-web/channel-icons';
 import type { Request, Router } from 'express';
 import { z } from 'zod';
 import { agentOnly, backTo, renderAgent, type AgentViewer } from '../../agent-web/agent-page';
@@ -38,8 +39,9 @@ async function loadRows(s: Services, q: InboxQuery, me: number) {
   const page = rows.slice(0, PAGE);
   const more = rows.length > PAGE;
   const now = s.now();
+  const community = await findCommunityInboxId(s.db.m);
   return {
-    rows: (await presentTicketList(s.db.m, page)).map((t) => toRow(t, now)),
+    rows: (await presentTicketList(s.db.m, page)).map((t) => toRow(t, now, community)),
     next: !more ? null : q.sort === 'activity' ? inboxHref(q, { cursor: encodeCursor(page[page.length - 1]) }) : inboxHref(q, { page: q.page + 1 }),
     first: q.cursor || q.page > 1 ? inboxHref(q, {}) : null,
   };

@@ -107,4 +107,18 @@ export function agentSessionPages(r: Router, s: Services): void {
       return void res.redirect(303, backTo(req as Request, '/inbox'));
     },
   });
+
+  // The agent's theme, kept on the agent so it follows them to every device; "system" goes back
+  // to the device's prefers-color-scheme.
+  defineRoute(r, s, {
+    method: 'post', path: '/me/theme', tag: 'pages', summary: 'Choose the agent app theme: light, dark, or the device setting',
+    form: true,
+    body: z.object({ theme: z.enum(['system', 'light', 'dark'], { message: 'theme must be system, light or dark' }) }),
+    authorize: agentOnly,
+    handler: async ({ req, res, body, viewer }) => {
+      await updateAgent(s.db, (viewer as { agentId: number }).agentId, { theme: body.theme === 'system' ? null : body.theme });
+      if ((req as Request).accepts(['html', 'json']) === 'json') return void res.json({ theme: body.theme });
+      return void res.redirect(303, backTo(req as Request, '/inbox'));
+    },
+  });
 }

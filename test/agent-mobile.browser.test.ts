@@ -1,0 +1,188 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from './helpers/browser';
+import { AGENT_PAGES } from './helpers/agent-pages';
+import { seedDemo } from './helpers/seed-demo';
+import { startTestChorus, type TestChorus } from './helpers/test-chorus';
+
+// The agent app on a desk and on a phone, light and dark: no page scrolls sideways, the key
+// element of each is on screen, text keeps WCAG AA contrast, and "?" lists the shortcuts.
+describe('Agent app at 1280 and 390 px, light and dark', () => {
+  let t: TestChorus;
+  let browser: Browser;
+  let demo: Awaited<ReturnType<typeof seedDemo>>;
+  const shots = path.resolve(__dirname, '../docs/screenshots');
+
+  beforeAll(async () => {
+    t = await startTestChorus();
+    demo = await seedDemo(t);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+
+  async function signedIn(width: number, scheme: 'light' | 'dark'): Promise<Page> {
+    const ctx = await browser.newContext({ viewport: { width, height: width < 500 ? 844 : 820 }, colorScheme: scheme, isMobile: width < 500, hasTouch: width < 500 });
+    const page = await ctx.newPage();
+    page.on('pageerror', (err) => { throw err; });
+    await page.goto(`${t.url}/login?next=/inbox`);
+    await page.fill('input[name=email]', t.admin.email);
+    await page.fill('input[name=password]', t.admin.password);
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/inbox$/);
+    return page;
+  }
+
+  // WCAG relative-luminance contrast of an element's text against the first opaque background
+  // behind it.
+  async function contrast(page: Page, selector: string): Promise<number> {
+    return page.$eval(selector, (el) => {
+      const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+      const lum = ([r, g, b]: number[]) => {
+        const f = (v: number) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; };
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+      };
+      let bg: number[] | null = null;
+      for (let n: Element | null = el; n && !bg; n = n.parentElement) {
+        const c = rgb(getComputedStyle(n).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) bg = c.slice(0, 3);
+      }
+      const fg = lum(rgb(getComputedStyle(el).color).slice(0, 3));
+      const b = lum(bg ?? [255, 255, 255]);
+      return (Math.max(fg, b) + 0.05) / (Math.min(fg, b) + 0.05);
+    });
+  }
+
+  for (const width of [1280, 390]) {
+    for (const scheme of ['light', 'dark'] as const) {
+      it(`at ${width} px in ${scheme}: every agent page fits the screen and shows its key element`, async () => {
+        const page = await signedIn(width, scheme);
+        const wide: string[] = [];
+        for (const p of AGENT_PAGES) {
+          const url = p.path.replace(':ticket', String(demo.tickets.csv));
+          await page.goto(`${t.url}${url}`);
+          await page.waitForSelector(p.visible, { state: 'visible' });
+          const [sw, iw] = await page.evaluate(() => [document.scrollingElement!.scrollWidth, window.innerWidth]);
+          if (sw > iw) wide.push(`${url}: ${sw} > ${iw}`);
+        }
+        expect(wide).toEqual([]);
+
+        // The inbox row keeps its subject and snippet; the search box is usable.
+        await page.goto(`${t.url}/inbox?view=open`);
+        await page.waitForSelector('.row .snippet', { state: 'visible' });
+        expect((await page.locator('.topsearch input').boundingBox())!.width).toBeGreaterThan(width < 500 ? 200 : 300);
+        const dark = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        expect(dark === 'rgb(15, 19, 32)').toBe(scheme === 'dark');
+        for (const sel of ['.list-head h1', '.row .subject', '.row .who .name', '.row .snippet', '.row .age', '.views a.view span']) {
+          expect({ sel, ok: (await contrast(page, sel)) >= 4.5 }).toEqual({ sel, ok: true });
+        }
+        if (width < 500) {
+          // The menu button opens the folded links.
+          expect(await page.isVisible('.topnav a[href="/reports"]')).toBe(false);
+          await page.click('[data-menu-toggle]');
+          await page.waitForSelector('.topnav a[href="/reports"]', { state: 'visible' });
+          if (scheme === 'light') await page.screenshot({ path: path.join(shots, 'inbox-phone.png') });
+        }
+
+        await page.goto(`${t.url}/tickets/${demo.tickets.csv}`);
+        await page.waitForSelector('.msg .body', { state: 'visible' });
+        for (const sel of ['.ticket-head h1', '.msg .author', '.msg .body p', '.reach-note', '.crumbs']) {
+          expect({ sel, ok: (await contrast(page, sel)) >= 4.5 }).toEqual({ sel, ok: true });
+        }
+        if (width < 500) {
+          // Thread first; the sidebar folds behind its button.
+          expect(await page.isVisible('#ticket-sidebar')).toBe(false);
+          await page.click('[data-sidebar-toggle]');
+          await page.waitForSelector('#ticket-sidebar', { state: 'visible' });
+          await page.click('[data-sidebar-toggle]');
+          fs.mkdirSync(shots, { recursive: true });
+          await page.screenshot({ path: path.join(shots, scheme === 'dark' ? 'ticket-phone-dark.png' : 'ticket-phone.png') });
+        } else if (scheme === 'dark') {
+          await page.goto(`${t.url}/inbox?view=open`);
+          await page.waitForSelector('.row .subject');
+          await page.screenshot({ path: path.join(shots, 'inbox-dark.png') });
+        }
+        await page.context().close();
+      });
+    }
+  }
+
+  it('keeps the theme an agent picks, on the agent, over the device setting', async () => {
+    const page = await signedIn(1280, 'light');
+    await page.click('.theme-switch button[value=dark]');
+    await page.waitForSelector('html[data-theme-saved=dark]');
+    await page.reload();
+    expect(await page.getAttribute('html', 'data-theme')).toBe('dark');
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(15, 19, 32)');
+    await page.click('.theme-switch button[value=system]');
+    await page.waitForSelector('html[data-theme-saved=system]');
+    await page.reload();
+    expect(await page.getAttribute('html', 'data-theme')).toBeNull();
+    await page.context().close();
+  });
+
+  it('"?" lists every shortcut; r, n, s and e work on the ticket page, never while typing', async () => {
+    const page = await signedIn(1280, 'light');
+    await page.goto(`${t.url}/inbox?view=open`);
+    await page.waitForSelector('.row .subject');
+    await page.keyboard.press('?');
+    const help = page.locator('[data-shortcut-help]');
+    await help.waitFor({ state: 'visible' });
+    for (const text of ['Next ticket in the list', 'Assign the focused ticket to me', 'Search', 'Select or unselect']) await help.getByText(text).first().waitFor();
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'hidden' });
+
+    await page.goto(`${t.url}/tickets/${demo.tickets.csv}`);
+    await page.waitForSelector('[data-composer-text]');
+    await page.keyboard.press('?');
+    for (const text of ['Reply to the customer', 'Write a staff note', 'Change the status', 'Solve this ticket and open the next one']) await help.getByText(text).waitFor();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('n');
+    await page.waitForSelector('form.composer.is-note');
+    expect(await page.evaluate(() => document.activeElement?.hasAttribute('data-composer-text'))).toBe(true);
+    // Typing "r" and "?" into the composer is text, not a shortcut.
+    await page.keyboard.type('r?e');
+    expect(await page.inputValue('[data-composer-text]')).toBe('r?e');
+    expect(await page.isVisible('[data-shortcut-help]')).toBe(false);
+    expect(await page.getAttribute('form.composer', 'class')).toContain('is-note');
+    // The hint under the tabs follows the note tab, also after a reload.
+    expect(await page.textContent('[data-reach-note]')).toContain('only agents see it');
+    await page.reload();
+    await page.waitForSelector('[data-composer-text]');
+    const noteChecked = await page.isChecked('input[name=target][value=note]');
+    expect(await page.evaluate(() => document.querySelector('form.composer')!.classList.contains('is-note'))).toBe(noteChecked);
+    if (noteChecked) expect(await page.textContent('[data-reach-note]')).toContain('only agents see it');
+    await page.fill('[data-composer-text]', '');
+    await page.click('h1');
+    await page.keyboard.press('r');
+    await page.waitForSelector('form.composer:not(.is-note)');
+    expect(await page.textContent('[data-reach-note]')).not.toContain('only agents see it');
+    await page.click('h1');
+    await page.keyboard.press('s');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('p-status');
+    await page.click('h1');
+    await page.keyboard.press('e');
+    await page.waitForURL((u) => !u.pathname.endsWith(`/tickets/${demo.tickets.csv}`));
+    const r = await t.api('GET', `/api/tickets/${demo.tickets.csv}`);
+    expect(r.body.status ?? r.body.ticket?.status).toBe('solved');
+    await page.context().close();
+  });
+
+  it('channel marks are inline SVG, the favicon is an SVG, the Admin › Inboxes badge is not clipped', async () => {
+    const page = await signedIn(1280, 'light');
+    await page.goto(`${t.url}/inbox?view=open`);
+    await page.waitForSelector('.row .ch svg');
+    expect(await page.$$eval('.row .ch', (els) => els.every((e) => e.querySelector('svg path, svg rect, svg circle') && !e.textContent!.trim()))).toBe(true);
+    expect(await page.getAttribute('link[rel=icon]', 'href')).toBe('/static/favicon.svg');
+    const fav = await page.request.get(`${t.url}/static/favicon.svg`);
+    expect(fav.ok()).toBe(true);
+    expect(await fav.text()).toMatch(/^<svg/);
+    await page.goto(`${t.url}/admin/inboxes`);
+    const clipped = await page.$$eval('table.grid .ch-label', (els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).length);
+    expect(clipped).toBe(0);
+    await page.context().close();
+  });
+});
