@@ -23,6 +23,7 @@ import { exportModule } from './archive/export/export.module';
 import { keptCountsModule } from './tickets/kept-counts.module';
 import { erasureModule } from './archive/erasure/erasure.module';
 import { listeningModule } from './listening/listening.module';
+import { listeningTriageModule } from './listening/triage.module';
 
 // Every feature module, in mount order (one per line, so branches adding modules merge cleanly). Channels add themselves here.
 export const modules: ChorusModule[] = [
@@ -50,4 +51,5 @@ export const modules: ChorusModule[] = [
   keptCountsModule,
   erasureModule,
   listeningModule,
+  listeningTriageModule,
 ];

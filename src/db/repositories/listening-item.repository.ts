@@ -91,6 +91,21 @@ export const listeningItemRepository = {
     return item.id;
   },
 
+  // Only a post still unscored is scored, so a replayed event never rewrites a stored score.
+  async setSentiment(m: EntityManager, id: number, sentiment: number): Promise<void> {
+    await m.createQueryBuilder().update(ListeningItem).set({ sentiment }).where('id = :id AND sentiment IS NULL', { id }).execute();
+  },
+
+  // Only posts still new leave the list: a post already ticketed keeps its ticket.
+  async triage(m: EntityManager, ids: number[], status: 'dismissed' | 'spam', now: number): Promise<number[]> {
+    if (!ids.length) return [];
+    const open = await m.getRepository(ListeningItem).createQueryBuilder('i').select('i.id', 'id')
+      .where("i.id IN (:...ids) AND i.status = 'new'", { ids }).getRawMany();
+    const hit = open.map((r: { id: number | string }) => Number(r.id));
+    if (hit.length) await m.createQueryBuilder().update(ListeningItem).set({ status, updatedAt: now }).where('id IN (:...ids)', { ids: hit }).execute();
+    return hit;
+  },
+
   async setStatus(m: EntityManager, ids: number[], status: ListeningStatus, now: number): Promise<void> {
     if (!ids.length) return;
     await m.createQueryBuilder().update(ListeningItem).set({ status, updatedAt: now }).where('id IN (:...ids)', { ids }).execute();
