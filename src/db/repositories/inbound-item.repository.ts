@@ -1,4 +1,4 @@
-import { Brackets, EntityManager } from 'typeorm';
+import { Brackets, EntityManager, In } from 'typeorm';
 import { InboundItem, InboundState } from '../entities';
 
 export const inboundItemRepository = {
@@ -9,6 +9,11 @@ export const inboundItemRepository = {
 
   async findByKey(m: EntityManager, key: string): Promise<InboundItem | null> {
     return m.getRepository(InboundItem).findOneBy({ idempotencyKey: key });
+  },
+
+  async findByKeys(m: EntityManager, keys: string[]): Promise<InboundItem[]> {
+    if (!keys.length) return [];
+    return m.getRepository(InboundItem).find({ where: { idempotencyKey: In(keys) }, select: { id: true, idempotencyKey: true, state: true } });
   },
 
   async findById(m: EntityManager, id: number): Promise<InboundItem | null> {

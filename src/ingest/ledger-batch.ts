@@ -1,0 +1,128 @@
+import type { RawItem } from '../channels/inbound-message';
+import type { Inbox } from '../db/entities';
+import type { Db } from '../db/transaction';
+import { inboundItemRepository } from '../db/repositories/inbound-item.repository';
+
+export interface Recorded {
+  id: number;
+  key: string;
+  // true when the same key was recorded before (a redelivery).
+  duplicate: boolean;
+  state: string;
+}
+
+interface Waiter {
+  inbox: Inbox;
+  items: RawItem[];
+  // The receive time comes from the caller's clock (tests run pipelines on their own clocks).
+  now: () => number;
+  resolve: (r: Recorded[]) => void;
+  reject: (err: unknown) => void;
+}
+
+// Group commit for the ledger: the rows of every sender waiting while one commit runs go into
+// the next transaction together, and each sender is answered only once that transaction has
+// committed. No timer: an idle ledger commits a lone item at once; a busy one pays one commit per
+// group instead of one per item. If the group's transaction fails, it is run again with one
+// transaction per sender, so one bad item fails only its own sender; a failing commit rejects
+// every waiter of that commit, and nothing of it is acknowledged.
+export class LedgerBatcher {
+  private queue: Waiter[] = [];
+  private flushing = false;
+
+  constructor(private readonly db: Db) {}
+
+  record(inbox: Inbox, items: RawItem[], now: () => number): Promise<Recorded[]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ inbox, items, now, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length) {
+        const group = this.queue.splice(0);
+        let results: Recorded[][] | null = null;
+        try {
+          results = await this.db.transaction(async ({ m }) => writeGroup(m, group));
+        } catch {
+          results = null;
+        }
+        if (results) {
+          group.forEach((w, i) => w.resolve(results![i]));
+          continue;
+        }
+        // Alone, each sender gets its own outcome (a unique race is a duplicate again there).
+        for (const w of group) {
+          try {
+            w.resolve(await recordAlone(this.db, w));
+          } catch (err) {
+            w.reject(err);
+          }
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+}
+
+type M = Parameters<typeof inboundItemRepository.insert>[0];
+
+// One transaction's rows: existing keys are found in one query, keys repeated within the group
+// (a concurrent redelivery) are written once and reported to the later senders as duplicates.
+async function writeGroup(m: M, group: Waiter[]): Promise<Recorded[][]> {
+  const keysOf = (w: Waiter) => w.items.map((it) => `${w.inbox.id}:${it.key}`);
+  const existing = new Map((await inboundItemRepository.findByKeys(m, group.flatMap(keysOf))).map((r) => [r.idempotencyKey, r]));
+  const written = new Map<string, number>();
+  const out: Recorded[][] = [];
+  for (const w of group) {
+    const keys = keysOf(w);
+    const rows: Recorded[] = [];
+    for (let i = 0; i < w.items.length; i++) rows.push(await row(w, w.items[i], keys[i]));
+    out.push(rows);
+  }
+  return out;
+
+  async function row(w: Waiter, it: RawItem, key: string): Promise<Recorded> {
+    const before = existing.get(key);
+    if (before) return { id: before.id, key, duplicate: true, state: before.state };
+    const mine = written.get(key);
+    if (mine !== undefined) return { id: mine, key, duplicate: true, state: 'received' };
+    const id = await insertRow(m, w.inbox, it, key, w.now());
+    written.set(key, id);
+    return { id, key, duplicate: false, state: 'received' };
+  }
+}
+
+function insertRow(m: M, inbox: Inbox, it: RawItem, key: string, at: number): Promise<number> {
+  return inboundItemRepository.insert(m, {
+    inboxId: inbox.id, channel: inbox.channel, idempotencyKey: key, state: 'received', error: null, raw: it.raw,
+    rawType: it.rawType, historic: !!it.historic, ticketId: null, messageId: null, flags: null, attempts: 0, receivedAt: at, processedAt: null,
+  });
+}
+
+// The one-sender path (also the fallback): one transaction per item, as before group commit.
+async function recordAlone(db: Db, w: Waiter): Promise<Recorded[]> {
+  const out: Recorded[] = [];
+  for (const it of w.items) {
+    const key = `${w.inbox.id}:${it.key}`;
+    const existing = await inboundItemRepository.findByKey(db.m, key);
+    if (existing) {
+      out.push({ id: existing.id, key, duplicate: true, state: existing.state });
+      continue;
+    }
+    try {
+      const id = await db.transaction(({ m }) => insertRow(m, w.inbox, it, key, w.now()));
+      out.push({ id, key, duplicate: false, state: 'received' });
+    } catch (err) {
+      if (!db.isUniqueViolation(err)) throw err;
+      const row = await inboundItemRepository.findByKey(db.m, key);
+      if (!row) throw err;
+      out.push({ id: row.id, key, duplicate: true, state: row.state });
+    }
+  }
+  return out;
+}
