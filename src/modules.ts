@@ -24,6 +24,7 @@ import { keptCountsModule } from './tickets/kept-counts.module';
 import { erasureModule } from './archive/erasure/erasure.module';
 import { listeningModule } from './listening/listening.module';
 import { listeningTriageModule } from './listening/triage.module';
+import { notificationsModule } from './notifications/notifications.module';
 
 // Every feature module, in mount order (one per line, so branches adding modules merge cleanly). Channels add themselves here.
 export const modules: ChorusModule[] = [
@@ -52,4 +53,5 @@ export const modules: ChorusModule[] = [
   erasureModule,
   listeningModule,
   listeningTriageModule,
+  notificationsModule,
 ];

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { agentRepository } from '../db/repositories/agent.repository';
+import { notificationRepository } from '../db/repositories/notification.repository';
 import { SignInRequired } from '../errors';
 import { strictCsp } from '../http/page-security';
 import type { Services } from '../services';
@@ -13,8 +14,8 @@ export async function renderAgent(s: Services, req: Request, res: Response, view
   res.setHeader('Content-Security-Policy', strictCsp("'none'"));
   res.setHeader('Cache-Control', 'no-store');
   const v = req.viewer as AgentViewer;
-  const agent = await agentRepository.findById(s.db.m, v.agentId);
-  const me = { id: v.agentId, name: v.name, role: v.role, initial: initial(v.name), admin: v.role === 'admin', away: !!agent?.away, theme: agent?.theme ?? null };
+  const [agent, unread] = await Promise.all([agentRepository.findById(s.db.m, v.agentId), notificationRepository.unreadCount(s.db.m, v.agentId)]);
+  const me = { id: v.agentId, name: v.name, role: v.role, initial: initial(v.name), admin: v.role === 'admin', away: !!agent?.away, theme: agent?.theme ?? null, unread };
   res.status(status).render(view, { layout: 'agent', me, csrfToken: req.csrfToken, ...data });
   return undefined;
 }

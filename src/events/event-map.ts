@@ -32,6 +32,10 @@ export interface EventMap {
   'agent.deactivated': { agentId: number };
   // The requester rated the help they got (ratingId: the survey), changed their rating or added a comment.
   'csat.received': { ticketId: number; ratingId: number; score: number; comment: string | null; previousScore?: number | null };
+  // A bell notification was written for an agent (in the change's own transaction).
+  'notification.created': { agentId: number; notificationId: number };
+  // An agent read one or all of their notifications (their other tabs follow).
+  'notification.read': { agentId: number; ids: number[] | 'all' };
   // A solve asked for a satisfaction survey (sent at once after the commit when it has no delay).
   'csat.scheduled': { ticketId: number; surveyId: number };
   // A listening stream found a post not stored before (streamId: the stream that found it first).

@@ -2,6 +2,8 @@ import type { Server } from 'socket.io';
 import { agentRepository } from '../db/repositories/agent.repository';
 import { messageRepository } from '../db/repositories/message.repository';
 import { ticketRepository } from '../db/repositories/ticket.repository';
+import { notificationRepository } from '../db/repositories/notification.repository';
+import { presentNotification } from '../notifications/notification.presenter';
 import type { Audience, Ticket } from '../db/entities';
 import { presentMessages } from '../http/presenters/message.presenter';
 import { presentTicketList } from '../http/presenters/ticket.presenter';
@@ -80,6 +82,18 @@ export function startBroadcaster(s: Services, io: Server, liveFeed: LiveFeed): v
     ]);
     if (!t || !msg) return;
     io.to(rooms.agent(e.agentId)).emit('mention', { ticketId: t.id, subject: t.subject, messageId: msg.id, note: msg.audience === 'staff', by: by?.name ?? 'Someone', excerpt: msg.text.slice(0, 140) });
+  });
+
+  // Bell notifications are the agent's own: their room only, never a ticket or customer room.
+  bus.on('notification.created', async (e) => {
+    if (!listening(rooms.agent(e.agentId))) return;
+    const n = await notificationRepository.findById(db.m, e.notificationId);
+    if (!n || n.agentId !== e.agentId) return;
+    io.to(rooms.agent(e.agentId)).emit('notification', { item: presentNotification(n), unread: await notificationRepository.unreadCount(db.m, e.agentId) });
+  });
+  bus.on('notification.read', async (e) => {
+    if (!listening(rooms.agent(e.agentId))) return;
+    io.to(rooms.agent(e.agentId)).emit('notification.read', { ids: e.ids, unread: await notificationRepository.unreadCount(db.m, e.agentId) });
   });
 
   // A snoozed ticket woke up: its assignee is told in their own room only (every tab they have open).

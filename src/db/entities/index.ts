@@ -2,6 +2,7 @@ import { ChainLink } from './chain-link.entity';
 import { ListeningItem, ListeningItemMatch, ListeningStream } from './listening.entity';
 import { ErasureRequest } from './erasure-request.entity';
 import { Macro } from './macro.entity';
+import { Notification, NotificationPreference } from './notification.entity';
 import { LegalHold } from './legal-hold.entity';
 import { RetentionPolicy, RetentionRun } from './retention.entity';
 import { Agent } from './agent.entity';
@@ -61,6 +62,7 @@ export * from './legal-hold.entity';
 export * from './erasure-request.entity';
 export * from './retention.entity';
 export * from './listening.entity';
+export * from './notification.entity';
 
 export const entities = [
   Macro, ChainLink, LegalHold, ErasureRequest, RetentionPolicy, RetentionRun,
@@ -69,4 +71,5 @@ export const entities = [
   ImapSyncState, MailPreview, Message, OutboxItem, Team, TeamMember, ThreadLink, TicketEvent, Ticket, TicketParticipant, TicketTag,
   CsatSurvey,
   ListeningStream, ListeningItem, ListeningItemMatch,
+  Notification, NotificationPreference,
 ];

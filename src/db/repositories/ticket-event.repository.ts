@@ -15,6 +15,10 @@ export const ticketEventRepository = {
     await m.getRepository(TicketEvent).update({ id: e.id }, { data });
     await chainRepository.queue(m, { ticketId: e.ticketId, subjectType: 'event', subjectId: e.id, action: 'redacted', at });
   },
+  // The newest event of one type on a ticket (who made the assignment a transaction just wrote).
+  async latestOfType(m: EntityManager, ticketId: number, type: string): Promise<TicketEvent | null> {
+    return m.getRepository(TicketEvent).findOne({ where: { ticketId, type }, order: { id: 'DESC' } });
+  },
   async listByTicket(m: EntityManager, ticketId: number): Promise<TicketEvent[]> {
     return m.getRepository(TicketEvent).find({ where: { ticketId }, order: { id: 'ASC' } });
   },

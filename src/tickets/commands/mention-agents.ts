@@ -1,6 +1,7 @@
 import type { Agent } from '../../db/entities';
 import { agentRepository } from '../../db/repositories/agent.repository';
 import { messageRepository } from '../../db/repositories/message.repository';
+import { notificationRepository } from '../../db/repositories/notification.repository';
 import { outboxRepository } from '../../db/repositories/outbox.repository';
 import { ticketEventRepository } from '../../db/repositories/ticket-event.repository';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
@@ -34,7 +35,8 @@ export async function mentionAgents(deps: CommandDeps & { publicUrl: string }, v
       const to = agents.find((a) => a.id === agentId)!;
       await ticketEventRepository.record(tx.m, ticketId, 'mentioned', actorOf(viewer, deps.cause), { agentId, messageId }, deps.now());
       if (ticket) await factsWriter.mentioned(tx.m, ticket, agentId, messageId, deps.now());
-      await outboxRepository.enqueue(tx.m, {
+      // The bell always shows it (notifications module); the e-mail follows the agent's choice.
+      if ((await notificationRepository.emailKinds(tx.m, agentId)).includes('mention')) await outboxRepository.enqueue(tx.m, {
         kind: 'notification.email', messageId: null, ticketId, inboxId: null,
         payload: {
           to: to.email, subject: `${by} mentioned you on #${ticketId}`, template: 'agent-mention',

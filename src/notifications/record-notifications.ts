@@ -1,0 +1,70 @@
+import type { EntityManager } from 'typeorm';
+import type { NotificationKind } from '../db/entities';
+import { agentRepository } from '../db/repositories/agent.repository';
+import { messageRepository } from '../db/repositories/message.repository';
+import { notificationRepository } from '../db/repositories/notification.repository';
+import { outboxRepository } from '../db/repositories/outbox.repository';
+import { ticketEventRepository } from '../db/repositories/ticket-event.repository';
+import { ticketRepository } from '../db/repositories/ticket.repository';
+import type { DomainEvent } from '../events/event-map';
+
+interface Pending { agentId: number; kind: NotificationKind; ticketId: number; messageId: number | null; title: string; excerpt: string | null }
+
+const SLA_TARGETS: Record<string, string> = { first_response: 'first response', next_response: 'next response', resolution: 'resolution' };
+
+// Reads the domain events a transaction emitted and turns the ones an agent should hear about
+// into notifications, inside that same transaction (a rolled-back change notifies no one):
+// assigned to me (by someone else), mentioned, the customer replied on my ticket, SLA warning.
+// Every command and the ingest pipeline pass through here, so no command needs to know.
+export async function recordNotifications(m: EntityManager, events: DomainEvent[], opts: { now: number; publicUrl: string }): Promise<void> {
+  const pending: Pending[] = [];
+  const ticketOf = async (id: number) => ticketRepository.findById(m, id);
+  for (const e of events) {
+    if (e.name === 'agent.mentioned') {
+      const p = e.payload as DomainEvent<'agent.mentioned'>['payload'];
+      const [t, msg, by] = await Promise.all([ticketOf(p.ticketId), messageRepository.findById(m, p.messageId), p.byAgentId ? agentRepository.findById(m, p.byAgentId) : null]);
+      if (!t) continue;
+      pending.push({ agentId: p.agentId, kind: 'mention', ticketId: t.id, messageId: p.messageId, title: `${by?.name ?? 'Someone'} mentioned you on #${t.id} ${t.subject}`, excerpt: msg?.text.slice(0, 200) ?? null });
+    } else if (e.name === 'ticket.updated') {
+      const p = e.payload as DomainEvent<'ticket.updated'>['payload'];
+      if (!p.changes.includes('assignee')) continue;
+      const t = await ticketOf(p.ticketId);
+      if (!t?.assigneeId) continue;
+      // Taking a ticket yourself is no news to you.
+      const ev = await ticketEventRepository.latestOfType(m, t.id, 'assigned');
+      if (ev?.actorType === 'agent' && ev.actorId === t.assigneeId) continue;
+      const who = ev?.cause ? `${ev.cause.kind} “${ev.cause.name}”` : ev?.actorType === 'agent' && ev.actorId ? (await agentRepository.findById(m, ev.actorId))?.name ?? 'Someone' : 'Chorus';
+      pending.push({ agentId: t.assigneeId, kind: 'assigned', ticketId: t.id, messageId: null, title: `#${t.id} ${t.subject} was assigned to you by ${who}`, excerpt: null });
+    } else if (e.name === 'message.created') {
+      const p = e.payload as DomainEvent<'message.created'>['payload'];
+      const msg = await messageRepository.findById(m, p.messageId);
+      if (!msg || msg.authorType !== 'contact' || msg.direction !== 'inbound') continue;
+      const t = await ticketOf(p.ticketId);
+      if (!t?.assigneeId) continue;
+      pending.push({ agentId: t.assigneeId, kind: 'reply', ticketId: t.id, messageId: msg.id, title: `${msg.authorName ?? 'The customer'} replied on #${t.id} ${t.subject}`, excerpt: msg.text.slice(0, 200) });
+    } else if (e.name === 'sla.warning') {
+      const p = e.payload as DomainEvent<'sla.warning'>['payload'];
+      const t = await ticketOf(p.ticketId);
+      if (!t?.assigneeId) continue;
+      pending.push({ agentId: t.assigneeId, kind: 'sla', ticketId: t.id, messageId: null, title: `SLA warning on #${t.id} ${t.subject}: ${SLA_TARGETS[p.target] ?? p.target} due ${new Date(p.dueAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`, excerpt: `Policy ${p.policyName}` });
+    }
+  }
+  const seen = new Set<string>();
+  for (const n of pending) {
+    const key = `${n.agentId}:${n.kind}:${n.ticketId}:${n.messageId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const agent = await agentRepository.findById(m, n.agentId);
+    if (!agent?.active) continue;
+    const id = await notificationRepository.insert(m, { ...n, createdAt: opts.now });
+    // Mentions are e-mailed by the mention command itself (which asks the same preference).
+    if (n.kind !== 'mention' && (await notificationRepository.emailKinds(m, n.agentId)).includes(n.kind)) {
+      await outboxRepository.enqueue(m, {
+        kind: 'notification.email', messageId: null, ticketId: n.ticketId, inboxId: null,
+        payload: { to: agent.email, subject: n.title.slice(0, 200), template: 'notification', data: { title: n.title, excerpt: n.excerpt, url: `${opts.publicUrl}/tickets/${n.ticketId}`, settingsUrl: `${opts.publicUrl}/notifications/settings` } },
+      }, opts.now);
+    }
+    // Published with the change's own events once it commits (the same list the bus gets).
+    events.push({ name: 'notification.created', payload: { agentId: n.agentId, notificationId: id } });
+  }
+}
