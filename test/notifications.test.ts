@@ -19,7 +19,7 @@ describe('notifications', () => {
   it('notifies the assignee, not the one who assigned, and only the owner reads or marks it', async () => {
     expect((await t.api('PATCH', `/api/tickets/${demo.tickets.sso}`, { assigneeId: bo.id })).status).toBe(200);
     const mine = await t.api('GET', '/api/notifications', undefined, bo.token);
-    expect(mine.body.unread).toBe(1);
+    expect(mine.body).toMatchObject({ unread: 1 });
     expect(mine.body.items[0]).toMatchObject({ kind: 'assigned', ticketId: demo.tickets.sso, read: false });
     expect((await t.api('GET', '/api/notifications')).body.items).toEqual([]);
     const id = mine.body.items[0].id;
