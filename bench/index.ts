@@ -12,15 +12,16 @@ import { benchWebhooks } from './webhooks.bench';
 import { benchRulesIngest, benchRulesSweep } from './rules.bench';
 import { benchExport } from './export.bench';
 import { benchAgentsLoad } from './agents-load.bench';
+import { benchListening } from './listening.bench';
 
 const f = (n: number, d = 2) => n.toFixed(d);
 
 // `npm run bench`: each figure beside its bare library, measured in the same run.
 async function main() {
   console.log(`Chorus benchmarks — node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB\n`);
-  // BENCH_ONLY=api,smtp,list,pages,facts,rules runs a subset; reports, live, webhooks and the 1M-ticket rule sweep run only when named (BENCH_ONLY=reports, live, webhooks, sweep, export, instance, load).
+  // BENCH_ONLY=api,smtp,list,pages,facts,rules runs a subset; reports, live, webhooks and the 1M-ticket rule sweep run only when named (BENCH_ONLY=reports, live, webhooks, sweep, export, instance, load, listening).
   const only = (process.env.BENCH_ONLY ?? 'api,smtp,list,pages,facts,rules').split(',').map((x) => x.trim());
-  const known = ['api', 'smtp', 'list', 'pages', 'reports', 'live', 'facts', 'webhooks', 'rules', 'sweep', 'export', 'instance', 'load'];
+  const known = ['api', 'smtp', 'list', 'pages', 'reports', 'live', 'facts', 'webhooks', 'rules', 'sweep', 'export', 'instance', 'load', 'listening'];
   const unknown = only.filter((x) => !known.includes(x));
   if (unknown.length) throw new Error(`BENCH_ONLY takes ${known.join(', ')} (got ${unknown.join(', ')})`);
 
@@ -42,6 +43,10 @@ async function main() {
     const r = await benchExport();
     console.log(`Ticket export: ${r.messages} messages, ${f(r.attachmentMb, 1)} MB of attachments → ${f(r.zipMb, 1)} MB ZIP over HTTP (status ${r.status})`);
     console.log(`  ${f(r.mbPerSec, 1)} MB/s in ${f(r.secs, 2)} s; peak RSS growth while streaming ${f(r.peakRssGrowthMb, 1)} MB   bare blob reads row by row: ${f(r.bareMbPerSec, 1)} MB/s   ratio ${f(r.mbPerSec / r.bareMbPerSec, 2)}\n`);
+  }
+  if (only.includes('listening')) {
+    const r = await benchListening();
+    console.log(`Listening: a Mastodon stream poll of 100 new posts fetched, matched and stored in ${f(r.pollOf100Ms, 0)} ms (target under 1,000 ms)\n`);
   }
   if (only.includes('instance')) {
     const r = await benchInstanceExport();

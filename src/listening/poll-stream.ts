@@ -4,11 +4,13 @@ import { listeningItemRepository } from '../db/repositories/listening-item.repos
 import { listeningStreamRepository } from '../db/repositories/listening-stream.repository';
 import { messageRepository } from '../db/repositories/message.repository';
 import type { Services } from '../services';
+import { pollBlueskyStream } from './pollers/bluesky.poller';
 import { pollMastodonStream } from './pollers/mastodon.poller';
+import { pollXStream } from './pollers/x.poller';
 import { PollRefused, type Poller } from './pollers/poller';
 import { describeQuery, postMatches } from './stream-query';
 
-const pollers: Partial<Record<ListeningPlatform, Poller>> = { mastodon: pollMastodonStream };
+const pollers: Partial<Record<ListeningPlatform, Poller>> = { mastodon: pollMastodonStream, x: pollXStream, bluesky: pollBlueskyStream };
 
 // Polls one stream and stores what it found in one transaction: one item per post (a post that
 // already came as a mention points at its ticket), each new one announced by
