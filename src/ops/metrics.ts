@@ -11,6 +11,8 @@ export class Metrics {
   readonly sockets = new client.Gauge({ name: 'chorus_socket_connections', help: 'Open socket.io connections on this node', registers: [this.registry] });
   // What the kept-counts reconciliation had to fix: tickets under a stale key, key or tag counters.
   readonly keptCountRepairs = new client.Counter({ name: 'chorus_kept_counts_repaired_total', help: 'Kept inbox counts the reconciliation job found wrong and fixed', labelNames: ['kind'], registers: [this.registry] });
+  // Socket events presented (hydrated and shaped) for a room that has a member somewhere.
+  readonly socketPresented = new client.Counter({ name: 'chorus_socket_presented_total', help: 'Message events presented for a ticket room with members, by audience', labelNames: ['audience'], registers: [this.registry] });
   readonly outbox = new client.Counter({ name: 'chorus_outbox_deliveries_total', help: 'Outbox delivery attempts by kind and result', labelNames: ['kind', 'result'], registers: [this.registry] });
 
   constructor() {

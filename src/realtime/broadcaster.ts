@@ -4,8 +4,8 @@ import { messageRepository } from '../db/repositories/message.repository';
 import { ticketRepository } from '../db/repositories/ticket.repository';
 import { notificationRepository } from '../db/repositories/notification.repository';
 import { presentNotification } from '../notifications/notification.presenter';
-import type { Audience, Ticket } from '../db/entities';
-import { presentMessages } from '../http/presenters/message.presenter';
+import type { Audience, Message, Ticket } from '../db/entities';
+import { hydrateMessages, shapeMessages } from '../http/presenters/message.presenter';
 import { presentTicketList } from '../http/presenters/ticket.presenter';
 import { canSeeMessage, topAudience } from '../policies/audience.policy';
 import { accessFacts } from '../policies/ticket-access';
@@ -15,9 +15,11 @@ import type { LiveFeed } from '../command-centre/live-feed';
 import { rooms } from './rooms';
 import { WAKE_TEXT } from '../tickets/commands/wake-ticket';
 import type { SocketData } from './socket-server';
+import type { ClusterRooms } from './cluster-rooms';
 
 // Ticket changes after which a listener may no longer read what their room carries.
 const ACCESS_CHANGES = ['visibility', 'merged', 'participants'];
+const AUDIENCES = ['staff', 'participants', 'public'] as const;
 
 // Representative viewers for each ticket room: what the policy lets them see is exactly what
 // the room receives. Agents see all; participants public+participants; the public room public only.
@@ -29,18 +31,20 @@ const ROOM_VIEWERS: [Audience, Viewer][] = [
 
 // The one map from domain events to socket rooms. Each event is re-checked against the
 // policy per room, so a staff note can only ever reach the staff room.
-export function startBroadcaster(s: Services, io: Server, liveFeed: LiveFeed): void {
+// Message events presented together: one hydration per batch, and a turn of the event loop
+// between batches, so a burst of emits (and the sockets' own traffic) is never held behind it.
+const BATCH = 64;
+
+export function startBroadcaster(s: Services, io: Server, liveFeed: LiveFeed, roomsInUse: ClusterRooms): void {
   const { bus, db } = s;
   // The command centre (agents only) is refreshed, coalesced, after anything it counts changes.
   for (const name of ['ticket.created', 'ticket.updated', 'message.created', 'agent.updated', 'agent.deactivated'] as const) bus.on(name, () => liveFeed.poke());
 
-  // On a single node (in-memory adapter) a room nobody joined needs no presenting; across
-  // nodes the adapter knows only remotely, so every room is served.
-  const clustered = !!s.config.REDIS_URL || s.config.isPostgres;
-  const listening = (...names: string[]) => clustered || names.some((n) => (io.of('/').adapter.rooms.get(n)?.size ?? 0) > 0);
+  // A room nobody joined on any node needs no presenting and no publishing.
+  const listening = (...names: string[]) => names.some((n) => roomsInUse.has(n));
 
-  bus.on('message.created', (e) => emitMessage('message.created', e.ticketId, e.messageId));
-  bus.on('message.updated', (e) => emitMessage('message.updated', e.ticketId, e.messageId));
+  bus.on('message.created', (e) => queueMessage('message.created', e.ticketId, e.messageId));
+  bus.on('message.updated', (e) => queueMessage('message.updated', e.ticketId, e.messageId));
 
   bus.on('ticket.created', async (e) => {
     if (!listening(rooms.agents)) return;
@@ -120,25 +124,78 @@ export function startBroadcaster(s: Services, io: Server, liveFeed: LiveFeed): v
     }
   }
 
-  async function emitMessage(event: string, ticketId: number, messageId: number) {
-    if (!listening(...(['staff', 'participants', 'public'] as const).map((a) => rooms.ticket(ticketId, a)))) return;
-    const [t, msg] = await Promise.all([ticketRepository.findById(db.m, ticketId), messageRepository.findById(db.m, messageId)]);
-    if (!t || !msg) return;
-    for (const [audience, viewer] of ROOM_VIEWERS) {
-      // The representative participant is a participant by definition.
-      const facts = { ticket: t, isParticipant: audience === 'participants' };
-      if (!canSeeMessage(viewer, facts, msg)) {
-        // Moderated away: those who could read it before are told to drop it (only its id leaves).
-        if (msg.hidden && canSeeMessage(viewer, facts, { ...msg, hidden: false })) io.to(rooms.ticket(t.id, audience)).emit('message.hidden', { id: msg.id, ticketId: t.id });
-        continue;
+  type Pending = { event: string; ticketId: number; messageId: number; done: () => void };
+  let queue: Pending[] = [];
+  let running = false;
+  // Resolves when this event has been sent (the bus waits on it at shutdown and in tests).
+  function queueMessage(event: string, ticketId: number, messageId: number): Promise<void> | void {
+    if (!listening(...AUDIENCES.map((a) => rooms.ticket(ticketId, a)))) return;
+    return new Promise<void>((done) => {
+      queue.push({ event, ticketId, messageId, done });
+      if (!running) {
+        running = true;
+        setImmediate(drainQueue);
       }
-      const [presented] = await presentMessages(db.m, viewer, [msg]);
-      io.to(rooms.ticket(t.id, audience)).emit(event, presented);
+    });
+  }
+  async function drainQueue() {
+    while (queue.length) {
+      const batch = queue.slice(0, BATCH);
+      queue = queue.slice(BATCH);
+      try {
+        await emitMessages(batch);
+      } catch (err) {
+        s.logger.warn({ err }, 'socket broadcast failed');
+      } finally {
+        batch.forEach((p) => p.done());
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+    running = false;
+  }
+
+  async function emitMessages(batch: Pending[]) {
+    const [tickets, msgs] = await Promise.all([ticketRepository.findByIds(db.m, batch.map((p) => p.ticketId)), messageRepository.findByIds(db.m, batch.map((p) => p.messageId))]);
+    const ticketById = new Map(tickets.map((t) => [t.id, t]));
+    const msgById = new Map(msgs.map((m) => [m.id, m]));
+    // Per audience room, the messages it is sent (each checked against the policy for that room).
+    const sends: { audience: Audience; viewer: Viewer; event: string; t: Ticket; msg: Message }[] = [];
+    for (const p of batch) {
+      const t = ticketById.get(p.ticketId);
+      const msg = msgById.get(p.messageId);
+      if (!t || !msg) continue;
+      for (const [audience, viewer] of ROOM_VIEWERS) {
+        const room = rooms.ticket(t.id, audience);
+        if (!roomsInUse.has(room)) continue;
+        // The representative participant is a participant by definition.
+        const facts = { ticket: t, isParticipant: audience === 'participants' };
+        if (!canSeeMessage(viewer, facts, msg)) {
+          // Moderated away: those who could read it before are told to drop it (only its id leaves).
+          if (msg.hidden && canSeeMessage(viewer, facts, { ...msg, hidden: false })) io.to(room).emit('message.hidden', { id: msg.id, ticketId: t.id });
+          continue;
+        }
+        sends.push({ audience, viewer, event: p.event, t, msg });
+      }
+    }
+    if (!sends.length && !batch.some((p) => msgById.get(p.messageId)?.hidden)) return;
+    const wanted = [...new Map(sends.map((x) => [x.msg.id, x.msg])).values()];
+    const hidden = batch.map((p) => msgById.get(p.messageId)).filter((m): m is Message => !!m?.hidden && !!m.authorContactId);
+    const h = await hydrateMessages(db.m, [...wanted, ...hidden], sends.some((x) => x.viewer.kind === 'agent'));
+    // Contacts and visitors are shown the same shape; agents one with delivery details.
+    const shaped = new Map<string, unknown>();
+    for (const x of sends) {
+      const key = `${x.msg.id}:${x.viewer.kind === 'agent'}`;
+      if (!shaped.has(key)) shaped.set(key, shapeMessages(x.viewer, [x.msg], h)[0]);
+      const presented = shaped.get(key);
+      s.metrics.socketPresented.inc({ audience: x.audience });
+      io.to(rooms.ticket(x.t.id, x.audience)).emit(x.event, presented);
     }
     // A hidden post is still shown to its author in their own room.
-    if (msg.hidden && msg.authorContactId) {
-      const [own] = await presentMessages(db.m, { kind: 'contact', contactId: msg.authorContactId, name: '' }, [msg]);
-      io.to(rooms.contact(msg.authorContactId)).emit(event, own);
+    for (const msg of hidden) {
+      const p = batch.find((b) => b.messageId === msg.id)!;
+      if (!roomsInUse.has(rooms.contact(msg.authorContactId!))) continue;
+      const [own] = shapeMessages({ kind: 'contact', contactId: msg.authorContactId!, name: '' }, [msg], h);
+      io.to(rooms.contact(msg.authorContactId!)).emit(p.event, own);
     }
   }
 }

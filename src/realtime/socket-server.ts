@@ -10,6 +10,7 @@ import { startLiveFeed } from '../command-centre/live-feed';
 import { reportPolicy } from '../policies/report.policy';
 import { startBroadcaster } from './broadcaster';
 import { rooms } from './rooms';
+import { trackClusterRooms } from './cluster-rooms';
 
 export interface SocketData {
   viewer: Viewer;
@@ -32,7 +33,9 @@ function cookieValue(header: string | undefined, name: string): string | undefin
 export async function startSocketServer(s: Services, http: HttpServer): Promise<{ io: Server; close: () => Promise<void> }> {
   const io = new Server<any, any, any, SocketData>(http, { serveClient: true, cors: { origin: false } });
   const detach = await attachAdapter(s, io);
+  const roomsInUse = trackClusterRooms(io, !!s.config.REDIS_URL || s.config.isPostgres, [rooms.agents, rooms.commandCentre]);
   const liveFeed = startLiveFeed(s, io);
+  const presence = presenceAnnouncer(io);
   s.liveFeed = liveFeed;
 
   // Authenticated handshake: an agent or customer session cookie, an API token, or anonymous
@@ -95,8 +98,10 @@ export async function startSocketServer(s: Services, http: HttpServer): Promise<
         await socket.join(rooms.ticket(ticket.id, audience));
         if (viewer.kind === 'agent') {
           await socket.join(rooms.presence(ticket.id));
-          await announcePresence(io, ticket.id);
+          presence.announce(ticket.id);
         }
+        // Every node knows this room has a member before the page is told it joined.
+        await roomsInUse.settled();
         reply({ ok: true, ticketId: ticket.id, audience });
       } catch {
         // A refused (re-)join leaves whatever room this socket held on that ticket.
@@ -111,7 +116,7 @@ export async function startSocketServer(s: Services, http: HttpServer): Promise<
       for (const a of ['public', 'participants', 'staff'] as const) socket.leave(rooms.ticket(ticketId, a));
       if (socket.rooms.has(rooms.presence(ticketId))) {
         socket.leave(rooms.presence(ticketId));
-        await announcePresence(io, ticketId);
+        presence.announce(ticketId);
       }
     });
 
@@ -124,6 +129,7 @@ export async function startSocketServer(s: Services, http: HttpServer): Promise<
       if (!ids || ids.length > MAX_WATCHED_ROWS) return reply({ ok: false, error: `ticketIds must be a list of at most ${MAX_WATCHED_ROWS} ticket ids` });
       for (const room of [...socket.rooms]) if (room.startsWith('row:')) socket.leave(room);
       await Promise.all(ids.map((id) => socket.join(rooms.row(id))));
+      await roomsInUse.settled();
       reply({ ok: true, presence: await presenceOf(io, ids) });
     });
 
@@ -147,13 +153,14 @@ export async function startSocketServer(s: Services, http: HttpServer): Promise<
       const reply = typeof ack === 'function' ? ack : () => {};
       if (!reportPolicy.read(viewer)) return reply({ ok: false, error: 'not found' });
       await socket.join(rooms.commandCentre);
+      await roomsInUse.settled();
       liveFeed.poke();
       reply({ ok: true });
     });
 
     socket.on('disconnecting', () => {
       const tickets = [...socket.rooms].filter((r) => r.startsWith('presence:')).map((r) => Number(r.split(':')[1]));
-      setImmediate(() => tickets.forEach((t) => announcePresence(io, t).catch(() => {})));
+      setImmediate(() => tickets.forEach((t) => presence.announce(t)));
     });
     socket.on('disconnect', () => {
       s.metrics.sockets.dec();
@@ -161,11 +168,13 @@ export async function startSocketServer(s: Services, http: HttpServer): Promise<
     });
   });
 
-  startBroadcaster(s, io, liveFeed);
+  startBroadcaster(s, io, liveFeed, roomsInUse);
   return {
     io,
     close: async () => {
       await liveFeed.stop();
+      roomsInUse.stop();
+      presence.stop();
       io.disconnectSockets(true);
       await new Promise<void>((r) => io.close(() => r()));
       // Handlers still presenting an event emit through the adapter: let them finish before its
@@ -197,10 +206,39 @@ async function presenceOf(io: Server, ticketIds: number[]): Promise<{ ticketId: 
   return [...byTicket].map(([ticketId, m]) => ({ ticketId, viewers: [...m].map(([id, name]) => ({ id, name })) }));
 }
 
-async function announcePresence(io: Server, ticketId: number): Promise<void> {
-  const [found] = await presenceOf(io, [ticketId]);
-  const payload = { ticketId, viewers: found?.viewers ?? [] };
-  // The ticket page's chips, and the inbox rows that show this ticket (presence is staff
-  // information: only agents join either room).
-  io.to(rooms.presence(ticketId)).to(rooms.row(ticketId)).emit('presence', payload);
+// Presence changes on a ticket, coalesced: a burst of opens and leaves (a thousand agents on one
+// ticket) costs one round over the cluster and one emit per ticket, not one per change (which
+// made a burst quadratic). Only the agents on that ticket's page or watching its inbox row hear.
+function presenceAnnouncer(io: Server): { announce: (ticketId: number) => void; stop: () => void } {
+  let pending = new Set<number>();
+  let scheduled = false;
+  let stopped = false;
+  // While one round is out, later changes gather for the next.
+  const flush = async () => {
+    const ids = [...pending];
+    pending = new Set();
+    try {
+      if (stopped || !ids.length) return;
+      const found = new Map((await presenceOf(io, ids)).map((p) => [p.ticketId, p.viewers]));
+      for (const ticketId of ids) io.to(rooms.presence(ticketId)).to(rooms.row(ticketId)).emit('presence', { ticketId, viewers: found.get(ticketId) ?? [] });
+    } catch {
+      /* a node did not answer in time: the next change announces again */
+    } finally {
+      scheduled = false;
+      if (pending.size && !stopped) schedule();
+    }
+  };
+  const schedule = () => {
+    scheduled = true;
+    setImmediate(() => void flush());
+  };
+  return {
+    announce: (ticketId) => {
+      pending.add(ticketId);
+      if (!scheduled) schedule();
+    },
+    stop: () => {
+      stopped = true;
+    },
+  };
 }

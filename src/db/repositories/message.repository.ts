@@ -18,6 +18,11 @@ export const messageRepository = {
     return m.getRepository(Message).findOneBy({ id });
   },
 
+  async findByIds(m: EntityManager, ids: number[]): Promise<Message[]> {
+    if (!ids.length) return [];
+    return m.getRepository(Message).createQueryBuilder('msg').where('msg.id IN (:...ids)', { ids: [...new Set(ids)] }).getMany();
+  },
+
   async listByTicket(m: EntityManager, ticketId: number): Promise<Message[]> {
     return m.getRepository(Message).createQueryBuilder('msg').where('msg.ticket_id = :ticketId', { ticketId }).orderBy('msg.id', 'ASC').getMany();
   },

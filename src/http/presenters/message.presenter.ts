@@ -28,18 +28,32 @@ export function visibleReactions(viewer: Viewer, msg: Message): { name: string; 
   return shown.map((r) => ({ name: r.name, emoji: r.emoji }));
 }
 
-// Presents messages the caller has ALREADY filtered through the audience policy. Agents also
-// get delivery details and the thread link; nobody else learns how Chorus threads or delivers.
-export async function presentMessages(m: EntityManager, viewer: Viewer, messages: Message[]) {
+// What presenting needs besides the messages themselves, loaded once for any number of viewers.
+export interface MessageHydration { attachments: Attachment[]; links: ThreadLink[] | null; contacts: Map<number, { name: string; reputation: number }>; agents: Map<number, { name: string }> }
+
+export async function hydrateMessages(m: EntityManager, messages: Message[], withThreadLinks: boolean): Promise<MessageHydration> {
   const ids = messages.map((x) => x.id);
   const [attachments, links, contacts, agents] = await Promise.all([
     messageRepository.attachmentsOf(m, ids),
-    viewer.kind === 'agent' ? messageRepository.threadLinksOf(m, ids) : Promise.resolve([] as ThreadLink[]),
+    withThreadLinks ? messageRepository.threadLinksOf(m, ids) : Promise.resolve(null),
     contactRepository.findByIds(m, messages.flatMap((x) => (x.authorContactId ? [x.authorContactId] : []))),
     agentRepository.findByIds(m, messages.flatMap((x) => (x.authorAgentId ? [x.authorAgentId] : []))),
   ]);
-  const contactById = new Map(contacts.map((c) => [c.id, c]));
-  const agentById = new Map(agents.map((a) => [a.id, a]));
+  return { attachments, links, contacts: new Map(contacts.map((c) => [c.id, c])), agents: new Map(agents.map((a) => [a.id, a])) };
+}
+
+// Presents messages the caller has ALREADY filtered through the audience policy. Agents also
+// get delivery details and the thread link; nobody else learns how Chorus threads or delivers.
+export async function presentMessages(m: EntityManager, viewer: Viewer, messages: Message[]) {
+  return shapeMessages(viewer, messages, await hydrateMessages(m, messages, viewer.kind === 'agent'));
+}
+
+export function shapeMessages(viewer: Viewer, messages: Message[], h: MessageHydration) {
+  const { attachments } = h;
+  const links = h.links ?? [];
+  const contactById = h.contacts;
+  const agentById = h.agents;
+  if (viewer.kind === 'agent' && !h.links) throw new Error('an agent presentation needs the thread links hydrated');
   return messages.map((msg) => {
     const files = attachments.filter((a) => a.messageId === msg.id);
     const author =
