@@ -21,4 +21,6 @@ export const AGENT_PAGES: { path: string; visible: string }[] = [
   { path: '/admin/retention', visible: 'main h1' },
   { path: '/admin/holds', visible: 'main h1' },
   { path: '/admin/erasures', visible: 'main h1' },
+  { path: '/notifications', visible: 'main h1' },
+  { path: '/notifications/settings', visible: 'main h1' },
 ];
