@@ -22,6 +22,9 @@ export const configSchema = z.object({
     .regex(/^(postgres(ql)?:\/\/|sqlite:)/, 'must start with postgres:// or sqlite:')
     .optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis://').optional(),
+  // The Redis channels' prefix: clusters sharing one Redis (pub/sub ignores the database number)
+  // each need their own; every node of one cluster uses the same.
+  REDIS_CHANNEL_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 letters, digits or _ . : -').default('socket.io'),
   CHORUS_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   CHORUS_ADMIN_EMAIL: z.email().optional(),
   CHORUS_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),

@@ -1,4 +1,5 @@
 import type { Server as IoServer } from 'socket.io';
+import type { ClusterRooms } from './realtime/cluster-rooms';
 import type { LiveFeed } from './command-centre/live-feed';
 import type { SessionService } from './auth/session.service';
 import type { RateLimits } from './auth/rate-limits';
@@ -32,6 +33,8 @@ export interface Services {
   io?: IoServer;
   // The command centre's coalesced refreshes (set with io).
   liveFeed?: LiveFeed;
+  // Which socket rooms have a member on some node of the cluster (set with io).
+  roomsInUse?: ClusterRooms;
   // Continuous ingest recovery; set once the node is built.
   sweeper?: RecoverySweeper;
   now: () => number;

@@ -7,7 +7,8 @@ import { freshPostgres, apiInbox, connectSocket, joinTicket, nextEvent, postSign
 // item delivered to both nodes lands once. Runs when TEST_DATABASE_URL points at a Postgres.
 const pg = process.env.TEST_DATABASE_URL ? describe : describe.skip;
 const adapters: [string, Record<string, string>][] = [['postgres adapter', {}]];
-if (process.env.TEST_REDIS_URL) adapters.push(['redis adapter', { REDIS_URL: process.env.TEST_REDIS_URL }]);
+// Its own Redis channels: other suites may share this Redis.
+if (process.env.TEST_REDIS_URL) adapters.push(['redis adapter', { REDIS_URL: process.env.TEST_REDIS_URL, REDIS_CHANNEL_PREFIX: `chorus-scale-out-${process.pid}` }]);
 
 pg.each(adapters)('two nodes on one Postgres (%s)', (_name, env) => {
   let a: TestChorus;

@@ -44,7 +44,7 @@ export async function attachAdapter(s: Services, io: Server): Promise<() => Prom
       throw err instanceof RedisUnreachableError ? err : new RedisUnreachableError(url, err as Error);
     }
     connected = true;
-    io.adapter(createAdapter(pub, sub));
+    io.adapter(createAdapter(pub, sub, { key: s.config.REDIS_CHANNEL_PREFIX }));
     return async () => {
       await Promise.allSettled([pub.quit(), sub.quit()]);
     };

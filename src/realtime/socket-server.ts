@@ -37,6 +37,7 @@ export async function startSocketServer(s: Services, http: HttpServer): Promise<
   const liveFeed = startLiveFeed(s, io);
   const presence = presenceAnnouncer(io);
   s.liveFeed = liveFeed;
+  s.roomsInUse = roomsInUse;
 
   // Authenticated handshake: an agent or customer session cookie, an API token, or anonymous
   // (which can only ever join public rooms of public tickets).
