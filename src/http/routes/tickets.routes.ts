@@ -18,6 +18,7 @@ import { assign } from '../../tickets/commands/assign';
 import { changePriority } from '../../tickets/commands/change-priority';
 import { changeStatus } from '../../tickets/commands/change-status';
 import { createTicket } from '../../tickets/commands/create-ticket';
+import { mentionAgents } from '../../tickets/commands/mention-agents';
 import { removeTag } from '../../tickets/commands/remove-tag';
 import { restoreTicket } from '../../tickets/commands/restore-ticket';
 import { presentMessages } from '../presenters/message.presenter';
@@ -147,6 +148,8 @@ export function ticketsRoutes(r: Router, s: Services): void {
     status: 201,
     handler: async ({ params, body, viewer }) => {
       const msg = await addReply(deps, viewer as never, params.id, { ...body, attachments: decodeFiles(body.attachments) });
+      // An @mention from the API reaches the agent as one from the composer does.
+      await mentionAgents({ ...deps, publicUrl: s.config.publicUrl }, viewer, msg.ticketId, msg.id, body.text);
       const [presented] = await presentMessages(s.db.m, viewer, [msg]);
       return { message: presented };
     },
@@ -161,6 +164,7 @@ export function ticketsRoutes(r: Router, s: Services): void {
     status: 201,
     handler: async ({ params, body, viewer }) => {
       const msg = await addNote(deps, viewer as never, params.id, { ...body, attachments: decodeFiles(body.attachments) });
+      await mentionAgents({ ...deps, publicUrl: s.config.publicUrl }, viewer, msg.ticketId, msg.id, body.text);
       const [presented] = await presentMessages(s.db.m, viewer, [msg]);
       return { message: presented };
     },
