@@ -10,6 +10,8 @@ import { contactReply } from '../src/tickets/commands/contact-reply';
 import { CsatSurvey, OutboxItem } from '../src/db/entities';
 import { surveyLinks } from '../src/csat/csat-links';
 import { changeStatus } from '../src/tickets/commands/change-status';
+import { mentionAgents } from '../src/tickets/commands/mention-agents';
+import { createAgent } from '../src/agents/create-agent';
 import { apiInbox, connectSocket, joinTicket, postSigned, recordEvents, startTestChorus, type TestChorus } from './helpers/test-chorus';
 import { until } from './helpers/wait';
 import { webhookReceiver } from './helpers/webhook-receiver';
@@ -37,7 +39,8 @@ const WHO: Who[] = ['anonymous', 'requester', 'other', 'agent'];
 
 // Random threads of posts, notes and audience changes, read by four kinds of viewer through
 // the page, the JSON and the socket, and by a webhook of each audience: nobody ever receives a
-// message outside their audience.
+// message outside their audience. Notes @-mention a second agent, whose bell (JSON and socket)
+// gets them; no customer's socket or request ever carries a notification.
 describe('Audience property: HTML, JSON, socket and webhooks never leak', () => {
   let t: TestChorus;
   let inbox: Awaited<ReturnType<typeof apiInbox>>;
@@ -47,6 +50,8 @@ describe('Audience property: HTML, JSON, socket and webhooks never leak', () => 
   let run = 0;
   const HOOK_AUDIENCES = ['public', 'participants', 'staff'] as const;
   let hooks: Record<(typeof HOOK_AUDIENCES)[number], Awaited<ReturnType<typeof webhookReceiver>>>;
+  // The agent every note mentions: their bell is a staff surface that must get each note.
+  let nell: { id: number; token: string; socket: Socket; rec: { events: [string, any][] } };
 
   beforeAll(async () => {
     t = await startTestChorus({ env: { CHORUS_WEBHOOKS_ALLOW_PRIVATE: 'true' } });
@@ -59,8 +64,13 @@ describe('Audience property: HTML, JSON, socket and webhooks never leak', () => 
     await postSigned(t, inbox, { externalId: 'other-0', author: { id: 'other', email: 'other@example.com', name: 'Other' }, text: 'unrelated' });
     otherId = (await contactRepository.findIdentity(t.s.db.m, 'email', 'other@example.com'))!.contactId;
     otherCookie = `chorus_sid=${(await t.s.sessions.create({ contactId: otherId })).sid}`;
+    const n = await createAgent(t.s.db, Date.now(), { email: 'nell@acme.test', name: 'Nell Note', password: 'nell-password-1', role: 'agent' });
+    const token = await t.s.sessions.createApiToken(n.id, 'test');
+    const socket = await connectSocket(t, { token });
+    nell = { id: n.id, token, socket, rec: recordEvents(socket) };
   });
   afterAll(async () => {
+    nell?.socket.close();
     await t.stop();
     await Promise.all(Object.values(hooks).map((h) => h.close()));
   });
@@ -110,7 +120,9 @@ describe('Audience property: HTML, JSON, socket and webhooks never leak', () => 
             await addReply(t.s.commands, agent(), id, { audience: op.audience, text: token });
             audience = op.audience;
           } else if (op.kind === 'note') {
-            await addNote(t.s.commands, agent(), id, { text: token });
+            const text = `${token} for @nell`;
+            const note = await addNote(t.s.commands, agent(), id, { text });
+            await mentionAgents({ ...t.s.commands, publicUrl: t.s.config.publicUrl }, agent(), id, note.id, text);
             audience = 'staff';
           } else if (op.kind === 'community') {
             if (visibility !== 'public') {
@@ -145,6 +157,15 @@ describe('Audience property: HTML, JSON, socket and webhooks never leak', () => 
         await t.s.bus.drain();
         for (const w of WHO) await joinTicket(sockets[w], id);
         const internal = tags.filter((x) => !x.public).map((x) => x.tag);
+        // Notifications: the mentioned agent's bell has each note, in the JSON and live; nobody
+        // else's has any of this thread (the author mentioned no one else).
+        await joinTicket(nell.socket, 0);
+        const notes = model.filter((m) => m.audience === 'staff').map((m) => m.token);
+        const bell = JSON.stringify((await t.api('GET', '/api/notifications', undefined, nell.token)).body);
+        const bellLive = JSON.stringify(nell.rec.events.filter(([name]) => name === 'notification'));
+        for (const token of notes) expect({ via: 'bell', token, json: bell.includes(token), live: bellLive.includes(token) }).toEqual({ via: 'bell', token, json: true, live: true });
+        const adminBell = JSON.stringify((await t.api('GET', '/api/notifications')).body);
+        for (const token of model.map((m) => m.token)) expect({ via: 'bell of another agent', token, shown: adminBell.includes(token) }).toEqual({ via: 'bell of another agent', token, shown: false });
         const publicTags = tags.filter((x) => x.public).map((x) => x.tag);
 
         const all = model.map((m) => m.token);
@@ -184,6 +205,16 @@ describe('Audience property: HTML, JSON, socket and webhooks never leak', () => 
           for (const token of all) if (!allowedLive[w].has(token)) expect({ w, via: 'socket', token, leaked: seen.includes(token) }).toEqual({ w, via: 'socket', token, leaked: false });
           if (w !== 'agent') for (const tag of internal) expect({ w, via: 'socket', tag, leaked: seen.includes(tag) }).toEqual({ w, via: 'socket', tag, leaked: false });
           if (w !== 'agent') expect({ w, live: recs[w].events.filter(([name]) => name.startsWith('live')).length }).toEqual({ w, live: 0 });
+          if (w !== 'agent') expect({ w, bell: recs[w].events.filter(([name]) => /^(notification|mention)/.test(name)).length }).toEqual({ w, bell: 0 });
+          if (w !== 'agent') {
+            // The bell's JSON and pages answer a customer or visitor with nothing of anyone's.
+            const h: Record<string, string> = cookies[w] ? { cookie: cookies[w]! } : {};
+            for (const p of ['/api/notifications', '/notifications', '/notifications/settings']) {
+              const res = await fetch(`${t.url}${p}`, { headers: h, redirect: 'manual' });
+              const body = await res.text();
+              expect({ w, p, ok: res.status < 300, leaked: all.some((token) => body.includes(token)) }).toEqual({ w, p, ok: false, leaked: false });
+            }
+          }
           sockets[w].close();
           const expected = expectedNow(w);
           const headers: Record<string, string> = w === 'agent' ? { authorization: `Bearer ${t.admin.token}` } : cookies[w] ? { cookie: cookies[w]! } : {};
