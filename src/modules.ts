@@ -25,6 +25,7 @@ import { erasureModule } from './archive/erasure/erasure.module';
 import { listeningModule } from './listening/listening.module';
 import { listeningTriageModule } from './listening/triage.module';
 import { notificationsModule } from './notifications/notifications.module';
+import { onboardingModule } from './onboarding/onboarding.module';
 
 // Every feature module, in mount order (one per line, so branches adding modules merge cleanly). Channels add themselves here.
 export const modules: ChorusModule[] = [
@@ -54,4 +55,5 @@ export const modules: ChorusModule[] = [
   listeningModule,
   listeningTriageModule,
   notificationsModule,
+  onboardingModule,
 ];

@@ -62,7 +62,7 @@ describe('Agent app at 1280 and 390 px, light and dark', () => {
         const page = await signedIn(width, scheme);
         const wide: string[] = [];
         for (const p of AGENT_PAGES) {
-          const url = p.path.replace(':ticket', String(demo.tickets.csv));
+          const url = p.path.replace(':ticket', String(demo.tickets.csv)).replace(':inbox', String(demo.email.id));
           await page.goto(`${t.url}${url}`);
           await page.waitForSelector(p.visible, { state: 'visible' });
           const [sw, iw] = await page.evaluate(() => [document.scrollingElement!.scrollWidth, window.innerWidth]);

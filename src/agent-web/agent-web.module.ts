@@ -1,4 +1,5 @@
 import { adminPages } from '../http/routes/admin-pages.routes';
+import { adminInboxSettingsPages } from '../http/routes/admin-inbox-settings.routes';
 import { agentInboxPages } from '../http/routes/agent-inbox.routes';
 import { agentSessionPages } from '../http/routes/agent-session-pages.routes';
 import { agentTicketPages } from '../http/routes/agent-ticket.routes';
@@ -17,5 +18,6 @@ export const agentWebModule: ChorusModule = {
     searchPages(r, s);
     cannedResponsesRoutes(r, s);
     adminPages(r, s);
+    adminInboxSettingsPages(r, s);
   },
 };

@@ -1,5 +1,6 @@
 // Every agent page the layout tests visit (at 1280 and 390 px, light and dark). A new agent page
-// adds one line: its path (":ticket" is a seeded ticket id) and an element that must be visible.
+// adds one line: its path (":ticket" is a seeded ticket id, ":inbox" the seeded e-mail inbox's)
+// and an element that must be visible.
 export const AGENT_PAGES: { path: string; visible: string }[] = [
   { path: '/inbox', visible: '.row .subject' },
   { path: '/tickets/:ticket', visible: '[data-composer-text]' },
@@ -8,6 +9,7 @@ export const AGENT_PAGES: { path: string; visible: string }[] = [
   { path: '/reports/channels', visible: '.report-tabs' },
   { path: '/reports/live', visible: 'h1' },
   { path: '/admin/inboxes', visible: 'table.grid' },
+  { path: '/admin/inboxes/:inbox/settings', visible: 'form.inbox-settings' },
   { path: '/admin/agents', visible: 'main h1' },
   { path: '/admin/canned', visible: 'main h1' },
   { path: '/admin/macros', visible: 'main h1' },

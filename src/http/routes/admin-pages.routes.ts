@@ -13,6 +13,7 @@ import { inboxRepository } from '../../db/repositories/inbox.repository';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
 import { AppError, NotFoundError } from '../../errors';
 import { createInbox } from '../../inboxes/create-inbox';
+import { parseAdvanced, settingsErrors, settingsFormOf, settingsFromForm } from '../../inboxes/settings-form/settings-form';
 import type { Viewer } from '../../policies/viewer';
 import type { Services } from '../../services';
 import { presentInbox } from '../presenters/inbox.presenter';
@@ -53,6 +54,9 @@ async function inboxesPage(s: Services, req: Request, res: Response, extra: Reco
     title: 'Inboxes', nav: { admin: true }, section: { inboxes: true },
     inboxes: inboxes.map((i) => ({ ...i, calendars: calendars.map((c) => ({ id: c.id, name: c.name, selected: c.id === i.calendarId })), settingsText: Object.entries(i.settings).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' · ') })),
     channels: CHANNEL_KINDS, values: { channel: 'email' }, fields: {}, ...extra,
+    // The create form: each channel kind's own fields (script shows the chosen kind's only).
+    kinds: CHANNEL_KINDS.map((k) => ({ kind: k, on: k === ((extra.values as { channel?: string } | undefined)?.channel ?? 'email'), groups: settingsFormOf(k, null, extra.posted as Record<string, unknown> | undefined) })),
+    scripts: ['/static/admin-inboxes.js'],
   }, status);
 }
 
@@ -129,25 +133,25 @@ export function adminPages(r: Router, s: Services): void {
     handler: async ({ req, res }) => {
       const raw = req.body as Record<string, string>;
       const values = { name: raw.name, channel: raw.channel, address: raw.address, settings: raw.settings };
+      const posted = raw as Record<string, unknown>;
       const parsed = z.object({
         name: z.string().trim().min(1, 'Name the inbox.').max(100), channel: channelKindSchema,
         address: z.union([z.literal(''), z.email('Enter the support address, e.g. support@example.com.')]).optional(),
         settings: z.string().max(10_000).optional(),
       }).safeParse(raw);
-      if (!parsed.success) return inboxesPage(s, req, res, { values, fields: fieldErrors(parsed.error), error: 'Check the highlighted fields.' }, 422);
-      let settings: Record<string, unknown> = {};
-      if (parsed.data.settings?.trim()) {
-        try {
-          settings = JSON.parse(parsed.data.settings);
-        } catch {
-          return inboxesPage(s, req, res, { values, fields: { settings: 'Settings must be JSON, e.g. {"botToken": "123:abc"}.' }, error: 'Check the highlighted fields.' }, 422);
-        }
-      }
+      if (!parsed.success) return inboxesPage(s, req, res, { values, posted, fields: fieldErrors(parsed.error), error: 'Check the highlighted fields.' }, 422);
+      const advanced = parseAdvanced(parsed.data.settings);
+      if (!advanced.ok) return inboxesPage(s, req, res, { values, posted, fields: { settings: advanced.error }, error: advanced.error }, 422);
+      const settings = { ...settingsFromForm(parsed.data.channel, posted, null), ...advanced.value };
       try {
         const inbox = await createInbox(s.db, s.now(), { name: parsed.data.name, channel: parsed.data.channel, address: parsed.data.address || null, settings });
         return inboxesPage(s, req, res, { created: presentInbox(inbox, { withSecret: true }), webhookUrl: `${s.config.publicUrl}/webhooks/${inbox.channel}/${inbox.id}` }, 201);
       } catch (err) {
-        if (err instanceof AppError && err.status < 500) return inboxesPage(s, req, res, { values, fields: appFields(err), error: err.message }, err.status);
+        if (err instanceof AppError && err.status < 500) {
+          const settingsFields = (err.details as { fields?: Record<string, string[]> } | null)?.fields ?? {};
+          const named = Object.keys(settingsFields).some((k) => k.startsWith('settings.')) ? settingsErrors(parsed.data.channel, settingsFields) : null;
+          return inboxesPage(s, req, res, { values, posted, fields: named ? named.fields : appFields(err), error: named ? named.summary : err.message }, named ? 422 : err.status);
+        }
         throw err;
       }
     },

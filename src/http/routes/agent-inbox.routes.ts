@@ -24,6 +24,7 @@ import { applyMacro } from '../../automation/macros/apply-macro';
 import { loadMacro } from '../../automation/macros/macros.routes';
 import { macroRepository } from '../../db/repositories/macro.repository';
 import { bulkNotice, bulkReport, withBulkReport } from '../../agent-web/bulk-report';
+import { gettingStarted } from '../../onboarding/getting-started';
 
 // The bulk bar offers every snooze but a typed time.
 const BULK_SNOOZE = SNOOZE_CHOICES.filter((c) => c !== 'at') as [Exclude<(typeof SNOOZE_CHOICES)[number], 'at'>, ...Exclude<(typeof SNOOZE_CHOICES)[number], 'at'>[]];
@@ -71,6 +72,8 @@ export function agentInboxPages(r: Router, s: Services): void {
         statuses: TICKET_STATUSES, total: totalText(await totalOf(s.db.m, sidebar.totals, filtersOf(query, me))),
         macros: (await macroRepository.list(s.db.m)).map((x) => ({ id: x.id, name: x.name })),
         snoozeChoices: BULK_SNOOZE.map((c) => ({ value: c, label: SNOOZE_LABELS[c] })), bulkNotice: bulkNotice(bulkReport.parse(req.query)),
+        // An empty Chorus says what to do next (null once any ticket exists).
+        gettingStarted: list.rows.length ? null : await gettingStarted(s.db.m, s.config.publicUrl),
         scripts: ['/static/agent-inbox.js'],
       });
     },

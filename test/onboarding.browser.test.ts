@@ -1,0 +1,52 @@
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from './helpers/browser';
+import { startTestChorus, type TestChorus } from './helpers/test-chorus';
+
+// A first-time admin in a real browser, at 1280 and 390 px: the empty inbox shows its
+// getting-started steps on screen, and the create form shows the chosen channel's fields only.
+describe('onboarding in the browser', () => {
+  let t: TestChorus;
+  let browser: Browser;
+  beforeAll(async () => {
+    t = await startTestChorus();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+
+  async function signedIn(width: number): Promise<Page> {
+    const ctx = await browser.newContext({ viewport: { width, height: width < 500 ? 844 : 820 }, isMobile: width < 500, hasTouch: width < 500 });
+    const page = await ctx.newPage();
+    page.on('pageerror', (err) => { throw err; });
+    await page.goto(`${t.url}/login?next=/inbox`);
+    await page.fill('input[name=email]', t.admin.email);
+    await page.fill('input[name=password]', t.admin.password);
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/inbox$/);
+    return page;
+  }
+  const fits = (page: Page) => page.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth);
+
+  for (const width of [1280, 390]) {
+    it(`at ${width} px: the getting-started steps and the channel fields`, async () => {
+      const page = await signedIn(width);
+      const card = page.locator('[data-getting-started]');
+      await card.waitFor({ state: 'visible' });
+      for (const step of ['Create an inbox', 'Send a test mail', 'Embed the contact form']) await card.getByText(step).first().waitFor({ state: 'visible' });
+      expect(await fits(page)).toBe(true);
+      await card.locator('[data-step=inbox] a[href="/admin/inboxes"]').click();
+      await page.waitForURL(/\/admin\/inboxes$/);
+      // E-mail is chosen first: its fields show, Telegram's do not; choosing Telegram swaps them.
+      await page.waitForSelector('[name="set.email.imap.host"]', { state: 'visible' });
+      expect(await page.isVisible('[name="set.telegram.botToken"]')).toBe(false);
+      await page.selectOption('[data-channel-select]', 'telegram');
+      await page.waitForSelector('[name="set.telegram.botToken"]', { state: 'visible' });
+      expect(await page.isVisible('[name="set.email.imap.host"]')).toBe(false);
+      expect(await page.isVisible('details.advanced textarea')).toBe(false);
+      expect(await fits(page)).toBe(true);
+      await page.context().close();
+    });
+  }
+});
