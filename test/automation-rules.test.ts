@@ -18,6 +18,10 @@ import { createInbox } from '../src/inboxes/create-inbox';
 import { addReply } from '../src/tickets/commands/add-reply';
 import { assign } from '../src/tickets/commands/assign';
 import { changeStatus } from '../src/tickets/commands/change-status';
+import { verifyChains } from '../src/archive/chain/verify-chain';
+import { ANONYMOUS } from '../src/policies/viewer';
+import { applyAutomaticChanges } from '../src/tickets/commands/apply-automatic-changes';
+import { reconcileCounts } from '../src/tickets/reconcile-counts';
 import { DB_KINDS, startTestChorus, type TestChorus, jsonChannelModule } from './helpers/test-chorus';
 
 const RAW = 'test.rules';
@@ -119,6 +123,35 @@ describe.each(DB_KINDS)('automation rules (%s)', (db) => {
     // The second rule sees the first one's tag: rules run in order on the ticket as it is then.
     expect(await causedBy(vip.ticketId!)).toEqual([['priority', 'VIP reach', 'high'], ['tag.added', 'VIP reach', 'vip'], ['priority', 'VIP urgent when angry', 'urgent']]);
     expect(await causedBy(small.ticketId!)).toEqual([]);
+  });
+
+  it('puts a pass\'s tag and priority changes together, each change still naming its rule and each rule its run', async () => {
+    await rule({ name: 'Tag twice', trigger: { type: 'ticket_created' }, actions: [{ type: 'add_tag', tag: 'alpha' }, { type: 'add_tag', tag: 'beta' }] });
+    await rule({ name: 'Untag and raise', trigger: { type: 'ticket_created' }, conditions: [{ field: 'tags', op: 'any', value: 'alpha' }], actions: [{ type: 'remove_tag', tag: 'alpha' }, { type: 'set_priority', priority: 'high' }] });
+    await rule({ name: 'Tag on message', trigger: { type: 'message_received' }, conditions: [{ field: 'priority', op: 'in', value: 'high' }], actions: [{ type: 'add_tag', tag: 'gamma' }] });
+    const updates: { ticketId: number; changes: string[]; cause?: { name: string } }[] = [];
+    t.s.bus.on('ticket.updated', (e) => void updates.push(e));
+    const r = await mailFrom('batch@x.test');
+    await settle();
+    const id = r.ticketId!;
+    // Later rules saw the earlier ones' changes, and the history names who made each.
+    expect(await causedBy(id)).toEqual([['tag.added', 'Tag twice', 'alpha'], ['tag.added', 'Tag twice', 'beta'], ['tag.removed', 'Untag and raise', 'alpha'], ['priority', 'Untag and raise', 'high'], ['tag.added', 'Tag on message', 'gamma']]);
+    expect((await ticketRepository.tagsOf(t.s.db.m, [id])).get(id)).toEqual(['beta', 'gamma']);
+    expect((await ticket(id)).priority).toBe('high');
+    expect(updates.filter((e) => e.ticketId === id).map((e) => [e.cause?.name, e.changes])).toEqual([['Tag twice', ['tags']], ['Untag and raise', ['tags', 'priority']], ['Tag on message', ['tags']]]);
+    const runs = await automationRuleRepository.runsOfTicket(t.s.db.m, id);
+    expect(runs.map((x) => [x.outcome, x.actions, x.steps!.map((st) => st.outcome)])).toEqual([['done', 2, ['done', 'done']], ['done', 2, ['done', 'done']], ['done', 1, ['done']]]);
+    // The events are links of the ticket's hash chain, and the kept tag counts add up.
+    expect((await verifyChains(t.s.db.m)).problems).toEqual([]);
+    expect(await reconcileCounts(t.s)).toEqual({ tickets: 0, keys: 0, tags: 0 });
+
+    // A batch that finds other tags than its caller read changes nothing (the pass then carries
+    // the changes out one by one).
+    const before = { ticket: await ticket(id), tags: new Set<string>() };
+    await expect(applyAutomaticChanges(t.s.commands, ANONYMOUS, before, [{ cause: { kind: 'rule', id: 1, name: 'Stale' }, change: { kind: 'tag.add', tag: 'beta' } }, { cause: { kind: 'rule', id: 1, name: 'Stale' }, change: { kind: 'priority', to: 'low' } }]))
+      .rejects.toThrow(/tags changed meanwhile/);
+    expect(await causedBy(id)).toHaveLength(5);
+    expect((await ticket(id)).priority).toBe('high');
   });
 
   it('fires on customer messages by audience and channel, status changes, assignments and SLA events', async () => {

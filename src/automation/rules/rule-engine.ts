@@ -6,15 +6,14 @@ import { ANONYMOUS } from '../../policies/viewer';
 import type { Services } from '../../services';
 import type { Db } from '../../db/transaction';
 import { recordAutomationLimit } from '../../tickets/commands/record-automation-limit';
-import { type Change, executeActions, type ExecutedStep, planActions, type PlannedStep, type TicketState } from '../actions';
+import { executeActions, planActions, type TicketState } from '../actions';
+import { batchable, ChangeBatch, runRow } from './change-batch';
 import { conditionsHold } from './conditions';
 import { RuleFacts } from './rule-facts';
 import { RulePass } from './rule-pass';
 import { type ParsedRule, ruleInputSchema, type Trigger, type TriggerType } from './rule-schema';
 
 const HOUR = 3_600_000;
-// Changes whose whole effect on what conditions read is what the planner applies to its copy.
-const EXACT_CHANGES = new Set<Change['kind']>(['tag.add', 'tag.remove', 'priority']);
 // Other nodes see a changed rule within this long; the node that changed it at once.
 const RULES_TTL_MS = 1000;
 
@@ -111,6 +110,7 @@ export class RuleEngine {
       let ticket = await ticketRepository.findById(m, ticketId);
       if (!ticket || ticket.mergedIntoId) return;
       const pass = new RulePass(m, ticketId, work[0].f.at - HOUR);
+      const batch = new ChangeBatch(pass, { ...this.s.commands, db }, this.s.config.publicUrl);
       let tags: Set<string> | null = null;
       // A new ticket's first customer message is usually the one its "message received" names.
       const messages = new Map<number, Message | null>();
@@ -129,20 +129,23 @@ export class RuleEngine {
         let facts: RuleFacts = new RuleFacts(m, ticket, tags, message, f.at);
         for (const rule of rules) {
           if (!(await ruleMatches(rule, facts))) continue;
-          const after = await this.applyIn(db, pass, rule, ticket, f, tags);
-          if (!after) continue;
-          // What the plan said is what the ticket now is when every step was done and changed only
-          // tags or priority; other changes (a status move, an assignment, a reply) are read back.
-          if (after.exact) {
+          const after = await this.applyIn(db, pass, rule, ticket, f, tags, batch);
+          if (!after && !batch.stale) continue;
+          // What the plan said is what the ticket now is when every step was done (or waits in the
+          // batch) and changed only tags or priority; other changes (a status move, an assignment,
+          // a reply) are read back.
+          if (after?.exact && !batch.stale) {
             ticket = after.state.ticket;
             tags = after.state.tags;
           } else {
+            batch.stale = false;
             ticket = (await ticketRepository.findById(m, ticketId)) ?? ticket;
             tags = new Set((await ticketRepository.tagsOf(m, [ticket.id])).get(ticket.id) ?? []);
           }
           facts = new RuleFacts(m, ticket, tags, message, f.at);
         }
       }
+      await batch.flush();
       await pass.flush();
     });
   }
@@ -160,7 +163,9 @@ export class RuleEngine {
 
   // A matched rule's actions, under the loop guard, inside a pass (`db` joins its transaction).
   // Returns null when nothing was carried out, else the state as planned and whether it is exact.
-  private async applyIn(db: Db, pass: RulePass, rule: ParsedRule, ticket: Ticket, f: Firing, tags: Set<string>): Promise<{ state: TicketState; exact: boolean } | null> {
+  // With a batch, a rule that only changes tags and priority joins it (carried out later, with
+  // the pass's other such changes); anything else first carries out what waits there.
+  private async applyIn(db: Db, pass: RulePass, rule: ParsedRule, ticket: Ticket, f: Firing, tags: Set<string>, batch?: ChangeBatch): Promise<{ state: TicketState; exact: boolean } | null> {
     const { config } = this.s;
     const commands = { ...this.s.commands, db };
     const cause = causeOf(rule);
@@ -178,9 +183,7 @@ export class RuleEngine {
     const state = { ticket: { ...ticket }, tags: new Set(tags) };
     const plan = await planActions(db.m, state, rule.actions, { actorName: 'Support', byAgent: false });
     const changes = plan.filter((p) => p.change).length;
-    const finish = (outcome: string, steps: (PlannedStep | ExecutedStep)[], actions: number) => pass.record({
-      ...base, outcome, actions, steps: steps.map((x) => ({ summary: x.summary, outcome: 'outcome' in x ? x.outcome : 'planned', ...('error' in x && x.error ? { error: x.error } : {}) })),
-    }, runId);
+    const finish = (outcome: string, steps: Parameters<typeof runRow>[2], actions: number) => pass.record(runRow(base, outcome, steps, actions), runId);
     if (!changes) {
       if (runId) await finish('done', plan, 0);
       return null;
@@ -188,16 +191,23 @@ export class RuleEngine {
     const limit = config.CHORUS_AUTOMATION_ACTIONS_PER_HOUR;
     const used = await pass.budget();
     if (used.actions + changes > limit) {
+      await batch?.flush();
       await finish('limited', plan, 0);
       // Said once per ticket and hour: a ping-pong stopped leaves one line, not one per attempt.
       if (!used.limited) await recordAutomationLimit(commands, ticket.id, cause, { limit, reason: `rule “${rule.name}” would pass ${limit} automatic actions on this ticket within an hour` });
       return null;
     }
+    if (batch && !runId && batchable(plan)) {
+      pass.reserve(changes);
+      batch.add({ ticket, tags }, { rule, cause, base, plan });
+      return { state, exact: true };
+    }
+    await batch?.flush();
     const steps = await executeActions({ commands, publicUrl: config.publicUrl }, ticket.id, rule.actions, { viewer: ANONYMOUS, cause }, plan, ticket);
     const done = steps.filter((x) => x.outcome === 'done').length;
     await finish('done', steps, done);
     if (!done) return null;
-    const exact = steps.every((x) => x.outcome !== 'failed' && (!x.change || EXACT_CHANGES.has(x.change.kind)));
+    const exact = steps.every((x) => x.outcome !== 'failed') && batchable(steps);
     return { state, exact };
   }
 }

@@ -19,11 +19,17 @@ export class RulePass {
     return { ...this.used };
   }
 
+  // Actions that will be carried out later in this pass (put together, see RuleEngine) count
+  // against the budget now; their run is recorded with `counted` once they are done.
+  reserve(actions: number): void {
+    if (this.used) this.used.actions += actions;
+  }
+
   // A run that ended: its actions count against the budget at once, its row is written at the end.
-  async record(row: RunRow, claimedId: number | null): Promise<void> {
+  async record(row: RunRow, claimedId: number | null, counted = false): Promise<void> {
     // Only a run that asked the budget can have spent from it (or been limited by it).
     if (this.used) {
-      this.used.actions += row.actions;
+      if (!counted) this.used.actions += row.actions;
       if (row.outcome === 'limited') this.used.limited = true;
     }
     if (claimedId) await automationRuleRepository.finishRun(this.m, claimedId, { outcome: row.outcome, actions: row.actions, steps: row.steps });

@@ -3,7 +3,8 @@ import { Attachment, type ChainAction, ChainLink, type ChainSubject, InboundItem
 import { beforeCommit } from '../transaction';
 import { digestOf, eventContent, GENESIS, linkHash, messageContent, sha256Hex } from '../../archive/chain/chain-digest';
 
-interface Pending { ticketId: number; subjectType: ChainSubject; subjectId: number; action: ChainAction; at: number }
+// `digest`: the subject's content digest when the writer already computed it from the row it wrote.
+interface Pending { ticketId: number; subjectType: ChainSubject; subjectId: number; action: ChainAction; at: number; digest?: string }
 
 // Links a transaction asked for, appended together just before it commits: by then a
 // message's attachments are in, and each ticket's head is read once per transaction.
@@ -111,7 +112,7 @@ export const chainRepository = {
 
 async function append(m: EntityManager, links: Pending[]): Promise<void> {
   const messages = await chainRepository.messageDigests(m, [...new Set(links.filter((l) => l.subjectType === 'message').map((l) => l.subjectId))]);
-  const events = await chainRepository.eventDigests(m, [...new Set(links.filter((l) => l.subjectType === 'event').map((l) => l.subjectId))]);
+  const events = await chainRepository.eventDigests(m, [...new Set(links.filter((l) => l.subjectType === 'event' && !l.digest).map((l) => l.subjectId))]);
   const byTicket = new Map<number, Pending[]>();
   for (const l of links) byTicket.set(l.ticketId, [...(byTicket.get(l.ticketId) ?? []), l]);
   const rows: Omit<ChainLink, 'id'>[] = [];
@@ -122,7 +123,7 @@ async function append(m: EntityManager, links: Pending[]): Promise<void> {
     let seq = head?.seq ?? 0;
     let prevHash = head?.hash ?? GENESIS;
     for (const l of byTicket.get(ticketId)!) {
-      const digest = (l.subjectType === 'message' ? messages : events).get(l.subjectId)?.digest;
+      const digest = l.digest ?? (l.subjectType === 'message' ? messages : events).get(l.subjectId)?.digest;
       if (!digest) throw new Error(`Chain: ${l.subjectType} ${l.subjectId} vanished before its transaction committed`);
       const link = { ticketId, seq: ++seq, subjectType: l.subjectType, subjectId: l.subjectId, action: l.action, digest, prevHash, createdAt: l.at };
       prevHash = linkHash(link);

@@ -127,10 +127,16 @@ export const ticketCountRepository = {
   // A tag put on or taken off a ticket counts when the ticket is counted as a triage ticket
   // (by its kept key, not its live columns: the commit hook moves the tags when the key moves).
   async tagChanged(m: EntityManager, ticketId: number, tag: string, by: 1 | -1): Promise<void> {
+    await this.tagsChanged(m, ticketId, new Map([[tag, by]]));
+  },
+
+  // Several tags of one ticket at once (a rule pass's tag changes): one read, one upsert.
+  async tagsChanged(m: EntityManager, ticketId: number, delta: Map<string, number>): Promise<void> {
+    if (![...delta.values()].some((n) => n !== 0)) return;
     // On Postgres the ticket's row is locked first: a concurrent change moving its key (and its
-    // tags' counts) commits wholly before or after this tag's count.
+    // tags' counts) commits wholly before or after these tags' counts.
     const [row] = await run<{ k: string | null }>(m, `SELECT count_key AS k FROM tickets WHERE id = :id${isPg(m) ? ' FOR UPDATE' : ''}`, { id: ticketId });
-    if (row && isTriageKey(row.k)) await applyDelta(m, 'ticket_tag_counts', new Map([[tag, by]]));
+    if (row && isTriageKey(row.k)) await applyDelta(m, 'ticket_tag_counts', delta);
   },
 
   // Every key with tickets in it: a few hundred to a few thousand rows, whatever the ticket count.

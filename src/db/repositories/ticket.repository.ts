@@ -225,6 +225,25 @@ export const ticketRepository = {
     return true;
   },
 
+  // Staff-only tags put on and taken off one ticket in one go (a rule pass's tag changes): one
+  // statement each way and one count update. Returns what the database actually changed.
+  async changeTags(m: EntityManager, ticketId: number, add: string[], remove: string[]): Promise<{ added: string[]; removed: string[] }> {
+    const pg = m.connection.options.type === 'postgres';
+    let n = 0;
+    const p = () => (pg ? `$${++n}` : '?');
+    const tagsOf = (rows: { tag: string }[]) => rows.map((r) => r.tag);
+    const added = add.length
+      ? tagsOf(await m.query(`INSERT INTO ticket_tags (ticket_id, tag, is_public) VALUES ${add.map(() => `(${p()}, ${p()}, ${p()})`).join(', ')} ON CONFLICT DO NOTHING RETURNING tag`, add.flatMap((t) => [ticketId, t, false])))
+      : [];
+    n = 0;
+    const removed = remove.length
+      ? tagsOf(unwrapReturning(await m.query(`DELETE FROM ticket_tags WHERE ticket_id = ${p()} AND tag IN (${remove.map(() => p()).join(', ')}) RETURNING tag`, [ticketId, ...remove])))
+      : [];
+    const delta = new Map<string, number>([...added.map((t) => [t, 1] as const), ...removed.map((t) => [t, -1] as const)]);
+    await ticketCountRepository.tagsChanged(m, ticketId, delta);
+    return { added, removed };
+  },
+
   // Whether a tag shows on customer and public surfaces; false when the ticket has no such tag
   // or it already was so.
   async setTagPublic(m: EntityManager, ticketId: number, tag: string, isPublic: boolean): Promise<boolean> {
@@ -323,4 +342,9 @@ export async function findPrivateContinuation(m: EntityManager, inboxId: number,
     .where("t.inbox_id = :inboxId AND t.requester_id = :contactId AND t.visibility = 'public' AND t.status <> 'closed' AND t.merged_into_id IS NULL", { inboxId, contactId })
     .andWhere("EXISTS (SELECT 1 FROM messages msg WHERE msg.ticket_id = t.id AND msg.direction = 'outbound' AND msg.audience = 'participants')")
     .orderBy('t.last_activity_at', 'DESC').getOne();
+}
+
+// Postgres answers a DELETE … RETURNING through TypeORM with [rows, affected].
+function unwrapReturning<T>(out: unknown): T[] {
+  return (Array.isArray(out) && out.length === 2 && Array.isArray(out[0]) && typeof out[1] === 'number' ? out[0] : out) as T[];
 }
