@@ -1,4 +1,5 @@
 import { adminPages } from '../http/routes/admin-pages.routes';
+import { passwordResetPages } from '../http/routes/password-reset-pages.routes';
 import { adminInboxSettingsPages } from '../http/routes/admin-inbox-settings.routes';
 import { agentInboxPages } from '../http/routes/agent-inbox.routes';
 import { agentSessionPages } from '../http/routes/agent-session-pages.routes';
@@ -13,6 +14,7 @@ export const agentWebModule: ChorusModule = {
   name: 'agent-web',
   routes(r, s) {
     agentSessionPages(r, s);
+    passwordResetPages(r, s);
     agentInboxPages(r, s);
     agentTicketPages(r, s);
     searchPages(r, s);

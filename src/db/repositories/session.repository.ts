@@ -21,6 +21,15 @@ export const sessionRepository = {
   async insertOneTime(m: EntityManager, t: OneTimeToken): Promise<void> {
     await m.getRepository(OneTimeToken).insert(t);
   },
+  // The token if it could still be used (for a page that shows a form before using it).
+  async peekOneTime(m: EntityManager, tokenHash: string, purpose: string, now: number): Promise<OneTimeToken | null> {
+    const t = await m.getRepository(OneTimeToken).findOneBy({ tokenHash, purpose });
+    return t && t.usedAt === null && t.expiresAt > now ? t : null;
+  },
+  // Every sign-in of an agent (a reset password ends the sessions made with the old one).
+  async deleteForAgent(m: EntityManager, agentId: number): Promise<void> {
+    await m.getRepository(Session).delete({ agentId });
+  },
   // Marks the token used and returns it, only if it was unused and unexpired: single use even under races.
   async consumeOneTime(m: EntityManager, tokenHash: string, purpose: string, now: number): Promise<OneTimeToken | null> {
     const r = await m.createQueryBuilder().update(OneTimeToken).set({ usedAt: now })

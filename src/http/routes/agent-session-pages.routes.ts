@@ -23,11 +23,11 @@ function bare(res: Response, view: string, data: Record<string, unknown>, status
 export function agentSessionPages(r: Router, s: Services): void {
   defineRoute(r, s, {
     method: 'get', path: '/login', tag: 'pages', summary: 'Agent sign-in page',
-    query: z.object({ next: z.string().max(500).optional() }),
+    query: z.object({ next: z.string().max(500).optional(), reset: z.string().max(5).optional() }),
     authorize: () => true,
     handler: ({ req, res, query }) => {
       if (req.viewer.kind === 'agent') return void res.redirect(303, safeNext(query.next));
-      return bare(res, 'pages/agent/login', { title: 'Sign in', next: safeNext(query.next) });
+      return bare(res, 'pages/agent/login', { title: 'Sign in', next: safeNext(query.next), reset: !!query.reset });
     },
   });
 
