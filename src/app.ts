@@ -38,6 +38,7 @@ import type { Services } from './services';
 import { ROOT } from './paths';
 import { NotFoundError } from './errors';
 import { handlebarsHelpers } from './http/view-helpers';
+import { pageLocals } from './http/middleware/page-locals';
 import type { ChorusModule } from './module';
 import { modules as defaultModules } from './modules';
 import { keepTicketCounts } from './tickets/kept-counts';
@@ -95,6 +96,7 @@ export async function createChorus(config: Config, opts: { logger?: Logger; now?
   });
   app.use(cookieParser());
   app.use(authenticate(s));
+  app.use(pageLocals(s));
   const router = express.Router();
   for (const mount of [opsRoutes, authRoutes, openApiRoutes, ticketsRoutes, contactsRoutes, inboxesRoutes, adminRoutes, attachmentsRoutes, searchRoutes, pagesRoutes]) mount(router, s);
   for (const mod of modules) mod.routes?.(router, s);

@@ -26,6 +26,7 @@ import { listeningModule } from './listening/listening.module';
 import { listeningTriageModule } from './listening/triage.module';
 import { notificationsModule } from './notifications/notifications.module';
 import { onboardingModule } from './onboarding/onboarding.module';
+import { brandingModule } from './branding/branding.module';
 
 // Every feature module, in mount order (one per line, so branches adding modules merge cleanly). Channels add themselves here.
 export const modules: ChorusModule[] = [
@@ -56,4 +57,5 @@ export const modules: ChorusModule[] = [
   listeningTriageModule,
   notificationsModule,
   onboardingModule,
+  brandingModule,
 ];

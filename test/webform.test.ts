@@ -112,7 +112,7 @@ describe.each(DB_KINDS)('Web-form channel (%s)', (db) => {
     const meta = await fetch(`${t.url}/api/forms/shop`, { headers: { origin: 'https://shop.example' } });
     const { stamp, form: f } = (await meta.json()) as any;
     expect(f).toMatchObject({ slug: 'shop', minFillSeconds: 3 });
-    expect((await t.api('GET', '/api/forms/shop')).body.embed).toContain(`<iframe src="${t.url}/forms/shop"`);
+    expect((await t.api('GET', '/api/forms/shop')).body.embed).toContain(`<iframe src="${t.url}/forms/shop?embed=1"`);
     clock += 5000;
     const body = { stamp, email: 'json@example.com', message: 'From our own form', attachments: [{ filename: 'n.txt', contentType: 'text/plain', contentBase64: Buffer.from('note').toString('base64') }] };
     const res = await fetch(`${t.url}/api/forms/shop/submissions`, { method: 'POST', headers: { origin: 'https://shop.example', 'content-type': 'application/json' }, body: JSON.stringify(body) });

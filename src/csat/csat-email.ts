@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { loadBrand } from '../branding/branding';
 import { mailers } from '../channels/email/email.module';
 import type { OutboxItem } from '../db/entities';
 import { agentRepository } from '../db/repositories/agent.repository';
@@ -22,7 +23,7 @@ export function csatEmailSender(s: Services) {
     const agent = survey.agentId ? await agentRepository.findById(s.db.m, survey.agentId) : null;
     const body = mailer.render('csat-request', {
       ticketNumber: t.id, subject: t.subject, agentName: agent?.name ?? null, links: surveyLinks(s.config, survey),
-      days: Math.round((survey.expiresAt - (survey.sentAt ?? s.now())) / 86_400_000),
+      days: Math.round((survey.expiresAt - (survey.sentAt ?? s.now())) / 86_400_000), brand: await loadBrand(s),
     });
     const inReplyTo = (item.payload?.inReplyTo as string | null) ?? undefined;
     const domain = inbox?.address?.split('@')[1] ?? new URL(s.config.publicUrl).hostname;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import type { Config } from '../config';
+import { handlebarsHelpers } from '../http/view-helpers';
 import type { Logger } from '../logger';
 
 // Keeps a message that could not be sent because no relay is configured; answers where to see it.
@@ -15,6 +16,8 @@ export class Mailer {
   readonly transport: Transporter;
   readonly configured: boolean;
   private templates = new Map<string, Handlebars.TemplateDelegate>();
+  // Its own Handlebars, with the page helpers and the e-mail partials (views/emails/partials/).
+  private hb = Handlebars.create();
 
   constructor(private config: Config, private logger: Logger, private viewsDir: string, private keep?: MailKeeper) {
     this.configured = !!config.SMTP_URL;
@@ -24,6 +27,9 @@ export class Mailer {
     this.transport = config.SMTP_URL
       ? nodemailer.createTransport({ url: config.SMTP_URL, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout } as Parameters<typeof nodemailer.createTransport>[0])
       : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+    this.hb.registerHelper(handlebarsHelpers);
+    const partials = path.join(viewsDir, 'emails', 'partials');
+    if (fs.existsSync(partials)) for (const f of fs.readdirSync(partials).filter((n) => n.endsWith('.hbs'))) this.hb.registerPartial(f.replace(/\.hbs$/, ''), fs.readFileSync(path.join(partials, f), 'utf8'));
   }
 
   get defaultFrom(): string {
@@ -51,7 +57,7 @@ export class Mailer {
   private template(file: string): Handlebars.TemplateDelegate {
     let t = this.templates.get(file);
     if (!t) {
-      t = Handlebars.compile(fs.readFileSync(path.join(this.viewsDir, 'emails', file), 'utf8'), { noEscape: file.endsWith('.txt.hbs') });
+      t = this.hb.compile(fs.readFileSync(path.join(this.viewsDir, 'emails', file), 'utf8'), { noEscape: file.endsWith('.txt.hbs') });
       this.templates.set(file, t);
     }
     return t;

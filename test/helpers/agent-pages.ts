@@ -10,6 +10,7 @@ export const AGENT_PAGES: { path: string; visible: string }[] = [
   { path: '/reports/live', visible: 'h1' },
   { path: '/admin/inboxes', visible: 'table.grid' },
   { path: '/admin/inboxes/:inbox/settings', visible: 'form.inbox-settings' },
+  { path: '/admin/branding', visible: '[data-branding-form]' },
   { path: '/admin/agents', visible: 'main h1' },
   { path: '/admin/canned', visible: 'main h1' },
   { path: '/admin/macros', visible: 'main h1' },

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { loadBrand } from '../../branding/branding';
 import type { OutboxItem } from '../../db/entities';
 import { contactRepository } from '../../db/repositories/contact.repository';
 import { inboxRepository } from '../../db/repositories/inbox.repository';
@@ -41,7 +42,7 @@ export function autoAckSender(s: Services, mailer: Mailer) {
     const t = await ticketRepository.findById(s.db.m, item.ticketId!);
     const inbox = t && (await inboxRepository.findById(s.db.m, t.inboxId));
     if (!t || !inbox?.address) throw new PermanentDeliveryError('The ticket or its inbox no longer exists.');
-    const body = mailer.render('auto-ack', { ticketNumber: t.id, subject: t.subject, inboxName: inbox.name, threadUrl: `${s.config.publicUrl}/t/${t.id}` });
+    const body = mailer.render('auto-ack', { ticketNumber: t.id, subject: t.subject, inboxName: inbox.name, threadUrl: `${s.config.publicUrl}/t/${t.id}`, brand: await loadBrand(s) });
     const inReplyTo = (item.payload?.inReplyTo as string | null) ?? undefined;
     const r = await mailer.send({
       from: { name: inbox.name, address: inbox.address }, to: String(item.payload!.to),

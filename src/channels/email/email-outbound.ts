@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { SendMailOptions } from 'nodemailer';
 import type { Inbox, Message, OutboxItem, Ticket } from '../../db/entities';
+import { loadBrand } from '../../branding/branding';
 import { blobRepository } from '../../db/repositories/blob.repository';
 import { contactRepository } from '../../db/repositories/contact.repository';
 import { inboxRepository } from '../../db/repositories/inbox.repository';
@@ -44,7 +45,7 @@ export async function composeAgentReply(s: Services, mailer: Mailer, a: { messag
   const agentName = message.authorAgentId ? (await s.db.m.query(`SELECT name FROM agents WHERE id = ${Number(message.authorAgentId)}`))[0]?.name : null;
   const data = {
     text: message.text, html: message.html, agentName: agentName ?? 'Support', ticketNumber: ticket.id, subject: ticket.subject,
-    threadUrl: `${s.config.publicUrl}/t/${ticket.id}`, linkBack: !!payload.linkBack,
+    threadUrl: `${s.config.publicUrl}/t/${ticket.id}`, linkBack: !!payload.linkBack, brand: await loadBrand(s),
   };
   const body = mailer.render('agent-reply', data);
   const files = await messageRepository.attachmentsOf(m, [message.id]);
@@ -98,11 +99,11 @@ export function emailReplySender(s: Services, mailer: Mailer) {
 }
 
 // Other parts of Chorus (sign-in links, web-form receipts) enqueue { to, subject, template, data }.
-export function notificationEmailSender(mailer: Mailer) {
+export function notificationEmailSender(s: Services, mailer: Mailer) {
   return async (item: OutboxItem, signal?: AbortSignal) => {
     const p = item.payload as { to?: string; subject?: string; template?: string; data?: Record<string, unknown> } | null;
     if (!p?.to || !p.subject || !p.template || !/^[a-z0-9-]+$/.test(p.template)) throw new PermanentDeliveryError('The notification is incomplete (to, subject, template).');
-    const body = mailer.render(p.template, p.data ?? {});
+    const body = mailer.render(p.template, { ...(p.data ?? {}), brand: await loadBrand(s) });
     try {
       const r = await mailer.send({ from: mailer.defaultFrom, to: p.to, subject: p.subject, html: body.html, text: body.text, headers: { 'Auto-Submitted': 'auto-generated' } }, signal);
       return { externalId: r.messageId };

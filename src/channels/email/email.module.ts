@@ -39,7 +39,7 @@ export const emailModule: ChorusModule = {
     mailers.set(s, mailer);
     s.outbound.register(planEmailReply);
     s.outbox.register('email', emailReplySender(s, mailer));
-    s.outbox.register('notification.email', notificationEmailSender(mailer));
+    s.outbox.register('notification.email', notificationEmailSender(s, mailer));
     s.outbox.register('email.auto-ack', autoAckSender(s, mailer));
     startAutoAck(s);
   },

@@ -3,6 +3,7 @@ import { ListeningItem, ListeningItemMatch, ListeningStream } from './listening.
 import { ErasureRequest } from './erasure-request.entity';
 import { Macro } from './macro.entity';
 import { Notification, NotificationPreference } from './notification.entity';
+import { InstanceSetting } from './instance-setting.entity';
 import { LegalHold } from './legal-hold.entity';
 import { RetentionPolicy, RetentionRun } from './retention.entity';
 import { Agent } from './agent.entity';
@@ -63,6 +64,7 @@ export * from './erasure-request.entity';
 export * from './retention.entity';
 export * from './listening.entity';
 export * from './notification.entity';
+export * from './instance-setting.entity';
 
 export const entities = [
   Macro, ChainLink, LegalHold, ErasureRequest, RetentionPolicy, RetentionRun,
@@ -72,4 +74,5 @@ export const entities = [
   CsatSurvey,
   ListeningStream, ListeningItem, ListeningItemMatch,
   Notification, NotificationPreference,
+  InstanceSetting,
 ];

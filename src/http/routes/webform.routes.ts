@@ -25,15 +25,18 @@ export function webformRoutes(r: Router, s: Services): void {
     const wait = await s.rateLimits.take('webform', `${req.ip}|${form.settings.slug}`, form.settings.submissionsPerHourPerIp, 3600);
     if (wait !== null) throw new RateLimitedError(wait);
   };
+  // ?embed=1: the form inside a customer's own site (the iframe snippet below): no community
+  // header, and links that leave the form open outside the frame.
+  const embedded = (req: Request) => req.query.embed === '1';
   const render = (req: Request, res: Response, form: { settings: WebformSettings }, extra: Record<string, unknown> = {}) =>
     res.render('pages/webform', {
-      layout: 'public', title: form.settings.title, csrfToken: req.viewer.kind === 'contact' ? req.csrfToken : null, settings: form.settings, stamp: issueStamp(s.config.secret, form.settings.slug, s.now()),
+      layout: 'public', embed: embedded(req), title: form.settings.title, csrfToken: req.viewer.kind === 'contact' ? req.csrfToken : null, settings: form.settings, stamp: issueStamp(s.config.secret, form.settings.slug, s.now()),
       honeypot: HONEYPOT_FIELD, accept: form.settings.attachments.allowedTypes.join(','), values: {}, errors: {}, ...extra,
     });
 
   defineRoute(r, s, {
     method: 'get', path: '/forms/:slug', tag: 'webform', summary: 'The contact form page (works without JavaScript)',
-    params: slugParams,
+    params: slugParams, query: z.object({ embed: z.string().max(10).optional() }),
     authorize: () => true,
     handler: async ({ params, req, res }) => {
       render(req, res, await load(params.slug));
@@ -69,7 +72,7 @@ export function webformRoutes(r: Router, s: Services): void {
       return;
     }
     res.status(out.kind === 'created' && !out.duplicate ? 201 : 200).render('pages/webform-sent', {
-      layout: 'public', title: 'Message sent', settings: form.settings, ticketId: out.kind === 'created' ? out.ticketId : null,
+      layout: 'public', embed: embedded(req), title: 'Message sent', settings: form.settings, ticketId: out.kind === 'created' ? out.ticketId : null,
     });
   });
 
@@ -105,7 +108,7 @@ export function webformRoutes(r: Router, s: Services): void {
         stamp: issueStamp(s.config.secret, settings.slug, s.now()),
         honeypot: HONEYPOT_FIELD,
         // Paste into any page; the form works inside the frame without scripts.
-        embed: `<iframe src="${s.config.publicUrl}/forms/${settings.slug}" title="${settings.title.replace(/"/g, '&quot;')}" style="width:100%;min-height:760px;border:0" loading="lazy"></iframe>`,
+        embed: `<iframe src="${s.config.publicUrl}/forms/${settings.slug}?embed=1" title="${settings.title.replace(/"/g, '&quot;')}" style="width:100%;min-height:760px;border:0" loading="lazy"></iframe>`,
       };
     },
   });
