@@ -34,7 +34,7 @@ describe('onboarding: getting started and inbox settings forms', () => {
     page = await admin.get('/inbox');
     expect(page.html).toMatch(/gs-step done" data-step="inbox"/);
     expect(page.html).toContain('Mail to help@acme.test arrives here');
-    expect(page.html).toContain(`&lt;iframe src&#x3D;&quot;${t.url}/forms/contact&quot; title&#x3D;&quot;Write to us&quot;`);
+    expect(page.html).toContain(`&lt;iframe src&#x3D;&quot;${t.url}/forms/contact?embed&#x3D;1&quot; title&#x3D;&quot;Write to us&quot;`);
     expect(page.html).toContain('href="/forms/contact"');
     expect((await fetch(`${t.url}/forms/contact`)).status).toBe(200);
 

@@ -28,7 +28,7 @@ export async function gettingStarted(m: EntityManager, publicUrl: string): Promi
       },
       {
         key: 'form', title: 'Embed the contact form', done: false, href: slug ? `/forms/${slug}` : '/admin/inboxes', action: null,
-        code: slug ? `<iframe src="${publicUrl}/forms/${slug}" title="${(title ?? 'Contact support').replace(/"/g, '&quot;')}" style="width:100%;min-height:760px;border:0" loading="lazy"></iframe>` : null,
+        code: slug ? `<iframe src="${publicUrl}/forms/${slug}?embed=1" title="${(title ?? 'Contact support').replace(/"/g, '&quot;')}" style="width:100%;min-height:760px;border:0" loading="lazy"></iframe>` : null,
         text: slug ? 'Paste this on your site; every submission opens a ticket.' : 'Create a web-form inbox; its page can be linked or embedded on your site.',
       },
     ],
