@@ -56,9 +56,23 @@ export async function attachAdapter(s: Services, io: Server): Promise<() => Prom
     pool.on('error', (err) => s.logger.warn({ err }, 'postgres adapter error'));
     // Its table (socket_io_attachments) is made by a migration.
     io.adapter(createAdapter(pool, { heartbeatInterval: 2000, heartbeatTimeout: 6000 }));
+    await listenConnectionReady(io);
     return async () => {
       await pool.end().catch(() => {});
     };
   }
   return async () => {};
 }
+
+// The Postgres adapter sets up its LISTEN connection in the background. Until it is up this node
+// hears nothing from the others (it would miss the rooms they hold), and an adapter closed before
+// it is up never releases that connection, so pool.end() waits for ever: a CLI command, which
+// opens and closes Chorus within milliseconds, hung at exit. Start-up waits for it instead.
+// (`client.client` is the adapter's pub/sub connection in @socket.io/postgres-adapter 0.5.)
+async function listenConnectionReady(io: Server, timeoutMs = 10_000): Promise<void> {
+  const pubsub = (io.of('/').adapter as unknown as { client?: { client?: unknown } }).client;
+  if (!pubsub || !('channels' in pubsub)) return;
+  const deadline = Date.now() + timeoutMs;
+  while (!pubsub.client && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+}
+
