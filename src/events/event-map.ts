@@ -44,6 +44,8 @@ export interface EventMap {
   'listening.item.updated': { itemId: number; changes: string[] };
   // A stream's poll finished (its last poll time, error and counts changed).
   'listening.stream.polled': { streamId: number; found: number; error: string | null };
+  // An admin created, changed or deleted a stream.
+  'listening.stream.changed': { streamId: number };
 }
 
 export type EventName = keyof EventMap;

@@ -2,12 +2,18 @@ import { startClusterJob } from '../jobs/cluster-job';
 import type { ChorusModule } from '../module';
 import { linkMentionsToItems } from './link-mentions';
 import { pollDueStreams } from './poll-stream';
+import { streamsApiRoutes } from './streams.routes';
+import { streamsPageRoutes } from './streams-pages.routes';
 
 // Social listening: streams poll platforms' public search once per cluster; what they find
 // are listening items (not tickets) until an agent or a rule turns them into one.
 export const listeningModule: ChorusModule = {
   name: 'listening',
   register: linkMentionsToItems,
+  routes(r, s) {
+    streamsApiRoutes(r, s);
+    streamsPageRoutes(r, s);
+  },
   async start(s) {
     return startClusterJob(s, 'listening.poll', 5_000, (now) => pollDueStreams(s, now));
   },

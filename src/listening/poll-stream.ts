@@ -9,6 +9,7 @@ import { pollMastodonStream } from './pollers/mastodon.poller';
 import { pollXStream } from './pollers/x.poller';
 import { PollRefused, type Poller } from './pollers/poller';
 import { describeQuery, postMatches } from './stream-query';
+import { openToken } from './stream-secret';
 
 const pollers: Partial<Record<ListeningPlatform, Poller>> = { mastodon: pollMastodonStream, x: pollXStream, bluesky: pollBlueskyStream };
 
@@ -21,7 +22,10 @@ export async function pollStream(s: Services, stream: ListeningStream, now: numb
   const regular = now + stream.pollSeconds * 1000;
   try {
     if (!poller) throw new PollRefused(`Polling ${stream.platform} is not available yet.`);
-    const r = await poller(stream, now);
+    // The poller gets the token opened; the stored one stays sealed.
+    const token = openToken(s.config.secret, stream.settings?.accessToken);
+    if (stream.settings?.accessToken && !token) throw new PollRefused('The stream\'s access token cannot be read (CHORUS_SECRET changed since it was saved); enter it again.');
+    const r = await poller({ ...stream, settings: { ...stream.settings, accessToken: token } }, now);
     const query = describeQuery(stream.query);
     const posts = r.posts.filter((p) => postMatches(stream.query, p.text, p.language));
     let created = 0;

@@ -16,10 +16,16 @@ export interface ListeningQuery {
 }
 
 // Where and how a stream reaches its platform. The token is write-only: pages and the API say
-// whether one is set, never what it is.
+// whether one is set, never what it is; it is stored sealed (src/listening/stream-secret.ts).
 export interface ListeningStreamSettings {
   apiBaseUrl?: string;
   accessToken?: string;
+  // The inbox whose account answers this stream's posts (its tickets land there); null: the
+  // first inbox of the stream's platform.
+  inboxId?: number | null;
+  // Posts that become tickets by themselves: author reach at least this many followers, and/or
+  // a negative sentiment score. Null/false: never automatically.
+  autoTicket?: { minFollowers: number | null; negative: boolean } | null;
 }
 
 @Entity('listening_streams')
