@@ -48,6 +48,7 @@ import { Notifications1764000039700 } from './1764000039700-notifications';
 import { InstanceSettings1764000040050 } from './1764000040050-instance-settings';
 import { ReportChannelRollups1764000032000 } from './1764000032000-report-channel-rollups';
 import { AgentTheme1764000039600 } from './1764000039600-agent-theme';
+import { ContactNotes1764000039950 } from './1764000039950-contact-notes';
 
 // Listed explicitly (no glob) so the same list works under ts-jest and from dist/; one a line, in
 // timestamp order, so branches adding migrations merge cleanly.
@@ -101,5 +102,6 @@ export const migrations = [
   Listening1764000039400,
   AgentTheme1764000039600,
   Notifications1764000039700,
+  ContactNotes1764000039950,
   InstanceSettings1764000040050,
 ];

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
+import { ticketRepository } from '../src/db/repositories/ticket.repository';
 import { launchChromium } from './helpers/browser';
 import { AGENT_PAGES } from './helpers/agent-pages';
 import { seedDemo } from './helpers/seed-demo';
@@ -12,11 +13,13 @@ describe('Agent app at 1280 and 390 px, light and dark', () => {
   let t: TestChorus;
   let browser: Browser;
   let demo: Awaited<ReturnType<typeof seedDemo>>;
+  let requesterId: number;
   const shots = path.resolve(__dirname, '../docs/screenshots');
 
   beforeAll(async () => {
     t = await startTestChorus();
     demo = await seedDemo(t);
+    requesterId = (await ticketRepository.findById(t.s.db.m, demo.tickets.csv))!.requesterId;
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -62,7 +65,7 @@ describe('Agent app at 1280 and 390 px, light and dark', () => {
         const page = await signedIn(width, scheme);
         const wide: string[] = [];
         for (const p of AGENT_PAGES) {
-          const url = p.path.replace(':ticket', String(demo.tickets.csv)).replace(':inbox', String(demo.email.id));
+          const url = p.path.replace(':ticket', String(demo.tickets.csv)).replace(':inbox', String(demo.email.id)).replace(':contact', String(requesterId));
           await page.goto(`${t.url}${url}`);
           await page.waitForSelector(p.visible, { state: 'visible' });
           const [sw, iw] = await page.evaluate(() => [document.scrollingElement!.scrollWidth, window.innerWidth]);

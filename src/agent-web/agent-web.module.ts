@@ -1,4 +1,5 @@
 import { adminPages } from '../http/routes/admin-pages.routes';
+import { contactPages } from '../contacts/contacts-pages.routes';
 import { passwordResetPages } from '../http/routes/password-reset-pages.routes';
 import { adminInboxSettingsPages } from '../http/routes/admin-inbox-settings.routes';
 import { agentInboxPages } from '../http/routes/agent-inbox.routes';
@@ -20,6 +21,7 @@ export const agentWebModule: ChorusModule = {
     searchPages(r, s);
     cannedResponsesRoutes(r, s);
     adminPages(r, s);
+    contactPages(r, s);
     adminInboxSettingsPages(r, s);
   },
 };

@@ -116,6 +116,7 @@ function describeEvent(e: TicketEvent, agentNames: Map<number, string>): string 
     case 'snoozed': return d.until === null ? 'Snoozed until the customer answers' : `Snoozed until ${whenText(d.until)}`;
     case 'unsnoozed': return d.reason ? `Snooze ended: ticket ${d.reason}` : 'Snooze ended early';
     case 'woke': return `Woke up: ${WAKE_TEXT[d.reason as WakeReason] ?? d.reason}`;
+    case 'contact.merged': return `Contact ${d.fromName} (#${d.from}) merged into contact #${d.into}`;
     case 'contact.address_added': return `${d.address} added to ${d.intoName}`;
     case 'priority': return `Priority ${d.from} → ${d.to}`;
     case 'assigned': return `Assigned to ${name(d.to)}`;

@@ -1,5 +1,6 @@
 // Every agent page the layout tests visit (at 1280 and 390 px, light and dark). A new agent page
-// adds one line: its path (":ticket" is a seeded ticket id, ":inbox" the seeded e-mail inbox's)
+// adds one line: its path (":ticket" is a seeded ticket id, ":inbox" the seeded e-mail inbox's,
+// ":contact" the seeded ticket's requester)
 // and an element that must be visible.
 export const AGENT_PAGES: { path: string; visible: string }[] = [
   { path: '/inbox', visible: '.row .subject' },
@@ -25,6 +26,7 @@ export const AGENT_PAGES: { path: string; visible: string }[] = [
   { path: '/admin/retention', visible: 'main h1' },
   { path: '/admin/holds', visible: 'main h1' },
   { path: '/admin/erasures', visible: 'main h1' },
+  { path: '/contacts/:contact', visible: '[data-contact-form]' },
   { path: '/notifications', visible: 'main h1' },
   { path: '/notifications/settings', visible: 'main h1' },
 ];

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { TimeColumn } from './columns';
+import { JsonColumn, TimeColumn } from './columns';
 
 @Entity('contacts')
 export class Contact {
@@ -9,5 +9,8 @@ export class Contact {
   @Column({ type: 'integer', default: 0 }) reputation!: number;
   @Column({ type: 'boolean', default: false }) banned!: boolean;
   @Column({ type: 'integer', name: 'merged_into_id', nullable: true }) mergedIntoId!: number | null;
+  // Staff-only: agents' notes and custom fields (never shown on a customer surface).
+  @Column({ type: 'text', nullable: true }) notes!: string | null;
+  @JsonColumn({ name: 'custom_fields' }) customFields!: { key: string; value: string }[] | null;
   @TimeColumn({ name: 'created_at' }) createdAt!: number;
 }
