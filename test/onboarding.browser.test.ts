@@ -31,6 +31,13 @@ describe('onboarding in the browser', () => {
 
   for (const width of [1280, 390]) {
     it(`at ${width} px: the getting-started steps and the channel fields`, async () => {
+      // Signed out, "/" is a sign-in page that fits the screen.
+      const visitor = await browser.newPage({ viewport: { width, height: 820 } });
+      await visitor.goto(`${t.url}/`);
+      await visitor.waitForSelector('[data-customer-signin]', { state: 'visible' });
+      await visitor.waitForSelector('[data-staff-signin]', { state: 'visible' });
+      expect(await fits(visitor)).toBe(true);
+      await visitor.close();
       const page = await signedIn(width);
       const card = page.locator('[data-getting-started]');
       await card.waitFor({ state: 'visible' });
