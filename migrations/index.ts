@@ -45,6 +45,7 @@ import { ReportOutcomes1764000031000 } from './1764000031000-report-outcomes';
 import { RetentionPolicies1764000038100 } from './1764000038100-retention-policies';
 import { Listening1764000039400 } from './1764000039400-listening';
 import { Notifications1764000039700 } from './1764000039700-notifications';
+import { ContactPublicProfile1764000040000 } from './1764000040000-contact-public-profile';
 import { InstanceSettings1764000040050 } from './1764000040050-instance-settings';
 import { ReportChannelRollups1764000032000 } from './1764000032000-report-channel-rollups';
 import { AgentTheme1764000039600 } from './1764000039600-agent-theme';
@@ -103,5 +104,6 @@ export const migrations = [
   AgentTheme1764000039600,
   Notifications1764000039700,
   ContactNotes1764000039950,
+  ContactPublicProfile1764000040000,
   InstanceSettings1764000040050,
 ];

@@ -63,12 +63,22 @@
 
   var form = main.querySelector('form[data-reply]');
   if (form && window.fetch && window.FormData) {
+    var shown = form.querySelector('[data-reply-error]');
     form.addEventListener('submit', function (ev) {
       ev.preventDefault();
       var btn = form.querySelector('button[type=submit]');
       btn.disabled = true;
       fetch(form.action, { method: 'POST', body: new FormData(form), headers: { accept: 'application/json' }, credentials: 'same-origin' })
-        .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); form.reset(); })
+        .then(function (r) {
+          if (r.ok) { form.reset(); if (shown) shown.hidden = true; return; }
+          // A refusal that names a reason (a link before the trust level allows it, say) is
+          // shown beside the reply, which keeps its text; anything else falls back to the form.
+          return r.json().then(function (b) { return b; }, function () { return null; }).then(function (b) {
+            if (r.status >= 500 || !b || !b.error || !b.error.message || !shown) throw new Error('HTTP ' + r.status);
+            shown.textContent = b.error.message;
+            shown.hidden = false;
+          });
+        })
         .catch(function () { form.submit(); })
         .finally(function () { btn.disabled = false; });
     });

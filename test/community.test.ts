@@ -56,10 +56,11 @@ describe.each(DB_KINDS)('Community (%s)', (db) => {
     const events = await t.s.db.m.getRepository(TicketEvent).findBy({ ticketId: id, type: 'accepted' });
     expect(events[0].data).toMatchObject({ messageId: answer.id, answerer: { type: 'contact' } });
     const bobContact = (await contactRepository.findIdentity(t.s.db.m, 'email', 'bob@example.com'))!;
-    expect((await contactRepository.findById(t.s.db.m, bobContact.contactId))!.reputation).toBe(15);
+    // Ann's upvote (+10) and her acceptance (+15).
+    expect((await contactRepository.findById(t.s.db.m, bobContact.contactId))!.reputation).toBe(25);
     const solvedPage = await new WebClient(t).get(asked.location!);
     expect(solvedPage.html).toContain('Accepted answer');
-    expect(solvedPage.html).toContain('15 rep');
+    expect(solvedPage.html).toContain('25 rep');
     expect((await new WebClient(t).get('/community?tab=solved')).html).toContain('How do I export');
     expect(JSON.parse((await bob.get(`/api/web/tickets/${id}`)).html).messages.find((m: any) => m.id === answer.id).score).toBe(1);
   });

@@ -4,6 +4,7 @@ import { sessionRepository } from '../db/repositories/session.repository';
 import type { Db } from '../db/transaction';
 import { ANONYMOUS, type Viewer } from '../policies/viewer';
 import { hashToken, newToken } from './secrets';
+import { publicName } from '../community/public-name';
 
 export const SESSION_COOKIE = 'chorus_sid';
 const SESSION_TTL = 14 * 86_400_000;
@@ -48,7 +49,7 @@ export class SessionService {
       if (a?.active) return { viewer: { kind: 'agent', agentId: a.id, role: a.role, name: a.name }, csrfToken: s.csrfToken, via: 'session', sessionHash: s.idHash, expiresAt: s.expiresAt };
     } else if (s.contactId) {
       const c = await contactRepository.findById(this.db.m, s.contactId);
-      if (c) return { viewer: { kind: 'contact', contactId: c.id, name: c.name }, csrfToken: s.csrfToken, via: 'session', sessionHash: s.idHash, expiresAt: s.expiresAt };
+      if (c) return { viewer: { kind: 'contact', contactId: c.id, name: publicName(c) }, csrfToken: s.csrfToken, via: 'session', sessionHash: s.idHash, expiresAt: s.expiresAt };
     }
     return { viewer: ANONYMOUS, csrfToken: null, via: 'none' };
   }

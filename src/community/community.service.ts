@@ -8,6 +8,9 @@ import { ticketRepository } from '../db/repositories/ticket.repository';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { createInbox } from '../inboxes/create-inbox';
 import { COMMUNITY_FORM_SLUG } from './community-form';
+import { publicName } from './public-name';
+import { addReputation, voteDelta } from './reputation';
+import { assertMayPostPublicly } from './trust-levels';
 import { canSeeMessage } from '../policies/audience.policy';
 import { accessFacts } from '../policies/ticket-access';
 import type { Viewer } from '../policies/viewer';
@@ -24,17 +27,18 @@ async function activeMember(s: Services, viewer: Member) {
 // Questions enter like any other channel: a ledger row through the ingest pipeline, in the
 // community's own web-form inbox (made on first use), as the member's verified e-mail.
 export async function askQuestion(s: Services, viewer: Member, input: { title: string; body: string; tags: string[]; private: boolean }): Promise<number> {
-  await activeMember(s, viewer);
+  const member = await activeMember(s, viewer);
   const title = input.title.trim();
   const body = input.body.trim();
   if (title.length < 5) throw new ValidationError('Give the question a title of at least 5 characters.', { fields: { title: ['At least 5 characters'] } });
   if (!body) throw new ValidationError('Describe the question.', { fields: { body: ['Required'] } });
+  if (!input.private) assertMayPostPublicly(body, member.reputation, 'body');
   const email = (await contactRepository.identitiesOf(s.db.m, [viewer.contactId])).find((i) => i.kind === 'email' && i.verified);
   if (!email) throw new ForbiddenError('Sign in with your e-mail to ask.');
   const form = (await findWebform(s, COMMUNITY_FORM_SLUG))?.inbox ?? (await createInbox(s.db, s.now(), { name: 'Community', channel: 'webform', settings: { slug: COMMUNITY_FORM_SLUG, title: 'Community' } }));
   const nonce = randomBytes(12).toString('hex');
   const submission: WebformSubmission = {
-    submissionId: nonce, name: viewer.name, email: email.value, subject: title.slice(0, 250), message: body.slice(0, 50_000), custom: [], attachments: [],
+    submissionId: nonce, name: publicName(member), email: email.value, subject: title.slice(0, 250), message: body.slice(0, 50_000), custom: [], attachments: [],
     submittedAt: s.now(), visibility: input.private ? 'private' : 'public', markdown: true, verified: true,
   };
   const [r] = await s.ingest.ingest(form, [{ key: `community:${nonce}`, raw: JSON.stringify(submission), rawType: WEBFORM_RAW_TYPE }]);
@@ -59,7 +63,8 @@ export async function votePost(s: Services, viewer: Member, messageId: number, v
   if (msg.audience !== 'public') throw new NotFoundError('Post');
   if (msg.authorContactId === viewer.contactId) throw new ForbiddenError('You cannot vote on your own post.');
   const score = await s.db.transaction(async (tx) => {
-    const sc = await communityRepository.vote(tx.m, messageId, viewer.contactId, value, s.now());
+    const { score: sc, previous } = await communityRepository.vote(tx.m, messageId, viewer.contactId, value, s.now());
+    await addReputation(tx.m, msg.authorContactId, voteDelta(previous, value));
     tx.emit('message.updated', { ticketId: ticket.id, messageId, audience: msg.audience });
     return sc;
   });

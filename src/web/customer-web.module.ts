@@ -1,5 +1,6 @@
 import { communityRoutes } from '../http/routes/community.routes';
 import { customerAuthRoutes } from '../http/routes/customer-auth.routes';
+import { profileRoutes } from '../http/routes/profile.routes';
 import { threadRoutes } from '../http/routes/thread.routes';
 import type { ChorusModule } from '../module';
 
@@ -8,6 +9,7 @@ export const customerWebModule: ChorusModule = {
   name: 'customer-web',
   routes(r, s) {
     customerAuthRoutes(r, s);
+    profileRoutes(r, s);
     // Before the thread routes: /community/ask must not be read as a question number.
     communityRoutes(r, s);
     threadRoutes(r, s);

@@ -45,3 +45,15 @@ export async function consumeMagicLink(s: Services, token: string): Promise<numb
     return contactId;
   });
 }
+
+// Whether the person a sign-in link is for has yet to choose a public name (a new address has
+// not). Reads the token without using it; an unusable token answers false.
+export async function linkNeedsPublicName(s: Services, token: string): Promise<boolean> {
+  const t = await sessionRepository.peekOneTime(s.db.m, hashToken(token), MAGIC_PURPOSE, s.now());
+  if (!t?.subject) return false;
+  const identity = await contactRepository.findIdentity(s.db.m, 'email', t.subject);
+  if (!identity) return true;
+  const contact = await contactRepository.findById(s.db.m, identity.contactId);
+  const own = contact?.mergedIntoId ? await contactRepository.findById(s.db.m, contact.mergedIntoId) : contact;
+  return !own?.displayName;
+}

@@ -60,10 +60,10 @@ export async function eraseContact(deps: CommandDeps, viewer: Viewer | null, con
     // that holds them, so they are left.
     // A contact erased before keeps only its placeholder name: nothing of it to look for.
     const ownName = contact.name === erasedName(contactId) ? null : contact.name;
-    const values = [...new Set([ownName, contact.avatarUrl, ...identities.flatMap((i) => [i.value, i.handle, i.displayName]), ...own.map((x) => x.authorName)]
+    const values = [...new Set([ownName, contact.displayName, contact.avatarUrl, ...identities.flatMap((i) => [i.value, i.handle, i.displayName]), ...own.map((x) => x.authorName)]
       .filter((v): v is string => typeof v === 'string' && v.trim().length >= 3).map((v) => v.trim()))];
     // "Carla wrote:" names her too: each part of her names of 4 letters or more.
-    const nameParts = [ownName, ...identities.map((i) => i.displayName), ...own.map((x) => x.authorName)]
+    const nameParts = [ownName, contact.displayName, ...identities.map((i) => i.displayName), ...own.map((x) => x.authorName)]
       .flatMap((n) => (n ?? '').split(/[\s,.]+/)).filter((w) => w.length >= 4 && !w.includes('@'));
     values.push(...new Set(nameParts.filter((w) => !values.includes(w))));
     // Their words where others quoted them (a reply's quoted history, a forward): every line

@@ -6,6 +6,9 @@ export class Contact {
   @PrimaryGeneratedColumn() id!: number;
   @Column({ type: 'varchar' }) name!: string;
   @Column({ type: 'varchar', name: 'avatar_url', nullable: true }) avatarUrl!: string | null;
+  // Chosen by the customer for public pages; null shows a neutral name (see public-name.ts).
+  @Column({ type: 'varchar', name: 'display_name', nullable: true }) displayName!: string | null;
+  @Column({ type: 'varchar', name: 'avatar_color', nullable: true }) avatarColor!: string | null;
   @Column({ type: 'integer', default: 0 }) reputation!: number;
   @Column({ type: 'boolean', default: false }) banned!: boolean;
   @Column({ type: 'integer', name: 'merged_into_id', nullable: true }) mergedIntoId!: number | null;

@@ -54,6 +54,11 @@ export const contactRepository = {
     if (Object.keys(clean).length) await m.getRepository(Identity).update({ id }, clean);
   },
 
+  // One statement, so two votes at once both count.
+  async addReputation(m: EntityManager, id: number, by: number): Promise<void> {
+    await m.createQueryBuilder().update(Contact).set({ reputation: () => `reputation + ${Math.trunc(by)}` }).where('id = :id', { id }).execute();
+  },
+
   async update(m: EntityManager, id: number, patch: Partial<Contact>): Promise<void> {
     await m.getRepository(Contact).update({ id }, patch);
   },

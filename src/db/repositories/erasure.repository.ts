@@ -78,7 +78,7 @@ export const erasureRepository = {
   // votes and flags, rating comments. Report facts keep their counts without the person.
   async forgetContact(m: EntityManager, contactId: number, emails: string[], placeholder: string): Promise<Record<string, number>> {
     const n: Record<string, number> = {};
-    await m.getRepository(Contact).update({ id: contactId }, { name: placeholder, avatarUrl: null, notes: null, customFields: null });
+    await m.getRepository(Contact).update({ id: contactId }, { name: placeholder, avatarUrl: null, notes: null, customFields: null, displayName: null, avatarColor: null });
     n.identities = (await m.getRepository(Identity).delete({ contactId })).affected ?? 0;
     n.sessions = (await m.getRepository(Session).delete({ contactId })).affected ?? 0;
     n.signInLinks = emails.length ? (await m.getRepository(OneTimeToken).delete({ subject: In(emails) })).affected ?? 0 : 0;

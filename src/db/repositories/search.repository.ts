@@ -90,3 +90,37 @@ export async function searchSubjects(m: EntityManager, query: string, limit: num
   );
   return rows.map((r: SubjectHit) => ({ ...r, lastActivityAt: Number(r.lastActivityAt) }));
 }
+
+// Public questions matching a search, for the community lists: through the full-text index, in
+// public-only mode — the subject of a public ticket, or a public, visible post of one. Staff
+// notes and participant-only replies never match. Best matches by recency, bounded.
+export async function searchPublicQuestions(m: EntityManager, query: string, limit: number): Promise<number[]> {
+  const isPg = m.connection.options.type === 'postgres';
+  const no = isPg ? 'false' : '0';
+  const live = `t.visibility = 'public' AND t.merged_into_id IS NULL`;
+  let rows: { ticketId: number | string }[];
+  if (isPg) {
+    const tsq = tsPrefixQuery(query);
+    if (!tsq) return [];
+    rows = await boundedQuery(m,
+      `SELECT x."ticketId" FROM (
+         SELECT t.id AS "ticketId", t.last_activity_at AS at FROM tickets t WHERE ${live} AND to_tsvector('simple', t.subject) @@ to_tsquery('simple', $1)
+         UNION
+         SELECT t.id, t.last_activity_at FROM messages msg JOIN tickets t ON t.id = msg.ticket_id
+          WHERE ${live} AND msg.audience = 'public' AND msg.hidden = ${no} AND to_tsvector('simple', msg.text) @@ to_tsquery('simple', $1)
+       ) x ORDER BY x.at DESC, x."ticketId" DESC LIMIT $2`,
+      [tsq, limit]);
+  } else {
+    const match = ftsPrefixMatch(query);
+    if (!match) return [];
+    rows = await m.query(
+      `SELECT x.ticketId AS ticketId FROM (
+         SELECT t.id AS ticketId, t.last_activity_at AS at FROM tickets_fts JOIN tickets t ON t.id = tickets_fts.rowid WHERE tickets_fts MATCH ? AND ${live}
+         UNION
+         SELECT t.id, t.last_activity_at FROM messages_fts JOIN messages msg ON msg.id = messages_fts.rowid JOIN tickets t ON t.id = msg.ticket_id
+          WHERE messages_fts MATCH ? AND ${live} AND msg.audience = 'public' AND msg.hidden = ${no}
+       ) x ORDER BY x.at DESC, x.ticketId DESC LIMIT ?`,
+      [match, match, limit]);
+  }
+  return [...new Set(rows.map((r) => Number(r.ticketId)))];
+}

@@ -5,6 +5,7 @@ import { contactRepository } from '../../db/repositories/contact.repository';
 import { messageRepository } from '../../db/repositories/message.repository';
 import type { Viewer } from '../../policies/viewer';
 import { isoOrNull } from './time';
+import { avatarColour, publicName } from '../../community/public-name';
 
 
 export function attachmentUrl(a: Pick<Attachment, 'id' | 'filename'>): string {
@@ -28,8 +29,10 @@ export function visibleReactions(viewer: Viewer, msg: Message): { name: string; 
   return shown.map((r) => ({ name: r.name, emoji: r.emoji }));
 }
 
+type ContactBrief = { id: number; name: string; reputation: number; displayName: string | null; avatarColor: string | null };
+
 // What presenting needs besides the messages themselves, loaded once for any number of viewers.
-export interface MessageHydration { attachments: Attachment[]; links: ThreadLink[] | null; contacts: Map<number, { name: string; reputation: number }>; agents: Map<number, { name: string }> }
+export interface MessageHydration { attachments: Attachment[]; links: ThreadLink[] | null; contacts: Map<number, ContactBrief>; agents: Map<number, { name: string }> }
 
 export async function hydrateMessages(m: EntityManager, messages: Message[], withThreadLinks: boolean): Promise<MessageHydration> {
   const ids = messages.map((x) => x.id);
@@ -48,6 +51,13 @@ export async function presentMessages(m: EntityManager, viewer: Viewer, messages
   return shapeMessages(viewer, messages, await hydrateMessages(m, messages, viewer.kind === 'agent'));
 }
 
+// Agents see the name the customer wrote under; everyone else sees the public name only.
+function contactAuthor(viewer: Viewer, msg: Message, c: ContactBrief | undefined) {
+  const person = c ?? (msg.authorContactId ? { id: msg.authorContactId } : null);
+  const name = viewer.kind === 'agent' ? msg.authorName || c?.name || 'Customer' : publicName(person);
+  return { type: 'contact' as const, id: msg.authorContactId, name, color: avatarColour(person), reputation: c?.reputation ?? 0 };
+}
+
 export function shapeMessages(viewer: Viewer, messages: Message[], h: MessageHydration) {
   const { attachments } = h;
   const links = h.links ?? [];
@@ -60,7 +70,7 @@ export function shapeMessages(viewer: Viewer, messages: Message[], h: MessageHyd
       msg.authorType === 'agent'
         ? { type: 'agent' as const, id: msg.authorAgentId, name: agentById.get(msg.authorAgentId!)?.name ?? 'Agent' }
         : msg.authorType === 'contact'
-          ? { type: 'contact' as const, id: msg.authorContactId, name: msg.authorName || contactById.get(msg.authorContactId!)?.name || 'Customer', reputation: contactById.get(msg.authorContactId!)?.reputation ?? 0 }
+          ? contactAuthor(viewer, msg, contactById.get(msg.authorContactId!))
           : { type: 'system' as const, id: null, name: 'Chorus' };
     const base = {
       id: msg.id,

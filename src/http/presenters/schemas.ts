@@ -35,7 +35,7 @@ export const attachmentSchema = z.object({
 
 export const messageSchema = z.object({
   id, ticketId: id,
-  author: z.object({ type: z.enum(['agent', 'contact', 'system']), id: id.nullable(), name: z.string(), reputation: z.number().optional() }),
+  author: z.object({ type: z.enum(['agent', 'contact', 'system']), id: id.nullable(), name: z.string(), color: z.string().optional(), reputation: z.number().optional() }),
   audience: z.enum(AUDIENCES), channel: z.string(), direction: z.enum(['inbound', 'outbound', 'internal']),
   text: z.string().nullable(), fullText: z.string().nullable(), html: z.string().nullable(), score: z.number(), hidden: z.boolean(),
   createdAt: isoTime.nullable(), withdrawn: z.boolean(), reactions: z.array(z.object({ name: z.string(), emoji: z.string() })),

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { askQuestion, flagPost, moderate, setBanned, visibleMessage, votePost } from '../../community/community.service';
 import { communityRepository, type QuestionTab } from '../../db/repositories/community.repository';
 import { contactRepository } from '../../db/repositories/contact.repository';
+import { searchPublicQuestions } from '../../db/repositories/search.repository';
+import { postSnippet } from '../../content/plain-text';
 import { messageRepository } from '../../db/repositories/message.repository';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
 import { NotFoundError, UnauthorizedError } from '../../errors';
@@ -10,14 +12,15 @@ import { isAgent, isContact } from '../../policies/viewer';
 import type { Services } from '../../services';
 import { acceptAnswer } from '../../tickets/commands/accept-answer';
 import { changeVisibility } from '../../tickets/commands/change-visibility';
+import { publicName } from '../../community/public-name';
 import { threadPath } from '../../web/thread-path';
 import { renderWeb } from '../../web/web-page';
 import { queryText } from '../input-text';
 import { defineRoute } from '../route';
 
-// Lists show posts as plain text: markdown marks would only be noise in a one-line preview.
-const plainSnippet = (text: string | null | undefined) =>
-  text ? text.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[*_`#>~]+/g, '').replace(/\s+/g, ' ').trim().slice(0, 240) : null;
+
+// How many matching questions a search considers before tabs and tags narrow them.
+const SEARCH_CAP = 500;
 
 const wantsJson = (accept: string | undefined) => (accept ?? '').includes('application/json');
 
@@ -30,7 +33,10 @@ export function communityRoutes(r: Router, s: Services): void {
     query: z.object({ tab: z.enum(['latest', 'unanswered', 'solved']).default('latest'), tag: queryText(30).optional(), q: queryText(100).optional() }),
     authorize: () => true,
     handler: async ({ query, req, res }) => {
-      const tickets = await communityRepository.listQuestions(s.db.m, { tab: query.tab as QuestionTab, tag: query.tag || undefined, q: query.q?.trim() || undefined, limit: 50 });
+      const q = query.q?.trim();
+      // A search goes through the full-text index in public-only mode; the list then narrows it.
+      const ids = q ? await searchPublicQuestions(s.db.m, q, SEARCH_CAP) : undefined;
+      const tickets = await communityRepository.listQuestions(s.db.m, { tab: query.tab as QuestionTab, tag: query.tag || undefined, ids, limit: 50 });
       const [tags, popular, askers, summaries] = await Promise.all([
         ticketRepository.tagsOf(s.db.m, tickets.map((t) => t.id), { publicOnly: true }),
         communityRepository.popularTags(s.db.m, 12),
@@ -39,9 +45,9 @@ export function communityRoutes(r: Router, s: Services): void {
       ]);
       const askerById = new Map(askers.map((c) => [c.id, c]));
       const questions = tickets.map((t) => ({
-        id: t.id, subject: t.subject, snippet: plainSnippet(summaries.get(t.id)?.first), status: t.status, href: threadPath(t), tags: tags.get(t.id) ?? [],
+        id: t.id, subject: t.subject, snippet: postSnippet(summaries.get(t.id)?.first ?? undefined), status: t.status, href: threadPath(t), tags: tags.get(t.id) ?? [],
         answers: summaries.get(t.id)?.answers ?? 0, solved: t.status === 'solved' || t.status === 'closed', accepted: !!t.acceptedMessageId,
-        asker: askerById.get(t.requesterId)?.name ?? 'Member', reputation: askerById.get(t.requesterId)?.reputation ?? 0, lastActivityAt: t.lastActivityAt,
+        asker: publicName(askerById.get(t.requesterId)), reputation: askerById.get(t.requesterId)?.reputation ?? 0, lastActivityAt: t.lastActivityAt,
       }));
       if (wantsJson(req.header('accept'))) return { questions };
       return renderWeb(req, res, 'pages/community', {

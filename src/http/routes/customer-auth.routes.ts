@@ -4,7 +4,9 @@ import { SESSION_COOKIE } from '../../auth/session.service';
 import { inboxRepository } from '../../db/repositories/inbox.repository';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
 import type { Services } from '../../services';
-import { consumeMagicLink, safeNext, sendMagicLink } from '../../web/magic-link.service';
+import { consumeMagicLink, linkNeedsPublicName, safeNext, sendMagicLink } from '../../web/magic-link.service';
+import { checkPublicProfile, setPublicProfile } from '../../contacts/commands/set-public-profile';
+import { ValidationError } from '../../errors';
 import { threadPath } from '../../web/thread-path';
 import { defineRoute } from '../route';
 import { setSessionCookie } from './auth.routes';
@@ -49,16 +51,29 @@ export function customerAuthRoutes(r: Router, s: Services): void {
     method: 'get', path: '/signin/link', tag: 'customer', summary: 'Confirm page for a sign-in link',
     query: z.object({ token: z.string().max(200).default(''), next: z.string().max(500).optional() }),
     authorize: () => true,
-    handler: ({ res, query, viewer, req }) => page(res, 'pages/signin-link', { title: 'Sign in', token: query.token, next: safeNext(query.next), viewer, csrfToken: req.csrfToken }),
+    handler: async ({ res, query, viewer, req }) => page(res, 'pages/signin-link', {
+      title: 'Sign in', token: query.token, next: safeNext(query.next), viewer, csrfToken: req.csrfToken,
+      // First sign-in: ask how they want to be shown publicly (optional; changeable at /my/profile).
+      askName: await linkNeedsPublicName(s, query.token),
+    }),
   });
 
   defineRoute(r, s, {
     method: 'post', path: '/signin/link', tag: 'customer', summary: 'Use a sign-in link (single use) and start a customer session',
-    body: z.object({ token: z.string().max(200), next: z.string().max(500).optional() }),
+    body: z.object({ token: z.string().max(200), next: z.string().max(500).optional(), displayName: z.string().max(200).optional() }),
     authorize: () => true,
     handler: async ({ res, body, viewer, req }) => {
+      // The name is checked before the link is used, so a refused name costs nothing.
+      let profile: { displayName?: string | null } = {};
+      try {
+        profile = checkPublicProfile({ displayName: body.displayName });
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        return page(res, 'pages/signin-link', { title: 'Sign in', token: body.token, next: safeNext(body.next), viewer, csrfToken: req.csrfToken, askName: true, displayName: body.displayName, error: err.message }, 422);
+      }
       const contactId = await consumeMagicLink(s, body.token);
       if (!contactId) return page(res, 'pages/signin', { title: 'Sign in', next: safeNext(body.next), viewer, csrfToken: req.csrfToken, error: 'That link was used already or has expired. Ask for a new one.' }, 410);
+      if (profile.displayName) await setPublicProfile(s.db, contactId, { displayName: profile.displayName });
       if (req.sessionId) await s.sessions.destroy(req.sessionId);
       const { sid, maxAgeMs } = await s.sessions.create({ contactId });
       setSessionCookie(s, res, sid, maxAgeMs);

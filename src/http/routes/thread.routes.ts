@@ -11,6 +11,7 @@ import { canPost, describe, loadThreadView, ticketBrief } from '../../web/thread
 import { renderWeb } from '../../web/web-page';
 import { defineRoute } from '../route';
 import { csatPrompt } from '../../csat/csat-surfaces';
+import { publicName } from '../../community/public-name';
 
 const MAX_FILES = 5;
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -19,7 +20,7 @@ const MAX_FILE_BYTES = 10 * 1024 * 1024;
 export function threadRoutes(r: Router, s: Services): void {
   const idParams = z.object({ id: z.coerce.number().int().positive() });
 
-  const showThread = async (req: Request, res: Response, id: number) => {
+  const showThread = async (req: Request, res: Response, id: number, reply: { error?: string; draft?: string } = {}, status = 200) => {
     const v = await loadThreadView(s.db.m, req.viewer, id);
     const { ticket, facts, messages, me } = v;
     const first = messages[0];
@@ -32,7 +33,7 @@ export function threadRoutes(r: Router, s: Services): void {
       description: first ? describe(first.text) : ticket.subject,
       canonical: ticket.visibility === 'public' ? `${s.config.publicUrl}${threadPath(ticket)}` : undefined,
       ticket: ticketBrief(ticket, v.tags),
-      requesterName: v.requester?.name ?? 'Customer',
+      requesterName: publicName(v.requester),
       messages: messages.map((msg) => ({
         ...msg,
         initial: (msg.author.name.trim()[0] ?? '?').toUpperCase(),
@@ -51,7 +52,8 @@ export function threadRoutes(r: Router, s: Services): void {
       banned: !!me?.banned,
       signinNext: threadPath(ticket),
       scripts: ['/socket.io/socket.io.min.js', '/static/web-thread.js'],
-    });
+      replyError: reply.error, replyDraft: reply.draft,
+    }, status);
   };
 
   defineRoute(r, s, {
@@ -122,8 +124,15 @@ export function threadRoutes(r: Router, s: Services): void {
       attachments.push({ filename: (f.name || 'attachment').slice(0, 255), contentType: f.type || 'application/octet-stream', content: Buffer.from(await f.arrayBuffer()) });
     }
     const text = String(fd.get('text') ?? '').slice(0, 50_000);
-    const message = await contactReply(s.commands, viewer, p.data.id, { text, attachments });
-    if ((req.header('accept') ?? '').includes('application/json')) {
+    const json = (req.header('accept') ?? '').includes('application/json');
+    const message = await contactReply(s.commands, viewer, p.data.id, { text, attachments }).catch(async (err) => {
+      // Without scripts a refused reply comes back on the thread page with the text kept.
+      if (json || !(err instanceof ValidationError)) throw err;
+      await showThread(req, res, p.data.id, { error: err.message, draft: text }, 422);
+      return null;
+    });
+    if (!message) return;
+    if (json) {
       res.status(201).json({ message: { id: message.id } });
       return;
     }

@@ -1,4 +1,3 @@
-import { contactRepository } from '../../db/repositories/contact.repository';
 import { messageRepository } from '../../db/repositories/message.repository';
 import { ticketEventRepository } from '../../db/repositories/ticket-event.repository';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
@@ -7,8 +6,9 @@ import type { Viewer } from '../../policies/viewer';
 import { actorOf, type CommandDeps, factActor, loadTicket } from './command-deps';
 import { factsWriter } from '../../reports/facts-writer';
 import { scheduleSurvey } from '../../csat/commands/schedule-survey';
+import { addReputation, REPUTATION } from '../../community/reputation';
 
-export const ACCEPT_REPUTATION = 15;
+export const ACCEPT_REPUTATION = REPUTATION.accepted;
 
 // The asker (or an agent) picks the answer that solved it: the ticket is solved, the answerer
 // recorded, and a member who answered earns reputation (taken back if the choice changes).
@@ -25,9 +25,9 @@ export async function acceptAnswer(deps: CommandDeps, viewer: Viewer, ticketId: 
     const now = deps.now();
     if (t.acceptedMessageId) {
       const prev = await messageRepository.findById(tx.m, t.acceptedMessageId);
-      if (prev?.authorContactId) await bumpReputation(tx.m, prev.authorContactId, -ACCEPT_REPUTATION);
+      if (prev?.authorContactId) await addReputation(tx.m, prev.authorContactId, -ACCEPT_REPUTATION);
     }
-    if (msg.authorContactId) await bumpReputation(tx.m, msg.authorContactId, ACCEPT_REPUTATION);
+    if (msg.authorContactId) await addReputation(tx.m, msg.authorContactId, ACCEPT_REPUTATION);
     const solve = t.status !== 'solved' && t.status !== 'closed';
     await ticketRepository.update(tx.m, t.id, { acceptedMessageId: msg.id, updatedAt: now, ...(solve ? { status: 'solved', solvedAt: now } : {}) });
     await ticketEventRepository.record(tx.m, t.id, 'accepted', actorOf(viewer, deps.cause), {
@@ -40,9 +40,4 @@ export async function acceptAnswer(deps: CommandDeps, viewer: Viewer, ticketId: 
     if (survey) tx.emit('csat.scheduled', { ticketId: t.id, surveyId: survey });
     tx.emit('ticket.updated', { ticketId: t.id, changes: solve ? ['accepted', 'status'] : ['accepted'] });
   });
-}
-
-async function bumpReputation(m: Parameters<typeof contactRepository.findById>[0], contactId: number, by: number): Promise<void> {
-  const c = await contactRepository.findById(m, contactId);
-  if (c) await contactRepository.update(m, contactId, { reputation: Math.max(0, c.reputation + by) });
 }

@@ -1,3 +1,4 @@
+import { assertMayPostPublicly } from '../../community/trust-levels';
 import { renderMarkdown } from '../../content/markdown';
 import type { Message } from '../../db/entities';
 import { blobRepository } from '../../db/repositories/blob.repository';
@@ -36,6 +37,8 @@ export async function contactReply(deps: CommandDeps, viewer: Extract<Viewer, { 
     if (t.status === 'closed') throw new ConflictError('This conversation is closed. Start a new one.');
     const participant = facts.isParticipant;
     const audience = t.visibility === 'public' ? 'public' : 'participants';
+    // Anyone may read a public post: links and images there wait for the author's trust level.
+    if (audience === 'public') assertMayPostPublicly(text, contact.reputation, 'text');
     const now = deps.now();
     const id = await messageRepository.insert(tx.m, {
       ticketId: t.id, authorType: 'contact', authorContactId: viewer.contactId, authorAgentId: null, channel: 'web', direction: 'inbound', audience,
