@@ -31,12 +31,6 @@ export const sessionRepository = {
     await m.getRepository(Session).delete({ agentId });
   },
   // Marks the token used and returns it, only if it was unused and unexpired: single use even under races.
-  // Reads a one-time token without using it (the sign-in confirm page shows what it will do).
-  async peekOneTime(m: EntityManager, tokenHash: string, purpose: string, now: number): Promise<OneTimeToken | null> {
-    const t = await m.getRepository(OneTimeToken).findOneBy({ tokenHash, purpose });
-    return t && t.usedAt === null && t.expiresAt > now ? t : null;
-  },
-
   async consumeOneTime(m: EntityManager, tokenHash: string, purpose: string, now: number): Promise<OneTimeToken | null> {
     const r = await m.createQueryBuilder().update(OneTimeToken).set({ usedAt: now })
       .where('token_hash = :tokenHash AND purpose = :purpose AND used_at IS NULL AND expires_at > :now', { tokenHash, purpose, now }).execute();
