@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import { Contact, Identity, InboundItem, Inbox, Message, ReportFact, ReportFactKind, Ticket, TicketEvent, TicketParticipant } from '../entities';
 import { OUTCOME_KINDS, reportOutcomeRepository } from './report-outcome.repository';
 import { reportRollupRepository, rollupDelta, type RollupSource } from './report-rollup.repository';
+import { forgetStoredFacts, storedFactsOf } from './report-ticket-facts';
 import { chainLinks, type ChainLinks, isTouch, LINK_COLUMNS, NO_LINKS, reportTouchChainRepository } from './report-touch-chain';
 
 // What a writer says about a fact; the ticket's own columns (inbox, channel, team, visibility)
@@ -79,6 +80,7 @@ export const reportFactRepository = {
     const pg = m.connection.driver.options.type === 'postgres';
     // Touches are chained to their tickets' earlier touches (an insert dated before them moves those links).
     const { rows, moved } = await linked(m, facts);
+    forgetStoredFacts(m);
     for (let i = 0; i < rows.length; i += BATCH) {
       const chunk = rows.slice(i, i + BATCH);
       const params: unknown[] = [];
@@ -104,12 +106,14 @@ export const reportFactRepository = {
     if (!ticketIds.length) return;
     // What the deleted facts added to the rollups is taken back out.
     const gone = await rollupSources(m, 'f.ticket_id IN (:...ticketIds)', { ticketIds });
+    forgetStoredFacts(m);
     await m.createQueryBuilder().delete().from(ReportFact).where('ticket_id IN (:...ticketIds)', { ticketIds }).execute();
     await reportRollupRepository.apply(m, rollupDelta(gone, -1));
     await reportOutcomeRepository.dropTickets(m, ticketIds);
   },
 
   async clear(m: EntityManager): Promise<void> {
+    forgetStoredFacts(m);
     await m.createQueryBuilder().delete().from(ReportFact).execute();
     await reportRollupRepository.clear(m);
     await reportOutcomeRepository.clear(m);
@@ -124,6 +128,7 @@ export const reportFactRepository = {
     // A patch of a column the rollups count by moves the facts' share of them.
     const moves = (['agentId', 'statusFrom', 'statusTo', 'wallMs', 'businessMs'] as const).some((k) => k in patch);
     const before = moves ? await rollupSources(m, 'f.ticket_id = :ticketId AND f.kind = :kind', { ticketId, kind }) : [];
+    forgetStoredFacts(m);
     await m.createQueryBuilder().update(ReportFact).set(patch).where('ticket_id = :ticketId AND kind = :kind', { ticketId, kind }).execute();
     if (moves) await reportRollupRepository.apply(m, rollupDelta(await rollupSources(m, 'f.ticket_id = :ticketId AND f.kind = :kind', { ticketId, kind }), 1, rollupDelta(before, -1)));
     // A touch that changed agent or cell moves the ticket's touch links.
@@ -138,22 +143,22 @@ export const reportFactRepository = {
     const pg = m.connection.driver.options.type === 'postgres';
     const p = (i: number) => (pg ? `$${i}` : '?');
     const touched: { id: number | string }[] = await m.query(`SELECT DISTINCT ticket_id AS id FROM report_facts WHERE contact_id = ${p(1)}`, [fromId]);
+    forgetStoredFacts(m);
     await m.query(`UPDATE report_facts SET contact_id = ${p(1)} WHERE contact_id = ${p(2)}`, [toId, fromId]);
     await reportOutcomeRepository.refresh(m, touched.map((r) => Number(r.id)));
   },
 
   // Mentions of this agent on this ticket, made by `before`, that no reply or note of theirs has
-  // answered yet (read through ix_report_facts_ticket: a ticket has few facts).
+  // answered yet (from the ticket's stored facts, read once for the change).
   async openMentions(m: EntityManager, ticketId: number, agentId: number, before: number): Promise<{ agentId: number; messageId: number; at: number }[]> {
-    const rows: { message_id: number | string; at: number | string }[] = await m.createQueryBuilder().select('f.message_id', 'message_id').addSelect('f.at', 'at').from(ReportFact, 'f')
-      .where(`f.ticket_id = :ticketId AND f.kind = 'mention' AND f.agent_id = :agentId AND f.at <= :before`, { ticketId, agentId, before })
-      .andWhere(`NOT EXISTS (SELECT 1 FROM report_facts a WHERE a.ticket_id = f.ticket_id AND a.kind = 'mention_answered' AND a.agent_id = f.agent_id AND a.message_id = f.message_id)`)
-      .getRawMany();
-    return rows.map((r) => ({ agentId, messageId: Number(r.message_id), at: Number(r.at) }));
+    const facts = await storedFactsOf(m, ticketId);
+    const answered = new Set(facts.filter((f) => f.kind === 'mention_answered' && f.agentId === agentId).map((f) => f.messageId));
+    return facts.filter((f) => f.kind === 'mention' && f.agentId === agentId && f.at <= before && !(f.messageId !== null && answered.has(f.messageId)))
+      .map((f) => ({ agentId, messageId: Number(f.messageId), at: f.at }));
   },
 
   async hasKind(m: EntityManager, ticketId: number, kind: ReportFactKind): Promise<boolean> {
-    return (await m.getRepository(ReportFact).findOne({ where: { ticketId, kind }, select: { id: true } })) !== null;
+    return (await storedFactsOf(m, ticketId)).some((f) => f.kind === kind);
   },
 };
 

@@ -57,12 +57,21 @@ const mayMakeRows = (f: FactShape) =>
   f.kind === 'community_answer' || f.kind === 'public_answer_wait' || (f.audience === 'public' && f.visibility === 'public')
   || (f.kind === 'agent_reply' && f.audience === 'public') || (f.channel === 'community' && (f.kind === 'ticket_created' || (f.kind === 'status_changed' && f.statusTo === 'solved')));
 
+// A fact that cannot make rows but can still be the answer a stored row waits for: only an agent
+// reply (a solve's answer is the ticket's first agent reply, whatever its audience). A question
+// waits for a community answer and a public post for a public answer, and both of those make
+// rows themselves.
+const mayMoveRows = (f: FactShape) => f.kind === 'agent_reply';
+
 export const reportOutcomeRepository = {
   // After these facts were inserted: the rows of the tickets they can change, derived again.
+  // Of the facts that cannot make rows, only an agent's private reply can move rows its ticket
+  // has (a community solve's first agent reply): a private reply, note, status move or customer
+  // mail on a private ticket costs no look-up here.
   async refreshFor(m: EntityManager, facts: FactShape[]): Promise<void> {
     const relevant = facts.filter((f) => OUTCOME_KINDS.has(f.kind));
     const sure = new Set(relevant.filter(mayMakeRows).map((f) => f.ticketId));
-    const others = [...new Set(relevant.map((f) => f.ticketId))].filter((id) => !sure.has(id));
+    const others = [...new Set(relevant.filter(mayMoveRows).map((f) => f.ticketId))].filter((id) => !sure.has(id));
     for (let i = 0; i < others.length; i += 500) {
       const rows = await run<{ id: number | string }>(m, 'SELECT DISTINCT ticket_id AS id FROM report_outcomes WHERE ticket_id IN (:...ids)', { ids: others.slice(i, i + 500) });
       for (const r of rows) sure.add(Number(r.id));

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { forgetStoredFacts, storedFactsOf } from './report-ticket-facts';
 
 // "Tickets handled" (distinct tickets an agent or team replied on, noted or moved in a period)
 // is not additive, so the daily rollups cannot sum it. Each touch fact is therefore chained to
@@ -72,6 +73,8 @@ type Stored = ChainSource & ChainLinks & { id: number };
 export const reportTouchChainRepository = {
   // Every touch of these tickets with its stored links, in chain order.
   async touchesOf(m: EntityManager, ticketIds: number[]): Promise<Stored[]> {
+    // One ticket (every live change): its facts as this transaction read them, if it did.
+    if (ticketIds.length === 1) return (await storedFactsOf(m, ticketIds[0])).filter((f) => isTouch(f.kind)).sort((a, b) => a.at - b.at || a.id - b.id);
     const out: Stored[] = [];
     const pg = isPg(m);
     for (let i = 0; i < ticketIds.length; i += 500) {
@@ -90,6 +93,7 @@ export const reportTouchChainRepository = {
   },
 
   async setLinks(m: EntityManager, id: number, l: ChainLinks): Promise<void> {
+    forgetStoredFacts(m);
     const pg = isPg(m);
     await m.query(`UPDATE report_facts SET ${LINK_COLUMNS.map((c, i) => `${c} = ${pg ? `$${i + 1}` : '?'}`).join(', ')} WHERE id = ${pg ? '$5' : '?'}`, [l.agentPrevAt, l.agentGap, l.teamPrevAt, l.teamGap, id]);
   },
@@ -98,6 +102,7 @@ export const reportTouchChainRepository = {
   // the kept links are tested against). The mixed mark: the cells seen so far in the pair are
   // not all one, i.e. some cell column's running min differs from its running max.
   async rebuild(m: EntityManager): Promise<void> {
+    forgetStoredFacts(m);
     await m.query(`UPDATE report_facts SET agent_prev_at = NULL, agent_gap = NULL, team_prev_at = NULL, team_gap = NULL
       WHERE agent_prev_at IS NOT NULL OR agent_gap IS NOT NULL OR team_prev_at IS NOT NULL OR team_gap IS NOT NULL`);
     await m.query(chainFillSql());
