@@ -181,6 +181,12 @@ describe('Audience property: HTML, JSON, socket and webhooks never leak', () => 
           for (const token of all) if (!strangerMay.has(token)) expect({ listPath, token, shown: list.includes(token) }).toEqual({ listPath, token, shown: false });
           for (const tag of internal) expect({ listPath, tag, shown: list.includes(tag) }).toEqual({ listPath, tag, shown: false });
         }
+        // Community search runs on the full-text index in public-only mode: a post a stranger may
+        // not read (a staff note, a participant-only reply) never finds the question; one they may does.
+        for (const m of model) {
+          const found = ((await (await fetch(`${t.url}/community?q=${m.token}`, { headers: { accept: 'application/json' } })).json()) as { questions: { id: number }[] }).questions.some((x) => x.id === id);
+          expect({ token: m.token, audience: m.audience, via: 'community search', found }).toEqual({ token: m.token, audience: m.audience, via: 'community search', found: strangerMay.has(m.token) });
+        }
         // An internal tag neither shows on nor filters the public list.
         for (const tag of internal) {
           const filtered = await (await fetch(`${t.url}/community?tag=${tag}`)).text();
