@@ -27,6 +27,7 @@ import { listeningTriageModule } from './listening/triage.module';
 import { notificationsModule } from './notifications/notifications.module';
 import { onboardingModule } from './onboarding/onboarding.module';
 import { brandingModule } from './branding/branding.module';
+import { languagesModule } from './i18n/languages.module';
 
 // Every feature module, in mount order (one per line, so branches adding modules merge cleanly). Channels add themselves here.
 export const modules: ChorusModule[] = [
@@ -58,4 +59,5 @@ export const modules: ChorusModule[] = [
   notificationsModule,
   onboardingModule,
   brandingModule,
+  languagesModule,
 ];

@@ -16,7 +16,8 @@ export async function renderAgent(s: Services, req: Request, res: Response, view
   const v = req.viewer as AgentViewer;
   const [agent, unread] = await Promise.all([agentRepository.findById(s.db.m, v.agentId), notificationRepository.unreadCount(s.db.m, v.agentId)]);
   const me = { id: v.agentId, name: v.name, role: v.role, initial: initial(v.name), admin: v.role === 'admin', away: !!agent?.away, theme: agent?.theme ?? null, unread };
-  res.status(status).render(view, { layout: 'agent', me, csrfToken: req.csrfToken, ...data });
+  // Agent pages are English for now; their strings can come from the same catalogues ({{t}}).
+  res.status(status).render(view, { layout: 'agent', locale: 'en', me, csrfToken: req.csrfToken, ...data });
   return undefined;
 }
 

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadBrand } from '../branding/branding';
+import { translate } from '../i18n/i18n';
+import { customerLocale } from '../i18n/customer-locale';
 import { mailers } from '../channels/email/email.module';
 import type { OutboxItem } from '../db/entities';
 import { agentRepository } from '../db/repositories/agent.repository';
@@ -21,7 +23,9 @@ export function csatEmailSender(s: Services) {
     if (!survey || !t || survey.state !== 'sent' || survey.expiresAt === null) throw new PermanentDeliveryError('The survey or its ticket no longer exists.');
     const inbox = await inboxRepository.findById(s.db.m, t.inboxId);
     const agent = survey.agentId ? await agentRepository.findById(s.db.m, survey.agentId) : null;
+    const { locale } = await customerLocale(s.db.m, t.requesterId, { ticketId: t.id });
     const body = mailer.render('csat-request', {
+      locale,
       ticketNumber: t.id, subject: t.subject, agentName: agent?.name ?? null, links: surveyLinks(s.config, survey),
       days: Math.round((survey.expiresAt - (survey.sentAt ?? s.now())) / 86_400_000), brand: await loadBrand(s),
     });
@@ -32,7 +36,7 @@ export function csatEmailSender(s: Services) {
         from: inbox?.address ? { name: inbox.name, address: inbox.address } : mailer.defaultFrom,
         to: String(item.payload!.to),
         replyTo: inbox?.address ? inbox.address.replace('@', `+${signReplyToken(s.config.secret, t.id)}@`) : undefined,
-        subject: `How did we do? [#${t.id}] ${t.subject}`, inReplyTo, references: inReplyTo ? [inReplyTo] : undefined,
+        subject: translate(locale, 'csat.mailSubject', { id: t.id, subject: t.subject }), inReplyTo, references: inReplyTo ? [inReplyTo] : undefined,
         messageId: `<chorus.csat${survey.id}.${randomBytes(6).toString('hex')}@${domain}>`,
         // Automatic mail says so (RFC 3834), so auto-responders do not answer it.
         headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', 'X-Chorus-Ticket': String(t.id) },

@@ -3,6 +3,8 @@ import { hashToken, newToken } from '../auth/secrets';
 import { contactRepository } from '../db/repositories/contact.repository';
 import { outboxRepository } from '../db/repositories/outbox.repository';
 import { sessionRepository } from '../db/repositories/session.repository';
+import { translate } from '../i18n/i18n';
+import { supportedLocale } from '../i18n/locale';
 import type { Services } from '../services';
 
 export const MAGIC_PURPOSE = 'customer-signin';
@@ -14,7 +16,8 @@ export const safeNext = (next: unknown): string => safeNextPath(next, '/my');
 // Sends a sign-in link to any well-formed address, known or not: the answer and the work are
 // the same either way, so the form reveals nothing about who has an account. The contact is
 // made (or found) only when the link is used, which proves the address.
-export async function sendMagicLink(s: Services, email: string, next: string): Promise<void> {
+// `locale`: the language of the page the link was asked from.
+export async function sendMagicLink(s: Services, email: string, next: string, locale?: string): Promise<void> {
   const token = newToken();
   const now = s.now();
   const address = email.trim().toLowerCase();
@@ -23,7 +26,7 @@ export async function sendMagicLink(s: Services, email: string, next: string): P
     await sessionRepository.insertOneTime(m, { tokenHash: hashToken(token), purpose: MAGIC_PURPOSE, subject: address, expiresAt: now + MAGIC_TTL, usedAt: null, createdAt: now });
     await outboxRepository.enqueue(m, {
       kind: 'notification.email', messageId: null, ticketId: null, inboxId: null,
-      payload: { to: address, subject: 'Your sign-in link', template: 'magic-link', data: { url, minutes: MAGIC_TTL / 60_000 } },
+      payload: { to: address, subject: translate(locale, 'mail.signinSubject'), template: 'magic-link', data: { url, minutes: MAGIC_TTL / 60_000, locale: supportedLocale(locale) ?? 'en' } },
     }, now);
   });
 }

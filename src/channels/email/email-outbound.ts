@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { SendMailOptions } from 'nodemailer';
 import type { Inbox, Message, OutboxItem, Ticket } from '../../db/entities';
 import { loadBrand } from '../../branding/branding';
+import { customerLocale } from '../../i18n/customer-locale';
 import { blobRepository } from '../../db/repositories/blob.repository';
 import { contactRepository } from '../../db/repositories/contact.repository';
 import { inboxRepository } from '../../db/repositories/inbox.repository';
@@ -46,6 +47,7 @@ export async function composeAgentReply(s: Services, mailer: Mailer, a: { messag
   const data = {
     text: message.text, html: message.html, agentName: agentName ?? 'Support', ticketNumber: ticket.id, subject: ticket.subject,
     threadUrl: `${s.config.publicUrl}/t/${ticket.id}`, linkBack: !!payload.linkBack, brand: await loadBrand(s),
+    locale: (await customerLocale(m, ticket.requesterId, { ticketId: ticket.id })).locale,
   };
   const body = mailer.render('agent-reply', data);
   const files = await messageRepository.attachmentsOf(m, [message.id]);

@@ -15,5 +15,7 @@ export class Contact {
   // Staff-only: agents' notes and custom fields (never shown on a customer surface).
   @Column({ type: 'text', nullable: true }) notes!: string | null;
   @JsonColumn({ name: 'custom_fields' }) customFields!: { key: string; value: string }[] | null;
+  // Set by an agent: the language this customer is written to in (null: automatic).
+  @Column({ type: 'varchar', length: 8, nullable: true }) language!: string | null;
   @TimeColumn({ name: 'created_at' }) createdAt!: number;
 }

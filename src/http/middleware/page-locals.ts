@@ -1,9 +1,10 @@
 import type { NextFunction, Request, Response } from 'express';
 import { loadBrand } from '../../branding/branding';
+import { customerLocale } from '../../i18n/customer-locale';
 import type { Services } from '../../services';
 
 // What every server-rendered page may show whichever route renders it: the company's brand
-// (layouts and error pages included). JSON, socket and file routes skip it.
+// and the customer's language (layouts and error pages included). JSON, socket and file routes skip it.
 const SKIP = /^\/(api|socket\.io|static|metrics|healthz|brand)\//;
 
 export function pageLocals(s: Services) {
@@ -11,6 +12,9 @@ export function pageLocals(s: Services) {
     if (SKIP.test(req.path)) return next();
     try {
       res.locals.brand = await loadBrand(s);
+      // The customer's language: an agent's choice for this contact, else the browser's.
+      const contactId = req.viewer.kind === 'contact' ? req.viewer.contactId : null;
+      res.locals.locale = (await customerLocale(s.db.m, contactId, { acceptLanguage: req.get('accept-language') })).locale;
       next();
     } catch (err) {
       next(err);

@@ -41,7 +41,7 @@ export function customerAuthRoutes(r: Router, s: Services): void {
         res.setHeader('Retry-After', String(wait));
         return page(res, 'pages/signin', { title: 'Sign in', next, viewer, csrfToken: req.csrfToken, error: `Too many links asked for; try again in ${Math.ceil(wait / 60)} minutes.`, email }, 429);
       }
-      await sendMagicLink(s, email, next);
+      await sendMagicLink(s, email, next, res.locals.locale as string | undefined);
       return page(res, 'pages/signin-sent', { title: 'Check your e-mail', email, viewer });
     },
   });
