@@ -13,15 +13,16 @@ import { benchRulesIngest, benchRulesSweep } from './rules.bench';
 import { benchExport } from './export.bench';
 import { benchAgentsLoad } from './agents-load.bench';
 import { benchListening } from './listening.bench';
+import { benchFanout } from './fanout.bench';
 
 const f = (n: number, d = 2) => n.toFixed(d);
 
 // `npm run bench`: each figure beside its bare library, measured in the same run.
 async function main() {
   console.log(`Chorus benchmarks — node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB\n`);
-  // BENCH_ONLY=api,smtp,list,pages,facts,rules runs a subset; reports, live, webhooks and the 1M-ticket rule sweep run only when named (BENCH_ONLY=reports, live, webhooks, sweep, export, instance, load, listening).
+  // BENCH_ONLY=api,smtp,list,pages,facts,rules runs a subset; reports, live, webhooks and the 1M-ticket rule sweep run only when named (BENCH_ONLY=reports, live, webhooks, sweep, export, instance, load, listening, fanout).
   const only = (process.env.BENCH_ONLY ?? 'api,smtp,list,pages,facts,rules').split(',').map((x) => x.trim());
-  const known = ['api', 'smtp', 'list', 'pages', 'reports', 'live', 'facts', 'webhooks', 'rules', 'sweep', 'export', 'instance', 'load', 'listening'];
+  const known = ['api', 'smtp', 'list', 'pages', 'reports', 'live', 'facts', 'webhooks', 'rules', 'sweep', 'export', 'instance', 'load', 'listening', 'fanout'];
   const unknown = only.filter((x) => !known.includes(x));
   if (unknown.length) throw new Error(`BENCH_ONLY takes ${known.join(', ')} (got ${unknown.join(', ')})`);
 
@@ -117,6 +118,14 @@ async function main() {
       console.log(`    API callbacks: ${r.callbacks.sentWithin} of ${r.callbacks.replied} sent within the run, ${r.callbacks.sentAfter} after ${f(r.callbacks.drainSecs, 1)} s more`);
     }
     console.log('');
+  }
+  if (only.includes('fanout')) {
+    const r = await benchFanout();
+    const line = (x: { got: number; expected: number; perSec: number; p50: number; p99: number }) => `${x.got}/${x.expected} delivered, ${f(x.perSec, 0)}/s, p50/p99 ${f(x.p50, 1)} / ${f(x.p99, 1)} ms`;
+    console.log(`Live fan-out on two nodes through Redis: ${r.customers} customer sockets (one ticket each) + ${r.agents} agent sockets (every ticket open once), customer's message / staff note / reply in turn; goal: p99 ratio ≤ 1.5×`);
+    console.log(`  paced ${r.rate} events/s for ${r.secs} s   Chorus: ${line(r.paced.chorus)}   bare socket.io: ${line(r.paced.bare)}   ratio p50 ${f(r.paced.p50Ratio)}×, p99 ${f(r.paced.p99Ratio)}×`);
+    console.log(`  burst of ${r.burst} events    Chorus: ${line(r.burstRun.chorus)}   bare socket.io: ${line(r.burstRun.bare)}   throughput ratio ${f(r.burstRun.ratio, 3)}, p99 ${f(r.burstRun.p99Ratio)}×`);
+    console.log(`  message events presented by Chorus (paced + burst): ${r.presented}   /proc/loadavg ${r.loadavg}\n`);
   }
   if (only.includes('pages')) {
     const p = await benchAgentPages();

@@ -21,6 +21,9 @@ export interface LiveFeedOptions {
   delayMs?: number;
   // Ages and deadlines move with the clock: watched boards are refreshed this often regardless.
   tickMs?: number;
+  // Whether a room has a member on any node (the cluster's membership view): without it, each
+  // refresh asks every node for the room's sockets.
+  inUse?: (room: string) => boolean;
 }
 
 // Agents with a socket open on any node (the command centre's "signed in" column).
@@ -54,7 +57,7 @@ export function startLiveFeed(s: Services, io: Server, opts: LiveFeedOptions = {
   let running: Promise<void> | null = null;
   let refreshes = 0;
 
-  const watched = async () => localWatchers() || (clustered && (await io.in(rooms.commandCentre).fetchSockets()).length > 0);
+  const watched = async () => opts.inUse ? opts.inUse(rooms.commandCentre) : localWatchers() || (clustered && (await io.in(rooms.commandCentre).fetchSockets()).length > 0);
 
   async function push(local: boolean) {
     const { figures, board } = await liveBoard(s, io);

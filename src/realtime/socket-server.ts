@@ -34,7 +34,7 @@ export async function startSocketServer(s: Services, http: HttpServer): Promise<
   const io = new Server<any, any, any, SocketData>(http, { serveClient: true, cors: { origin: false } });
   const detach = await attachAdapter(s, io);
   const roomsInUse = trackClusterRooms(io, !!s.config.REDIS_URL || s.config.isPostgres, [rooms.agents, rooms.commandCentre]);
-  const liveFeed = startLiveFeed(s, io);
+  const liveFeed = startLiveFeed(s, io, { inUse: (room) => roomsInUse.has(room) });
   const presence = presenceAnnouncer(io);
   s.liveFeed = liveFeed;
   s.roomsInUse = roomsInUse;
