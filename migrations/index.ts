@@ -48,6 +48,7 @@ import { Notifications1764000039700 } from './1764000039700-notifications';
 import { ContactPublicProfile1764000040000 } from './1764000040000-contact-public-profile';
 import { InstanceSettings1764000040050 } from './1764000040050-instance-settings';
 import { ContactLanguage1764000040060 } from './1764000040060-contact-language';
+import { ListeningPriority1764000039900 } from './1764000039900-listening-priority';
 import { ReportChannelRollups1764000032000 } from './1764000032000-report-channel-rollups';
 import { AgentTheme1764000039600 } from './1764000039600-agent-theme';
 import { ContactNotes1764000039950 } from './1764000039950-contact-notes';
@@ -104,6 +105,7 @@ export const migrations = [
   Listening1764000039400,
   AgentTheme1764000039600,
   Notifications1764000039700,
+  ListeningPriority1764000039900,
   ContactNotes1764000039950,
   ContactPublicProfile1764000040000,
   InstanceSettings1764000040050,

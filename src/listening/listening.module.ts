@@ -2,6 +2,7 @@ import { startClusterJob } from '../jobs/cluster-job';
 import type { ChorusModule } from '../module';
 import { linkMentionsToItems } from './link-mentions';
 import { pollDueStreams } from './poll-stream';
+import { listeningViewRoutes } from './listening-view.routes';
 import { streamsApiRoutes } from './streams.routes';
 import { streamsPageRoutes } from './streams-pages.routes';
 
@@ -13,6 +14,7 @@ export const listeningModule: ChorusModule = {
   routes(r, s) {
     streamsApiRoutes(r, s);
     streamsPageRoutes(r, s);
+    listeningViewRoutes(r, s);
   },
   async start(s) {
     return startClusterJob(s, 'listening.poll', 5_000, (now) => pollDueStreams(s, now));

@@ -4,6 +4,8 @@ import { messageRepository } from '../db/repositories/message.repository';
 import { ticketRepository } from '../db/repositories/ticket.repository';
 import { notificationRepository } from '../db/repositories/notification.repository';
 import { presentNotification } from '../notifications/notification.presenter';
+import { listeningItemRepository } from '../db/repositories/listening-item.repository';
+import { presentListeningItems } from '../listening/item.presenter';
 import type { Audience, Message, Ticket } from '../db/entities';
 import { hydrateMessages, shapeMessages } from '../http/presenters/message.presenter';
 import { presentTicketList } from '../http/presenters/ticket.presenter';
@@ -73,6 +75,18 @@ export function startBroadcaster(s: Services, io: Server, liveFeed: LiveFeed, ro
   // through the adapter, so the sockets are dropped on whichever node holds them.
   bus.on('session.ended', (e) => io.in(rooms.session(e.sessionHash)).disconnectSockets(true));
   bus.on('agent.deactivated', (e) => io.in(rooms.agent(e.agentId)).disconnectSockets(true));
+
+  // Listened posts go to agents on the listening view only: each new or changed post as the view
+  // shows it (a post that became a ticket or was dismissed leaves every open view).
+  const listened = async (itemId: number, changes: string[]) => {
+    if (!listening(rooms.listening)) return;
+    const item = await listeningItemRepository.findById(db.m, itemId);
+    if (!item) return;
+    const [shown] = await presentListeningItems(db.m, [item]);
+    io.to(rooms.listening).emit('listening.item', { item: shown, changes });
+  };
+  bus.on('listening.item.created', (e) => listened(e.itemId, ['created']));
+  bus.on('listening.item.updated', (e) => listened(e.itemId, e.changes));
 
   bus.on('inbox.counts', () => {
     if (listening(rooms.agents)) io.to(rooms.agents).emit('inbox.counts', {});

@@ -16,4 +16,6 @@ export const rooms = {
   row: (ticketId: number) => `row:${ticketId}`,
   // Screens showing the command centre (/reports/live): staff figures, agents only.
   commandCentre: 'command-centre',
+  // Agents on the listening view (/listening): strangers' public posts not yet tickets, staff work.
+  listening: 'listening',
 };

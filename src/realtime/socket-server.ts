@@ -8,6 +8,7 @@ import type { Services } from '../services';
 import { attachAdapter } from './adapter';
 import { startLiveFeed } from '../command-centre/live-feed';
 import { reportPolicy } from '../policies/report.policy';
+import { listeningPolicy } from '../policies/listening.policy';
 import { startBroadcaster } from './broadcaster';
 import { rooms } from './rooms';
 import { trackClusterRooms } from './cluster-rooms';
@@ -33,7 +34,7 @@ function cookieValue(header: string | undefined, name: string): string | undefin
 export async function startSocketServer(s: Services, http: HttpServer): Promise<{ io: Server; close: () => Promise<void> }> {
   const io = new Server<any, any, any, SocketData>(http, { serveClient: true, cors: { origin: false } });
   const detach = await attachAdapter(s, io);
-  const roomsInUse = trackClusterRooms(io, !!s.config.REDIS_URL || s.config.isPostgres, [rooms.agents, rooms.commandCentre]);
+  const roomsInUse = trackClusterRooms(io, !!s.config.REDIS_URL || s.config.isPostgres, [rooms.agents, rooms.commandCentre, rooms.listening]);
   const liveFeed = startLiveFeed(s, io, { inUse: (room) => roomsInUse.has(room) });
   const presence = presenceAnnouncer(io);
   s.liveFeed = liveFeed;
@@ -156,6 +157,15 @@ export async function startSocketServer(s: Services, http: HttpServer): Promise<
       await socket.join(rooms.commandCentre);
       await roomsInUse.settled();
       liveFeed.poke();
+      reply({ ok: true });
+    });
+
+    // The listening view: agents only (the policy decides, as for every room).
+    socket.on('listening:join', async (_payload: unknown, ack?: (r: unknown) => void) => {
+      const reply = typeof ack === 'function' ? ack : () => {};
+      if (!listeningPolicy.triage(viewer)) return reply({ ok: false, error: 'not found' });
+      await socket.join(rooms.listening);
+      await roomsInUse.settled();
       reply({ ok: true });
     });
 

@@ -21,6 +21,7 @@ export const AGENT_PAGES: { path: string; visible: string }[] = [
   { path: '/admin/calendars', visible: 'main h1' },
   { path: '/admin/webhooks', visible: 'main h1' },
   { path: '/admin/listening', visible: 'main h1' },
+  { path: '/listening', visible: 'main h1' },
   { path: '/admin/ingest', visible: 'main h1' },
   { path: '/admin/mail-preview', visible: 'main h1' },
   { path: '/admin/retention', visible: 'main h1' },

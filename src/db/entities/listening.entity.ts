@@ -69,6 +69,8 @@ export class ListeningItem {
   // Null where no scorer supports the post's language (none rather than a wrong guess).
   @Column({ type: 'real', nullable: true }) sentiment!: number | null;
   @Column({ type: 'varchar', default: 'new' }) status!: ListeningStatus;
+  // The view's priority order: followers, tripled for a negative post (see listeningPriority).
+  @Column({ type: 'bigint', default: 0, transformer: { to: (v: number) => v, from: (v: string | number | null) => Number(v ?? 0) } }) priority!: number;
   @Column({ type: 'integer', name: 'ticket_id', nullable: true }) ticketId!: number | null;
   @JsonColumn() raw!: Record<string, any> | null;
   @TimeColumn({ name: 'updated_at' }) updatedAt!: number;

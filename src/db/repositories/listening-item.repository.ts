@@ -27,17 +27,24 @@ export interface UpsertedPost {
   ticketId: number | null;
 }
 
+// Reach first, and a negative post counts three times its reach: the view's "by priority".
+export const listeningPriority = (followers: number | null, sentiment: number | null) => (followers ?? 0) * (sentiment !== null && sentiment < 0 ? 3 : 1);
+
+export type ListeningSort = 'newest' | 'priority';
+// Keyset position in the view: the sort value and the id of the last row shown.
+export interface ListeningCursor { value: number; id: number }
+
 export const listeningItemRepository = {
   // Idempotent: a post is one item per platform whatever found it and however often. A known
   // post keeps its status and ticket (a dismissed post stays dismissed); only its author's reach
   // is refreshed. `ticketId`: the post already is a message on that ticket (it came as a mention).
   async upsertMatchedPost(m: EntityManager, post: ListenedPost, streamId: number, query: string, now: number, ticketId: number | null = null): Promise<UpsertedPost> {
     const repo = m.getRepository(ListeningItem);
-    let item = await repo.findOne({ where: { platform: post.platform, externalId: post.externalId }, select: { id: true, status: true, ticketId: true, authorFollowers: true } });
+    let item = await repo.findOne({ where: { platform: post.platform, externalId: post.externalId }, select: { id: true, status: true, ticketId: true, authorFollowers: true, sentiment: true } });
     let created = false;
     if (!item) {
       const row = {
-        ...post, foundAt: now, updatedAt: now, sentiment: null,
+        ...post, foundAt: now, updatedAt: now, sentiment: null, priority: listeningPriority(post.authorFollowers, null),
         status: (ticketId ? 'ticketed' : 'new') as ListeningStatus, ticketId,
       };
       // orIgnore: another node may store the same post between our read and this insert.
@@ -45,13 +52,16 @@ export const listeningItemRepository = {
       const id = r.identifiers[0]?.id as number | undefined;
       if (id) {
         created = true;
-        item = { id, status: row.status, ticketId, authorFollowers: post.authorFollowers } as ListeningItem;
+        item = { id, status: row.status, ticketId, authorFollowers: post.authorFollowers, sentiment: null } as ListeningItem;
       } else {
-        item = await repo.findOneOrFail({ where: { platform: post.platform, externalId: post.externalId }, select: { id: true, status: true, ticketId: true, authorFollowers: true } });
+        item = await repo.findOneOrFail({ where: { platform: post.platform, externalId: post.externalId }, select: { id: true, status: true, ticketId: true, authorFollowers: true, sentiment: true } });
       }
     } else {
-      const patch: Pick<Partial<ListeningItem>, "authorFollowers" | "ticketId" | "status"> = {};
-      if (post.authorFollowers != null && post.authorFollowers !== item.authorFollowers) patch.authorFollowers = post.authorFollowers;
+      const patch: Pick<Partial<ListeningItem>, "authorFollowers" | "ticketId" | "status" | "priority"> = {};
+      if (post.authorFollowers != null && post.authorFollowers !== item.authorFollowers) {
+        patch.authorFollowers = post.authorFollowers;
+        patch.priority = listeningPriority(post.authorFollowers, item.sentiment);
+      }
       if (ticketId && !item.ticketId) Object.assign(patch, { ticketId, status: item.status === 'new' ? 'ticketed' : item.status });
       if (Object.keys(patch).length) {
         await repo.update({ id: item.id }, { ...patch, updatedAt: now });
@@ -93,7 +103,21 @@ export const listeningItemRepository = {
 
   // Only a post still unscored is scored, so a replayed event never rewrites a stored score.
   async setSentiment(m: EntityManager, id: number, sentiment: number): Promise<void> {
-    await m.createQueryBuilder().update(ListeningItem).set({ sentiment }).where('id = :id AND sentiment IS NULL', { id }).execute();
+    await m.createQueryBuilder().update(ListeningItem).set({ sentiment, priority: () => `COALESCE(author_followers, 0) * ${sentiment < 0 ? 3 : 1}` })
+      .where('id = :id AND sentiment IS NULL', { id }).execute();
+  },
+
+  // The listening view: posts not yet tickets (nor dismissed), newest or by priority, a page at a
+  // time by keyset (the (status, posted_at, id) and (status, priority, id) indexes).
+  async listNew(m: EntityManager, o: { sort: ListeningSort; limit: number; after?: ListeningCursor | null }): Promise<ListeningItem[]> {
+    const col = o.sort === 'priority' ? 'i.priority' : 'i.posted_at';
+    const q = m.getRepository(ListeningItem).createQueryBuilder('i').where("i.status = 'new'");
+    if (o.after) q.andWhere(`(${col} < :v OR (${col} = :v AND i.id < :id))`, { v: o.after.value, id: o.after.id });
+    return q.orderBy(col, 'DESC').addOrderBy('i.id', 'DESC').limit(o.limit).getMany();
+  },
+
+  async countNew(m: EntityManager): Promise<number> {
+    return m.getRepository(ListeningItem).count({ where: { status: 'new' } });
   },
 
   // Only posts still new leave the list: a post already ticketed keeps its ticket.
