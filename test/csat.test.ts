@@ -1,5 +1,4 @@
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
 import { EMAIL_RAW_TYPE, emailIdempotencyKey } from '../src/channels/email/email-key';
 import { CsatSurvey, OutboxItem, ReportFact, TicketEvent } from '../src/db/entities';
 import { createInbox } from '../src/inboxes/create-inbox';
@@ -11,31 +10,14 @@ import { AgentClient } from './helpers/agent-client';
 import { DB_KINDS, postRawEmail, startTestChorus, type TestChorus } from './helpers/test-chorus';
 import { signInByLink, WebClient } from './helpers/web-client';
 import { until, waitFor } from './helpers/wait';
-
-// A real SMTP server standing in for the outgoing relay; it keeps every mail it accepts.
-async function captureServer() {
-  const mails: ParsedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
-    onData(stream, _session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c) => chunks.push(c));
-      stream.on('end', async () => {
-        mails.push(await simpleParser(Buffer.concat(chunks)));
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { mails, port: (server.server.address() as { port: number }).port, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
+import { captureSmtp } from './helpers/smtp-capture';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
 
 describe.each(DB_KINDS)('customer satisfaction (%s)', (db) => {
   let t: TestChorus;
-  let relay: Awaited<ReturnType<typeof captureServer>>;
+  let relay: Awaited<ReturnType<typeof captureSmtp>>;
   let inboxId: number;
   let delayedInboxId: number;
   let clock = Date.UTC(2026, 5, 1, 9, 0, 0);
@@ -68,7 +50,7 @@ describe.each(DB_KINDS)('customer satisfaction (%s)', (db) => {
   };
 
   beforeAll(async () => {
-    relay = await captureServer();
+    relay = await captureSmtp();
     t = await startTestChorus({ db, now: () => clock, env: { SMTP_URL: `smtp://127.0.0.1:${relay.port}`, CHORUS_CSAT_SWEEP_MS: '3600000' } });
     inboxId = (await createInbox(t.s.db, clock, { name: 'Support', channel: 'email', address: 'support@csat.test' })).id;
     delayedInboxId = (await createInbox(t.s.db, clock, { name: 'Later', channel: 'email', address: 'later@csat.test' })).id;

@@ -1,28 +1,9 @@
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { createAgent } from '../src/agents/create-agent';
 import { OutboxItem } from '../src/db/entities';
 import { RESET_TTL_MS } from '../src/auth/password-reset';
 import { DB_KINDS, startTestChorus, type TestChorus } from './helpers/test-chorus';
 import { waitFor } from './helpers/wait';
-
-// A real SMTP server standing in for the outgoing relay; it keeps every mail it accepts.
-async function captureServer() {
-  const mails: ParsedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
-    onData(stream, _session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c) => chunks.push(c));
-      stream.on('end', async () => {
-        mails.push(await simpleParser(Buffer.concat(chunks)));
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { mails, port: (server.server.address() as { port: number }).port, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
+import { captureSmtp } from './helpers/smtp-capture';
 
 const form = (t: TestChorus, p: string, fields: Record<string, string>) =>
   fetch(`${t.url}${p}`, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
@@ -33,10 +14,10 @@ const login = async (t: TestChorus, email: string, password: string) => (await f
 // for an unknown address, and asking is rate-limited.
 describe.each(DB_KINDS)('password reset by e-mail (%s)', (db) => {
   let t: TestChorus;
-  let relay: Awaited<ReturnType<typeof captureServer>>;
+  let relay: Awaited<ReturnType<typeof captureSmtp>>;
   let clock = Date.UTC(2026, 5, 1, 9, 0, 0);
   beforeAll(async () => {
-    relay = await captureServer();
+    relay = await captureSmtp();
     t = await startTestChorus({ db, now: () => clock, env: { SMTP_URL: `smtp://127.0.0.1:${relay.port}` } });
     await createAgent(t.s.db, clock, { email: 'rosa@acme.test', name: 'Rosa Reset', password: 'old-password-1', role: 'agent' });
   });
