@@ -1,6 +1,7 @@
 import { TicketEvent } from '../src/db/entities';
 import { contactRepository } from '../src/db/repositories/contact.repository';
 import { DB_KINDS, apiInbox, postSigned, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { AgentClient } from './helpers/agent-client';
 import { WebClient, signInByLink } from './helpers/web-client';
 
 describe.each(DB_KINDS)('Community (%s)', (db) => {
@@ -63,6 +64,21 @@ describe.each(DB_KINDS)('Community (%s)', (db) => {
     expect(solvedPage.html).toContain('25 rep');
     expect((await new WebClient(t).get('/community?tab=solved')).html).toContain('How do I export');
     expect(JSON.parse((await bob.get(`/api/web/tickets/${id}`)).html).messages.find((m: any) => m.id === answer.id).score).toBe(1);
+
+    // The agent app calls the question a community one (not "Web form") in the inbox row and on
+    // the ticket, and marks the accepted answer, and only that one, in the thread.
+    const agent = new AgentClient(t);
+    await agent.signIn(t.admin.email, t.admin.password);
+    const solvedView = (await agent.get('/inbox?view=solved')).html;
+    const row = new RegExp(`<li class="row" data-id="${id}"[\\s\\S]*?</li>`).exec(solvedView)?.[0];
+    expect(row).toBeDefined();
+    expect(row).toContain('aria-label="Community"');
+    expect(row).not.toContain('aria-label="Web form"');
+    const ticketPage = (await agent.get(`/tickets/${id}`)).html;
+    expect(ticketPage).toMatch(/data-channel="community"[^]*?<span class="muted small">Community<\/span>/);
+    const accepted = [...ticketPage.matchAll(/<li class="msg[^"]*\baccepted\b[^"]*"[^>]*data-id="(\d+)"/g)].map((x) => Number(x[1]));
+    expect(accepted).toEqual([answer.id]);
+    expect(ticketPage.match(/data-accepted-answer/g)).toHaveLength(1);
   });
 
   it('a private question stays out of the community and 404s for others', async () => {
