@@ -2,6 +2,8 @@ import { createInbox } from '../src/inboxes/create-inbox';
 import { captureSmtp } from './helpers/smtp-capture';
 import { DB_KINDS, postRawEmail, startTestChorus, type TestChorus } from './helpers/test-chorus';
 import { waitFor } from './helpers/wait';
+import { contactRepository } from '../src/db/repositories/contact.repository';
+import { AgentClient } from './helpers/agent-client';
 
 // A German customer reads German: pages by their browser's Accept-Language, e-mails (the
 // satisfaction survey, the reply notification, the sign-in link) by their last message's
@@ -49,6 +51,28 @@ describe.each(DB_KINDS)('languages (%s)', (db) => {
     expect(await res.text()).toContain('Sehen Sie in Ihre E-Mails');
     const mail = await mailTo('greta@cust.test', (s) => s === 'Ihr Anmeldelink');
     expect(mail?.text).toContain('Mit diesem Link melden Sie sich an.');
+  });
+
+  it('the contact page shows the language a customer is written to in and why, and an agent changes it there', async () => {
+    const id = await write('Anna <anna@cust.test>', 'Lieferung fehlt', 'Guten Tag, meine Lieferung ist noch nicht angekommen. Können Sie bitte nachsehen, wo sie ist? Vielen Dank.');
+    const contactId = (await t.api('GET', `/api/tickets/${id}`)).body.ticket.requester.id as number;
+    const agent = new AgentClient(t);
+    await agent.signIn(t.admin.email, t.admin.password);
+    const shown = async () => /data-effective-language>([^<]+)<\/strong> <span class="muted">\(([^)]+)\)/.exec((await agent.get(`/contacts/${contactId}`)).html)?.slice(1);
+    expect(await shown()).toEqual(['Deutsch', 'from the language of their last message']);
+
+    const refused = await agent.post(`/contacts/${contactId}/language`, { language: 'fr' });
+    expect(refused.status).toBe(422);
+    expect(refused.html).toMatch(/id="c-language" name="language" aria-invalid="true">[\s\S]*?<div class="field-error">Choose one of en, de/);
+    expect((await contactRepository.findById(t.s.db.m, contactId))!.language).toBeNull();
+
+    expect((await agent.post(`/contacts/${contactId}/language`, { language: 'en' })).status).toBe(303);
+    expect(await shown()).toEqual(['English', 'set by an agent']);
+    expect((await contactRepository.findById(t.s.db.m, contactId))!.language).toBe('en');
+    expect((await t.api('GET', `/api/tickets/${id}/customer-language`)).body).toEqual({ language: 'en', effective: 'en', source: 'agent' });
+
+    expect((await agent.post(`/contacts/${contactId}/language`, { language: '' })).status).toBe(303);
+    expect(await shown()).toEqual(['Deutsch', 'from the language of their last message']);
   });
 
   it('a customer who wrote in German gets the reply notification and the survey in German; an agent can switch them to English', async () => {
