@@ -88,6 +88,8 @@ describe('Branded customer pages at 1280 and 390 px', () => {
       await page.click('button[type=submit]');
       await page.waitForURL(/\/my$/);
       await visit('/my', true);
+      await visit('/my/profile', true);
+      expect(await page.isVisible('input[name=displayName]')).toBe(true);
       await visit(`/t/${ticketId}`, true);
       await page.waitForSelector('.post >> text=louder whistle', { state: 'visible' });
       expect(await contrastOf(page, '.crumbs a')).toBeGreaterThanOrEqual(4.5);
