@@ -187,6 +187,11 @@ describe('Audience property: HTML, JSON, socket and webhooks never leak', () => 
           const found = ((await (await fetch(`${t.url}/community?q=${m.token}`, { headers: { accept: 'application/json' } })).json()) as { questions: { id: number }[] }).questions.some((x) => x.id === id);
           expect({ token: m.token, audience: m.audience, via: 'community search', found }).toEqual({ token: m.token, audience: m.audience, via: 'community search', found: strangerMay.has(m.token) });
         }
+        // Suggestions while asking (titles of solved public questions) never carry a post's words.
+        for (const m of model) {
+          const offered = await (await fetch(`${t.url}/api/community/suggestions?q=${m.token}`)).text();
+          for (const token of all) if (!strangerMay.has(token)) expect({ via: 'suggestions', token, shown: offered.includes(token) }).toEqual({ via: 'suggestions', token, shown: false });
+        }
         // An internal tag neither shows on nor filters the public list.
         for (const tag of internal) {
           const filtered = await (await fetch(`${t.url}/community?tag=${tag}`)).text();

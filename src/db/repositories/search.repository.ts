@@ -124,3 +124,30 @@ export async function searchPublicQuestions(m: EntityManager, query: string, lim
   }
   return [...new Set(rows.map((r) => Number(r.ticketId)))];
 }
+
+// The words of a question being typed that are worth matching: letters and digits, four or more
+// characters (so "how", "do", "my" do not match every question), at most eight.
+export function suggestionWords(text: string): string[] {
+  const words = text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => [...w].length >= 4);
+  return [...new Set(words)].slice(0, 8);
+}
+
+// Solved public questions whose title shares words with the one being typed, best match first
+// (any of the words, ranked by the index's relevance). Titles only: a ticket subject is public
+// on a public question, and no staff note or private reply can make a question match.
+export async function suggestSolvedQuestions(m: EntityManager, text: string, limit: number): Promise<{ id: number; subject: string; acceptedMessageId: number | null }[]> {
+  const words = suggestionWords(text);
+  if (!words.length) return [];
+  const solved = `t.visibility = 'public' AND t.merged_into_id IS NULL AND (t.status IN ('solved', 'closed') OR t.accepted_message_id IS NOT NULL)`;
+  const rows: Record<string, unknown>[] = m.connection.options.type === 'postgres'
+    ? await boundedQuery(m,
+      `SELECT t.id, t.subject, t.accepted_message_id FROM tickets t, to_tsquery('simple', $1) q
+        WHERE ${solved} AND to_tsvector('simple', t.subject) @@ q
+        ORDER BY ts_rank(to_tsvector('simple', t.subject), q) DESC, t.id DESC LIMIT $2`,
+      [words.map((w) => `${w}:*`).join(' | '), limit])
+    : await m.query(
+      `SELECT t.id, t.subject, t.accepted_message_id FROM tickets_fts JOIN tickets t ON t.id = tickets_fts.rowid
+        WHERE tickets_fts MATCH ? AND ${solved} ORDER BY bm25(tickets_fts), t.id DESC LIMIT ?`,
+      [words.map((w) => `"${w}"*`).join(' OR '), limit]);
+  return rows.map((r) => ({ id: Number(r.id), subject: String(r.subject), acceptedMessageId: r.accepted_message_id == null ? null : Number(r.accepted_message_id) }));
+}
