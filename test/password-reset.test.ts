@@ -1,7 +1,8 @@
 import { createAgent } from '../src/agents/create-agent';
 import { OutboxItem } from '../src/db/entities';
 import { RESET_TTL_MS } from '../src/auth/password-reset';
-import { DB_KINDS, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { DB_KINDS, connectSocket, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { disconnected } from './helpers/sockets';
 import { waitFor } from './helpers/wait';
 import { captureSmtp } from './helpers/smtp-capture';
 
@@ -36,6 +37,8 @@ describe.each(DB_KINDS)('password reset by e-mail (%s)', (db) => {
   it('sends one link that works once; a refused password keeps it; the old password and sessions end', async () => {
     const session = (await fetch(`${t.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'rosa@acme.test', password: 'old-password-1' }) })).headers.get('set-cookie')!.split(';')[0];
     expect((await fetch(`${t.url}/inbox`, { headers: { cookie: session }, redirect: 'manual' })).status).toBe(200);
+    const socket = await connectSocket(t, { cookie: session });
+    const socketGone = disconnected(socket);
 
     const unknown = await form(t, '/password/forgot', { email: 'nobody@acme.test' });
     const known = await form(t, '/password/forgot', { email: 'Rosa@acme.test' });
@@ -53,6 +56,8 @@ describe.each(DB_KINDS)('password reset by e-mail (%s)', (db) => {
     expect(await short.text()).toContain('Use at least 8 characters.');
     const ok = await form(t, '/password/reset', { token, password: 'new-password-2' });
     expect([ok.status, ok.headers.get('location')]).toEqual([303, '/login?reset=1']);
+    // The old sign-in's live socket is closed by the server, not left listening.
+    await socketGone;
     expect(await login(t, 'rosa@acme.test', 'old-password-1')).toBe(401);
     expect(await login(t, 'rosa@acme.test', 'new-password-2')).toBe(303);
     expect((await fetch(`${t.url}/inbox`, { headers: { cookie: session }, redirect: 'manual' })).status).not.toBe(200);

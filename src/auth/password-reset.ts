@@ -38,17 +38,19 @@ export async function resetLinkValid(s: Services, token: string): Promise<boolea
 }
 
 // Uses the link once: a new password, and every session signed in with the old one ends. A
-// refused password does not use up the link.
+// refused password does not use up the link. The ended sessions' live sockets close too, on every
+// node, as at sign-out: a stolen session must not keep listening after the owner took it back.
 export async function resetPassword(s: Services, token: string, password: string): Promise<{ agentId: number }> {
   if (password.length < 8) throw new ValidationError('Use at least 8 characters.', { fields: { password: ['Use at least 8 characters.'] } });
   if (password.length > 200) throw new ValidationError('Use at most 200 characters.', { fields: { password: ['Use at most 200 characters.'] } });
   const passwordHash = await hashPassword(password);
-  return s.db.transaction(async ({ m }) => {
+  return s.db.transaction(async (tx) => {
+    const { m } = tx;
     const used = await sessionRepository.consumeOneTime(m, hashToken(token), RESET_PURPOSE, s.now());
     const agent = used?.subject ? await agentRepository.findById(m, Number(used.subject)) : null;
     if (!agent?.active) throw new AppError(410, 'reset_link_used', 'That link was used already or has expired. Ask for a new one.');
     await agentRepository.update(m, agent.id, { passwordHash });
-    await sessionRepository.deleteForAgent(m, agent.id);
+    for (const sessionHash of await sessionRepository.deleteForAgent(m, agent.id)) tx.emit('session.ended', { sessionHash });
     return { agentId: agent.id };
   });
 }

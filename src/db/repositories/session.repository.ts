@@ -27,8 +27,11 @@ export const sessionRepository = {
     return t && t.usedAt === null && t.expiresAt > now ? t : null;
   },
   // Every sign-in of an agent (a reset password ends the sessions made with the old one).
-  async deleteForAgent(m: EntityManager, agentId: number): Promise<void> {
+  // Returns the ended sessions' hashes, which name their sockets' rooms.
+  async deleteForAgent(m: EntityManager, agentId: number): Promise<string[]> {
+    const ended = await m.getRepository(Session).find({ select: { idHash: true }, where: { agentId } });
     await m.getRepository(Session).delete({ agentId });
+    return ended.map((e) => e.idHash);
   },
   // Marks the token used and returns it, only if it was unused and unexpired: single use even under races.
   async consumeOneTime(m: EntityManager, tokenHash: string, purpose: string, now: number): Promise<OneTimeToken | null> {
