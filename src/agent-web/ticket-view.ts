@@ -145,6 +145,7 @@ function describeEvent(e: TicketEvent, agentNames: Map<number, string>): string 
     case 'message.masked': return `Card number(s) masked in message ${d.messageId} on arrival: ${d.masked} (the inbox masks card numbers)`;
     case 'message.withdrawn': return `The customer withdrew message ${d.messageId} on ${d.channel}`;
     case 'reaction': return d.emoji ? `${d.by} reacted ${d.emoji} to message ${d.messageId}` : `${d.by} removed their reaction ${d.previous ?? ''} from message ${d.messageId}`.replace('  ', ' ');
+    case 'listened': return listenedText(d, name, e.actorType === 'agent' ? e.actorId : null);
     case 'social.event': return `${d.detail} (${d.channel})`;
     case 'agents.notified': return `Notified ${(d.agentIds ?? []).map(name).join(', ')}`;
     case 'webhook.called': return `Webhook called (${hostOf(d.url)})`;
@@ -156,6 +157,13 @@ function describeEvent(e: TicketEvent, agentNames: Map<number, string>): string 
     case 'sla.resumed': return `SLA clock resumed: snooze ended${typeof d.pausedMs === 'number' ? ` after ${pausedText(d.pausedMs)} paused` : ''}${slaDueText(d.due, 'now due')}${(d.rearmed ?? []).length ? `; the warning will be given again for the new due time` : ''}`;
     default: return e.type.replace(/_/g, ' ');
   }
+}
+
+// "Why is this here?": the listening stream(s) and query that found the post, and who made it a ticket.
+export function listenedText(d: Record<string, any>, name: (id: unknown) => string, actorId?: number | null): string {
+  const found = ((d.streams ?? []) as { name: string | null; query: string }[]).map((x) => `stream “${x.name ?? 'deleted'}” (query: ${x.query})`).join(' and ');
+  const by = d.by === 'rule' ? `by the rule ${d.rule}` : `by ${name(actorId ?? d.agentId)}`;
+  return `From social listening: found by ${found || 'a listening stream'}; made a ticket ${by}`;
 }
 
 const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;

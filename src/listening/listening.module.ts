@@ -1,6 +1,7 @@
 import { startClusterJob } from '../jobs/cluster-job';
 import type { ChorusModule } from '../module';
 import { linkMentionsToItems } from './link-mentions';
+import { LISTENED_RAW_TYPE, parseListenedPost } from './listened-post';
 import { pollDueStreams } from './poll-stream';
 import { listeningViewRoutes } from './listening-view.routes';
 import { streamsApiRoutes } from './streams.routes';
@@ -10,7 +11,11 @@ import { streamsPageRoutes } from './streams-pages.routes';
 // are listening items (not tickets) until an agent or a rule turns them into one.
 export const listeningModule: ChorusModule = {
   name: 'listening',
-  register: linkMentionsToItems,
+  register(s) {
+    linkMentionsToItems(s);
+    // A post an agent or rule turns into a ticket enters the ingest pipeline as its mention would.
+    s.parsers.register({ channels: ['mastodon', 'x', 'bluesky'], parsers: { [LISTENED_RAW_TYPE]: parseListenedPost } });
+  },
   routes(r, s) {
     streamsApiRoutes(r, s);
     streamsPageRoutes(r, s);

@@ -101,6 +101,14 @@ export const listeningItemRepository = {
     return item.id;
   },
 
+  // An agent or a rule made the post a ticket (convert-item.ts): it leaves the view. A post that
+  // became a ticket some other way first (its mention) keeps that ticket. False: it has another ticket.
+  async markTicketed(m: EntityManager, id: number, ticketId: number, now: number): Promise<boolean> {
+    const r = await m.createQueryBuilder().update(ListeningItem).set({ ticketId, status: 'ticketed', updatedAt: now })
+      .where('id = :id AND (ticket_id IS NULL OR ticket_id = :ticketId)', { id, ticketId }).execute();
+    return (r.affected ?? 0) > 0;
+  },
+
   // Only a post still unscored is scored, so a replayed event never rewrites a stored score.
   async setSentiment(m: EntityManager, id: number, sentiment: number): Promise<void> {
     await m.createQueryBuilder().update(ListeningItem).set({ sentiment, priority: () => `COALESCE(author_followers, 0) * ${sentiment < 0 ? 3 : 1}` })
