@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { ticketRepository } from '../src/db/repositories/ticket.repository';
-import { launchChromium } from './helpers/browser';
+import { contrastOf, launchChromium } from './helpers/browser';
 import { AGENT_PAGES } from './helpers/agent-pages';
 import { seedDemo } from './helpers/seed-demo';
 import { startTestChorus, type TestChorus } from './helpers/test-chorus';
@@ -39,26 +39,6 @@ describe('Agent app at 1280 and 390 px, light and dark', () => {
     return page;
   }
 
-  // WCAG relative-luminance contrast of an element's text against the first opaque background
-  // behind it.
-  async function contrast(page: Page, selector: string): Promise<number> {
-    return page.$eval(selector, (el) => {
-      const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
-      const lum = ([r, g, b]: number[]) => {
-        const f = (v: number) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; };
-        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-      };
-      let bg: number[] | null = null;
-      for (let n: Element | null = el; n && !bg; n = n.parentElement) {
-        const c = rgb(getComputedStyle(n).backgroundColor);
-        if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) bg = c.slice(0, 3);
-      }
-      const fg = lum(rgb(getComputedStyle(el).color).slice(0, 3));
-      const b = lum(bg ?? [255, 255, 255]);
-      return (Math.max(fg, b) + 0.05) / (Math.min(fg, b) + 0.05);
-    });
-  }
-
   for (const width of [1280, 390]) {
     for (const scheme of ['light', 'dark'] as const) {
       it(`at ${width} px in ${scheme}: every agent page fits the screen and shows its key element`, async () => {
@@ -80,7 +60,7 @@ describe('Agent app at 1280 and 390 px, light and dark', () => {
         const dark = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
         expect(dark === 'rgb(15, 19, 32)').toBe(scheme === 'dark');
         for (const sel of ['.list-head h1', '.row .subject', '.row .who .name', '.row .snippet', '.row .age', '.views a.view span']) {
-          expect({ sel, ok: (await contrast(page, sel)) >= 4.5 }).toEqual({ sel, ok: true });
+          expect({ sel, ok: (await contrastOf(page, sel)) >= 4.5 }).toEqual({ sel, ok: true });
         }
         if (width < 500) {
           // The menu button opens the folded links.
@@ -93,7 +73,7 @@ describe('Agent app at 1280 and 390 px, light and dark', () => {
         await page.goto(`${t.url}/tickets/${demo.tickets.csv}`);
         await page.waitForSelector('.msg .body', { state: 'visible' });
         for (const sel of ['.ticket-head h1', '.msg .author', '.msg .body p', '.reach-note', '.crumbs']) {
-          expect({ sel, ok: (await contrast(page, sel)) >= 4.5 }).toEqual({ sel, ok: true });
+          expect({ sel, ok: (await contrastOf(page, sel)) >= 4.5 }).toEqual({ sel, ok: true });
         }
         if (width < 500) {
           // Thread first; the sidebar folds behind its button.

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { createInbox } from '../src/inboxes/create-inbox';
-import { launchChromium } from './helpers/browser';
+import { contrastOf, launchChromium } from './helpers/browser';
 import { png } from './helpers/images';
 import { postRawEmail, startTestChorus, type TestChorus } from './helpers/test-chorus';
 import { lastMagicLink } from './helpers/web-client';
@@ -30,20 +30,6 @@ describe('Branded customer pages at 1280 and 390 px', () => {
     await browser?.close();
     await t?.stop();
   });
-
-  const contrastOf = (page: Page, selector: string) =>
-    page.$eval(selector, (el) => {
-      const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number).slice(0, 3);
-      const lum = ([r, g, b]: number[]) => {
-        const f = (v: number) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; };
-        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-      };
-      const st = getComputedStyle(el);
-      let bg = rgb(st.backgroundColor);
-      if ((st.backgroundColor.match(/[\d.]+/g) ?? []).length === 4) bg = [255, 255, 255];
-      const [a, b] = [lum(rgb(st.color)), lum(bg)];
-      return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-    });
 
   for (const width of [1280, 390]) {
     it(`at ${width} px: the community, forms, sign-in and thread carry the brand and fit the screen`, async () => {

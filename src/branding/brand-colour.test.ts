@@ -1,4 +1,4 @@
-import { accentPalette, contrastRatio, DARK, MIN_CONTRAST, parseHexColour, WHITE } from './brand-colour';
+import { accentPalette, contrastRatio, DARK, MIN_CONTRAST, PAGE_LIGHT, parseHexColour, WHITE } from './brand-colour';
 
 describe('brand colour', () => {
   it('accepts #rgb and #rrggbb with or without the hash and refuses anything else', () => {
@@ -35,6 +35,7 @@ describe('brand colour', () => {
       const hex = `#${[i >> 8, (i >> 4) & 15, i & 15].map((v) => v.toString(16).repeat(2)).join('')}`;
       const p = accentPalette(hex);
       expect(contrastRatio(p.link, WHITE)).toBeGreaterThanOrEqual(MIN_CONTRAST);
+      expect(contrastRatio(p.link, PAGE_LIGHT)).toBeGreaterThanOrEqual(MIN_CONTRAST);
       expect(contrastRatio(p.linkOnDark, DARK)).toBeGreaterThanOrEqual(MIN_CONTRAST);
       expect(contrastRatio(p.button, p.accentInk)).toBeGreaterThanOrEqual(MIN_CONTRAST);
     }

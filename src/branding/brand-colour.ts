@@ -4,15 +4,18 @@
 // moved toward black or white only as far as needed, and the admin page says when it was moved.
 
 export const WHITE = '#ffffff';
-// The darkest ink and surface the customer pages and e-mails use.
+// The darkest ink and surface the customer pages and e-mails use (the dark theme's card).
 export const DARK = '#111827';
+// The palest grey the pages put links on (the page background, public/web.css --bg): a shade
+// that reads there reads on the white cards and e-mails too.
+export const PAGE_LIGHT = '#f6f7fb';
 export const MIN_CONTRAST = 4.5;
 
 export interface AccentPalette {
   accent: string; // what the admin chose, used for highlights
   button: string; // button background: the accent, unless no label colour reads on it
   accentInk: string; // label colour on a button
-  link: string; // text in the accent colour on white
+  link: string; // text in the accent colour on white and on the light page background
   linkOnDark: string; // text in the accent colour on a dark surface
   ratios: { white: number; dark: number };
   adjusted: boolean;
@@ -61,7 +64,7 @@ const round = (n: number) => Math.round(n * 100) / 100;
 
 export function accentPalette(accentHex: string): AccentPalette {
   const accent = parseHexColour(accentHex) ?? '#4f46e5';
-  const link = readableOn(accent, WHITE, '#000000');
+  const link = readableOn(accent, PAGE_LIGHT, '#000000');
   const linkOnDark = readableOn(accent, DARK, WHITE);
   // The label is white or dark ink, whichever reads better; a mid-tone where neither reaches
   // 4.5:1 gets the darkened shade behind a white label.
