@@ -48,6 +48,7 @@ import { Notifications1764000039700 } from './1764000039700-notifications';
 import { ContactPublicProfile1764000040000 } from './1764000040000-contact-public-profile';
 import { InstanceSettings1764000040050 } from './1764000040050-instance-settings';
 import { ContactLanguage1764000040060 } from './1764000040060-contact-language';
+import { ListeningDropPostedIndex1764000040300 } from './1764000040300-listening-drop-posted-index';
 import { ListeningPriority1764000039900 } from './1764000039900-listening-priority';
 import { ReportChannelRollups1764000032000 } from './1764000032000-report-channel-rollups';
 import { AgentTheme1764000039600 } from './1764000039600-agent-theme';
@@ -110,4 +111,5 @@ export const migrations = [
   ContactPublicProfile1764000040000,
   InstanceSettings1764000040050,
   ContactLanguage1764000040060,
+  ListeningDropPostedIndex1764000040300,
 ];

@@ -64,6 +64,30 @@ describe.each(DB_KINDS)('the listening view (%s)', (db) => {
     expect(page.html).toContain('no score');
   });
 
+  it('pages through every waiting post once, in order, when many share a time or a priority', async () => {
+    // 23 posts in three equal times and three equal reaches: the cursor must break ties by id.
+    for (let i = 0; i < 23; i++) await store(post(String(300 + i), { postedAt: 1_800_000_000_000 + (i % 3) * 1000, authorFollowers: [5, 7, 9][i % 3] }));
+    const walk = async (sort: string) => {
+      const seen: any[] = [];
+      let after: string | null = null;
+      for (let n = 0; n < 50; n++) {
+        const body: any = (await t.api('GET', `/api/listening/items?sort=${sort}&limit=4${after ? `&after=${after}` : ''}`)).body;
+        seen.push(...body.items);
+        after = body.next;
+        if (!after) break;
+      }
+      return seen;
+    };
+    const total = (await t.api('GET', '/api/listening/items')).body.total;
+    for (const [sort, key] of [['newest', (i: any) => Date.parse(i.postedAt)], ['priority', (i: any) => i.priority]] as const) {
+      const seen = await walk(sort);
+      expect(seen).toHaveLength(total);
+      expect(new Set(seen.map((i) => i.id)).size).toBe(total);
+      const expected = [...seen].sort((x, y) => key(y) - key(x) || y.id - x.id).map((i) => i.id);
+      expect(seen.map((i) => i.id)).toEqual(expected);
+    }
+  });
+
   it('sends new posts live to agents on the view, and to nobody else', async () => {
     const agent = await connectSocket(t, { token: t.admin.token });
     const stranger = await connectSocket(t);

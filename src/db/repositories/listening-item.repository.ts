@@ -116,11 +116,13 @@ export const listeningItemRepository = {
   },
 
   // The listening view: posts not yet tickets (nor dismissed), newest or by priority, a page at a
-  // time by keyset (the (status, posted_at, id) and (status, priority, id) indexes).
+  // time by keyset (the (status, posted_at, id) and (status, priority, id) indexes). The row-value
+  // comparison is what both stores seek the index with; the equivalent `a < v OR (a = v AND
+  // id < x)` made SQLite walk every newer entry first (5 ms half-way down 80,000 posts, not 0.4).
   async listNew(m: EntityManager, o: { sort: ListeningSort; limit: number; after?: ListeningCursor | null }): Promise<ListeningItem[]> {
     const col = o.sort === 'priority' ? 'i.priority' : 'i.posted_at';
     const q = m.getRepository(ListeningItem).createQueryBuilder('i').where("i.status = 'new'");
-    if (o.after) q.andWhere(`(${col} < :v OR (${col} = :v AND i.id < :id))`, { v: o.after.value, id: o.after.id });
+    if (o.after) q.andWhere(`(${col}, i.id) < (:v, :id)`, { v: o.after.value, id: o.after.id });
     return q.orderBy(col, 'DESC').addOrderBy('i.id', 'DESC').limit(o.limit).getMany();
   },
 
