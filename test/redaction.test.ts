@@ -69,6 +69,19 @@ describe.each(DB_KINDS)('redaction (%s)', (db) => {
     expect(page).toMatch(/Message \d+ redacted: \d passage\(s\) removed · Ada Admin/);
   });
 
+  it('removes a secret typed into the subject line from the ticket title and its search entry too', async () => {
+    const inSubject = 'Kestrel99Pass';
+    const { ticketId, messageId } = await postRawEmail(t, inboxId, mail('pw2', `My new password ${inSubject} does not work`, ['Content-Type: text/plain; charset=utf-8'], `See the subject: ${inSubject} is refused.`));
+    expect((await t.api('GET', `/api/search?q=${inSubject}`)).body.results.length).toBeGreaterThan(0);
+    const r = await t.api('POST', `/api/tickets/${ticketId}/messages/${messageId}/redact`, { spans: [inSubject] });
+    expect(r.status).toBe(200);
+    const detail = await t.api('GET', `/api/tickets/${ticketId}`);
+    expect(detail.body.ticket.subject).toBe('My new password [redacted] does not work');
+    expect(JSON.stringify((await t.api('GET', `/api/search?q=${inSubject}`)).body)).not.toContain(inSubject);
+    expect(await storedAnywhere(t, inSubject)).toEqual([]);
+    expect((await verifyChains(t.s.db.m)).problems).toEqual([]);
+  });
+
   it('masks card numbers on arrival, raw mail included, and names the cause', async () => {
     const qp = `Please charge my card ${CARD.replace(/ /g, '=20')} for the renewal.`;
     const { ticketId, messageId } = await postRawEmail(t, inboxId, mail('card1', 'Renewal', ['Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: quoted-printable'], qp));

@@ -17,8 +17,9 @@ export interface RedactResult { messageId: number; replaced: number; rawRebuilt:
 
 export const MAX_SPANS = 20;
 
-// Removes parts of a message for good: from its text, quoted history and HTML, from the raw
-// item it arrived as, and from every copy waiting in or sent through the outbox or kept as a
+// Removes parts of a message for good: from its text, quoted history and HTML, from the ticket's
+// subject when the message's words are in it (a password typed into a mail's subject line
+// becomes the ticket's title and its search entry), from the raw item it arrived as, and from every copy waiting in or sent through the outbox or kept as a
 // mail preview. The search index follows the text (its trigger). The TicketEvent says who, when
 // and how much, never what; the message's hash chain gets a 'redacted' link, not a gap.
 export async function redactMessage(deps: CommandDeps, viewer: Viewer, ticketId: number, messageId: number, input: RedactInput, replace?: Replacement): Promise<RedactResult> {
@@ -37,10 +38,12 @@ export async function redactMessage(deps: CommandDeps, viewer: Viewer, ticketId:
     const html = msg.html !== null ? redactSpans(msg.html, spans, replace) : null;
     const item = msg.inboundItemId !== null ? await inboundItemRepository.findById(tx.m, msg.inboundItemId) : null;
     const raw = item ? await redactRaw(item.raw, spans, text.value, replace) : null;
-    const replaced = text.count + (fullText?.count ?? 0) + (html?.count ?? 0);
+    const subject = redactSpans(t.subject, spans, replace);
+    const replaced = text.count + (fullText?.count ?? 0) + (html?.count ?? 0) + subject.count;
     if (!replaced && !raw?.count) throw new ValidationError('That text is not in this message (copy it exactly as shown).', { fields: { spans: ['Not found in the message.'] } });
 
     await messageRepository.redact(tx.m, msg, { text: text.value, fullText: fullText?.value ?? null, html: html?.value ?? null }, now);
+    if (subject.count) await ticketRepository.update(tx.m, t.id, { subject: subject.value });
     await ticketRepository.refreshStats(tx.m, t.id, now);
     if (item && raw && raw.raw !== item.raw) await inboundItemRepository.update(tx.m, item.id, { raw: raw.raw });
     const copies = await redactionRepository.copiesContaining(tx.m, spans.flatMap(spanForms), t.id);
@@ -51,7 +54,7 @@ export async function redactMessage(deps: CommandDeps, viewer: Viewer, ticketId:
     const nCopies = copies.outbox.length + copies.previews.length;
     await ticketEventRepository.record(tx.m, t.id, 'message.redacted', actorOf(viewer, deps.cause), { messageId: msg.id, pieces: spans.length, replaced, rawRebuilt: raw?.rebuilt ?? false, copies: nCopies, reason }, now);
     tx.emit('message.updated', { ticketId: t.id, messageId: msg.id, audience: msg.audience });
-    tx.emit('ticket.updated', { ticketId: t.id, changes: ['events'] });
+    tx.emit('ticket.updated', { ticketId: t.id, changes: subject.count ? ['events', 'subject'] : ['events'] });
     return { messageId: msg.id, replaced, rawRebuilt: raw?.rebuilt ?? false, copies: nCopies };
   });
 }
