@@ -17,7 +17,7 @@ export const streamSchema = z.object({
   inboxId: z.number().int().nullable(), autoTicket: z.object({ minFollowers: z.number().int().nullable(), negative: z.boolean() }).nullable(),
   lastPolledAt: z.string().nullable(), lastError: z.string().nullable().describe('The last poll\'s failure in words; null after a good poll'),
   nextPollAt: z.string().nullable(),
-  itemsPerDay: z.array(z.object({ day: z.string(), count: z.number().int() })).describe(`Posts found per UTC day, the last ${PER_DAY_DAYS} days, newest first`),
+  itemsPerDay: z.array(z.object({ day: z.string(), count: z.number().int() })).describe(`Posts found per UTC day, each of the last ${PER_DAY_DAYS} days (0 included: a stream gone quiet shows), newest first`),
   createdAt: z.string().nullable(), updatedAt: z.string().nullable(),
 });
 export type PresentedStream = z.infer<typeof streamSchema>;
@@ -39,5 +39,9 @@ export function presentStream(st: ListeningStream, perDay: { day: string; count:
 export async function presentStreams(m: EntityManager, streams: ListeningStream[], now: number): Promise<PresentedStream[]> {
   const since = Math.floor(now / DAY_MS) * DAY_MS - (PER_DAY_DAYS - 1) * DAY_MS;
   const per = await listeningStreamRepository.itemsPerDay(m, streams.map((x) => x.id), since);
-  return streams.map((x) => presentStream(x, per.get(x.id) ?? []));
+  const days = Array.from({ length: PER_DAY_DAYS }, (_, i) => new Date(since + (PER_DAY_DAYS - 1 - i) * DAY_MS).toISOString().slice(0, 10));
+  return streams.map((x) => {
+    const found = new Map((per.get(x.id) ?? []).map((d) => [d.day, d.count]));
+    return presentStream(x, days.map((day) => ({ day, count: found.get(day) ?? 0 })));
+  });
 }

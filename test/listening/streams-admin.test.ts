@@ -32,7 +32,9 @@ describe.each(DB_KINDS)('listening streams: API and admin page (%s)', (db) => {
     });
     expect(created.status).toBe(201);
     const st = created.body.stream;
-    expect(st).toMatchObject({ name: 'Acme routers', platform: 'mastodon', hashtags: ['AcmeRouter'], language: 'en', tokenSet: true, enabled: true, lastPolledAt: null, lastError: null, itemsPerDay: [] });
+    expect(st).toMatchObject({ name: 'Acme routers', platform: 'mastodon', hashtags: ['AcmeRouter'], language: 'en', tokenSet: true, enabled: true, lastPolledAt: null, lastError: null });
+    // Each of the last seven UTC days, today first, none found yet.
+    expect(st.itemsPerDay).toEqual(Array.from({ length: 7 }, (_, i) => ({ day: new Date(Date.now() - i * 86_400_000).toISOString().slice(0, 10), count: 0 })));
     expect(JSON.stringify(created.body)).not.toContain('masto-secret-token');
     const [row] = await t.s.db.m.query(`SELECT settings FROM listening_streams WHERE id = ${st.id}`);
     expect(String(row.settings)).not.toContain('masto-secret-token');
@@ -57,6 +59,33 @@ describe.each(DB_KINDS)('listening streams: API and admin page (%s)', (db) => {
     expect(refused.body.error.details.fields).toHaveProperty('accessToken');
     expect((await t.api('DELETE', `/api/listening/streams/${st.id}`)).body).toEqual({ deleted: true });
     expect((await t.api('GET', `/api/listening/streams/${st.id}`)).status).toBe(404);
+  });
+
+  it('says in words when a platform cannot be reached or answers with a web page', async () => {
+    // A port nothing listens on (taken, then let go), and a server answering with a login page.
+    const closed = http.createServer();
+    await new Promise<void>((ok) => closed.listen(0, '127.0.0.1', ok));
+    const gone = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise<void>((ok) => closed.close(() => ok()));
+    const html = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<html><body>Sign in</body></html>'));
+    await new Promise<void>((ok) => html.listen(0, '127.0.0.1', ok));
+    const page = `http://127.0.0.1:${(html.address() as AddressInfo).port}`;
+    try {
+      const mk = async (body: Record<string, unknown>) => (await t.api('POST', '/api/listening/streams', { name: 'Unreachable', keywords: ['acme'], accessToken: 'tok', ...body })).body.stream.id as number;
+      const cases = [
+        { id: await mk({ platform: 'mastodon', apiBaseUrl: gone }), error: `Could not reach Mastodon at ${gone} for status search (connection refused).` },
+        { id: await mk({ platform: 'x', apiBaseUrl: page }), error: 'X answered recent search with something other than JSON (HTTP 200, text/html); check the stream\'s address.' },
+        { id: await mk({ platform: 'bluesky', apiBaseUrl: gone }), error: `Could not reach Bluesky at ${gone} for post search (connection refused).` },
+      ];
+      for (const c of cases) {
+        const r = await pollStream(t.s, (await listeningStreamRepository.findById(t.s.db.m, c.id))!, Date.now());
+        expect(r.error).toBe(c.error);
+        expect((await t.api('GET', `/api/listening/streams/${c.id}`)).body.stream).toMatchObject({ lastError: c.error, lastPolledAt: expect.any(String) });
+        await t.api('DELETE', `/api/listening/streams/${c.id}`);
+      }
+    } finally {
+      html.close();
+    }
   });
 
   it('refuses bad input naming the field, and refuses non-admins', async () => {
@@ -100,6 +129,7 @@ describe.each(DB_KINDS)('listening streams: API and admin page (%s)', (db) => {
     expect(card).toContain('Last poll: 2026-12-01 10:00 UTC');
     expect(card).toContain('Mastodon is rate-limiting us (HTTP 429) on status search');
     expect(card).toContain(`${new Date().toISOString().slice(0, 10)}: 1`);
+    expect(card).toContain(`Found in the last 7 days: 1 — ${new Date().toISOString().slice(0, 10)}: 1 · ${new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)}: 0`);
     expect(card).toContain('placeholder="set — leave empty to keep"');
     // Saving the form without a token keeps the stored one.
     const saved = await admin.post(`/admin/listening/${st.id}`, { ...form, accessToken: '', language: 'de' });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ListeningStream } from '../../db/entities';
 import type { ListenedPost } from '../../db/repositories/listening-item.repository';
 import { PollRefused, type PollResult } from './poller';
+import { platformFetch, platformJson } from './platform-fetch';
 import { notBeforeOf, refusal } from './rate-limit';
 
 const searchPage = z.looseObject({
@@ -27,10 +28,10 @@ export async function pollBlueskyStream(stream: ListeningStream, now: number): P
   let cursor: string | undefined;
   let notBefore: number | undefined;
   const call = async (url: URL, what: string) => {
-    const res = await fetch(url, { headers: { accept: 'application/json', ...auth }, signal: AbortSignal.timeout(15_000) });
+    const res = await platformFetch('Bluesky', what, url, { accept: 'application/json', ...auth });
     notBefore = notBeforeOf(res, now) ?? notBefore;
     if (!res.ok) throw new PollRefused(await refusal('Bluesky', what, res), notBefore);
-    return res.json() as Promise<unknown>;
+    return platformJson('Bluesky', what, res);
   };
   pages: for (let i = 0; i < 5; i++) {
     const url = new URL('/xrpc/app.bsky.feed.searchPosts', base);

@@ -3,6 +3,7 @@ import { htmlToPlain } from '../../channels/social/social-types';
 import type { ListeningStream } from '../../db/entities';
 import type { ListenedPost } from '../../db/repositories/listening-item.repository';
 import { PollRefused, type PollResult } from './poller';
+import { platformFetch, platformJson } from './platform-fetch';
 import { notBeforeOf, refusal } from './rate-limit';
 
 const status = z.looseObject({
@@ -25,10 +26,10 @@ export async function pollMastodonStream(stream: ListeningStream, now: number): 
   const get = async (url: URL, what: string) => {
     if (stream.cursor) url.searchParams.set('since_id', stream.cursor);
     url.searchParams.set('limit', '40');
-    const res = await fetch(url, { headers: { accept: 'application/json', ...auth }, signal: AbortSignal.timeout(15_000) });
+    const res = await platformFetch('Mastodon', what, url, { accept: 'application/json', ...auth });
     const notBefore = notBeforeOf(res, now);
     if (!res.ok) throw new PollRefused(await refusal('Mastodon', what, res), notBefore);
-    return { body: await res.json() as unknown, notBefore };
+    return { body: await platformJson('Mastodon', what, res), notBefore };
   };
   let notBefore: number | undefined;
   for (const tag of q.hashtags) {

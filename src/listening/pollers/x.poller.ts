@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ListeningStream } from '../../db/entities';
 import type { ListenedPost } from '../../db/repositories/listening-item.repository';
 import { PollRefused, type PollResult } from './poller';
+import { platformFetch, platformJson } from './platform-fetch';
 import { notBeforeOf, refusal } from './rate-limit';
 
 const page = z.looseObject({
@@ -33,10 +34,10 @@ export async function pollXStream(stream: ListeningStream, now: number): Promise
     url.searchParams.set('tweet.fields', 'created_at,lang,author_id');
     if (stream.cursor) url.searchParams.set('since_id', stream.cursor);
     if (nextToken) url.searchParams.set('next_token', nextToken);
-    const res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(15_000) });
+    const res = await platformFetch('X', 'recent search', url, { authorization: `Bearer ${token}` });
     notBefore = notBeforeOf(res, now) ?? notBefore;
     if (!res.ok) throw new PollRefused(await refusal('X', 'recent search', res), notBefore);
-    const b = page.safeParse(await res.json());
+    const b = page.safeParse(await platformJson('X', 'recent search', res));
     if (!b.success) throw new PollRefused('X answered recent search with something other than a search result.');
     const users = new Map((b.data.includes?.users ?? []).map((u) => [u.id, u]));
     for (const t of b.data.data ?? []) {
