@@ -12,6 +12,11 @@
     var li = el('li', 'card listened');
     li.setAttribute('data-item', p.id);
     var who = el('div', 'who');
+    // The same tick box and triage forms as a row the server drew (from the page's template).
+    var pick = el('input');
+    pick.type = 'checkbox'; pick.name = 'ids'; pick.value = p.id; pick.setAttribute('form', 'bulk-dismiss'); pick.setAttribute('data-pick', ''); pick.setAttribute('aria-label', 'Tick to dismiss with others');
+    who.appendChild(pick);
+    who.appendChild(document.createTextNode(' '));
     var a = el('strong', '', p.author.name || (p.author.handle ? '@' + p.author.handle : 'unknown author'));
     a.setAttribute('data-author', '');
     who.appendChild(a);
@@ -29,6 +34,12 @@
     m.setAttribute('data-matches', '');
     p.matches.forEach(function (x) { m.appendChild(el('span', 'tag', (x.stream || 'stream ' + x.streamId) + ': ' + x.query)); m.appendChild(document.createTextNode(' ')); });
     li.appendChild(m);
+    var tpl = document.querySelector('[data-actions-template]');
+    if (tpl && tpl.content) {
+      var actions = tpl.content.cloneNode(true);
+      actions.querySelectorAll('form').forEach(function (f) { f.setAttribute('action', f.getAttribute('action').replace('__ID__', String(Number(p.id)))); });
+      li.appendChild(actions);
+    }
     return li;
   }
   function join() { c.socket.emit('listening:join', {}); }

@@ -239,6 +239,8 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
     teams: teams.map((x) => ({ id: x.id, name: x.name, selected: x.id === t.teamId })),
     canned: canned.map((c) => ({ id: c.id, title: c.title })),
     macros: macros.map((x) => ({ id: x.id, name: x.name, summary: x.actions.map((a) => describeAction(a, macroNames)).join(' · ') })),
+    // "Why is this here?": a ticket made from a listened post names the stream, query and who.
+    listened: events.filter((e) => e.type === 'listened').map((e) => describeEvent(e, agentNames)),
     events: events.map((e) => ({
       id: e.id, text: describeEvent(e, agentNames), age: age(new Date(e.createdAt).toISOString(), now),
       by: e.actorType === 'agent' && e.actorId ? agentNames.get(e.actorId) : e.actorType === 'system' && !e.cause ? 'Chorus' : null,

@@ -1,4 +1,4 @@
-import type { Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { agentOnly, renderAgent } from '../agent-web/agent-page';
 import { listeningItemRepository } from '../db/repositories/listening-item.repository';
@@ -30,13 +30,20 @@ export function listeningViewRoutes(r: Router, s: Services): void {
   defineRoute(r, s, {
     method: 'get', path: '/listening', tag: 'agent', summary: 'The listening view: posts the streams found, live', query: viewQuery,
     authorize: (v) => agentOnly(v) && listeningPolicy.triage(v),
-    handler: async ({ req, res, query }) => {
-      const [page, total] = await Promise.all([listeningPage(s.db.m, query.sort, query.limit, query.after), listeningItemRepository.countNew(s.db.m)]);
-      return renderAgent(s, req, res, 'pages/agent/listening', {
-        title: 'Listening', nav: { listening: true }, scripts: ['/static/agent-listening.js'],
-        items: page.items.map(itemView), total, sort: query.sort, byPriority: query.sort === 'priority', paged: !!query.after,
-        next: page.next ? `/listening?sort=${query.sort}&after=${page.next}` : null,
-      });
-    },
+    handler: ({ req, res }) => renderListening(s, req, res),
   });
+}
+
+// The view (also shown again by a triage form that was refused, with the reason beside the post).
+export async function renderListening(s: Services, req: Request, res: Response, extra: { error?: string; errorItem?: number | null } = {}, status = 200): Promise<undefined> {
+  const parsed = viewQuery.safeParse(req.method === 'GET' ? req.query : {});
+  const query = parsed.success ? parsed.data : viewQuery.parse({});
+  const [page, total] = await Promise.all([listeningPage(s.db.m, query.sort, query.limit, query.after), listeningItemRepository.countNew(s.db.m)]);
+  return renderAgent(s, req, res, 'pages/agent/listening', {
+    title: 'Listening', nav: { listening: true }, scripts: ['/static/agent-listening.js'],
+    items: page.items.map(itemView).map((i) => ({ ...i, error: extra.errorItem === i.id ? extra.error : null })),
+    error: extra.error && !page.items.some((i) => i.id === extra.errorItem) ? extra.error : null,
+    total, sort: query.sort, byPriority: query.sort === 'priority', paged: !!query.after,
+    next: page.next ? `/listening?sort=${query.sort}&after=${page.next}` : null,
+  }, status);
 }

@@ -4,6 +4,7 @@ import { linkMentionsToItems } from './link-mentions';
 import { LISTENED_RAW_TYPE, parseListenedPost } from './listened-post';
 import { pollDueStreams } from './poll-stream';
 import { listeningViewRoutes } from './listening-view.routes';
+import { triageRoutes } from './triage.routes';
 import { streamsApiRoutes } from './streams.routes';
 import { streamsPageRoutes } from './streams-pages.routes';
 
@@ -20,6 +21,7 @@ export const listeningModule: ChorusModule = {
     streamsApiRoutes(r, s);
     streamsPageRoutes(r, s);
     listeningViewRoutes(r, s);
+    triageRoutes(r, s);
   },
   async start(s) {
     return startClusterJob(s, 'listening.poll', 5_000, (now) => pollDueStreams(s, now));

@@ -1,0 +1,27 @@
+import type { Message, Ticket } from '../../db/entities';
+import { AppError } from '../../errors';
+import type { Viewer } from '../../policies/viewer';
+import type { Services } from '../../services';
+import { addReply } from '../../tickets/commands/add-reply';
+import { convertItem } from './convert-item';
+
+export interface ItemReplyInput {
+  // The public answer under the post, seen by everyone on the platform.
+  text: string;
+  // "Take it private": after the public answer, this goes to the author as a direct message and
+  // the ticket carries on privately, as a mention's ticket does.
+  privateText?: string | null;
+}
+
+// Reply to a listened post: it becomes its public ticket (convertItem) and the agent's answer
+// goes out through the outbox as any reply on that ticket would, under the post on its platform.
+export async function replyToItem(s: Services, viewer: Extract<Viewer, { kind: 'agent' }>, itemId: number, input: ItemReplyInput): Promise<{ ticket: Ticket; messages: Message[] }> {
+  if (!input.text.trim()) throw new AppError(422, 'validation_failed', 'A reply needs text.', { fields: { text: ['Write the public reply first.'] } });
+  if (input.privateText !== undefined && input.privateText !== null && !input.privateText.trim()) {
+    throw new AppError(422, 'validation_failed', 'Taking it private needs the direct message too.', { fields: { privateText: ['Write the direct message.'] } });
+  }
+  const ticket = await convertItem(s, itemId, { by: { kind: 'agent', agentId: viewer.agentId } });
+  const messages = [await addReply(s.commands, viewer, ticket.id, { audience: 'public', text: input.text })];
+  if (input.privateText) messages.push(await addReply(s.commands, viewer, ticket.id, { audience: 'participants', text: input.privateText }));
+  return { ticket, messages };
+}

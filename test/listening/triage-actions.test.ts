@@ -1,0 +1,124 @@
+import { createInbox } from '../../src/inboxes/create-inbox';
+import { listeningItemRepository, type ListenedPost } from '../../src/db/repositories/listening-item.repository';
+import { listeningStreamRepository } from '../../src/db/repositories/listening-stream.repository';
+import { pollStream } from '../../src/listening/poll-stream';
+import { AgentClient } from '../helpers/agent-client';
+import { startTestChorus, type TestChorus } from '../helpers/test-chorus';
+import { waitFor } from '../helpers/wait';
+import { fakePlatform } from '../social/fake-platform';
+
+// A status as Mastodon's search returns it (docs.joinmastodon.org/entities/Status).
+const status = (id: string, text: string) => ({
+  id, created_at: '2026-12-01T10:00:00.000Z', visibility: 'public', language: 'en', url: `https://fake.social/@ana/${id}`,
+  content: `<p>${text}</p>`, account: { id: '9001', acct: 'ana@fake.social', display_name: 'Ana', url: 'https://fake.social/@ana', followers_count: 12_500 },
+});
+const mastoPost = (id: string, text: string): ListenedPost => ({
+  platform: 'mastodon', externalId: id, authorId: '9001', authorHandle: 'ana@fake.social', authorName: 'Ana', authorUrl: null,
+  authorFollowers: 12_500, text, language: 'en', url: null, postedAt: Date.parse('2026-12-01T10:00:00.000Z'), raw: status(id, text),
+});
+// A tweet as X recent search returns it, its author expanded.
+const xPost = (id: string, text: string): ListenedPost => ({
+  platform: 'x', externalId: id, authorId: '2244994945', authorHandle: 'bob', authorName: 'Bob', authorUrl: 'https://x.com/bob',
+  authorFollowers: 15_000, text, language: 'en', url: `https://x.com/bob/status/${id}`, postedAt: Date.parse('2026-12-01T10:00:00.000Z'),
+  raw: { id, text, author_id: '2244994945', created_at: '2026-12-01T10:00:00.000Z', lang: 'en' },
+});
+
+describe('triage actions on listened posts', () => {
+  let t: TestChorus;
+  let fake: Awaited<ReturnType<typeof fakePlatform>>;
+  let masto: number;
+  let x: number;
+  let mastoStream: number;
+  let xStream: number;
+  beforeAll(async () => {
+    t = await startTestChorus();
+    fake = await fakePlatform();
+    masto = (await createInbox(t.s.db, Date.now(), { name: 'Acme on Mastodon', channel: 'mastodon', settings: { apiBaseUrl: fake.url, accessToken: 'masto-token-one', pollSeconds: 3600 } })).id;
+    x = (await createInbox(t.s.db, Date.now(), { name: 'Acme on X', channel: 'x', settings: { apiBaseUrl: fake.url, accountId: '42', bearerToken: 'x-bearer-token-1' } })).id;
+    const stream = (name: string, platform: 'mastodon' | 'x', inboxId: number) => t.s.db.write((m) => listeningStreamRepository.insert(m, {
+      name, platform, query: { keywords: ['acme'], phrases: [], hashtags: [], exclusions: [], language: null }, settings: { apiBaseUrl: fake.url, accessToken: 'masto-token-one', inboxId },
+      enabled: false, pollSeconds: 60, cursor: null, lastPolledAt: null, lastError: null, nextPollAt: null, createdBy: null, createdAt: 1, updatedAt: 1,
+    }));
+    mastoStream = (await stream('Brand on Mastodon', 'mastodon', masto)).id;
+    xStream = (await stream('Brand on X', 'x', x)).id;
+  });
+  afterAll(async () => { await t.stop(); await fake.close(); });
+
+  const store = (p: ListenedPost) => t.s.db.write(async (m) => (await listeningItemRepository.upsertMatchedPost(m, p, p.platform === 'x' ? xStream : mastoStream, 'acme', Date.now())).itemId);
+  const ticketOf = async (id: number) => (await t.api('GET', `/api/tickets/${id}`)).body;
+  const delivered = async (ticketId: number) => (await ticketOf(ticketId)).messages.filter((m: any) => m.direction === 'outbound' && m.deliveryState === 'sent');
+
+  it('reply publicly: a public ticket with the post and the reply, which reaches Mastodon under the post', async () => {
+    const id = await store(mastoPost('700', 'acme router keeps dropping'));
+    const r = await t.api('POST', `/api/listening/items/${id}/reply`, { text: 'Sorry about that! Which firmware are you on?' });
+    expect(r.status).toBe(201);
+    await waitFor(() => delivered(r.body.ticketId), (l) => l.length === 1);
+    const ticket = await ticketOf(r.body.ticketId);
+    expect(ticket.ticket).toMatchObject({ visibility: 'public', channel: 'mastodon', inboxId: masto });
+    expect(ticket.messages.map((m: any) => [m.direction, m.audience, m.text])).toEqual([
+      ['inbound', 'public', 'acme router keeps dropping'], ['outbound', 'public', 'Sorry about that! Which firmware are you on?'],
+    ]);
+    const sent = fake.calls.filter((c) => c.path === '/api/v1/statuses');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ method: 'POST', auth: 'Bearer masto-token-one', body: { status: '@ana@fake.social Sorry about that! Which firmware are you on?', in_reply_to_id: '700', visibility: 'public' } });
+    expect(await listeningItemRepository.findById(t.s.db.m, id)).toMatchObject({ status: 'ticketed', ticketId: r.body.ticketId });
+  });
+
+  it('take it private: the public reply under the tweet, then a direct message to its author; the ticket stays public', async () => {
+    const id = await store(xPost('1800000000000000009', 'acme billing charged me twice'));
+    const r = await t.api('POST', `/api/listening/items/${id}/reply`, { text: 'We are on it.', privateText: 'Could you send us the invoice number?' });
+    expect(r.status).toBe(201);
+    expect(r.body.messages.map((m: any) => m.audience)).toEqual(['public', 'participants']);
+    await waitFor(() => delivered(r.body.ticketId), (l) => l.length === 2);
+    const tweet = fake.calls.find((c) => c.path === '/2/tweets')!;
+    expect(tweet).toMatchObject({ method: 'POST', auth: 'Bearer x-bearer-token-1', body: { text: '@bob We are on it.', reply: { in_reply_to_tweet_id: '1800000000000000009' } } });
+    const dm = fake.calls.find((c) => c.path === '/2/dm_conversations/with/2244994945/messages')!;
+    expect(dm).toMatchObject({ method: 'POST', auth: 'Bearer x-bearer-token-1', body: { text: 'Could you send us the invoice number?' } });
+    const ticket = await ticketOf(r.body.ticketId);
+    expect(ticket.ticket).toMatchObject({ visibility: 'public', channel: 'x', inboxId: x });
+    // The author (15k followers) is on the ticket with their reach.
+    expect(ticket.ticket.requester).toMatchObject({ followers: 15_000 });
+  });
+
+  it('convert without replying: a public ticket holding only the post; nothing goes to the platform', async () => {
+    const id = await store(mastoPost('701', 'is acme down?'));
+    const calls = fake.calls.length;
+    const r = await t.api('POST', `/api/listening/items/${id}/convert`);
+    expect(r.status).toBe(200);
+    expect(r.body.item).toMatchObject({ id, status: 'ticketed', ticketId: r.body.ticketId });
+    const ticket = await ticketOf(r.body.ticketId);
+    expect(ticket.ticket.visibility).toBe('public');
+    expect(ticket.messages.map((m: any) => [m.direction, m.text])).toEqual([['inbound', 'is acme down?']]);
+    const [outbox] = await t.s.db.m.query(`SELECT COUNT(*) n FROM outbox_items o JOIN messages m ON m.id = o.message_id WHERE m.ticket_id = ${r.body.ticketId}`);
+    expect(Number(outbox.n)).toBe(0);
+    expect(fake.calls.slice(calls).filter((c) => c.method === 'POST')).toEqual([]);
+  });
+
+  it('spam, dismiss and bulk dismiss from the view (forms, CSRF) and the API; none comes back on the next poll', async () => {
+    const [a, b, c, d] = [await store(mastoPost('710', 'acme free followers')), await store(mastoPost('711', 'acme meh')), await store(mastoPost('712', 'acme ok')), await store(mastoPost('713', 'acme whatever'))];
+    const agent = new AgentClient(t);
+    await agent.signIn(t.admin.email, t.admin.password);
+    const page = await agent.get('/listening');
+    for (const id of [a, b, c, d]) expect(page.html).toContain(`action="/listening/items/${id}/reply"`);
+    expect((await agent.post(`/listening/items/${a}/spam`, {}, { csrf: false })).status).toBe(403);
+    expect((await agent.post(`/listening/items/${a}/spam`, {})).status).toBe(303);
+    const bulk = await agent.post('/listening/dismiss', { ids: [String(b), String(c)] });
+    expect(bulk).toMatchObject({ status: 303, location: '/listening' });
+    expect((await t.api('POST', `/api/listening/items/${d}/dismiss`)).body.item).toMatchObject({ id: d, status: 'dismissed' });
+    expect((await t.api('POST', `/api/listening/items/${d}/spam`)).status).toBe(409);
+    // A post refused by the form shows the view again with the reason beside it.
+    const again = await agent.post(`/listening/items/${a}/convert`, {});
+    expect(again.status).toBe(409);
+    expect(again.html).toContain('marked as spam');
+    expect((await listeningItemRepository.findById(t.s.db.m, a))!.status).toBe('spam');
+    expect((await listeningItemRepository.findById(t.s.db.m, b))!.status).toBe('dismissed');
+
+    // The stream finds them all again: they stay where triage put them.
+    fake.serve('/api/v2/search', { auth: 'Bearer masto-token-one', body: { accounts: [], hashtags: [], statuses: ['710', '711', '712', '713'].map((id) => status(id, 'acme again')) } });
+    const stream = (await listeningStreamRepository.findById(t.s.db.m, mastoStream))!;
+    expect(await pollStream(t.s, stream, Date.now())).toMatchObject({ found: 4, created: 0, error: null });
+    const waiting = (await t.api('GET', '/api/listening/items?limit=200')).body.items.map((i: any) => i.id);
+    for (const id of [a, b, c, d]) expect(waiting).not.toContain(id);
+    expect((await t.api('POST', '/api/listening/items/dismiss', { ids: [a, b] })).body).toEqual({ dismissed: [] });
+  });
+});
