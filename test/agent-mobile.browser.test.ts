@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { ticketRepository } from '../src/db/repositories/ticket.repository';
-import { contrastOf, launchChromium } from './helpers/browser';
+import { agentSignedIn, contrastOf, launchChromium } from './helpers/browser';
 import { AGENT_PAGES } from './helpers/agent-pages';
 import { seedDemo } from './helpers/seed-demo';
 import { startTestChorus, type TestChorus } from './helpers/test-chorus';
@@ -27,17 +27,7 @@ describe('Agent app at 1280 and 390 px, light and dark', () => {
     await t?.stop();
   });
 
-  async function signedIn(width: number, scheme: 'light' | 'dark'): Promise<Page> {
-    const ctx = await browser.newContext({ viewport: { width, height: width < 500 ? 844 : 820 }, colorScheme: scheme, isMobile: width < 500, hasTouch: width < 500 });
-    const page = await ctx.newPage();
-    page.on('pageerror', (err) => { throw err; });
-    await page.goto(`${t.url}/login?next=/inbox`);
-    await page.fill('input[name=email]', t.admin.email);
-    await page.fill('input[name=password]', t.admin.password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/inbox$/);
-    return page;
-  }
+  const signedIn = (width: number, scheme: 'light' | 'dark'): Promise<Page> => agentSignedIn(browser, t.url, t.admin, width, scheme);
 
   for (const width of [1280, 390]) {
     for (const scheme of ['light', 'dark'] as const) {

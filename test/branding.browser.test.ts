@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser } from 'playwright-core';
 import { createInbox } from '../src/inboxes/create-inbox';
-import { contrastOf, launchChromium } from './helpers/browser';
+import { contrastOf, devicePage, launchChromium } from './helpers/browser';
 import { png } from './helpers/images';
 import { postRawEmail, startTestChorus, type TestChorus } from './helpers/test-chorus';
 import { lastMagicLink } from './helpers/web-client';
@@ -33,9 +33,8 @@ describe('Branded customer pages at 1280 and 390 px', () => {
 
   for (const width of [1280, 390]) {
     it(`at ${width} px: the community, forms, sign-in and thread carry the brand and fit the screen`, async () => {
-      const ctx = await browser.newContext({ viewport: { width, height: 844 }, isMobile: width < 500, hasTouch: width < 500 });
-      const page = await ctx.newPage();
-      page.on('pageerror', (err) => { throw err; });
+      const page = await devicePage(browser, width);
+      const ctx = page.context();
       const wide: string[] = [];
       const visit = async (p: string, header: boolean) => {
         await page.goto(t.url + p);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { createInbox } from '../src/inboxes/create-inbox';
-import { backgroundLuminance, contrastOf, launchChromium } from './helpers/browser';
+import { backgroundLuminance, contrastOf, devicePage, launchChromium } from './helpers/browser';
 import { apiInbox, postRawEmail, postSigned, startTestChorus, type TestChorus } from './helpers/test-chorus';
 import { lastMagicLink } from './helpers/web-client';
 
@@ -35,12 +35,7 @@ describe('Customer pages in dark mode at 1280 and 390 px', () => {
     await t?.stop();
   });
 
-  async function darkPage(width: number): Promise<Page> {
-    const ctx = await browser.newContext({ viewport: { width, height: 844 }, colorScheme: 'dark', isMobile: width < 500, hasTouch: width < 500 });
-    const page = await ctx.newPage();
-    page.on('pageerror', (err) => { throw err; });
-    return page;
-  }
+  const darkPage = (width: number): Promise<Page> => devicePage(browser, width, 'dark');
 
   // Visits a page and collects what fails: sideways scroll, a light background, low contrast.
   async function check(page: Page, p: string, selectors: string[], failures: string[]) {

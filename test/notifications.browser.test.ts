@@ -1,6 +1,6 @@
 import { type Browser, type Page } from 'playwright-core';
 import { createAgent } from '../src/agents/create-agent';
-import { launchChromium } from './helpers/browser';
+import { agentSignedIn, launchChromium } from './helpers/browser';
 import { seedDemo } from './helpers/seed-demo';
 import { connectSocket, nextEvent, startTestChorus, type TestChorus } from './helpers/test-chorus';
 import { settled } from './helpers/wait';
@@ -24,17 +24,7 @@ describe('the bell receives mentions live', () => {
     await t?.stop();
   });
 
-  async function signedIn(email: string, password: string, width: number): Promise<Page> {
-    const ctx = await browser.newContext({ viewport: { width, height: width < 500 ? 844 : 820 }, isMobile: width < 500, hasTouch: width < 500 });
-    const page = await ctx.newPage();
-    page.on('pageerror', (err) => { throw err; });
-    await page.goto(`${t.url}/login?next=/inbox`);
-    await page.fill('input[name=email]', email);
-    await page.fill('input[name=password]', password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/inbox$/);
-    return page;
-  }
+  const signedIn = (email: string, password: string, width: number): Promise<Page> => agentSignedIn(browser, t.url, { email, password }, width);
 
   for (const width of [1280, 390]) {
     it(`at ${width} px: a mention arrives without a reload; another agent's never shows`, async () => {

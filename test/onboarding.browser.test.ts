@@ -1,5 +1,5 @@
 import { type Browser, type Page } from 'playwright-core';
-import { launchChromium } from './helpers/browser';
+import { agentSignedIn, launchChromium } from './helpers/browser';
 import { startTestChorus, type TestChorus } from './helpers/test-chorus';
 
 // A first-time admin in a real browser, at 1280 and 390 px: the empty inbox shows its
@@ -16,17 +16,7 @@ describe('onboarding in the browser', () => {
     await t?.stop();
   });
 
-  async function signedIn(width: number): Promise<Page> {
-    const ctx = await browser.newContext({ viewport: { width, height: width < 500 ? 844 : 820 }, isMobile: width < 500, hasTouch: width < 500 });
-    const page = await ctx.newPage();
-    page.on('pageerror', (err) => { throw err; });
-    await page.goto(`${t.url}/login?next=/inbox`);
-    await page.fill('input[name=email]', t.admin.email);
-    await page.fill('input[name=password]', t.admin.password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/inbox$/);
-    return page;
-  }
+  const signedIn = (width: number): Promise<Page> => agentSignedIn(browser, t.url, t.admin, width);
   const fits = (page: Page) => page.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth);
 
   for (const width of [1280, 390]) {

@@ -136,35 +136,30 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     throw err;
   }
+  const values = parsed.values as CliValues;
   if (cmd.runOnDatabase) {
     const ds = await openDatabase(config.databaseUrl);
-    try {
-      await cmd.runOnDatabase({ ds, values: parsed.values as CliValues, positionals: parsed.positionals });
-      return 0;
-    } catch (err) {
-      if (err instanceof UsageError) {
-        console.error(`${err.message}\nUsage: ${cmd.usage}`);
-        return 2;
-      }
-      console.error((err as Error).message);
-      return 1;
-    } finally {
-      await ds.destroy();
-    }
+    return exitCodeOf(cmd.usage, () => cmd.runOnDatabase!({ ds, values, positionals: parsed.positionals }), () => ds.destroy());
   }
   const chorus = await createChorus(config, { logger: createLogger(process.env.LOG_LEVEL ?? 'warn'), modules });
+  return exitCodeOf(cmd.usage, () => cmd.run({ chorus, values, positionals: parsed.positionals }), () => chorus.close());
+}
+
+// Runs a command and turns its outcome into the documented exit code: 0 done, 2 a usage error
+// (with the usage line), 1 anything else (its message). The cleanup runs whatever happened.
+async function exitCodeOf(usage: string, run: () => Promise<unknown>, cleanup: () => Promise<unknown>): Promise<number> {
   try {
-    await cmd.run({ chorus, values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals });
+    await run();
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {
-      console.error(`${err.message}\nUsage: ${cmd.usage}`);
+      console.error(`${err.message}\nUsage: ${usage}`);
       return 2;
     }
     console.error((err as Error).message);
     return 1;
   } finally {
-    await chorus.close();
+    await cleanup();
   }
 }
 
