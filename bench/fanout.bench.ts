@@ -1,3 +1,5 @@
+import type { Direction } from '../src/db/entities';
+import type { DomainEvent } from '../src/events/event-map';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -48,9 +50,9 @@ export async function benchFanout() {
   const ports = await Promise.all(nodes.map((c) => c.listen(0, '127.0.0.1')));
   const m = nodes[0].s.db.m;
   const tickets = (await m.query('SELECT id, requester_id AS contact FROM tickets ORDER BY id LIMIT ?', [customers])) as { id: number; contact: number }[];
-  const messages = (await m.query(`SELECT id, ticket_id AS ticket, audience FROM messages WHERE ticket_id <= ? ORDER BY id`, [tickets[tickets.length - 1].id])) as { id: number; ticket: number; audience: string }[];
-  const byTicket = new Map<number, { id: number; staffOnly: boolean }[]>();
-  for (const x of messages) byTicket.set(x.ticket, [...(byTicket.get(x.ticket) ?? []), { id: x.id, staffOnly: x.audience === 'staff' }]);
+  const messages = (await m.query(`SELECT id, ticket_id AS ticket, audience, channel, direction FROM messages WHERE ticket_id <= ? ORDER BY id`, [tickets[tickets.length - 1].id])) as { id: number; ticket: number; audience: string; channel: string; direction: Direction }[];
+  const byTicket = new Map<number, { id: number; staffOnly: boolean; channel: string; direction: Direction }[]>();
+  for (const x of messages) byTicket.set(x.ticket, [...(byTicket.get(x.ticket) ?? []), { id: x.id, staffOnly: x.audience === 'staff', channel: x.channel, direction: x.direction }]);
   const agentIds = ((await m.query("SELECT id FROM agents WHERE active = 1 AND role = 'agent' ORDER BY id LIMIT ?", [agents])) as { id: number }[]).map((r) => r.id);
   if (agentIds.length < agents) throw new Error(`the seed has ${agentIds.length} agents, fewer than BENCH_FANOUT_AGENTS=${agents}`);
   const publisher = (ticket: number) => ticket % 2;
@@ -72,12 +74,12 @@ export async function benchFanout() {
     const t = tickets[i % tickets.length];
     const msgs = byTicket.get(t.id)!;
     const msg = msgs[Math.floor(i / tickets.length) % msgs.length];
-    return { ticket: t.id, message: msg.id, staffOnly: msg.staffOnly };
+    return { ticket: t.id, message: msg.id, staffOnly: msg.staffOnly, channel: msg.channel, direction: msg.direction };
   });
 
   // One run: per ticket and room kind, the publish times in order; a client's k-th receipt on a
   // ticket is that ticket's k-th publish for its kind (one publisher per ticket keeps the order).
-  async function run(sockets: { so: Socket; kind: Kind }[], publish: (e: { ticket: number; message: number; staffOnly: boolean }) => void, list: ReturnType<typeof events>, paced: boolean) {
+  async function run(sockets: { so: Socket; kind: Kind }[], publish: (e: ReturnType<typeof events>[number]) => void, list: ReturnType<typeof events>, paced: boolean) {
     const times = new Map<string, Delivery>();
     const latencies: number[] = [];
     let expected = 0;
@@ -150,8 +152,8 @@ export async function benchFanout() {
     so.on('message.created', on);
     return () => so.off('message.created', on);
   });
-  const chorusPublish = (e: { ticket: number; message: number; staffOnly: boolean }) =>
-    nodes[publisher(e.ticket)].s.bus.publish([{ name: 'message.created', payload: { ticketId: e.ticket, messageId: e.message, audience: e.staffOnly ? 'staff' : 'participants' } }]);
+  const chorusPublish = (e: ReturnType<typeof events>[number]) =>
+    nodes[publisher(e.ticket)].s.bus.publish([{ name: 'message.created', payload: { ticketId: e.ticket, messageId: e.message, audience: e.staffOnly ? 'staff' : 'participants', channel: e.channel, direction: e.direction } } as DomainEvent<'message.created'>]);
   // Warm-up: every message once (statements prepared, and every payload captured for the bare run).
   const warm = events(messages.length);
   const warmed = await run(chorusSockets, chorusPublish, warm, false);

@@ -42,11 +42,11 @@ export class SessionService {
 
   async fromSessionId(sid: string | undefined): Promise<ResolvedSession> {
     if (!sid) return { viewer: ANONYMOUS, csrfToken: null, via: 'none' };
-    const s = await sessionRepository.find(this.db.m, hashToken(sid));
+    const s = await sessionRepository.findWithAgent(this.db.m, hashToken(sid));
     if (!s || s.expiresAt < this.now()) return { viewer: ANONYMOUS, csrfToken: null, via: 'none' };
     if (s.agentId) {
-      const a = await agentRepository.findById(this.db.m, s.agentId);
-      if (a?.active) return { viewer: { kind: 'agent', agentId: a.id, role: a.role, name: a.name }, csrfToken: s.csrfToken, via: 'session', sessionHash: s.idHash, expiresAt: s.expiresAt };
+      const a = s.agent;
+      if (a?.active) return { viewer: { kind: 'agent', agentId: s.agentId, role: a.role, name: a.name }, csrfToken: s.csrfToken, via: 'session', sessionHash: s.idHash, expiresAt: s.expiresAt };
     } else if (s.contactId) {
       const c = await contactRepository.findById(this.db.m, s.contactId);
       if (c) return { viewer: { kind: 'contact', contactId: c.id, name: publicName(c) }, csrfToken: s.csrfToken, via: 'session', sessionHash: s.idHash, expiresAt: s.expiresAt };
@@ -57,7 +57,7 @@ export class SessionService {
   async fromApiToken(token: string): Promise<Viewer | null> {
     const t = await sessionRepository.findToken(this.db.m, hashToken(token));
     if (!t) return null;
-    const a = await agentRepository.findById(this.db.m, t.agentId);
+    const a = await agentRepository.findById(this.db.m, t.agentId, { fresh: true });
     if (!a?.active) return null;
     return { kind: 'agent', agentId: a.id, role: a.role, name: a.name };
   }

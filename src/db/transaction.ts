@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { EventBus } from '../events/bus';
 import type { DomainEvent, EventMap, EventName } from '../events/event-map';
+import { referenceCache } from './repositories/reference-cache';
 
 export interface Tx {
   m: EntityManager;
@@ -71,8 +72,10 @@ export class Db {
   // Runs fn in a transaction; events it emits are published only after the commit.
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const events: DomainEvent[] = [];
+    let txm: EntityManager | undefined;
     const run = () =>
       this.ds.transaction(async (m) => {
+        txm = m;
         finishers.set(m, []);
         try {
           const result = await fn({ m, emit: (name, payload) => events.push({ name, payload } as DomainEvent) });
@@ -84,7 +87,13 @@ export class Db {
           finishers.delete(m);
         }
       });
-    const result = this.kind === 'sqlite' ? await this.lock.run(run) : await run();
+    let result: T;
+    try {
+      result = this.kind === 'sqlite' ? await this.lock.run(run) : await run();
+    } finally {
+      // Committed or rolled back: cached reference lists it touched are read afresh, on every node.
+      if (txm) referenceCache(txm).ended(txm);
+    }
     this.bus.publish(events);
     return result;
   }

@@ -1,4 +1,4 @@
-import type { Audience, EventCause } from '../db/entities';
+import type { Audience, Direction, EventCause } from '../db/entities';
 
 export type { SlaTarget as SlaTargetName } from '../db/entities/sla-policy.entity';
 import type { SlaTarget as SlaTargetName } from '../db/entities/sla-policy.entity';
@@ -8,7 +8,9 @@ export interface EventMap {
   'ticket.created': { ticketId: number };
   // `cause`: the rule or macro that made the change (automation skips its own changes by it).
   'ticket.updated': { ticketId: number; changes: string[]; cause?: EventCause };
-  'message.created': { ticketId: number; messageId: number; audience: Audience; cause?: EventCause };
+  // `channel` and `direction` are the message's own: a listener that wants only some messages
+  // (inbound social posts) decides from the event without reading the message.
+  'message.created': { ticketId: number; messageId: number; audience: Audience; channel: string; direction: Direction; cause?: EventCause };
   'message.updated': { ticketId: number; messageId: number; audience: Audience };
   'agent.mentioned': { agentId: number; ticketId: number; messageId: number; byAgentId: number | null };
   // A snoozed ticket came back (its time came, or the customer answered): its assignee is told.

@@ -2,12 +2,16 @@ import { listeningItemRepository } from '../db/repositories/listening-item.repos
 import { messageRepository } from '../db/repositories/message.repository';
 import type { Services } from '../services';
 
+const SOCIAL = ['mastodon', 'x', 'bluesky'];
+
 // One post, one item: a post a stream found earlier that then arrives as a mention (webhook or
 // notification poll) points at the mention's ticket and leaves the new posts.
 export function linkMentionsToItems(s: Services): void {
-  s.bus.on('message.created', async ({ ticketId, messageId }) => {
+  s.bus.on('message.created', async ({ ticketId, messageId, channel, direction }) => {
+    // Most messages are not inbound social posts: those cost no read at all.
+    if (direction !== 'inbound' || !SOCIAL.includes(channel)) return;
     const msg = await messageRepository.findById(s.db.m, messageId);
-    if (!msg?.externalId || msg.direction !== 'inbound' || !['mastodon', 'x', 'bluesky'].includes(msg.channel)) return;
+    if (!msg?.externalId) return;
     const itemId = await s.db.transaction(async (tx) => {
       const id = await listeningItemRepository.linkTicket(tx.m, msg.channel, msg.externalId!, ticketId, s.now());
       if (id) tx.emit('listening.item.updated', { itemId: id, changes: ['ticket'] });

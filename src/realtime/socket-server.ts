@@ -10,6 +10,7 @@ import { startLiveFeed } from '../command-centre/live-feed';
 import { reportPolicy } from '../policies/report.policy';
 import { listeningPolicy } from '../policies/listening.policy';
 import { startBroadcaster } from './broadcaster';
+import { relayReferenceChanges } from './reference-relay';
 import { rooms } from './rooms';
 import { trackClusterRooms } from './cluster-rooms';
 
@@ -180,9 +181,11 @@ export async function startSocketServer(s: Services, http: HttpServer): Promise<
   });
 
   startBroadcaster(s, io, liveFeed, roomsInUse);
+  const stopRelay = relayReferenceChanges(s, io, !!s.config.REDIS_URL || s.config.isPostgres);
   return {
     io,
     close: async () => {
+      stopRelay();
       await liveFeed.stop();
       roomsInUse.stop();
       presence.stop();

@@ -1,42 +1,61 @@
 import { EntityManager } from 'typeorm';
 import { Agent, Team, TeamMember } from '../entities';
+import { referenceCache } from './reference-cache';
+
+// Outside a transaction agents and teams come from this node's cache (see reference-cache.ts);
+// an agent not in it yet (created on another node a moment ago) is read from the database.
+const allAgents = (m: EntityManager) => referenceCache(m).get(m, 'agents', 'all', () => m.getRepository(Agent).find({ order: { id: 'ASC' } }));
 
 export const agentRepository = {
   async insert(m: EntityManager, a: Omit<Agent, 'id'>): Promise<number> {
     const r = await m.getRepository(Agent).insert({ ...a, email: a.email.toLowerCase() });
+    referenceCache(m).changed(m, 'agents');
     return r.identifiers[0].id;
   },
-  async findById(m: EntityManager, id: number): Promise<Agent | null> {
+  // `fresh`: read from the database whatever the cache holds (signing in with an API token).
+  async findById(m: EntityManager, id: number, opts: { fresh?: boolean } = {}): Promise<Agent | null> {
+    if (!opts.fresh && !m.queryRunner) {
+      const hit = (await allAgents(m)).find((a) => a.id === id);
+      if (hit) return hit;
+    }
     return m.getRepository(Agent).findOneBy({ id });
   },
   async findByIds(m: EntityManager, ids: number[]): Promise<Agent[]> {
     if (!ids.length) return [];
-    return m.getRepository(Agent).createQueryBuilder('a').where('a.id IN (:...ids)', { ids: [...new Set(ids)] }).getMany();
+    const wanted = new Set(ids);
+    if (!m.queryRunner) {
+      const hits = (await allAgents(m)).filter((a) => wanted.has(a.id));
+      if (hits.length === wanted.size) return hits;
+    }
+    return m.getRepository(Agent).createQueryBuilder('a').where('a.id IN (:...ids)', { ids: [...wanted] }).getMany();
   },
   async findByEmail(m: EntityManager, email: string): Promise<Agent | null> {
     return m.getRepository(Agent).findOneBy({ email: email.toLowerCase() });
   },
   async list(m: EntityManager): Promise<Agent[]> {
-    return m.getRepository(Agent).find({ order: { id: 'ASC' } });
+    return allAgents(m);
   },
   async count(m: EntityManager): Promise<number> {
     return m.getRepository(Agent).count();
   },
   async update(m: EntityManager, id: number, patch: Partial<Agent>): Promise<void> {
     await m.getRepository(Agent).update({ id }, patch);
+    referenceCache(m).changed(m, 'agents');
   },
   async insertTeam(m: EntityManager, name: string, now: number): Promise<number> {
     const r = await m.getRepository(Team).insert({ name, createdAt: now });
+    referenceCache(m).changed(m, 'teams');
     return r.identifiers[0].id;
   },
   async updateTeam(m: EntityManager, id: number, patch: Partial<Pick<Team, 'name' | 'calendarId'>>): Promise<void> {
     await m.getRepository(Team).update({ id }, patch);
+    referenceCache(m).changed(m, 'teams');
   },
   async findTeam(m: EntityManager, id: number): Promise<Team | null> {
     return m.getRepository(Team).findOneBy({ id });
   },
   async listTeams(m: EntityManager): Promise<Team[]> {
-    return m.getRepository(Team).find({ order: { name: 'ASC' } });
+    return referenceCache(m).get(m, 'teams', 'all', () => m.getRepository(Team).find({ order: { name: 'ASC' } }));
   },
   async addMember(m: EntityManager, teamId: number, agentId: number): Promise<void> {
     if (!(await m.getRepository(TeamMember).existsBy({ teamId, agentId }))) await m.getRepository(TeamMember).insert({ teamId, agentId });

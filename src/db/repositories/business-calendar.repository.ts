@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { BusinessCalendarRow, Inbox, Team } from '../entities';
+import { referenceCache } from './reference-cache';
 
 export const businessCalendarRepository = {
   async list(m: EntityManager): Promise<BusinessCalendarRow[]> {
@@ -21,6 +22,8 @@ export const businessCalendarRepository = {
   async remove(m: EntityManager, id: number): Promise<boolean> {
     await m.getRepository(Inbox).update({ calendarId: id }, { calendarId: null });
     await m.getRepository(Team).update({ calendarId: id }, { calendarId: null });
+    referenceCache(m).changed(m, 'inboxes');
+    referenceCache(m).changed(m, 'teams');
     return ((await m.getRepository(BusinessCalendarRow).delete({ id })).affected ?? 0) > 0;
   },
   async usage(m: EntityManager, id: number): Promise<{ inboxes: number; teams: number }> {

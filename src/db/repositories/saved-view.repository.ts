@@ -1,14 +1,20 @@
 import type { EntityManager } from 'typeorm';
 import { SavedView } from '../entities';
+import { referenceCache } from './reference-cache';
 
 export const savedViewRepository = {
   async listForAgent(m: EntityManager, agentId: number): Promise<SavedView[]> {
-    return m.getRepository(SavedView).find({ where: { agentId }, order: { name: 'ASC' }, take: 100 });
+    const load = () => m.getRepository(SavedView).find({ where: { agentId }, order: { name: 'ASC' }, take: 100 });
+    return referenceCache(m).get(m, 'savedViews', String(agentId), load);
   },
   async insert(m: EntityManager, v: Omit<SavedView, 'id'>): Promise<number> {
-    return (await m.getRepository(SavedView).insert(v)).identifiers[0].id;
+    const id = (await m.getRepository(SavedView).insert(v)).identifiers[0].id;
+    referenceCache(m).changed(m, 'savedViews');
+    return id;
   },
   async remove(m: EntityManager, id: number, agentId: number): Promise<boolean> {
-    return ((await m.getRepository(SavedView).delete({ id, agentId })).affected ?? 0) > 0;
+    const gone = ((await m.getRepository(SavedView).delete({ id, agentId })).affected ?? 0) > 0;
+    referenceCache(m).changed(m, 'savedViews');
+    return gone;
   },
 };

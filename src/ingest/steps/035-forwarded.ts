@@ -61,6 +61,6 @@ export async function recordForwardNote(m: EntityManager, ctx: IngestContext, ti
   });
   await messageRepository.insertThreadLink(m, { messageId: id, ticketId, rule: 'agent', evidence: `forwarded by ${by.label}`, createdAt: now });
   await ticketRepository.update(m, ticketId, { updatedAt: now });
-  ctx.events.push({ name: 'message.created', payload: { ticketId, messageId: id, audience: 'staff' } });
+  ctx.events.push({ name: 'message.created', payload: { ticketId, messageId: id, audience: 'staff', channel: 'note', direction: 'internal' } });
   return id;
 }

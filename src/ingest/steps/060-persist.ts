@@ -49,7 +49,7 @@ export const persist: Step = async (ctx, deps) => {
     ctx.ticket = ticket;
     if (created) ctx.events.push({ name: 'ticket.created', payload: { ticketId: ticket.id } });
     else ctx.events.push({ name: 'ticket.updated', payload: { ticketId: ticket.id, changes } });
-    ctx.events.push({ name: 'message.created', payload: { ticketId: ticket.id, messageId, audience } });
+    ctx.events.push({ name: 'message.created', payload: { ticketId: ticket.id, messageId, audience, channel: msg.channel, direction: 'inbound' } });
     // What must commit with these events (webhook deliveries, kept counts); historic mail tells no one.
     await deps.db.beforeCommitOf(m, ctx.events, { historic: ctx.item.historic });
   });

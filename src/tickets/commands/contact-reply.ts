@@ -60,7 +60,7 @@ export async function contactReply(deps: CommandDeps, viewer: Extract<Viewer, { 
       changes.push('status');
     }
     if (participant && (await wakeInTx(tx, t, 'customer', actorOf(viewer), now))) changes.push('snooze');
-    tx.emit('message.created', { ticketId: t.id, messageId: id, audience });
+    tx.emit('message.created', { ticketId: t.id, messageId: id, audience, channel: message.channel, direction: message.direction });
     tx.emit('ticket.updated', { ticketId: t.id, changes });
     return message;
   });

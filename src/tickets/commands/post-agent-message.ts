@@ -52,6 +52,6 @@ export async function postAgentMessage(tx: Tx, deps: CommandDeps, viewer: Extrac
     message.deliveryState = 'queued';
   }
   await factsWriter.message(tx.m, ticket, message, { firstResponseAt });
-  tx.emit('message.created', { ticketId: ticket.id, messageId: id, audience: input.audience, cause: deps.cause });
+  tx.emit('message.created', { ticketId: ticket.id, messageId: id, audience: input.audience, channel: message.channel, direction: message.direction, cause: deps.cause });
   return message;
 }
