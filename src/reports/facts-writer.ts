@@ -9,7 +9,7 @@ import { isCommunityForm } from '../community/community-form';
 import { businessCalendarRepository } from '../db/repositories/business-calendar.repository';
 import {
   acceptedFact, agentMessageFacts, assignedFact, contactMessageFacts, contactPostKind, countsForReports, createdFact, deriveTicketFacts,
-  type FactActor, isNoise, isPublicAnswer, MESSAGE_FACT_KINDS, mentionAnsweredFact, mentionFact, openingPostDetails, publicAnswerWaits, statusFact,
+  type FactActor, isNoise, opensFromItsOwnTime, isPublicAnswer, MESSAGE_FACT_KINDS, mentionAnsweredFact, mentionFact, openingPostDetails, publicAnswerWaits, statusFact,
 } from './ticket-facts';
 
 // Facts a transaction wrote so far, inserted together just before it commits.
@@ -212,7 +212,7 @@ export async function deriveFacts(m: EntityManager, tickets: Ticket[]): Promise<
       const facts = deriveTicketFacts({
         ticket: item.ticket, messages: item.pool, events: events.get(item.ticket.id) ?? [],
         participants: new Set((parts.get(item.ticket.id) ?? []).map((p) => p.contactId)), followers,
-        historicStart: opening && opening.inboundItemId !== null && historic.has(opening.inboundItemId) ? opening.createdAt : null,
+        historicStart: opening && ((opening.inboundItemId !== null && historic.has(opening.inboundItemId)) || opensFromItsOwnTime(opening)) ? opening.createdAt : null,
       });
       const j = item.joined;
       const kept = j === 'absorbed' ? facts.filter((f) => MESSAGE_FACT_KINDS.has(f.kind)) : facts;

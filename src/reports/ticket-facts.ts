@@ -33,6 +33,11 @@ export function contactPostKind(t: TicketShape, msg: Pick<Message, 'authorContac
   return msg.audience === 'public' && t.visibility === 'public' ? 'community' : null;
 }
 
+// A post heard by a listening stream waited for an answer from the moment it was posted, not from
+// when an agent or a rule made it a ticket: like imported mail, its ticket counts as opened at the
+// post's time (created per day, public exposure). Ingest and the rebuild both ask this.
+export const opensFromItsOwnTime = (msg: { flags?: Record<string, unknown> | null }) => msg.flags?.listeningItemId != null;
+
 export function createdFact(t: TicketShape, at: number, actor: FactActor): NewReportFact {
   return ticketFact(t, 'ticket_created', at, { agentId: actor.agentId ?? null, contactId: actor.contactId ?? null });
 }

@@ -9,6 +9,7 @@ import type { Step } from '../context';
 import { automaticReason } from '../automatic-mail';
 import { recordForwardNote } from './035-forwarded';
 import { recordMasking } from './045-mask-cards';
+import { opensFromItsOwnTime } from '../../reports/ticket-facts';
 
 // Step 6: ticket, message, attachments, thread link and the ledger row in one transaction,
 // through the same ticket commands every other change uses (TicketEvents and reporting facts).
@@ -28,7 +29,7 @@ export const persist: Step = async (ctx, deps) => {
       ticket = await openInboundTicket(tx, now, {
         inbox: ctx.inbox, requesterId: authorId, subject, visibility: msg.audienceHint === 'public' ? 'public' : 'private',
         threadKey: msg.threadKey ?? null, followUpOfId: ctx.thread?.followUpOfId ?? null, automatic: ctx.automatic ?? null,
-        historicAt: ctx.item.historic ? msg.receivedAt ?? now : null, forwardedBy: ctx.forwardedBy?.label ?? null,
+        historicAt: ctx.item.historic || opensFromItsOwnTime(msg) ? msg.receivedAt ?? now : null, forwardedBy: ctx.forwardedBy?.label ?? null,
       });
       created = true;
     }

@@ -13,7 +13,8 @@ export interface InboundTicketInput {
   followUpOfId: number | null;
   // The reason, when automatic mail opens it: it stays out of triage and out of reports.
   automatic: string | null;
-  // Imported history: no first-response clock, and it counts as opened when the mail was written.
+  // Imported history, or a listened post made a ticket later: it counts as opened when it was
+  // written (the report facts; the ticket itself is created now).
   historicAt: number | null;
   forwardedBy: string | null;
 }
