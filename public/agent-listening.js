@@ -48,7 +48,11 @@
   c.socket.on('listening.item', function (e) {
     if (!e || !e.item) return;
     var old = list.querySelector('[data-item="' + e.item.id + '"]');
-    if (e.item.status !== 'new') { if (old) old.remove(); return; }
+    // The count in the heading follows the list: a post in, a post out.
+    var total = document.querySelector('[data-total]');
+    var bump = function (d) { if (total) total.textContent = String(Math.max(0, (Number(total.textContent) || 0) + d)); };
+    if (e.item.status !== 'new') { if (old) { old.remove(); bump(-1); } return; }
+    if (!old && (e.changes || []).indexOf('created') >= 0) bump(1);
     var fresh = row(e.item);
     if (old) old.replaceWith(fresh);
     // Only the first page of the newest view takes new posts on top; other orders show them on reload.
