@@ -95,6 +95,8 @@ async function main() {
     const r = await benchTicketFacts();
     console.log(`Ticket commands with reporting facts (${r.tickets} ticket lives: mail, assign, reply, note, reopen, solve; a tenth public with a member's answer); goal: < 10 % cost`);
     console.log(`  with facts: ${f(r.onPerSec, 1)} tickets/s   without: ${f(r.offPerSec, 1)} tickets/s (medians)   cost ${f(r.cost * 100, 1)} % (median of ${r.rounds} rounds' ratios: ${r.roundCosts.map((c) => `${f(c * 100, 1)} %`).join(', ')})   ratio ${f(1 + r.cost, 3)}`);
+    console.log(`  CPU time: ${f(r.cpu.onMsPerTicket, 2)} ms a life with facts, ${f(r.cpu.offMsPerTicket, 2)} ms without (medians)   cost ${f(r.cpu.cost * 100, 1)} % (rounds: ${r.cpu.roundCosts.map((c) => `${f(c * 100, 1)} %`).join(', ')})`);
+    console.log(`  statements a life: ${f(r.statementsPerLife.on, 1)} with facts, ${f(r.statementsPerLife.off, 1)} without (+${f(r.statementsPerLife.on - r.statementsPerLife.off, 1)})`);
     console.log(`  reports:backfill over those tickets: ${r.backfill.rows} facts at ${f(r.backfill.perSec, 0)} rows/s\n`);
   }
 

@@ -15,7 +15,20 @@ import { assign } from '../src/tickets/commands/assign';
 import { changeStatus } from '../src/tickets/commands/change-status';
 import { changeVisibility } from '../src/tickets/commands/change-visibility';
 import { contactReply } from '../src/tickets/commands/contact-reply';
+import Database from 'better-sqlite3';
 import { envInt } from './util';
+
+// Statements executed (every better-sqlite3 run/get/all/iterate), counted per side: a figure the
+// machine's load cannot move.
+let executed = 0;
+function countStatements(): () => void {
+  const probe = new Database(':memory:');
+  const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, (...a: unknown[]) => unknown>;
+  probe.close();
+  const saved = (['run', 'get', 'all', 'iterate'] as const).map((k) => [k, proto[k]] as const);
+  for (const [k, fn] of saved) proto[k] = function (this: unknown, ...a: unknown[]) { executed++; return fn.apply(this, a); };
+  return () => { for (const [k, fn] of saved) proto[k] = fn; };
+}
 
 type Writer = typeof factsWriter;
 
@@ -26,7 +39,8 @@ type Writer = typeof factsWriter;
 // replaced by no-ops, and hands them the same ticket lives in slices of ten in turn (with,
 // without, without, with, …). A round's ratio is its total time with over without, and the cost
 // is the median of the rounds' ratios: a load that drifts over the run lands on both sides of
-// every slice pair and cancels out.
+// every slice pair and cancels out. The same is also counted in the process's CPU time (user +
+// system), which other processes on busy cores do not inflate as they do the wall clock.
 export async function benchTicketFacts() {
   const tickets = envInt('BENCH_FACT_TICKETS', 300, 20, 100_000);
   const rounds = envInt('BENCH_ROUNDS', 5, 1, 100);
@@ -34,11 +48,15 @@ export async function benchTicketFacts() {
   const original: Writer = { ...factsWriter };
   const off: Writer = { ...original, ticketCreated: async () => {}, statusChanged: async () => {}, assigned: async () => {}, answerAccepted: async () => {}, message: async () => {}, rebuild: async () => {} };
   const times = { on: [] as number[], off: [] as number[] };
+  const cpu = { on: [] as number[], off: [] as number[] };
+  const statements = { on: 0, off: 0 };
+  const uncount = countStatements();
   let backfill = { rows: 0, perSec: 0 };
   try {
     for (let r = 0; r < rounds; r++) {
       const sides = { on: await openInstance(), off: await openInstance() };
       const spent = { on: 0, off: 0 };
+      const used = { on: 0, off: 0 };
       // One untimed life on each first (the first commands compile the code both sides run).
       for (const mode of ['on', 'off'] as const) {
         Object.assign(factsWriter, mode === 'on' ? original : off);
@@ -48,8 +66,13 @@ export async function benchTicketFacts() {
         for (const mode of (r + k) % 2 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
           Object.assign(factsWriter, mode === 'on' ? original : off);
           const t0 = performance.now();
+          const c0 = process.cpuUsage();
+          const s0 = executed;
           for (let i = from; i < Math.min(tickets, from + slice); i++) await lifeOfTicket(sides[mode], i);
+          const c = process.cpuUsage(c0);
           spent[mode] += performance.now() - t0;
+          used[mode] += (c.user + c.system) / 1000;
+          statements[mode] += executed - s0;
         }
       }
       Object.assign(factsWriter, original);
@@ -62,16 +85,24 @@ export async function benchTicketFacts() {
       await sides.off.close();
       times.on.push(spent.on);
       times.off.push(spent.off);
+      cpu.on.push(used.on);
+      cpu.off.push(used.off);
     }
   } finally {
     Object.assign(factsWriter, original);
+    uncount();
   }
   const median = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b);
     return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   };
   const roundCosts = times.on.map((on, i) => on / times.off[i] - 1);
-  return { tickets, rounds, onPerSec: tickets / (median(times.on) / 1000), offPerSec: tickets / (median(times.off) / 1000), cost: median(roundCosts), roundCosts, backfill };
+  const cpuCosts = cpu.on.map((on, i) => on / cpu.off[i] - 1);
+  return {
+    tickets, rounds, onPerSec: tickets / (median(times.on) / 1000), offPerSec: tickets / (median(times.off) / 1000), cost: median(roundCosts), roundCosts,
+    statementsPerLife: { on: statements.on / (tickets * rounds), off: statements.off / (tickets * rounds) },
+    cpu: { onMsPerTicket: median(cpu.on) / tickets, offMsPerTicket: median(cpu.off) / tickets, cost: median(cpuCosts), roundCosts: cpuCosts }, backfill,
+  };
 }
 
 type Instance = Awaited<ReturnType<typeof openInstance>>;

@@ -53,6 +53,7 @@ import { ListeningPriority1764000039900 } from './1764000039900-listening-priori
 import { ReportChannelRollups1764000032000 } from './1764000032000-report-channel-rollups';
 import { AgentTheme1764000039600 } from './1764000039600-agent-theme';
 import { ContactNotes1764000039950 } from './1764000039950-contact-notes';
+import { ChannelRollupsTrigger1764000040100 } from './1764000040100-channel-rollups-trigger';
 
 // Listed explicitly (no glob) so the same list works under ts-jest and from dist/; one a line, in
 // timestamp order, so branches adding migrations merge cleanly.
@@ -112,4 +113,5 @@ export const migrations = [
   InstanceSettings1764000040050,
   ContactLanguage1764000040060,
   ListeningDropPostedIndex1764000040300,
+  ChannelRollupsTrigger1764000040100,
 ];

@@ -80,6 +80,9 @@ export const reportFactRepository = {
     const pg = m.connection.driver.options.type === 'postgres';
     // Touches are chained to their tickets' earlier touches (an insert dated before them moves those links).
     const { rows, moved } = await linked(m, facts);
+    // Asked before the insert: the ticket's stored facts as this transaction read them tell
+    // whether it has outcome rows already.
+    const outcomeTickets = await reportOutcomeRepository.ticketsToRefresh(m, rows);
     forgetStoredFacts(m);
     for (let i = 0; i < rows.length; i += BATCH) {
       const chunk = rows.slice(i, i + BATCH);
@@ -95,7 +98,7 @@ export const reportFactRepository = {
     // The daily rollups move with the facts, in the same transaction, and so do the outcome
     // rows of the tickets these facts could answer or ask on.
     await reportRollupRepository.apply(m, rollupDelta(rows, 1, moved));
-    await reportOutcomeRepository.refreshFor(m, rows);
+    await reportOutcomeRepository.refresh(m, outcomeTickets);
   },
 
   async listByTicket(m: EntityManager, ticketId: number): Promise<ReportFact[]> {

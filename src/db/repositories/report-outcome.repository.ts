@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { type FactFilters, filterSql, run, type Window } from './report-query.repository';
+import { storedFactsRead } from './report-ticket-facts';
 
 // report_outcomes: one row per fact whose meaning depends on what happened later on its ticket,
 // with that later moment stored beside it, so the community and exposure views count rows of
@@ -64,19 +65,27 @@ const mayMakeRows = (f: FactShape) =>
 const mayMoveRows = (f: FactShape) => f.kind === 'agent_reply';
 
 export const reportOutcomeRepository = {
-  // After these facts were inserted: the rows of the tickets they can change, derived again.
-  // Of the facts that cannot make rows, only an agent's private reply can move rows its ticket
-  // has (a community solve's first agent reply): a private reply, note, status move or customer
-  // mail on a private ticket costs no look-up here.
-  async refreshFor(m: EntityManager, facts: FactShape[]): Promise<void> {
+  // Before these facts are inserted: the tickets whose rows they can change, to derive again
+  // after the insert (refresh). Of the facts that cannot make rows, only an agent's private reply
+  // can move rows its ticket has (a community solve's first agent reply): a private reply, note,
+  // status move or customer mail on a private ticket costs no look-up here. Whether such a
+  // ticket has rows is told by its stored facts when this transaction read them already (a
+  // reply's touch links did): rows exist only where a stored fact could make them.
+  async ticketsToRefresh(m: EntityManager, facts: FactShape[]): Promise<number[]> {
     const relevant = facts.filter((f) => OUTCOME_KINDS.has(f.kind));
     const sure = new Set(relevant.filter(mayMakeRows).map((f) => f.ticketId));
-    const others = [...new Set(relevant.filter(mayMoveRows).map((f) => f.ticketId))].filter((id) => !sure.has(id));
+    const others: number[] = [];
+    for (const id of new Set(relevant.filter(mayMoveRows).map((f) => f.ticketId))) {
+      if (sure.has(id)) continue;
+      const stored = storedFactsRead(m, id);
+      if (!stored) others.push(id);
+      else if (stored.some(mayMakeRows)) sure.add(id);
+    }
     for (let i = 0; i < others.length; i += 500) {
       const rows = await run<{ id: number | string }>(m, 'SELECT DISTINCT ticket_id AS id FROM report_outcomes WHERE ticket_id IN (:...ids)', { ids: others.slice(i, i + 500) });
       for (const r of rows) sure.add(Number(r.id));
     }
-    await this.refresh(m, [...sure]);
+    return [...sure];
   },
 
   // Derives these tickets' rows again from their facts (after the facts changed).

@@ -3,11 +3,13 @@ import type { EntityManager } from 'typeorm';
 // A ticket's stored facts as one read, kept for the rest of its transaction: a reply asks for
 // the open mentions of its agent, and the same change's commit then links its touches to the
 // ticket's earlier ones. One read of the ticket's few facts serves both (and "has this ticket a
-// community answer yet"). Every write of facts in the transaction forgets what was read, so a
-// later question reads again; outside a transaction nothing is kept.
+// community answer yet", "can this ticket have outcome rows"). Every write of facts in the
+// transaction forgets what was read, so a later question reads again; outside a transaction
+// nothing is kept.
 
 export interface StoredFact {
   id: number; kind: string; at: number; ticketId: number; channel: string; inboxId: number; teamId: number | null; agentId: number | null; messageId: number | null;
+  visibility: string; audience: string | null; statusTo: string | null;
   agentPrevAt: number | null; agentGap: number | null; teamPrevAt: number | null; teamGap: number | null;
 }
 
@@ -20,10 +22,10 @@ export async function storedFactsOf(m: EntityManager, ticketId: number): Promise
   if (cached) return cached;
   const pg = m.connection.driver.options.type === 'postgres';
   const rows: Record<string, unknown>[] = await m.query(
-    `SELECT id, kind, at, channel, inbox_id, team_id, agent_id, message_id, agent_prev_at, agent_gap, team_prev_at, team_gap FROM report_facts WHERE ticket_id = ${pg ? '$1' : '?'}`, [ticketId]);
+    `SELECT id, kind, at, channel, inbox_id, team_id, agent_id, message_id, visibility, audience, status_to, agent_prev_at, agent_gap, team_prev_at, team_gap FROM report_facts WHERE ticket_id = ${pg ? '$1' : '?'}`, [ticketId]);
   const facts = rows.map((r): StoredFact => ({
     id: Number(r.id), kind: String(r.kind), at: Number(r.at), ticketId, channel: String(r.channel), inboxId: Number(r.inbox_id), teamId: num(r.team_id), agentId: num(r.agent_id),
-    messageId: num(r.message_id), agentPrevAt: num(r.agent_prev_at), agentGap: num(r.agent_gap), teamPrevAt: num(r.team_prev_at), teamGap: num(r.team_gap),
+    messageId: num(r.message_id), visibility: String(r.visibility), audience: r.audience === null ? null : String(r.audience), statusTo: r.status_to === null ? null : String(r.status_to), agentPrevAt: num(r.agent_prev_at), agentGap: num(r.agent_gap), teamPrevAt: num(r.team_prev_at), teamGap: num(r.team_gap),
   }));
   if (inTx) {
     let map = read.get(m);
@@ -31,6 +33,11 @@ export async function storedFactsOf(m: EntityManager, ticketId: number): Promise
     map.set(ticketId, facts);
   }
   return facts;
+}
+
+// What this transaction read of the ticket's facts, if it did (no read here).
+export function storedFactsRead(m: EntityManager, ticketId: number): StoredFact[] | undefined {
+  return m.queryRunner?.isTransactionActive ? read.get(m)?.get(ticketId) : undefined;
 }
 
 // Facts were written in this transaction: what was read before may be out of date.
