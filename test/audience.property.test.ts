@@ -16,6 +16,12 @@ import { apiInbox, connectSocket, joinTicket, postSigned, recordEvents, startTes
 import { until } from './helpers/wait';
 import { webhookReceiver } from './helpers/webhook-receiver';
 import { readZip } from './helpers/zip';
+import { createInbox } from '../src/inboxes/create-inbox';
+import { listeningItemRepository } from '../src/db/repositories/listening-item.repository';
+import { listeningStreamRepository } from '../src/db/repositories/listening-stream.repository';
+import { convertItem } from '../src/listening/commands/convert-item';
+import { dismissItems } from '../src/listening/commands/dismiss-items';
+import { replyToItem } from '../src/listening/commands/reply-to-item';
 
 type Op =
   | { kind: 'customer' }
@@ -304,4 +310,112 @@ describe('Audience property: HTML, JSON, socket and webhooks never leak', () => 
     );
     // Twenty-five threads through every surface: on a busy machine that takes a while.
   }, 300_000);
+
+  // Listened posts: the listening view, its JSON and its socket room are agents' only, and the
+  // public ticket a post becomes (reply, take it private, convert; then notes and replies) shows
+  // customers its public and participant posts only — never a note, nor why it is here (the
+  // stream's name and query, staff information), on any page, JSON, socket or webhook.
+  it('holds for listened posts and the tickets they become', async () => {
+    const mastodon = await createInbox(t.s.db, Date.now(), { name: 'Listening replies', channel: 'mastodon', settings: { apiBaseUrl: 'http://127.0.0.1:9', accessToken: 'masto-token-audience', pollSeconds: 3600 } });
+    type First = 'reply' | 'private' | 'convert' | 'dismiss' | 'spam' | 'wait';
+    type Then = 'note' | 'public' | 'participants';
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom<First>('reply', 'private', 'convert', 'dismiss', 'spam', 'wait'), fc.array(fc.constantFrom<Then>('note', 'public', 'participants'), { maxLength: 4 }), async (first, then) => {
+        n++;
+        const tok = (k: string) => `LST${n}${k}Z`;
+        const stream = await t.s.db.write((m) => listeningStreamRepository.insert(m, {
+          name: tok('stream'), platform: 'mastodon', query: { keywords: [tok('query')], phrases: [], hashtags: [], exclusions: [], language: null }, settings: { inboxId: mastodon.id },
+          enabled: false, pollSeconds: 60, cursor: null, lastPolledAt: null, lastError: null, nextPollAt: null, createdBy: null, createdAt: 1, updatedAt: 1,
+        }));
+        const authorId = `90${n}`;
+        const itemId = await t.s.db.write(async (m) => (await listeningItemRepository.upsertMatchedPost(m, {
+          platform: 'mastodon', externalId: `5500${n}`, authorId, authorHandle: `lis${n}@fake.social`, authorName: `Lis ${n}`, authorUrl: null, authorFollowers: 4200,
+          text: `${tok('post')} my router keeps dropping`, language: 'en', url: null, postedAt: Date.now(), raw: { id: `5500${n}`, visibility: 'public' },
+        }, stream.id, tok('query'), Date.now())).itemId);
+        // Who may read what, by audience: the post itself is public.
+        const model: { token: string; audience: 'public' | 'participants' | 'staff' }[] = [{ token: tok('post'), audience: 'public' }];
+        const staffOnly = [tok('stream'), tok('query')];
+        const strangerSockets = [await connectSocket(t), await connectSocket(t, { cookie: otherCookie })];
+        const strangerRecs = strangerSockets.map(recordEvents);
+        for (const so of strangerSockets) expect({ via: 'listening room', ok: (await so.timeout(5000).emitWithAck('listening:join', {})).ok }).toEqual({ via: 'listening room', ok: false });
+
+        let ticketId: number | null = null;
+        if (first === 'reply' || first === 'private') {
+          const out = await replyToItem(t.s, agent(), itemId, { text: tok('pubreply'), privateText: first === 'private' ? tok('dm') : null });
+          ticketId = out.ticket.id;
+          model.push({ token: tok('pubreply'), audience: 'public' });
+          if (first === 'private') model.push({ token: tok('dm'), audience: 'participants' });
+        } else if (first === 'convert') {
+          ticketId = (await convertItem(t.s, itemId, { by: { kind: 'agent', agentId: t.admin.id } })).id;
+        } else if (first !== 'wait') {
+          await dismissItems(t.s.db, Date.now(), [itemId], first === 'dismiss' ? 'dismissed' : 'spam');
+        }
+        if (ticketId !== null) {
+          for (const [i, op] of then.entries()) {
+            const token = tok(`then${i}`);
+            if (op === 'note') await addNote(t.s.commands, agent(), ticketId, { text: token });
+            else await addReply(t.s.commands, agent(), ticketId, { audience: op, text: token });
+            model.push({ token, audience: op === 'note' ? 'staff' : op });
+          }
+        }
+        await t.s.bus.drain();
+        for (const so of strangerSockets) await joinTicket(so, 0);
+
+        // The listening surfaces: the agent sees the post while it waits; nobody else ever does.
+        const waiting = first === 'wait';
+        const agentJson = JSON.stringify((await t.api('GET', '/api/listening/items?limit=200')).body);
+        expect({ via: 'listening JSON (agent)', waiting, shown: agentJson.includes(tok('post')) }).toEqual({ via: 'listening JSON (agent)', waiting, shown: waiting });
+        for (const cookie of [undefined, otherCookie]) {
+          for (const [p, accept] of [['/api/listening/items', 'application/json'], ['/listening', 'text/html']]) {
+            const res = await fetch(`${t.url}${p}`, { headers: { accept, ...(cookie ? { cookie } : {}) }, redirect: 'manual' });
+            const body = await res.text();
+            expect({ p, cookie: !!cookie, ok: res.status < 300, leaked: body.includes(tok('post')) }).toEqual({ p, cookie: !!cookie, ok: false, leaked: false });
+          }
+        }
+        for (const rec of strangerRecs) expect({ via: 'socket', listening: rec.events.filter(([name]) => name.startsWith('listening')).length }).toEqual({ via: 'socket', listening: 0 });
+        if (ticketId === null) {
+          for (const so of strangerSockets) so.close();
+          return;
+        }
+
+        // The ticket: public, its "why" for agents only.
+        const requesterId = (await contactRepository.findIdentity(t.s.db.m, 'mastodon', authorId))!.contactId;
+        const requesterCookie = `chorus_sid=${(await t.s.sessions.create({ contactId: requesterId })).sid}`;
+        const staffView = await (await fetch(`${t.url}/tickets/${ticketId}`, { headers: { cookie: await adminCookie() } })).text();
+        expect({ via: 'agent ticket page', why: staffView.includes('Why is this here?') && staffView.includes(tok('stream')) }).toEqual({ via: 'agent ticket page', why: true });
+        const viewers: [string, string | undefined, Set<string>][] = [
+          ['anonymous', undefined, new Set(model.filter((m) => m.audience === 'public').map((m) => m.token))],
+          ['other customer', otherCookie, new Set(model.filter((m) => m.audience === 'public').map((m) => m.token))],
+          ['post author', requesterCookie, new Set(model.filter((m) => m.audience !== 'staff').map((m) => m.token))],
+        ];
+        for (const [who, cookie, may] of viewers) {
+          const headers: Record<string, string> = cookie ? { cookie } : {};
+          const bodies = [await (await fetch(`${t.url}/t/${ticketId}`, { headers })).text(), await (await fetch(`${t.url}/api/web/tickets/${ticketId}`, { headers })).text()];
+          for (const [via, body] of [['html', bodies[0]], ['json', bodies[1]]] as const) {
+            for (const m of model) expect({ who, via, token: m.token, shown: body.includes(m.token) }).toEqual({ who, via, token: m.token, shown: may.has(m.token) });
+            for (const token of staffOnly) expect({ who, via, token, shown: body.includes(token) }).toEqual({ who, via, token, shown: false });
+          }
+        }
+        await until('webhook deliveries to leave', async () => (await t.s.db.m.getRepository(OutboxItem).countBy({ kind: 'webhook', state: 'queued' })) === 0);
+        for (const a of ['public', 'participants'] as const) {
+          const seen = hooks[a].calls.filter((c) => c.body?.data?.ticket?.id === ticketId).map((c) => c.raw).join('\n');
+          for (const m of model) if (m.audience === 'staff' || (a === 'public' && m.audience === 'participants')) expect({ a, via: 'webhook', token: m.token, leaked: seen.includes(m.token) }).toEqual({ a, via: 'webhook', token: m.token, leaked: false });
+          for (const token of staffOnly) expect({ a, via: 'webhook', token, leaked: seen.includes(token) }).toEqual({ a, via: 'webhook', token, leaked: false });
+        }
+        for (const [i, rec] of strangerRecs.entries()) {
+          const seen = JSON.stringify(rec.events);
+          for (const token of [...staffOnly, ...model.filter((m) => m.audience !== 'public').map((m) => m.token)]) expect({ i, via: 'socket', token, leaked: seen.includes(token) }).toEqual({ i, via: 'socket', token, leaked: false });
+        }
+        for (const so of strangerSockets) so.close();
+      }),
+      { numRuns: 12 },
+    );
+  }, 300_000);
+
+  let adminSid: string | null = null;
+  async function adminCookie() {
+    adminSid ??= (await t.s.sessions.create({ agentId: t.admin.id })).sid;
+    return `chorus_sid=${adminSid}`;
+  }
 });
