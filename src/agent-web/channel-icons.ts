@@ -23,6 +23,8 @@ const PATHS: Record<string, string> = {
   x: '<path d="M4 4h4.5l11.5 16h-4.5z" fill="currentColor"/><path d="M19.5 4L13.7 10.6M4.5 20l5.8-6.6" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>',
   // A rounded speech tile with an "m" of two arches.
   mastodon: '<path d="M20 8.5c0-3.3-2.2-4.3-2.2-4.3C16.7 3.7 14.8 3.5 12.9 3.5h-.1c-2 0-3.8.2-4.9.7 0 0-2.2 1-2.2 4.3 0 3.9-.2 8.5 3.6 9.5 1.4.4 2.6.4 3.6.4 1.8-.1 2.8-.6 2.8-.6l-.1-1.3s-1.3.4-2.7.4c-1.4-.1-2.9-.2-3.2-1.9a3.6 3.6 0 0 1 0-.5c2.9.7 5.4.3 6.1.2 1.9-.2 3.6-1.4 3.8-2.5.3-1.7.3-4.2.3-4.2z" fill="currentColor"/><path d="M8.8 13V9.6c0-1 .6-1.6 1.5-1.6s1.5.6 1.5 1.6v2M11.8 11.6v-2c0-1 .6-1.6 1.5-1.6s1.5.6 1.5 1.6V13" fill="none" stroke="#6364ff" stroke-width="1.5" stroke-linecap="round"/>',
+  // A butterfly: two wings each side of a thin body.
+  bluesky: '<path d="M12 11C10.5 8 7.2 4.5 4.5 4.5 3.2 4.5 3 5.8 3 6.6c0 .8.4 4.4.7 5 .9 2 3.2 2.3 5.3 2-3.4.6-4.8 2.4-2.8 4.4 2.5 2.6 4.6-.4 5.8-3.3 1.2 2.9 3.3 5.9 5.8 3.3 2-2 .6-3.8-2.8-4.4 2.1.3 4.4 0 5.3-2 .3-.6.7-4.2.7-5 0-.8-.2-2.1-1.5-2.1C16.8 4.5 13.5 8 12 11z" fill="currentColor"/>',
   // Three people: one in front, two behind.
   community: '<circle cx="12" cy="8" r="3" fill="currentColor"/><path d="M6.5 19c0-3 2.5-5 5.5-5s5.5 2 5.5 5z" fill="currentColor"/><circle cx="5.5" cy="9.5" r="2.2" fill="currentColor" opacity=".75"/><circle cx="18.5" cy="9.5" r="2.2" fill="currentColor" opacity=".75"/><path d="M1.8 17.5c0-2.2 1.6-3.7 3.7-3.7 1 0 1.9.3 2.6.9-1.1 1-1.7 2.3-1.9 2.8zM22.2 17.5c0-2.2-1.6-3.7-3.7-3.7-1 0-1.9.3-2.6.9 1.1 1 1.7 2.3 1.9 2.8z" fill="currentColor" opacity=".75"/>',
 };

@@ -6,7 +6,7 @@ type Presented = Awaited<ReturnType<typeof presentTicketList>>[number];
 
 export const CHANNELS: Record<string, [label: string]> = {
   email: ['E-mail'], webform: ['Web form'], api: ['API'], messenger: ['Messenger'], instagram: ['Instagram'],
-  whatsapp: ['WhatsApp'], telegram: ['Telegram'], x: ['X'], mastodon: ['Mastodon'], community: ['Community'],
+  whatsapp: ['WhatsApp'], telegram: ['Telegram'], x: ['X'], mastodon: ['Mastodon'], bluesky: ['Bluesky'], community: ['Community'],
 };
 export const AUDIENCES: Record<string, string> = { public: 'Public', participants: 'Participants', staff: 'Staff note' };
 export const audienceLabel = (a: string) => AUDIENCES[a] ?? a;

@@ -17,7 +17,7 @@ interface Ctx { m: EntityManager; range: ReportRange; filters: FactFilters; now:
 
 export const CHANNEL_LABELS: Record<string, string> = {
   email: 'E-mail', webform: 'Web form', api: 'API', messenger: 'Messenger', instagram: 'Instagram', whatsapp: 'WhatsApp',
-  telegram: 'Telegram', x: 'X', mastodon: 'Mastodon', community: 'Community',
+  telegram: 'Telegram', x: 'X', mastodon: 'Mastodon', bluesky: 'Bluesky', community: 'Community',
 };
 const channelLabel = (c: string) => CHANNEL_LABELS[c] ?? c;
 const ZERO: Counts = { created: 0, replies: 0, solved: 0, reopened: 0, backlogDelta: 0 };

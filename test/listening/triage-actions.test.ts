@@ -5,7 +5,7 @@ import { pollStream } from '../../src/listening/poll-stream';
 import { AgentClient } from '../helpers/agent-client';
 import { startTestChorus, type TestChorus } from '../helpers/test-chorus';
 import { waitFor } from '../helpers/wait';
-import { fakePlatform } from '../social/fake-platform';
+import { BLUESKY_ACCOUNT, fakePlatform } from '../social/fake-platform';
 
 // A status as Mastodon's search returns it (docs.joinmastodon.org/entities/Status).
 const status = (id: string, text: string) => ({
@@ -30,21 +30,25 @@ describe('triage actions on listened posts', () => {
   let x: number;
   let mastoStream: number;
   let xStream: number;
+  let bsky: number;
+  let bskyStream: number;
   beforeAll(async () => {
     t = await startTestChorus();
     fake = await fakePlatform();
     masto = (await createInbox(t.s.db, Date.now(), { name: 'Acme on Mastodon', channel: 'mastodon', settings: { apiBaseUrl: fake.url, accessToken: 'masto-token-one', pollSeconds: 3600 } })).id;
     x = (await createInbox(t.s.db, Date.now(), { name: 'Acme on X', channel: 'x', settings: { apiBaseUrl: fake.url, accountId: '42', bearerToken: 'x-bearer-token-1' } })).id;
-    const stream = (name: string, platform: 'mastodon' | 'x', inboxId: number) => t.s.db.write((m) => listeningStreamRepository.insert(m, {
+    bsky = (await createInbox(t.s.db, Date.now(), { name: 'Acme on Bluesky', channel: 'bluesky', settings: { apiBaseUrl: fake.url, identifier: BLUESKY_ACCOUNT.identifier, appPassword: BLUESKY_ACCOUNT.appPassword } })).id;
+    const stream = (name: string, platform: 'mastodon' | 'x' | 'bluesky', inboxId: number) => t.s.db.write((m) => listeningStreamRepository.insert(m, {
       name, platform, query: { keywords: ['acme'], phrases: [], hashtags: [], exclusions: [], language: null }, settings: { apiBaseUrl: fake.url, accessToken: 'masto-token-one', inboxId },
       enabled: false, pollSeconds: 60, cursor: null, lastPolledAt: null, lastError: null, nextPollAt: null, createdBy: null, createdAt: 1, updatedAt: 1,
     }));
     mastoStream = (await stream('Brand on Mastodon', 'mastodon', masto)).id;
     xStream = (await stream('Brand on X', 'x', x)).id;
+    bskyStream = (await stream('Brand on Bluesky', 'bluesky', bsky)).id;
   });
   afterAll(async () => { await t.stop(); await fake.close(); });
 
-  const store = (p: ListenedPost) => t.s.db.write(async (m) => (await listeningItemRepository.upsertMatchedPost(m, p, p.platform === 'x' ? xStream : mastoStream, 'acme', Date.now())).itemId);
+  const store = (p: ListenedPost) => t.s.db.write(async (m) => (await listeningItemRepository.upsertMatchedPost(m, p, { x: xStream, mastodon: mastoStream, bluesky: bskyStream }[p.platform], 'acme', Date.now())).itemId);
   const ticketOf = async (id: number) => (await t.api('GET', `/api/tickets/${id}`)).body;
   const delivered = async (ticketId: number) => (await ticketOf(ticketId)).messages.filter((m: any) => m.direction === 'outbound' && m.deliveryState === 'sent');
 
@@ -78,6 +82,37 @@ describe('triage actions on listened posts', () => {
     expect(ticket.ticket).toMatchObject({ visibility: 'public', channel: 'x', inboxId: x });
     // The author (15k followers) is on the ticket with their reach.
     expect(ticket.ticket.requester).toMatchObject({ followers: 15_000 });
+  });
+
+  it('Bluesky: the public reply is a post naming the thread root and the post it answers; taking it private sends a chat message', async () => {
+    // A post that itself answers another: the reply keeps the thread's root.
+    const uri = 'at://did:plc:cara123/app.bsky.feed.post/3lreply';
+    const id = await store({
+      platform: 'bluesky', externalId: uri, authorId: 'did:plc:cara123', authorHandle: 'cara.bsky.social', authorName: 'Cara', authorUrl: 'https://bsky.app/profile/cara.bsky.social',
+      authorFollowers: 830, text: 'acme still broken for me too', language: 'en', url: 'https://bsky.app/profile/cara.bsky.social/post/3lreply', postedAt: Date.now(),
+      raw: { uri, cid: 'bafyreply', indexedAt: new Date().toISOString(), author: { did: 'did:plc:cara123', handle: 'cara.bsky.social' },
+        record: { $type: 'app.bsky.feed.post', text: 'acme still broken for me too', createdAt: new Date().toISOString(), reply: { root: { uri: 'at://did:plc:dan/app.bsky.feed.post/3lroot', cid: 'bafyroot' }, parent: { uri: 'at://did:plc:dan/app.bsky.feed.post/3lroot', cid: 'bafyroot' } } } },
+    });
+    const r = await t.api('POST', `/api/listening/items/${id}/reply`, { text: 'Sorry, Cara! We are looking into it.', privateText: 'Which phone are you on?' });
+    expect(r.status).toBe(201);
+    await waitFor(() => delivered(r.body.ticketId), (l) => l.length === 2);
+    const post = fake.calls.find((c) => c.path === '/xrpc/com.atproto.repo.createRecord')!;
+    expect(post).toMatchObject({ method: 'POST', auth: 'Bearer bsky-access-jwt', body: { repo: BLUESKY_ACCOUNT.did, collection: 'app.bsky.feed.post', record: {
+      $type: 'app.bsky.feed.post', text: 'Sorry, Cara! We are looking into it.',
+      reply: { root: { uri: 'at://did:plc:dan/app.bsky.feed.post/3lroot', cid: 'bafyroot' }, parent: { uri, cid: 'bafyreply' } },
+    } } });
+    expect(fake.calls.find((c) => c.path === '/xrpc/chat.bsky.convo.getConvoForMembers')).toMatchObject({ query: { members: 'did:plc:cara123' }, proxy: 'did:web:api.bsky.chat#bsky_chat' });
+    expect(fake.calls.find((c) => c.path === '/xrpc/chat.bsky.convo.sendMessage')).toMatchObject({ body: { convoId: 'convo-did:plc:cara123', message: { text: 'Which phone are you on?' } } });
+    // One sign-in serves both.
+    expect(fake.calls.filter((c) => c.path === '/xrpc/com.atproto.server.createSession')).toHaveLength(1);
+    const ticket = await ticketOf(r.body.ticketId);
+    expect(ticket.ticket).toMatchObject({ visibility: 'public', channel: 'bluesky', inboxId: bsky });
+
+    // A reply longer than a Bluesky post can hold fails in words, and is not posted.
+    const long = await t.api('POST', `/api/tickets/${r.body.ticketId}/replies`, { audience: 'public', text: 'x'.repeat(301) });
+    const failed = await waitFor(async () => (await ticketOf(r.body.ticketId)).messages.find((m: any) => m.id === long.body.message.id), (m) => m.deliveryState === 'failed');
+    expect(failed.deliveryError).toMatch(/at most 300 characters; this reply has 301/);
+    expect(fake.calls.filter((c) => c.path === '/xrpc/com.atproto.repo.createRecord')).toHaveLength(1);
   });
 
   it('convert without replying: a public ticket holding only the post; nothing goes to the platform', async () => {

@@ -8,6 +8,8 @@ export interface Call {
   auth: string | undefined;
   query: Record<string, unknown>;
   body: any;
+  // Bluesky's chat proxy header (chat.bsky.* calls go through the PDS with it).
+  proxy?: string;
 }
 
 let mastodonMentions: unknown[] = [];
@@ -33,7 +35,7 @@ export async function fakePlatform(): Promise<{ url: string; calls: Call[]; next
   app.use(express.json());
   let n = 0;
   app.use((req, res) => {
-    calls.push({ method: req.method, path: req.path, auth: req.headers.authorization, query: req.query as Record<string, unknown>, body: req.body });
+    calls.push({ method: req.method, path: req.path, auth: req.headers.authorization, query: req.query as Record<string, unknown>, body: req.body, proxy: req.headers['atproto-proxy'] as string | undefined });
     const file = req.method === 'GET' ? served.get(req.path) : undefined;
     if (file) {
       if (file.auth !== undefined && req.headers.authorization !== file.auth) return res.status(401).json({ error: { message: 'Invalid OAuth access token.', code: 190 } });
@@ -52,6 +54,8 @@ export async function fakePlatform(): Promise<{ url: string; calls: Call[]; next
     if (req.path === '/api/v1/statuses') return res.json({ id: `1170${n}`, visibility: req.body.visibility, in_reply_to_id: req.body.in_reply_to_id });
     if (req.path === '/2/tweets') return res.status(201).json({ data: { id: `77${n}`, text: req.body.text } });
     if (/\/2\/dm_conversations\/with\/[^/]+\/messages$/.test(req.path)) return res.status(201).json({ data: { dm_conversation_id: 'c1', dm_event_id: `dm${n}` } });
+    const bsky = blueskyAnswer(req, n);
+    if (bsky) return res.status(bsky.status).json(bsky.body);
     res.status(404).json({ error: 'unknown endpoint' });
   });
   const server: Server = await new Promise((r) => {
@@ -64,4 +68,34 @@ export async function fakePlatform(): Promise<{ url: string; calls: Call[]; next
     serve: (path, answer) => served.set(path, answer),
     close: () => new Promise((r) => server.close(() => r())),
   };
+}
+
+// Bluesky as its PDS answers (docs.bsky.app): an app password signs in; records and chat calls
+// need that session's token, chat calls the chat proxy header too; a post holds 300 characters
+// and a reply names its root and parent by uri and cid.
+export const BLUESKY_ACCOUNT = { identifier: 'acme.bsky.social', appPassword: 'abcd-efgh-ijkl-mnop', did: 'did:plc:acmesupport' };
+function blueskyAnswer(req: express.Request, n: number): { status: number; body: unknown } | null {
+  const refused = (status: number, error: string, message: string) => ({ status, body: { error, message } });
+  if (req.path === '/xrpc/com.atproto.server.createSession') {
+    if (req.method !== 'POST') return refused(405, 'InvalidRequest', 'POST only');
+    if (req.body?.identifier !== BLUESKY_ACCOUNT.identifier || req.body?.password !== BLUESKY_ACCOUNT.appPassword) return refused(401, 'AuthenticationRequired', 'Invalid identifier or password');
+    return { status: 200, body: { did: BLUESKY_ACCOUNT.did, handle: BLUESKY_ACCOUNT.identifier, accessJwt: 'bsky-access-jwt', refreshJwt: 'bsky-refresh-jwt', active: true } };
+  }
+  if (!req.path.startsWith('/xrpc/com.atproto.repo.') && !req.path.startsWith('/xrpc/chat.bsky.')) return null;
+  if (req.headers.authorization !== 'Bearer bsky-access-jwt') return refused(401, 'AuthenticationRequired', 'Authentication Required');
+  if (req.path === '/xrpc/com.atproto.repo.createRecord') {
+    const b = req.body ?? {};
+    const r = b.record ?? {};
+    if (b.repo !== BLUESKY_ACCOUNT.did || b.collection !== 'app.bsky.feed.post' || r.$type !== 'app.bsky.feed.post' || typeof r.createdAt !== 'string') return refused(400, 'InvalidRequest', 'Invalid app.bsky.feed.post record');
+    if ([...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(String(r.text ?? ''))].length > 300) return refused(400, 'InvalidRequest', 'Record/text must not be longer than 300 graphemes');
+    if (r.reply && !(r.reply.root?.uri && r.reply.root?.cid && r.reply.parent?.uri && r.reply.parent?.cid)) return refused(400, 'InvalidRequest', 'Record/reply must have root and parent strong refs');
+    return { status: 200, body: { uri: `at://${BLUESKY_ACCOUNT.did}/app.bsky.feed.post/3out${n}`, cid: `bafyout${n}`, validationStatus: 'valid' } };
+  }
+  if (req.path.startsWith('/xrpc/chat.bsky.') && req.headers['atproto-proxy'] !== 'did:web:api.bsky.chat#bsky_chat') return refused(400, 'InvalidRequest', 'chat methods need the atproto-proxy header');
+  if (req.path === '/xrpc/chat.bsky.convo.getConvoForMembers') return { status: 200, body: { convo: { id: `convo-${String(req.query.members)}`, rev: '1', members: [], muted: false, unreadCount: 0 } } };
+  if (req.path === '/xrpc/chat.bsky.convo.sendMessage') {
+    if (!req.body?.convoId || !req.body?.message?.text) return refused(400, 'InvalidRequest', 'convoId and message.text are required');
+    return { status: 200, body: { id: `msg${n}`, rev: '2', text: req.body.message.text, sender: { did: BLUESKY_ACCOUNT.did }, sentAt: new Date().toISOString() } };
+  }
+  return refused(404, 'MethodNotImplemented', 'Method Not Implemented');
 }

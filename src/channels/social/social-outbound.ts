@@ -8,7 +8,7 @@ import { PermanentDeliveryError, RetryLaterError } from '../../outbox/retry-poli
 import { retryAfterMs } from '../../outbox/retry-after';
 import type { Services } from '../../services';
 
-export const SOCIAL_CHANNELS = ['telegram', 'messenger', 'instagram', 'whatsapp', 'x', 'mastodon'];
+export const SOCIAL_CHANNELS = ['telegram', 'messenger', 'instagram', 'whatsapp', 'x', 'mastodon', 'bluesky'];
 
 // An agent's reply on a social ticket: `public` answers the public post in public; `participants`
 // goes to the person privately (on a public thread that is "take it private": same ticket).

@@ -4,6 +4,7 @@ import { inboxRepository } from '../../db/repositories/inbox.repository';
 import { InboxNotFoundError } from '../../errors';
 import { defineRoute } from '../../http/route';
 import type { ChorusModule } from '../../module';
+import { blueskySender } from './bluesky';
 import { MASTODON_RAW_TYPE, mastodonSender, parseMastodon, startMastodonPollers } from './mastodon';
 import { meta } from './meta.platform';
 import { MALFORMED_RAW_TYPE, malformedItem, parseMalformed } from './social-items';
@@ -22,6 +23,7 @@ for (const kind of ['messenger', 'instagram'] as const) {
 }
 registerChannelSettings('whatsapp', z.object({ ...base, apiBaseUrl: z.url().default('https://graph.facebook.com/v21.0'), phoneNumberId: z.string().min(1), accessToken: z.string().min(10), verifyToken: z.string().min(8) }));
 registerChannelSettings('mastodon', z.object({ ...base, accessToken: z.string().min(10), accountId: z.string().optional(), pollSeconds: z.number().int().min(5).max(3600).default(30), sinceId: z.string().optional() }));
+registerChannelSettings('bluesky', z.object({ ...base, apiBaseUrl: z.url().default('https://bsky.social'), identifier: z.string().min(3), appPassword: z.string().min(8) }));
 registerChannelSettings('x', z.object({ ...base, apiBaseUrl: z.url().default('https://api.x.com'), accountId: z.string().min(1), bearerToken: z.string().min(10) }));
 
 // Webhooks of every platform: signature over the raw bytes first, the ledger commit, the 200,
@@ -35,6 +37,7 @@ export const socialModule: ChorusModule = {
     s.parsers.register({ channels: ['mastodon'], parsers: { [MASTODON_RAW_TYPE]: parseMastodon } });
     s.parsers.register({ channels: [...PLATFORMS.flatMap((p) => p.channels), 'mastodon'], parsers: { [MALFORMED_RAW_TYPE]: parseMalformed } });
     s.outbox.register('social.mastodon', mastodonSender(s));
+    s.outbox.register('social.bluesky', blueskySender(s));
   },
   async start(s) {
     if (!s.config.CHORUS_WORKERS) return;

@@ -5,7 +5,7 @@ import { JsonColumn, TimeColumn } from './columns';
 export const CLOSED_REPLIES = ['follow-up', 'reopen'] as const;
 export type ClosedReplies = (typeof CLOSED_REPLIES)[number];
 
-export const CHANNEL_KINDS = ['api', 'email', 'webform', 'messenger', 'instagram', 'whatsapp', 'telegram', 'x', 'mastodon'] as const;
+export const CHANNEL_KINDS = ['api', 'email', 'webform', 'messenger', 'instagram', 'whatsapp', 'telegram', 'x', 'mastodon', 'bluesky'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
 @Entity('inboxes')

@@ -75,6 +75,11 @@ export const CHANNEL_FIELDS: Record<ChannelKind, SettingsGroup[]> = {
     { key: 'bearerToken', label: 'Bearer token', type: 'secret' },
     apiBase('https://api.x.com'),
   ] }],
+  bluesky: [{ title: 'Bluesky account', fields: [
+    { key: 'identifier', label: 'Handle or DID', type: 'text', placeholder: 'acme.bsky.social' },
+    { key: 'appPassword', label: 'App password', type: 'secret', help: 'Settings → Privacy and security → App passwords; allow direct messages to take replies private.' },
+    apiBase('https://bsky.social'),
+  ] }],
   mastodon: [{ title: 'Mastodon account', fields: [
     { key: 'apiBaseUrl', label: 'Instance URL', type: 'url', placeholder: 'https://mastodon.social' },
     { key: 'accessToken', label: 'Access token', type: 'secret' },
