@@ -45,7 +45,7 @@ export async function benchAgentsLoad() {
     await chorus.s.db.m.query(`UPDATE inboxes SET channel = 'api', settings = ? WHERE id = 5`, [JSON.stringify({ callbackUrl })]);
     const port = await chorus.listen(0, '127.0.0.1');
     // BENCH_LOAD_SQL=1: every statement the run sent, with its count and time, to find the costly ones.
-    const sqlTally = new Map<string, { n: number; ms: number }>();
+    const sqlTally = new Map<string, { n: number; ms: number; max: number }>();
     if (process.env.BENCH_LOAD_SQL === '1') {
       const runner = chorus.s.db.m.connection.createQueryRunner();
       const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
@@ -55,9 +55,11 @@ export async function benchAgentsLoad() {
           return await query(sql, ...rest);
         } finally {
           const key = sql.replace(/\s+/g, ' ').slice(0, 220);
-          const e = sqlTally.get(key) ?? { n: 0, ms: 0 };
+          const e = sqlTally.get(key) ?? { n: 0, ms: 0, max: 0 };
+          const ms = performance.now() - t0;
           e.n++;
-          e.ms += performance.now() - t0;
+          e.ms += ms;
+          e.max = Math.max(e.max, ms);
           sqlTally.set(key, e);
         }
       }) as typeof runner.query;
@@ -156,8 +158,9 @@ export async function benchAgentsLoad() {
       loadavg: fs.readFileSync('/proc/loadavg', 'utf8').trim(),
     });
     if (sqlTally.size) {
-      console.log(`SQL during ${agents} agents (${all.length} requests):`);
-      for (const [k, v] of [...sqlTally].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30)) console.log(`  ${String(v.n).padStart(6)} × ${v.ms.toFixed(0).padStart(6)} ms  ${k}`);
+      const statements = [...sqlTally.values()].reduce((n, v) => n + v.n, 0);
+      console.log(`SQL during ${agents} agents (${all.length} requests): ${statements} statements, ${(statements / Math.max(1, all.length)).toFixed(1)} per request`);
+      for (const [k, v] of [...sqlTally].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30)) console.log(`  ${String(v.n).padStart(6)} × ${v.ms.toFixed(0).padStart(6)} ms (max ${v.max.toFixed(0).padStart(4)})  ${k}`);
     }
     dispatcher.destroy();
     await chorus.close();

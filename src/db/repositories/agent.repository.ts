@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { Agent, Team, TeamMember } from '../entities';
-import { referenceCache } from './reference-cache';
+import { copyRow, copyRows, referenceCache } from './reference-cache';
 
 // Outside a transaction agents and teams come from this node's cache (see reference-cache.ts);
 // an agent not in it yet (created on another node a moment ago) is read from the database.
@@ -16,7 +16,7 @@ export const agentRepository = {
   async findById(m: EntityManager, id: number, opts: { fresh?: boolean } = {}): Promise<Agent | null> {
     if (!opts.fresh && !m.queryRunner) {
       const hit = (await allAgents(m)).find((a) => a.id === id);
-      if (hit) return hit;
+      if (hit) return copyRow(hit);
     }
     return m.getRepository(Agent).findOneBy({ id });
   },
@@ -25,7 +25,7 @@ export const agentRepository = {
     const wanted = new Set(ids);
     if (!m.queryRunner) {
       const hits = (await allAgents(m)).filter((a) => wanted.has(a.id));
-      if (hits.length === wanted.size) return hits;
+      if (hits.length === wanted.size) return copyRows(hits);
     }
     return m.getRepository(Agent).createQueryBuilder('a').where('a.id IN (:...ids)', { ids: [...wanted] }).getMany();
   },
@@ -33,7 +33,7 @@ export const agentRepository = {
     return m.getRepository(Agent).findOneBy({ email: email.toLowerCase() });
   },
   async list(m: EntityManager): Promise<Agent[]> {
-    return allAgents(m);
+    return copyRows(await allAgents(m));
   },
   async count(m: EntityManager): Promise<number> {
     return m.getRepository(Agent).count();
@@ -55,7 +55,7 @@ export const agentRepository = {
     return m.getRepository(Team).findOneBy({ id });
   },
   async listTeams(m: EntityManager): Promise<Team[]> {
-    return referenceCache(m).get(m, 'teams', 'all', () => m.getRepository(Team).find({ order: { name: 'ASC' } }));
+    return copyRows(await referenceCache(m).get(m, 'teams', 'all', () => m.getRepository(Team).find({ order: { name: 'ASC' } })));
   },
   async addMember(m: EntityManager, teamId: number, agentId: number): Promise<void> {
     if (!(await m.getRepository(TeamMember).existsBy({ teamId, agentId }))) await m.getRepository(TeamMember).insert({ teamId, agentId });

@@ -1,11 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import { CannedResponse } from '../entities';
-import { referenceCache } from './reference-cache';
+import { copyRows, referenceCache } from './reference-cache';
 
 export const cannedResponseRepository = {
   async list(m: EntityManager): Promise<CannedResponse[]> {
     const load = () => m.getRepository(CannedResponse).find({ order: { title: 'ASC' }, take: 500 });
-    return referenceCache(m).get(m, 'canned', 'all', load);
+    return copyRows(await referenceCache(m).get(m, 'canned', 'all', load));
   },
   async findById(m: EntityManager, id: number): Promise<CannedResponse | null> {
     return m.getRepository(CannedResponse).findOneBy({ id });

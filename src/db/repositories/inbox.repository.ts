@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { Inbox } from '../entities';
-import { referenceCache } from './reference-cache';
+import { copyRow, copyRows, referenceCache } from './reference-cache';
 
 // Outside a transaction inboxes come from this node's cache (see reference-cache.ts); one not in
 // it yet (created on another node a moment ago) is read from the database.
@@ -15,15 +15,15 @@ export const inboxRepository = {
   async findById(m: EntityManager, id: number): Promise<Inbox | null> {
     if (!m.queryRunner) {
       const hit = (await allInboxes(m)).find((i) => i.id === id);
-      if (hit) return hit;
+      if (hit) return copyRow(hit);
     }
     return m.getRepository(Inbox).findOneBy({ id });
   },
   async list(m: EntityManager): Promise<Inbox[]> {
-    return m.queryRunner ? m.getRepository(Inbox).find({ order: { id: 'ASC' } }) : allInboxes(m);
+    return m.queryRunner ? m.getRepository(Inbox).find({ order: { id: 'ASC' } }) : copyRows(await allInboxes(m));
   },
   async listByChannel(m: EntityManager, channel: string): Promise<Inbox[]> {
-    if (!m.queryRunner) return (await allInboxes(m)).filter((i) => i.channel === channel);
+    if (!m.queryRunner) return copyRows((await allInboxes(m)).filter((i) => i.channel === channel));
     return m.getRepository(Inbox).find({ where: { channel: channel as Inbox['channel'] }, order: { id: 'ASC' } });
   },
   async update(m: EntityManager, id: number, patch: Partial<Inbox>): Promise<void> {

@@ -1,11 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import { Macro } from '../entities';
-import { referenceCache } from './reference-cache';
+import { copyRows, referenceCache } from './reference-cache';
 
 export const macroRepository = {
   async list(m: EntityManager): Promise<Macro[]> {
     const load = () => m.getRepository(Macro).find({ order: { name: 'ASC' }, take: 500 });
-    return referenceCache(m).get(m, 'macros', 'all', load);
+    return copyRows(await referenceCache(m).get(m, 'macros', 'all', load));
   },
   async findById(m: EntityManager, id: number): Promise<Macro | null> {
     return m.getRepository(Macro).findOneBy({ id });

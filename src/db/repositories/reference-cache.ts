@@ -30,12 +30,12 @@ class ReferenceCache {
     if (m.queryRunner) return load();
     const id = `${kind}:${key}`;
     const hit = this.entries.get(id);
-    // Callers get their own copy: one that changes a row it was given changes nobody else's.
-    if (hit && Date.now() - hit.at < TTL_MS) return structuredClone(hit.value) as T;
+    // The value is shared by every caller on this node: repositories hand out copies of rows.
+    if (hit && Date.now() - hit.at < TTL_MS) return hit.value as T;
     const g = this.gen.get(kind) ?? 0;
     this.loads.set(kind, (this.loads.get(kind) ?? 0) + 1);
     const value = await load();
-    if ((this.gen.get(kind) ?? 0) === g) this.entries.set(id, { value: structuredClone(value), at: Date.now() });
+    if ((this.gen.get(kind) ?? 0) === g) this.entries.set(id, { value, at: Date.now() });
     return value;
   }
 
@@ -79,6 +79,10 @@ class ReferenceCache {
     for (const fn of this.listeners) fn(kinds);
   }
 }
+
+// A row handed out is the caller's own: one that sets a field on it changes nobody else's.
+export const copyRow = <T extends object>(row: T): T => Object.assign(Object.create(Object.getPrototypeOf(row)), row);
+export const copyRows = <T extends object>(rows: T[]): T[] => rows.map(copyRow);
 
 // One cache per database connection, i.e. per node (tests run several nodes in one process).
 const caches = new WeakMap<DataSource, ReferenceCache>();

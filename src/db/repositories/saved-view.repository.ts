@@ -1,11 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import { SavedView } from '../entities';
-import { referenceCache } from './reference-cache';
+import { copyRows, referenceCache } from './reference-cache';
 
 export const savedViewRepository = {
   async listForAgent(m: EntityManager, agentId: number): Promise<SavedView[]> {
     const load = () => m.getRepository(SavedView).find({ where: { agentId }, order: { name: 'ASC' }, take: 100 });
-    return referenceCache(m).get(m, 'savedViews', String(agentId), load);
+    return copyRows(await referenceCache(m).get(m, 'savedViews', String(agentId), load));
   },
   async insert(m: EntityManager, v: Omit<SavedView, 'id'>): Promise<number> {
     const id = (await m.getRepository(SavedView).insert(v)).identifiers[0].id;
