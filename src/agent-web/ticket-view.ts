@@ -240,7 +240,7 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
     canned: canned.map((c) => ({ id: c.id, title: c.title })),
     macros: macros.map((x) => ({ id: x.id, name: x.name, summary: x.actions.map((a) => describeAction(a, macroNames)).join(' · ') })),
     // "Why is this here?": a ticket made from a listened post names the stream, query and who.
-    listened: events.filter((e) => e.type === 'listened').map((e) => describeEvent(e, agentNames)),
+    listened: events.filter((e) => e.type === 'listened').map((e) => ({ text: describeEvent(e, agentNames), url: typeof e.data?.url === 'string' && /^https?:\/\//.test(e.data.url) ? e.data.url : null })),
     events: events.map((e) => ({
       id: e.id, text: describeEvent(e, agentNames), age: age(new Date(e.createdAt).toISOString(), now),
       by: e.actorType === 'agent' && e.actorId ? agentNames.get(e.actorId) : e.actorType === 'system' && !e.cause ? 'Chorus' : null,

@@ -97,6 +97,11 @@ describe('social listening in Chromium', () => {
     // Scores arrive after the posts (scored after the poll's commit), live too.
     await view.waitForFunction(() => Array.from(document.querySelectorAll('[data-sentiment]')).every((e) => e.textContent !== 'no score'), undefined, { timeout: 15_000 });
 
+    // Another agent's view of the same list, to see the answered post leave it live.
+    const colleague = await ctx.newPage();
+    await colleague.goto(`${t.url}/listening`);
+    await colleague.locator('[data-item]', { hasText: 'keeps dropping' }).waitFor();
+
     // Reply to Ana's post from the view.
     const ana = view.locator('[data-item]', { hasText: 'keeps dropping' });
     await ana.locator('[data-reply] summary').click();
@@ -108,6 +113,7 @@ describe('social listening in Chromium', () => {
 
     // A public ticket holding the post and the reply, saying why it is here.
     await view.locator('[data-why-here]').waitFor();
+    expect(await view.locator('[data-why-here] a').getAttribute('href')).toBe('https://fake.social/@ana/113400000000000001');
     expect(await view.locator('[data-why-here]').textContent()).toContain('stream “Acme on Mastodon” (query: acme');
     expect(await view.locator('.pill.vis-public').textContent()).toBe('Public thread');
     const ticketId = Number(/\/tickets\/(\d+)/.exec(view.url())![1]);
@@ -119,6 +125,14 @@ describe('social listening in Chromium', () => {
     const ticket = (await t.api('GET', `/api/tickets/${ticketId}`)).body;
     expect(ticket.ticket.visibility).toBe('public');
     expect(ticket.messages.map((m: any) => [m.direction, m.audience])).toEqual([['inbound', 'public'], ['outbound', 'public']]);
+
+    await colleague.locator('[data-item]', { hasText: 'keeps dropping' }).waitFor({ state: 'detached' });
+    expect(await colleague.locator('[data-total]').textContent()).toBe('2');
+    // Reach in the inbox row.
+    await view.goto(`${t.url}/inbox`);
+    const row = view.locator(`li.row[data-id="${ticketId}"]`);
+    expect(await row.locator('.reach').textContent()).toBe('13k followers');
+    expect(await row.locator('.ch').getAttribute('aria-label')).toBe('Mastodon');
 
     // Back in the view the answered post is gone; the other two wait.
     await view.goto(`${t.url}/listening`);
