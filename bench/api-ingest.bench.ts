@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
+import type { DataSource } from 'typeorm';
 import { createChorus } from '../src/app';
 import { hmacHex } from '../src/channels/signature';
 import { loadConfig } from '../src/config';
@@ -23,7 +24,11 @@ export async function benchApiIngest() {
     const raw = JSON.stringify({ externalId: `b-${i}`, author: { id: `u-${i}`, name: `Customer ${i}` }, subject: `Question ${i}`, text: `Hello, this is question number ${i}. `.repeat(4) });
     return { raw, headers: { 'x-chorus-signature': `sha256=${hmacHex(inbox.secret, Buffer.from(raw))}` } };
   };
+  const counted = countStatements(chorus.s.db.ds);
+  const cpu0 = process.cpuUsage();
   const ours = await blast(port, `/api/inboxes/${inbox.id}/messages`, body, count, concurrency);
+  const oursCpuMs = cpuMs(cpu0) / count;
+  const perPost = { statements: counted.statements / count, commits: counted.commits / count };
   await chorus.close();
   fs.rmSync(dir, { recursive: true, force: true });
 
@@ -34,7 +39,39 @@ export async function benchApiIngest() {
   const server = bare.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const barePort = (server.address() as { port: number }).port;
+  const bareCpu0 = process.cpuUsage();
   const bareRun = await blast(barePort, '/api/inboxes/1/messages', body, count, concurrency);
+  const bareCpuMs = cpuMs(bareCpu0) / count;
   server.close();
-  return { count, concurrency, oursRps: ours.rps, oursFailures: ours.failures, bareRps: bareRun.rps, ratio: ours.rps / bareRun.rps };
+  return { count, concurrency, oursRps: ours.rps, oursFailures: ours.failures, bareRps: bareRun.rps, ratio: ours.rps / bareRun.rps, perPost, oursCpuMs, bareCpuMs };
+}
+
+// CPU of this process (user + system) since `from`, in ms; the load generator runs in it too,
+// for Chorus and for bare express alike.
+function cpuMs(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+}
+
+// Counts the SQL statements and commits the store runs from now on (better-sqlite3 has one
+// query runner, so wrapping its query sees every statement, BEGIN and COMMIT included). A write
+// outside any transaction commits on its own and counts as a commit too; savepoints count as
+// statements.
+export function countStatements(ds: DataSource): { statements: number; commits: number } {
+  const c = { statements: 0, commits: 0 };
+  let open = false;
+  const runner = ds.createQueryRunner();
+  const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
+  runner.query = ((sql: string, ...rest: unknown[]) => {
+    if (/^BEGIN/i.test(sql)) open = true;
+    else if (/^(COMMIT|ROLLBACK)/i.test(sql)) {
+      if (/^COMMIT/i.test(sql)) c.commits++;
+      open = false;
+    } else {
+      c.statements++;
+      if (!open && !/^\s*SELECT/i.test(sql)) c.commits++;
+    }
+    return query(sql, ...rest);
+  }) as typeof runner.query;
+  return c;
 }

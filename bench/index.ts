@@ -30,7 +30,8 @@ async function main() {
   if (only.includes('api')) {
   const api = await benchApiIngest();
   console.log(`API channel → tickets (${api.count} posts, ${api.concurrency} in flight)`);
-  console.log(`  Chorus: ${f(api.oursRps, 0)} tickets/s (${api.oursFailures} failures)   bare express: ${f(api.bareRps, 0)} req/s   ratio ${f(api.ratio, 3)}\n`);
+  console.log(`  Chorus: ${f(api.oursRps, 0)} tickets/s (${api.oursFailures} failures)   bare express: ${f(api.bareRps, 0)} req/s   ratio ${f(api.ratio, 3)}`);
+  console.log(`  per post: ${f(api.perPost.statements, 1)} SQL statements, ${f(api.perPost.commits, 2)} commits, ${f(api.oursCpuMs, 1)} ms CPU (bare express ${f(api.bareCpuMs, 1)} ms; both include the load generator)\n`);
 
   }
   if (only.includes('smtp')) {

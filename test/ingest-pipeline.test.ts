@@ -1,6 +1,7 @@
 import type { InboundMessage } from '../src/channels/inbound-message';
 import { createInbox } from '../src/inboxes/create-inbox';
 import { signReplyToken } from '../src/mail/reply-token';
+import { inboxRepository } from '../src/db/repositories/inbox.repository';
 import { ticketEventRepository } from '../src/db/repositories/ticket-event.repository';
 import { ticketRepository } from '../src/db/repositories/ticket.repository';
 import { DB_KINDS, startTestChorus, type TestChorus } from './helpers/test-chorus';
@@ -36,9 +37,11 @@ describe.each(DB_KINDS)('the ingest pipeline (%s)', (db) => {
   let t: TestChorus;
   let inbox: Awaited<ReturnType<typeof createInbox>>;
   let n = 0;
-  const sendTo = (to: typeof inbox, msg: Partial<InboundMessage> & { from: string }) => {
+  // As the channels do, the inbox is read as the message arrives (its settings as they are now).
+  const sendTo = async (to: typeof inbox, msg: Partial<InboundMessage> & { from: string }) => {
     const full: InboundMessage = { channel: 'email', author: { kind: 'email', value: msg.from }, text: 'hello', ...msg };
-    return t.s.ingest.ingest(to, [{ key: `k${++n}`, raw: JSON.stringify(full), rawType: RAW }]).then((r) => r[0]);
+    const current = (await inboxRepository.findById(t.s.db.m, to.id))!;
+    return t.s.ingest.ingest(current, [{ key: `k${++n}`, raw: JSON.stringify(full), rawType: RAW }]).then((r) => r[0]);
   };
   const send = (msg: Partial<InboundMessage> & { from: string }) => sendTo(inbox, msg);
   const detailOf = async (id: number | null) => (await t.api('GET', `/api/tickets/${id}`)).body;

@@ -125,6 +125,19 @@ export class Db {
     }
   }
 
+  // A Db for work inside the open transaction `tx` (the ingest pipeline runs an item's steps so):
+  // its reads, writes and transactions run plainly in tx and commit once, with it; a failure in
+  // any of them fails tx. Work that must be able to fail alone uses `savepoint`.
+  within(tx: Tx): Db {
+    return new JoinedDb(this, tx, false);
+  }
+
+  // A transaction that, inside `within`, is a savepoint instead: when it fails (a unique race
+  // with another node) it rolls back alone and the caller may retry, the rest of tx unharmed.
+  savepoint<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.transaction(fn);
+  }
+
   isUniqueViolation(err: unknown): boolean {
     const e = err as { code?: string; message?: string; driverError?: { code?: string } };
     const code = e?.driverError?.code ?? e?.code;
@@ -150,6 +163,11 @@ class JoinedDb extends Db {
 
   override onCommit(hook: CommitHook): void {
     this.parent.onCommit(hook);
+  }
+
+  // The hooks are the parent's (a joined Db registers none of its own).
+  override beforeCommitOf(m: EntityManager, events: DomainEvent[], opts: { historic?: boolean } = {}): Promise<void> {
+    return this.parent.beforeCommitOf(m, events, opts);
   }
 
   override async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -187,6 +205,10 @@ class JoinedDb extends Db {
 
   override write<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
     return this.transaction((tx) => fn(tx.m));
+  }
+
+  override savepoint<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.isolated ? this.transaction(fn) : new JoinedDb(this.parent, this.outer, true).transaction(fn);
   }
 
   override together<T>(fn: (db: Db, tx: Tx) => Promise<T>): Promise<T> {

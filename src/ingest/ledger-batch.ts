@@ -1,5 +1,5 @@
 import type { RawItem } from '../channels/inbound-message';
-import type { Inbox } from '../db/entities';
+import type { InboundItem, Inbox } from '../db/entities';
 import type { Db } from '../db/transaction';
 import { inboundItemRepository } from '../db/repositories/inbound-item.repository';
 
@@ -9,6 +9,10 @@ export interface Recorded {
   // true when the same key was recorded before (a redelivery).
   duplicate: boolean;
   state: string;
+  // A new row the recording worker asked to hold (record with `claim`): it is born claimed by
+  // attempt 1, in the ledger's own commit, and this is the row as written, so the worker goes on
+  // to the steps without a claim write or a read of its own.
+  claimed?: InboundItem;
 }
 
 interface Waiter {
@@ -16,6 +20,7 @@ interface Waiter {
   items: RawItem[];
   // The receive time comes from the caller's clock (tests run pipelines on their own clocks).
   now: () => number;
+  claim: boolean;
   resolve: (r: Recorded[]) => void;
   reject: (err: unknown) => void;
 }
@@ -32,9 +37,9 @@ export class LedgerBatcher {
 
   constructor(private readonly db: Db) {}
 
-  record(inbox: Inbox, items: RawItem[], now: () => number): Promise<Recorded[]> {
+  record(inbox: Inbox, items: RawItem[], now: () => number, opts: { claim?: boolean } = {}): Promise<Recorded[]> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ inbox, items, now, resolve, reject });
+      this.queue.push({ inbox, items, now, claim: !!opts.claim, resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -91,17 +96,20 @@ async function writeGroup(m: M, group: Waiter[]): Promise<Recorded[][]> {
     if (before) return { id: before.id, key, duplicate: true, state: before.state };
     const mine = written.get(key);
     if (mine !== undefined) return { id: mine, key, duplicate: true, state: 'received' };
-    const id = await insertRow(m, w.inbox, it, key, w.now());
-    written.set(key, id);
-    return { id, key, duplicate: false, state: 'received' };
+    const r = await insertRow(m, w, it, key, w.now());
+    written.set(key, r.id);
+    return r;
   }
 }
 
-function insertRow(m: M, inbox: Inbox, it: RawItem, key: string, at: number): Promise<number> {
-  return inboundItemRepository.insert(m, {
-    inboxId: inbox.id, channel: inbox.channel, idempotencyKey: key, state: 'received', error: null, raw: it.raw,
-    rawType: it.rawType, historic: !!it.historic, ticketId: null, messageId: null, flags: null, attempts: 0, receivedAt: at, processedAt: null,
-  });
+async function insertRow(m: M, w: Waiter, it: RawItem, key: string, at: number): Promise<Recorded> {
+  const row: Omit<InboundItem, 'id'> = {
+    inboxId: w.inbox.id, channel: w.inbox.channel, idempotencyKey: key, state: 'received', error: null, raw: it.raw,
+    rawType: it.rawType, historic: !!it.historic, ticketId: null, messageId: null, flags: null, attempts: w.claim ? 1 : 0,
+    receivedAt: at, processedAt: null, claimedAt: w.claim ? at : null, retryAt: null,
+  };
+  const id = await inboundItemRepository.insert(m, row);
+  return { id, key, duplicate: false, state: 'received', claimed: w.claim ? { ...row, id } : undefined };
 }
 
 // The one-sender path (also the fallback): one transaction per item, as before group commit.
@@ -115,8 +123,7 @@ async function recordAlone(db: Db, w: Waiter): Promise<Recorded[]> {
       continue;
     }
     try {
-      const id = await db.transaction(({ m }) => insertRow(m, w.inbox, it, key, w.now()));
-      out.push({ id, key, duplicate: false, state: 'received' });
+      out.push(await db.transaction(({ m }) => insertRow(m, w, it, key, w.now())));
     } catch (err) {
       if (!db.isUniqueViolation(err)) throw err;
       const row = await inboundItemRepository.findByKey(db.m, key);

@@ -15,17 +15,26 @@ import { thread } from './steps/050-thread';
 import { persist } from './steps/060-persist';
 import { publish } from './steps/070-publish';
 
-export const STEPS: [string, Step][] = [
+// Steps that read the raw item and the store but write nothing of the item's own (a bounce
+// marks the outbound message it reports; an action settles the row in its own transaction).
+// They run outside the item's transaction: a slow parse of a large mail holds no write lock.
+const PREPARE: [string, Step][] = [
   ['parse', parse],
   ['loop-guard', loopGuard],
   ['apply-action', applyAction],
   ['forwarded', forwarded],
+];
+// Steps that store the item: contact, thread, ticket, message and the ledger row's outcome, all
+// in ONE transaction (one commit per item instead of one per step), so a failure anywhere leaves
+// nothing behind, not even the contact. Their writes join it (see Db.within); a contact another
+// node created a moment ago is a unique violation in a savepoint that rolls back alone.
+const STORE: [string, Step][] = [
   ['identify', identify],
   ['mask-cards', maskCards],
   ['thread', thread],
   ['persist', persist],
-  ['publish', publish],
 ];
+export const STEPS: [string, Step][] = [...PREPARE, ...STORE, ['publish', publish]];
 
 export interface ProcessResult {
   itemId: number;
@@ -54,17 +63,22 @@ export class IngestPipeline {
   }
 
   // Records the items (the sender may be answered once this resolves), nothing more.
-  record(inbox: Inbox, items: RawItem[]): Promise<Recorded[]> {
-    return recordItems(this.deps, inbox, items);
+  // `claim`: new rows are born claimed by this worker, which processes them next (see ingest).
+  record(inbox: Inbox, items: RawItem[], opts: { claim?: boolean } = {}): Promise<Recorded[]> {
+    return recordItems(this.deps, inbox, items, opts);
   }
 
-  // Records then processes. A redelivered key is reported as a duplicate, and processed when
-  // its row is unfinished (a crash left it `received`, or it failed) and no live claim holds it.
+  // Records then processes. A new row is claimed in the ledger's own commit and processed from
+  // the row as written (no claim write, no re-read). A redelivered key is reported as a
+  // duplicate, and processed when its row is unfinished (a crash left it `received`, or it
+  // failed) and no live claim holds it.
   async ingest(inbox: Inbox, items: RawItem[]): Promise<ProcessResult[]> {
-    const recorded = await this.record(inbox, items);
+    const recorded = await this.record(inbox, items, { claim: true });
     const out: ProcessResult[] = [];
     for (const r of recorded) {
-      if (!unfinished(r)) {
+      if (r.claimed) {
+        out.push({ ...(await this.work(r.claimed, inbox)), duplicate: false });
+      } else if (!unfinished(r)) {
         const row = await inboundItemRepository.findById(this.deps.db.m, r.id);
         out.push({ itemId: r.id, state: row!.state, ticketId: row!.ticketId, messageId: row!.messageId, duplicate: true });
       } else {
@@ -72,6 +86,13 @@ export class IngestPipeline {
       }
     }
     return out;
+  }
+
+  // Processes one item recorded with `claim` (the row it holds) or, recorded before by someone
+  // else and unfinished, by id like any other.
+  async processRecordedItem(r: Recorded, inbox: Inbox): Promise<ProcessResult | null> {
+    if (r.claimed) return this.work(r.claimed, inbox);
+    return unfinished(r) ? this.process(r.id) : null;
   }
 
   // Processes the recorded items that still need it, one after the other.
@@ -86,29 +107,40 @@ export class IngestPipeline {
     if (!item) throw new Error(`No inbound item ${itemId}`);
     if (item.state === 'processed' || item.state === 'ignored') return resultOf(item);
     if (!(await this.claim(item))) return resultOf((await inboundItemRepository.findById(db.m, itemId))!);
+    return this.work(item);
+  }
+
+  // The steps for a row this worker holds (claimed by attempt `item.attempts`).
+  private async work(item: InboundItem, inbox?: Inbox): Promise<ProcessResult> {
+    const { db } = this.deps;
     const attempts = item.attempts;
     // Keeps the lease alive however long the steps take, so only a dead worker's claim goes stale.
     const beat = setInterval(() => {
-      void db.write((m) => inboundItemRepository.renewClaim(m, itemId, attempts, this.deps.now())).catch(() => undefined);
+      void db.write((m) => inboundItemRepository.renewClaim(m, item.id, attempts, this.deps.now())).catch(() => undefined);
     }, Math.max(50, Math.floor(this.leaseMs / 3)));
     beat.unref();
     try {
-      return await this.runSteps(item);
+      return await this.runSteps(item, inbox ?? (await inboxRepository.findById(db.m, item.inboxId)));
     } finally {
       clearInterval(beat);
     }
   }
 
-  private async runSteps(item: InboundItem): Promise<ProcessResult> {
+  private async runSteps(item: InboundItem, inbox: Inbox | null): Promise<ProcessResult> {
     const { db } = this.deps;
-    const inbox = await inboxRepository.findById(db.m, item.inboxId);
     const ctx: IngestContext = { item, inbox: inbox!, participantContactIds: [], events: [] };
     let stepName = 'load';
     try {
       if (!inbox) throw new Error(`Inbox ${item.inboxId} no longer exists`);
-      for (const [name, step] of STEPS) {
-        stepName = name;
-        if ((await step(ctx, this.deps)) === 'stop') break;
+      const run = async (steps: [string, Step][], deps: IngestDeps) => {
+        for (const [name, step] of steps) {
+          stepName = name;
+          if ((await step(ctx, deps)) === 'stop') return 'stop';
+        }
+      };
+      if ((await run(PREPARE, this.deps)) !== 'stop') {
+        await db.transaction((tx) => run(STORE, { ...this.deps, db: db.within(tx) }));
+        await run([['publish', publish]], this.deps);
       }
       if (ctx.outcome?.state === 'ignored') {
         const held = await db.write((m) => inboundItemRepository.settle(m, item.id, item.attempts, {
@@ -118,6 +150,8 @@ export class IngestPipeline {
         if (!held) throw new ClaimLostError(item.id);
       }
       this.deps.onOutcome?.(item.channel, ctx.outcome?.state ?? 'processed');
+      // Stored: persist settled the row with these ids in the transaction that just committed.
+      if (ctx.messageId !== undefined && ctx.ticket) return { itemId: item.id, state: 'processed', ticketId: ctx.ticket.id, messageId: ctx.messageId, error: null };
       return resultOf((await inboundItemRepository.findById(db.m, item.id))!);
     } catch (err) {
       if (err instanceof ClaimLostError) {

@@ -2,7 +2,7 @@ import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import type { Inbox } from '../../db/entities';
 import { inboxRepository } from '../../db/repositories/inbox.repository';
 import type { Services } from '../../services';
-import { unfinished } from '../../ingest/steps/010-record';
+import { unfinished, type Recorded } from '../../ingest/steps/010-record';
 import { EMAIL_RAW_TYPE, emailIdempotencyKey } from './email-key';
 
 // Inbound SMTP: mail for our inbox addresses (and their +tag forms) only, refused at RCPT for
@@ -52,17 +52,18 @@ export function createSmtpListener(s: Services): SMTPServer {
         const raw = withEnvelopeSender(Buffer.concat(chunks), session.envelope.mailFrom);
         try {
           const seen = new Set<number>();
-          const recorded: number[] = [];
+          const recorded: [Recorded, Inbox][] = [];
           for (const rcpt of session.envelope.rcptTo) {
             const inbox = await findInboxForAddress(s, rcpt.address);
             if (!inbox || seen.has(inbox.id)) continue;
             seen.add(inbox.id);
-            const [r] = await s.ingest.record(inbox, [{ key: emailIdempotencyKey(raw), raw: raw.toString('latin1'), rawType: EMAIL_RAW_TYPE }]);
-            if (unfinished(r)) recorded.push(r.id);
+            // Born claimed by this node, in the ledger's commit: processed next without a claim write.
+            const [r] = await s.ingest.record(inbox, [{ key: emailIdempotencyKey(raw), raw: raw.toString('latin1'), rawType: EMAIL_RAW_TYPE }], { claim: true });
+            if (r.claimed || unfinished(r)) recorded.push([r, inbox]);
           }
           callback(null, 'Queued in Chorus');
           // A crash from here on is picked up by the recovery sweep.
-          for (const id of recorded) void s.ingest.process(id).catch((err) => s.logger.warn({ err, itemId: id }, 'SMTP item could not be processed now; the recovery sweep retries it'));
+          for (const [r, inbox] of recorded) void s.ingest.processRecordedItem(r, inbox).catch((err) => s.logger.warn({ err, itemId: r.id }, 'SMTP item could not be processed now; the recovery sweep retries it'));
         } catch (err) {
           s.logger.error({ err }, 'SMTP ingest could not record the message');
           callback(Object.assign(new Error('Temporary failure storing the message, try again later'), { responseCode: 451 }));

@@ -2,8 +2,9 @@ import { Brackets, EntityManager, In } from 'typeorm';
 import { InboundItem, InboundState } from '../entities';
 
 export const inboundItemRepository = {
-  async insert(m: EntityManager, item: Omit<InboundItem, 'id' | 'claimedAt' | 'retryAt' | 'historic'> & { historic?: boolean }): Promise<number> {
-    const r = await m.getRepository(InboundItem).insert({ ...item, historic: item.historic ?? false, claimedAt: null, retryAt: null });
+  // claimedAt: a row born claimed by the worker that records it (attempts 1), see ledger-batch.ts.
+  async insert(m: EntityManager, item: Omit<InboundItem, 'id' | 'claimedAt' | 'retryAt' | 'historic'> & { historic?: boolean; claimedAt?: number | null }): Promise<number> {
+    const r = await m.getRepository(InboundItem).insert({ ...item, historic: item.historic ?? false, claimedAt: item.claimedAt ?? null, retryAt: null });
     return r.identifiers[0].id;
   },
 

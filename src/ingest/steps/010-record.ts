@@ -17,8 +17,8 @@ const batchers = new WeakMap<Db, LedgerBatcher>();
 // Step 1: write the ledger rows. Nothing may be acknowledged to a sender before this commits.
 // Concurrent senders share one transaction (ledger-batch.ts); the unique idempotency key makes
 // a redelivery — sequential or concurrent — find the first row.
-export function recordItems(deps: IngestDeps, inbox: Inbox, items: RawItem[]): Promise<Recorded[]> {
+export function recordItems(deps: IngestDeps, inbox: Inbox, items: RawItem[], opts: { claim?: boolean } = {}): Promise<Recorded[]> {
   let b = batchers.get(deps.db);
   if (!b) batchers.set(deps.db, (b = new LedgerBatcher(deps.db)));
-  return b.record(inbox, items, deps.now);
+  return b.record(inbox, items, deps.now, opts);
 }

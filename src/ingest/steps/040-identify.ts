@@ -24,7 +24,8 @@ export async function findOrCreateContact(deps: IngestDeps, p: InboundPerson): P
       return found.contactId;
     }
     try {
-      return await deps.db.transaction(async ({ m }) => {
+      // A savepoint inside the pipeline's item transaction, so a lost race rolls back alone.
+      return await deps.db.savepoint(async ({ m }) => {
         const now = deps.now();
         const contactId = await contactRepository.create(m, (p.name || p.displayName || p.handle || p.value).trim().slice(0, 200), now);
         await contactRepository.addIdentity(m, contactId, p, now);
