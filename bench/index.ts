@@ -10,6 +10,7 @@ import { benchCommandCentre } from './command-centre.bench';
 import { benchTicketFacts } from './ticket-facts.bench';
 import { benchWebhooks } from './webhooks.bench';
 import { benchRulesIngest, benchRulesSweep } from './rules.bench';
+import { benchRulesStatements } from './rules-statements.bench';
 import { benchExport } from './export.bench';
 import { benchAgentsLoad } from './agents-load.bench';
 import { benchListening } from './listening.bench';
@@ -23,7 +24,7 @@ async function main() {
   console.log(`Chorus benchmarks — node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB\n`);
   // BENCH_ONLY=api,smtp,list,pages,facts,rules runs a subset; reports, live, webhooks and the 1M-ticket rule sweep run only when named (BENCH_ONLY=reports, live, webhooks, sweep, export, instance, load, listening, fanout).
   const only = (process.env.BENCH_ONLY ?? 'api,smtp,list,pages,facts,rules').split(',').map((x) => x.trim());
-  const known = ['api', 'smtp', 'list', 'pages', 'reports', 'live', 'facts', 'webhooks', 'rules', 'sweep', 'export', 'instance', 'load', 'listening', 'fanout'];
+  const known = ['api', 'smtp', 'list', 'pages', 'reports', 'live', 'facts', 'webhooks', 'rules', 'rules-statements', 'sweep', 'export', 'instance', 'load', 'listening', 'fanout'];
   const unknown = only.filter((x) => !known.includes(x));
   if (unknown.length) throw new Error(`BENCH_ONLY takes ${known.join(', ')} (got ${unknown.join(', ')})`);
 
@@ -110,6 +111,12 @@ async function main() {
     const r = await benchRulesIngest();
     console.log(`API ingest with 50 active automation rules beside none, ${r.count} posts, ${r.concurrency} in flight, timed until every rule ran; goal: ratio ≥ 0.8`);
     console.log(`  ${r.rounds} interleaved rounds; medians: none ${f(r.none, 0)} tickets/s   50 rules ${f(r.fifty, 0)} tickets/s   ratio ${f(r.ratio, 3)} (median of the rounds' ratios: ${r.ratios.map((x) => f(x, 3)).join(', ')})\n`);
+  }
+  if (only.includes('rules') || only.includes('rules-statements')) {
+    const r = await benchRulesStatements();
+    console.log(`SQL statements per API ticket (${r.tickets} posted one at a time after 20 untimed, every rule run before the next): none ${f(r.none, 1)}   50 rules ${f(r.fifty, 1)} (+${f(r.fifty - r.none, 1)})`);
+    if (process.env.BENCH_RULES_SQL) for (const d of r.diff) console.log(`  ${d.perTicket > 0 ? '+' : ''}${f(d.perTicket, 2)}  ${d.sql}`);
+    console.log('');
   }
   if (only.includes('sweep')) {
     const w = await benchRulesSweep();

@@ -16,7 +16,7 @@ import { blast, envInt } from './util';
 
 const DAY = 86_400_000;
 
-async function start(tag: string, env: Record<string, string> = {}): Promise<{ chorus: Chorus; port: number; dir: string }> {
+export async function start(tag: string, env: Record<string, string> = {}): Promise<{ chorus: Chorus; port: number; dir: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `chorus-bench-${tag}-`));
   const config = loadConfig({ CHORUS_DATA_DIR: dir, CHORUS_SECRET: 'bench-secret-0123456789', CHORUS_SMTP_ENABLED: 'false', LOG_LEVEL: 'silent', NODE_ENV: 'production', CHORUS_WORKERS: 'false', ...env }, { readDotEnv: false });
   const chorus = await createChorus(config, { logger: createLogger('silent') });
@@ -25,7 +25,7 @@ async function start(tag: string, env: Record<string, string> = {}): Promise<{ c
 
 // 50 enabled rules of the kinds admins write: most look for words or tags a ticket rarely has, a
 // few match every ticket (tag it, raise its priority) so their actions run too.
-async function addRules(c: Chorus, n: number): Promise<void> {
+export async function addRules(c: Chorus, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
     const every = i % 25 === 0;
     await saveRule(c.s, null, ruleInputSchema.parse({

@@ -49,6 +49,7 @@ import { ContactPublicProfile1764000040000 } from './1764000040000-contact-publi
 import { InstanceSettings1764000040050 } from './1764000040050-instance-settings';
 import { ContactLanguage1764000040060 } from './1764000040060-contact-language';
 import { ListeningDropPostedIndex1764000040300 } from './1764000040300-listening-drop-posted-index';
+import { ConfigVersions1764000040150 } from './1764000040150-config-versions';
 import { ListeningPriority1764000039900 } from './1764000039900-listening-priority';
 import { ReportChannelRollups1764000032000 } from './1764000032000-report-channel-rollups';
 import { AgentTheme1764000039600 } from './1764000039600-agent-theme';
@@ -114,4 +115,5 @@ export const migrations = [
   ContactLanguage1764000040060,
   ListeningDropPostedIndex1764000040300,
   ChannelRollupsTrigger1764000040100,
+  ConfigVersions1764000040150,
 ];

@@ -1,16 +1,11 @@
 import type { Db } from '../db/transaction';
-import type { DomainEvent } from '../events/event-map';
+import { changedTicketIds } from '../events/changed-tickets';
 import { ticketCountRepository } from '../db/repositories/ticket-count.repository';
 
-// The tickets a transaction changed, from the events its commands emitted.
-export function changedTicketIds(events: DomainEvent[]): number[] {
-  const ids = new Set<number>();
-  for (const e of events) {
-    const p = e.payload as { ticketId?: unknown };
-    if ((e.name.startsWith('ticket.') || e.name.startsWith('message.')) && typeof p.ticketId === 'number') ids.add(p.ticketId);
-  }
-  return [...ids];
-}
+// The kept key is the ticket's status, assignee, inbox, channel, team, automatic and snoozed
+// (countKeySql): a change of only its tags or priority cannot move it (tag counts follow the tag
+// commands themselves).
+const KEY_UNMOVED = new Set(['tags', 'priority']);
 
 // The inbox counts follow every ticket change in the change's own transaction: one hook for
 // every command (pages, API, ingest and historic imports, rules, sweeps, merges and splits),
@@ -18,6 +13,6 @@ export function changedTicketIds(events: DomainEvent[]): number[] {
 // calls for. A write that bypasses the commands is found by the reconciliation job.
 export function keepTicketCounts(db: Db): void {
   db.keep(async (m, events) => {
-    await ticketCountRepository.settle(m, changedTicketIds(events));
+    await ticketCountRepository.settle(m, changedTicketIds(events, KEY_UNMOVED));
   });
 }

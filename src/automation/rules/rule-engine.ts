@@ -107,23 +107,29 @@ export class RuleEngine {
     const work = firings.map((f) => ({ f, rules: enabled.filter((r) => r.trigger.type === f.trigger && !(f.cause?.kind === 'rule' && f.cause.id === r.id)) })).filter((w) => w.rules.length);
     if (!work.length) return;
     await this.s.db.together(async (db, { m }) => {
-      let ticket = await ticketRepository.findById(m, ticketId);
-      if (!ticket || ticket.mergedIntoId) return;
-      const pass = new RulePass(m, ticketId, work[0].f.at - HOUR);
+      const since = work[0].f.at - HOUR;
+      // The ticket, its tags, the loop guard's budget and the message the first firing reads,
+      // in one statement. A new ticket's first customer message ("ticket created") is usually
+      // the one its "message received" names, so that one is read with it.
+      const created = work.some((w) => w.f.trigger === 'ticket_created');
+      const firstId = work.find((w) => w.f.messageId)?.f.messageId ?? null;
+      const start = await automationRuleRepository.passState(m, ticketId, since, created ? 'first' : firstId);
+      if (!start || start.ticket.mergedIntoId) return;
+      let ticket = start.ticket;
+      let tags = start.tags;
+      const pass = new RulePass(m, ticketId, since, start.used);
       const batch = new ChangeBatch(pass, { ...this.s.commands, db }, this.s.config.publicUrl);
-      let tags: Set<string> | null = null;
-      // A new ticket's first customer message is usually the one its "message received" names.
       const messages = new Map<number, Message | null>();
+      if (start.message) messages.set(start.message.id, start.message);
+      else if (!created && firstId !== null) messages.set(firstId, null);
       for (const { f, rules } of work) {
         let message: Message | null = null;
         if (f.messageId) {
           if (!messages.has(f.messageId)) messages.set(f.messageId, await messageRepository.findById(m, f.messageId));
           message = messages.get(f.messageId)!;
         } else if (f.trigger === 'ticket_created') {
-          message = await automationRuleRepository.firstCustomerMessage(m, ticket.id);
-          if (message) messages.set(message.id, message);
+          message = start.message;
         }
-        tags ??= new Set((await ticketRepository.tagsOf(m, [ticket.id])).get(ticket.id) ?? []);
         // Read once, and again only after a rule changed the ticket: 50 rules that do not match
         // cost the same few queries as one.
         let facts: RuleFacts = new RuleFacts(m, ticket, tags, message, f.at);
@@ -139,8 +145,8 @@ export class RuleEngine {
             tags = after.state.tags;
           } else {
             batch.stale = false;
-            ticket = (await ticketRepository.findById(m, ticketId)) ?? ticket;
-            tags = new Set((await ticketRepository.tagsOf(m, [ticket.id])).get(ticket.id) ?? []);
+            const now = await automationRuleRepository.passState(m, ticketId, since, null);
+            if (now) ({ ticket, tags } = now);
           }
           facts = new RuleFacts(m, ticket, tags, message, f.at);
         }

@@ -11,7 +11,10 @@ export class RulePass {
   private used?: { actions: number; limited: boolean };
   private rows: RunRow[] = [];
 
-  constructor(readonly m: EntityManager, readonly ticketId: number, private since: number) {}
+  // `used`: the budget when the caller already read it (the pass's first read carries it).
+  constructor(readonly m: EntityManager, readonly ticketId: number, private since: number, used?: { actions: number; limited: boolean }) {
+    this.used = used && { ...used };
+  }
 
   // Automatic actions on this ticket within the hour, this pass's own included.
   async budget(): Promise<{ actions: number; limited: boolean }> {

@@ -1,8 +1,10 @@
 import type { SlaPolicy } from '../../db/entities';
 import { slaPolicyRepository } from '../../db/repositories/sla.repository';
-import type { DomainEvent } from '../../events/event-map';
+import { VersionedCache } from '../../db/versioned-cache';
+import { changedTicketIds } from '../../events/changed-tickets';
 import { startClusterJob } from '../../jobs/cluster-job';
 import type { ChorusModule } from '../../module';
+import { needsTags } from './policy-match';
 import { recomputeSla } from './recompute-sla';
 import { slaRoutes } from './sla.routes';
 import { runSlaSweep } from './sla-sweep';
@@ -10,14 +12,14 @@ import { runSlaSweep } from './sla-sweep';
 export const SLA_SWEEP_JOB = 'sla-sweep';
 const SWEEP_MS = 30_000;
 
-// The tickets a transaction changed, from the events its commands emitted.
-function ticketIdsOf(events: DomainEvent[]): number[] {
-  const ids = new Set<number>();
-  for (const e of events) {
-    const p = e.payload as { ticketId?: unknown };
-    if (e.name.startsWith('ticket.') || e.name.startsWith('message.')) if (typeof p.ticketId === 'number') ids.add(p.ticketId);
-  }
-  return [...ids];
+// What a ticket change must touch for its SLA to stay right: a change of only tags or priority
+// moves nothing unless a policy's conditions read them (the clock follows the status, the
+// messages and the policy that applies).
+function unmoved(policies: SlaPolicy[]): Set<string> {
+  const out = new Set<string>();
+  if (!needsTags(policies)) out.add('tags');
+  if (!policies.some((p) => p.enabled && !!p.conditions?.priorities?.length)) out.add('priority');
+  return out;
 }
 
 // SLA clocks follow every ticket change in the change's own transaction (one hook for every
@@ -25,15 +27,13 @@ function ticketIdsOf(events: DomainEvent[]): number[] {
 export const slaModule: ChorusModule = {
   name: 'sla',
   register(s) {
+    // Read on every ticket change; the node's copy is checked against the table's stamp.
+    const cached = new VersionedCache('sla_policies', (m) => slaPolicyRepository.list(m));
     s.db.onCommit(async (m, events) => {
-      const ids = ticketIdsOf(events);
-      if (!ids.length) return;
+      if (!changedTicketIds(events).length) return;
+      const policies = await cached.get(m, events);
       const now = s.now();
-      let policies: SlaPolicy[] | undefined;
-      for (const id of ids) {
-        policies ??= await slaPolicyRepository.list(m);
-        await recomputeSla(m, id, now, { policies });
-      }
+      for (const id of changedTicketIds(events, unmoved(policies))) await recomputeSla(m, id, now, { policies });
     });
   },
   routes: (r, s) => slaRoutes(r, s),

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { Webhook } from '../../db/entities';
 import { outboxRepository } from '../../db/repositories/outbox.repository';
 import { webhookRepository } from '../../db/repositories/webhook.repository';
+import { VersionedCache } from '../../db/versioned-cache';
 import type { EventMap } from '../../events/event-map';
 import type { Services } from '../../services';
 import { buildWebhookData } from './webhook-payload';
@@ -41,10 +42,13 @@ export async function enqueueTest(s: Services, hook: Webhook): Promise<string> {
 export function startWebhookDispatcher(s: Services): void {
   const subscribed = new Set<string>(WEBHOOK_EVENTS);
   let queued = false;
+  // Read on every subscribed event; the node's copy is checked against the table's stamp, so a
+  // webhook changed on any node (its audience above all) is used as it now is.
+  const active = new VersionedCache('webhooks', (m) => webhookRepository.listActive(m));
   s.db.onCommit(async (m, events) => {
     const relevant = events.filter((e) => subscribed.has(e.name));
     if (!relevant.length) return;
-    const hooks = await webhookRepository.listActive(m);
+    const hooks = await active.get(m, events);
     if (!hooks.length) return;
     for (const e of relevant) {
       const built = new Map<string, Record<string, unknown> | null>();

@@ -8,6 +8,13 @@ export interface TimeCandidate {
   since: number;
 }
 
+export interface PassState {
+  ticket: Ticket;
+  tags: Set<string>;
+  used: { actions: number; limited: boolean };
+  message: Message | null;
+}
+
 export interface TimeRange { after: number | null; upTo: number; from?: { since: number; id: number } }
 
 // Keyset pages by (since, id): the lower bound `since >= fs` is an index range on its own (an
@@ -108,6 +115,31 @@ export const automationRuleRepository = {
     return m.getRepository(TicketEvent).createQueryBuilder('e').where('e.type IN (:...types) AND e.created_at >= :since', { types, since })
       .orderBy('e.id', 'DESC').limit(limit).getMany();
   },
+  // What a rule pass starts from, in one statement: the ticket, its tags, the automatic actions
+  // on it since `since` (the loop guard's budget) and, when asked, one message — by id, or the
+  // ticket's first customer message ('first', as firstCustomerMessage). Each was its own query.
+  async passState(m: EntityManager, ticketId: number, since: number, message: number | 'first' | null): Promise<PassState | null> {
+    const pg = m.connection.options.type === 'postgres';
+    const tags = pg
+      ? `(SELECT COALESCE(json_agg(tt.tag), '[]'::json) FROM ticket_tags tt WHERE tt.ticket_id = t.id)`
+      : '(SELECT json_group_array(tt.tag) FROM ticket_tags tt WHERE tt.ticket_id = t.id)';
+    const qb = m.getRepository(Ticket).createQueryBuilder('t')
+      .addSelect(tags, 'pass_tags')
+      .addSelect('(SELECT COALESCE(SUM(r.actions), 0) FROM automation_runs r WHERE r.ticket_id = t.id AND r.created_at > :since)', 'pass_used')
+      .addSelect(`(SELECT COUNT(*) FROM automation_runs r WHERE r.ticket_id = t.id AND r.created_at > :since AND r.outcome = 'limited')`, 'pass_limited')
+      .where('t.id = :ticketId', { ticketId, since });
+    if (message === 'first') qb.leftJoinAndMapOne('t.passMessage', Message, 'msg', `msg.id = (SELECT MIN(fm.id) FROM messages fm WHERE fm.ticket_id = t.id AND fm.direction = 'inbound')`);
+    else if (message !== null) qb.leftJoinAndMapOne('t.passMessage', Message, 'msg', 'msg.id = :messageId', { messageId: message });
+    const { entities, raw } = await qb.getRawAndEntities();
+    const ticket = entities[0] as (Ticket & { passMessage?: Message | null }) | undefined;
+    if (!ticket) return null;
+    const found = ticket.passMessage ?? null;
+    delete ticket.passMessage;
+    const r = raw[0] as { pass_tags: string | string[]; pass_used: number | string; pass_limited: number | string };
+    const list = typeof r.pass_tags === 'string' ? (JSON.parse(r.pass_tags) as string[]) : r.pass_tags;
+    return { ticket, tags: new Set(list), used: { actions: Number(r.pass_used), limited: Number(r.pass_limited) > 0 }, message: found };
+  },
+
   async firstCustomerMessage(m: EntityManager, ticketId: number): Promise<Message | null> {
     return m.getRepository(Message).findOne({ where: { ticketId, direction: 'inbound' }, order: { id: 'ASC' } });
   },

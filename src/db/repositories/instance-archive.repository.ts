@@ -6,8 +6,9 @@ export interface TableInfo { name: string; columns: { name: string; kind: Column
 const isPg = (m: EntityManager) => m.connection.options.type === 'postgres';
 // Not data: the migrations ledger (the schema comes from the migrations themselves), the
 // full-text index (rebuilt by its triggers from the messages), and the cluster's transient
-// tables (socket.io adapter attachments, rate-limit counters, job leases).
-const SKIP = /^(migrations|typeorm_metadata|sqlite_.*|\w+_fts(_\w+)?|socket_io_attachments|rate_limits|job_leases)$/;
+// tables (socket.io adapter attachments, rate-limit counters, job leases), and the counters
+// that tell nodes their cached copies are current (config_versions, kept by triggers).
+const SKIP = /^(migrations|typeorm_metadata|sqlite_.*|\w+_fts(_\w+)?|socket_io_attachments|rate_limits|job_leases|config_versions)$/;
 
 function kindOf(declared: string): ColumnKind {
   const t = declared.toLowerCase();
