@@ -397,6 +397,12 @@ describe('Audience property: HTML, JSON, socket and webhooks never leak', () => 
             for (const token of staffOnly) expect({ who, via, token, shown: body.includes(token) }).toEqual({ who, via, token, shown: false });
           }
         }
+        // The author's own export from /my: their posts, never a note nor why the ticket exists.
+        const zip = await fetch(`${t.url}/my/tickets/${ticketId}/export.zip`, { headers: { cookie: requesterCookie } });
+        expect({ via: 'export', status: zip.status }).toEqual({ via: 'export', status: 200 });
+        const exported = [...(await readZip(Buffer.from(await zip.arrayBuffer()))).values()].map((b) => b.toString('utf8')).join('\n');
+        for (const m of model) expect({ via: 'export', token: m.token, shown: exported.includes(m.token) }).toEqual({ via: 'export', token: m.token, shown: m.audience !== 'staff' });
+        for (const token of staffOnly) expect({ via: 'export', token, shown: exported.includes(token) }).toEqual({ via: 'export', token, shown: false });
         await until('webhook deliveries to leave', async () => (await t.s.db.m.getRepository(OutboxItem).countBy({ kind: 'webhook', state: 'queued' })) === 0);
         for (const a of ['public', 'participants'] as const) {
           const seen = hooks[a].calls.filter((c) => c.body?.data?.ticket?.id === ticketId).map((c) => c.raw).join('\n');

@@ -3,7 +3,7 @@ import { listeningItemRepository, type ListenedPost } from '../../src/db/reposit
 import { listeningStreamRepository } from '../../src/db/repositories/listening-stream.repository';
 import { pollStream } from '../../src/listening/poll-stream';
 import { AgentClient } from '../helpers/agent-client';
-import { startTestChorus, type TestChorus } from '../helpers/test-chorus';
+import { DB_KINDS, startTestChorus, type TestChorus } from '../helpers/test-chorus';
 import { waitFor } from '../helpers/wait';
 import { BLUESKY_ACCOUNT, fakePlatform } from '../social/fake-platform';
 
@@ -23,7 +23,7 @@ const xPost = (id: string, text: string): ListenedPost => ({
   raw: { id, text, author_id: '2244994945', created_at: '2026-12-01T10:00:00.000Z', lang: 'en' },
 });
 
-describe('triage actions on listened posts', () => {
+describe.each(DB_KINDS)('triage actions on listened posts (%s)', (db) => {
   let t: TestChorus;
   let fake: Awaited<ReturnType<typeof fakePlatform>>;
   let masto: number;
@@ -33,7 +33,7 @@ describe('triage actions on listened posts', () => {
   let bsky: number;
   let bskyStream: number;
   beforeAll(async () => {
-    t = await startTestChorus();
+    t = await startTestChorus({ db });
     fake = await fakePlatform();
     masto = (await createInbox(t.s.db, Date.now(), { name: 'Acme on Mastodon', channel: 'mastodon', settings: { apiBaseUrl: fake.url, accessToken: 'masto-token-one', pollSeconds: 3600 } })).id;
     x = (await createInbox(t.s.db, Date.now(), { name: 'Acme on X', channel: 'x', settings: { apiBaseUrl: fake.url, accountId: '42', bearerToken: 'x-bearer-token-1' } })).id;
