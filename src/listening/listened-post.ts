@@ -17,8 +17,11 @@ export function ledgerKeyOf(platform: string, externalId: string): string {
   return (LEDGER_KEYS[platform] ?? ((id: string) => `${platform}:post:${id}`))(externalId);
 }
 
-export function listenedRawItem(item: ListeningItem): RawItem {
-  return { key: ledgerKeyOf(item.platform, item.externalId), rawType: LISTENED_RAW_TYPE, raw: JSON.stringify({ itemId: item.id, item }) };
+// `localId`: the post's id on the inbox's own server when it differs from the one the stream
+// read (Mastodon ids are per server); the post it answered is then unknown there.
+export function listenedRawItem(item: ListeningItem, localId: string = item.externalId): RawItem {
+  const here = localId === item.externalId ? item : { ...item, externalId: localId, raw: { ...(item.raw ?? {}), in_reply_to_id: null } };
+  return { key: ledgerKeyOf(item.platform, localId), rawType: LISTENED_RAW_TYPE, raw: JSON.stringify({ itemId: item.id, item: here }) };
 }
 
 // The post a listened post answers on its platform, when the search result said so.

@@ -68,6 +68,28 @@ describe.each(DB_KINDS)('triage actions on listened posts (%s)', (db) => {
     expect(await listeningItemRepository.findById(t.s.db.m, id)).toMatchObject({ status: 'ticketed', ticketId: r.body.ticketId });
   });
 
+  it('a post a stream found through another Mastodon server is answered by its id on the inbox\'s server', async () => {
+    const other = (await t.s.db.write((m) => listeningStreamRepository.insert(m, {
+      name: 'Brand elsewhere', platform: 'mastodon', query: { keywords: ['acme'], phrases: [], hashtags: [], exclusions: [], language: null }, settings: { apiBaseUrl: 'https://other.social', inboxId: masto },
+      enabled: false, pollSeconds: 60, cursor: null, lastPolledAt: null, lastError: null, nextPollAt: null, createdBy: null, createdAt: 1, updatedAt: 1,
+    }))).id;
+    const url = 'https://other.social/@zed/990001';
+    const id = await t.s.db.write(async (m) => (await listeningItemRepository.upsertMatchedPost(m, { ...mastoPost('990001', 'acme modem again'), url, authorId: '555', authorHandle: 'zed@other.social' }, other, 'acme', Date.now())).itemId);
+    // The inbox's server knows the post under its own id once it resolves the URL.
+    fake.serve('/api/v2/search', { auth: 'Bearer masto-token-one', query: { q: url, type: 'statuses', resolve: 'true' }, body: { accounts: [], hashtags: [], statuses: [{ ...status('113999', 'acme modem again'), url }] } });
+    const r = await t.api('POST', `/api/listening/items/${id}/reply`, { text: 'Hello Zed!' });
+    expect(r.status).toBe(201);
+    await waitFor(() => delivered(r.body.ticketId), (l) => l.length === 1);
+    expect(fake.calls.filter((c) => c.path === '/api/v1/statuses').at(-1)!.body).toEqual({ status: '@zed@other.social Hello Zed!', in_reply_to_id: '113999', visibility: 'public' });
+    // A post the inbox's server cannot find is refused in words, and stays in the view.
+    const lost = await t.s.db.write(async (m) => (await listeningItemRepository.upsertMatchedPost(m, { ...mastoPost('990002', 'acme gone'), url: 'https://other.social/@zed/990002' }, other, 'acme', Date.now())).itemId);
+    fake.serve('/api/v2/search', { auth: 'Bearer masto-token-one', body: { accounts: [], hashtags: [], statuses: [] } });
+    const refused = await t.api('POST', `/api/listening/items/${lost}/convert`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(/does not know the post https:\/\/other\.social\/@zed\/990002/);
+    expect((await listeningItemRepository.findById(t.s.db.m, lost))!.status).toBe('new');
+  });
+
   it('take it private: the public reply under the tweet, then a direct message to its author; the ticket stays public', async () => {
     const id = await store(xPost('1800000000000000009', 'acme billing charged me twice'));
     const r = await t.api('POST', `/api/listening/items/${id}/reply`, { text: 'We are on it.', privateText: 'Could you send us the invoice number?' });

@@ -7,6 +7,7 @@ import { ticketRepository } from '../../db/repositories/ticket.repository';
 import { AppError, ConflictError, NotFoundError } from '../../errors';
 import type { Services } from '../../services';
 import { listenedRawItem } from '../listened-post';
+import { mastodonLocalStatusId } from '../mastodon-local-status';
 
 // Who turned the post into a ticket: an agent from the listening view, or a rule (the
 // auto-ticket thresholds), named on the ticket either way.
@@ -20,14 +21,15 @@ export class NoReplyInboxError extends AppError {
 
 // The inbox whose account answers the post: the one its first stream names, else the first
 // inbox of the post's platform.
-async function replyInboxOf(s: Services, item: ListeningItem): Promise<Inbox> {
+async function replyInboxOf(s: Services, item: ListeningItem): Promise<{ inbox: Inbox; streamBase: string | null }> {
   const [match] = await listeningItemRepository.matchesOf(s.db.m, [item.id]);
   const stream = match ? await listeningStreamRepository.findById(s.db.m, match.streamId) : null;
+  const streamBase = stream?.settings?.apiBaseUrl ?? null;
   const chosen = stream?.settings?.inboxId ? await inboxRepository.findById(s.db.m, stream.settings.inboxId) : null;
-  if (chosen && chosen.channel === item.platform) return chosen;
+  if (chosen && chosen.channel === item.platform) return { inbox: chosen, streamBase };
   const [first] = await inboxRepository.listByChannel(s.db.m, item.platform);
   if (!first) throw new NoReplyInboxError(item.platform);
-  return first;
+  return { inbox: first, streamBase };
 }
 
 // A listened post becomes a public ticket without a reply. It goes through the ingest pipeline
@@ -41,8 +43,9 @@ export async function convertItem(s: Services, itemId: number, opts: { by: Conve
   let ticketId = item.ticketId;
   if (!ticketId) {
     if (item.status === 'dismissed' || item.status === 'spam') throw new ConflictError(`This post was ${item.status === 'spam' ? 'marked as spam' : 'dismissed'}; it is not turned into a ticket.`);
-    const inbox = await replyInboxOf(s, item);
-    const [r] = await s.ingest.ingest(inbox, [listenedRawItem(item)]);
+    const { inbox, streamBase } = await replyInboxOf(s, item);
+    const localId = item.platform === 'mastodon' ? await mastodonLocalStatusId(inbox, item, streamBase) : item.externalId;
+    const [r] = await s.ingest.ingest(inbox, [listenedRawItem(item, localId)]);
     if (!r.ticketId) throw new Error(`The post could not become a ticket: ${r.error ?? r.state}`);
     ticketId = r.ticketId;
   }
