@@ -75,10 +75,20 @@ export async function benchAgentsLoad() {
     const samples: Record<Kind, number[]> = { inbox: [], ticket: [], reply: [], search: [] };
     const errors: Record<Kind, number> = { inbox: 0, ticket: 0, reply: 0, search: 0 };
     const firstErrors: string[] = [];
+    // When the server saw each request (by its x-bench-id): the slowest requests are split into
+    // waiting to be read and being served.
+    const arrived = new Map<string, number>();
+    let nextId = 0;
+    const slow: { kind: Kind; p: string; ms: number; waitMs: number }[] = [];
+    chorus.server.prependListener('request', (req: http.IncomingMessage) => {
+      const id = req.headers['x-bench-id'];
+      if (typeof id === 'string') arrived.set(id, performance.now());
+    });
     const request = (kind: Kind, method: 'GET' | 'POST', p: string, sid: string, body?: string) =>
       new Promise<void>((resolve) => {
         const t0 = performance.now();
-        const headers: Record<string, string | number> = { cookie: `chorus_sid=${sid}`, accept: 'text/html' };
+        const benchId = String(nextId++);
+        const headers: Record<string, string | number> = { cookie: `chorus_sid=${sid}`, accept: 'text/html', 'x-bench-id': benchId };
         if (body !== undefined) Object.assign(headers, { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) });
         const req = http.request({ host: '127.0.0.1', port, path: p, method, agent: dispatcher, headers }, (res) => {
           res.resume();
@@ -87,7 +97,12 @@ export async function benchAgentsLoad() {
             if (!ok) {
               errors[kind]++;
               if (firstErrors.length < 5) firstErrors.push(`${method} ${p} → ${res.statusCode}`);
-            } else samples[kind].push(performance.now() - t0);
+            } else {
+              const ms = performance.now() - t0;
+              samples[kind].push(ms);
+              if (ms > 1000) slow.push({ kind, p, ms, waitMs: (arrived.get(benchId) ?? t0) - t0 });
+            }
+            arrived.delete(benchId);
             resolve();
           });
         });
@@ -119,6 +134,9 @@ export async function benchAgentsLoad() {
     await Promise.all(sessions.slice(0, 4).map(async (s) => {
       for (let i = 0; i < 10; i++) await request('inbox', 'GET', '/inbox', s.sid);
     }));
+    // BENCH_LOAD_WARM=all: every agent's connection is open before the timed run (as behind a
+    // load balancer that keeps its connections); otherwise most agents connect as the run starts.
+    if (process.env.BENCH_LOAD_WARM === 'all') await Promise.all(sessions.map((s) => request('inbox', 'GET', '/inbox', s.sid)));
     for (const k of Object.keys(samples) as Kind[]) {
       samples[k] = [];
       errors[k] = 0;
@@ -157,6 +175,10 @@ export async function benchAgentsLoad() {
       loop: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
       loadavg: fs.readFileSync('/proc/loadavg', 'utf8').trim(),
     });
+    if (slow.length) {
+      slow.sort((a, b) => b.ms - a.ms);
+      console.log(`${slow.length} requests over 1 s at ${agents} agents; slowest: ${slow.slice(0, 5).map((x) => `${x.kind} ${x.p} ${x.ms.toFixed(0)} ms (${x.waitMs.toFixed(0)} ms before the server read it)`).join('; ')}`);
+    }
     if (sqlTally.size) {
       const statements = [...sqlTally.values()].reduce((n, v) => n + v.n, 0);
       console.log(`SQL during ${agents} agents (${all.length} requests): ${statements} statements, ${(statements / Math.max(1, all.length)).toFixed(1)} per request`);
