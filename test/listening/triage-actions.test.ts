@@ -66,6 +66,11 @@ describe.each(DB_KINDS)('triage actions on listened posts (%s)', (db) => {
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ method: 'POST', auth: 'Bearer masto-token-one', body: { status: '@ana@fake.social Sorry about that! Which firmware are you on?', in_reply_to_id: '700', visibility: 'public' } });
     expect(await listeningItemRepository.findById(t.s.db.m, id)).toMatchObject({ status: 'ticketed', ticketId: r.body.ticketId });
+    // A second agent answering from a view that still showed the post is sent to the ticket.
+    const late = await t.api('POST', `/api/listening/items/${id}/reply`, { text: 'Hi Ana, same here' });
+    expect(late.status).toBe(409);
+    expect(late.body.error.message).toBe(`This post became ticket #${r.body.ticketId} meanwhile; answer it there.`);
+    expect(fake.calls.filter((c) => c.path === '/api/v1/statuses')).toHaveLength(1);
   });
 
   it('a post a stream found through another Mastodon server is answered by its id on the inbox\'s server', async () => {
@@ -149,6 +154,12 @@ describe.each(DB_KINDS)('triage actions on listened posts (%s)', (db) => {
     const [outbox] = await t.s.db.m.query(`SELECT COUNT(*) n FROM outbox_items o JOIN messages m ON m.id = o.message_id WHERE m.ticket_id = ${r.body.ticketId}`);
     expect(Number(outbox.n)).toBe(0);
     expect(fake.calls.slice(calls).filter((c) => c.method === 'POST')).toEqual([]);
+  });
+
+  it('documents each triage operation in the OpenAPI document', async () => {
+    const doc = (await t.api('GET', '/api/openapi.json')).body;
+    for (const verb of ['reply', 'convert', 'dismiss', 'spam']) expect({ verb, post: !!doc.paths[`/api/listening/items/{id}/${verb}`]?.post }).toEqual({ verb, post: true });
+    expect(doc.paths['/api/listening/items/dismiss'].post.requestBody).toBeTruthy();
   });
 
   it('spam, dismiss and bulk dismiss from the view (forms, CSRF) and the API; none comes back on the next poll', async () => {

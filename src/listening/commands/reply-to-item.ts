@@ -1,5 +1,6 @@
 import type { Message, Ticket } from '../../db/entities';
-import { AppError } from '../../errors';
+import { listeningItemRepository } from '../../db/repositories/listening-item.repository';
+import { AppError, ConflictError } from '../../errors';
 import type { Viewer } from '../../policies/viewer';
 import type { Services } from '../../services';
 import { addReply } from '../../tickets/commands/add-reply';
@@ -20,6 +21,10 @@ export async function replyToItem(s: Services, viewer: Extract<Viewer, { kind: '
   if (input.privateText !== undefined && input.privateText !== null && !input.privateText.trim()) {
     throw new AppError(422, 'validation_failed', 'Taking it private needs the direct message too.', { fields: { privateText: ['Write the direct message.'] } });
   }
+  // The agent answered what they saw waiting: a post someone made a ticket meanwhile (another
+  // agent, a rule, its mention) is answered on that ticket, where its thread is, not twice here.
+  const before = await listeningItemRepository.findById(s.db.m, itemId);
+  if (before?.ticketId) throw new ConflictError(`This post became ticket #${before.ticketId} meanwhile; answer it there.`, { ticketId: before.ticketId });
   const ticket = await convertItem(s, itemId, { by: { kind: 'agent', agentId: viewer.agentId } });
   const messages = [await addReply(s.commands, viewer, ticket.id, { audience: 'public', text: input.text })];
   if (input.privateText) messages.push(await addReply(s.commands, viewer, ticket.id, { audience: 'participants', text: input.privateText }));
