@@ -82,7 +82,8 @@ async function main() {
   if (only.includes('reports')) {
     const r = await benchReports();
     console.log(`Reports over 90 days at ${r.tickets.toLocaleString('en')} tickets, ${r.facts.toLocaleString('en')} facts (seeding ${f(r.seedSecs, 1)} s, cached after the first run); goal: every view < 500 ms`);
-    console.log(`  rollups rebuilt from the facts: ${r.rollups.rows.toLocaleString('en')} rows and ${r.rollups.outcomes.toLocaleString('en')} outcome rows in ${f(r.rollups.secs, 1)} s (${f(r.rollups.perSec, 0)} facts/s)`);
+    if (Number.isNaN(r.rollups.secs)) console.log(`  rollups kept from the last run (BENCH_REPORT_KEEP=1): ${r.rollups.rows.toLocaleString('en')} rows and ${r.rollups.outcomes.toLocaleString('en')} outcome rows`);
+    else console.log(`  rollups rebuilt from the facts: ${r.rollups.rows.toLocaleString('en')} rows and ${r.rollups.outcomes.toLocaleString('en')} outcome rows in ${f(r.rollups.secs, 1)} s (${f(r.rollups.perSec, 0)} facts/s)`);
     for (const v of r.views) console.log(`  ${v.view.padEnd(10)} p50/p99 ${f(v.t.p50, 1)} / ${f(v.t.p99, 1)} ms`);
     console.log(`  bare SQL aggregate (facts by kind, 90 days) p50 ${f(r.bare.p50, 1)} ms; overview ratio ${f(r.ratio, 1)}×\n`);
   }

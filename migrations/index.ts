@@ -55,6 +55,7 @@ import { ReportChannelRollups1764000032000 } from './1764000032000-report-channe
 import { AgentTheme1764000039600 } from './1764000039600-agent-theme';
 import { ContactNotes1764000039950 } from './1764000039950-contact-notes';
 import { ChannelRollupsTrigger1764000040100 } from './1764000040100-channel-rollups-trigger';
+import { AgentRollups1764000040110 } from './1764000040110-agent-rollups';
 
 // Listed explicitly (no glob) so the same list works under ts-jest and from dist/; one a line, in
 // timestamp order, so branches adding migrations merge cleanly.
@@ -116,4 +117,5 @@ export const migrations = [
   ListeningDropPostedIndex1764000040300,
   ChannelRollupsTrigger1764000040100,
   ConfigVersions1764000040150,
+  AgentRollups1764000040110,
 ];

@@ -410,7 +410,8 @@ describe.each(DB_KINDS)('reports over a hand-computed week (%s)', (db) => {
     const m = t.s.db.m;
     await agentRepository.update(m, t.admin.id, { name: '=Ada' });
     await agentRepository.update(m, (await agentRepository.list(m)).find((a) => a.name === 'Bo')!.id, { name: '+Bo' });
-    await m.getRepository(Team).update({ name: 'Tier 1' }, { name: '-Tier 1' });
+    // Through the repository: it drops the node's cached teams.
+    await agentRepository.updateTeam(m, (await m.getRepository(Team).findOneByOrFail({ name: 'Tier 1' })).id, { name: '-Tier 1' });
     await m.getRepository(Ticket).update({ id: ids.G }, { subject: '\tYour app ate my order' });
     await m.getRepository(Ticket).update({ id: ids.Q }, { subject: '\rHow do I export?' });
     expect((await csv('agents', 'agents')).slice(1).map((l) => l.split(',')[0])).toEqual(["'=Ada", "'+Bo"]);

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { BIN_EDGES, BINS, binColumns, binSql, CHANNEL_ROLLUP_COLUMNS, DAY_MS, DAY_SQL, measureColumn, type SpreadMeasure } from './report-rollup.repository';
+import { AGENT_ROLLUP_COLUMNS, BIN_EDGES, BINS, binColumns, binSql, CHANNEL_ROLLUP_COLUMNS, DAY_MS, DAY_SQL, measureColumn, type SpreadMeasure } from './report-rollup.repository';
 import { type Counts, type FactFilters, filterSql, type Group, run, type Spread, type Window } from './report-query.repository';
 import { TOUCH_SQL } from './report-touch-chain';
 
@@ -265,10 +265,13 @@ export async function rollupSpreads(m: EntityManager, measures: SpreadMeasure[],
   const edges: Window[] = [];
   if (fullFrom >= fullTo) edges.push({ from: w.from, to: w.to });
   else {
-    // Grouped by agent and team: the full rollups (rw.table is for the filters only here).
+    // Grouped by agent and team: their own sums (report_agent_rollups) when no channel or inbox
+    // filter asks for the full rollups (rw.table is for the filters only here).
     const rw = rollupWhere(f, null, []);
+    const cols = measures.flatMap((ms) => binColumns(ms));
+    const table = !f.channel && !f.inboxId && cols.every((c) => AGENT_ROLLUP_COLUMNS.includes(c)) ? 'report_agent_rollups' : 'report_rollups';
     const sums = measures.flatMap((ms) => binColumns(ms).map((c, i) => `SUM(r.${c}) AS ${ms}_${i}`));
-    const rows = await run(m, `SELECT ${groups.map((g, j) => `r.${g} AS g${j}`).join(', ')}, ${sums.join(', ')} FROM report_rollups r
+    const rows = await run(m, `SELECT ${groups.map((g, j) => `r.${g} AS g${j}`).join(', ')}, ${sums.join(', ')} FROM ${table} r
       WHERE ${['r.day >= :fullFrom AND r.day < :fullTo', ...rw.sql].join(' AND ')} GROUP BY ${groups.map((g) => `r.${g}`).join(', ')}`, { ...rw.params, fullFrom, fullTo });
     for (const r of rows) {
       for (const [j, g] of groups.entries()) {

@@ -51,6 +51,11 @@ export const ROLLUP_COLUMNS = [...COUNT_COLUMNS, ...SPREAD_MEASURES.flatMap(binC
 const CHANNEL_KEY_COLUMNS = ['day', 'channel'] as const;
 export const CHANNEL_ROLLUP_COLUMNS: readonly string[] = [...COUNT_COLUMNS, ...SPREAD_MEASURES.flatMap(binColumns)];
 
+// report_agent_rollups: the wall-time histograms summed per (day, agent, team), for the agents
+// view's medians; kept by triggers on report_rollups too (migration 1764000040110).
+export const AGENT_KEY_COLUMNS = ['day', 'agent_id', 'team_id'] as const;
+export const AGENT_ROLLUP_COLUMNS: readonly string[] = [...binColumns('frt'), ...binColumns('res')];
+
 // The columns of a fact the rollups read (report_facts' own names and types).
 export interface RollupSource {
   kind: string; at: number; channel: string; inboxId: number; teamId: number | null; agentId: number | null;
@@ -137,8 +142,9 @@ async function upsert(m: EntityManager, table: string, keyColumns: readonly stri
 }
 
 export const reportRollupRepository = {
-  // Adds a delta to the rows it names; the store's trigger (migration 1764000040100) adds the
-  // same to their per-channel sums, so a change costs one statement.
+  // Adds a delta to the rows it names; the store's triggers (migrations 1764000040100 and
+  // 1764000040110) add the same to their per-channel and per-agent sums, so a change costs one
+  // statement.
   async apply(m: EntityManager, delta: Delta): Promise<void> {
     if (!delta.size) return;
     await upsert(m, 'report_rollups', KEY_COLUMNS, [...delta.values()]);
@@ -147,6 +153,7 @@ export const reportRollupRepository = {
   async clear(m: EntityManager): Promise<void> {
     await m.query('DELETE FROM report_rollups');
     await m.query('DELETE FROM report_channel_rollups');
+    await m.query('DELETE FROM report_agent_rollups');
   },
 
   // Rebuilds every row from report_facts (after a bulk load, and in tests as the reference),
@@ -171,24 +178,29 @@ export const reportRollupRepository = {
       rows += delta.size;
       after = Number(batch[batch.length - 1].id);
     }
-    // The per-channel sums summed again from the rows, not taken from the trigger: tests compare
-    // the trigger's kept sums with these.
-    await m.query('DELETE FROM report_channel_rollups');
-    await m.query(`INSERT INTO report_channel_rollups (${[...CHANNEL_KEY_COLUMNS, ...CHANNEL_ROLLUP_COLUMNS].join(', ')})
-      SELECT ${[...CHANNEL_KEY_COLUMNS, ...CHANNEL_ROLLUP_COLUMNS.map((c) => `SUM(${c})`)].join(', ')} FROM report_rollups GROUP BY ${CHANNEL_KEY_COLUMNS.join(', ')}`);
+    // The per-channel and per-agent sums summed again from the rows, not taken from the
+    // triggers: tests compare the triggers' kept sums with these.
+    for (const [table, keys, cols] of [['report_channel_rollups', CHANNEL_KEY_COLUMNS, CHANNEL_ROLLUP_COLUMNS], ['report_agent_rollups', AGENT_KEY_COLUMNS, AGENT_ROLLUP_COLUMNS]] as const) {
+      await m.query(`DELETE FROM ${table}`);
+      await m.query(`INSERT INTO ${table} (${[...keys, ...cols].join(', ')})
+        SELECT ${[...keys, ...cols.map((c) => `SUM(${c})`)].join(', ')} FROM report_rollups GROUP BY ${keys.join(', ')}`);
+    }
     const outcomes = await reportOutcomeRepository.rebuildFromFacts(m);
     return { facts, rows: Number((await m.query('SELECT COUNT(*) AS n FROM report_rollups'))[0].n), outcomes };
   },
 
-  // Every row with any number in it, in key order, then the per-channel rows (level 'channel'):
+  // Every row with any number in it, in key order, then the per-channel rows (level 'channel')
+  // and the per-agent rows (level 'agent'):
   // tests compare a kept table with a rebuilt one.
   async listNonZero(m: EntityManager): Promise<Record<string, number | string>[]> {
     const rows: Record<string, unknown>[] = await m.query(`SELECT * FROM report_rollups ORDER BY ${KEY_COLUMNS.join(', ')}`);
     const channelRows: Record<string, unknown>[] = await m.query(`SELECT * FROM report_channel_rollups ORDER BY day, channel`);
+    const agentRows: Record<string, unknown>[] = await m.query(`SELECT * FROM report_agent_rollups ORDER BY ${AGENT_KEY_COLUMNS.join(', ')}`);
     const pick = (r: Record<string, unknown>, cols: readonly string[]): Record<string, number | string> => Object.fromEntries(cols.map((c) => [c, c === 'channel' ? String(r[c]) : Number(r[c])]));
     return [
       ...rows.map((r) => pick(r, [...KEY_COLUMNS, ...ROLLUP_COLUMNS])).filter((r) => ROLLUP_COLUMNS.some((c) => r[c] !== 0)),
       ...channelRows.map((r): Record<string, number | string> => ({ level: 'channel', ...pick(r, [...CHANNEL_KEY_COLUMNS, ...CHANNEL_ROLLUP_COLUMNS]) })).filter((r) => CHANNEL_ROLLUP_COLUMNS.some((c) => r[c] !== 0)),
+      ...agentRows.map((r): Record<string, number | string> => ({ level: 'agent', ...pick(r, [...AGENT_KEY_COLUMNS, ...AGENT_ROLLUP_COLUMNS]) })).filter((r) => AGENT_ROLLUP_COLUMNS.some((c) => r[c] !== 0)),
     ];
   },
 };
