@@ -156,6 +156,26 @@ describe.each(DB_KINDS)('triage actions on listened posts (%s)', (db) => {
     expect(fake.calls.slice(calls).filter((c) => c.method === 'POST')).toEqual([]);
   });
 
+  it('the view\'s forms work without a script: take it private goes on to the ticket; an empty reply shows the view again with the reason', async () => {
+    const id = await store(xPost('1800000000000000077', 'acme app logs me out constantly'));
+    const agent = new AgentClient(t);
+    await agent.signIn(t.admin.email, t.admin.password);
+    await agent.get('/listening');
+    const empty = await agent.post(`/listening/items/${id}/reply`, { text: '  ' });
+    expect(empty.status).toBe(422);
+    expect(empty.html).toContain('A reply needs text.');
+    expect(empty.html).toContain(`data-item="${id}"`);
+    const done = await agent.post(`/listening/items/${id}/reply`, { text: 'Sorry about that!', privateText: 'Which phone do you use?' });
+    expect(done.status).toBe(303);
+    const ticketId = Number(/^\/tickets\/(\d+)#m-\d+$/.exec(done.location ?? '')?.[1]);
+    expect((await ticketOf(ticketId)).messages.map((m: any) => [m.audience, m.text])).toEqual([
+      ['public', 'acme app logs me out constantly'], ['public', 'Sorry about that!'], ['participants', 'Which phone do you use?'],
+    ]);
+    const page = await agent.get(`/tickets/${ticketId}`);
+    expect(page.html).toContain('Why is this here?');
+    expect(page.html).toContain('stream “Brand on X” (query: acme); made a ticket by');
+  });
+
   it('documents each triage operation in the OpenAPI document', async () => {
     const doc = (await t.api('GET', '/api/openapi.json')).body;
     for (const verb of ['reply', 'convert', 'dismiss', 'spam']) expect({ verb, post: !!doc.paths[`/api/listening/items/{id}/${verb}`]?.post }).toEqual({ verb, post: true });
