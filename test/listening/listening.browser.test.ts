@@ -138,5 +138,15 @@ describe('social listening in Chromium', () => {
     await view.goto(`${t.url}/listening`);
     expect((await view.locator('[data-item] [data-platform]').allTextContents()).sort()).toEqual(['Bluesky', 'X']);
     await ctx.close();
+
+    // On a phone the view fits: no sideways scroll, the actions reachable.
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const mobile = await phone.newPage();
+    await signIn(mobile, '/listening');
+    expect(await mobile.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await mobile.locator('[data-item] [data-reply] summary').first().click();
+    expect(await mobile.locator('[data-item] [data-reply-form] textarea').first().isVisible()).toBe(true);
+    expect(await mobile.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await phone.close();
   }, 90_000);
 });
