@@ -21,7 +21,8 @@ export async function seededListening(items: number): Promise<string> {
     PLATFORMS.forEach((p, i) => stream.run(`Acme on ${p}`, p, JSON.stringify({ keywords: ['acme'], phrases: [], hashtags: i ? [] : ['AcmeRouter'], exclusions: [], language: null }), JSON.stringify({ apiBaseUrl: 'http://127.0.0.1:1' }), now, now));
     const item = db.prepare(`INSERT INTO listening_items (platform, external_id, author_id, author_handle, author_name, author_url, author_followers, text, language, url, posted_at, found_at, sentiment, status, ticket_id, raw, updated_at, priority)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'en', ?, ?, ?, ?, ?, NULL, NULL, ?, ?)`);
-    const match = db.prepare('INSERT INTO listening_item_matches (item_id, stream_id, query, matched_at) VALUES (?, ?, ?, ?)');
+    // Decided long ago: the auto-ticket sweep has nothing to do here.
+    const match = db.prepare('INSERT INTO listening_item_matches (item_id, stream_id, query, matched_at, auto_checked_at) VALUES (?, ?, ?, ?, ?)');
     db.transaction(() => {
       for (let i = 0; i < items; i++) {
         const p = i % 3;
@@ -31,8 +32,8 @@ export async function seededListening(items: number): Promise<string> {
         const text = Array.from({ length: 18 }, () => WORDS[Math.floor(rnd() * WORDS.length)]).join(' ');
         const { lastInsertRowid } = item.run(PLATFORMS[p], `post-${i}`, `a${i % 20_000}`, `user${i % 20_000}`, `User ${i % 20_000}`, `https://fake.social/@user${i % 20_000}`, followers, text,
           `https://fake.social/@user${i % 20_000}/${i}`, at, at + 30_000, sentiment, STATUS_MIX[i % 10], at + 30_000, followers * (sentiment < 0 ? 3 : 1));
-        match.run(lastInsertRowid, p + 1, 'acme', at + 30_000);
-        if (i % 10 === 3) match.run(lastInsertRowid, ((p + 1) % 3) + 1, 'acme', at + 60_000);
+        match.run(lastInsertRowid, p + 1, 'acme', at + 30_000, at + 30_000);
+        if (i % 10 === 3) match.run(lastInsertRowid, ((p + 1) % 3) + 1, 'acme', at + 60_000, at + 60_000);
       }
     })();
   });

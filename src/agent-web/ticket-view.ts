@@ -162,7 +162,8 @@ function describeEvent(e: TicketEvent, agentNames: Map<number, string>): string 
 // "Why is this here?": the listening stream(s) and query that found the post, and who made it a ticket.
 export function listenedText(d: Record<string, any>, name: (id: unknown) => string, actorId?: number | null): string {
   const found = ((d.streams ?? []) as { name: string | null; query: string }[]).map((x) => `stream “${x.name ?? 'deleted'}” (query: ${x.query})`).join(' and ');
-  const by = d.by === 'rule' ? `by the rule ${d.rule}` : `by ${name(actorId ?? d.agentId)}`;
+  // A rule's name reads after "by": "stream “Brand”'s rule: reach ≥ 10,000".
+  const by = d.by === 'rule' ? `by ${d.rule}` : `by ${name(actorId ?? d.agentId)}`;
   return `From social listening: found by ${found || 'a listening stream'}; made a ticket ${by}`;
 }
 

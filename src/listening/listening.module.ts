@@ -1,4 +1,5 @@
 import { startClusterJob } from '../jobs/cluster-job';
+import { applyAutoTicketRules, sweepAutoTickets } from './auto-ticket';
 import type { ChorusModule } from '../module';
 import { linkMentionsToItems } from './link-mentions';
 import { LISTENED_RAW_TYPE, parseListenedPost } from './listened-post';
@@ -14,6 +15,10 @@ export const listeningModule: ChorusModule = {
   name: 'listening',
   register(s) {
     linkMentionsToItems(s);
+    // Auto-ticket rules run after the poll's commit, on the node that stored the post (a post
+    // found again by a stream with a rule counts too); the cluster job sweeps what was missed.
+    s.bus.on('listening.item.created', (e) => applyAutoTicketRules(s, e.itemId).then(() => undefined));
+    s.bus.on('listening.item.updated', (e) => (e.changes.includes('matches') ? applyAutoTicketRules(s, e.itemId).then(() => undefined) : undefined));
     // A post an agent or rule turns into a ticket enters the ingest pipeline as its mention would.
     s.parsers.register({ channels: ['mastodon', 'x', 'bluesky'], parsers: { [LISTENED_RAW_TYPE]: parseListenedPost } });
   },
@@ -24,6 +29,9 @@ export const listeningModule: ChorusModule = {
     triageRoutes(r, s);
   },
   async start(s) {
-    return startClusterJob(s, 'listening.poll', 5_000, (now) => pollDueStreams(s, now));
+    return startClusterJob(s, 'listening.poll', 5_000, async (now) => {
+      await pollDueStreams(s, now);
+      await sweepAutoTickets(s, now);
+    });
   },
 };

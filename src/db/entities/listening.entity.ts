@@ -85,4 +85,6 @@ export class ListeningItemMatch {
   @Column({ type: 'integer', name: 'stream_id' }) streamId!: number;
   @Column({ type: 'text' }) query!: string;
   @TimeColumn({ name: 'matched_at' }) matchedAt!: number;
+  // When this stream's auto-ticket rule was decided for the post (null: not yet; see migration 1764000040310).
+  @TimeColumn({ name: 'auto_checked_at', nullable: true }) autoCheckedAt!: number | null;
 }

@@ -92,6 +92,27 @@ export const listeningItemRepository = {
       .where('x.item_id IN (:...ids)', { ids: itemIds }).orderBy('x.id', 'ASC').getMany();
   },
 
+  // Auto-ticket rules: the matches of a post whose stream's rule is not decided yet.
+  async undecidedMatches(m: EntityManager, itemId: number): Promise<ListeningItemMatch[]> {
+    return m.getRepository(ListeningItemMatch).createQueryBuilder('x')
+      .where('x.item_id = :itemId AND x.auto_checked_at IS NULL', { itemId }).orderBy('x.id', 'ASC').getMany();
+  },
+
+  // Claims the decision for one match: true on the one node (or handler) whose update took it.
+  async claimAutoCheck(m: EntityManager, matchId: number, now: number): Promise<boolean> {
+    const r = await m.createQueryBuilder().update(ListeningItemMatch).set({ autoCheckedAt: now })
+      .where('id = :matchId AND auto_checked_at IS NULL', { matchId }).execute();
+    return (r.affected ?? 0) > 0;
+  },
+
+  // Posts with a match left undecided since before `before` (their event was lost), oldest first,
+  // through the partial index of undecided matches.
+  async itemsWithUndecidedMatches(m: EntityManager, before: number, limit: number): Promise<number[]> {
+    const rows: { id: number | string }[] = await m.getRepository(ListeningItemMatch).createQueryBuilder('x').select('DISTINCT x.item_id', 'id')
+      .where('x.auto_checked_at IS NULL AND x.matched_at < :before', { before }).limit(limit).getRawMany();
+    return rows.map((r) => Number(r.id));
+  },
+
   // The post arrived as a mention too: its item points at that ticket and leaves the new posts.
   // A dismissed or spam item keeps its status; it only learns the ticket. Returns the item id.
   async linkTicket(m: EntityManager, platform: string, externalId: string, ticketId: number, now: number): Promise<number | null> {

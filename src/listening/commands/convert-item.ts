@@ -10,7 +10,8 @@ import { listenedRawItem } from '../listened-post';
 import { mastodonLocalStatusId } from '../mastodon-local-status';
 
 // Who turned the post into a ticket: an agent from the listening view, or a rule (the
-// auto-ticket thresholds), named on the ticket either way.
+// auto-ticket thresholds; its name reads after "by": "stream “Brand”'s rule: reach ≥ 10,000"),
+// named on the ticket either way.
 export type ConvertBy = { kind: 'agent'; agentId: number } | { kind: 'rule'; name: string };
 
 export class NoReplyInboxError extends AppError {
