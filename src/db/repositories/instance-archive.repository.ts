@@ -7,8 +7,10 @@ const isPg = (m: EntityManager) => m.connection.options.type === 'postgres';
 // Not data: the migrations ledger (the schema comes from the migrations themselves), the
 // full-text index (rebuilt by its triggers from the messages), and the cluster's transient
 // tables (socket.io adapter attachments, rate-limit counters, job leases), and the counters
-// that tell nodes their cached copies are current (config_versions, kept by triggers).
-const SKIP = /^(migrations|typeorm_metadata|sqlite_.*|\w+_fts(_\w+)?|socket_io_attachments|rate_limits|job_leases|config_versions)$/;
+// that tell nodes their cached copies are current (config_versions, kept by triggers), and the
+// report rollups that triggers derive from report_rollups (per channel, per agent): importing
+// report_rollups rebuilds them, so carrying them too would count every row twice.
+const SKIP = /^(migrations|typeorm_metadata|sqlite_.*|\w+_fts(_\w+)?|socket_io_attachments|rate_limits|job_leases|config_versions|report_channel_rollups|report_agent_rollups)$/;
 
 function kindOf(declared: string): ColumnKind {
   const t = declared.toLowerCase();
