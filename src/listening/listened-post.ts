@@ -1,5 +1,5 @@
-import type { InboundMessage, RawItem } from '../channels/inbound-message';
-import type { ListeningItem } from '../db/entities';
+import type { IgnoredItem, InboundMessage, RawItem } from '../channels/inbound-message';
+import type { Inbox, ListeningItem } from '../db/entities';
 
 // A listened post handed to the ingest pipeline as if it had arrived as a mention: the same
 // ledger key the mention path uses (so a post that later comes as a mention, or came as one
@@ -33,8 +33,16 @@ function parentOf(item: ListeningItem): string | null {
   return null;
 }
 
-export function parseListenedPost(raw: string): InboundMessage {
+// The inbox's own account, as each platform names it in its settings.
+function isOwnPost(item: ListeningItem, inbox: Inbox): boolean {
+  const cfg = (inbox.settings ?? {}) as { accountId?: string; identifier?: string };
+  if (item.platform === 'bluesky') return !!cfg.identifier && [item.authorId, item.authorHandle].includes(cfg.identifier.replace(/^@/, ''));
+  return !!cfg.accountId && String(cfg.accountId) === item.authorId;
+}
+
+export function parseListenedPost(raw: string, inbox: Inbox): InboundMessage | IgnoredItem {
   const { item } = JSON.parse(raw) as { item: ListeningItem };
+  if (isOwnPost(item, inbox)) return { ignore: 'the post is by this inbox\'s own account' };
   const handle = item.authorHandle;
   const parent = parentOf(item);
   const who = handle ? `@${handle}` : item.authorName ?? 'someone';

@@ -1,4 +1,5 @@
 import { createInbox } from '../../src/inboxes/create-inbox';
+import { inboxRepository } from '../../src/db/repositories/inbox.repository';
 import { contactRepository } from '../../src/db/repositories/contact.repository';
 import { listeningItemRepository, type ListenedPost } from '../../src/db/repositories/listening-item.repository';
 import { listeningStreamRepository } from '../../src/db/repositories/listening-stream.repository';
@@ -67,5 +68,9 @@ describe.each(DB_KINDS)('converting a listened post into a ticket (%s)', (db) =>
     await dismissItems(t.s.db, Date.now(), [gone], 'spam');
     await expect(convertItem(t.s, gone, { by: { kind: 'agent', agentId: t.admin.id } })).rejects.toThrow(/marked as spam/);
     expect((await listeningItemRepository.findById(t.s.db.m, gone))!.ticketId).toBeNull();
+    // Our own account's post (the inbox's account id) is no customer's.
+    await t.s.db.write((m) => inboxRepository.update(m, inboxId, { settings: { apiBaseUrl: 'http://127.0.0.1:9', accessToken: 'masto-token-one', accountId: '9001' } }));
+    const own = await store(post('602', 'acme release notes are out'));
+    await expect(convertItem(t.s, own, { by: { kind: 'rule', name: 'reach' } })).rejects.toThrow("This post does not become a ticket: the post is by this inbox's own account.");
   });
 });

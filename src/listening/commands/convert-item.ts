@@ -47,6 +47,7 @@ export async function convertItem(s: Services, itemId: number, opts: { by: Conve
     const { inbox, streamBase } = await replyInboxOf(s, item);
     const localId = item.platform === 'mastodon' ? await mastodonLocalStatusId(inbox, item, streamBase) : item.externalId;
     const [r] = await s.ingest.ingest(inbox, [listenedRawItem(item, localId)]);
+    if (r.state === 'ignored') throw new ConflictError(`This post does not become a ticket: ${r.error ?? 'nothing to store'}.`);
     if (!r.ticketId) throw new Error(`The post could not become a ticket: ${r.error ?? r.state}`);
     ticketId = r.ticketId;
   }
