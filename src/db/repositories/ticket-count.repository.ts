@@ -58,14 +58,22 @@ const add = (d: Delta, key: string, by: number) => d.set(key, (d.get(key) ?? 0) 
 
 // Adds each delta to its row, creating rows as needed, in key order (two Postgres transactions
 // touching the same counters lock them in the same order and cannot deadlock).
-async function applyDelta(m: EntityManager, table: 'ticket_counts' | 'ticket_tag_counts', delta: Delta): Promise<void> {
+// `ifTriage` (SQLite only): only while this ticket's kept key is a triage key, checked by the
+// same statement.
+async function applyDelta(m: EntityManager, table: 'ticket_counts' | 'ticket_tag_counts', delta: Delta, ifTriage?: number): Promise<void> {
   const col = table === 'ticket_counts' ? 'count_key' : 'tag';
   const rows = [...delta].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (let i = 0; i < rows.length; i += 200) {
     const chunk = rows.slice(i, i + 200);
     const params: Record<string, unknown> = {};
     const tuples = chunk.map(([k, n], j) => ((params[`k${j}`] = k), (params[`n${j}`] = n), `(:k${j}, :n${j})`));
-    await run(m, `INSERT INTO ${table} (${col}, n) VALUES ${tuples.join(', ')} ON CONFLICT (${col}) DO UPDATE SET n = ${table}.n + excluded.n`, params);
+    const upsert = `ON CONFLICT (${col}) DO UPDATE SET n = ${table}.n + excluded.n`;
+    if (ifTriage === undefined) await run(m, `INSERT INTO ${table} (${col}, n) VALUES ${tuples.join(', ')} ${upsert}`, params);
+    else {
+      params.ticketId = ifTriage;
+      // (The WHERE also keeps SQLite from reading ON CONFLICT as a join's ON.)
+      await run(m, `INSERT INTO ${table} (${col}, n) SELECT column1, column2 FROM (VALUES ${tuples.join(', ')}) WHERE EXISTS (SELECT 1 FROM tickets WHERE id = :ticketId AND substr(count_key, 1, 2) = 't|') ${upsert}`, params);
+    }
   }
 }
 
@@ -130,9 +138,12 @@ export const ticketCountRepository = {
     await this.tagsChanged(m, ticketId, new Map([[tag, by]]));
   },
 
-  // Several tags of one ticket at once (a rule pass's tag changes): one read, one upsert.
+  // Several tags of one ticket at once (a rule pass's tag changes): one read, one upsert (on
+  // SQLite one statement).
   async tagsChanged(m: EntityManager, ticketId: number, delta: Map<string, number>): Promise<void> {
     if (![...delta.values()].some((n) => n !== 0)) return;
+    // SQLite has one writer: the key is read by the upsert itself.
+    if (!isPg(m)) return applyDelta(m, 'ticket_tag_counts', delta, ticketId);
     // On Postgres the ticket's row is locked first: a concurrent change moving its key (and its
     // tags' counts) commits wholly before or after these tags' counts.
     const [row] = await run<{ k: string | null }>(m, `SELECT count_key AS k FROM tickets WHERE id = :id${isPg(m) ? ' FOR UPDATE' : ''}`, { id: ticketId });
