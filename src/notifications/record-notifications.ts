@@ -37,10 +37,12 @@ export async function recordNotifications(m: EntityManager, events: DomainEvent[
       pending.push({ agentId: t.assigneeId, kind: 'assigned', ticketId: t.id, messageId: null, title: `#${t.id} ${t.subject} was assigned to you by ${who}`, excerpt: null });
     } else if (e.name === 'message.created') {
       const p = e.payload as DomainEvent<'message.created'>['payload'];
+      // Only an assigned ticket's owner hears of it: most new mail is on unassigned tickets, so
+      // the ticket (its assignee and subject alone) is read first and the message only then.
+      const t = await ticketRepository.findAssignee(m, p.ticketId);
+      if (!t?.assigneeId) continue;
       const msg = await messageRepository.findById(m, p.messageId);
       if (!msg || msg.authorType !== 'contact' || msg.direction !== 'inbound') continue;
-      const t = await ticketOf(p.ticketId);
-      if (!t?.assigneeId) continue;
       pending.push({ agentId: t.assigneeId, kind: 'reply', ticketId: t.id, messageId: msg.id, title: `${msg.authorName ?? 'The customer'} replied on #${t.id} ${t.subject}`, excerpt: msg.text.slice(0, 200) });
     } else if (e.name === 'sla.warning') {
       const p = e.payload as DomainEvent<'sla.warning'>['payload'];

@@ -12,7 +12,7 @@ export const autoAssignModule: ChorusModule = {
   name: 'auto-assign',
   register(s) {
     s.bus.on('ticket.created', async ({ ticketId }) => {
-      const t = await ticketRepository.findById(s.db.m, ticketId);
+      const t = await ticketRepository.findRouting(s.db.m, ticketId);
       if (!t || t.assigneeId || t.automatic) return;
       const inbox = await inboxRepository.findById(s.db.m, t.inboxId);
       if (!inbox?.roundRobin) return;

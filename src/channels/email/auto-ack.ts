@@ -16,7 +16,7 @@ import type { Services } from '../../services';
 // never to a no-reply address.
 export function startAutoAck(s: Services): void {
   s.bus.on('ticket.created', async ({ ticketId }) => {
-    const t = await ticketRepository.findById(s.db.m, ticketId);
+    const t = await ticketRepository.findRouting(s.db.m, ticketId);
     if (!t || t.channel !== 'email' || t.automatic) return;
     const inbox = await inboxRepository.findById(s.db.m, t.inboxId);
     const cfg = inbox?.settings?.autoAck as { enabled?: boolean; windowHours?: number } | undefined;

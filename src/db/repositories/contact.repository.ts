@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Contact, Identity } from '../entities';
 import { reportFactRepository } from './report-fact.repository';
+import { insertForId } from './insert-row';
 
 export interface IdentityInput {
   kind: string;
@@ -37,16 +38,14 @@ export const contactRepository = {
   },
 
   async create(m: EntityManager, name: string, now: number): Promise<number> {
-    const r = await m.getRepository(Contact).insert({ name, avatarUrl: null, reputation: 0, banned: false, mergedIntoId: null, createdAt: now });
-    return r.identifiers[0].id;
+    return insertForId(m, Contact, { name, avatarUrl: null, reputation: 0, banned: false, mergedIntoId: null, createdAt: now });
   },
 
   async addIdentity(m: EntityManager, contactId: number, i: IdentityInput, now: number): Promise<number> {
-    const r = await m.getRepository(Identity).insert({
+    return insertForId(m, Identity, {
       contactId, kind: i.kind, value: normaliseIdentityValue(i.kind, i.value), handle: i.handle ?? null,
       displayName: i.displayName ?? null, followers: i.followers ?? null, verified: i.verified ?? false, createdAt: now,
     });
-    return r.identifiers[0].id;
   },
 
   async refreshIdentity(m: EntityManager, id: number, patch: Partial<Pick<Identity, 'handle' | 'displayName' | 'followers' | 'verified'>>): Promise<void> {

@@ -1,11 +1,11 @@
 import { Brackets, EntityManager, In } from 'typeorm';
 import { InboundItem, InboundState } from '../entities';
+import { insertForId } from './insert-row';
 
 export const inboundItemRepository = {
   // claimedAt: a row born claimed by the worker that records it (attempts 1), see ledger-batch.ts.
   async insert(m: EntityManager, item: Omit<InboundItem, 'id' | 'claimedAt' | 'retryAt' | 'historic'> & { historic?: boolean; claimedAt?: number | null }): Promise<number> {
-    const r = await m.getRepository(InboundItem).insert({ ...item, historic: item.historic ?? false, claimedAt: item.claimedAt ?? null, retryAt: null });
-    return r.identifiers[0].id;
+    return insertForId(m, InboundItem, { ...item, historic: item.historic ?? false, claimedAt: item.claimedAt ?? null, retryAt: null });
   },
 
   async findByKey(m: EntityManager, key: string): Promise<InboundItem | null> {

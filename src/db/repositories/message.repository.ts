@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Attachment, Message, ThreadLink, Ticket } from '../entities';
 import { chainRepository } from './chain.repository';
+import { insertForId } from './insert-row';
 
 // What a message said and who said it are sealed in its ticket's hash chain; an in-place
 // change of one of these fields is a redaction (src/archive/), never a plain update.
@@ -8,8 +9,7 @@ const SEALED: (keyof Message)[] = ['authorType', 'authorAgentId', 'authorName', 
 
 export const messageRepository = {
   async insert(m: EntityManager, msg: Omit<Message, 'id'>): Promise<number> {
-    const r = await m.getRepository(Message).insert(msg);
-    const id = r.identifiers[0].id as number;
+    const id = await insertForId(m, Message, msg);
     await chainRepository.queue(m, { ticketId: msg.ticketId, subjectType: 'message', subjectId: id, action: 'added', at: msg.createdAt });
     return id;
   },
@@ -77,8 +77,7 @@ export const messageRepository = {
   },
 
   async insertAttachment(m: EntityManager, a: Omit<Attachment, 'id'>): Promise<number> {
-    const r = await m.getRepository(Attachment).insert(a);
-    return r.identifiers[0].id;
+    return insertForId(m, Attachment, a);
   },
 
   async attachmentsOf(m: EntityManager, messageIds: number[]): Promise<Attachment[]> {

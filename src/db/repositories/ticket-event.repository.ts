@@ -3,6 +3,7 @@ import { type EventCause, TicketEvent } from '../entities';
 import { digestOf, eventContent } from '../../archive/chain/chain-digest';
 import { jsonTransformer } from '../entities/columns';
 import { chainRepository } from './chain.repository';
+import { insertForId } from './insert-row';
 
 export interface EventRow {
   type: string;
@@ -15,8 +16,12 @@ export type Actor = ({ type: 'agent'; id: number } | { type: 'contact'; id: numb
 
 export const ticketEventRepository = {
   async record(m: EntityManager, ticketId: number, type: string, actor: Actor, data: Record<string, any> | null, now: number): Promise<void> {
-    const r = await m.getRepository(TicketEvent).insert({ ticketId, type, actorType: actor.type, actorId: actor.id ?? null, data, cause: actor.cause ?? null, createdAt: now });
-    await chainRepository.queue(m, { ticketId, subjectType: 'event', subjectId: r.identifiers[0].id as number, action: 'added', at: now });
+    const row = { ticketId, type, actorType: actor.type, actorId: actor.id ?? null, data, cause: actor.cause ?? null, createdAt: now };
+    const id = await insertForId(m, TicketEvent, row);
+    // Hashed from the row as written, as recordMany does (JSON columns round trip to this form):
+    // the chain need not read it back.
+    const stored = { ...row, id, data: jsonTransformer.from(jsonTransformer.to(data)), cause: jsonTransformer.from(jsonTransformer.to(actor.cause ?? null)) };
+    await chainRepository.queue(m, { ticketId, subjectType: 'event', subjectId: id, action: 'added', at: now, digest: digestOf(eventContent(stored as TicketEvent)) });
   },
   // Several events of one ticket in one statement (a rule pass's changes, each naming its rule),
   // in the order given. Their chain links are hashed from the rows as written (JSON columns round

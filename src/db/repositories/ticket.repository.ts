@@ -1,6 +1,7 @@
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { Message, Priority, Ticket, TicketParticipant, TicketStatus, TicketTag } from '../entities';
 import { ticketCountRepository } from './ticket-count.repository';
+import { insertForId, insertRow } from './insert-row';
 
 export interface TicketFilters {
   status?: TicketStatus[];
@@ -54,10 +55,30 @@ function filtered(m: EntityManager, f: TicketFilters, tagPlan: TagPlan = 'in'): 
   return qb;
 }
 
+export type NewTicket = Omit<Ticket, 'id' | 'automatic' | 'snoozed' | 'snoozedUntil' | 'slaPolicyId' | 'slaTarget'> & Partial<Pick<Ticket, 'automatic' | 'slaPolicyId' | 'slaTarget'>>;
+
 export const ticketRepository = {
-  async insert(m: EntityManager, t: Omit<Ticket, 'id' | 'automatic' | 'snoozed' | 'snoozedUntil' | 'slaPolicyId' | 'slaTarget'> & Partial<Pick<Ticket, 'automatic' | 'slaPolicyId' | 'slaTarget'>>): Promise<number> {
-    const r = await m.getRepository(Ticket).insert({ automatic: null, snoozed: null, snoozedUntil: null, slaPolicyId: null, slaTarget: null, statusChangedAt: t.createdAt, ...t });
-    return r.identifiers[0].id;
+  async insert(m: EntityManager, t: NewTicket): Promise<number> {
+    return insertForId(m, Ticket, { automatic: null, snoozed: null, snoozedUntil: null, slaPolicyId: null, slaTarget: null, statusChangedAt: t.createdAt, ...t });
+  },
+
+  // Inserts and returns the ticket as written (every column but the id is the caller's or null),
+  // without reading it back.
+  async create(m: EntityManager, t: NewTicket): Promise<Ticket> {
+    const row = { automatic: null, snoozed: null, snoozedUntil: null, slaPolicyId: null, slaTarget: null, statusChangedAt: t.createdAt, awaitingCustomerSince: null, awaitingAgentSince: null, retention: null, ...t };
+    const id = await insertForId(m, Ticket, row);
+    return Object.assign(new Ticket(), row, { id });
+  },
+
+  // What a reaction to a new ticket decides on (round-robin, the auto-acknowledgement): a narrow
+  // read instead of the whole row, twice per new ticket.
+  async findRouting(m: EntityManager, id: number): Promise<Pick<Ticket, 'id' | 'inboxId' | 'channel' | 'teamId' | 'assigneeId' | 'requesterId' | 'automatic'> | null> {
+    return m.getRepository(Ticket).findOne({ where: { id }, select: { id: true, inboxId: true, channel: true, teamId: true, assigneeId: true, requesterId: true, automatic: true } });
+  },
+
+  // The few columns a notice about the ticket needs.
+  async findAssignee(m: EntityManager, id: number): Promise<Pick<Ticket, 'id' | 'subject' | 'assigneeId'> | null> {
+    return m.getRepository(Ticket).findOne({ where: { id }, select: { id: true, subject: true, assigneeId: true } });
   },
 
   async findById(m: EntityManager, id: number): Promise<Ticket | null> {
@@ -262,9 +283,14 @@ export const ticketRepository = {
     return m.getRepository(TicketParticipant).findBy({ ticketId });
   },
 
+  // The first participant of a ticket just inserted: there is nobody to look for.
+  async insertParticipant(m: EntityManager, ticketId: number, contactId: number, role: string): Promise<void> {
+    await insertRow(m, TicketParticipant, { ticketId, contactId, role });
+  },
+
   async addParticipant(m: EntityManager, ticketId: number, contactId: number, role: string): Promise<void> {
     const exists = await m.getRepository(TicketParticipant).existsBy({ ticketId, contactId });
-    if (!exists) await m.getRepository(TicketParticipant).insert({ ticketId, contactId, role });
+    if (!exists) await insertRow(m, TicketParticipant, { ticketId, contactId, role });
   },
 
   async isParticipant(m: EntityManager, ticketId: number, contactId: number): Promise<boolean> {

@@ -36,7 +36,8 @@ export async function addInboundMessage(tx: Tx, ticket: Ticket, now: number, inp
   // auto-reply, is never shown to the customer, and its sender never joins the conversation.
   const staffOnly = noise && (!!msg.noise?.bounce || (!created && !(await ticketRepository.isParticipant(m, ticket.id, authorId))));
   if (!publicPost && !noise) {
-    await ticketRepository.addParticipant(m, ticket.id, authorId, ticket.requesterId === authorId ? 'requester' : 'cc');
+    // A ticket opened for this message has its author as requester already.
+    if (!created) await ticketRepository.addParticipant(m, ticket.id, authorId, ticket.requesterId === authorId ? 'requester' : 'cc');
     for (const pid of input.participantContactIds) await ticketRepository.addParticipant(m, ticket.id, pid, 'cc');
   }
   const audience: Audience = staffOnly ? 'staff' : publicPost ? 'public' : 'participants';

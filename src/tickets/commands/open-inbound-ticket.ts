@@ -24,7 +24,7 @@ export interface InboundTicketInput {
 export async function openInboundTicket(tx: Tx, now: number, input: InboundTicketInput): Promise<Ticket> {
   const m = tx.m;
   const { inbox } = input;
-  const id = await ticketRepository.insert(m, {
+  const ticket = await ticketRepository.create(m, {
     subject: input.subject, status: 'new', priority: 'normal', visibility: input.visibility,
     requesterId: input.requesterId, assigneeId: null, teamId: inbox.defaultTeamId, inboxId: inbox.id, channel: inbox.channel,
     threadKey: input.threadKey, snippet: null, messageCount: 0, mergedIntoId: null, followUpOfId: input.followUpOfId,
@@ -33,8 +33,8 @@ export async function openInboundTicket(tx: Tx, now: number, input: InboundTicke
     slaDueAt: null,
     automatic: input.automatic,
   });
-  const ticket = (await ticketRepository.findById(m, id))!;
-  await ticketRepository.addParticipant(m, id, input.requesterId, 'requester');
+  const id = ticket.id;
+  await ticketRepository.insertParticipant(m, id, input.requesterId, 'requester');
   await ticketEventRepository.record(m, id, 'created', { type: 'contact', id: input.requesterId }, { channel: inbox.channel, followUpOf: input.followUpOfId, automatic: input.automatic, forwardedBy: input.forwardedBy }, now);
   await factsWriter.ticketCreated(m, ticket, input.historicAt ?? now, { contactId: input.requesterId });
   return ticket;
