@@ -102,6 +102,26 @@ describe.each(DB_KINDS)('whole-instance archive from %s', (kind) => {
     }
   });
 
+  it('imports an archive written while the derived rollups were still carried, rebuilding them once', async () => {
+    const dir = tmp();
+    fs.cpSync(first, dir, { recursive: true });
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+    const rows = (await t.s.db.m.query('SELECT * FROM report_channel_rollups')) as Record<string, unknown>[];
+    fs.writeFileSync(path.join(dir, 'tables/report_channel_rollups.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    manifest.tables.report_channel_rollups = { file: 'tables/report_channel_rollups.jsonl', rows: rows.length, bytes: 0, lastKey: null, done: true };
+    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    const db = await emptyDatabase(kind);
+    const ds = await openDatabase(db.url);
+    try {
+      await importInstance(ds, dir);
+      const count = async (mm: typeof ds.manager) => Number((await mm.query('SELECT COALESCE(SUM(created), 0) AS n FROM report_channel_rollups'))[0].n);
+      expect(await count(ds.manager)).toBe(await count(t.s.db.m));
+    } finally {
+      await ds.destroy();
+      await db.drop();
+    }
+  });
+
   it('carries on after an interruption and writes what an uninterrupted export writes', async () => {
     const dir = tmp();
     let pages = 0;

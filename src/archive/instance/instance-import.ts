@@ -3,7 +3,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import type { DataSource } from 'typeorm';
 import { migrations } from '../../../migrations';
-import { instanceArchiveRepository, type TableInfo } from '../../db/repositories/instance-archive.repository';
+import { isDerivedTable, instanceArchiveRepository, type TableInfo } from '../../db/repositories/instance-archive.repository';
 import { ARCHIVE_FORMAT, type Manifest } from './instance-export';
 
 const BATCH = 200;
@@ -24,6 +24,8 @@ export async function importInstance(ds: DataSource, dir: string, onProgress: (p
   if (newer.length) throw new Error(`The archive comes from a newer Chorus (migrations ${newer.join(', ')}); upgrade before importing.`);
   const m = ds.manager;
   const tables = new Map((await instanceArchiveRepository.tables(m)).map((t) => [t.name, t]));
+  // An archive from before a table became derived still carries it: the import rebuilds it.
+  for (const name of Object.keys(manifest.tables)) if (isDerivedTable(name)) delete manifest.tables[name];
   for (const name of Object.keys(manifest.tables)) if (!tables.has(name)) throw new Error(`The archive has a table ${name} this Chorus does not know.`);
   const busy: string[] = [];
   for (const name of Object.keys(manifest.tables)) if ((await instanceArchiveRepository.count(m, name)) > 0) busy.push(name);

@@ -10,7 +10,11 @@ const isPg = (m: EntityManager) => m.connection.options.type === 'postgres';
 // that tell nodes their cached copies are current (config_versions, kept by triggers), and the
 // report rollups that triggers derive from report_rollups (per channel, per agent): importing
 // report_rollups rebuilds them, so carrying them too would count every row twice.
+const DERIVED = /^(report_channel_rollups|report_agent_rollups)$/;
 const SKIP = /^(migrations|typeorm_metadata|sqlite_.*|\w+_fts(_\w+)?|socket_io_attachments|rate_limits|job_leases|config_versions|report_channel_rollups|report_agent_rollups)$/;
+
+// A table an archive may hold (written before Chorus derived it) that an import rebuilds instead.
+export const isDerivedTable = (name: string): boolean => DERIVED.test(name);
 
 function kindOf(declared: string): ColumnKind {
   const t = declared.toLowerCase();
