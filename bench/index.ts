@@ -52,6 +52,7 @@ async function main() {
     const r = await benchListening();
     console.log(`Listening: a Mastodon stream poll of 100 new posts (fake server), ${r.rounds} rounds; goal: under 1,000 ms from poll start to the posts committed`);
     console.log(`  Chorus poll → committed p50/max: ${f(r.poll.p50, 1)} / ${f(r.poll.max, 1)} ms   → every post scored and its stream's rule decided too: ${f(r.scored.p50, 1)} / ${f(r.scored.max, 1)} ms   bare fetch + JSON + 100 better-sqlite3 inserts: ${f(r.bare.p50, 1)} / ${f(r.bare.max, 1)} ms   ratio ${f(r.poll.p50 / r.bare.p50, 1)}×`);
+    console.log(`  with an auto-ticket rule (reach ≥ 12,000: ${r.ruled.tickets} tickets in ${r.ruled.rounds} polls): poll → committed p50/max ${f(r.ruled.poll.p50, 1)} / ${f(r.ruled.poll.max, 1)} ms   → the matching posts public tickets: ${f(r.ruled.converted.p50, 1)} / ${f(r.ruled.converted.max, 1)} ms`);
     const v = await benchListeningView();
     console.log(`Listening view at ${v.items.toLocaleString('en')} posts (${v.newItems.toLocaleString('en')} waiting; seeding ${f(v.seedSecs, 1)} s, cached); goal: p99 under 200 ms`);
     console.log('  request                              | bare SQL p50/p99 ms | Chorus p50/p99 ms | ratio');

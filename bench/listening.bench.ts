@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { createChorus } from '../src/app';
 import { loadConfig } from '../src/config';
 import { listeningStreamRepository } from '../src/db/repositories/listening-stream.repository';
+import { createInbox } from '../src/inboxes/create-inbox';
 import { pollStream } from '../src/listening/poll-stream';
 import { createLogger } from '../src/logger';
 import { envInt, percentile } from './util';
@@ -30,7 +31,7 @@ function searchPage(round: number) {
   return JSON.stringify({ accounts: [], hashtags: [], statuses });
 }
 
-export interface ListeningPollResult { rounds: number; poll: { p50: number; max: number }; scored: { p50: number; max: number }; bare: { p50: number; max: number } }
+export interface ListeningPollResult { rounds: number; poll: { p50: number; max: number }; scored: { p50: number; max: number }; bare: { p50: number; max: number }; ruled: { rounds: number; tickets: number; poll: { p50: number; max: number }; converted: { p50: number; max: number } } }
 
 // Listening: one Mastodon stream poll of 100 new posts from a local fake server, timed from the
 // poll's start until the posts are committed (and until each is scored, after the commit),
@@ -76,7 +77,31 @@ export async function benchListening(): Promise<ListeningPollResult> {
       bare.push(performance.now() - b0);
     }
     const stat = (l: number[]) => ({ p50: percentile([...l].sort((a, b) => a - b), 50), max: Math.max(...l) });
-    return { rounds, poll: stat(poll), scored: stat(scored), bare: stat(bare) };
+
+    // The same polls on a stream with an auto-ticket rule (reach ≥ 12,000: 12 of each 100 posts),
+    // timed until those posts are public tickets through the ingest pipeline.
+    await createInbox(chorus.s.db, Date.now(), { name: 'Acme on Mastodon', channel: 'mastodon', settings: { apiBaseUrl: base, accessToken: 'bench-token' } });
+    const ruled = await chorus.s.db.write((m) => listeningStreamRepository.insert(m, {
+      name: 'bench rule', platform: 'mastodon', query: { keywords: ['acme'], phrases: [], hashtags: [], exclusions: [], language: null },
+      settings: { apiBaseUrl: base, accessToken: 'bench-token', autoTicket: { minFollowers: 12_000, negative: false } },
+      enabled: true, pollSeconds: 60, cursor: null, lastPolledAt: null, lastError: null, nextPollAt: null, createdBy: null, createdAt: 1, updatedAt: 1,
+    }));
+    const ruledRounds = Math.max(1, Math.ceil(rounds / 3));
+    const rPoll: number[] = [];
+    const rConverted: number[] = [];
+    const ticketsBefore = Number((await chorus.s.db.m.query('SELECT COUNT(*) AS n FROM tickets'))[0].n);
+    for (let i = 0; i < ruledRounds; i++) {
+      round = 2 * rounds + i;
+      const t0 = performance.now();
+      const r = await pollStream(chorus.s, (await listeningStreamRepository.findById(chorus.s.db.m, ruled.id))!, Date.now());
+      rPoll.push(performance.now() - t0);
+      await chorus.s.bus.drain();
+      rConverted.push(performance.now() - t0);
+      if (r.created !== 100) throw new Error(`listening bench (rule) stored ${r.created} posts, expected 100 (${r.error ?? 'no error'})`);
+    }
+    const tickets = Number((await chorus.s.db.m.query('SELECT COUNT(*) AS n FROM tickets'))[0].n) - ticketsBefore;
+    if (tickets !== 12 * ruledRounds) throw new Error(`listening bench (rule) made ${tickets} tickets, expected ${12 * ruledRounds}`);
+    return { rounds, poll: stat(poll), scored: stat(scored), bare: stat(bare), ruled: { rounds: ruledRounds, tickets, poll: stat(rPoll), converted: stat(rConverted) } };
   } finally {
     server.close();
     bareDb.close();

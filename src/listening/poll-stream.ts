@@ -32,7 +32,7 @@ export async function pollStream(s: Services, stream: ListeningStream, now: numb
     await s.db.transaction(async (tx) => {
       for (const post of posts) {
         const mention = await messageRepository.findByExternalId(tx.m, post.platform, post.externalId);
-        const u = await listeningItemRepository.upsertMatchedPost(tx.m, post, stream.id, query, now, mention?.ticketId ?? null);
+        const u = await listeningItemRepository.upsertMatchedPost(tx.m, post, stream.id, query, now, mention?.ticketId ?? null, !!stream.settings?.autoTicket);
         if (u.created) {
           created++;
           tx.emit('listening.item.created', { itemId: u.itemId, streamId: stream.id });

@@ -81,6 +81,8 @@ describe.each(DB_KINDS)('listening auto-ticket rules (%s)', (db) => {
     const quiet = await makeStream('Quiet', ['acmecorp'], null);
     await poll(quiet);
     expect((await itemOf('2001')).status).toBe('new');
+    // With no rule on the stream, its match is stored decided: the sweep never revisits it.
+    expect(await listeningItemRepository.undecidedMatches(t.s.db.m, (await itemOf('2001')).id)).toEqual([]);
     const low = await makeStream('Low bar', ['acmecorp'], { minFollowers: 500, negative: false });
     await poll(low);
     const item = await itemOf('2001');

@@ -38,7 +38,9 @@ export const listeningItemRepository = {
   // Idempotent: a post is one item per platform whatever found it and however often. A known
   // post keeps its status and ticket (a dismissed post stays dismissed); only its author's reach
   // is refreshed. `ticketId`: the post already is a message on that ticket (it came as a mention).
-  async upsertMatchedPost(m: EntityManager, post: ListenedPost, streamId: number, query: string, now: number, ticketId: number | null = null): Promise<UpsertedPost> {
+  // `hasRule`: the stream has an auto-ticket rule, so the match waits for it to be decided;
+  // without one the match is stored decided, and no handler or sweep spends a write on it.
+  async upsertMatchedPost(m: EntityManager, post: ListenedPost, streamId: number, query: string, now: number, ticketId: number | null = null, hasRule = true): Promise<UpsertedPost> {
     const repo = m.getRepository(ListeningItem);
     let item = await repo.findOne({ where: { platform: post.platform, externalId: post.externalId }, select: { id: true, status: true, ticketId: true, authorFollowers: true, sentiment: true } });
     let created = false;
@@ -71,7 +73,7 @@ export const listeningItemRepository = {
     let newMatch = false;
     if (created || !(await m.getRepository(ListeningItemMatch).exists({ where: { itemId: item.id, streamId } }))) {
       await m.createQueryBuilder().insert().into(ListeningItemMatch)
-        .values({ itemId: item.id, streamId, query, matchedAt: now }).orIgnore().execute();
+        .values({ itemId: item.id, streamId, query, matchedAt: now, autoCheckedAt: hasRule ? null : now }).orIgnore().execute();
       newMatch = true;
     }
     return { itemId: item.id, created, newMatch, status: item.status, ticketId: item.ticketId };
