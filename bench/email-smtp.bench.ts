@@ -4,6 +4,7 @@ import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
+import { countStatements } from './api-ingest.bench';
 import { createChorus } from '../src/app';
 import { smtpPorts } from '../src/channels/email/email.module';
 import { loadConfig } from '../src/config';
@@ -30,7 +31,7 @@ async function send(port: number, count: number, mail: Mail): Promise<void> {
 }
 
 // Bare: smtp-server receiving and mailparser parsing each message, nothing stored.
-async function bare(count: number, mail: Mail): Promise<number> {
+async function bare(count: number, mail: Mail): Promise<{ rate: number; cpuMs: number }> {
   let parsed = 0;
   let done: () => void = () => {};
   const all = new Promise<void>((r) => (done = r));
@@ -46,20 +47,24 @@ async function bare(count: number, mail: Mail): Promise<number> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.server.address() as { port: number }).port;
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   await send(port, count, mail);
   await all;
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpuMs = cpuMsSince(cpu0) / count;
   await new Promise<void>((r) => server.close(() => r()));
-  return count / secs;
+  return { rate: count / secs, cpuMs };
 }
 
 // Chorus: its SMTP listener, the ledger, parsing, threading and storage of every mail.
-async function ours(count: number, mail: Mail): Promise<number> {
+async function ours(count: number, mail: Mail): Promise<{ rate: number; cpuMs: number; statements: number; commits: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chorus-bench-smtp-'));
   const config = loadConfig({ CHORUS_DATA_DIR: dir, CHORUS_SECRET: 'bench-secret-0123456789', CHORUS_SMTP_ENABLED: 'true', CHORUS_SMTP_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'production' }, { readDotEnv: false });
   const chorus = await createChorus(config, { logger: createLogger('silent') });
   await createInbox(chorus.s.db, Date.now(), { name: 'bench', channel: 'email', address: 'support@bench.test' });
+  const counted = countStatements(chorus.s.db.ds, /^SELECT COUNT\(\*\) n FROM inbound_items/);
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   await send(smtpPorts.get(chorus.s)!, count, mail);
   for (;;) {
     const [{ n }] = await chorus.s.db.m.query(`SELECT COUNT(*) n FROM inbound_items WHERE state IN ('processed', 'ignored', 'failed')`);
@@ -67,11 +72,18 @@ async function ours(count: number, mail: Mail): Promise<number> {
     await new Promise((r) => setTimeout(r, 5));
   }
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpuMs = cpuMsSince(cpu0) / count;
+  const per = { statements: counted.statements / count, commits: counted.commits / count };
   const [{ n: tickets }] = await chorus.s.db.m.query('SELECT COUNT(*) n FROM tickets');
   if (Number(tickets) !== count) throw new Error(`expected ${count} tickets, found ${tickets}`);
   await chorus.close();
   fs.rmSync(dir, { recursive: true, force: true });
-  return count / secs;
+  return { rate: count / secs, cpuMs, ...per };
+}
+
+function cpuMsSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
 }
 
 export async function benchEmailSmtp() {
@@ -80,7 +92,7 @@ export async function benchEmailSmtp() {
   for (const [name, mail, n] of [['3 KB text', textMail, count], ['~180 KB with attachment', bigMail, Math.max(50, Math.floor(count / 4))]] as const) {
     const b = await bare(n, mail);
     const o = await ours(n, mail);
-    out.push({ name, count: n, oursPerSec: o, barePerSec: b, ratio: o / b });
+    out.push({ name, count: n, oursPerSec: o.rate, barePerSec: b.rate, ratio: o.rate / b.rate, oursCpuMs: o.cpuMs, bareCpuMs: b.cpuMs, statements: o.statements, commits: o.commits });
   }
   return out;
 }

@@ -39,6 +39,7 @@ async function main() {
   console.log('E-mail over SMTP → threaded tickets, beside bare smtp-server + mailparser');
   for (const r of await benchEmailSmtp()) {
     console.log(`  ${r.name.padEnd(24)} ${r.count} mails   Chorus: ${f(r.oursPerSec, 0)} mails/s   bare: ${f(r.barePerSec, 0)} mails/s   ratio ${f(r.ratio, 2)}`);
+    console.log(`  ${''.padEnd(24)} per mail: ${f(r.statements, 1)} SQL statements, ${f(r.commits, 2)} commits, ${f(r.oursCpuMs, 1)} ms CPU (bare ${f(r.bareCpuMs, 1)} ms; both include the sending client)`);
   }
   console.log('');
   }
