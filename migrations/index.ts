@@ -50,6 +50,7 @@ import { InstanceSettings1764000040050 } from './1764000040050-instance-settings
 import { ContactLanguage1764000040060 } from './1764000040060-contact-language';
 import { ListeningDropPostedIndex1764000040300 } from './1764000040300-listening-drop-posted-index';
 import { ConfigVersions1764000040150 } from './1764000040150-config-versions';
+import { ListeningRuleNote1764000040450 } from './1764000040450-listening-rule-note';
 import { ListeningAutoTicket1764000040310 } from './1764000040310-listening-auto-ticket';
 import { ListeningPriority1764000039900 } from './1764000039900-listening-priority';
 import { ReportChannelRollups1764000032000 } from './1764000032000-report-channel-rollups';
@@ -120,4 +121,5 @@ export const migrations = [
   ConfigVersions1764000040150,
   AgentRollups1764000040110,
   ListeningAutoTicket1764000040310,
+  ListeningRuleNote1764000040450,
 ];

@@ -27,9 +27,13 @@ export async function applyAutoTicketRules(s: Services, itemId: number): Promise
       return await convertItem(s, item.id, { by: { kind: 'rule', name: cause } });
     } catch (err) {
       // No inbox can answer the post (or it was dismissed meanwhile): it stays in the view for
-      // an agent; the rule does not retry on every sweep.
+      // an agent, with the reason beside it; the rule does not retry on every sweep.
       if (err instanceof AppError && err.status < 500) {
         s.logger.warn({ itemId, streamId: match.streamId, err: err.message }, 'listening auto-ticket rule could not convert the post');
+        await s.db.transaction(async (tx) => {
+          await listeningItemRepository.noteAutoCheck(tx.m, match.id, `Matched ${cause}, but no ticket was made: ${err.message}`);
+          tx.emit('listening.item.updated', { itemId, changes: ['rule'] });
+        });
         return null;
       }
       throw err;

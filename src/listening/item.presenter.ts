@@ -11,7 +11,10 @@ export const listeningItemSchema = z.object({
   text: z.string(), language: z.string().nullable(),
   sentiment: z.number().nullable().describe('AFINN comparative score (negative is unhappy); null where the post\'s language is not supported'),
   status: z.enum(LISTENING_STATUSES), ticketId: z.number().int().nullable(), priority: z.number(),
-  matches: z.array(z.object({ streamId: z.number().int(), stream: z.string().nullable(), query: z.string() })).describe('Every stream that found the post, with its query'),
+  matches: z.array(z.object({
+    streamId: z.number().int(), stream: z.string().nullable(), query: z.string(),
+    ruleNote: z.string().nullable().describe('Why this stream\'s auto-ticket rule matched the post but made no ticket (null: it did not match, or it made one)'),
+  })).describe('Every stream that found the post, with its query'),
   postedAt: z.string().nullable(), foundAt: z.string().nullable(),
 });
 export type PresentedListeningItem = z.infer<typeof listeningItemSchema>;
@@ -26,7 +29,7 @@ export async function presentListeningItems(m: EntityManager, items: ListeningIt
     id: i.id, platform: i.platform, externalId: i.externalId, url: i.url,
     author: { id: i.authorId, handle: i.authorHandle, name: i.authorName, url: i.authorUrl, followers: i.authorFollowers },
     text: i.text, language: i.language, sentiment: i.sentiment, status: i.status, ticketId: i.ticketId, priority: i.priority,
-    matches: matches.filter((x) => x.itemId === i.id).map((x) => ({ streamId: x.streamId, stream: names.get(x.streamId) ?? null, query: x.query })),
+    matches: matches.filter((x) => x.itemId === i.id).map((x) => ({ streamId: x.streamId, stream: names.get(x.streamId) ?? null, query: x.query, ruleNote: x.autoNote })),
     postedAt: isoOrNull(i.postedAt), foundAt: isoOrNull(i.foundAt),
   }));
 }

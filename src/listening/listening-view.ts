@@ -1,15 +1,15 @@
+import { platformLabel } from './platform-label';
 import type { EntityManager } from 'typeorm';
 import { compactNumber } from '../agent-web/ticket-row';
 import { listeningItemRepository, type ListeningCursor, type ListeningSort } from '../db/repositories/listening-item.repository';
 import { presentListeningItems, type PresentedListeningItem } from './item.presenter';
 
-const PLATFORM_LABELS: Record<string, string> = { mastodon: 'Mastodon', x: 'X', bluesky: 'Bluesky' };
 
 // "12.5K" beside the author, the score in words (or "no score" where the language has no scorer).
 export function itemView(p: PresentedListeningItem) {
   const s = p.sentiment;
   return {
-    ...p, platformLabel: PLATFORM_LABELS[p.platform] ?? p.platform,
+    ...p, platformLabel: platformLabel(p.platform),
     reach: p.author.followers !== null ? `${compactNumber(p.author.followers)} followers` : 'reach unknown',
     sentimentText: s === null ? 'no score' : s < 0 ? `negative (${s})` : s > 0 ? `positive (${s})` : 'neutral (0)',
     sentimentClass: s === null ? 'none' : s < 0 ? 'negative' : s > 0 ? 'positive' : 'neutral',

@@ -1,3 +1,4 @@
+import { platformLabel } from './platform-label';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { renderAgent } from '../agent-web/agent-page';
@@ -16,7 +17,6 @@ import { presentStreams, type PresentedStream } from './stream.presenter';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 type Fields = Record<string, string>;
-const PLATFORM_LABELS: Record<string, string> = { mastodon: 'Mastodon', x: 'X', bluesky: 'Bluesky' };
 
 function fieldErrors(err: z.ZodError): Fields {
   const out: Fields = {};
@@ -41,14 +41,14 @@ async function listPage(s: Services, req: Request, res: Response, extra: Record<
   const presented = await presentStreams(s.db.m, streams, s.now());
   const replyInboxes = inboxes.filter((i) => (LISTENING_PLATFORMS as readonly string[]).includes(i.channel));
   const choices = (platform: unknown, inboxId: unknown) => ({
-    platformChoices: LISTENING_PLATFORMS.map((p) => ({ value: p, label: PLATFORM_LABELS[p], selected: p === platform })),
-    inboxChoices: replyInboxes.map((i) => ({ value: i.id, label: `${i.name} (${PLATFORM_LABELS[i.channel] ?? i.channel})`, selected: i.id === Number(inboxId) })),
+    platformChoices: LISTENING_PLATFORMS.map((p) => ({ value: p, label: platformLabel(p), selected: p === platform })),
+    inboxChoices: replyInboxes.map((i) => ({ value: i.id, label: `${i.name} (${platformLabel(i.channel)})`, selected: i.id === Number(inboxId) })),
   });
   const values = (extra.values as Record<string, unknown> | undefined) ?? { platform: 'mastodon', enabled: true, pollSeconds: 60 };
   return renderAgent(s, req, res, 'pages/admin/listening', {
     title: 'Listening streams', nav: { admin: true }, section: { listening: true },
     streams: presented.map((p) => ({
-      ...formValues(p), ...choices(p.platform, p.inboxId), platformLabel: PLATFORM_LABELS[p.platform],
+      ...formValues(p), ...choices(p.platform, p.inboxId), platformLabel: platformLabel(p.platform),
       lastPolledText: p.lastPolledAt ? `${p.lastPolledAt.slice(0, 16).replace('T', ' ')} UTC` : 'not polled yet',
       perDay: p.itemsPerDay, foundWeek: p.itemsPerDay.reduce((n, d) => n + d.count, 0),
       editFields: (extra.editError as { id: number; fields: Fields } | undefined)?.id === p.id ? (extra.editError as { fields: Fields }).fields : {},

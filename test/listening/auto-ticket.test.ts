@@ -2,7 +2,7 @@ import { listeningItemRepository } from '../../src/db/repositories/listening-ite
 import { listeningStreamRepository } from '../../src/db/repositories/listening-stream.repository';
 import { ticketEventRepository } from '../../src/db/repositories/ticket-event.repository';
 import { createInbox } from '../../src/inboxes/create-inbox';
-import { AUTO_TICKET_GRACE_MS, sweepAutoTickets } from '../../src/listening/auto-ticket';
+import { AUTO_TICKET_GRACE_MS, applyAutoTicketRules, sweepAutoTickets } from '../../src/listening/auto-ticket';
 import { pollStream } from '../../src/listening/poll-stream';
 import { AgentClient } from '../helpers/agent-client';
 import { DB_KINDS, startTestChorus, type TestChorus } from '../helpers/test-chorus';
@@ -110,5 +110,26 @@ describe.each(DB_KINDS)('listening auto-ticket rules (%s)', (db) => {
     }, stream, 'sweepme', Date.now())).itemId);
     await sweepAutoTickets(t.s, Date.now());
     expect((await listeningItemRepository.findById(t.s.db.m, fresh))!.status).toBe('new');
+  });
+
+  it('a rule that matches but cannot make a ticket leaves the post to an agent with the reason beside it', async () => {
+    const stream = await makeStream('No answerer', ['noinbox'], { minFollowers: 100, negative: false });
+    // A post of a platform no inbox answers (there is a Mastodon inbox only).
+    const itemId = await t.s.db.write(async (m) => (await listeningItemRepository.upsertMatchedPost(m, {
+      platform: 'x', externalId: '4001', authorId: 'x4001', authorHandle: 'loud', authorName: 'Loud', authorUrl: null, authorFollowers: 90_000,
+      text: 'noinbox acme is down again', language: 'en', url: null, postedAt: Date.now(), raw: { id: '4001' },
+    }, stream, 'noinbox', Date.now())).itemId);
+    const before = await ticketCount();
+    await applyAutoTicketRules(t.s, itemId);
+    expect((await listeningItemRepository.findById(t.s.db.m, itemId))!.status).toBe('new');
+    expect(await ticketCount()).toBe(before);
+    const note = 'Matched stream “No answerer”\'s rule: reach ≥ 100, but no ticket was made: No X inbox can answer this post: add one under Admin → Inboxes, or choose one on the stream.';
+    const listed = (await t.api('GET', '/api/listening/items?limit=100')).body.items.find((i: { id: number }) => i.id === itemId);
+    expect(listed.matches).toEqual([expect.objectContaining({ stream: 'No answerer', ruleNote: note })]);
+    const agent = new AgentClient(t);
+    await agent.signIn(t.admin.email, t.admin.password);
+    expect((await agent.get('/listening')).html).toContain('but no ticket was made: No X inbox can answer this post');
+    // Decided once: the sweep does not try again.
+    expect(await listeningItemRepository.undecidedMatches(t.s.db.m, itemId)).toEqual([]);
   });
 });

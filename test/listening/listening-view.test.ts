@@ -46,7 +46,7 @@ describe.each(DB_KINDS)('the listening view (%s)', (db) => {
     expect(rest.items.map((i: any) => i.id)).toEqual([a]);
     expect(rest.next).toBeNull();
     expect(rest.items[0]).toMatchObject({ author: { handle: 'u1@fake.social', followers: 50_000 }, platform: 'mastodon', language: 'en' });
-    expect(rest.items[0].matches).toEqual([{ streamId: streamA, stream: 'Brand', query: 'acme' }, { streamId: streamB, stream: 'Routers', query: 'router' }]);
+    expect(rest.items[0].matches).toEqual([{ streamId: streamA, stream: 'Brand', query: 'acme', ruleNote: null }, { streamId: streamB, stream: 'Routers', query: 'router', ruleNote: null }]);
     const prio = (await t.api('GET', '/api/listening/items?sort=priority')).body.items.map((i: any) => i.id);
     expect(prio).toEqual([c, a, b]);
     expect((await t.api('GET', '/api/listening/items?sort=loudest')).body.error.details.fields).toHaveProperty('sort');

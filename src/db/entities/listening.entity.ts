@@ -87,4 +87,6 @@ export class ListeningItemMatch {
   @TimeColumn({ name: 'matched_at' }) matchedAt!: number;
   // When this stream's auto-ticket rule was decided for the post (null: not yet; see migration 1764000040310).
   @TimeColumn({ name: 'auto_checked_at', nullable: true }) autoCheckedAt!: number | null;
+  // Why the rule matched but made no ticket, in words for the agent (migration 1764000040450).
+  @Column({ type: 'text', name: 'auto_note', nullable: true }) autoNote!: string | null;
 }

@@ -100,6 +100,10 @@ export const listeningItemRepository = {
       .where('x.item_id = :itemId AND x.auto_checked_at IS NULL', { itemId }).orderBy('x.id', 'ASC').getMany();
   },
 
+  async noteAutoCheck(m: EntityManager, matchId: number, note: string): Promise<void> {
+    await m.getRepository(ListeningItemMatch).update({ id: matchId }, { autoNote: note.slice(0, 500) });
+  },
+
   // Claims the decision for one match: true on the one node (or handler) whose update took it.
   async claimAutoCheck(m: EntityManager, matchId: number, now: number): Promise<boolean> {
     const r = await m.createQueryBuilder().update(ListeningItemMatch).set({ autoCheckedAt: now })

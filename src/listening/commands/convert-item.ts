@@ -1,3 +1,4 @@
+import { platformLabel } from '../platform-label';
 import type { Inbox, ListeningItem, Ticket } from '../../db/entities';
 import { inboxRepository } from '../../db/repositories/inbox.repository';
 import { listeningItemRepository } from '../../db/repositories/listening-item.repository';
@@ -16,7 +17,7 @@ export type ConvertBy = { kind: 'agent'; agentId: number } | { kind: 'rule'; nam
 
 export class NoReplyInboxError extends AppError {
   constructor(platform: string) {
-    super(409, 'no_reply_inbox', `No ${platform} inbox can answer this post: add one under Admin → Inboxes, or choose one on the stream.`);
+    super(409, 'no_reply_inbox', `No ${platformLabel(platform)} inbox can answer this post: add one under Admin → Inboxes, or choose one on the stream.`);
   }
 }
 
