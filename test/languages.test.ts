@@ -4,6 +4,9 @@ import { DB_KINDS, postRawEmail, startTestChorus, type TestChorus } from './help
 import { waitFor } from './helpers/wait';
 import { contactRepository } from '../src/db/repositories/contact.repository';
 import { AgentClient } from './helpers/agent-client';
+import { signInByLink } from './helpers/web-client';
+import fs from 'node:fs';
+import path from 'node:path';
 
 // A German customer reads German: pages by their browser's Accept-Language, e-mails (the
 // satisfaction survey, the reply notification, the sign-in link) by their last message's
@@ -12,6 +15,7 @@ describe.each(DB_KINDS)('languages (%s)', (db) => {
   let t: TestChorus;
   let relay: Awaited<ReturnType<typeof captureSmtp>>;
   let inboxId = 0;
+  let ackInboxId = 0;
   let n = 0;
   const get = async (p: string, lang?: string) => {
     const res = await fetch(t.url + p, { headers: lang ? { 'accept-language': lang } : {} });
@@ -25,7 +29,8 @@ describe.each(DB_KINDS)('languages (%s)', (db) => {
     relay = await captureSmtp();
     t = await startTestChorus({ db, env: { SMTP_URL: `smtp://127.0.0.1:${relay.port}` } });
     inboxId = (await createInbox(t.s.db, Date.now(), { name: 'Hilfe', channel: 'email', address: 'hilfe@lang.test', settings: { csat: { enabled: true } } })).id;
-    await createInbox(t.s.db, Date.now(), { name: 'Form', channel: 'webform', settings: { slug: 'hilfe', title: 'Hilfe' } });
+    await createInbox(t.s.db, Date.now(), { name: 'Form', channel: 'webform', settings: { slug: 'hilfe', title: 'Hilfe', askSubject: true, minFillSeconds: 0 } });
+    ackInboxId = (await createInbox(t.s.db, Date.now(), { name: 'Laden', channel: 'email', address: 'laden@lang.test', settings: { autoAck: { enabled: true, windowHours: 24 } } })).id;
   });
   afterAll(async () => {
     await t?.stop();
@@ -105,5 +110,72 @@ describe.each(DB_KINDS)('languages (%s)', (db) => {
     await t.api('POST', `/api/tickets/${id2}/replies`, { text: 'Sure.' });
     const english = await mailTo('jonas@cust.test', (s) => s.includes(`[#${id2}]`) && s.startsWith('Re:'));
     expect(english?.text).toContain(`Ticket #${id2}: Noch eine Frage`);
+  });
+
+  it('a German customer who writes from the web form gets a German confirmation, German pages (/my, the thread) and German replies', async () => {
+    const de = { 'accept-language': 'de-DE,de;q=0.9' };
+    const meta = (await (await fetch(`${t.url}/api/forms/hilfe`)).json()) as { stamp: string };
+    const sent = await fetch(`${t.url}/api/forms/hilfe/submissions`, { method: 'POST', headers: { 'content-type': 'application/json', ...de }, body: JSON.stringify({ stamp: meta.stamp, name: 'Greta', email: 'greta.form@cust.test', subject: 'Paket & Rechnung', message: 'Wo ist mein Paket?' }) });
+    expect({ status: sent.status, body: sent.status === 201 ? null : await sent.text() }).toEqual({ status: 201, body: null });
+    const id = ((await sent.json()) as { ticketId: number }).ticketId;
+    const confirm = await mailTo('greta.form@cust.test', (subject) => subject === `Ihre Nachricht ist angekommen [#${id}]`);
+    expect(confirm?.text).toContain('Guten Tag Greta,');
+    expect(confirm?.text).toContain(`Wir haben Ihre Nachricht „Paket & Rechnung“ erhalten und die Anfrage #${id} eröffnet.`);
+    expect(String(confirm?.html)).toContain('Paket &amp; Rechnung');
+    expect(String(confirm?.html)).toContain('>Unterhaltung verfolgen</a>');
+
+    const me = await signInByLink(t, 'greta.form@cust.test', de);
+    const my = (await me.get('/my')).html;
+    expect(my).toContain('<h1>Meine Anfragen</h1>');
+    expect(my).toContain('Meine Kopie herunterladen');
+    expect(my).not.toContain('Download my copy');
+    expect((await t.api('POST', `/api/tickets/${id}/replies`, { text: 'Es ist unterwegs.' })).status).toBe(201);
+    const thread = (await me.get(`/t/${id}`)).html;
+    expect(thread).toContain('<html lang="de">');
+    expect(thread).toMatch(/<\/span>\s+gefragt von \S/);
+    expect(thread).toContain('>Antwort senden</button>');
+    expect(thread).toContain('Ihre Antwort <textarea');
+    expect(thread).toContain('<span class="badge private">Privat</span>');
+    expect(thread).not.toMatch(/Post reply|Your reply|asked by/);
+    expect((await me.get('/t/999999')).html).toContain('Unterhaltung nicht gefunden');
+    // The reply's notification follows the form's language (the customer's browser said German
+    // and the contact has no override; their message is German too).
+    const reply = await mailTo('greta.form@cust.test', (subject) => subject.startsWith('Re:') && subject.includes(`[#${id}]`));
+    expect(reply?.text).toContain(`Anfrage #${id}`);
+
+    // The same pages in English for an English browser: nothing German leaks in.
+    const en = await signInByLink(t, 'greta.form@cust.test', { 'accept-language': 'en' });
+    expect((await en.get('/my')).html).toContain('Download my copy');
+  });
+
+  it('the automatic acknowledgement of a German e-mail is German', async () => {
+    await postRawEmail(t, ackInboxId, ['From: Lena <lena@cust.test>', 'To: laden@lang.test', 'Subject: Bestellung storniert', `Message-ID: <ack${++n}@cust.test>`, '', 'Guten Tag, ich habe eine Frage: die Bestellung ist storniert und ich weiß nicht warum. Danke.', ''].join('\r\n'));
+    const ack = await mailTo('lena@cust.test', (subject) => subject.endsWith('] Bestellung storniert'));
+    expect(ack?.text).toContain('Danke für Ihre Nachricht an Laden.');
+    expect(ack?.text).toMatch(/Ihre Anfrage hat die Nummer #\d+: Bestellung storniert\./);
+    expect(String(ack?.html)).toContain('<html lang="de">');
+    expect(String(ack?.html)).toContain('>verfolgen Sie sie im Web</a>');
+  });
+});
+
+// Every word a template asks for exists in English, and German has every English key (nothing
+// falls back to English unnoticed).
+describe('catalogues', () => {
+  const flat = (o: Record<string, unknown>, prefix = ''): string[] => Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' ? flat(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`.replace(/_(one|other)$/, '')]));
+  const read = (l: string) => new Set(flat(JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'locales', `${l}.json`), 'utf8'))));
+
+  it('de.json has every key of en.json', () => {
+    const en = read('en');
+    const de = read('de');
+    expect([...en].filter((k) => !de.has(k))).toEqual([]);
+    expect([...de].filter((k) => !en.has(k))).toEqual([]);
+  });
+
+  it('every literal key a view or e-mail uses is in the catalogue', () => {
+    const en = read('en');
+    const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.hbs') ? [path.join(dir, e.name)] : []));
+    const used = files(path.join(__dirname, '..', 'views')).flatMap((f) => [...fs.readFileSync(f, 'utf8').matchAll(/\{\{\{?\(?t[h]? "([\w.]+)"(?=[\s})])(?! \w+[^=\w])/g)].map((m) => ({ f: path.basename(f), key: m[1] })));
+    expect(used.length).toBeGreaterThan(50);
+    expect(used.filter((u) => !u.key.endsWith('.') && !en.has(u.key))).toEqual([]);
   });
 });

@@ -18,6 +18,7 @@ export async function csatPrompt(m: EntityManager, config: Config, viewer: Viewe
   const rated = scoreName(s.score);
   return {
     rated: rated ? SCORE_LABELS[rated] : null,
+    ratedName: rated,
     links: surveyLinks({ ...config, publicUrl: '' }, s).map((l) => ({ ...l, selected: l.name === rated })),
     commentHref: `/csat/${surveyToken(config, s)}`,
   };

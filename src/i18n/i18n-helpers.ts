@@ -1,4 +1,4 @@
-import type { HelperOptions } from 'handlebars';
+import Handlebars, { type HelperOptions } from 'handlebars';
 import { translate } from './i18n';
 
 // Handlebars helpers that read the page's or e-mail's `locale` (set per request by pageLocals,
@@ -10,6 +10,13 @@ export const i18nHelpers = {
   t: (...args: unknown[]) => {
     const o = args.pop() as HelperOptions;
     return translate(localeOf(o), args.map(String).join(''), o.hash ?? {});
+  },
+  // {{th "thread.rated" score=x}}: a translation that carries its own markup (<strong>), so it is
+  // not escaped, while every value put into it is.
+  th: (...args: unknown[]) => {
+    const o = args.pop() as HelperOptions;
+    const values = Object.fromEntries(Object.entries(o.hash ?? {}).map(([k, v]) => [k, Handlebars.escapeExpression(String(v ?? ''))]));
+    return new Handlebars.SafeString(translate(localeOf(o), args.map(String).join(''), values));
   },
   // {{formatDate ms}}: a calendar date in the reader's language ("2. Dezember 2026").
   formatDate: (v: unknown, o: HelperOptions) => {

@@ -1,3 +1,4 @@
+import { customerLocale } from '../../i18n/customer-locale';
 import { randomBytes } from 'node:crypto';
 import { loadBrand } from '../../branding/branding';
 import type { OutboxItem } from '../../db/entities';
@@ -42,7 +43,9 @@ export function autoAckSender(s: Services, mailer: Mailer) {
     const t = await ticketRepository.findById(s.db.m, item.ticketId!);
     const inbox = t && (await inboxRepository.findById(s.db.m, t.inboxId));
     if (!t || !inbox?.address) throw new PermanentDeliveryError('The ticket or its inbox no longer exists.');
-    const body = mailer.render('auto-ack', { ticketNumber: t.id, subject: t.subject, inboxName: inbox.name, threadUrl: `${s.config.publicUrl}/t/${t.id}`, brand: await loadBrand(s) });
+    // In the customer's language (an agent's choice, else their message's), src/i18n.
+    const { locale } = await customerLocale(s.db.m, t.requesterId, { ticketId: t.id });
+    const body = mailer.render('auto-ack', { locale, ticketNumber: t.id, subject: t.subject, inboxName: inbox.name, threadUrl: `${s.config.publicUrl}/t/${t.id}`, brand: await loadBrand(s) });
     const inReplyTo = (item.payload?.inReplyTo as string | null) ?? undefined;
     const r = await mailer.send({
       from: { name: inbox.name, address: inbox.address }, to: String(item.payload!.to),

@@ -1,3 +1,6 @@
+import { ticketRepository } from '../../db/repositories/ticket.repository';
+import { customerLocale } from '../../i18n/customer-locale';
+import { translate } from '../../i18n/i18n';
 import type { Inbox } from '../../db/entities';
 import { contactRepository } from '../../db/repositories/contact.repository';
 import { inboxRepository } from '../../db/repositories/inbox.repository';
@@ -14,6 +17,8 @@ export interface FormFile {
 }
 
 export interface FormInput {
+  // The browser's Accept-Language header, for the confirmation mail's language.
+  acceptLanguage?: string | null;
   name?: string;
   email?: string;
   subject?: string;
@@ -97,14 +102,16 @@ export async function submitWebform(s: Services, form: { inbox: Inbox; settings:
   if (!result.ticketId) throw new Error(`Web-form submission was not stored: ${result.error ?? result.state}`);
   if (!result.duplicate) {
     const url = `${s.config.publicUrl}/t/${result.ticketId}`;
+    // The confirmation speaks the language the form was shown in (an agent's choice for the contact wins).
+    const locale = (await customerLocale(s.db.m, (await ticketRepository.findById(s.db.m, result.ticketId))?.requesterId ?? null, { acceptLanguage: input.acceptLanguage })).locale;
     await s.db.write((m) =>
       outboxRepository.enqueue(m, {
         kind: 'notification.email', messageId: result.messageId, ticketId: result.ticketId, inboxId: inbox.id,
         payload: {
           to: email,
-          subject: `We received your message [#${result.ticketId}]`,
+          subject: translate(locale, 'received.subject', { id: result.ticketId }),
           template: 'webform-received',
-          data: { name: submission.name, ticketId: result.ticketId, url, subject: submission.subject || message.split('\n')[0].slice(0, 80), formTitle: settings.title },
+          data: { locale, name: submission.name, ticketId: result.ticketId, url, subject: submission.subject || message.split('\n')[0].slice(0, 80), formTitle: settings.title },
         },
       }, now),
     );

@@ -58,7 +58,7 @@ export function webformRoutes(r: Router, s: Services): void {
       files.push({ filename: v.name || 'attachment', contentType: v.type || 'application/octet-stream', content: Buffer.from(await v.arrayBuffer()) });
     }
     const input: FormInput = {
-      name: text('name'), email: text('email'), subject: text('subject'), message: text('message'), website: text(HONEYPOT_FIELD), stamp: text('stamp'),
+      acceptLanguage: req.get('accept-language'), name: text('name'), email: text('email'), subject: text('subject'), message: text('message'), website: text(HONEYPOT_FIELD), stamp: text('stamp'),
       custom: Object.fromEntries(form.settings.customFields.map((f) => [f.name, text(`custom_${f.name}`)])), files,
     };
     // This door has no CSRF check of its own: the signed-in customer counts only with the
@@ -132,6 +132,7 @@ export function webformRoutes(r: Router, s: Services): void {
       await limit(req, form);
       const out = await submitWebform(s, form, {
         ...body,
+        acceptLanguage: req.get('accept-language'),
         files: body.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.contentBase64, 'base64') })),
       }, viewer);
       if (out.kind === 'invalid') throw new ValidationError(Object.values(out.errors)[0], { fields: out.errors });
