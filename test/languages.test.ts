@@ -138,14 +138,36 @@ describe.each(DB_KINDS)('languages (%s)', (db) => {
     expect(thread).toContain('<span class="badge private">Privat</span>');
     expect(thread).not.toMatch(/Post reply|Your reply|asked by/);
     expect((await me.get('/t/999999')).html).toContain('Unterhaltung nicht gefunden');
+    const badLink = await fetch(`${t.url}/csat/not-a-token`, { headers: de });
+    expect(badLink.status).toBe(404);
+    expect(await badLink.text()).toContain('<h1>Dieser Bewertungslink ist ungültig</h1>');
+    const noEmail = await fetch(`${t.url}/signin`, { method: 'POST', body: new URLSearchParams({ email: 'nope' }), headers: de });
+    expect(await noEmail.text()).toContain('Geben Sie Ihre E-Mail-Adresse ein.');
     // The reply's notification follows the form's language (the customer's browser said German
     // and the contact has no override; their message is German too).
     const reply = await mailTo('greta.form@cust.test', (subject) => subject.startsWith('Re:') && subject.includes(`[#${id}]`));
     expect(reply?.text).toContain(`Anfrage #${id}`);
 
+    const profile = (await me.get('/my/profile')).html;
+    expect(profile).toContain('<h1>Ihr öffentliches Profil</h1>');
+    expect(profile).toContain('Vertrauensstufe 0 · neu');
+    expect(profile).toContain('>Profil speichern</button>');
+    const community = (await me.get('/community')).html;
+    expect(community).toContain('>Frage stellen</a>');
+    expect(community).toContain('>Neueste</a>');
+    expect(community).toContain('placeholder="Fragen durchsuchen"');
+    const ask = (await me.get('/community/ask')).html;
+    expect(ask).toContain('>Frage veröffentlichen</button>');
+    expect(ask).toContain('<h2>Gelöste Fragen wie Ihre</h2>');
+    for (const html of [profile, community, ask]) expect(html).not.toMatch(/Post question|Save profile|Ask a question|Trust level/);
+    expect((await me.get('/my')).html).toContain('<title>Meine Anfragen</title>');
+    expect(ask).toContain('<title>Frage stellen · Chorus community</title>');
+
     // The same pages in English for an English browser: nothing German leaks in.
     const en = await signInByLink(t, 'greta.form@cust.test', { 'accept-language': 'en' });
     expect((await en.get('/my')).html).toContain('Download my copy');
+    expect((await en.get('/my/profile')).html).toContain('Trust level 0 · new');
+    expect((await en.get('/community/ask')).html).toContain('>Post question</button>');
   });
 
   it('the automatic acknowledgement of a German e-mail is German', async () => {

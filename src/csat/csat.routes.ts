@@ -9,6 +9,7 @@ import { renderWeb } from '../web/web-page';
 import { CsatLinkExpiredError, MAX_COMMENT, rateSurvey, type RateOutcome, surveyOfLink } from './commands/rate-survey';
 import { SCORE_LABELS, SCORE_NAMES, scoreName } from './csat-links';
 import { verifyCsatToken } from './csat-token';
+import { translate } from '../i18n/i18n';
 
 const scoreSchema = z.enum(Object.keys(CSAT_SCORES) as [keyof typeof CSAT_SCORES, ...(keyof typeof CSAT_SCORES)[]]);
 const params = z.object({ token: z.string().max(120) });
@@ -16,12 +17,11 @@ const params = z.object({ token: z.string().max(120) });
 // A link that was altered, cut short, never sent or is too old gets a page that says which, not a bare error.
 function refuse(req: Request, res: Response, err: unknown): undefined {
   if (err instanceof CsatLinkExpiredError) {
-    return renderWeb(req, res, 'pages/csat/invalid', { title: 'Rating link expired', heading: 'This rating link has expired', explanation: 'Rating links work for a limited time after we ask, so old links cannot be reused.' }, 410);
+    return renderWeb(req, res, 'pages/csat/invalid', { titleKey: 'csat.expiredTitle', heading: translate(res.locals.locale, 'csat.expiredHeading'), explanation: translate(res.locals.locale, 'csat.expiredExplain') }, 410);
   }
   if (err instanceof NotFoundError) {
     return renderWeb(req, res, 'pages/csat/invalid', {
-      title: 'Rating link not valid', heading: 'This rating link is not valid',
-      explanation: 'The link was changed or cut short on its way (some mail programs break long links). Open it again straight from our e-mail or message.',
+      titleKey: 'csat.invalidTitle', heading: translate(res.locals.locale, 'csat.invalidHeading'), explanation: translate(res.locals.locale, 'csat.invalidExplain'),
     }, 404);
   }
   throw err;
@@ -31,7 +31,7 @@ function page(req: Request, res: Response, token: string, survey: CsatSurvey, ti
   const rated = scoreName(survey.score);
   const prev = extra.outcome === 'changed' ? scoreName(extra.previous ?? null) : null;
   return renderWeb(req, res, 'pages/csat/rate', {
-    title: 'How did we do?', token, ticketNumber: ticket.id, subject: ticket.subject,
+    titleKey: 'csat.ask', token, ticketNumber: ticket.id, subject: ticket.subject,
     rated: rated ? { name: rated, label: SCORE_LABELS[rated] } : null, changed: prev ? SCORE_LABELS[prev] : null, saved: !!extra.saved,
     choices: SCORE_NAMES.map((n) => ({ name: n, label: SCORE_LABELS[n], selected: n === rated })),
     comment: survey.comment ?? '', maxComment: MAX_COMMENT, expires: new Date(survey.expiresAt!).toISOString().slice(0, 10),

@@ -67,7 +67,7 @@ export function communityRoutes(r: Router, s: Services): void {
         res.redirect(303, '/signin?next=/community/ask');
         return undefined;
       }
-      return renderWeb(req, res, 'pages/ask', { title: 'Ask a question · Chorus community', scripts: ['/static/ask-suggestions.js'] });
+      return renderWeb(req, res, 'pages/ask', { titleKey: 'ask.title', titleSuffix: 'Chorus community', scripts: ['/static/ask-suggestions.js'] });
     },
   });
 
@@ -86,7 +86,7 @@ export function communityRoutes(r: Router, s: Services): void {
         return undefined;
       } catch (err: any) {
         if (err?.status !== 400) throw err;
-        return renderWeb(req, res, 'pages/ask', { title: 'Ask a question · Chorus community', scripts: ['/static/ask-suggestions.js'], error: err.message, values: body }, 422);
+        return renderWeb(req, res, 'pages/ask', { titleKey: 'ask.title', titleSuffix: 'Chorus community', scripts: ['/static/ask-suggestions.js'], error: err.message, values: body }, 422);
       }
     },
   });

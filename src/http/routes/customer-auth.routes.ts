@@ -11,6 +11,7 @@ import { threadPath } from '../../web/thread-path';
 import { defineRoute } from '../route';
 import { setSessionCookie } from './auth.routes';
 import { csatToRate } from '../../csat/csat-surfaces';
+import { translate } from '../../i18n/i18n';
 
 const EMAIL = /^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/;
 
@@ -25,7 +26,7 @@ export function customerAuthRoutes(r: Router, s: Services): void {
     method: 'get', path: '/signin', tag: 'customer', summary: 'Customer sign-in page (e-mail link)',
     query: z.object({ next: z.string().max(500).optional() }),
     authorize: () => true,
-    handler: ({ res, query, viewer, req }) => page(res, 'pages/signin', { title: 'Sign in', next: safeNext(query.next), viewer, csrfToken: req.csrfToken }),
+    handler: ({ res, query, viewer, req }) => page(res, 'pages/signin', { titleKey: 'signin.title', next: safeNext(query.next), viewer, csrfToken: req.csrfToken }),
   });
 
   defineRoute(r, s, {
@@ -35,14 +36,14 @@ export function customerAuthRoutes(r: Router, s: Services): void {
     handler: async ({ res, body, viewer, req }) => {
       const email = body.email.trim().toLowerCase();
       const next = safeNext(body.next);
-      if (!EMAIL.test(email)) return page(res, 'pages/signin', { title: 'Sign in', next, viewer, csrfToken: req.csrfToken, error: 'Enter your e-mail address.', email: body.email }, 422);
+      if (!EMAIL.test(email)) return page(res, 'pages/signin', { titleKey: 'signin.title', next, viewer, csrfToken: req.csrfToken, error: translate(res.locals.locale, 'signin.enterEmail'), email: body.email }, 422);
       const wait = (await s.rateLimits.take('signin-links', `ip:${req.ip}`, 20, 3600)) ?? (await s.rateLimits.take('signin-links', `email:${email}`, 5, 3600));
       if (wait !== null) {
         res.setHeader('Retry-After', String(wait));
-        return page(res, 'pages/signin', { title: 'Sign in', next, viewer, csrfToken: req.csrfToken, error: `Too many links asked for; try again in ${Math.ceil(wait / 60)} minutes.`, email }, 429);
+        return page(res, 'pages/signin', { titleKey: 'signin.title', next, viewer, csrfToken: req.csrfToken, error: translate(res.locals.locale, 'signin.tooMany', { count: Math.ceil(wait / 60) }), email }, 429);
       }
       await sendMagicLink(s, email, next, res.locals.locale as string | undefined);
-      return page(res, 'pages/signin-sent', { title: 'Check your e-mail', email, viewer });
+      return page(res, 'pages/signin-sent', { titleKey: 'signin.checkTitle', email, viewer });
     },
   });
 
@@ -52,7 +53,7 @@ export function customerAuthRoutes(r: Router, s: Services): void {
     query: z.object({ token: z.string().max(200).default(''), next: z.string().max(500).optional() }),
     authorize: () => true,
     handler: async ({ res, query, viewer, req }) => page(res, 'pages/signin-link', {
-      title: 'Sign in', token: query.token, next: safeNext(query.next), viewer, csrfToken: req.csrfToken,
+      titleKey: 'signin.title', token: query.token, next: safeNext(query.next), viewer, csrfToken: req.csrfToken,
       // First sign-in: ask how they want to be shown publicly (optional; changeable at /my/profile).
       askName: await linkNeedsPublicName(s, query.token),
     }),
@@ -69,10 +70,10 @@ export function customerAuthRoutes(r: Router, s: Services): void {
         profile = checkPublicProfile({ displayName: body.displayName });
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
-        return page(res, 'pages/signin-link', { title: 'Sign in', token: body.token, next: safeNext(body.next), viewer, csrfToken: req.csrfToken, askName: true, displayName: body.displayName, error: err.message }, 422);
+        return page(res, 'pages/signin-link', { titleKey: 'signin.title', token: body.token, next: safeNext(body.next), viewer, csrfToken: req.csrfToken, askName: true, displayName: body.displayName, error: err.message }, 422);
       }
       const contactId = await consumeMagicLink(s, body.token);
-      if (!contactId) return page(res, 'pages/signin', { title: 'Sign in', next: safeNext(body.next), viewer, csrfToken: req.csrfToken, error: 'That link was used already or has expired. Ask for a new one.' }, 410);
+      if (!contactId) return page(res, 'pages/signin', { titleKey: 'signin.title', next: safeNext(body.next), viewer, csrfToken: req.csrfToken, error: translate(res.locals.locale, 'signin.linkUsed') }, 410);
       if (profile.displayName) await setPublicProfile(s.db, contactId, { displayName: profile.displayName });
       if (req.sessionId) await s.sessions.destroy(req.sessionId);
       const { sid, maxAgeMs } = await s.sessions.create({ contactId });
@@ -110,7 +111,7 @@ export function customerAuthRoutes(r: Router, s: Services): void {
         id: t.id, subject: t.subject, status: t.status, channel: t.channel, inbox: inboxes.get(t.inboxId) ?? t.channel,
         visibility: t.visibility, href: threadPath(t), lastActivityAt: t.lastActivityAt, rateHref: toRate.get(t.id) ?? null,
       }));
-      return page(res, 'pages/my-tickets', { title: 'My tickets', tickets: rows, viewer, csrfToken: req.csrfToken });
+      return page(res, 'pages/my-tickets', { titleKey: 'my.title', tickets: rows, viewer, csrfToken: req.csrfToken });
     },
   });
 }

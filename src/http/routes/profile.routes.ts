@@ -19,7 +19,7 @@ export function profileRoutes(r: Router, s: Services): void {
   const data = (c: Awaited<ReturnType<typeof view>>, extra: Record<string, unknown> = {}) => {
     const chosen = avatarColour(c);
     return {
-      title: 'Your public profile', shownAs: publicName(c), neutral: neutralName(c.id), displayName: c.displayName ?? '', max: DISPLAY_NAME_MAX,
+      titleKey: 'profile.title', shownAs: publicName(c), neutral: neutralName(c.id), displayName: c.displayName ?? '', max: DISPLAY_NAME_MAX,
       initial: (publicName(c).trim()[0] ?? '?').toUpperCase(), colour: chosen, reputation: c.reputation, trust: trustOf(c.reputation),
       colours: AVATAR_COLOURS.map((k) => ({ key: k, label: k[0].toUpperCase() + k.slice(1), checked: k === chosen })),
       ...extra,

@@ -66,7 +66,7 @@ export function threadRoutes(r: Router, s: Services): void {
         return null;
       });
       // The same answer for a missing ticket and one the viewer may not read.
-      if (!v) return renderWeb(req, res, 'pages/thread-missing', { title: 'Conversation not found', next: `/t/${params.id}` }, 404);
+      if (!v) return renderWeb(req, res, 'pages/thread-missing', { titleKey: 'thread.missingTitle', next: `/t/${params.id}` }, 404);
       if (v.ticket.visibility === 'public' || v.ticket.id !== params.id) {
         res.redirect(301, threadPath(v.ticket));
         return undefined;
