@@ -48,6 +48,7 @@ import { Notifications1764000039700 } from './1764000039700-notifications';
 import { ContactPublicProfile1764000040000 } from './1764000040000-contact-public-profile';
 import { InstanceSettings1764000040050 } from './1764000040050-instance-settings';
 import { ContactLanguage1764000040060 } from './1764000040060-contact-language';
+import { ContactSearchKeys1764000040550 } from './1764000040550-contact-search-keys';
 import { ListeningDropPostedIndex1764000040300 } from './1764000040300-listening-drop-posted-index';
 import { ConfigVersions1764000040150 } from './1764000040150-config-versions';
 import { ListeningRuleNote1764000040450 } from './1764000040450-listening-rule-note';
@@ -122,4 +123,5 @@ export const migrations = [
   AgentRollups1764000040110,
   ListeningAutoTicket1764000040310,
   ListeningRuleNote1764000040450,
+  ContactSearchKeys1764000040550,
 ];

@@ -40,6 +40,7 @@ describe('Agent app at 1280 and 390 px, light and dark', () => {
           await page.waitForSelector(p.visible, { state: 'visible' });
           const [sw, iw] = await page.evaluate(() => [document.scrollingElement!.scrollWidth, window.innerWidth]);
           if (sw > iw) wide.push(`${url}: ${sw} > ${iw}`);
+          for (const sel of p.contrast ?? []) expect({ url, sel, ok: (await contrastOf(page, sel)) >= 4.5 }).toEqual({ url, sel, ok: true });
         }
         expect(wide).toEqual([]);
 

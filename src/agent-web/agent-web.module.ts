@@ -1,4 +1,5 @@
 import { adminPages } from '../http/routes/admin-pages.routes';
+import { contactListPage } from '../contacts/contact-list-page.routes';
 import { contactPages } from '../contacts/contacts-pages.routes';
 import { passwordResetPages } from '../http/routes/password-reset-pages.routes';
 import { adminInboxSettingsPages } from '../http/routes/admin-inbox-settings.routes';
@@ -21,6 +22,7 @@ export const agentWebModule: ChorusModule = {
     searchPages(r, s);
     cannedResponsesRoutes(r, s);
     adminPages(r, s);
+    contactListPage(r, s);
     contactPages(r, s);
     adminInboxSettingsPages(r, s);
   },

@@ -1,8 +1,8 @@
 // Every agent page the layout tests visit (at 1280 and 390 px, light and dark). A new agent page
 // adds one line: its path (":ticket" is a seeded ticket id, ":inbox" the seeded e-mail inbox's,
 // ":contact" the seeded ticket's requester)
-// and an element that must be visible.
-export const AGENT_PAGES: { path: string; visible: string }[] = [
+// and an element that must be visible; `contrast` lists text that must keep WCAG AA contrast.
+export const AGENT_PAGES: { path: string; visible: string; contrast?: string[] }[] = [
   { path: '/inbox', visible: '.row .subject' },
   { path: '/tickets/:ticket', visible: '[data-composer-text]' },
   { path: '/search?q=invoice', visible: '.search-form' },
@@ -27,6 +27,8 @@ export const AGENT_PAGES: { path: string; visible: string }[] = [
   { path: '/admin/retention', visible: 'main h1' },
   { path: '/admin/holds', visible: 'main h1' },
   { path: '/admin/erasures', visible: 'main h1' },
+  { path: '/contacts', visible: '[data-contact-list] a', contrast: ['main h1', '.contact-list .title a', '.contact-main .v', '.contact-figures span'] },
+  { path: '/contacts?q=priya&sort=name', visible: '[data-contact-list] [data-reach]' },
   { path: '/contacts/:contact', visible: '[data-contact-form]' },
   { path: '/notifications', visible: 'main h1' },
   { path: '/notifications/settings', visible: 'main h1' },

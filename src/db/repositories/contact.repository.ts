@@ -65,18 +65,6 @@ export const contactRepository = {
   async moveIdentities(m: EntityManager, fromContactId: number, toContactId: number): Promise<void> {
     await m.getRepository(Identity).update({ contactId: fromContactId }, { contactId: toContactId });
   },
-
-  async list(m: EntityManager, opts: { q?: string; limit: number; afterId?: number }): Promise<Contact[]> {
-    const qb = m.getRepository(Contact).createQueryBuilder('c').where('c.merged_into_id IS NULL');
-    if (opts.afterId) qb.andWhere('c.id < :after', { after: opts.afterId });
-    if (opts.q) {
-      qb.andWhere(
-        '(LOWER(c.name) LIKE :q OR c.id IN (SELECT i.contact_id FROM identities i WHERE i.value LIKE :q OR LOWER(i.handle) LIKE :q))',
-        { q: `%${opts.q.toLowerCase()}%` },
-      );
-    }
-    return qb.orderBy('c.id', 'DESC').limit(opts.limit).getMany();
-  },
 };
 
 // Moves everything that points at one contact to another (tickets, participation, authorship).

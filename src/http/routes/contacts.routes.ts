@@ -1,28 +1,32 @@
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
 import { z } from 'zod';
 import { contactRepository } from '../../db/repositories/contact.repository';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
 import { mergeContacts } from '../../contacts/commands/merge-contacts';
+import { contactListQuery, loadContactList } from '../../contacts/contact-list';
+import { contactListSchema } from '../../contacts/contact-list.presenter';
 import { NotFoundError } from '../../errors';
 import { ticketPolicy } from '../../policies/ticket.policy';
+import type { Viewer } from '../../policies/viewer';
 import type { Services } from '../../services';
 import { presentTicketList } from '../presenters/ticket.presenter';
-import { queryText } from '../input-text';
 import { defineRoute } from '../route';
+
+// The contacts list is staff information: a customer or a signed-out visitor is answered as for
+// an unknown path (no 401/403 that would confirm it exists).
+const agentsOrNotFound = (v: Viewer, { req }: { req: Request }) => {
+  if (!ticketPolicy.readContacts(v)) throw new NotFoundError(`${req.method} ${req.path}`);
+  return true;
+};
 
 export function contactsRoutes(r: Router, s: Services): void {
   defineRoute(r, s, {
-    method: 'get', path: '/api/contacts', tag: 'contacts', summary: 'List or search contacts (name, e-mail, handle)',
-    query: z.object({ q: queryText(200).optional(), limit: z.coerce.number().int().min(1).max(200).default(50), before: z.coerce.number().int().positive().optional() }),
-    authorize: ticketPolicy.readContacts,
+    method: 'get', path: '/api/contacts', tag: 'contacts',
+    summary: 'The contacts list: search by a prefix of the name, an e-mail address or a handle; newest first or by name, paged by cursor; each with its main identity, reach, open tickets and last activity',
+    query: contactListQuery, authorize: agentsOrNotFound, response: contactListSchema, errors: [404],
     handler: async ({ query }) => {
-      const rows = await contactRepository.list(s.db.m, { q: query.q, limit: query.limit + 1, afterId: query.before });
-      const page = rows.slice(0, query.limit);
-      const identities = await contactRepository.identitiesOf(s.db.m, page.map((c) => c.id));
-      return {
-        contacts: page.map((c) => ({ id: c.id, name: c.name, reputation: c.reputation, identities: identities.filter((i) => i.contactId === c.id).map(presentIdentity) })),
-        nextBefore: rows.length > query.limit ? page[page.length - 1].id : null,
-      };
+      const { rows, nextCursor } = await loadContactList(s.db.m, query);
+      return { contacts: rows, nextCursor };
     },
   });
 
