@@ -78,6 +78,17 @@ describe.each(DB_KINDS)('languages (%s)', (db) => {
 
     expect((await agent.post(`/contacts/${contactId}/language`, { language: '' })).status).toBe(303);
     expect(await shown()).toEqual(['Deutsch', 'from the language of their last message']);
+
+    // The same, from the ticket's sidebar, which the override sends the agent back to.
+    const onTicket = async () => /data-effective-language>([^<]+)<\/strong> <span class="muted">\(([^)]+)\)/.exec((await agent.get(`/tickets/${id}`)).html)?.slice(1);
+    expect(await onTicket()).toEqual(['Deutsch', 'from the language of their last message']);
+    expect((await agent.get(`/tickets/${id}`)).html).toMatch(/<select id="t-language" name="language"><option value="" selected>Automatic<\/option>/);
+    const fromSidebar = await agent.post(`/contacts/${contactId}/language`, { language: 'en', back: `/tickets/${id}` });
+    expect([fromSidebar.status, fromSidebar.location]).toEqual([303, `/tickets/${id}`]);
+    expect(await onTicket()).toEqual(['English', 'set by an agent']);
+    // Only a ticket page is a place to go back to.
+    expect((await agent.post(`/contacts/${contactId}/language`, { language: '', back: 'https://evil.test/' })).location).toBe(`/contacts/${contactId}?saved=1`);
+    expect(await onTicket()).toEqual(['Deutsch', 'from the language of their last message']);
   });
 
   it('a customer who wrote in German gets the reply notification and the survey in German; an agent can switch them to English', async () => {

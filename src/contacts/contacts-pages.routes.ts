@@ -7,21 +7,13 @@ import { ticketRepository } from '../db/repositories/ticket.repository';
 import { AppError, NotFoundError, ValidationError } from '../errors';
 import { defineRoute } from '../http/route';
 import type { Services } from '../services';
-import { customerLocale, type LocaleSource } from '../i18n/customer-locale';
-import { LOCALE_NAMES, LOCALES } from '../i18n/locale';
 import { mergeContacts } from './commands/merge-contacts';
 import { setContactLanguage } from './commands/set-contact-language';
+import { customerLanguageView } from '../i18n/language-view';
 import { updateContact } from './commands/update-contact';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 type Extra = { values?: Record<string, unknown>; fields?: Record<string, string>; error?: string; saved?: boolean; merged?: string; confirm?: unknown };
-
-const SOURCE_WORDS: Record<LocaleSource, string> = {
-  agent: 'set by an agent',
-  browser: 'from their browser',
-  message: 'from the language of their last message',
-  default: 'the default: nothing says otherwise yet',
-};
 
 async function load(s: Services, id: number) {
   const c = await contactRepository.findById(s.db.m, id);
@@ -37,7 +29,6 @@ async function page(s: Services, req: Request, res: Response, id: number, extra:
   const custom = (extra.values?.customFields as { key: string; value: string }[] | undefined) ?? c.customFields ?? [];
   // Pages follow the browser; e-mails follow the agent's choice, else the last message's language.
   const latest = tickets.reduce((a, t) => Math.max(a, t.id), 0);
-  const lang = await customerLocale(s.db.m, c.id, latest ? { ticketId: latest } : {});
   return renderAgent(s, req, res, 'pages/agent/contact', {
     title: c.name, nav: {}, contact: { id: c.id, name: c.name, reputation: c.reputation, banned: c.banned, mergedIntoId: c.mergedIntoId, since: new Date(c.createdAt).toISOString().slice(0, 10) },
     reach: reach ? reach.toLocaleString('en-US') : null,
@@ -47,10 +38,7 @@ async function page(s: Services, req: Request, res: Response, id: number, extra:
     // Always a few empty rows to add fields without script.
     customFields: [...custom, ...Array.from({ length: 3 }, () => ({ key: '', value: '' }))],
     fields: extra.fields ?? {}, error: extra.error, saved: extra.saved, merged: extra.merged, confirm: extra.confirm,
-    language: {
-      effective: LOCALE_NAMES[lang.locale], why: SOURCE_WORDS[lang.source],
-      options: [{ value: '', label: 'Automatic', selected: !c.language }, ...LOCALES.map((l) => ({ value: l, label: LOCALE_NAMES[l], selected: c.language === l }))],
-    },
+    language: await customerLanguageView(s.db.m, c, latest || null, res.locals.locale),
   }, status);
 }
 
@@ -109,7 +97,9 @@ export function contactPages(r: Router, s: Services): void {
         if (!(err instanceof ValidationError)) throw err;
         return page(s, req, res, params.id, { fields: { language: (err.details as { fields?: Record<string, string[]> } | null)?.fields?.language?.[0] ?? err.message }, error: err.message }, 422);
       }
-      return void res.redirect(303, `/contacts/${params.id}?saved=1`);
+      // From the ticket sidebar: back to that ticket.
+      const back = String(((req.body ?? {}) as Record<string, unknown>).back ?? '');
+      return void res.redirect(303, /^\/tickets\/\d{1,12}$/.test(back) ? back : `/contacts/${params.id}?saved=1`);
     },
   });
   defineRoute(r, s, {

@@ -4,7 +4,9 @@ import { agentOnly, backTo, renderAgent, type AgentViewer } from '../../agent-we
 import { loadTicketPage } from '../../agent-web/ticket-view';
 import { addAddressToContact } from '../../contacts/commands/add-address-to-contact';
 import { PRIORITIES, TICKET_STATUSES } from '../../db/entities';
+import { contactRepository } from '../../db/repositories/contact.repository';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
+import { customerLanguageView } from '../../i18n/language-view';
 import { AppError, NotFoundError } from '../../errors';
 import type { Services } from '../../services';
 import { addNote } from '../../tickets/commands/add-note';
@@ -41,10 +43,13 @@ async function page(s: Services, req: Request, res: Response, id: number, extra:
   if (!t) throw new NotFoundError(`Ticket #${id}`);
   if (t.id !== id && status === 200) return void res.redirect(303, `/tickets/${t.id}`);
   const data = await loadTicketPage(s.db.m, req.viewer as AgentViewer, t, s.now());
+  // The requester's language, which an agent may override from here as on the contact page.
+  const requester = await contactRepository.findById(s.db.m, t.requesterId);
+  const customerLanguage = requester ? await customerLanguageView(s.db.m, requester, t.id, res.locals.locale) : null;
   return renderAgent(s, req, res, 'pages/agent/ticket', {
     title: `#${t.id} ${t.subject}`, nav: { inbox: true }, ...data, statuses: TICKET_STATUSES.map((x) => ({ value: x, selected: x === t.status })),
     priorities: PRIORITIES.map((x) => ({ value: x, selected: x === t.priority })), target: t.visibility === 'public' ? 'public' : 'participants',
-    scripts: ['/static/agent-ticket.js'], macroNotice: macroNotice(req), ...extra,
+    scripts: ['/static/agent-ticket.js'], macroNotice: macroNotice(req), customerLanguage, ...extra,
   }, status);
 }
 
