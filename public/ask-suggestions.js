@@ -1,4 +1,4 @@
-// While a question is typed, solved public questions with the same words are offered (the page
+// While a question (or a web form's subject) is typed, solved public questions with the same words are offered (the page
 // works without it). Debounced; a late answer for older text is dropped.
 (() => {
   const input = document.querySelector('[data-suggest-from]');
@@ -16,7 +16,7 @@
       li.append(a);
       if (s.accepted) {
         const note = document.createElement('small');
-        note.textContent = 'Has an accepted answer';
+        note.textContent = box.dataset.acceptedLabel || 'Has an accepted answer';
         li.append(note);
       }
       return li;

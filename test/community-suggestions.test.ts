@@ -1,3 +1,4 @@
+import { createInbox } from '../src/inboxes/create-inbox';
 import { type Browser } from 'playwright-core';
 import { launchChromium } from './helpers/browser';
 import { DB_KINDS, startTestChorus, type TestChorus } from './helpers/test-chorus';
@@ -30,6 +31,7 @@ describe.each(DB_KINDS)('community suggestions (%s)', (db) => {
     await t.api('POST', `/api/tickets/${ids.open}/notes`, { text: 'spreadsheet invoices internal workaround' });
     ids.private = await ask(ann, 'Export of my private invoices spreadsheet', { private: '1' });
     expect((await t.api('PATCH', `/api/tickets/${ids.private}`, { status: 'solved' })).status).toBe(200);
+    await createInbox(t.s.db, Date.now(), { name: 'Form', channel: 'webform', settings: { slug: 'sugg', title: 'Help', askSubject: true } });
     ids.other = await ask(ann, 'Change the colour of the widget');
     expect((await t.api('PATCH', `/api/tickets/${ids.other}`, { status: 'solved' })).status).toBe(200);
   });
@@ -78,6 +80,23 @@ describe.each(DB_KINDS)('community suggestions (%s)', (db) => {
     expect(sw).toBeLessThanOrEqual(iw);
     await page.fill('input[name=title]', 'zzzz qqqq');
     await page.waitForSelector('[data-suggestions]', { state: 'hidden' });
+    await ctx.close();
+  });
+
+  (db === 'sqlite' ? it : it.skip).each([1280, 390])('at %i px the web form offers the same suggestions while the subject is typed (not when embedded)', async (width) => {
+    browser ??= await launchChromium();
+    const ctx = await browser.newContext({ viewport: { width, height: 844 }, isMobile: width < 500, locale: 'de-DE' });
+    const page = await ctx.newPage();
+    await page.goto(`${t.url}/forms/sugg`);
+    expect(await page.isVisible('[data-suggestions]')).toBe(false);
+    await page.type('input[name=subject]', 'Where can I export invoices', { delay: 5 });
+    await page.waitForSelector('[data-suggestions] a', { state: 'visible' });
+    expect(await page.$$eval('[data-suggestions] a', (as) => as.map((a) => a.getAttribute('href')))).toEqual([`/community/${solvedId}-how-do-i-export-invoices-to-a-spreadsheet`]);
+    expect(await page.textContent('[data-suggestions] h2')).toBe('Diese gelösten Fragen beantworten Ihre vielleicht');
+    const [sw, iw] = await page.evaluate(() => [document.scrollingElement!.scrollWidth, window.innerWidth]);
+    expect(sw).toBeLessThanOrEqual(iw);
+    await page.goto(`${t.url}/forms/sugg?embed=1`);
+    expect(await page.$('[data-suggestions]')).toBeNull();
     await ctx.close();
   });
 });

@@ -31,6 +31,9 @@ export function webformRoutes(r: Router, s: Services): void {
   const render = (req: Request, res: Response, form: { settings: WebformSettings }, extra: Record<string, unknown> = {}) =>
     res.render('pages/webform', {
       layout: 'public', embed: embedded(req), title: form.settings.title, csrfToken: req.viewer.kind === 'contact' ? req.csrfToken : null, settings: form.settings, stamp: issueStamp(s.config.secret, form.settings.slug, s.now()),
+      // Self-service before a ticket exists: solved community questions like the subject (not
+      // inside a customer's frame, where the community is not theirs to show).
+      scripts: embedded(req) || !form.settings.askSubject ? [] : ['/static/ask-suggestions.js'],
       honeypot: HONEYPOT_FIELD, accept: form.settings.attachments.allowedTypes.join(','), values: {}, errors: {}, ...extra,
     });
 
