@@ -12,6 +12,7 @@ import { createChorus, type Chorus } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { seededPages } from './agent-pages.bench';
+import { countStatements } from './api-ingest.bench';
 import { envInt, percentile, type Timing } from './util';
 
 // Live fan-out on two nodes through Redis, beside bare socket.io with the Redis adapter in the
@@ -160,9 +161,15 @@ export async function benchFanout() {
   if (warmed.got !== warmed.expected) throw new Error(`warm-up: ${warmed.got} of ${warmed.expected} deliveries arrived`);
   capture.forEach((off) => off());
   const presentedBefore = await presentedCount(nodes);
+  // SQL statements both nodes run per event (every bus listener's, not only the broadcaster's):
+  // load-independent, unlike the latencies.
+  const counted = nodes.map((c) => countStatements(c.s.db.ds));
+  const statements = () => counted.reduce((n, c) => n + c.statements, 0);
   const paced = events(rate * secs);
   const chorusPaced = await run(chorusSockets, chorusPublish, paced, true);
+  const pacedStatements = statements();
   const chorusBurst = await run(chorusSockets, chorusPublish, events(burst), false);
+  const burstStatements = statements() - pacedStatements;
   const presented = (await presentedCount(nodes)) - presentedBefore;
   for (const { so } of chorusSockets) so.close();
   await Promise.all(nodes.map((c) => c.close()));
@@ -205,6 +212,7 @@ export async function benchFanout() {
 
   return {
     customers, agents, rate, secs, burst, presented,
+    statementsPerEvent: { paced: pacedStatements / paced.length, burst: burstStatements / burst },
     paced: { chorus: chorusPaced, bare: barePaced, p50Ratio: chorusPaced.p50 / barePaced.p50, p99Ratio: chorusPaced.p99 / barePaced.p99 },
     burstRun: { chorus: chorusBurst, bare: bareBurst, ratio: chorusBurst.perSec / bareBurst.perSec, p99Ratio: chorusBurst.p99 / bareBurst.p99 },
     loadavg: fs.readFileSync('/proc/loadavg', 'utf8').trim(),

@@ -1,13 +1,14 @@
 import type { Server } from 'socket.io';
 import { agentRepository } from '../db/repositories/agent.repository';
 import { messageRepository } from '../db/repositories/message.repository';
+import { messageDeliveryRepository } from '../db/repositories/message-delivery.repository';
 import { ticketRepository } from '../db/repositories/ticket.repository';
 import { notificationRepository } from '../db/repositories/notification.repository';
 import { presentNotification } from '../notifications/notification.presenter';
 import { listeningItemRepository } from '../db/repositories/listening-item.repository';
 import { presentListeningItems } from '../listening/item.presenter';
 import type { Audience, Message, Ticket } from '../db/entities';
-import { hydrateMessages, shapeMessages } from '../http/presenters/message.presenter';
+import { hydrationOf, shapeMessages } from '../http/presenters/message.presenter';
 import { presentTicketList } from '../http/presenters/ticket.presenter';
 import { canSeeMessage, topAudience } from '../policies/audience.policy';
 import { accessFacts } from '../policies/ticket-access';
@@ -33,7 +34,7 @@ const ROOM_VIEWERS: [Audience, Viewer][] = [
 
 // The one map from domain events to socket rooms. Each event is re-checked against the
 // policy per room, so a staff note can only ever reach the staff room.
-// Message events presented together: one hydration per batch, and a turn of the event loop
+// Message events presented together: one joined read per batch, and a turn of the event loop
 // between batches, so a burst of emits (and the sockets' own traffic) is never held behind it.
 const BATCH = 64;
 
@@ -169,9 +170,14 @@ export function startBroadcaster(s: Services, io: Server, liveFeed: LiveFeed, ro
   }
 
   async function emitMessages(batch: Pending[]) {
-    const [tickets, msgs] = await Promise.all([ticketRepository.findByIds(db.m, batch.map((p) => p.ticketId)), messageRepository.findByIds(db.m, batch.map((p) => p.messageId))]);
-    const ticketById = new Map(tickets.map((t) => [t.id, t]));
-    const msgById = new Map(msgs.map((m) => [m.id, m]));
+    // One joined read for the batch: the messages, their tickets, attachments, links and authors.
+    const loaded = await messageDeliveryRepository.loadForDelivery(db.m, batch.map((p) => p.messageId));
+    const msgById = new Map(loaded.messages.map((m) => [m.id, m]));
+    const ticketById = loaded.tickets;
+    // A message moved by a merge after its event was published is still sent where the event
+    // says, checked against that ticket (read apart, as this is rare).
+    const elsewhere = batch.filter((p) => msgById.has(p.messageId) && !ticketById.has(p.ticketId)).map((p) => p.ticketId);
+    if (elsewhere.length) for (const t of await ticketRepository.findByIds(db.m, elsewhere)) ticketById.set(t.id, t);
     // Per audience room, the messages it is sent (each checked against the policy for that room).
     const sends: { audience: Audience; viewer: Viewer; event: string; t: Ticket; msg: Message }[] = [];
     for (const p of batch) {
@@ -194,7 +200,7 @@ export function startBroadcaster(s: Services, io: Server, liveFeed: LiveFeed, ro
     if (!sends.length && !batch.some((p) => msgById.get(p.messageId)?.hidden)) return;
     const wanted = [...new Map(sends.map((x) => [x.msg.id, x.msg])).values()];
     const hidden = batch.map((p) => msgById.get(p.messageId)).filter((m): m is Message => !!m?.hidden && !!m.authorContactId);
-    const h = await hydrateMessages(db.m, [...wanted, ...hidden], sends.some((x) => x.viewer.kind === 'agent'));
+    const h = await hydrationOf(db.m, [...wanted, ...hidden], loaded);
     // Contacts and visitors are shown the same shape; agents one with delivery details.
     const shaped = new Map<string, unknown>();
     for (const x of sends) {

@@ -45,6 +45,12 @@ export async function hydrateMessages(m: EntityManager, messages: Message[], wit
   return { attachments, links, contacts: new Map(contacts.map((c) => [c.id, c])), agents: new Map(agents.map((a) => [a.id, a])) };
 }
 
+// The same from rows the caller already read with the messages (live delivery reads them joined).
+export async function hydrationOf(m: EntityManager, messages: Message[], rows: { attachments: Attachment[]; links: ThreadLink[]; contacts: ContactBrief[] }): Promise<MessageHydration> {
+  const agents = await agentRepository.findByIds(m, messages.flatMap((x) => (x.authorAgentId ? [x.authorAgentId] : [])));
+  return { attachments: rows.attachments, links: rows.links, contacts: new Map(rows.contacts.map((c) => [c.id, c])), agents: new Map(agents.map((a) => [a.id, a])) };
+}
+
 // Presents messages the caller has ALREADY filtered through the audience policy. Agents also
 // get delivery details and the thread link; nobody else learns how Chorus threads or delivers.
 export async function presentMessages(m: EntityManager, viewer: Viewer, messages: Message[]) {
