@@ -140,6 +140,9 @@ describe.each(DB_KINDS)('contacts list (%s)', (db) => {
     const second = await agent.get(more);
     expect(rows(second.html)).toEqual([...ties].sort((a, b) => a - b).slice(3, 6));
     expect((await agent.get('/contacts?q=nobody-here')).html).toContain('No contact’s name, e-mail address or handle starts with “nobody-here”.');
+    const bad = await agent.get('/contacts?sort=oldest');
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain('sort');
     // The contact page leads back to the list.
     expect((await agent.get(`/contacts/${priya}`)).html).toContain('<a href="/contacts">Contacts</a> › Contact');
   });
