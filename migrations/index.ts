@@ -51,6 +51,7 @@ import { ContactLanguage1764000040060 } from './1764000040060-contact-language';
 import { ContactSearchKeys1764000040550 } from './1764000040550-contact-search-keys';
 import { ListeningDropPostedIndex1764000040300 } from './1764000040300-listening-drop-posted-index';
 import { ConfigVersions1764000040150 } from './1764000040150-config-versions';
+import { SelfServiceAnswers1764000040460 } from './1764000040460-self-service-answers';
 import { ListeningRuleNote1764000040450 } from './1764000040450-listening-rule-note';
 import { ListeningAutoTicket1764000040310 } from './1764000040310-listening-auto-ticket';
 import { ListeningPriority1764000039900 } from './1764000039900-listening-priority';
@@ -123,5 +124,6 @@ export const migrations = [
   AgentRollups1764000040110,
   ListeningAutoTicket1764000040310,
   ListeningRuleNote1764000040450,
+  SelfServiceAnswers1764000040460,
   ContactSearchKeys1764000040550,
 ];

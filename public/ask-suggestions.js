@@ -11,7 +11,8 @@
     list.replaceChildren(...items.map((s) => {
       const li = document.createElement('li');
       const a = document.createElement('a');
-      a.href = s.href;
+      // The question page then asks whether it answered them (counted for the reports).
+      a.href = box.dataset.from ? `${s.href}?from=${encodeURIComponent(box.dataset.from)}` : s.href;
       a.textContent = s.title;
       li.append(a);
       if (s.accepted) {

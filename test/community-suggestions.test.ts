@@ -11,6 +11,12 @@ describe.each(DB_KINDS)('community suggestions (%s)', (db) => {
   let solvedId = 0;
   let browser: Browser | undefined;
   const ids: Record<string, number> = {};
+  let formId = 0;
+  // The community report's count of questions a suggestion answered, today.
+  const answeredCount = async (filter = '') => {
+    const r = await t.api('GET', `/api/reports/community${filter ? `${filter}&` : '?'}range=today`);
+    return r.body.tables.summary.rows.find((x: any) => x.metric === "Answered by a suggestion before asking").value as number;
+  };
   const suggest = async (q: string) => {
     const res = await fetch(`${t.url}/api/community/suggestions?q=${encodeURIComponent(q)}`);
     return { status: res.status, body: (await res.json()) as any };
@@ -31,7 +37,7 @@ describe.each(DB_KINDS)('community suggestions (%s)', (db) => {
     await t.api('POST', `/api/tickets/${ids.open}/notes`, { text: 'spreadsheet invoices internal workaround' });
     ids.private = await ask(ann, 'Export of my private invoices spreadsheet', { private: '1' });
     expect((await t.api('PATCH', `/api/tickets/${ids.private}`, { status: 'solved' })).status).toBe(200);
-    await createInbox(t.s.db, Date.now(), { name: 'Form', channel: 'webform', settings: { slug: 'sugg', title: 'Help', askSubject: true } });
+    formId = (await createInbox(t.s.db, Date.now(), { name: 'Form', channel: 'webform', settings: { slug: 'sugg', title: 'Help', askSubject: true } })).id;
     ids.other = await ask(ann, 'Change the colour of the widget');
     expect((await t.api('PATCH', `/api/tickets/${ids.other}`, { status: 'solved' })).status).toBe(200);
   });
@@ -52,6 +58,35 @@ describe.each(DB_KINDS)('community suggestions (%s)', (db) => {
     expect((await suggest('internal workaround')).body.suggestions).toEqual([]);
     expect(JSON.stringify((await suggest('private invoices export spreadsheet')).body)).not.toMatch(new RegExp(`"id":(${ids.private}|${ids.open})\\b`));
     expect((await suggest('widget colour')).body.suggestions.map((s: any) => s.id)).toEqual([ids.other]);
+  });
+
+  it('asks on a suggested question whether it answered the visitor; a yes is counted once per click, for the form it came from', async () => {
+    const path = `/community/${solvedId}-how-do-i-export-invoices-to-a-spreadsheet`;
+    const page = await (await fetch(`${t.url}${path}?from=community`)).text();
+    expect(page).toContain('Did this answer your question?');
+    expect(page).toContain('href="/community/ask"');
+    expect(await (await fetch(`${t.url}${path}?from=form:sugg`)).text()).toContain('href="/forms/sugg"');
+    // Without a source, or with one that is not a form's shape, no prompt.
+    expect(await (await fetch(`${t.url}${path}`)).text()).not.toContain('data-self-service');
+    expect(await (await fetch(`${t.url}${path}?from=javascript:alert(1)`)).text()).not.toContain('data-self-service');
+    const before = await answeredCount();
+    const yes = await fetch(`${t.url}/community/questions/${solvedId}/answered-me`, { method: 'POST', body: new URLSearchParams({ from: 'community' }), redirect: 'manual' });
+    expect([yes.status, yes.headers.get('location')]).toEqual([303, `${path}?answered=1`]);
+    expect(await (await fetch(`${t.url}${path}?answered=1`)).text()).toContain('Glad it helped.');
+    expect(await answeredCount()).toBe(before + 1);
+    expect(await answeredCount('?channel=community')).toBe(before + 1);
+    expect(await answeredCount('?channel=email')).toBe(0);
+    // Team and agent filters cannot apply to a question that never became a ticket: not attributed.
+    expect(await answeredCount(`?agent=${t.admin.id}`) as number | null).toBeNull();
+    // Only solved public questions count, from a form that exists, with a source named right.
+    const post = (id: number, from: string) => fetch(`${t.url}/community/questions/${id}/answered-me`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ from }) });
+    expect((await post(ids.open, 'community')).status).toBe(404);
+    expect((await post(ids.private, 'community')).status).toBe(404);
+    expect((await post(solvedId, 'form:nope')).status).toBe(404);
+    const bad = await post(solvedId, 'elsewhere');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toMatch(/from/);
+    expect(await answeredCount()).toBe(before + 1);
   });
 
   it('refuses a query that is too long, naming it', async () => {
@@ -75,7 +110,7 @@ describe.each(DB_KINDS)('community suggestions (%s)', (db) => {
     expect(await page.isVisible('[data-suggestions]')).toBe(false);
     await page.type('input[name=title]', 'Where can I export invoices', { delay: 5 });
     await page.waitForSelector('[data-suggestions] a', { state: 'visible' });
-    expect(await page.$$eval('[data-suggestions] a', (as) => as.map((a) => a.getAttribute('href')))).toEqual([`/community/${solvedId}-how-do-i-export-invoices-to-a-spreadsheet`]);
+    expect(await page.$$eval('[data-suggestions] a', (as) => as.map((a) => a.getAttribute('href')))).toEqual([`/community/${solvedId}-how-do-i-export-invoices-to-a-spreadsheet?from=community`]);
     const [sw, iw] = await page.evaluate(() => [document.scrollingElement!.scrollWidth, window.innerWidth]);
     expect(sw).toBeLessThanOrEqual(iw);
     await page.fill('input[name=title]', 'zzzz qqqq');
@@ -91,10 +126,17 @@ describe.each(DB_KINDS)('community suggestions (%s)', (db) => {
     expect(await page.isVisible('[data-suggestions]')).toBe(false);
     await page.type('input[name=subject]', 'Where can I export invoices', { delay: 5 });
     await page.waitForSelector('[data-suggestions] a', { state: 'visible' });
-    expect(await page.$$eval('[data-suggestions] a', (as) => as.map((a) => a.getAttribute('href')))).toEqual([`/community/${solvedId}-how-do-i-export-invoices-to-a-spreadsheet`]);
+    expect(await page.$$eval('[data-suggestions] a', (as) => as.map((a) => a.getAttribute('href')))).toEqual([`/community/${solvedId}-how-do-i-export-invoices-to-a-spreadsheet?from=form%3Asugg`]);
     expect(await page.textContent('[data-suggestions] h2')).toBe('Diese gelösten Fragen beantworten Ihre vielleicht');
     const [sw, iw] = await page.evaluate(() => [document.scrollingElement!.scrollWidth, window.innerWidth]);
     expect(sw).toBeLessThanOrEqual(iw);
+    // The suggestion answered them: said on the question page, in German, and counted.
+    const before = await answeredCount('?inbox=' + formId);
+    await page.click('[data-suggestions] a');
+    await page.click('[data-self-service] button:has-text("Ja, danke")');
+    await page.waitForSelector('[data-self-service] >> text=Schön, dass es geholfen hat');
+    expect(await answeredCount('?inbox=' + formId)).toBe(before + 1);
+    await page.goto(`${t.url}/forms/sugg`);
     await page.goto(`${t.url}/forms/sugg?embed=1`);
     expect(await page.$('[data-suggestions]')).toBeNull();
     await ctx.close();

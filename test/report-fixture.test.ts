@@ -182,6 +182,16 @@ describe.each(DB_KINDS)('reports over a hand-computed week (%s)', (db) => {
     ids.H = (await post({ id: '202', handle: 'hal', followers: 250 }, 'post:h', 'Click =HYPERLINK', '=HYPERLINK("http://evil")')).ticketId!;
     set(at(11, 17));
     await mergeContacts(s.commands, ada, devon.contactId, dev.contactId);
+    // Visitors about to ask said a suggested solved question answered them: two in the period
+    // (both on Q2, solved), one the day before it.
+    const answeredMe = async (when: number) => {
+      set(when);
+      const r = await fetch(`${t.url}/community/questions/${ids.Q2}/answered-me`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ from: 'community' }) });
+      expect(r.status).toBe(201);
+    };
+    await answeredMe(at(8, 12));
+    await answeredMe(at(11, 18));
+    await answeredMe(at(11, 19));
     set(NOW);
   });
   afterAll(async () => t?.stop());
@@ -333,11 +343,13 @@ describe.each(DB_KINDS)('reports over a hand-computed week (%s)', (db) => {
       ['Accepted community answers', 'answers', 2, 0, 2],
       ['Solved with no agent reply (deflection)', 'questions', 1, 0, 1],
       ['Deflection share of solved', 'percent', 50, null, null],
+      ['Answered by a suggestion before asking', 'questions', 2, 1, 1],
     ]);
     expect(await csv('community', 'summary')).toEqual([
       'Metric,Unit,This period,Previous period,Change',
       'Questions asked,questions,2,0,2', 'Answered by the community,percent,100,,', '"Time to first community answer, median",minutes,67.5,,',
       '"Time to first community answer, p90",minutes,90,,', 'Accepted community answers,answers,2,0,2', 'Solved with no agent reply (deflection),questions,1,0,1', 'Deflection share of solved,percent,50,,',
+      'Answered by a suggestion before asking,questions,2,1,1',
     ]);
     expect(await rowsOf('community', 'contributors')).toEqual([['@dev', 2]]);
     expect(await csv('community', 'contributors')).toEqual(['Member,Accepted answers', "'@dev,2"]);
@@ -345,6 +357,7 @@ describe.each(DB_KINDS)('reports over a hand-computed week (%s)', (db) => {
       summary: [
         ['Questions asked', '2'], ['Answered by the community', '100 %'], ['Time to first community answer, median', '1 h 08 min'],
         ['Time to first community answer, p90', '1 h 30 min'], ['Accepted community answers', '2'], ['Solved with no agent reply (deflection)', '1'], ['Deflection share of solved', '50 %'],
+        ['Answered by a suggestion before asking', '2'],
       ],
       contributors: [['@dev', '2']],
     });

@@ -235,6 +235,7 @@ describe.each(DB_KINDS)('reports (%s)', (db) => {
       ['Accepted community answers', 2, 0],
       ['Solved with no agent reply (deflection)', 1, 0],
       ['Deflection share of solved', 50, null],
+      ['Answered by a suggestion before asking', 0, 0],
     ]);
     expect(rowsOf(body, 'contributors')).toEqual([{ name: 'Carol', accepted: 1 }, { name: '@dan', accepted: 1 }]);
     // A member's name that starts like a formula stays text in a spreadsheet.
@@ -371,6 +372,7 @@ describe.each(DB_KINDS)('reports over facts written by the commands (%s)', (db) 
       ['Questions asked', 1], ['Answered by the community', 100],
       ['Time to first community answer, median', 15], ['Time to first community answer, p90', 15],
       ['Accepted community answers', 1], ['Solved with no agent reply (deflection)', 1], ['Deflection share of solved', 100],
+      ['Answered by a suggestion before asking', 0],
     ]);
     expect(community.body.tables.contributors.rows).toHaveLength(1);
   });

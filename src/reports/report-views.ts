@@ -6,6 +6,7 @@ import { minutes, percent, round1, type ReportTable, type Row } from './report-t
 import { barChart, hbarChart, lineChart } from './svg-charts';
 import { csatAverage, csatScore, csatView, CSAT_TABLES } from '../csat/csat-report';
 import { csatReportRepository } from '../db/repositories/csat-report.repository';
+import { selfServiceRepository } from '../db/repositories/self-service.repository';
 
 export const VIEWS = ['overview', 'channels', 'agents', 'community', 'exposure', 'csat'] as const;
 export type ReportView = (typeof VIEWS)[number];
@@ -196,8 +197,10 @@ async function agents(c: Ctx): Promise<ViewData> {
 }
 
 async function communityPeriod(c: Ctx, p: Period) {
-  const [k, first] = await Promise.all([q.community(c.m, p, c.filters), q.spread(c.m, 'community_first_answer', p, c.filters, undefined, true)]);
-  return { ...k, first: first.get('all') ?? NO_SPREAD };
+  const [k, first, selfServed] = await Promise.all([
+    q.community(c.m, p, c.filters), q.spread(c.m, 'community_first_answer', p, c.filters, undefined, true), selfServiceRepository.countIn(c.m, p, c.filters),
+  ]);
+  return { ...k, first: first.get('all') ?? NO_SPREAD, selfServed };
 }
 
 async function community(c: Ctx): Promise<ViewData> {
@@ -212,6 +215,8 @@ async function community(c: Ctx): Promise<ViewData> {
       metric('Accepted community answers', 'answers', cur.accepted, prev.accepted),
       metric('Solved with no agent reply (deflection)', 'questions', cur.deflected, prev.deflected),
       metric('Deflection share of solved', 'percent', percent(cur.deflected, cur.solved), percent(prev.deflected, prev.solved)),
+      // Questions that never became tickets: a suggestion on the ask or web form answered them.
+      metric('Answered by a suggestion before asking', 'questions', cur.selfServed, prev.selfServed),
     ],
   };
   const contributors: ReportTable = {

@@ -20,3 +20,14 @@ export class Flag {
   @TimeColumn({ name: 'resolved_at', nullable: true }) resolvedAt!: number | null;
   @Column({ type: 'varchar', nullable: true }) resolution!: string | null;
 }
+
+// A suggested solved question that answered a visitor before they asked (migration 1764000040460).
+@Entity('self_service_answers')
+export class SelfServiceAnswer {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column({ type: 'integer', name: 'question_id' }) questionId!: number;
+  // 'community' (the ask form) or 'webform'.
+  @Column({ type: 'varchar' }) source!: string;
+  @Column({ type: 'integer', name: 'inbox_id', nullable: true }) inboxId!: number | null;
+  @TimeColumn() at!: number;
+}

@@ -9,7 +9,7 @@ import { RetentionPolicy, RetentionRun } from './retention.entity';
 import { Agent } from './agent.entity';
 import { Attachment } from './attachment.entity';
 import { ApiToken, OneTimeToken, Session } from './auth.entity';
-import { Flag, Vote } from './community.entity';
+import { Flag, SelfServiceAnswer, Vote } from './community.entity';
 import { BusinessCalendarRow } from './business-calendar.entity';
 import { AutomationRule, AutomationRun } from './automation-rule.entity';
 import { CannedResponse } from './canned-response.entity';
@@ -68,7 +68,7 @@ export * from './instance-setting.entity';
 
 export const entities = [
   Macro, ChainLink, LegalHold, ErasureRequest, RetentionPolicy, RetentionRun,
-  Webhook, WebhookAttempt, Vote, Flag, SavedView, CannedResponse, ReportFact, JobLease, BusinessCalendarRow, AutomationRule, AutomationRun, SlaPolicy, TicketSlaClock,
+  Webhook, WebhookAttempt, Vote, Flag, SelfServiceAnswer, SavedView, CannedResponse, ReportFact, JobLease, BusinessCalendarRow, AutomationRule, AutomationRun, SlaPolicy, TicketSlaClock,
   Agent, Attachment, ApiToken, OneTimeToken, Session, Contact, Identity, InboundItem, Inbox,
   ImapSyncState, MailPreview, Message, OutboxItem, Team, TeamMember, ThreadLink, TicketEvent, Ticket, TicketParticipant, TicketTag,
   CsatSurvey,

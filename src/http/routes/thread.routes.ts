@@ -12,6 +12,7 @@ import { renderWeb } from '../../web/web-page';
 import { defineRoute } from '../route';
 import { csatPrompt } from '../../csat/csat-surfaces';
 import { publicName } from '../../community/public-name';
+import { selfServicePrompt, type SelfServicePrompt } from '../../community/self-service-prompt';
 
 const MAX_FILES = 5;
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -20,7 +21,7 @@ const MAX_FILE_BYTES = 10 * 1024 * 1024;
 export function threadRoutes(r: Router, s: Services): void {
   const idParams = z.object({ id: z.coerce.number().int().positive() });
 
-  const showThread = async (req: Request, res: Response, id: number, reply: { error?: string; draft?: string } = {}, status = 200) => {
+  const showThread = async (req: Request, res: Response, id: number, reply: { error?: string; draft?: string } = {}, status = 200, selfService: SelfServicePrompt | null = null) => {
     const v = await loadThreadView(s.db.m, req.viewer, id);
     const { ticket, facts, messages, me } = v;
     const first = messages[0];
@@ -53,6 +54,7 @@ export function threadRoutes(r: Router, s: Services): void {
       signinNext: threadPath(ticket),
       scripts: ['/socket.io/socket.io.min.js', '/static/web-thread.js'],
       replyError: reply.error, replyDraft: reply.draft,
+      selfService: ticket.status === 'solved' ? selfService : null,
     }, status);
   };
 
@@ -91,7 +93,7 @@ export function threadRoutes(r: Router, s: Services): void {
         res.redirect(301, `/community/${canonical}`);
         return undefined;
       }
-      return showThread(req, res, v.ticket.id);
+      return showThread(req, res, v.ticket.id, {}, 200, selfServicePrompt(req.query as Record<string, unknown>));
     },
   });
 
