@@ -23,6 +23,11 @@ describe('the landing page', () => {
     html = await (await home()).text();
     expect(html).toContain('<h1>Northwind Kettles support</h1>');
     expect(html).toContain('<a href="/forms/contact">Write to the kettle team</a>');
+    // A German browser reads the same page in German.
+    const de = await (await home({ 'accept-language': 'de-DE,de;q=0.9' })).text();
+    expect(de).toContain('<h1>Northwind Kettles Support</h1>');
+    expect(de).toContain('Schreiben Sie uns');
+    expect(de).toContain('Anmeldung für Mitarbeitende');
 
     const agent = await agentSession(t, t.admin.email, t.admin.password);
     r = await home({ cookie: agent.cookie });

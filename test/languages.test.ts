@@ -49,6 +49,10 @@ describe.each(DB_KINDS)('languages (%s)', (db) => {
     expect(en).toContain('<html lang="en">');
     expect(en).toContain('How can we help?');
     expect(await get('/signin')).toContain('Send me a link');
+    // The error page's way back follows the browser too.
+    const page = (lang: string) => fetch(`${t.url}/forms/no-such-form`, { headers: { accept: 'text/html', 'accept-language': lang } }).then((r) => r.text());
+    expect(await page('de')).toContain('Zur Startseite');
+    expect(await page('en')).toContain('Back to the start page');
   });
 
   it('a German sign-in request gets a German link mail', async () => {

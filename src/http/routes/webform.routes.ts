@@ -75,7 +75,7 @@ export function webformRoutes(r: Router, s: Services): void {
       return;
     }
     res.status(out.kind === 'created' && !out.duplicate ? 201 : 200).render('pages/webform-sent', {
-      layout: 'public', embed: embedded(req), title: 'Message sent', settings: form.settings, ticketId: out.kind === 'created' ? out.ticketId : null,
+      layout: 'public', embed: embedded(req), titleKey: 'form.sentPageTitle', settings: form.settings, ticketId: out.kind === 'created' ? out.ticketId : null,
     });
   });
 
