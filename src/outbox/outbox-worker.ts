@@ -196,8 +196,12 @@ export class OutboxWorker {
     if (!msg) return;
     const pending = items.some((i) => i.state === 'queued');
     const failed = items.find((i) => i.state === 'failed');
-    const patch: Record<string, unknown> = { deliveryState: failed ? 'failed' : pending ? 'queued' : 'sent', deliveryError: failed?.lastError ?? null };
+    // A bounce can be read before the send that caused it is settled here (the relay answered,
+    // then the report came in first): the bounce's "failed" stands, it is not overwritten.
+    const bounced = !failed && !pending && msg.deliveryState === 'failed';
+    const patch: Record<string, unknown> = bounced ? {} : { deliveryState: failed ? 'failed' : pending ? 'queued' : 'sent', deliveryError: failed?.lastError ?? null };
     if (externalId && !msg.externalId) patch.externalId = externalId;
+    if (!Object.keys(patch).length) return;
     await messageRepository.update(tx.m, messageId, patch);
     tx.emit('message.updated', { ticketId: msg.ticketId, messageId, audience: msg.audience });
   }
