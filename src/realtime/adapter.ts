@@ -44,9 +44,18 @@ export async function attachAdapter(s: Services, io: Server): Promise<() => Prom
       throw err instanceof RedisUnreachableError ? err : new RedisUnreachableError(url, err as Error);
     }
     connected = true;
+    // Closing: another node's request (fetchSockets, a room check) can still be answered by the
+    // adapter after this node began to shut down; its reply is published without being awaited,
+    // so a publish on the closed client would be an unhandled rejection. Stop listening first,
+    // and let late replies go nowhere.
+    let closing = false;
+    const publish = pub.publish.bind(pub);
+    (pub as { publish: typeof publish }).publish = ((...args: Parameters<typeof publish>) => (closing ? Promise.resolve(0) : publish(...args))) as typeof publish;
     io.adapter(createAdapter(pub, sub, { key: s.config.REDIS_CHANNEL_PREFIX }));
     return async () => {
-      await Promise.allSettled([pub.quit(), sub.quit()]);
+      closing = true;
+      await Promise.allSettled([sub.quit()]);
+      await Promise.allSettled([pub.quit()]);
     };
   }
   if (s.config.isPostgres) {
