@@ -4,13 +4,21 @@ import i18next, { type TFunction } from 'i18next';
 import { ROOT } from '../paths';
 import { DEFAULT_LOCALE, LOCALES, supportedLocale, type Locale } from './locale';
 
-// The translation catalogues (locales/<lang>.json): customer pages and e-mails read every word
-// from here, and agent pages can too. One i18next instance for the process, loaded at start-up
+// The translation catalogues: locales/<lang>.json (customer pages and e-mails) and one file per
+// area of the agent app, locales/<lang>/<area>.json, whose keys live under `<area>.`. One i18next instance for the process, loaded at start-up
 // (the files are small), so a translation is a synchronous lookup.
 export const LOCALES_DIR = path.join(ROOT, 'locales');
 
 export function readCatalogue(locale: Locale): Record<string, unknown> {
-  return JSON.parse(fs.readFileSync(path.join(LOCALES_DIR, `${locale}.json`), 'utf8'));
+  const catalogue: Record<string, unknown> = JSON.parse(fs.readFileSync(path.join(LOCALES_DIR, `${locale}.json`), 'utf8'));
+  const areas = path.join(LOCALES_DIR, locale);
+  const files = fs.existsSync(areas) ? fs.readdirSync(areas).filter((f) => f.endsWith('.json')).sort() : [];
+  for (const file of files) {
+    const area = file.slice(0, -'.json'.length);
+    if (area in catalogue) throw new Error(`locales/${locale}/${file}: the area "${area}" is also a key of locales/${locale}.json`);
+    catalogue[area] = JSON.parse(fs.readFileSync(path.join(areas, file), 'utf8'));
+  }
+  return catalogue;
 }
 
 const instance = i18next.createInstance();
