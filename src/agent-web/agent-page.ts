@@ -5,6 +5,7 @@ import { SignInRequired } from '../errors';
 import { strictCsp } from '../http/page-security';
 import type { Services } from '../services';
 import type { Viewer } from '../policies/viewer';
+import { DEFAULT_LOCALE, fromAcceptLanguage, type Locale } from '../i18n/locale';
 
 export type AgentViewer = Extract<Viewer, { kind: 'agent' }>;
 
@@ -16,8 +17,7 @@ export async function renderAgent(s: Services, req: Request, res: Response, view
   const v = req.viewer as AgentViewer;
   const [agent, unread] = await Promise.all([agentRepository.findById(s.db.m, v.agentId), notificationRepository.unreadCount(s.db.m, v.agentId)]);
   const me = { id: v.agentId, name: v.name, role: v.role, initial: initial(v.name), admin: v.role === 'admin', away: !!agent?.away, theme: agent?.theme ?? null, unread };
-  // Agent pages are English for now; their strings can come from the same catalogues ({{t}}).
-  res.status(status).render(view, { layout: 'agent', locale: 'en', me, csrfToken: req.csrfToken, ...data });
+  res.status(status).render(view, { layout: 'agent', locale: agentLocale(req), me, csrfToken: req.csrfToken, ...data });
   return undefined;
 }
 
@@ -43,3 +43,7 @@ export function backTo(req: Request, fallback: string): string {
 }
 
 export const initial = (name: string | null | undefined) => (name ?? '?').trim().charAt(0).toUpperCase() || '?';
+
+// The language of the agent app: the agent's browser's, else English. (Strings come from the same
+// catalogues as the customer pages, under locales/<lang>/<area>.json.)
+export const agentLocale = (req: Request): Locale => fromAcceptLanguage(req.get('accept-language')) ?? DEFAULT_LOCALE;
