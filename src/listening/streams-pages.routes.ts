@@ -14,6 +14,7 @@ import { deleteStream } from './commands/delete-stream';
 import { updateStream } from './commands/update-stream';
 import { createStreamBody, streamFormInput, updateStreamBody } from './stream-input';
 import { presentStreams, type PresentedStream } from './stream.presenter';
+import { pageT } from '../agent-web/page-text';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 type Fields = Record<string, string>;
@@ -66,7 +67,7 @@ export function streamsPageRoutes(r: Router, s: Services): void {
       const input = streamFormInput(req.body as Record<string, unknown>);
       const parsed = createStreamBody.safeParse(input);
       const values = { ...input, accessToken: undefined };
-      if (!parsed.success) return listPage(s, req, res, { values, fields: fieldErrors(parsed.error), error: 'Check the highlighted fields.' }, 422);
+      if (!parsed.success) return listPage(s, req, res, { values, fields: fieldErrors(parsed.error), error: pageT(req)('admin.common.checkFields') }, 422);
       try {
         await createStream(s, parsed.data, viewer.kind === 'agent' ? viewer.agentId : null);
       } catch (err) {

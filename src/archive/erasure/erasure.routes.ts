@@ -8,6 +8,7 @@ import { defineRoute } from '../../http/route';
 import { adminOnly } from '../../http/routes/admin-pages.routes';
 import type { Services } from '../../services';
 import { eraseContact } from '../../contacts/commands/erase-contact';
+import { pageT } from '../../agent-web/page-text';
 
 const present = (e: ErasureRequest) => ({
   id: e.id, contactId: e.contactId, mode: e.mode, state: e.state, reason: e.reason, refusal: e.refusal, requestedBy: e.requestedBy, counts: e.counts ?? {}, createdAt: new Date(e.createdAt).toISOString(),
@@ -51,9 +52,9 @@ export function erasureRoutes(r: Router, s: Services): void {
       const form = z.object({ contactId: z.coerce.number({ message: 'Enter the contact\'s number' }).int().positive('Enter the contact\'s number'), confirm: z.coerce.number().int().optional(), reason: z.string().max(500).optional(), understood: z.literal('1', { message: 'Tick the box: this cannot be undone' }), mode: z.enum(['redact', 'delete']).default('redact') }).safeParse(raw);
       if (!form.success) {
         const fields = Object.fromEntries(form.error.issues.map((i) => [String(i.path[0]), i.message]));
-        return listPage(s, req, res, { values: raw, fields, error: 'Check the highlighted fields.' }, 422);
+        return listPage(s, req, res, { values: raw, fields, error: pageT(req)('admin.common.checkFields') }, 422);
       }
-      if (form.data.confirm !== form.data.contactId) return listPage(s, req, res, { values: raw, fields: { confirm: `Type ${form.data.contactId} again to confirm.` }, error: 'Check the highlighted fields.' }, 422);
+      if (form.data.confirm !== form.data.contactId) return listPage(s, req, res, { values: raw, fields: { confirm: `Type ${form.data.contactId} again to confirm.` }, error: pageT(req)('admin.common.checkFields') }, 422);
       try {
         const r = await eraseContact(s.commands, viewer, form.data.contactId, { mode: form.data.mode, reason: form.data.reason });
         return listPage(s, req, res, r.state === 'refused' ? { error: `Refused: ${r.refusal}` } : { notice: `Contact ${form.data.contactId} erased (request #${r.requestId}).` }, r.state === 'refused' ? 409 : 200);

@@ -14,6 +14,7 @@ import { formChoices, parseMacroForm, rowsOf, type FieldErrors, type FormRow } f
 import { loadMacroNames, presentMacro } from './macro.presenter';
 import { loadMacro } from './macros.routes';
 import { deleteMacro, saveMacro } from './save-macro';
+import { pageT } from '../../agent-web/page-text';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 
@@ -70,7 +71,7 @@ export function macrosPageRoutes(r: Router, s: Services): void {
 
   const save = (id?: number) => async ({ req, res, viewer }: { req: Request; res: Response; viewer: unknown }) => {
     const parsed = parseMacroForm(req.body as Record<string, unknown>);
-    if (!parsed.ok) return macrosPage(s, req, res, { id, values: parsed.values, rows: parsed.rows, fields: parsed.fields, error: 'Check the highlighted fields.' }, 422);
+    if (!parsed.ok) return macrosPage(s, req, res, { id, values: parsed.values, rows: parsed.rows, fields: parsed.fields, error: pageT(req)('admin.common.checkFields') }, 422);
     try {
       await saveMacro(s.db, s.now(), parsed.input, (viewer as AgentViewer).agentId, id);
     } catch (err) {

@@ -17,13 +17,14 @@ import { dryRun, DRY_RUN_DAYS } from './dry-run';
 import { parseRule } from './rule-engine';
 import { CONDITION_TESTS, formErrors, formModel, formOf, ruleFromForm } from './rule-form';
 import { type RuleInput, ruleInputSchema, TRIGGER_LABELS, type TriggerType } from './rule-schema';
+import { pageT } from '../../agent-web/page-text';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 
 async function formPage(s: Services, req: Request, res: Response, values: Record<string, unknown>, opts: { id?: number; errors?: Record<string, string>; error?: string; status?: number } = {}) {
   const [agents, teams, canned, inboxes] = await Promise.all([agentRepository.list(s.db.m), agentRepository.listTeams(s.db.m), cannedResponseRepository.list(s.db.m), inboxRepository.list(s.db.m)]);
   return renderAgent(s, req, res, 'pages/admin/rule-form', {
-    title: opts.id ? 'Edit rule' : 'New rule', nav: { admin: true }, section: { rules: true }, ruleId: opts.id ?? null,
+    title: pageT(req)(opts.id ? 'admin.ruleForm.editTitle' : 'admin.ruleForm.newTitle'), previewDays: DRY_RUN_DAYS, nav: { admin: true }, section: { rules: true }, ruleId: opts.id ?? null,
     action: opts.id ? `/admin/rules/${opts.id}` : '/admin/rules', form: formModel(values, opts.errors ?? {}, { agents, teams, canned, inboxes }), error: opts.error ?? null,
   }, opts.status ?? 200);
 }
@@ -51,7 +52,7 @@ const CONDITION_LABELS = new Map(CONDITION_TESTS.map((c) => [c.value, c.label.re
 async function resultsPage(s: Services, req: Request, res: Response, rule: RuleInput & { id: number }, values: Record<string, unknown> | null) {
   const [result, names] = await Promise.all([dryRun(s, { ...rule, position: 0 }, s.now()), loadMacroNames(s.db.m)]);
   return renderAgent(s, req, res, 'pages/admin/rule-dry-run', {
-    title: `Dry run: ${rule.name}`, nav: { admin: true }, section: { rules: true }, rule: { id: rule.id || null, name: rule.name, enabled: rule.enabled, ...describe(rule, names) },
+    title: pageT(req)('admin.dryRun.title', { name: rule.name }), nav: { admin: true }, section: { rules: true }, rule: { id: rule.id || null, name: rule.name, enabled: rule.enabled, ...describe(rule, names) },
     days: DRY_RUN_DAYS, result, matches: result.matches.map((m) => ({ ...m, when: new Date(m.at).toISOString().replace('T', ' ').slice(0, 16) })),
     // An unsaved preview carries the form along, so "save" needs no second typing.
     hidden: values ? Object.entries(values).filter(([k]) => k !== '_csrf').flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => ({ name: k, value: String(x) }))) : null,
@@ -67,7 +68,7 @@ export function rulesPageRoutes(r: Router, s: Services): void {
         const p = parseRule(row);
         return { id: row.id, name: row.name, enabled: row.enabled, valid: !!p, first: i === 0, last: i === rows.length - 1, ...(p ? describe(p, names) : { trigger: row.trigger, conditions: 0, ifText: '', actions: '' }) };
       });
-      return renderAgent(s, req, res, 'pages/admin/rules', { title: 'Rules', nav: { admin: true }, section: { rules: true }, rules });
+      return renderAgent(s, req, res, 'pages/admin/rules', { title: pageT(req)('admin.rules.title'), nav: { admin: true }, section: { rules: true }, rules });
     },
   });
   defineRoute(r, s, { method: 'get', path: '/admin/rules/new', tag: 'admin', summary: 'The form for a new rule', authorize: adminOnly, handler: ({ req, res }) => formPage(s, req, res, { trigger: 'ticket_created' }) });
@@ -85,7 +86,7 @@ export function rulesPageRoutes(r: Router, s: Services): void {
     // "Change it" from a preview: back to the form with everything as typed.
     if ((req.body as Record<string, unknown>).edit !== undefined) return formPage(s, req, res, req.body as Record<string, unknown>, { id });
     const form = readForm(req);
-    if (!form.ok) return formPage(s, req, res, form.values, { id, errors: form.errors, error: 'Check the highlighted fields.', status: 422 });
+    if (!form.ok) return formPage(s, req, res, form.values, { id, errors: form.errors, error: pageT(req)('admin.common.checkFields'), status: 422 });
     if ((req.body as Record<string, unknown>).preview !== undefined) return resultsPage(s, req, res, { ...form.rule, id: id ?? 0 }, req.body as Record<string, unknown>);
     try {
       const saved = await saveRule(s, viewer.kind === 'agent' ? viewer.agentId : null, form.rule, id);

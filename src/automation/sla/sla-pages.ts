@@ -13,6 +13,7 @@ import type { Services } from '../../services';
 import { createCalendar, deleteCalendar, updateCalendar } from '../calendars/save-calendar';
 import { createSlaPolicy, deleteSlaPolicy, updateSlaPolicy } from './save-sla-policy';
 import { calendarField, calendarFormValues, calendarFromForm, type FieldErrors, policyField, policyFormValues, policyFromForm } from './sla-form';
+import { pageT } from '../../agent-web/page-text';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 const editQuery = z.object({ edit: z.coerce.number().int().positive().optional() });
@@ -84,7 +85,7 @@ export function slaPages(r: Router, s: Services): void {
     const { input, errors } = policyFromForm(req.body as Form);
     const inboxes = await inboxRepository.list(s.db.m);
     const values = () => policyFormValues({ ...(input as unknown as SlaPolicy), id: id as number, position: (input.position as number) ?? null } as SlaPolicy, inboxes);
-    if (Object.keys(errors).length) return slaPage(s, req, res, id, { values: values(), fields: errors, error: 'Check the highlighted fields.' }, 422);
+    if (Object.keys(errors).length) return slaPage(s, req, res, id, { values: values(), fields: errors, error: pageT(req)('admin.common.checkFields') }, 422);
     try {
       if (id === undefined) await createSlaPolicy(s.db, s.now(), input);
       else await updateSlaPolicy(s.db, id, s.now(), input);

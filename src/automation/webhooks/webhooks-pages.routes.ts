@@ -15,6 +15,7 @@ import { updateWebhook } from './commands/update-webhook';
 import { presentAttempts, presentWebhook } from './webhook.presenter';
 import { EVENT_LABELS, WEBHOOK_EVENTS } from './webhook-events';
 import { createWebhookBody } from './webhook-input';
+import { pageT } from '../../agent-web/page-text';
 
 const PAGE = 50;
 const idParams = z.object({ id: z.coerce.number().int().positive() });
@@ -69,7 +70,7 @@ export function webhooksPageRoutes(r: Router, s: Services): void {
     handler: async ({ req, res, viewer }) => {
       const input = formInput(req.body as Record<string, unknown>);
       const parsed = createWebhookBody.safeParse(input);
-      if (!parsed.success) return listPage(s, req, res, { values: input, fields: fieldErrors(parsed.error), error: 'Check the highlighted fields.' }, 422);
+      if (!parsed.success) return listPage(s, req, res, { values: input, fields: fieldErrors(parsed.error), error: pageT(req)('admin.common.checkFields') }, 422);
       try {
         const { webhook, secret } = await createWebhook(s, parsed.data, viewer.kind === 'agent' ? viewer.agentId : null);
         return listPage(s, req, res, { secretShown: { id: webhook.id, name: webhook.name, secret, created: true } }, 201);

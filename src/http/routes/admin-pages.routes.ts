@@ -20,6 +20,7 @@ import { presentInbox } from '../presenters/inbox.presenter';
 import { idList } from '../form-fields';
 import { defineRoute } from '../route';
 import { cannedBody, saveCanned } from './canned-responses.routes';
+import { pageT } from '../../agent-web/page-text';
 
 // Admin pages: a signed-out visitor is sent to sign in; an agent who is not an admin gets 403.
 export const adminOnly = (v: Viewer) => agentOnly(v) && v.kind === 'agent' && v.role === 'admin';
@@ -41,7 +42,7 @@ async function agentsPage(s: Services, req: Request, res: Response, extra: Recor
   const members = await Promise.all(teams.map((t) => agentRepository.membersOf(s.db.m, t.id)));
   const names = new Map(agents.map((a) => [a.id, a.name]));
   return renderAgent(s, req, res, 'pages/admin/agents', {
-    title: 'Agents and teams', nav: { admin: true }, section: { agents: true },
+    title: pageT(req)('admin.nav.agents'), nav: { admin: true }, section: { agents: true },
     agents: agents.map((a, i) => ({ id: a.id, name: a.name, email: a.email, isAdmin: a.role === 'admin', away: a.away, active: a.active, maxOpen: a.maxOpen ?? '', open: open[i] })),
     teams: teams.map((t, i) => ({ id: t.id, name: t.name, members: members[i].map((id) => names.get(id) ?? `#${id}`) })),
     values: {}, fields: {}, ...extra,
@@ -51,7 +52,7 @@ async function agentsPage(s: Services, req: Request, res: Response, extra: Recor
 async function inboxesPage(s: Services, req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
   const [inboxes, calendars] = await Promise.all([inboxRepository.list(s.db.m).then((l) => l.map((i) => presentInbox(i))), businessCalendarRepository.list(s.db.m)]);
   return renderAgent(s, req, res, 'pages/admin/inboxes', {
-    title: 'Inboxes', nav: { admin: true }, section: { inboxes: true },
+    title: pageT(req)('admin.inboxes.title'), nav: { admin: true }, section: { inboxes: true },
     inboxes: inboxes.map((i) => ({ ...i, calendars: calendars.map((c) => ({ id: c.id, name: c.name, selected: c.id === i.calendarId })), settingsText: Object.entries(i.settings).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' · ') })),
     channels: CHANNEL_KINDS, values: { channel: 'email' }, fields: {}, ...extra,
     // The create form: each channel kind's own fields (script shows the chosen kind's only).
@@ -62,7 +63,7 @@ async function inboxesPage(s: Services, req: Request, res: Response, extra: Reco
 
 async function cannedPage(s: Services, req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
   const canned = await cannedResponseRepository.list(s.db.m);
-  return renderAgent(s, req, res, 'pages/admin/canned', { title: 'Canned responses', nav: { admin: true }, section: { canned: true }, canned, values: {}, fields: {}, ...extra }, status);
+  return renderAgent(s, req, res, 'pages/admin/canned', { title: pageT(req)('admin.nav.canned'), nav: { admin: true }, section: { canned: true }, canned, values: {}, fields: {}, ...extra }, status);
 }
 
 export function adminPages(r: Router, s: Services): void {
@@ -82,7 +83,7 @@ export function adminPages(r: Router, s: Services): void {
         role: z.enum(['agent', 'admin']), password: z.union([z.literal(''), z.string().min(8, 'Use at least 8 characters, or leave empty.')]).optional(),
       }).safeParse(raw);
       const values = { name: raw.name, email: raw.email, role: raw.role };
-      if (!parsed.success) return agentsPage(s, req, res, { values, fields: fieldErrors(parsed.error), error: 'Check the highlighted fields.' }, 422);
+      if (!parsed.success) return agentsPage(s, req, res, { values, fields: fieldErrors(parsed.error), error: pageT(req)('admin.common.checkFields') }, 422);
       try {
         await createAgent(s.db, s.now(), { ...parsed.data, password: parsed.data.password || null });
       } catch (err) {
@@ -139,7 +140,7 @@ export function adminPages(r: Router, s: Services): void {
         address: z.union([z.literal(''), z.email('Enter the support address, e.g. support@example.com.')]).optional(),
         settings: z.string().max(10_000).optional(),
       }).safeParse(raw);
-      if (!parsed.success) return inboxesPage(s, req, res, { values, posted, fields: fieldErrors(parsed.error), error: 'Check the highlighted fields.' }, 422);
+      if (!parsed.success) return inboxesPage(s, req, res, { values, posted, fields: fieldErrors(parsed.error), error: pageT(req)('admin.common.checkFields') }, 422);
       const advanced = parseAdvanced(parsed.data.settings);
       if (!advanced.ok) return inboxesPage(s, req, res, { values, posted, fields: { settings: advanced.error }, error: advanced.error }, 422);
       const settings = { ...settingsFromForm(parsed.data.channel, posted, null), ...advanced.value };
@@ -182,7 +183,7 @@ export function adminPages(r: Router, s: Services): void {
       const id = raw.id ? Number(raw.id) : undefined;
       const parsed = cannedBody.safeParse(raw);
       const values = { id: raw.id, title: raw.title, body: raw.body };
-      if (!parsed.success) return cannedPage(s, req, res, { values, fields: fieldErrors(parsed.error), error: 'Check the highlighted fields.' }, 422);
+      if (!parsed.success) return cannedPage(s, req, res, { values, fields: fieldErrors(parsed.error), error: pageT(req)('admin.common.checkFields') }, 422);
       try {
         await saveCanned(s, parsed.data, (viewer as { agentId: number }).agentId, id);
       } catch (err) {

@@ -1,0 +1,48 @@
+import { createInbox } from '../src/inboxes/create-inbox';
+import { AgentClient } from './helpers/agent-client';
+import { startTestChorus, type TestChorus } from './helpers/test-chorus';
+
+// Admin and management pages speak the agent's browser language (Accept-Language), else English.
+describe('admin and report pages in the agent’s language', () => {
+  let t: TestChorus;
+  let admin: AgentClient;
+  const page = async (p: string, lang?: string) => {
+    const res = await fetch(t.url + p, { headers: { accept: 'text/html', cookie: admin.cookie, ...(lang ? { 'accept-language': lang } : {}) }, redirect: 'manual' });
+    return { status: res.status, html: await res.text() };
+  };
+
+  beforeAll(async () => {
+    const { modules } = await import('../src/modules');
+    t = await startTestChorus({ modules });
+    await createInbox(t.s.db, Date.now(), { name: 'Support', channel: 'email', address: 'support@acme.test' });
+    admin = new AgentClient(t);
+    await admin.signIn(t.admin.email, t.admin.password);
+  });
+  afterAll(async () => t.stop());
+
+  it('/admin/rules in German for a German browser, in English by default', async () => {
+    const de = await page('/admin/rules', 'de-DE,de;q=0.9,en;q=0.5');
+    expect(de.status).toBe(200);
+    expect(de.html).toContain('<h1>Regeln</h1>');
+    expect(de.html).toContain('Neue Regel');
+    expect(de.html).toContain('<title>Regeln · Chorus</title>');
+    expect(de.html).toContain('>Posteingänge</a>');
+    expect(de.html).not.toContain('New rule');
+    const en = await page('/admin/rules');
+    expect(en.html).toContain('<h1>Rules</h1>');
+    expect(en.html).toContain('New rule');
+    expect(en.html).toContain('>Inboxes</a>');
+  });
+
+  it('/admin/inboxes in German, including what the server writes into the form', async () => {
+    const de = await page('/admin/inboxes', 'de');
+    expect(de.status).toBe(200);
+    expect(de.html).toContain('<h1>Posteingänge</h1>');
+    expect(de.html).toContain('Posteingang anlegen');
+    expect(de.html).toContain('rund um die Uhr');
+    expect(de.html).not.toContain('Create an inbox');
+    const en = await page('/admin/inboxes', 'fr');
+    expect(en.html).toContain('<h1>Inboxes</h1>');
+    expect(en.html).toContain('Create an inbox');
+  });
+});
