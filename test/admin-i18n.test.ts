@@ -45,4 +45,24 @@ describe('admin and report pages in the agent’s language', () => {
     expect(en.html).toContain('<h1>Inboxes</h1>');
     expect(en.html).toContain('Create an inbox');
   });
+
+  it('/reports in German — tabs, filters, tiles, table headers and chart labels — while the CSV and JSON stay English', async () => {
+    const de = await page('/reports', 'de');
+    expect(de.status).toBe(200);
+    expect(de.html).toContain('<h1>Berichte</h1>');
+    expect(de.html).toContain('<title>Berichte · Überblick · Chorus</title>');
+    expect(de.html).toContain('Neue Tickets');
+    expect(de.html).toContain('<th>Tag</th>');
+    expect(de.html).toContain('aria-label="Neue und gelöste Tickets pro Tag"');
+    expect(de.html).toContain('Letzte 7 Tage');
+    expect(de.html).not.toContain('New tickets');
+    const en = await page('/reports');
+    expect(en.html).toContain('<h1>Reports</h1>');
+    expect(en.html).toContain('New tickets');
+    expect(en.html).toContain('aria-label="New and solved tickets per day"');
+    const csv = await fetch(`${t.url}/api/reports/overview/daily.csv`, { headers: { cookie: admin.cookie, 'accept-language': 'de' } });
+    expect((await csv.text()).split('\r\n')[0]).toBe('Day,New,Replies,Solved,Reopened,Backlog at end of day');
+    const json = (await (await fetch(`${t.url}/api/reports/overview`, { headers: { accept: 'application/json', cookie: admin.cookie, 'accept-language': 'de' } })).json()) as { tables: { summary: { rows: { metric: string }[] } } };
+    expect(json.tables.summary.rows[0].metric).toBe('New tickets');
+  });
 });

@@ -4,6 +4,7 @@ import { BUCKET_MS, reportQueryRepository as q, type Counts, type FactFilters, t
 import type { Period, ReportRange } from './report-range';
 import { minutes, percent, round1, type ReportTable, type Row } from './report-table';
 import { barChart, hbarChart, lineChart } from './svg-charts';
+import { EXPORT_TEXT, type ReportText } from './report-text';
 import { csatAverage, csatScore, csatView, CSAT_TABLES } from '../csat/csat-report';
 import { csatReportRepository } from '../db/repositories/csat-report.repository';
 import { selfServiceRepository } from '../db/repositories/self-service.repository';
@@ -14,13 +15,14 @@ export const VIEW_TITLES: Record<ReportView, string> = { overview: 'Overview', c
 
 export interface Chart { table: string; title: string; svg: string }
 export interface ViewData { tables: ReportTable[]; charts: Chart[] }
-interface Ctx { m: EntityManager; range: ReportRange; filters: FactFilters; now: number }
+interface Ctx { m: EntityManager; range: ReportRange; filters: FactFilters; now: number; t: ReportText; locale: string }
 
 export const CHANNEL_LABELS: Record<string, string> = {
   email: 'E-mail', webform: 'Web form', api: 'API', messenger: 'Messenger', instagram: 'Instagram', whatsapp: 'WhatsApp',
   telegram: 'Telegram', x: 'X', mastodon: 'Mastodon', bluesky: 'Bluesky', community: 'Community',
 };
-const channelLabel = (c: string) => CHANNEL_LABELS[c] ?? c;
+// A channel's name in the reader's language (CHANNEL_LABELS is the English one).
+export const channelName = (t: ReportText, c: string) => (c in CHANNEL_LABELS ? t(`reports.channel.${c}`) : c);
 const ZERO: Counts = { created: 0, replies: 0, solved: 0, reopened: 0, backlogDelta: 0 };
 const NO_SPREAD: Spread = { n: 0, median: null, p90: null };
 const add = (a: Counts, b: Counts): Counts => ({ created: a.created + b.created, replies: a.replies + b.replies, solved: a.solved + b.solved, reopened: a.reopened + b.reopened, backlogDelta: a.backlogDelta + b.backlogDelta });
@@ -48,12 +50,13 @@ const periodMeasures = (w: Period) => [
 
 const change = (v: number | null, p: number | null) => (v === null || p === null ? null : round1(v - p));
 const metric = (name: string, unit: string, v: number | null, p: number | null): Row => ({ metric: name, unit, value: v, previous: p, change: change(v, p) });
-const summaryColumns = [
-  { key: 'metric', label: 'Metric', type: 'text' as const }, { key: 'unit', label: 'Unit', type: 'text' as const },
-  { key: 'value', label: 'This period', type: 'count' as const, prev: 'previous', prevLabel: 'Previous period' }, { key: 'change', label: 'Change', type: 'count' as const },
+const summaryColumns = (t: ReportText) => [
+  { key: 'metric', label: t('reports.col.metric'), type: 'text' as const }, { key: 'unit', label: t('reports.col.unit'), type: 'text' as const },
+  { key: 'value', label: t('reports.col.thisPeriod'), type: 'count' as const, prev: 'previous', prevLabel: t('reports.col.previousPeriod') }, { key: 'change', label: t('reports.col.change'), type: 'count' as const },
 ];
 
 async function overview(c: Ctx): Promise<ViewData> {
+  const { t } = c;
   // Both periods in one read of the daily counts (with the backlog before them) and one set of
   // spread statements for all eight durations.
   const { previous: p, current: n } = c.range;
@@ -64,45 +67,47 @@ async function overview(c: Ctx): Promise<ViewData> {
   const prev = periodSummary(p, buckets, backlog, spreads.slice(0, 4));
   const cur = periodSummary(n, buckets, prev.backlogEnd, spreads.slice(4));
   const summary: ReportTable = {
-    name: 'summary', title: 'This period beside the previous one', columns: summaryColumns,
+    name: 'summary', title: t('reports.table.thisPeriodBesideThePreviousOne'), columns: summaryColumns(c.t),
     rows: [
-      metric('New tickets', 'tickets', cur.totals.created, prev.totals.created),
-      metric('Replies sent', 'replies', cur.totals.replies, prev.totals.replies),
-      metric('Solved', 'tickets', cur.totals.solved, prev.totals.solved),
-      metric('Reopened', 'tickets', cur.totals.reopened, prev.totals.reopened),
-      metric('Backlog at end', 'tickets', cur.backlogEnd, prev.backlogEnd),
-      metric('First response, median', 'minutes', minutes(cur.frt.median), minutes(prev.frt.median)),
+      metric(t('reports.metric.newTickets'), 'tickets', cur.totals.created, prev.totals.created),
+      metric(t('reports.metric.repliesSent'), 'replies', cur.totals.replies, prev.totals.replies),
+      metric(t('reports.metric.solved'), 'tickets', cur.totals.solved, prev.totals.solved),
+      metric(t('reports.metric.reopened'), 'tickets', cur.totals.reopened, prev.totals.reopened),
+      metric(t('reports.metric.backlogAtEnd'), 'tickets', cur.backlogEnd, prev.backlogEnd),
+      metric(t('reports.metric.firstResponseMedian'), 'minutes', minutes(cur.frt.median), minutes(prev.frt.median)),
       // Business time counts only the hours of the ticket's calendar (tickets without one are left out).
-      metric('First response, median in business hours', 'minutes', minutes(cur.frtBusiness.median), minutes(prev.frtBusiness.median)),
-      metric('First response, p90', 'minutes', minutes(cur.frt.p90), minutes(prev.frt.p90)),
-      metric('Resolution, median', 'minutes', minutes(cur.res.median), minutes(prev.res.median)),
-      metric('Resolution, median in business hours', 'minutes', minutes(cur.resBusiness.median), minutes(prev.resBusiness.median)),
-      metric('Resolution, p90', 'minutes', minutes(cur.res.p90), minutes(prev.res.p90)),
+      metric(t('reports.metric.firstResponseMedianInBusinessHours'), 'minutes', minutes(cur.frtBusiness.median), minutes(prev.frtBusiness.median)),
+      metric(t('reports.metric.firstResponseP90'), 'minutes', minutes(cur.frt.p90), minutes(prev.frt.p90)),
+      metric(t('reports.metric.resolutionMedian'), 'minutes', minutes(cur.res.median), minutes(prev.res.median)),
+      metric(t('reports.metric.resolutionMedianInBusinessHours'), 'minutes', minutes(cur.resBusiness.median), minutes(prev.resBusiness.median)),
+      metric(t('reports.metric.resolutionP90'), 'minutes', minutes(cur.res.p90), minutes(prev.res.p90)),
     ],
   };
   const days = c.range.current.days;
   const daily: ReportTable = {
-    name: 'daily', title: 'Each day',
+    name: 'daily', title: t('reports.table.eachDay'),
     columns: [
-      { key: 'date', label: 'Day', type: 'text' }, { key: 'created', label: 'New', type: 'count' }, { key: 'replies', label: 'Replies', type: 'count' },
-      { key: 'solved', label: 'Solved', type: 'count' }, { key: 'reopened', label: 'Reopened', type: 'count' }, { key: 'backlog', label: 'Backlog at end of day', type: 'count' },
+      { key: 'date', label: t('reports.col.day'), type: 'text' }, { key: 'created', label: t('reports.col.new'), type: 'count' }, { key: 'replies', label: t('reports.col.replies'), type: 'count' },
+      { key: 'solved', label: t('reports.col.solved'), type: 'count' }, { key: 'reopened', label: t('reports.col.reopened'), type: 'count' }, { key: 'backlog', label: t('reports.col.backlogAtEndOfDay'), type: 'count' },
     ],
     rows: days.map((d, i) => ({ date: d.date, created: cur.days[i].created, replies: cur.days[i].replies, solved: cur.days[i].solved, reopened: cur.days[i].reopened, backlog: cur.daily[i] })),
   };
-  const label = (d: string) => d.slice(5);
+  // Day labels along the axis: "12-03" in English as before, the reader's own order elsewhere ("03.12.").
+  const label = (d: string) => (c.locale === 'en' ? d.slice(5) : new Intl.DateTimeFormat(c.locale, { day: '2-digit', month: '2-digit', timeZone: 'UTC' }).format(new Date(`${d}T00:00:00Z`)));
   return {
     tables: [summary, daily],
     charts: [
-      { table: 'daily', title: 'New and solved tickets per day', svg: lineChart('New and solved tickets per day', [
-        { name: 'New', points: days.map((d, i) => ({ label: label(d.date), value: cur.days[i].created })) },
-        { name: 'Solved', points: days.map((d, i) => ({ label: label(d.date), value: cur.days[i].solved })) },
-      ]) },
-      { table: 'daily', title: 'Backlog at the end of each day', svg: barChart('Backlog at the end of each day', days.map((d, i) => ({ label: label(d.date), value: cur.daily[i] })), { unit: 'open tickets' }) },
+      { table: 'daily', title: t('reports.chart.newAndSolvedTicketsPerDay'), svg: lineChart(t('reports.chart.newAndSolvedTicketsPerDay'), [
+        { name: t('reports.col.new'), points: days.map((d, i) => ({ label: label(d.date), value: cur.days[i].created })) },
+        { name: t('reports.col.solved'), points: days.map((d, i) => ({ label: label(d.date), value: cur.days[i].solved })) },
+      ], { locale: c.locale }) },
+      { table: 'daily', title: t('reports.chart.backlogAtTheEndOfEachDay'), svg: barChart(t('reports.chart.backlogAtTheEndOfEachDay'), days.map((d, i) => ({ label: label(d.date), value: cur.daily[i] })), { unit: t('reports.chartUnit.openTickets'), locale: c.locale }) },
     ],
   };
 }
 
 async function channels(c: Ctx): Promise<ViewData> {
+  const { t } = c;
   const { current: cur, previous: prev } = c.range;
   // Every channel's counts for both periods and the history before them in one read; the four
   // spreads (both measures, both periods, per channel) in one set of statements.
@@ -120,33 +125,34 @@ async function channels(c: Ctx): Promise<ViewData> {
     const x = a.get(k) ?? ZERO;
     const y = b.get(k) ?? ZERO;
     return {
-      channel: channelLabel(k), created: x.created, createdPrev: y.created, replies: x.replies, repliesPrev: y.replies, solved: x.solved, solvedPrev: y.solved,
+      channel: channelName(t, k), created: x.created, createdPrev: y.created, replies: x.replies, repliesPrev: y.replies, solved: x.solved, solvedPrev: y.solved,
       reopened: x.reopened, reopenedPrev: y.reopened, backlog: bl.get(k) ?? 0, backlogPrev: blp.get(k) ?? 0,
       frtMedian: minutes(frt.get(k)?.median), frtMedianPrev: minutes(frtPrev.get(k)?.median), frtP90: minutes(frt.get(k)?.p90), frtP90Prev: minutes(frtPrev.get(k)?.p90),
       resMedian: minutes(res.get(k)?.median), resMedianPrev: minutes(resPrev.get(k)?.median), resP90: minutes(res.get(k)?.p90), resP90Prev: minutes(resPrev.get(k)?.p90),
     };
   });
   const table: ReportTable = {
-    name: 'channels', title: 'Per channel, beside the previous period',
+    name: 'channels', title: t('reports.table.perChannelBesideThePreviousPeriod'),
     columns: [
-      { key: 'channel', label: 'Channel', type: 'text' }, { key: 'created', label: 'New', type: 'count', prev: 'createdPrev' },
-      { key: 'replies', label: 'Replies', type: 'count', prev: 'repliesPrev' }, { key: 'solved', label: 'Solved', type: 'count', prev: 'solvedPrev' },
-      { key: 'reopened', label: 'Reopened', type: 'count', prev: 'reopenedPrev' }, { key: 'backlog', label: 'Backlog at end', type: 'count', prev: 'backlogPrev' },
-      { key: 'frtMedian', label: 'First response median', type: 'minutes', prev: 'frtMedianPrev' }, { key: 'frtP90', label: 'First response p90', type: 'minutes', prev: 'frtP90Prev' },
-      { key: 'resMedian', label: 'Resolution median', type: 'minutes', prev: 'resMedianPrev' }, { key: 'resP90', label: 'Resolution p90', type: 'minutes', prev: 'resP90Prev' },
+      { key: 'channel', label: t('reports.col.channel'), type: 'text' }, { key: 'created', label: t('reports.col.new'), type: 'count', prev: 'createdPrev' },
+      { key: 'replies', label: t('reports.col.replies'), type: 'count', prev: 'repliesPrev' }, { key: 'solved', label: t('reports.col.solved'), type: 'count', prev: 'solvedPrev' },
+      { key: 'reopened', label: t('reports.col.reopened'), type: 'count', prev: 'reopenedPrev' }, { key: 'backlog', label: t('reports.col.backlogAtEnd'), type: 'count', prev: 'backlogPrev' },
+      { key: 'frtMedian', label: t('reports.col.firstResponseMedian'), type: 'minutes', prev: 'frtMedianPrev' }, { key: 'frtP90', label: t('reports.col.firstResponseP90'), type: 'minutes', prev: 'frtP90Prev' },
+      { key: 'resMedian', label: t('reports.col.resolutionMedian'), type: 'minutes', prev: 'resMedianPrev' }, { key: 'resP90', label: t('reports.col.resolutionP90'), type: 'minutes', prev: 'resP90Prev' },
     ],
     rows,
   };
   return {
     tables: [table],
     charts: [
-      { table: 'channels', title: 'New tickets per channel', svg: hbarChart('New tickets per channel', rows.map((r) => ({ label: r.channel, value: r.created })), { unit: 'tickets' }) },
-      { table: 'channels', title: 'Median first response per channel (minutes)', svg: hbarChart('Median first response per channel (minutes)', rows.filter((r) => r.frtMedian !== null).map((r) => ({ label: r.channel, value: r.frtMedian! })), { unit: 'min' }) },
+      { table: 'channels', title: t('reports.chart.newTicketsPerChannel'), svg: hbarChart(t('reports.chart.newTicketsPerChannel'), rows.map((r) => ({ label: r.channel, value: r.created })), { unit: t('reports.chartUnit.tickets'), locale: c.locale }) },
+      { table: 'channels', title: t('reports.chart.medianFirstResponsePerChannelMinutes'), svg: hbarChart(t('reports.chart.medianFirstResponsePerChannelMinutes'), rows.filter((r) => r.frtMedian !== null).map((r) => ({ label: r.channel, value: r.frtMedian! })), { unit: t('reports.chartUnit.min'), locale: c.locale }) },
     ],
   };
 }
 
 async function agents(c: Ctx): Promise<ViewData> {
+  const { t } = c;
   const p = c.range.current;
   const [agentList, teamList, work, teamWork, medians, mentions, csatA] = await Promise.all([
     agentRepository.list(c.m), agentRepository.listTeams(c.m), q.workBy(c.m, 'agent_id', p, c.filters), q.workBy(c.m, 'team_id', p, c.filters),
@@ -158,10 +164,10 @@ async function agents(c: Ctx): Promise<ViewData> {
   const agentName = new Map(agentList.map((a) => [String(a.id), a.name]));
   const teamName = new Map(teamList.map((t) => [String(t.id), t.name]));
   const columns = (first: string) => [
-    { key: 'name', label: first, type: 'text' as const }, { key: 'handled', label: 'Tickets handled', type: 'count' as const },
-    { key: 'replies', label: 'Replies', type: 'count' as const }, { key: 'solved', label: 'Solved', type: 'count' as const },
-    { key: 'frtMedian', label: 'First response median', type: 'minutes' as const }, { key: 'resMedian', label: 'Resolution median', type: 'minutes' as const },
-    { key: 'notes', label: 'Notes written', type: 'count' as const },
+    { key: 'name', label: first, type: 'text' as const }, { key: 'handled', label: t('reports.col.ticketsHandled'), type: 'count' as const },
+    { key: 'replies', label: t('reports.col.replies'), type: 'count' as const }, { key: 'solved', label: t('reports.col.solved'), type: 'count' as const },
+    { key: 'frtMedian', label: t('reports.col.firstResponseMedian'), type: 'minutes' as const }, { key: 'resMedian', label: t('reports.col.resolutionMedian'), type: 'minutes' as const },
+    { key: 'notes', label: t('reports.col.notesWritten'), type: 'count' as const },
   ];
   const rows = (list: typeof work, names: Map<string, string>, frt: Map<string, Spread>, res: Map<string, Spread>) =>
     list
@@ -178,20 +184,20 @@ async function agents(c: Ctx): Promise<ViewData> {
     })
     .sort((x, y) => y.handled - x.handled || x.name.localeCompare(y.name));
   const agentColumns = [
-    ...columns('Agent'),
-    { key: 'mentions', label: 'Mentions received', type: 'count' as const }, { key: 'mentionsAnswered', label: 'Mentions answered', type: 'count' as const },
-    { key: 'mentionMedian', label: 'Time to answer a mention, median', type: 'minutes' as const },
-    { key: 'csat', label: 'CSAT (share Good)', type: 'percent' as const }, { key: 'csatAverage', label: 'Average rating (1–3)', type: 'count' as const },
-    { key: 'csatRatings', label: 'CSAT ratings', type: 'count' as const },
+    ...columns(t('reports.col.agent')),
+    { key: 'mentions', label: t('reports.col.mentionsReceived'), type: 'count' as const }, { key: 'mentionsAnswered', label: t('reports.col.mentionsAnswered'), type: 'count' as const },
+    { key: 'mentionMedian', label: t('reports.col.timeToAnswerAMentionMedian'), type: 'minutes' as const },
+    { key: 'csat', label: t('reports.col.csatShareGood'), type: 'percent' as const }, { key: 'csatAverage', label: t('reports.col.averageRating1To3'), type: 'count' as const },
+    { key: 'csatRatings', label: t('reports.col.csatRatings'), type: 'count' as const },
   ];
   return {
     tables: [
-      { name: 'agents', title: 'Agents', columns: agentColumns, rows: withMentions },
-      { name: 'teams', title: 'Teams', columns: columns('Team'), rows: rows(teamWork, teamName, frtT, resT) },
+      { name: 'agents', title: t('reports.table.agents'), columns: agentColumns, rows: withMentions },
+      { name: 'teams', title: t('reports.table.teams'), columns: columns(t('reports.col.team')), rows: rows(teamWork, teamName, frtT, resT) },
     ],
     charts: [
-      { table: 'agents', title: 'Replies per agent', svg: hbarChart('Replies per agent', withMentions.map((r) => ({ label: r.name, value: r.replies })), { unit: 'replies' }) },
-      ...(withMentions.some((r) => r.mentions) ? [{ table: 'agents', title: '@mentions answered per agent', svg: hbarChart('@mentions answered per agent', withMentions.filter((r) => r.mentions).map((r) => ({ label: r.name, value: r.mentionsAnswered, text: `${r.mentionsAnswered} of ${r.mentions}` })), { unit: 'answered' }) }] : []),
+      { table: 'agents', title: t('reports.chart.repliesPerAgent'), svg: hbarChart(t('reports.chart.repliesPerAgent'), withMentions.map((r) => ({ label: r.name, value: r.replies })), { unit: t('reports.chartUnit.replies'), locale: c.locale }) },
+      ...(withMentions.some((r) => r.mentions) ? [{ table: 'agents', title: t('reports.chart.mentionsAnsweredPerAgent'), svg: hbarChart(t('reports.chart.mentionsAnsweredPerAgent'), withMentions.filter((r) => r.mentions).map((r) => ({ label: r.name, value: r.mentionsAnswered, text: t('reports.chart.mentionsOf', { answered: r.mentionsAnswered, mentions: r.mentions }) })), { unit: t('reports.chartUnit.answered'), locale: c.locale }) }] : []),
     ],
   };
 }
@@ -204,30 +210,32 @@ async function communityPeriod(c: Ctx, p: Period) {
 }
 
 async function community(c: Ctx): Promise<ViewData> {
+  const { t } = c;
   const [cur, prev, top] = await Promise.all([communityPeriod(c, c.range.current), communityPeriod(c, c.range.previous), q.topContributors(c.m, c.range.current, c.filters)]);
   const summary: ReportTable = {
-    name: 'summary', title: 'Community questions beside the previous period', columns: summaryColumns,
+    name: 'summary', title: t('reports.table.communityQuestionsBesideThePreviousPeriod'), columns: summaryColumns(c.t),
     rows: [
-      metric('Questions asked', 'questions', cur.asked, prev.asked),
-      metric('Answered by the community', 'percent', percent(cur.answered, cur.asked), percent(prev.answered, prev.asked)),
-      metric('Time to first community answer, median', 'minutes', minutes(cur.first.median), minutes(prev.first.median)),
-      metric('Time to first community answer, p90', 'minutes', minutes(cur.first.p90), minutes(prev.first.p90)),
-      metric('Accepted community answers', 'answers', cur.accepted, prev.accepted),
-      metric('Solved with no agent reply (deflection)', 'questions', cur.deflected, prev.deflected),
-      metric('Deflection share of solved', 'percent', percent(cur.deflected, cur.solved), percent(prev.deflected, prev.solved)),
+      metric(t('reports.metric.questionsAsked'), 'questions', cur.asked, prev.asked),
+      metric(t('reports.metric.answeredByTheCommunity'), 'percent', percent(cur.answered, cur.asked), percent(prev.answered, prev.asked)),
+      metric(t('reports.metric.timeToFirstCommunityAnswerMedian'), 'minutes', minutes(cur.first.median), minutes(prev.first.median)),
+      metric(t('reports.metric.timeToFirstCommunityAnswerP90'), 'minutes', minutes(cur.first.p90), minutes(prev.first.p90)),
+      metric(t('reports.metric.acceptedCommunityAnswers'), 'answers', cur.accepted, prev.accepted),
+      metric(t('reports.metric.solvedWithNoAgentReplyDeflection'), 'questions', cur.deflected, prev.deflected),
+      metric(t('reports.metric.deflectionShareOfSolved'), 'percent', percent(cur.deflected, cur.solved), percent(prev.deflected, prev.solved)),
       // Questions that never became tickets: a suggestion on the ask or web form answered them.
-      metric('Answered by a suggestion before asking', 'questions', cur.selfServed, prev.selfServed),
+      metric(t('reports.metric.answeredByASuggestionBeforeAsking'), 'questions', cur.selfServed, prev.selfServed),
     ],
   };
   const contributors: ReportTable = {
-    name: 'contributors', title: 'Top contributors by accepted answers',
-    columns: [{ key: 'name', label: 'Member', type: 'text' }, { key: 'accepted', label: 'Accepted answers', type: 'count' }],
+    name: 'contributors', title: t('reports.table.topContributorsByAcceptedAnswers'),
+    columns: [{ key: 'name', label: t('reports.col.member'), type: 'text' }, { key: 'accepted', label: t('reports.col.acceptedAnswers'), type: 'count' }],
     rows: top.map((t) => ({ name: t.name, accepted: t.accepted })),
   };
-  return { tables: [summary, contributors], charts: [{ table: 'contributors', title: 'Accepted answers per member', svg: hbarChart('Accepted answers per member', top.map((t) => ({ label: t.name, value: t.accepted })), { unit: 'accepted' }) }] };
+  return { tables: [summary, contributors], charts: [{ table: 'contributors', title: t('reports.chart.acceptedAnswersPerMember'), svg: hbarChart(t('reports.chart.acceptedAnswersPerMember'), top.map((t) => ({ label: t.name, value: t.accepted })), { unit: t('reports.chartUnit.accepted'), locale: c.locale }) }] };
 }
 
 async function exposure(c: Ctx): Promise<ViewData> {
+  const { t } = c;
   const end = (p: Period) => Math.min(p.to, c.now);
   const { current: cur, previous: prev } = c.range;
   const [a, b, worst] = await Promise.all([
@@ -235,32 +243,33 @@ async function exposure(c: Ctx): Promise<ViewData> {
   ]);
   const rh = (v: number) => round1(v);
   const summary: ReportTable = {
-    name: 'summary', title: 'Reach × hours public posts waited, beside the previous period', columns: summaryColumns,
+    name: 'summary', title: t('reports.table.reachXHoursPublicPostsWaitedBesideThePreviousPeriod'), columns: summaryColumns(c.t),
     rows: [
-      metric('Public posts answered after a wait', 'posts', a.answered, b.answered),
-      metric('Reach-hours until answered', 'reach-hours', rh(a.answeredReachHours), rh(b.answeredReachHours)),
-      metric('Public posts still waiting', 'posts', a.waiting, b.waiting),
-      metric('Reach-hours still waiting', 'reach-hours', rh(a.waitingReachHours), rh(b.waitingReachHours)),
-      metric('Reach-hours in all', 'reach-hours', rh(a.answeredReachHours + a.waitingReachHours), rh(b.answeredReachHours + b.waitingReachHours)),
+      metric(t('reports.metric.publicPostsAnsweredAfterAWait'), 'posts', a.answered, b.answered),
+      metric(t('reports.metric.reachHoursUntilAnswered'), 'reach-hours', rh(a.answeredReachHours), rh(b.answeredReachHours)),
+      metric(t('reports.metric.publicPostsStillWaiting'), 'posts', a.waiting, b.waiting),
+      metric(t('reports.metric.reachHoursStillWaiting'), 'reach-hours', rh(a.waitingReachHours), rh(b.waitingReachHours)),
+      metric(t('reports.metric.reachHoursInAll'), 'reach-hours', rh(a.answeredReachHours + a.waitingReachHours), rh(b.answeredReachHours + b.waitingReachHours)),
     ],
   };
-  const rows = worst.map((w) => ({ ticket: w.ticketId, subject: w.subject, channel: channelLabel(w.channel), reach: w.reach, hours: round1(w.waitMs / 3_600_000), reachHours: rh(w.reachHours), state: w.answered ? 'answered' : 'still waiting' }));
+  const rows = worst.map((w) => ({ ticket: w.ticketId, subject: w.subject, channel: channelName(t, w.channel), reach: w.reach, hours: round1(w.waitMs / 3_600_000), reachHours: rh(w.reachHours), state: w.answered ? t('reports.col.stateAnswered') : t('reports.col.stateWaiting') }));
   const table: ReportTable = {
-    name: 'worst', title: 'Worst waits',
+    name: 'worst', title: t('reports.table.worstWaits'),
     columns: [
-      { key: 'ticket', label: 'Ticket', type: 'ticket' }, { key: 'subject', label: 'Subject', type: 'text' }, { key: 'channel', label: 'Channel', type: 'text' },
-      { key: 'reach', label: 'Reach', type: 'count' }, { key: 'hours', label: 'Hours waited', type: 'hours' }, { key: 'reachHours', label: 'Reach-hours', type: 'count' }, { key: 'state', label: 'State', type: 'text' },
+      { key: 'ticket', label: t('reports.col.ticket'), type: 'ticket' }, { key: 'subject', label: t('reports.col.subject'), type: 'text' }, { key: 'channel', label: t('reports.col.channel'), type: 'text' },
+      { key: 'reach', label: t('reports.col.reach'), type: 'count' }, { key: 'hours', label: t('reports.col.hoursWaited'), type: 'hours' }, { key: 'reachHours', label: t('reports.col.reachHours'), type: 'count' }, { key: 'state', label: t('reports.col.state'), type: 'text' },
     ],
     rows,
   };
-  return { tables: [summary, table], charts: [{ table: 'worst', title: 'Worst waits (reach × hours)', svg: hbarChart('Worst waits (reach × hours)', rows.map((r) => ({ label: `#${r.ticket} ${r.subject}`, value: r.reachHours })), { unit: 'reach-hours' }) }] };
+  return { tables: [summary, table], charts: [{ table: 'worst', title: t('reports.chart.worstWaitsReachXHours'), svg: hbarChart(t('reports.chart.worstWaitsReachXHours'), rows.map((r) => ({ label: `#${r.ticket} ${r.subject}`, value: r.reachHours })), { unit: t('reports.chartUnit.reachHours'), locale: c.locale }) }] };
 }
 
-const csat = (c: Ctx): Promise<ViewData> => csatView(c.m, c.range, c.filters, channelLabel);
+const csat = (c: Ctx): Promise<ViewData> => csatView(c.m, c.range, c.filters, (x) => channelName(c.t, x), c.t, c.locale);
 const BUILDERS: Record<ReportView, (c: Ctx) => Promise<ViewData>> = { overview, channels, agents, community, exposure, csat };
 
-export function buildView(view: ReportView, m: EntityManager, range: ReportRange, filters: FactFilters, now: number): Promise<ViewData> {
-  return BUILDERS[view]({ m, range, filters, now });
+// `t` and `locale`: the page's language; the CSV and JSON keep the English default.
+export function buildView(view: ReportView, m: EntityManager, range: ReportRange, filters: FactFilters, now: number, t: ReportText = EXPORT_TEXT, locale = 'en'): Promise<ViewData> {
+  return BUILDERS[view]({ m, range, filters, now, t, locale });
 }
 
 // The tables each view serves, for the CSV routes (declared up front so they show in OpenAPI).

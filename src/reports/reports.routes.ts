@@ -1,5 +1,5 @@
 import type { Request, Router } from 'express';
-import { renderAgent } from '../agent-web/agent-page';
+import { agentLocale, renderAgent } from '../agent-web/agent-page';
 import { agentRepository } from '../db/repositories/agent.repository';
 import { inboxRepository } from '../db/repositories/inbox.repository';
 import { NotFoundError } from '../errors';
@@ -10,6 +10,7 @@ import type { Services } from '../services';
 import { pagePath, presentReportPage } from './report-page.presenter';
 import { filtersOf, reportQuerySchema, resolveRange, type ReportQuery } from './report-range';
 import { toCsv, toJson } from './report-table';
+import { reportText } from './report-text';
 import { buildView, VIEW_TABLES, VIEW_TITLES, VIEWS, type ReportView } from './report-views';
 
 // A customer or a signed-out visitor gets the answer an unknown path gets: reports do not
@@ -19,10 +20,12 @@ const readReports = (v: Viewer, { req }: { req: Request }) => {
   return true;
 };
 
-async function load(s: Services, view: ReportView, q: ReportQuery) {
+// The page is built in the agent's language; the CSV and JSON always in English (stable headers,
+// metric names and column labels for whatever reads them), with the same keys.
+async function load(s: Services, view: ReportView, q: ReportQuery, locale = 'en') {
   const now = s.now();
   const range = resolveRange(q, now);
-  return { range, data: await buildView(view, s.db.m, range, filtersOf(q), now) };
+  return { range, data: await buildView(view, s.db.m, range, filtersOf(q), now, reportText(locale), locale) };
 }
 
 const rangeJson = (r: ReturnType<typeof resolveRange>) => ({
@@ -35,8 +38,9 @@ export function reportsRoutes(r: Router, s: Services): void {
     defineRoute(r, s, {
       method: 'get', path: pagePath(view), tag: 'reports', summary: `Reports page: ${VIEW_TITLES[view]}`, query: reportQuerySchema, authorize: readReports,
       handler: async ({ req, res, query }) => {
-        const [{ range, data }, inboxes, teams, agents] = await Promise.all([load(s, view, query), inboxRepository.list(s.db.m), agentRepository.listTeams(s.db.m), agentRepository.list(s.db.m)]);
-        return renderAgent(s, req, res, 'pages/agent/reports', presentReportPage(view, query, range, data, { inboxes, teams, agents }));
+        const locale = agentLocale(req);
+        const [{ range, data }, inboxes, teams, agents] = await Promise.all([load(s, view, query, locale), inboxRepository.list(s.db.m), agentRepository.listTeams(s.db.m), agentRepository.list(s.db.m)]);
+        return renderAgent(s, req, res, 'pages/agent/reports', presentReportPage(view, query, range, data, { inboxes, teams, agents }, reportText(locale), locale));
       },
     });
     defineRoute(r, s, {
