@@ -65,4 +65,16 @@ describe('admin and report pages in the agent’s language', () => {
     const json = (await (await fetch(`${t.url}/api/reports/overview`, { headers: { accept: 'application/json', cookie: admin.cookie, 'accept-language': 'de' } })).json()) as { tables: { summary: { rows: { metric: string }[] } } };
     expect(json.tables.summary.rows[0].metric).toBe('New tickets');
   });
+
+  it('the command centre in German, with the strings its script needs in data- attributes', async () => {
+    const de = await page('/reports/live', 'de');
+    expect(de.status).toBe(200);
+    expect(de.html).toContain('<h1>Kommandozentrale</h1>');
+    expect(de.html).toContain('Offene Tickets pro Kanal');
+    expect(de.html).toContain('data-lang="de"');
+    expect(de.html).toContain('data-text-reconnecting="Verbindung wird wiederhergestellt …"');
+    const en = await page('/reports/live');
+    expect(en.html).toContain('<h1>Command centre</h1>');
+    expect(en.html).toContain('Open tickets per channel');
+  });
 });

@@ -1,5 +1,6 @@
 import type { Request, Router } from 'express';
-import { renderAgent } from '../agent-web/agent-page';
+import { agentLocale, renderAgent } from '../agent-web/agent-page';
+import { translate } from '../i18n/i18n';
 import { NotFoundError } from '../errors';
 import { defineRoute } from '../http/route';
 import { reportPolicy } from '../policies/report.policy';
@@ -17,8 +18,9 @@ export function commandCentreRoutes(r: Router, s: Services): void {
   defineRoute(r, s, {
     method: 'get', path: '/reports/live', tag: 'reports', summary: 'Command centre: what is happening now (updates live over the socket)', authorize: readLive,
     handler: async ({ req, res }) => {
-      const { board } = await liveBoard(s, s.io);
-      return renderAgent(s, req, res, 'pages/agent/live', { title: 'Command centre', nav: { reports: true }, board, scripts: ['/static/command-centre.js'] });
+      const locale = agentLocale(req);
+      const { board } = await liveBoard(s, s.io, locale);
+      return renderAgent(s, req, res, 'pages/agent/live', { title: translate(locale, 'reports.live.title'), nav: { reports: true }, board, scripts: ['/static/command-centre.js'] });
     },
   });
   defineRoute(r, s, {

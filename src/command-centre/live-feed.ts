@@ -5,6 +5,8 @@ import type { Services } from '../services';
 import { presentLiveBoard } from './live-board.presenter';
 import { computeLiveFigures, type LiveFigures } from './live-figures';
 import { renderLiveBoard } from './live-board.render';
+import { LOCALES } from '../i18n/locale';
+import { reportText } from '../reports/report-text';
 
 export interface LiveFeed {
   // Something the board shows may have changed: a refresh follows soon, once for any burst.
@@ -37,10 +39,14 @@ export async function onlineAgents(io: Server | undefined): Promise<Set<number> 
   return out;
 }
 
-export async function liveBoard(s: Services, io: Server | undefined): Promise<{ figures: LiveFigures; board: ReturnType<typeof presentLiveBoard> }> {
+export async function liveBoard(s: Services, io: Server | undefined, locale = 'en'): Promise<{ figures: LiveFigures; board: ReturnType<typeof presentLiveBoard> }> {
   const figures = await computeLiveFigures(s.db.m, s.now(), await onlineAgents(io));
-  return { figures, board: presentLiveBoard(figures) };
+  return { figures, board: presentLiveBoard(figures, reportText(locale), locale) };
 }
+
+// The pushed board in every language (a handful, and each is one template run): each screen
+// swaps in the one of its page's language; `html` stays the English one.
+const boardsByLocale = (figures: LiveFigures) => Object.fromEntries(LOCALES.map((l) => [l, renderLiveBoard(presentLiveBoard(figures, reportText(l), l))]));
 
 // One computation per burst for every screen watching, however many events the burst had and
 // however many screens there are: changes only mark the board dirty; a single timer computes it
@@ -60,8 +66,9 @@ export function startLiveFeed(s: Services, io: Server, opts: LiveFeedOptions = {
   const watched = async () => opts.inUse ? opts.inUse(rooms.commandCentre) : localWatchers() || (clustered && (await io.in(rooms.commandCentre).fetchSockets()).length > 0);
 
   async function push(local: boolean) {
-    const { figures, board } = await liveBoard(s, io);
-    const payload = { at: figures.at, html: renderLiveBoard(board), figures };
+    const { figures } = await liveBoard(s, io);
+    const htmlByLocale = boardsByLocale(figures);
+    const payload = { at: figures.at, html: htmlByLocale.en, htmlByLocale, figures };
     refreshes++;
     (local ? io.local : io).to(rooms.commandCentre).emit('live.figures', payload);
   }
