@@ -4,6 +4,19 @@
   var csrf = (document.querySelector('meta[name=csrf-token]') || {}).content || '';
   var socket = typeof io === 'function' ? io({ transports: ['websocket', 'polling'] }) : null;
 
+  // The page's words in the agent's language (locales/<lang>/agent.json "js", put on the page by
+  // the layout): t('tickets', { total: 3 }); a `count` picks the plural form the language uses.
+  var strings = {};
+  try { strings = JSON.parse((document.getElementById('agent-strings') || {}).textContent || '{}') || {}; } catch (e) { strings = {}; }
+  var lang = document.documentElement.lang || 'en';
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
+  function t(key, values) {
+    values = values || {};
+    var text = strings[key];
+    if ('count' in values && plurals) text = strings[key + '_' + plurals.select(values.count)] || strings[key + '_other'] || text;
+    return String(text === undefined ? key : text).replace(/\{\{\s*(\w+)\s*\}\}/g, function (_, k) { return values[k] === undefined || values[k] === null ? '' : String(values[k]); });
+  }
+
   function api(method, url, body) {
     var opts = { method: method, headers: { Accept: 'application/json', 'X-CSRF-Token': csrf }, credentials: 'same-origin' };
     if (body instanceof FormData) opts.body = body;
@@ -31,11 +44,11 @@
   if (socket) {
     socket.on('mention', function (m) {
       if (!m) return;
-      toast(m.by + ' mentioned you on #' + m.ticketId + ': ' + (m.excerpt || m.subject || ''), '/tickets/' + m.ticketId);
+      toast(t('mentioned', { by: m.by, id: m.ticketId, text: m.excerpt || m.subject || '' }), '/tickets/' + m.ticketId);
     });
     socket.on('ticket.woke', function (w) {
       if (!w) return;
-      toast('#' + w.ticketId + ' ' + (w.subject || '') + ' woke up: ' + w.text, '/tickets/' + w.ticketId);
+      toast(t('woke', { id: w.ticketId, subject: w.subject || '', text: w.text }), '/tickets/' + w.ticketId);
     });
   }
 
@@ -46,10 +59,10 @@
   // Relative times ("5 minutes ago") stay true while the page is open: the same formatter as
   // the server's, re-run every 30 s on each <time data-rel>.
   var rel = window.chorusRelativeTime || function () { return ''; };
-  function relativeTime(t) { return rel(t, Date.now(), { locale: document.documentElement.lang || 'en' }); }
+  function relativeTime(when) { return rel(when, Date.now(), { locale: lang }); }
   function refreshTimes() {
     document.querySelectorAll('time[data-rel][datetime]').forEach(function (t) { t.textContent = relativeTime(t.getAttribute('datetime')); });
-    document.querySelectorAll('time[data-rel-short][datetime]').forEach(function (t) { t.textContent = rel(t.getAttribute('datetime'), Date.now(), { style: 'narrow' }); });
+    document.querySelectorAll('time[data-rel-short][datetime]').forEach(function (t) { t.textContent = rel(t.getAttribute('datetime'), Date.now(), { style: 'narrow', locale: lang }); });
   }
   setInterval(refreshTimes, 30000);
 
@@ -87,7 +100,7 @@
     box.className = 'shortcut-box';
     var h = document.createElement('h2');
     h.id = 'shortcut-help-title';
-    h.textContent = 'Keyboard shortcuts';
+    h.textContent = t('shortcutsTitle');
     box.appendChild(h);
     var scopes = [];
     shortcuts.forEach(function (s) { if (scopes.indexOf(s.scope) === -1) scopes.push(s.scope); });
@@ -115,7 +128,7 @@
     close.type = 'button';
     close.className = 'btn small';
     close.setAttribute('data-close', '');
-    close.textContent = 'Close (Esc)';
+    close.textContent = t('close');
     box.appendChild(close);
     help.appendChild(box);
     help.hidden = false;
@@ -128,9 +141,9 @@
   });
   document.querySelectorAll('[data-shortcuts-open]').forEach(function (b) { b.addEventListener('click', openHelp); });
 
-  shortcut(['?'], 'Show this list of shortcuts', 'Everywhere');
+  shortcut(['?'], t('showShortcuts'), t('everywhere'));
   // "/" jumps to search from anywhere except a field.
-  shortcut(['/'], 'Search', 'Everywhere', function () {
+  shortcut(['/'], t('search'), t('everywhere'), function () {
     var q = document.querySelector('[data-hotkey="/"]');
     if (!q) return false;
     q.focus();
@@ -157,10 +170,10 @@
     else document.documentElement.setAttribute('data-theme', theme);
     themeForm.querySelectorAll('button[name=theme]').forEach(function (x) { x.setAttribute('aria-pressed', String(x === b)); });
     api('POST', '/me/theme', { theme: theme }).then(function (r) {
-      if (!r.ok) toast('Could not keep the theme: ' + (r.data && r.data.error ? r.data.error.message : r.status));
+      if (!r.ok) toast(t('themeFailed', { reason: r.data && r.data.error ? r.data.error.message : r.status }));
       else document.documentElement.setAttribute('data-theme-saved', theme);
     });
   });
 
-  window.chorus = { socket: socket, csrf: csrf, api: api, toast: toast, me: Number(document.body.getAttribute('data-me')), shortcut: shortcut, relativeTime: relativeTime };
+  window.chorus = { socket: socket, csrf: csrf, api: api, toast: toast, me: Number(document.body.getAttribute('data-me')), shortcut: shortcut, relativeTime: relativeTime, t: t, lang: lang };
 })();

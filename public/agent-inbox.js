@@ -12,7 +12,7 @@
   function selectedIds() { return rows().filter(function (r) { return r.querySelector('input[type=checkbox]').checked; }).map(function (r) { return r.getAttribute('data-id'); }); }
   function syncSelection() {
     var ids = selectedIds();
-    selectedEl.textContent = ids.length + ' selected';
+    selectedEl.textContent = c.t('selected', { n: ids.length });
     rows().forEach(function (r) { r.classList.toggle('selected', r.querySelector('input').checked); });
   }
   function setFocus(row) {
@@ -55,7 +55,7 @@
           if (!(el.getAttribute('data-count') in r.data.counts)) el.textContent = '0';
         });
         var total = list.querySelector('[data-total]');
-        if (total) total.textContent = (r.data.totalText || r.data.total) + ' tickets';
+        if (total) total.textContent = c.t('tickets', { total: r.data.totalText || r.data.total });
         if (list.getAttribute('data-live') !== '1') return;
         var before = {};
         rows().forEach(function (row) { before[row.getAttribute('data-id')] = row.querySelector('input').checked; });
@@ -87,7 +87,7 @@
         var chip = document.createElement('span');
         chip.className = 'avatar sm c' + (v.id % 6);
         chip.textContent = (v.name || '?').charAt(0).toUpperCase();
-        chip.title = v.name + ' is on this ticket';
+        chip.title = c.t('isOnTicket', { name: v.name });
         chip.setAttribute('data-viewer', v.name);
         slot.appendChild(chip);
       });
@@ -127,25 +127,25 @@
     var i = cur ? rs.indexOf(cur) : -1;
     setFocus(rs[d > 0 ? Math.min(rs.length - 1, i + 1) : Math.max(0, i - 1)]);
   }
-  c.shortcut(['j', 'ArrowDown'], 'Next ticket in the list', 'Inbox', function () { move(1); });
-  c.shortcut(['k', 'ArrowUp'], 'Previous ticket in the list', 'Inbox', function () { move(-1); });
-  c.shortcut(['Enter'], 'Open the focused ticket', 'Inbox', function () {
+  c.shortcut(['j', 'ArrowDown'], c.t('nextTicket'), c.t('scopeInbox'), function () { move(1); });
+  c.shortcut(['k', 'ArrowUp'], c.t('prevTicket'), c.t('scopeInbox'), function () { move(-1); });
+  c.shortcut(['Enter'], c.t('openFocused'), c.t('scopeInbox'), function () {
     var cur = focused();
     if (!cur) return false;
     location.href = cur.getAttribute('data-href');
   });
-  c.shortcut(['x'], 'Select or unselect the focused ticket (for the bulk bar)', 'Inbox', function () {
+  c.shortcut(['x'], c.t('selectFocused'), c.t('scopeInbox'), function () {
     var cur = focused();
     if (!cur) return false;
     var box = cur.querySelector('input');
     box.checked = !box.checked;
     syncSelection();
   });
-  c.shortcut(['a'], 'Assign the focused ticket to me', 'Inbox', function () {
+  c.shortcut(['a'], c.t('assignFocused'), c.t('scopeInbox'), function () {
     var cur = focused();
     if (!cur) return false;
     c.api('PATCH', '/api/tickets/' + cur.getAttribute('data-id'), { assigneeId: c.me }).then(function (r) {
-      c.toast(r.ok ? 'Assigned #' + cur.getAttribute('data-id') + ' to you' : (r.data && r.data.error ? r.data.error.message : 'Could not assign'));
+      c.toast(r.ok ? c.t('assigned', { id: cur.getAttribute('data-id') }) : (r.data && r.data.error ? r.data.error.message : c.t('couldNotAssign')));
       refresh();
     });
   });

@@ -14,7 +14,7 @@
     count.setAttribute('data-unread', String(n));
     count.textContent = String(n);
     count.hidden = !n;
-    bell.setAttribute('title', n ? n + ' unread notification' + (n === 1 ? '' : 's') : 'Notifications');
+    bell.setAttribute('title', n ? c.t('unread', { count: n }) : c.t('notifications'));
   }
 
   function item(n) {
@@ -35,7 +35,7 @@
       if (!r.ok || !r.data) return;
       loaded = true;
       list.textContent = '';
-      if (!r.data.items.length) { var e = document.createElement('li'); e.className = 'bell-empty muted'; e.textContent = 'Nothing yet: mentions, assignments, customer replies and SLA warnings show here.'; list.appendChild(e); }
+      if (!r.data.items.length) { var e = document.createElement('li'); e.className = 'bell-empty muted'; e.textContent = c.t('bellEmpty'); list.appendChild(e); }
       r.data.items.slice(0, 10).forEach(function (n) { list.appendChild(item(n)); });
       setUnread(r.data.unread);
     });
@@ -87,8 +87,8 @@
     var state = document.querySelector('[data-desktop-state]');
     var show = function () {
       var on = window.Notification && Notification.permission === 'granted' && localStorage.getItem('chorus.desktop') === '1';
-      state.textContent = !window.Notification ? 'This browser has no desktop notifications.' : Notification.permission === 'denied' ? 'Blocked in this browser’s site settings.' : on ? 'On in this browser.' : 'Off in this browser.';
-      desk.textContent = on ? 'Turn off desktop notifications' : 'Turn on desktop notifications';
+      state.textContent = c.t(!window.Notification ? 'desktopNone' : Notification.permission === 'denied' ? 'desktopBlocked' : on ? 'desktopIsOn' : 'desktopIsOff');
+      desk.textContent = c.t(on ? 'desktopTurnOff' : 'desktopTurnOn');
       desk.disabled = !window.Notification || Notification.permission === 'denied';
     };
     desk.addEventListener('click', function () {

@@ -22,7 +22,7 @@
   var LABEL = data.audiences || {};
   function via(m) {
     var span = el('span', 'via');
-    if (m.direction === 'internal') { span.textContent = 'visible to staff only'; return span; }
+    if (m.direction === 'internal') { span.textContent = c.t('staffOnly'); return span; }
     var kind = (data.channelAs || {})[m.channel] || m.channel;
     var ch = CHANNELS[kind] || [kind];
     var icon = el('span', 'ch ch-' + kind + ' sm');
@@ -110,7 +110,7 @@
       presenceEl.textContent = '';
       var others = viewers.filter(function (v) { return v.id !== c.me; });
       if (!others.length) return;
-      presenceEl.appendChild(el('span', 'muted', 'Also here:'));
+      presenceEl.appendChild(el('span', 'muted', c.t('alsoHere')));
       others.forEach(function (v) {
         var chip = el('span', 'viewer');
         chip.setAttribute('data-viewer', v.id);
@@ -118,7 +118,7 @@
         chip.appendChild(document.createTextNode(v.name));
         presenceEl.appendChild(chip);
         var ty = typing[v.id];
-        if (ty) presenceEl.appendChild(el('span', 'typing' + (ty.note ? ' note' : ''), v.name + (ty.note ? ' is writing a staff note…' : ' is typing a reply…')));
+        if (ty) presenceEl.appendChild(el('span', 'typing' + (ty.note ? ' note' : ''), c.t(ty.note ? 'typingNote' : 'typingReply', { name: v.name })));
       });
     }
     c.socket.on('presence', function (p) {
@@ -154,9 +154,9 @@
     box.focus();
     box.scrollIntoView({ block: 'nearest' });
   }
-  c.shortcut(['r'], 'Reply to the customer', 'Ticket', function () { return pickTarget('public'); });
-  c.shortcut(['n'], 'Write a staff note', 'Ticket', function () { return pickTarget('note'); });
-  c.shortcut(['s'], 'Change the status', 'Ticket', function () {
+  c.shortcut(['r'], c.t('replyKey'), c.t('scopeTicket'), function () { return pickTarget('public'); });
+  c.shortcut(['n'], c.t('noteKey'), c.t('scopeTicket'), function () { return pickTarget('note'); });
+  c.shortcut(['s'], c.t('statusKey'), c.t('scopeTicket'), function () {
     var st = document.getElementById('p-status');
     if (!st) return false;
     root.classList.add('sidebar-open');
@@ -174,15 +174,15 @@
       return next ? '/tickets/' + next.getAttribute('data-id') : '/inbox' + view;
     });
   }
-  c.shortcut(['e'], 'Solve this ticket and open the next one', 'Ticket', function () {
+  c.shortcut(['e'], c.t('solveNext'), c.t('scopeTicket'), function () {
     c.api('PATCH', '/api/tickets/' + ticketId, { status: 'solved' }).then(function (r) {
-      if (!r.ok) { c.toast(r.data && r.data.error ? r.data.error.message : 'Could not solve this ticket'); return; }
-      c.toast('Solved #' + ticketId);
+      if (!r.ok) { c.toast(r.data && r.data.error ? r.data.error.message : c.t('couldNotSolve')); return; }
+      c.toast(c.t('solved', { id: ticketId }));
       root.setAttribute('data-solved', '1');
       return nextTicket().then(function (href) { location.href = href; });
     });
   });
-  if (form) c.shortcut(['Ctrl+Enter'], 'Send (in the composer)', 'Ticket');
+  if (form) c.shortcut(['Ctrl+Enter'], c.t('sendKey'), c.t('scopeTicket'));
 
   if (!form) return;
   var text = form.querySelector('[data-composer-text]');
@@ -196,8 +196,8 @@
   function syncTarget() {
     var note = target() === 'note';
     form.classList.toggle('is-note', note);
-    text.placeholder = note ? 'Write a staff note — only agents see it. @name notifies a colleague.' : 'Write your reply… use @name to mention a colleague';
-    if (reachNote) reachNote.textContent = note ? 'A staff note: only agents see it, never the customer.' : replyHint;
+    text.placeholder = c.t(note ? 'notePlaceholder' : 'replyPlaceholder');
+    if (reachNote) reachNote.textContent = note ? c.t('noteReach') : replyHint;
   }
   form.addEventListener('change', function (e) { if (e.target.name === 'target') { syncTarget(); sendTyping(true); } });
   syncTarget();
@@ -234,7 +234,7 @@
     var f = form.querySelector('input[name=force]');
     if (on && !f) { f = el('input'); f.type = 'hidden'; f.name = 'force'; f.value = '1'; form.appendChild(f); }
     if (!on && f) f.remove();
-    send.textContent = on ? 'Send anyway' : 'Send';
+    send.textContent = c.t(on ? 'sendAnyway' : 'send');
   }
   form.addEventListener('submit', function (e) {
     e.preventDefault();
@@ -272,15 +272,15 @@
           if (m) m.classList.add('new-since');
         });
         wrap.appendChild(ol);
-        wrap.appendChild(document.createTextNode('Your draft is kept. Send again to confirm.'));
+        wrap.appendChild(document.createTextNode(c.t('draftKept')));
         notice('warn', wrap);
         setForce(true);
         return;
       }
-      notice('error', document.createTextNode(err ? err.message : 'Sending failed; your draft is kept.'));
+      notice('error', document.createTextNode(err ? err.message : c.t('sendFailed')));
     }, function () {
       send.disabled = false;
-      notice('error', document.createTextNode('Chorus could not be reached; your draft is kept. Try again.'));
+      notice('error', document.createTextNode(c.t('unreachable')));
     });
   });
 
@@ -298,7 +298,7 @@
     c.api('GET', '/api/tickets/' + ticketId + '/canned-responses/' + id).then(function (r) {
       canned.value = '';
       if (r.ok && r.data) insertAtCursor(r.data.text);
-      else c.toast('Could not insert that canned response');
+      else c.toast(c.t('cannedFailed'));
     });
   });
 

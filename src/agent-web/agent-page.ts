@@ -5,7 +5,8 @@ import { SignInRequired } from '../errors';
 import { strictCsp } from '../http/page-security';
 import type { Services } from '../services';
 import type { Viewer } from '../policies/viewer';
-import { DEFAULT_LOCALE, fromAcceptLanguage, type Locale } from '../i18n/locale';
+import { DEFAULT_LOCALE, fromAcceptLanguage, supportedLocale, type Locale } from '../i18n/locale';
+import { rawStrings } from '../i18n/i18n';
 
 export type AgentViewer = Extract<Viewer, { kind: 'agent' }>;
 
@@ -17,7 +18,8 @@ export async function renderAgent(s: Services, req: Request, res: Response, view
   const v = req.viewer as AgentViewer;
   const [agent, unread] = await Promise.all([agentRepository.findById(s.db.m, v.agentId), notificationRepository.unreadCount(s.db.m, v.agentId)]);
   const me = { id: v.agentId, name: v.name, role: v.role, initial: initial(v.name), admin: v.role === 'admin', away: !!agent?.away, theme: agent?.theme ?? null, unread };
-  res.status(status).render(view, { layout: 'agent', locale: agentLocale(req), me, csrfToken: req.csrfToken, ...data });
+  const locale = agentLocale(req);
+  res.status(status).render(view, { layout: 'agent', locale, me, csrfToken: req.csrfToken, agentStrings: agentScriptStrings(locale), ...data });
   return undefined;
 }
 
@@ -44,6 +46,12 @@ export function backTo(req: Request, fallback: string): string {
 
 export const initial = (name: string | null | undefined) => (name ?? '?').trim().charAt(0).toUpperCase() || '?';
 
-// The language of the agent app: the agent's browser's, else English. (Strings come from the same
-// catalogues as the customer pages, under locales/<lang>/<area>.json.)
-export const agentLocale = (req: Request): Locale => fromAcceptLanguage(req.get('accept-language')) ?? DEFAULT_LOCALE;
+// The language of the agent app: the agent's own choice (agents.locale, read into res.locals by
+// pageLocals), else their browser's, else English. (Strings come from the same catalogues as the
+// customer pages, under locales/<lang>/agent.json.)
+export const agentLocale = (req: Request): Locale => supportedLocale(req.res?.locals?.agentLocale as string | undefined) ?? browserAgentLocale(req);
+export const browserAgentLocale = (req: Request): Locale => fromAcceptLanguage(req.get('accept-language')) ?? DEFAULT_LOCALE;
+
+// The strings the agent scripts need (locales/<lang>/agent.json, "js"), handed to them in a JSON
+// <script> block by the layout, since the CSP runs no inline script.
+export const agentScriptStrings = (locale: Locale): Record<string, unknown> => rawStrings(locale, 'agent.js');

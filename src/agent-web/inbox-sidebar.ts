@@ -8,6 +8,7 @@ import { ACTIVE, VIEWS, inboxHref, type InboxQuery, type ViewName } from './inbo
 import type { Services } from '../services';
 import { sharedCountsOf } from './shared-counts';
 import { channelLabel } from './ticket-row';
+import { translate } from '../i18n/i18n';
 
 export type Counts = Record<string, number>;
 const SIDEBAR_VIEWS = (Object.keys(VIEWS) as ViewName[]).filter((v) => v !== 'all' && v !== 'active');
@@ -26,7 +27,7 @@ export function countFromGroups(groups: CountGroup[], f: TicketFilters): number 
 // A view the kept counts cannot answer (a tag with other filters) is counted up to this many;
 // above it the page says "1,000+".
 export const COUNT_CAP = 1000;
-export const totalText = (n: number): string => (n > COUNT_CAP ? `${COUNT_CAP.toLocaleString('en')}+` : String(n));
+export const totalText = (n: number, locale = 'en'): string => (n > COUNT_CAP ? `${COUNT_CAP.toLocaleString(locale)}+` : String(n));
 
 // Sidebar counts from the kept counters (src/tickets/kept-counts.ts): every view, inbox,
 // channel, team, "mine" and the most used tags, without counting tickets. Facets count tickets
@@ -58,7 +59,7 @@ export async function totalOf(m: EntityManager, counts: { groups: CountGroup[]; 
 }
 
 // Everything the inbox sidebar lists, with hrefs and counts ready for the template.
-export async function loadSidebar(s: Services, me: number, q: InboxQuery) {
+export async function loadSidebar(s: Services, me: number, q: InboxQuery, locale = 'en') {
   const m = s.db.m;
   const [{ counts, groups, channels, tags }, allInboxes, allTeams, saved] = await Promise.all([
     loadCounts(s, me), inboxRepository.list(m), agentRepository.listTeams(m), savedViewRepository.listForAgent(m, me),
@@ -70,9 +71,9 @@ export async function loadSidebar(s: Services, me: number, q: InboxQuery) {
     counts,
     // What totalOf needs to count the current view without another query.
     totals: { groups, tags },
-    views: SIDEBAR_VIEWS.map((v) => ({ key: v, title: VIEWS[v].title, n: counts[v] ?? 0, href: link({ view: v }), on: plain && q.view === v })),
+    views: SIDEBAR_VIEWS.map((v) => ({ key: v, title: translate(locale, `agent.views.${v}`, { defaultValue: VIEWS[v].title }), n: counts[v] ?? 0, href: link({ view: v }), on: plain && q.view === v })),
     inboxes: allInboxes.map((i) => ({ key: `inbox:${i.id}`, title: i.name, n: counts[`inbox:${i.id}`] ?? 0, href: link({ view: 'active', inbox: i.id }), on: facet('inbox', i.id) })),
-    channels: channels.map((c) => ({ key: `channel:${c}`, title: channelLabel(c), channel: c, n: counts[`channel:${c}`] ?? 0, href: link({ view: 'active', channel: c }), on: facet('channel', c) })),
+    channels: channels.map((c) => ({ key: `channel:${c}`, title: channelLabel(c, locale), channel: c, n: counts[`channel:${c}`] ?? 0, href: link({ view: 'active', channel: c }), on: facet('channel', c) })),
     teams: allTeams.map((t) => ({ id: t.id, key: `team:${t.id}`, title: t.name, n: counts[`team:${t.id}`] ?? 0, href: link({ view: 'active', team: t.id }), on: facet('team', t.id) })),
     tags: tags.map((t) => ({ key: `tag:${t.tag}`, title: t.tag, n: t.n, href: link({ view: 'active', tag: t.tag }), on: facet('tag', t.tag) })),
     saved: saved.map((v) => ({ id: v.id, title: v.name, href: `/inbox?${v.query}` })),

@@ -20,7 +20,8 @@ import { csatPanel } from '../csat/csat-surfaces';
 import { csatEventText } from '../csat/csat-events';
 import { isCommunityForm } from '../community/community-form';
 import { channelSvg } from './channel-icons';
-import { age, ageLong, AUDIENCES, audienceLabel, avatarClass, channelLabel, CHANNELS, compactNumber, slaLabel } from './ticket-row';
+import { age, ageLong, audienceLabel, audienceLabels, avatarClass, channelLabel, channelLabels, CHANNELS, compactNumber, slaLabel } from './ticket-row';
+import { translate } from '../i18n/i18n';
 
 const RULES: Record<string, string> = {
   new: 'Started this ticket',
@@ -60,7 +61,8 @@ export function noReplyWarning(messages: Presented[]): string | null {
   return typeof address === 'string' ? `${address} looks like a no-reply address: the sender may not read replies.` : null;
 }
 
-export function messageView(p: Presented, now: number, offer?: AddressOffer, opts: { community?: boolean; acceptedId?: number | null } = {}) {
+export function messageView(p: Presented, now: number, offer?: AddressOffer, opts: { community?: boolean; acceptedId?: number | null; locale?: string } = {}) {
+  const locale = opts.locale ?? 'en';
   const channel = opts.community && p.channel === 'webform' ? 'community' : p.channel;
   const quoted = p.fullText && p.fullText.trim() !== p.text.trim() ? p.fullText : null;
   return {
@@ -70,10 +72,10 @@ export function messageView(p: Presented, now: number, offer?: AddressOffer, opt
     authorClass: avatarClass(p.author.id),
     isAgent: p.author.type === 'agent',
     audience: p.audience,
-    audienceLabel: audienceLabel(p.audience),
+    audienceLabel: audienceLabel(p.audience, locale),
     isNote: p.audience === 'staff',
     channel,
-    channelLabel: channelLabel(channel),
+    channelLabel: channelLabel(channel, locale),
     accepted: opts.acceptedId != null && opts.acceptedId === p.id,
     direction: p.direction,
     out: p.direction === 'outbound',
@@ -84,7 +86,7 @@ export function messageView(p: Presented, now: number, offer?: AddressOffer, opt
     withdrawn: p.withdrawn,
     reactions: p.reactions,
     createdAt: p.createdAt,
-    age: ageLong(p.createdAt, now),
+    age: ageLong(p.createdAt, now, locale),
     deliveryState: p.direction === 'outbound' ? p.deliveryState ?? null : null,
     deliveryError: p.deliveryError ?? null,
     attachments: p.attachments.filter((a) => !a.inline),
@@ -177,8 +179,9 @@ function pausedText(ms: number): string {
   return min < 60 ? `${min} min` : min % 60 ? `${Math.floor(min / 60)} h ${min % 60} min` : `${min / 60} h`;
 }
 
-// Everything the ticket page shows, loaded in a handful of queries.
-export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: Ticket, now: number) {
+// Everything the ticket page shows, loaded in a handful of queries; its words in the agent's `locale`
+// (the history's event descriptions are still English).
+export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: Ticket, now: number, locale = 'en') {
   const [messages, events, participants, agents, teams, canned, inbox, tags, macros] = await Promise.all([
     messageRepository.listByTicket(m, t.id), ticketEventRepository.listByTicket(m, t.id), ticketRepository.participants(m, t.id),
     agentRepository.list(m), agentRepository.listTeams(m), cannedResponseRepository.list(m), inboxRepository.findById(m, t.inboxId),
@@ -207,35 +210,35 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
   return {
     ticket: {
       id: t.id, subject: t.subject, status: t.status, priority: t.priority, visibility: t.visibility, channel,
-      channelLabel: channelLabel(channel), acceptedMessageId: t.acceptedMessageId, assigneeId: t.assigneeId, teamId: t.teamId,
+      channelLabel: channelLabel(channel, locale), acceptedMessageId: t.acceptedMessageId, assigneeId: t.assigneeId, teamId: t.teamId,
       inboxName: inbox?.name ?? `Inbox ${t.inboxId}`, tags: (tags.get(t.id) ?? []).map((x) => x.tag), tagItems: tags.get(t.id) ?? [], isPublic: t.visibility === 'public', closed: t.status === 'closed', closedReopens: inbox?.closedReplies === 'reopen', followUpDays: inbox?.followUpDays ?? 30,
-      followUpOfId: t.followUpOfId, automatic: t.automatic, createdAge: ageLong(new Date(t.createdAt).toISOString(), now), createdAt: new Date(t.createdAt).toISOString(),
-      sla: slaLabel({ status: t.status, slaDueAt: t.slaDueAt ? new Date(t.slaDueAt).toISOString() : null, slaTarget: t.slaTarget }, now),
+      followUpOfId: t.followUpOfId, automatic: t.automatic, createdAge: ageLong(new Date(t.createdAt).toISOString(), now, locale), createdAt: new Date(t.createdAt).toISOString(),
+      sla: slaLabel({ status: t.status, slaDueAt: t.slaDueAt ? new Date(t.slaDueAt).toISOString() : null, slaTarget: t.slaTarget }, now, locale),
       snooze: t.snoozed ? { untilCustomerAnswers: t.snoozed === 'reply', until: t.snoozedUntil ? new Date(t.snoozedUntil).toISOString() : null, text: t.snoozedUntil ? whenText(t.snoozedUntil) : null } : null,
       snoozable: ['new', 'open', 'pending'].includes(t.status),
     },
-    holds: holds.map((h) => ({ id: h.id, on: h.scope === 'ticket' ? '' : h.scope === 'contact' ? ' (its requester)' : ' (its inbox)', since: new Date(h.createdAt).toISOString(), sinceText: utc(h.createdAt), reason: h.reason })),
-    snoozeChoices: SNOOZE_CHOICES.map((c) => ({ value: c, label: SNOOZE_LABELS[c] })),
-    messages: presented.map((p) => messageView(p, now, offers.get(p.id), { community, acceptedId: t.acceptedMessageId })),
+    holds: holds.map((h) => ({ id: h.id, on: h.scope === 'ticket' ? '' : translate(locale, h.scope === 'contact' ? 'agent.ticket.holdRequester' : 'agent.ticket.holdInbox'), since: new Date(h.createdAt).toISOString(), sinceText: utc(h.createdAt), reason: h.reason })),
+    snoozeChoices: SNOOZE_CHOICES.map((c) => ({ value: c, label: translate(locale, `agent.snooze.${c}`, { defaultValue: SNOOZE_LABELS[c] }) })),
+    messages: presented.map((p) => messageView(p, now, offers.get(p.id), { community, acceptedId: t.acceptedMessageId, locale })),
     noReplyWarning: noReplyWarning(presented),
     csat,
     lastSeenMessageId,
     requester: {
-      id: requester?.id, name: requester?.name || 'Unknown sender', initial: (requester?.name || '?').trim().charAt(0).toUpperCase(), avatarClass: avatarClass(requester?.id),
+      id: requester?.id, name: requester?.name || translate(locale, 'agent.row.unknownSender'), initial: (requester?.name || '?').trim().charAt(0).toUpperCase(), avatarClass: avatarClass(requester?.id),
       reputation: requester?.reputation ?? 0, reach: reach ? compactNumber(reach) : null,
-      identities: identities.map((i) => ({ kind: i.kind, label: channelLabel(i.kind), value: i.handle ? `@${i.handle.replace(/^@/, '')}` : i.value, followers: i.followers ? compactNumber(i.followers) : null, verified: i.verified })),
+      identities: identities.map((i) => ({ kind: i.kind, label: channelLabel(i.kind, locale), value: i.handle ? `@${i.handle.replace(/^@/, '')}` : i.value, followers: i.followers ? compactNumber(i.followers) : null, verified: i.verified })),
     },
     participants: contacts.filter((c) => c.id !== t.requesterId).map((c) => ({ id: c.id, name: c.name })),
-    history: history.map((h) => ({ id: h.id, subject: h.subject, status: h.status, current: h.id === t.id, age: age(new Date(h.lastActivityAt).toISOString(), now) })),
+    history: history.map((h) => ({ id: h.id, subject: h.subject, status: h.status, current: h.id === t.id, age: age(new Date(h.lastActivityAt).toISOString(), now, locale) })),
     agents: active.map((a) => ({ ...a, selected: a.id === t.assigneeId })),
     // What the page script needs to render live messages and mentions like the server does.
     clientData: {
       agents: active,
-      channels: CHANNELS,
+      channels: channelLabels(locale),
       icons: Object.fromEntries(Object.keys(CHANNELS).map((k) => [k, channelSvg(k)])),
       // Live messages on a community question arrive as web-form posts: shown as community.
       channelAs: community ? { webform: 'community' } : {},
-      audiences: AUDIENCES,
+      audiences: audienceLabels(locale),
     },
     teams: teams.map((x) => ({ id: x.id, name: x.name, selected: x.id === t.teamId })),
     canned: canned.map((c) => ({ id: c.id, title: c.title })),
@@ -243,7 +246,7 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
     // "Why is this here?": a ticket made from a listened post names the stream, query and who.
     listened: events.filter((e) => e.type === 'listened').map((e) => ({ text: describeEvent(e, agentNames), url: typeof e.data?.url === 'string' && /^https?:\/\//.test(e.data.url) ? e.data.url : null })),
     events: events.map((e) => ({
-      id: e.id, text: describeEvent(e, agentNames), age: age(new Date(e.createdAt).toISOString(), now),
+      id: e.id, text: describeEvent(e, agentNames), age: age(new Date(e.createdAt).toISOString(), now, locale),
       by: e.actorType === 'agent' && e.actorId ? agentNames.get(e.actorId) : e.actorType === 'system' && !e.cause ? 'Chorus' : null,
       // "by rule VIP reach": the rule or macro behind an automatic change.
       cause: describeCause(e.cause),

@@ -8,7 +8,7 @@ export async function createAgent(db: Db, now: number, input: { email: string; n
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   return db.transaction(async ({ m }) => {
     if (await agentRepository.findByEmail(m, input.email)) throw new ConflictError(`An agent with ${input.email} exists already.`);
-    const id = await agentRepository.insert(m, { email: input.email, name: input.name, passwordHash, role: input.role, away: false, maxOpen: null, active: true, theme: null, lastAssignedAt: null, createdAt: now });
+    const id = await agentRepository.insert(m, { email: input.email, name: input.name, passwordHash, role: input.role, away: false, maxOpen: null, active: true, theme: null, locale: null, lastAssignedAt: null, createdAt: now });
     return (await agentRepository.findById(m, id))!;
   });
 }

@@ -3,7 +3,7 @@ import { agentRepository } from '../db/repositories/agent.repository';
 import type { Db } from '../db/transaction';
 import { NotFoundError } from '../errors';
 
-export type AgentPatch = Partial<Pick<Agent, 'name' | 'role' | 'away' | 'maxOpen' | 'active' | 'theme'>>;
+export type AgentPatch = Partial<Pick<Agent, 'name' | 'role' | 'away' | 'maxOpen' | 'active' | 'theme' | 'locale'>>;
 
 // Changes an agent. Deactivating one also drops every live socket they have, on every node:
 // their sessions stop resolving at once, and no socket keeps receiving staff events.

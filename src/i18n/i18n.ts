@@ -42,3 +42,6 @@ export function translate(locale: string | null | undefined, key: string, values
 }
 
 export const hasKey = (locale: Locale, key: string) => instance.exists(key, { lng: locale, fallbackLng: false });
+
+// A catalogue subtree as written (placeholders kept), for a page script that fills them itself.
+export const rawStrings = (locale: Locale, key: string): Record<string, unknown> => (instance.getResource(locale, 'translation', key) ?? instance.getResource(DEFAULT_LOCALE, 'translation', key) ?? {}) as Record<string, unknown>;

@@ -17,6 +17,8 @@ export class Agent {
   @Column({ type: 'integer', name: 'max_open', nullable: true }) maxOpen!: number | null;
   @Column({ type: 'boolean', default: true }) active!: boolean;
   @Column({ type: 'varchar', nullable: true }) theme!: AgentTheme | null;
+  // The language of the agent app chosen by the agent (a LOCALES code); null: their browser's.
+  @Column({ type: 'varchar', length: 8, nullable: true }) locale!: string | null;
   @TimeColumn({ name: 'last_assigned_at', nullable: true }) lastAssignedAt!: number | null;
   @TimeColumn({ name: 'created_at' }) createdAt!: number;
 }

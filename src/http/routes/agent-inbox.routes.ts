@@ -1,7 +1,8 @@
 import { findCommunityInboxId } from '../../agent-web/channel-icons';
 import type { Request, Router } from 'express';
 import { z } from 'zod';
-import { agentOnly, backTo, renderAgent, type AgentViewer } from '../../agent-web/agent-page';
+import { agentLocale, agentOnly, backTo, renderAgent, type AgentViewer } from '../../agent-web/agent-page';
+import { translate } from '../../i18n/i18n';
 import { filtersOf, inboxHref, inboxQuery, VIEWS, type InboxQuery } from '../../agent-web/inbox-query';
 import { loadCounts, loadSidebar, totalOf, totalText } from '../../agent-web/inbox-sidebar';
 import { toRow } from '../../agent-web/ticket-row';
@@ -32,7 +33,7 @@ const BULK_SNOOZE = SNOOZE_CHOICES.filter((c) => c !== 'at') as [Exclude<(typeof
 const PAGE = 50;
 
 // One page of rows for a query: keyset by last activity, offset for the other orders.
-async function loadRows(s: Services, q: InboxQuery, me: number) {
+async function loadRows(s: Services, q: InboxQuery, me: number, locale = 'en') {
   const f = filtersOf(q, me);
   const rows = q.sort === 'activity'
     ? await ticketRepository.list(s.db.m, f, PAGE + 1, q.cursor ? decodeCursor(q.cursor) : undefined)
@@ -42,16 +43,16 @@ async function loadRows(s: Services, q: InboxQuery, me: number) {
   const now = s.now();
   const community = await findCommunityInboxId(s.db.m);
   return {
-    rows: (await presentTicketList(s.db.m, page)).map((t) => toRow(t, now, community)),
+    rows: (await presentTicketList(s.db.m, page)).map((t) => toRow(t, now, community, locale)),
     next: !more ? null : q.sort === 'activity' ? inboxHref(q, { cursor: encodeCursor(page[page.length - 1]) }) : inboxHref(q, { page: q.page + 1 }),
     first: q.cursor || q.page > 1 ? inboxHref(q, {}) : null,
   };
 }
 
-function titleOf(q: InboxQuery, sidebar: Awaited<ReturnType<typeof loadSidebar>>): string {
+function titleOf(q: InboxQuery, sidebar: Awaited<ReturnType<typeof loadSidebar>>, locale: string): string {
   const facet = [...sidebar.inboxes, ...sidebar.channels, ...sidebar.teams, ...sidebar.tags].find((x) => x.on);
   if (facet) return facet.key.startsWith('tag:') ? `#${facet.title}` : facet.title;
-  return VIEWS[q.view].title;
+  return translate(locale, `agent.views.${q.view}`, { defaultValue: VIEWS[q.view].title });
 }
 
 // The query string of this page without paging: what a saved view keeps.
@@ -64,14 +65,15 @@ export function agentInboxPages(r: Router, s: Services): void {
     authorize: agentOnly,
     handler: async ({ req, res, query, viewer }) => {
       const me = (viewer as AgentViewer).agentId;
-      const [sidebar, list, agents] = await Promise.all([loadSidebar(s, me, query), loadRows(s, query, me), agentRepository.list(s.db.m)]);
-      const sortLinks = (['activity', 'priority', 'sla'] as const).map((k) => ({ key: k, title: { activity: 'Last activity', priority: 'Priority', sla: 'SLA due' }[k], href: inboxHref(query, { sort: k }), on: query.sort === k }));
+      const locale = agentLocale(req);
+      const [sidebar, list, agents] = await Promise.all([loadSidebar(s, me, query, locale), loadRows(s, query, me, locale), agentRepository.list(s.db.m)]);
+      const sortLinks = (['activity', 'priority', 'sla'] as const).map((k) => ({ key: k, title: translate(locale, `agent.inbox.${{ activity: 'sortActivity', priority: 'sortPriority', sla: 'sortSla' }[k]}`), href: inboxHref(query, { sort: k }), on: query.sort === k }));
       return renderAgent(s, req, res, 'pages/agent/inbox', {
-        title: titleOf(query, sidebar), nav: { inbox: true }, sidebar, ...list, sortLinks, viewQuery: viewQuery(query),
+        title: titleOf(query, sidebar, locale), nav: { inbox: true }, sidebar, ...list, sortLinks, viewQuery: viewQuery(query),
         agents: agents.filter((a) => a.active).map((a) => ({ id: a.id, name: a.name })), teams: sidebar.teams.map((t) => ({ id: t.id, name: t.title })),
-        statuses: TICKET_STATUSES, total: totalText(await totalOf(s.db.m, sidebar.totals, filtersOf(query, me))),
+        statuses: TICKET_STATUSES, total: totalText(await totalOf(s.db.m, sidebar.totals, filtersOf(query, me)), locale),
         macros: (await macroRepository.list(s.db.m)).map((x) => ({ id: x.id, name: x.name })),
-        snoozeChoices: BULK_SNOOZE.map((c) => ({ value: c, label: SNOOZE_LABELS[c] })), bulkNotice: bulkNotice(bulkReport.parse(req.query)),
+        snoozeChoices: BULK_SNOOZE.map((c) => ({ value: c, label: translate(locale, `agent.snooze.${c}`, { defaultValue: SNOOZE_LABELS[c] }) })), bulkNotice: bulkNotice(bulkReport.parse(req.query)),
         // An empty Chorus says what to do next (null once any ticket exists).
         gettingStarted: list.rows.length ? null : await gettingStarted(s.db.m, s.config.publicUrl),
         scripts: ['/static/agent-inbox.js'],
@@ -86,12 +88,14 @@ export function agentInboxPages(r: Router, s: Services): void {
     authorize: agentOnly,
     handler: async ({ req, res, query, viewer }) => {
       const me = (viewer as AgentViewer).agentId;
-      const [{ counts, groups, tags }, list] = await Promise.all([loadCounts(s, me), loadRows(s, query, me)]);
+      // Rendered for this agent's request, so the rows are in their language.
+      const locale = agentLocale(req);
+      const [{ counts, groups, tags }, list] = await Promise.all([loadCounts(s, me), loadRows(s, query, me, locale)]);
       // `total` is COUNT_CAP + 1 when a view the kept counts cannot answer has more; `totalText` says "1,000+".
       const total = await totalOf(s.db.m, { groups, tags }, filtersOf(query, me));
-      const html = await new Promise<string>((ok, fail) => req.app.render('partials/ticket-rows', { layout: false, rows: list.rows }, (err, out) => (err ? fail(err) : ok(out))));
+      const html = await new Promise<string>((ok, fail) => req.app.render('partials/ticket-rows', { layout: false, locale, rows: list.rows }, (err, out) => (err ? fail(err) : ok(out))));
       res.setHeader('Cache-Control', 'no-store');
-      return { html, counts, total, totalText: totalText(total), ids: list.rows.map((x) => x.id) };
+      return { html, counts, total, totalText: totalText(total, locale), ids: list.rows.map((x) => x.id) };
     },
   });
 

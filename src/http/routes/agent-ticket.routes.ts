@@ -1,6 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { agentOnly, backTo, renderAgent, type AgentViewer } from '../../agent-web/agent-page';
+import { agentLocale, agentOnly, backTo, renderAgent, type AgentViewer } from '../../agent-web/agent-page';
+import { translate } from '../../i18n/i18n';
 import { loadTicketPage } from '../../agent-web/ticket-view';
 import { addAddressToContact } from '../../contacts/commands/add-address-to-contact';
 import { PRIORITIES, TICKET_STATUSES } from '../../db/entities';
@@ -29,10 +30,10 @@ import { defineRoute } from '../route';
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 
 // What a macro applied from this page did (carried on the redirect back here).
-function macroNotice(req: Request) {
+function macroNotice(req: Request, locale: string) {
   const q = macroReport.parse(req.query ?? {});
   if (!q.macro || !q.outcome) return null;
-  const text = { applied: 'applied', partly: 'applied in part', unchanged: 'changed nothing', refused: 'was refused' }[q.outcome];
+  const text = translate(locale, `agent.ticket.${{ applied: 'macroApplied', partly: 'macroPartly', unchanged: 'macroUnchanged', refused: 'macroRefused' }[q.outcome]}`);
   return { name: q.macro, text, reason: q.reason ?? null, warn: q.outcome !== 'applied' };
 }
 const MAX_FILES = 20;
@@ -42,14 +43,15 @@ async function page(s: Services, req: Request, res: Response, id: number, extra:
   const t = await ticketRepository.resolve(s.db.m, id);
   if (!t) throw new NotFoundError(`Ticket #${id}`);
   if (t.id !== id && status === 200) return void res.redirect(303, `/tickets/${t.id}`);
-  const data = await loadTicketPage(s.db.m, req.viewer as AgentViewer, t, s.now());
+  const locale = agentLocale(req);
+  const data = await loadTicketPage(s.db.m, req.viewer as AgentViewer, t, s.now(), locale);
   // The requester's language, which an agent may override from here as on the contact page.
   const requester = await contactRepository.findById(s.db.m, t.requesterId);
-  const customerLanguage = requester ? await customerLanguageView(s.db.m, requester, t.id, res.locals.locale) : null;
+  const customerLanguage = requester ? await customerLanguageView(s.db.m, requester, t.id, locale) : null;
   return renderAgent(s, req, res, 'pages/agent/ticket', {
     title: `#${t.id} ${t.subject}`, nav: { inbox: true }, ...data, statuses: TICKET_STATUSES.map((x) => ({ value: x, selected: x === t.status })),
     priorities: PRIORITIES.map((x) => ({ value: x, selected: x === t.priority })), target: t.visibility === 'public' ? 'public' : 'participants',
-    scripts: ['/static/agent-ticket.js'], macroNotice: macroNotice(req), customerLanguage, ...extra,
+    scripts: ['/static/agent-ticket.js'], macroNotice: macroNotice(req, locale), customerLanguage, ...extra,
   }, status);
 }
 
