@@ -9,6 +9,7 @@ import { agentTicketPages } from '../http/routes/agent-ticket.routes';
 import { cannedResponsesRoutes } from '../http/routes/canned-responses.routes';
 import { searchPages } from '../http/routes/search-pages.routes';
 import type { ChorusModule } from '../module';
+import { agentLanguageRoutes } from '../agents/agent-language.routes';
 
 // The agent app: sign-in and setup, the live inbox, the ticket page, search, canned responses
 // and the admin pages.
@@ -16,6 +17,7 @@ export const agentWebModule: ChorusModule = {
   name: 'agent-web',
   routes(r, s) {
     agentSessionPages(r, s);
+    agentLanguageRoutes(r, s);
     passwordResetPages(r, s);
     agentInboxPages(r, s);
     agentTicketPages(r, s);

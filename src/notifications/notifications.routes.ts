@@ -1,6 +1,9 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import { agentOnly, backTo, renderAgent, type AgentViewer } from '../agent-web/agent-page';
+import { agentLocale, agentOnly, backTo, browserAgentLocale, renderAgent, type AgentViewer } from '../agent-web/agent-page';
+import { agentRepository } from '../db/repositories/agent.repository';
+import { translate } from '../i18n/i18n';
+import { LOCALE_NAMES, LOCALES } from '../i18n/locale';
 import { NOTIFICATION_KINDS } from '../db/entities';
 import { notificationRepository } from '../db/repositories/notification.repository';
 import { defineRoute } from '../http/route';
@@ -12,7 +15,6 @@ import { setNotificationEmailKinds } from './commands/set-email-kinds';
 import { notificationSchema, presentNotification } from './notification.presenter';
 
 const PAGE = 25;
-const KIND_LABELS: Record<string, string> = { assigned: 'A ticket is assigned to me', mention: 'Someone mentions me', reply: 'A customer replies on my ticket', sla: 'An SLA target of my ticket is about to be missed' };
 // Notifications are an agent's own: every route reads and writes the signed-in agent's rows only.
 const isAgent = (v: Viewer) => v.kind === 'agent';
 const me = (v: Viewer) => (v as AgentViewer).agentId;
@@ -60,7 +62,7 @@ export function notificationsRoutes(r: Router, s: Services): void {
       const items = rows.slice(0, PAGE).map(presentNotification);
       const unreadOnly = query.unread === '1' ? '&unread=1' : '';
       return renderAgent(s, req, res, 'pages/agent/notifications', {
-        title: 'Notifications', nav: { notifications: true }, items, unreadOnly: query.unread === '1', paged: !!query.before,
+        title: translate(agentLocale(req), 'agent.notifications.title'), nav: { notifications: true }, items, unreadOnly: query.unread === '1', paged: !!query.before,
         older: rows.length > PAGE ? `/notifications?before=${items[items.length - 1].id}${unreadOnly}` : null,
       });
     },
@@ -85,9 +87,15 @@ export function notificationsRoutes(r: Router, s: Services): void {
     method: 'get', path: '/notifications/settings', tag: 'pages', summary: 'My notification settings page',
     query: z.object({ saved: z.string().max(5).optional() }), authorize: agentOnly,
     handler: async ({ req, res, viewer, query }) => {
-      const chosen = await notificationRepository.emailKinds(s.db.m, me(viewer));
-      const kinds = NOTIFICATION_KINDS.map((k) => ({ kind: k, label: KIND_LABELS[k], on: chosen.includes(k) }));
-      return renderAgent(s, req, res, 'pages/agent/notification-settings', { title: 'Notification settings', nav: { notifications: true }, kinds, saved: !!query.saved });
+      const locale = agentLocale(req);
+      const [chosen, agent] = await Promise.all([notificationRepository.emailKinds(s.db.m, me(viewer)), agentRepository.findById(s.db.m, me(viewer))]);
+      const kinds = NOTIFICATION_KINDS.map((k) => ({ kind: k, label: translate(locale, `agent.notifications.kind.${k}`, { defaultValue: k }), on: chosen.includes(k) }));
+      // The agent app's language: their own choice, or "automatic" (their browser's, else English).
+      const languages = [
+        { value: '', label: translate(locale, 'agent.settings.languageAuto', { name: LOCALE_NAMES[browserAgentLocale(req)] }), selected: !agent?.locale },
+        ...LOCALES.map((l) => ({ value: l, label: LOCALE_NAMES[l], selected: agent?.locale === l })),
+      ];
+      return renderAgent(s, req, res, 'pages/agent/notification-settings', { title: translate(locale, 'agent.settings.title'), nav: { notifications: true }, kinds, languages, saved: !!query.saved });
     },
   });
   defineRoute(r, s, {

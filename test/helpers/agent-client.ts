@@ -4,6 +4,8 @@ import type { TestChorus } from './test-chorus';
 export class AgentClient {
   cookie = '';
   csrf = '';
+  // Sent as Accept-Language on every request when set (the agent's browser language).
+  acceptLanguage = '';
   constructor(private t: TestChorus) {}
 
   async signIn(email: string, password: string) {
@@ -13,7 +15,7 @@ export class AgentClient {
     return r;
   }
   async get(p: string, accept = 'text/html') {
-    const res = await fetch(this.t.url + p, { headers: { accept, ...(this.cookie ? { cookie: this.cookie } : {}) }, redirect: 'manual' });
+    const res = await fetch(this.t.url + p, { headers: { accept, ...this.langHeader(), ...(this.cookie ? { cookie: this.cookie } : {}) }, redirect: 'manual' });
     const html = await res.text();
     const m = /name="csrf-token" content="([^"]+)"/.exec(html);
     if (m) this.csrf = m[1];
@@ -23,9 +25,12 @@ export class AgentClient {
     const body = new URLSearchParams();
     if (opts.csrf !== false && this.csrf) body.append('_csrf', this.csrf);
     for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
-    const res = await fetch(this.t.url + p, { method: 'POST', body, headers: { accept: opts.accept ?? 'text/html', ...(this.cookie ? { cookie: this.cookie } : {}) }, redirect: 'manual' });
+    const res = await fetch(this.t.url + p, { method: 'POST', body, headers: { accept: opts.accept ?? 'text/html', ...this.langHeader(), ...(this.cookie ? { cookie: this.cookie } : {}) }, redirect: 'manual' });
     const set = res.headers.get('set-cookie');
     if (set) this.cookie = set.split(';')[0];
     return { status: res.status, html: await res.text(), location: res.headers.get('location') };
+  }
+  private langHeader(): Record<string, string> {
+    return this.acceptLanguage ? { 'accept-language': this.acceptLanguage } : {};
   }
 }

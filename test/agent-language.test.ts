@@ -1,0 +1,93 @@
+import { createAgent } from '../src/agents/create-agent';
+import { apiInbox, DB_KINDS, postSigned, startTestChorus, type TestChorus } from './helpers/test-chorus';
+import { AgentClient } from './helpers/agent-client';
+
+// The agent app speaks the agent's language: their own choice (settings page or API), else what
+// their browser asks for, else English. Customer-facing words are not affected.
+describe.each(DB_KINDS)('agent app language (%s)', (db) => {
+  let t: TestChorus;
+  let ticketId = 0;
+  const agent = async (email: string, lang: string) => {
+    await createAgent(t.s.db, Date.now(), { email, name: email.split('@')[0], password: 'agent-password', role: 'agent' });
+    const c = new AgentClient(t);
+    c.acceptLanguage = lang;
+    await c.signIn(email, 'agent-password');
+    return c;
+  };
+
+  beforeAll(async () => {
+    t = await startTestChorus({ db });
+    const inbox = await apiInbox(t);
+    const r = await postSigned(t, inbox, { externalId: 'lang-1', author: { id: 'c1', name: 'Cleo Kundin' }, subject: 'Rechnung fehlt', text: 'Wo ist meine Rechnung?', audience: 'private', threadKey: 'lang-1' });
+    ticketId = (r.body as { ticketId: number }).ticketId;
+  });
+  afterAll(async () => t?.stop());
+
+  it('an agent whose browser says German gets the inbox and the ticket page in German', async () => {
+    const greta = await agent('greta@chorus.test', 'de-DE,de;q=0.9,en;q=0.5');
+    const inbox = await greta.get('/inbox');
+    expect(inbox.html).toContain('<html lang="de"');
+    expect(inbox.html).toContain('>Posteingang</a>');
+    expect(inbox.html).toContain('<h3>Ansichten</h3>');
+    expect(inbox.html).toContain('Nicht zugewiesen');
+    expect(inbox.html).toContain('>Anwenden</button>');
+    expect(inbox.html).toMatch(/<span class="pill status-new">neu<\/span>/);
+    // The scripts get their words from the page, in the same language.
+    expect(inbox.html).toMatch(/<script type="application\/json" id="agent-strings">[^<]*"selected":"\{\{n\}\} ausgewählt"/);
+    // The live refresh renders the rows per request: in the agent's language too.
+    const live = await greta.get('/inbox/live', 'application/json');
+    const rows = JSON.parse(live.html) as { html: string };
+    expect(rows.html).toContain('>neu</span>');
+    expect(rows.html).toContain('Nicht zugewiesen');
+    const ticket = await greta.get(`/tickets/${ticketId}`);
+    expect(ticket.html).toContain('<html lang="de"');
+    expect(ticket.html).toContain('<h2>Eigenschaften</h2>');
+    expect(ticket.html).toContain('Den Beteiligten antworten');
+    expect(ticket.html).toContain('>Senden</button>');
+    expect(ticket.html).toContain('Cleo Kundin');
+    // An English browser (or none) keeps English.
+    const ed = await agent('ed@chorus.test', 'en-GB');
+    expect((await ed.get('/inbox')).html).toContain('<h3>Views</h3>');
+    expect((await ed.get(`/tickets/${ticketId}`)).html).toContain('<h2>Properties</h2>');
+  });
+
+  it("the agent's own choice wins over the browser, from the settings form and the API", async () => {
+    const hans = await agent('hans@chorus.test', 'de');
+    const settings = await hans.get('/notifications/settings');
+    expect(settings.html).toContain('Sprache meines Browsers (Deutsch)');
+    const saved = await hans.post('/me/locale', { locale: 'en' });
+    expect(saved.status).toBe(303);
+    expect(saved.location).toBe('/notifications/settings?saved=1');
+    expect((await hans.get('/inbox')).html).toContain('<h3>Views</h3>');
+    const page = await hans.get('/notifications/settings');
+    expect(page.html).toContain('<option value="en" selected>English</option>');
+    // Back to automatic: the browser's German again.
+    await hans.post('/me/locale', { locale: '' });
+    expect((await hans.get('/inbox')).html).toContain('<h3>Ansichten</h3>');
+
+    // The JSON API: the admin (API token, no browser language) chooses German for themselves.
+    expect((await t.api('GET', '/api/me/locale')).body).toEqual({ locale: null, effective: 'en' });
+    const put = await t.api('PUT', '/api/me/locale', { locale: 'de' });
+    expect(put.status).toBe(200);
+    expect(put.body).toEqual({ locale: 'de', effective: 'de' });
+    const admin = new AgentClient(t);
+    admin.acceptLanguage = 'en';
+    await admin.signIn(t.admin.email, t.admin.password);
+    expect((await admin.get(`/tickets/${ticketId}`)).html).toContain('<h2>Eigenschaften</h2>');
+    expect((await t.api('PUT', '/api/me/locale', { locale: null })).body).toEqual({ locale: null, effective: 'en' });
+  });
+
+  it('refuses a language Chorus has no catalogue for with 400 naming the field', async () => {
+    const api = await t.api('PUT', '/api/me/locale', { locale: 'fr' });
+    expect(api.status).toBe(400);
+    expect(api.body.error.details.fields).toHaveProperty('locale');
+    expect(api.body.error.message).toContain('locale');
+    const hans = new AgentClient(t);
+    await hans.signIn('hans@chorus.test', 'agent-password');
+    const form = await hans.post('/me/locale', { locale: 'klingon' });
+    expect(form.status).toBe(400);
+    expect(form.html).toContain('locale');
+    // Nothing was changed by the refused requests.
+    expect((await t.api('GET', '/api/me/locale')).body.locale).toBeNull();
+  });
+});
