@@ -1,5 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import { AutomationRule, AutomationRun, Message, Ticket, TicketEvent } from '../entities';
+import { jsonTransformer } from '../entities/columns';
+import { chainRepository } from './chain.repository';
+import { configVersionRepository } from './config-version.repository';
+import { hydrateRow, selectColumns } from './hydrate-row';
 
 export type TimeState = 'pending' | 'solved' | 'awaiting';
 export interface TimeCandidate {
@@ -64,7 +68,14 @@ export const automationRuleRepository = {
   },
   // Finished runs, in one statement (a rule pass writes its runs when it ends).
   async insertRuns(m: EntityManager, rows: Omit<AutomationRun, 'id'>[]): Promise<void> {
-    if (rows.length) await m.createQueryBuilder().insert().into(AutomationRun).values(rows).updateEntity(false).execute();
+    if (!rows.length) return;
+    let n = 0;
+    const p = m.connection.options.type === 'postgres' ? () => `$${++n}` : () => '?';
+    const values = rows.map((r) => [r.ruleId, r.ticketId, r.trigger, r.triggerKey, r.outcome, r.actions, jsonTransformer.to(r.steps), r.createdAt]);
+    // Plain SQL: a pass writes its runs on every ticket, and the builder cost more than the insert.
+    await m.query(
+      `INSERT INTO automation_runs (rule_id, ticket_id, "trigger", trigger_key, outcome, actions, steps, created_at) VALUES ${values.map((v) => `(${v.map(p).join(', ')})`).join(', ')}`,
+      values.flat());
   },
   async finishRun(m: EntityManager, id: number, patch: Pick<AutomationRun, 'outcome' | 'actions' | 'steps'>): Promise<void> {
     await m.getRepository(AutomationRun).update({ id }, patch);
@@ -118,29 +129,58 @@ export const automationRuleRepository = {
   // What a rule pass starts from, in one statement: the ticket, its tags, the automatic actions
   // on it since `since` (the loop guard's budget) and, when asked, one message — by id, or the
   // ticket's first customer message ('first', as firstCustomerMessage). Each was its own query.
+  // On SQLite it also carries what the pass's commit would read again: the config stamps of the
+  // SLA and webhook caches and the head of the ticket's hash chain (see remember / knownHead).
+  // Plain SQL, built once per store and message kind: TypeORM's builder cost more than the read.
   async passState(m: EntityManager, ticketId: number, since: number, message: number | 'first' | null): Promise<PassState | null> {
     const pg = m.connection.options.type === 'postgres';
-    const tags = pg
-      ? `(SELECT COALESCE(json_agg(tt.tag), '[]'::json) FROM ticket_tags tt WHERE tt.ticket_id = t.id)`
-      : '(SELECT json_group_array(tt.tag) FROM ticket_tags tt WHERE tt.ticket_id = t.id)';
-    const qb = m.getRepository(Ticket).createQueryBuilder('t')
-      .addSelect(tags, 'pass_tags')
-      .addSelect('(SELECT COALESCE(SUM(r.actions), 0) FROM automation_runs r WHERE r.ticket_id = t.id AND r.created_at > :since)', 'pass_used')
-      .addSelect(`(SELECT COUNT(*) FROM automation_runs r WHERE r.ticket_id = t.id AND r.created_at > :since AND r.outcome = 'limited')`, 'pass_limited')
-      .where('t.id = :ticketId', { ticketId, since });
-    if (message === 'first') qb.leftJoinAndMapOne('t.passMessage', Message, 'msg', `msg.id = (SELECT MIN(fm.id) FROM messages fm WHERE fm.ticket_id = t.id AND fm.direction = 'inbound')`);
-    else if (message !== null) qb.leftJoinAndMapOne('t.passMessage', Message, 'msg', 'msg.id = :messageId', { messageId: message });
-    const { entities, raw } = await qb.getRawAndEntities();
-    const ticket = entities[0] as (Ticket & { passMessage?: Message | null }) | undefined;
-    if (!ticket) return null;
-    const found = ticket.passMessage ?? null;
-    delete ticket.passMessage;
-    const r = raw[0] as { pass_tags: string | string[]; pass_used: number | string; pass_limited: number | string };
-    const list = typeof r.pass_tags === 'string' ? (JSON.parse(r.pass_tags) as string[]) : r.pass_tags;
-    return { ticket, tags: new Set(list), used: { actions: Number(r.pass_used), limited: Number(r.pass_limited) > 0 }, message: found };
+    const kind = message === null ? 'none' : message === 'first' ? 'first' : 'id';
+    const sql = passSql(m, pg, kind);
+    const params = pg
+      ? [ticketId, since, ...(kind === 'id' ? [message] : [])]
+      : [since, since, ...(kind === 'id' ? [message] : []), ticketId];
+    const [raw]: Record<string, unknown>[] = await m.query(sql, params);
+    if (!raw) return null;
+    const ticket = hydrateRow(m, Ticket, raw, 't_')!;
+    const found = kind === 'none' ? null : hydrateRow(m, Message, raw, 'msg_');
+    const list = typeof raw.pass_tags === 'string' ? (JSON.parse(raw.pass_tags) as string[]) : (raw.pass_tags as string[]);
+    if (!pg) {
+      configVersionRepository.remember(m, raw.pass_versions as string | null);
+      chainRepository.knownHead(m, ticketId, raw.pass_chain as string | null);
+    }
+    return { ticket, tags: new Set(list), used: { actions: Number(raw.pass_used), limited: Number(raw.pass_limited) > 0 }, message: found };
   },
 
   async firstCustomerMessage(m: EntityManager, ticketId: number): Promise<Message | null> {
     return m.getRepository(Message).findOne({ where: { ticketId, direction: 'inbound' }, order: { id: 'ASC' } });
   },
 };
+
+const passSqls = new WeakMap<object, Map<string, string>>();
+
+// passState's statement. Parameters: Postgres $1 ticket, $2 since, $3 message id; SQLite the
+// same in the order they appear (since, since, message id, ticket).
+function passSql(m: EntityManager, pg: boolean, kind: 'none' | 'first' | 'id'): string {
+  const meta = m.connection.getMetadata(Ticket);
+  let byKind = passSqls.get(meta);
+  if (!byKind) passSqls.set(meta, (byKind = new Map()));
+  let sql = byKind.get(kind);
+  if (sql) return sql;
+  const [ticket, since, messageId] = pg ? ['$1', '$2', '$3'] : ['?', '?', '?'];
+  const cols = [
+    selectColumns(m, Ticket, 't', 't_'),
+    pg
+      ? `(SELECT COALESCE(json_agg(tt.tag), '[]'::json) FROM ticket_tags tt WHERE tt.ticket_id = t.id) AS pass_tags`
+      : '(SELECT json_group_array(tt.tag) FROM ticket_tags tt WHERE tt.ticket_id = t.id) AS pass_tags',
+    `(SELECT COALESCE(SUM(r.actions), 0) FROM automation_runs r WHERE r.ticket_id = t.id AND r.created_at > ${since}) AS pass_used`,
+    `(SELECT COUNT(*) FROM automation_runs r WHERE r.ticket_id = t.id AND r.created_at > ${since} AND r.outcome = 'limited') AS pass_limited`,
+  ];
+  if (kind !== 'none') cols.push(selectColumns(m, Message, 'msg', 'msg_'));
+  if (!pg) cols.push(`${configVersionRepository.sqliteColumn()} AS pass_versions`, `${chainRepository.headColumnSql('t.id')} AS pass_chain`);
+  const join = kind === 'first'
+    ? ` LEFT JOIN messages msg ON msg.id = (SELECT MIN(fm.id) FROM messages fm WHERE fm.ticket_id = t.id AND fm.direction = 'inbound')`
+    : kind === 'id' ? ` LEFT JOIN messages msg ON msg.id = ${messageId}` : '';
+  sql = `SELECT ${cols.join(', ')} FROM tickets t${join} WHERE t.id = ${ticket}`;
+  byKind.set(kind, sql);
+  return sql;
+}

@@ -14,6 +14,14 @@ const isPg = (m: EntityManager) => m.connection.options.type === 'postgres';
 // (SQLite has one writer already). 'CHAI'.
 const LOCK_KEY = 0x43484149;
 
+// Heads of ticket chains read earlier in a transaction along with other things (a rule pass's
+// opening read, see knownHead), by the transaction's manager. SQLite only: its transaction holds
+// the write lock, so only this process can have appended since — and every append here counts
+// in `appends`, so a head read before any later append (a savepoint's, another ticket's) is not
+// trusted. Postgres reads the head after taking the ticket's lock, as before.
+const heads = new WeakMap<EntityManager, Map<number, { seq: number; hash: string; at: number }>>();
+let appends = 0;
+
 export const chainRepository = {
   // Called by the repositories that write messages and TicketEvents, in the writing transaction.
   async queue(m: EntityManager, link: Pending): Promise<void> {
@@ -29,6 +37,23 @@ export const chainRepository = {
     });
     if (queued) pending.set(m, fresh);
     else await append(m, fresh);
+  },
+
+  // SQLite only: a ticket chain's head ('seq:hash', null for no link yet) as a statement of this
+  // transaction just read it; the transaction's next append to it need not read it again.
+  knownHead(m: EntityManager, ticketId: number, head: string | null): void {
+    if (isPg(m) || !m.queryRunner?.isTransactionActive) return;
+    const colon = head?.indexOf(':') ?? -1;
+    const value = head === null ? { seq: 0, hash: GENESIS, at: appends } : { seq: Number(head.slice(0, colon)), hash: head.slice(colon + 1), at: appends };
+    if (head !== null && (colon < 1 || !Number.isSafeInteger(value.seq))) return;
+    let byTicket = heads.get(m);
+    if (!byTicket) heads.set(m, (byTicket = new Map()));
+    byTicket.set(ticketId, value);
+  },
+
+  // The SQL of a column that reads the head knownHead takes, for a ticket id expression.
+  headColumnSql(ticketIdSql: string): string {
+    return `(SELECT cl.seq || ':' || cl.hash FROM chain_links cl WHERE cl.ticket_id = ${ticketIdSql} ORDER BY cl.seq DESC LIMIT 1)`;
   },
 
   async listByTicket(m: EntityManager, ticketId: number): Promise<ChainLink[]> {
@@ -118,8 +143,10 @@ async function append(m: EntityManager, links: Pending[]): Promise<void> {
   const rows: Omit<ChainLink, 'id'>[] = [];
   // Sorted, so two transactions locking the same two tickets (a merge) take them in one order.
   for (const ticketId of [...byTicket.keys()].sort((a, b) => a - b)) {
-    if (isPg(m)) await m.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_KEY, ticketId]);
-    const head = await m.getRepository(ChainLink).findOne({ where: { ticketId }, order: { seq: 'DESC' } });
+    const pg = isPg(m);
+    if (pg) await m.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_KEY, ticketId]);
+    const hint = pg ? undefined : heads.get(m)?.get(ticketId);
+    const head = hint && hint.at === appends ? hint : await readHead(m, ticketId);
     let seq = head?.seq ?? 0;
     let prevHash = head?.hash ?? GENESIS;
     for (const l of byTicket.get(ticketId)!) {
@@ -130,5 +157,22 @@ async function append(m: EntityManager, links: Pending[]): Promise<void> {
       rows.push({ ...link, hash: prevHash });
     }
   }
-  for (let i = 0; i < rows.length; i += 200) await m.getRepository(ChainLink).insert(rows.slice(i, i + 200));
+  // Counted before writing: a failed insert may still have changed what a head read said.
+  appends++;
+  for (let i = 0; i < rows.length; i += 200) await insertLinks(m, rows.slice(i, i + 200));
+}
+
+async function readHead(m: EntityManager, ticketId: number): Promise<{ seq: number; hash: string } | null> {
+  const [row]: { seq: number | string; hash: string }[] = await m.query(
+    `SELECT seq, hash FROM chain_links WHERE ticket_id = ${isPg(m) ? '$1' : '?'} ORDER BY seq DESC LIMIT 1`, [ticketId]);
+  return row ? { seq: Number(row.seq), hash: row.hash } : null;
+}
+
+async function insertLinks(m: EntityManager, rows: Omit<ChainLink, 'id'>[]): Promise<void> {
+  let n = 0;
+  const p = isPg(m) ? () => `$${++n}` : () => '?';
+  const values = rows.map((r) => [r.ticketId, r.seq, r.subjectType, r.subjectId, r.action, r.digest, r.prevHash, r.hash, r.createdAt]);
+  await m.query(
+    `INSERT INTO chain_links (ticket_id, seq, subject_type, subject_id, action, digest, prev_hash, hash, created_at) VALUES ${values.map((v) => `(${v.map(p).join(', ')})`).join(', ')}`,
+    values.flat());
 }

@@ -110,6 +110,14 @@ export const ticketRepository = {
       .execute();
   },
 
+  // The ticket row's part of a rule pass's tag and priority changes (applyAutomaticChanges), as
+  // plain SQL: it runs on every ticket a rule changes.
+  async setPriorityAndUpdatedAt(m: EntityManager, id: number, updatedAt: number, priority?: Priority): Promise<void> {
+    const pg = m.connection.options.type === 'postgres';
+    if (priority === undefined) await m.query(`UPDATE tickets SET updated_at = ${pg ? '$1' : '?'} WHERE id = ${pg ? '$2' : '?'}`, [updatedAt, id]);
+    else await m.query(`UPDATE tickets SET updated_at = ${pg ? '$1' : '?'}, priority = ${pg ? '$2' : '?'} WHERE id = ${pg ? '$3' : '?'}`, [updatedAt, priority, id]);
+  },
+
   // A null snippet keeps the one shown (a staff-only message must not become the ticket's snippet).
   // `awaiting`: an answer to the customer starts their wait (the first unanswered one counts),
   // the customer writing ends it ("no customer answer for 3 days" reads it through an index).

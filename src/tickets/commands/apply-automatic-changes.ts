@@ -55,7 +55,7 @@ export async function applyAutomaticChanges(deps: CommandDeps, viewer: Viewer, b
       throw new Error(`Ticket #${t.id}: its tags changed meanwhile`);
     }
     const now = deps.now();
-    await ticketRepository.update(tx.m, t.id, priority === t.priority ? { updatedAt: now } : { priority, updatedAt: now });
+    await ticketRepository.setPriorityAndUpdatedAt(tx.m, t.id, now, priority === t.priority ? undefined : priority);
     await ticketEventRepository.recordMany(tx.m, t.id, events, now);
     for (const { cause, what } of changed.values()) tx.emit('ticket.updated', { ticketId: t.id, changes: [...what], cause });
   });
