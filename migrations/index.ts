@@ -50,6 +50,7 @@ import { InstanceSettings1764000040050 } from './1764000040050-instance-settings
 import { ContactLanguage1764000040060 } from './1764000040060-contact-language';
 import { ContactSearchKeys1764000040550 } from './1764000040550-contact-search-keys';
 import { AgentLocale1764000040700 } from './1764000040700-agent-locale';
+import { ReportFactsSettle1764000040600 } from './1764000040600-report-facts-settle';
 import { ListeningDropPostedIndex1764000040300 } from './1764000040300-listening-drop-posted-index';
 import { ConfigVersions1764000040150 } from './1764000040150-config-versions';
 import { SelfServiceAnswers1764000040460 } from './1764000040460-self-service-answers';
@@ -128,4 +129,5 @@ export const migrations = [
   SelfServiceAnswers1764000040460,
   ContactSearchKeys1764000040550,
   AgentLocale1764000040700,
+  ReportFactsSettle1764000040600,
 ];

@@ -16,6 +16,7 @@ import { ticketEventRepository } from '../src/db/repositories/ticket-event.repos
 import { messageRepository } from '../src/db/repositories/message.repository';
 import { createInbox } from '../src/inboxes/create-inbox';
 import { backfillFacts } from '../src/reports/backfill';
+import { settleFacts } from '../src/reports/settle-facts';
 import { resolveRange } from '../src/reports/report-range';
 import { buildView, VIEWS } from '../src/reports/report-views';
 import { addNote } from '../src/tickets/commands/add-note';
@@ -62,8 +63,9 @@ describe.each(DB_KINDS)('report rollups (%s)', (db) => {
     await t.stop();
   });
 
-  // The kept rollups, touch links (report-touch-chain.ts) and outcome rows, beside all rebuilt from the facts.
-  const kept = async () => ({ rollups: await reportRollupRepository.listNonZero(t.s.db.m), links: await reportTouchChainRepository.listLinks(t.s.db.m), outcomes: await reportOutcomeRepository.listAll(t.s.db.m) });
+  // The kept rollups, touch links (report-touch-chain.ts) and outcome rows (every fact settled,
+  // as a report read settles them), beside all rebuilt from the facts.
+  const kept = async () => (await settleFacts(t.s.db), { rollups: await reportRollupRepository.listNonZero(t.s.db.m), links: await reportTouchChainRepository.listLinks(t.s.db.m), outcomes: await reportOutcomeRepository.listAll(t.s.db.m) });
   const rebuilt = async () => {
     await t.s.db.transaction(({ m }) => reportRollupRepository.rebuildFromFacts(m, { chunk: 7 }));
     return kept();
@@ -188,6 +190,7 @@ describe.each(DB_KINDS)('report rollups (%s)', (db) => {
       else if (i % 4 === 1) await addReply(t.s.commands, ada, p, { audience: 'participants', text: 'In private.' });
       if (i % 5 === 3) await changeVisibility(t.s.commands, ada, p, 'private');
     }
+    await settleFacts(t.s.db);
     const outcomes = await reportOutcomeRepository.listAll(t.s.db.m);
     for (const kind of ['question', 'solve', 'post']) expect(outcomes.filter((o) => o.kind === kind).length).toBeGreaterThan(2);
     expect(outcomes.some((o) => o.kind === 'post' && o.answer_at === null)).toBe(true);
@@ -225,7 +228,7 @@ describe.each(DB_KINDS)('report rollups (%s)', (db) => {
     // The same move as the contact's facts see it when an address joins a contact (no rebuild
     // follows there): Dev's answer on Eli's question becomes Eli's own post, which no longer
     // ends the wait of Eli's question (a later agent reply does).
-    const postAnswers = async () => (await reportOutcomeRepository.listAll(t.s.db.m)).filter((o) => o.kind === 'post').map((o) => o.answer_at);
+    const postAnswers = async () => (await settleFacts(t.s.db), await reportOutcomeRepository.listAll(t.s.db.m)).filter((o) => o.kind === 'post').map((o) => o.answer_at);
     const before = await postAnswers();
     await t.s.db.transaction(({ m }) => reportFactRepository.reassignContact(m, members[1].contactId, members[2].contactId));
     expect(await postAnswers()).not.toEqual(before);

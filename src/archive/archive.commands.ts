@@ -7,6 +7,7 @@ import { sealUnchained } from './chain/seal-chain';
 import { verifyChains } from './chain/verify-chain';
 import { exportInstance } from './instance/instance-export';
 import { importInstance } from './instance/instance-import';
+import { settleFactsIn } from '../reports/settle-facts';
 
 const bar = (format: string) => new SingleBar({ format, hideCursor: true, noTTYOutput: process.stderr.isTTY !== true, stream: process.stderr }, Presets.shades_classic);
 
@@ -53,6 +54,8 @@ export const archiveCommands: Record<string, CliCommand> = {
       const progress = bar('Exporting |{bar}| {percentage}% | {value}/{total} rows | {table}');
       progress.start(1, 0, { table: '' });
       const started = Date.now();
+      // The archive holds every fact counted in the rollups it carries.
+      await settleFactsIn(ds);
       const manifest = await exportInstance(ds.manager, dir, (p) => {
         progress.setTotal(Math.max(1, p.totalRows));
         progress.update(p.doneRows, { table: p.table });

@@ -1,6 +1,7 @@
 import { reportFactRepository, reportSourceRepository } from '../db/repositories/report-fact.repository';
 import type { Db } from '../db/transaction';
 import { deriveFacts, storeFacts } from './facts-writer';
+import { settleFacts } from './settle-facts';
 
 export interface BackfillProgress {
   tickets: number;
@@ -32,5 +33,6 @@ export async function backfillFacts(db: Db, opts: { batch?: number; onProgress?:
     p.facts += done.facts;
     opts.onProgress?.({ ...p });
   }
+  await settleFacts(db);
   return p;
 }

@@ -11,6 +11,7 @@ import { pagePath, presentReportPage } from './report-page.presenter';
 import { filtersOf, reportQuerySchema, resolveRange, type ReportQuery } from './report-range';
 import { toCsv, toJson } from './report-table';
 import { reportText } from './report-text';
+import { settleFacts } from './settle-facts';
 import { buildView, VIEW_TABLES, VIEW_TITLES, VIEWS, type ReportView } from './report-views';
 
 // A customer or a signed-out visitor gets the answer an unknown path gets: reports do not
@@ -23,6 +24,8 @@ const readReports = (v: Viewer, { req }: { req: Request }) => {
 // The page is built in the agent's language; the CSV and JSON always in English (stable headers,
 // metric names and column labels for whatever reads them), with the same keys.
 async function load(s: Services, view: ReportView, q: ReportQuery, locale = 'en') {
+  // Every fact written so far counts: what the settler has not reached yet is settled now.
+  await settleFacts(s.db);
   const now = s.now();
   const range = resolveRange(q, now);
   return { range, data: await buildView(view, s.db.m, range, filtersOf(q), now, reportText(locale), locale) };

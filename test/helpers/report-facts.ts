@@ -1,9 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import { Contact, ReportFact, Ticket } from '../../src/db/entities';
 import { reportFactRepository } from '../../src/db/repositories/report-fact.repository';
+import { reportSettleRepository } from '../../src/db/repositories/report-settle.repository';
 
 // Seeds report facts (and the bare tickets and contacts they point at) straight into the
-// store (through the facts repository, which keeps the daily rollups beside them), so report
+// store (through the facts repository, then settled into the daily rollups), so report
 // tests check the queries against hand-computed numbers.
 export type FactSeed = Partial<Omit<ReportFact, 'id'>> & Pick<ReportFact, 'kind' | 'at' | 'ticketId'>;
 
@@ -13,6 +14,8 @@ export async function seedFacts(m: EntityManager, facts: FactSeed[]): Promise<vo
     wallMs: null, businessMs: null, reach: null, value: null, messageId: null, ...f,
   }));
   await reportFactRepository.record(m, rows);
+  // Settled at once, as a report read would: tests read the rollups and outcome rows directly.
+  while ((await reportSettleRepository.settleBatch(m, 5_000)) === 5_000);
 }
 
 export async function seedTicket(m: EntityManager, t: { subject: string; channel: string; createdAt: number; visibility?: 'public' | 'private'; requesterId?: number }): Promise<number> {

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { migrations } from '../../../migrations';
 import { isDerivedTable, instanceArchiveRepository, type TableInfo } from '../../db/repositories/instance-archive.repository';
 import { ARCHIVE_FORMAT, type Manifest } from './instance-export';
+import { settleFactsIn } from '../../reports/settle-facts';
 
 const BATCH = 200;
 
@@ -60,6 +61,8 @@ export async function importInstance(ds: DataSource, dir: string, onProgress: (p
     if (rows !== state.rows) throw new Error(`${state.file} holds ${rows} rows but the manifest says ${state.rows}: the archive is damaged.`);
   }
   await instanceArchiveRepository.resetSequences(m, [...tables.values()]);
+  // Facts the archive holds unsettled are counted now, so the restored reports are whole.
+  await settleFactsIn(ds);
   return { tables: Object.keys(manifest.tables).length, rows: doneRows };
 }
 

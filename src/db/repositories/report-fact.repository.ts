@@ -1,9 +1,10 @@
 import { EntityManager } from 'typeorm';
 import { Contact, Identity, InboundItem, Inbox, Message, ReportFact, ReportFactKind, Ticket, TicketEvent, TicketParticipant } from '../entities';
-import { OUTCOME_KINDS, reportOutcomeRepository } from './report-outcome.repository';
-import { reportRollupRepository, rollupDelta, type RollupSource } from './report-rollup.repository';
+import { reportOutcomeRepository } from './report-outcome.repository';
+import { reportRollupRepository, rollupDelta } from './report-rollup.repository';
+import { factsToSettle } from './report-settle-signal';
+import { asSource, returned, ROLLUP_SOURCE_SELECT } from './report-settle.repository';
 import { forgetStoredFacts, storedFactsOf } from './report-ticket-facts';
-import { chainLinks, type ChainLinks, isTouch, LINK_COLUMNS, NO_LINKS, reportTouchChainRepository } from './report-touch-chain';
 
 // What a writer says about a fact; the ticket's own columns (inbox, channel, team, visibility)
 // come from `ticketFact` so every kind carries them alike.
@@ -19,86 +20,39 @@ export function ticketFact(ticket: TicketShape, kind: ReportFactKind, at: number
   };
 }
 
-// 21 columns a row: 500 rows stay far below SQLite's and Postgres's bound-parameter limits.
+// 17 columns a row: 500 rows stay far below SQLite's and Postgres's bound-parameter limits.
 const BATCH = 500;
 const FACT_FIELDS = ['kind', 'at', 'ticketId', 'inboxId', 'channel', 'teamId', 'agentId', 'contactId', 'visibility', 'audience', 'statusFrom', 'statusTo', 'wallMs', 'businessMs', 'reach', 'value', 'messageId'] as const satisfies readonly (keyof NewReportFact)[];
-const FACT_COLUMNS = [...FACT_FIELDS.map((f) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)), ...LINK_COLUMNS].join(', ');
-const LINK_FIELDS = ['agentPrevAt', 'agentGap', 'teamPrevAt', 'teamGap'] as const satisfies readonly (keyof ChainLinks)[];
+const FACT_COLUMNS = FACT_FIELDS.map((f) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)).join(', ');
 
-// The columns of the matching facts the rollups count by.
-function rollupSources(m: EntityManager, where: string, params: Record<string, unknown>): Promise<RollupSource[]> {
-  return m.createQueryBuilder().from(ReportFact, 'f')
-    .select(['f.kind AS kind', 'f.at AS at', 'f.channel AS channel', 'f.inbox_id AS "inboxId"', 'f.team_id AS "teamId"', 'f.agent_id AS "agentId"', 'f.status_from AS "statusFrom"', 'f.status_to AS "statusTo"', 'f.wall_ms AS "wallMs"', 'f.business_ms AS "businessMs"',
-      'f.agent_prev_at AS "agentPrevAt"', 'f.team_prev_at AS "teamPrevAt"'])
-    .where(where, params).getRawMany();
+// Settled rows' share of the rollups, taken out (the rows are deleted or about to change).
+async function takeOut(m: EntityManager, rows: Record<string, unknown>[]): Promise<void> {
+  const settled = rows.filter((r) => Number(r.rolled_up) === 1).map(asSource);
+  if (settled.length) await reportRollupRepository.apply(m, rollupDelta(settled, -1));
 }
 
-type Linked = NewReportFact & ChainLinks;
-
-// New facts with their touch links, and the rollup delta of stored touches whose links the new
-// ones changed (only when a fact is dated before a stored touch of its ticket).
-async function linked(m: EntityManager, facts: NewReportFact[]): Promise<{ rows: Linked[]; moved: ReturnType<typeof rollupDelta> }> {
-  const tickets = [...new Set(facts.filter((f) => isTouch(f.kind)).map((f) => f.ticketId))];
-  if (!tickets.length) return { rows: facts.map((f) => ({ ...f, ...NO_LINKS })), moved: new Map() };
-  return relink(m, tickets, facts);
-}
-
-// Links of the stored touches of `tickets` plus the new facts (which get ids after them, in
-// order), stored links that changed written back; new facts returned with theirs.
-async function relink(m: EntityManager, tickets: number[], facts: NewReportFact[]): Promise<{ rows: Linked[]; moved: ReturnType<typeof rollupDelta> }> {
-  const stored = await reportTouchChainRepository.touchesOf(m, tickets);
-  const fresh = facts.map((f, i) => ({ f, i })).filter(({ f }) => isTouch(f.kind) && tickets.includes(f.ticketId));
-  const all = [...stored.map((s) => ({ src: s as typeof s | NewReportFact, stored: s as (typeof stored)[number] | null, seq: s.id, i: -1 })),
-    ...fresh.map(({ f, i }) => ({ src: f, stored: null, seq: Number.MAX_SAFE_INTEGER - facts.length + i, i }))]
-    .sort((a, b) => Number(a.src.at) - Number(b.src.at) || a.seq - b.seq);
-  const links = chainLinks(all.map((x) => x.src));
-  const rows: Linked[] = facts.map((f) => ({ ...f, ...NO_LINKS }));
-  const before: RollupSource[] = [];
-  const after: RollupSource[] = [];
-  for (let j = 0; j < all.length; j++) {
-    const x = all[j];
-    const l = links[j];
-    if (!x.stored) {
-      Object.assign(rows[x.i], l);
-      continue;
-    }
-    const s = x.stored;
-    if (s.agentPrevAt === l.agentPrevAt && s.agentGap === l.agentGap && s.teamPrevAt === l.teamPrevAt && s.teamGap === l.teamGap) continue;
-    await reportTouchChainRepository.setLinks(m, s.id, l);
-    const src = await rollupSources(m, 'f.id = :id', { id: s.id });
-    before.push(...src.map((r) => ({ ...r, agentPrevAt: s.agentPrevAt, teamPrevAt: s.teamPrevAt })));
-    after.push(...src.map((r) => ({ ...r, agentPrevAt: l.agentPrevAt, teamPrevAt: l.teamPrevAt })));
-  }
-  return { rows, moved: rollupDelta(after, 1, rollupDelta(before, -1)) };
-}
+const placeholders = (m: EntityManager, n: number, from = 0) => Array.from({ length: n }, (_, i) => (m.connection.driver.options.type === 'postgres' ? `$${from + i + 1}` : '?')).join(', ');
 
 export const reportFactRepository = {
-  // A plain multi-row INSERT: it runs in every ticket command, and TypeORM's insert builder
-  // costs more than the row itself there.
+  // A plain multi-row INSERT, and nothing else: it runs in every ticket command. The rows are
+  // unsettled; the settler links, rolls up and derives outcomes for many changes' rows at once
+  // (report-settle.repository.ts), and is told here that there is work.
   async record(m: EntityManager, fact: NewReportFact | NewReportFact[]): Promise<void> {
     const facts = Array.isArray(fact) ? fact : [fact];
+    if (!facts.length) return;
     const pg = m.connection.driver.options.type === 'postgres';
-    // Touches are chained to their tickets' earlier touches (an insert dated before them moves those links).
-    const { rows, moved } = await linked(m, facts);
-    // Asked before the insert: the ticket's stored facts as this transaction read them tell
-    // whether it has outcome rows already.
-    const outcomeTickets = await reportOutcomeRepository.ticketsToRefresh(m, rows);
     forgetStoredFacts(m);
-    for (let i = 0; i < rows.length; i += BATCH) {
-      const chunk = rows.slice(i, i + BATCH);
+    for (let i = 0; i < facts.length; i += BATCH) {
+      const chunk = facts.slice(i, i + BATCH);
       const params: unknown[] = [];
       const tuples = chunk.map((r) => {
         const start = params.length;
         for (const k of FACT_FIELDS) params.push(r[k] ?? null);
-        for (const k of LINK_FIELDS) params.push(r[k]);
-        return `(${[...FACT_FIELDS, ...LINK_FIELDS].map((_, j) => (pg ? `$${start + j + 1}` : '?')).join(', ')})`;
+        return `(${FACT_FIELDS.map((_, j) => (pg ? `$${start + j + 1}` : '?')).join(', ')}, 0)`;
       });
-      await m.query(`INSERT INTO report_facts (${FACT_COLUMNS}) VALUES ${tuples.join(', ')}`, params);
+      await m.query(`INSERT INTO report_facts (${FACT_COLUMNS}, rolled_up) VALUES ${tuples.join(', ')}`, params);
     }
-    // The daily rollups move with the facts, in the same transaction, and so do the outcome
-    // rows of the tickets these facts could answer or ask on.
-    await reportRollupRepository.apply(m, rollupDelta(rows, 1, moved));
-    await reportOutcomeRepository.refresh(m, outcomeTickets);
+    factsToSettle(m);
   },
 
   async listByTicket(m: EntityManager, ticketId: number): Promise<ReportFact[]> {
@@ -107,11 +61,12 @@ export const reportFactRepository = {
 
   async deleteByTicket(m: EntityManager, ticketIds: number[]): Promise<void> {
     if (!ticketIds.length) return;
-    // What the deleted facts added to the rollups is taken back out.
-    const gone = await rollupSources(m, 'f.ticket_id IN (:...ticketIds)', { ticketIds });
     forgetStoredFacts(m);
-    await m.createQueryBuilder().delete().from(ReportFact).where('ticket_id IN (:...ticketIds)', { ticketIds }).execute();
-    await reportRollupRepository.apply(m, rollupDelta(gone, -1));
+    // What the deleted facts added to the rollups (the settled ones) is taken back out.
+    for (let i = 0; i < ticketIds.length; i += BATCH) {
+      const ids = ticketIds.slice(i, i + BATCH);
+      await takeOut(m, returned(m, await m.query(`DELETE FROM report_facts WHERE ticket_id IN (${placeholders(m, ids.length)}) RETURNING rolled_up, ${ROLLUP_SOURCE_SELECT}`, ids)));
+    }
     await reportOutcomeRepository.dropTickets(m, ticketIds);
   },
 
@@ -127,16 +82,14 @@ export const reportFactRepository = {
   },
 
   // Details learnt after a fact was stored in the same change (the opening post of a ticket).
+  // The facts become unsettled again (their share of the rollups taken out, if they had one),
+  // so the settler counts them, their ticket's touch links and outcome rows as they are now.
   async updateKind(m: EntityManager, ticketId: number, kind: ReportFactKind, patch: FactDetails): Promise<void> {
-    // A patch of a column the rollups count by moves the facts' share of them.
-    const moves = (['agentId', 'statusFrom', 'statusTo', 'wallMs', 'businessMs'] as const).some((k) => k in patch);
-    const before = moves ? await rollupSources(m, 'f.ticket_id = :ticketId AND f.kind = :kind', { ticketId, kind }) : [];
     forgetStoredFacts(m);
+    await takeOut(m, returned(m, await m.query(`UPDATE report_facts SET rolled_up = 0 WHERE ticket_id = ${placeholders(m, 1)} AND kind = ${placeholders(m, 1, 1)} AND rolled_up = 1
+      RETURNING 1 AS rolled_up, ${ROLLUP_SOURCE_SELECT}`, [ticketId, kind])));
     await m.createQueryBuilder().update(ReportFact).set(patch).where('ticket_id = :ticketId AND kind = :kind', { ticketId, kind }).execute();
-    if (moves) await reportRollupRepository.apply(m, rollupDelta(await rollupSources(m, 'f.ticket_id = :ticketId AND f.kind = :kind', { ticketId, kind }), 1, rollupDelta(before, -1)));
-    // A touch that changed agent or cell moves the ticket's touch links.
-    if (isTouch(kind) && (['agentId', 'teamId', 'channel', 'inboxId'] as const).some((k) => k in patch)) await reportRollupRepository.apply(m, await relink(m, [ticketId], []).then((r) => r.moved));
-    if (OUTCOME_KINDS.has(kind)) await reportOutcomeRepository.refresh(m, [ticketId]);
+    factsToSettle(m);
   },
 
   // One person now (a contact merge): their facts name the contact kept; an erased contact's

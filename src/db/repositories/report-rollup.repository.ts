@@ -120,24 +120,35 @@ const isPg = (m: EntityManager) => m.connection.driver.options.type === 'postgre
 
 type Row = { key: (number | string)[]; cells: Map<string, number> };
 
-// Adds rows to a rollup table, creating them as needed: one statement per 100 rows.
+// Adds rows to a rollup table, creating them as needed: one statement per 100 rows that move
+// the same cells (a settled batch's rows move a few cells each; writing every row with the union
+// of their cells would touch hundreds of zero cells per row, and the triggers with them).
 async function upsert(m: EntityManager, table: string, keyColumns: readonly string[], all: Row[]): Promise<void> {
-  const rows = all.filter((r) => [...r.cells.values()].some((v) => v !== 0));
+  const groups = new Map<string, { cols: string[]; rows: Row[] }>();
+  for (const r of all) {
+    const cols = [...r.cells].filter(([, v]) => v !== 0).map(([c]) => c).sort();
+    if (!cols.length) continue;
+    const sig = cols.join(',');
+    let g = groups.get(sig);
+    if (!g) groups.set(sig, (g = { cols, rows: [] }));
+    g.rows.push(r);
+  }
   const pg = isPg(m);
-  for (let i = 0; i < rows.length; i += 100) {
-    const chunk = rows.slice(i, i + 100);
-    const cols = [...new Set(chunk.flatMap((r) => [...r.cells.keys()]))];
-    const params: unknown[] = [];
-    const ph = () => (pg ? `$${params.length}` : '?');
-    const tuples = chunk.map((r) => {
-      const vals = [...r.key, ...cols.map((c) => r.cells.get(c) ?? 0)].map((v) => (params.push(v), ph()));
-      return `(${vals.join(', ')})`;
-    });
-    await m.query(
-      `INSERT INTO ${table} (${[...keyColumns, ...cols].join(', ')}) VALUES ${tuples.join(', ')}
-       ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${cols.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ')}`,
-      params,
-    );
+  for (const { cols, rows } of groups.values()) {
+    for (let i = 0; i < rows.length; i += 100) {
+      const chunk = rows.slice(i, i + 100);
+      const params: unknown[] = [];
+      const ph = () => (pg ? `$${params.length}` : '?');
+      const tuples = chunk.map((r) => {
+        const vals = [...r.key, ...cols.map((c) => r.cells.get(c) ?? 0)].map((v) => (params.push(v), ph()));
+        return `(${vals.join(', ')})`;
+      });
+      await m.query(
+        `INSERT INTO ${table} (${[...keyColumns, ...cols].join(', ')}) VALUES ${tuples.join(', ')}
+         ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${cols.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ')}`,
+        params,
+      );
+    }
   }
 }
 
@@ -160,6 +171,8 @@ export const reportRollupRepository = {
   // and the per-question outcome rows beside them.
   async rebuildFromFacts(m: EntityManager, opts: { chunk?: number } = {}): Promise<{ facts: number; rows: number; outcomes: number }> {
     const chunk = opts.chunk ?? 20_000;
+    // Every fact counts in what is rebuilt, so none is left for the settler.
+    await m.query('UPDATE report_facts SET rolled_up = 1 WHERE rolled_up = 0');
     // The touch links first: the handled counts read them.
     await reportTouchChainRepository.rebuild(m);
     await this.clear(m);

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { forgetStoredFacts, storedFactsOf } from './report-ticket-facts';
+import { forgetStoredFacts } from './report-ticket-facts';
 
 // "Tickets handled" (distinct tickets an agent or team replied on, noted or moved in a period)
 // is not additive, so the daily rollups cannot sum it. Each touch fact is therefore chained to
@@ -68,34 +68,29 @@ export function chainLinks(facts: ChainSource[]): ChainLinks[] {
 const isPg = (m: EntityManager) => m.connection.driver.options.type === 'postgres';
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
-type Stored = ChainSource & ChainLinks & { id: number };
-
 export const reportTouchChainRepository = {
-  // Every touch of these tickets with its stored links, in chain order.
-  async touchesOf(m: EntityManager, ticketIds: number[]): Promise<Stored[]> {
-    // One ticket (every live change): its facts as this transaction read them, if it did.
-    if (ticketIds.length === 1) return (await storedFactsOf(m, ticketIds[0])).filter((f) => isTouch(f.kind)).sort((a, b) => a.at - b.at || a.id - b.id);
-    const out: Stored[] = [];
-    const pg = isPg(m);
-    for (let i = 0; i < ticketIds.length; i += 500) {
-      const ids = ticketIds.slice(i, i + 500);
-      const rows: Record<string, unknown>[] = await m.query(
-        `SELECT id, kind, at, ticket_id, channel, inbox_id, team_id, agent_id, ${LINK_COLUMNS.join(', ')} FROM report_facts f
-         WHERE f.ticket_id IN (${ids.map((_, j) => (pg ? `$${j + 1}` : '?')).join(', ')}) AND ${TOUCH_SQL('f')}`, ids);
-      for (const r of rows) {
-        out.push({
-          id: Number(r.id), kind: String(r.kind), at: Number(r.at), ticketId: Number(r.ticket_id), channel: String(r.channel), inboxId: Number(r.inbox_id),
-          teamId: num(r.team_id), agentId: num(r.agent_id), agentPrevAt: num(r.agent_prev_at), agentGap: num(r.agent_gap), teamPrevAt: num(r.team_prev_at), teamGap: num(r.team_gap),
-        });
-      }
-    }
-    return out.sort((a, b) => a.at - b.at || a.id - b.id);
-  },
-
-  async setLinks(m: EntityManager, id: number, l: ChainLinks): Promise<void> {
+  // Writes these touches' links, 500 a statement; answers, per row still there, whether it is
+  // settled now (a concurrent patch may have taken it out of the rollups meanwhile).
+  async setLinks(m: EntityManager, rows: { id: number; links: ChainLinks }[]): Promise<Map<number, boolean>> {
+    const out = new Map<number, boolean>();
+    if (!rows.length) return out;
     forgetStoredFacts(m);
     const pg = isPg(m);
-    await m.query(`UPDATE report_facts SET ${LINK_COLUMNS.map((c, i) => `${c} = ${pg ? `$${i + 1}` : '?'}`).join(', ')} WHERE id = ${pg ? '$5' : '?'}`, [l.agentPrevAt, l.agentGap, l.teamPrevAt, l.teamGap, id]);
+    for (let i = 0; i < rows.length; i += 500) {
+      const chunk = rows.slice(i, i + 500);
+      const params: unknown[] = [];
+      const tuples = chunk.map((r) => {
+        params.push(r.id, r.links.agentPrevAt, r.links.agentGap, r.links.teamPrevAt, r.links.teamGap);
+        const at = params.length - 5;
+        return `SELECT ${['id', ...LINK_COLUMNS].map((c, j) => `CAST(${pg ? `$${at + j + 1}` : '?'} AS bigint) AS ${c}`).join(', ')}`;
+      });
+      const result: unknown = await m.query(
+        `UPDATE report_facts SET ${LINK_COLUMNS.map((c) => `${c} = v.${c}`).join(', ')}
+         FROM (${tuples.join(' UNION ALL ')}) v WHERE report_facts.id = v.id RETURNING report_facts.id AS id, report_facts.rolled_up AS rolled_up`, params);
+      const back = (pg && Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as { id: unknown; rolled_up: unknown }[];
+      for (const r of back) out.set(Number(r.id), Number(r.rolled_up) === 1);
+    }
+    return out;
   },
 
   // Every touch fact's links from the facts, in one statement (after a bulk load; the reference
