@@ -5,6 +5,12 @@
   var list = document.querySelector('[data-listening]');
   var c = window.chorus;
   if (!list || !c || !c.socket) return;
+  // The page's words come in data- attributes on the list (the CSP allows no inline script).
+  function say(name, fallback, values) {
+    var s = list.getAttribute('data-text-' + name) || fallback;
+    Object.keys(values || {}).forEach(function (k) { s = s.split('{' + k + '}').join(String(values[k])); });
+    return s;
+  }
   function el(tag, cls, text) { var e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; }
   // As the server's compactNumber: 1.2k, 15k, 1.5M.
   function compact(n) { return n >= 1e6 ? (n / 1e6).toFixed(n >= 1e7 ? 0 : 1) + 'M' : n >= 1e3 ? (n / 1e3).toFixed(n >= 1e4 ? 0 : 1) + 'k' : String(n); }
@@ -14,17 +20,17 @@
     var who = el('div', 'who');
     // The same tick box and triage forms as a row the server drew (from the page's template).
     var pick = el('input');
-    pick.type = 'checkbox'; pick.name = 'ids'; pick.value = p.id; pick.setAttribute('form', 'bulk-dismiss'); pick.setAttribute('data-pick', ''); pick.setAttribute('aria-label', 'Tick to dismiss with others');
+    pick.type = 'checkbox'; pick.name = 'ids'; pick.value = p.id; pick.setAttribute('form', 'bulk-dismiss'); pick.setAttribute('data-pick', ''); pick.setAttribute('aria-label', say('tick', 'Tick to dismiss with others'));
     who.appendChild(pick);
     who.appendChild(document.createTextNode(' '));
-    var a = el('strong', '', p.author.name || (p.author.handle ? '@' + p.author.handle : 'unknown author'));
+    var a = el('strong', '', p.author.name || (p.author.handle ? '@' + p.author.handle : say('unknown-author', 'unknown author')));
     a.setAttribute('data-author', '');
     who.appendChild(a);
     if (p.author.handle) who.appendChild(el('span', 'muted', ' @' + p.author.handle));
     var s = p.sentiment;
-    var bits = [[p.author.followers !== null ? compact(p.author.followers) + ' followers' : 'reach unknown', 'reach', 'data-reach'], [p.platform === 'x' ? 'X' : p.platform.charAt(0).toUpperCase() + p.platform.slice(1), '', 'data-platform']];
+    var bits = [[p.author.followers !== null ? say('followers', '{n} followers', { n: compact(p.author.followers) }) : say('reach-unknown', 'reach unknown'), 'reach', 'data-reach'], [p.platform === 'x' ? 'X' : p.platform.charAt(0).toUpperCase() + p.platform.slice(1), '', 'data-platform']];
     if (p.language) bits.push([p.language, '', 'data-language']);
-    bits.push([s === null ? 'no score' : s < 0 ? 'negative (' + s + ')' : s > 0 ? 'positive (' + s + ')' : 'neutral (0)', 'sentiment', 'data-sentiment']);
+    bits.push([s === null ? say('no-score', 'no score') : s < 0 ? say('negative', 'negative ({s})', { s: s }) : s > 0 ? say('positive', 'positive ({s})', { s: s }) : say('neutral', 'neutral (0)'), 'sentiment', 'data-sentiment']);
     bits.forEach(function (b) { who.appendChild(document.createTextNode(' · ')); var x = el('span', b[1], b[0]); x.setAttribute(b[2], ''); who.appendChild(x); });
     li.appendChild(who);
     var text = el('p', 'text', p.text);
@@ -32,7 +38,7 @@
     li.appendChild(text);
     var m = el('p', 'small muted');
     m.setAttribute('data-matches', '');
-    p.matches.forEach(function (x) { m.appendChild(el('span', 'tag', (x.stream || 'stream ' + x.streamId) + ': ' + x.query)); m.appendChild(document.createTextNode(' ')); });
+    p.matches.forEach(function (x) { m.appendChild(el('span', 'tag', (x.stream || say('stream', 'stream {id}', { id: x.streamId })) + ': ' + x.query)); m.appendChild(document.createTextNode(' ')); });
     li.appendChild(m);
     var tpl = document.querySelector('[data-actions-template]');
     if (tpl && tpl.content) {

@@ -77,4 +77,15 @@ describe('admin and report pages in the agent’s language', () => {
     expect(en.html).toContain('<h1>Command centre</h1>');
     expect(en.html).toContain('Open tickets per channel');
   });
+
+  it('the listening view and its streams page in German, the live script’s words in data- attributes', async () => {
+    const view = await page('/listening', 'de');
+    expect(view.status).toBe(200);
+    expect(view.html).toContain('<h1>Social Listening</h1>');
+    expect(view.html).toContain('data-text-followers="{n} Follower"');
+    const streams = await page('/admin/listening', 'de');
+    expect(streams.html).toContain('<h1>Listening-Streams</h1>');
+    expect(streams.html).toContain('Stream hinzufügen');
+    expect((await page('/listening')).html).toContain('Nothing waiting.');
+  });
 });

@@ -1,6 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { agentOnly, renderAgent } from '../agent-web/agent-page';
+import { agentLocale, agentOnly, renderAgent } from '../agent-web/agent-page';
+import { reportText } from '../reports/report-text';
 import { listeningItemRepository } from '../db/repositories/listening-item.repository';
 import { defineRoute } from '../http/route';
 import { listeningPolicy } from '../policies/listening.policy';
@@ -39,9 +40,10 @@ export async function renderListening(s: Services, req: Request, res: Response, 
   const parsed = viewQuery.safeParse(req.method === 'GET' ? req.query : {});
   const query = parsed.success ? parsed.data : viewQuery.parse({});
   const [page, total] = await Promise.all([listeningPage(s.db.m, query.sort, query.limit, query.after), listeningItemRepository.countNew(s.db.m)]);
+  const t = reportText(agentLocale(req));
   return renderAgent(s, req, res, 'pages/agent/listening', {
-    title: 'Listening', nav: { listening: true }, scripts: ['/static/agent-listening.js'],
-    items: page.items.map(itemView).map((i) => ({ ...i, error: extra.errorItem === i.id ? extra.error : null })),
+    title: t('reports.listening.title'), nav: { listening: true }, scripts: ['/static/agent-listening.js'],
+    items: page.items.map((i) => itemView(i, t)).map((i) => ({ ...i, error: extra.errorItem === i.id ? extra.error : null })),
     error: extra.error && !page.items.some((i) => i.id === extra.errorItem) ? extra.error : null,
     total, sort: query.sort, byPriority: query.sort === 'priority', paged: !!query.after,
     next: page.next ? `/listening?sort=${query.sort}&after=${page.next}` : null,

@@ -1,19 +1,20 @@
 import { platformLabel } from './platform-label';
 import type { EntityManager } from 'typeorm';
 import { compactNumber } from '../agent-web/ticket-row';
+import { EXPORT_TEXT, type ReportText } from '../reports/report-text';
 import { listeningItemRepository, type ListeningCursor, type ListeningSort } from '../db/repositories/listening-item.repository';
 import { presentListeningItems, type PresentedListeningItem } from './item.presenter';
 
 
 // "12.5K" beside the author, the score in words (or "no score" where the language has no scorer).
-export function itemView(p: PresentedListeningItem) {
+export function itemView(p: PresentedListeningItem, t: ReportText = EXPORT_TEXT) {
   const s = p.sentiment;
   return {
     ...p, platformLabel: platformLabel(p.platform),
-    reach: p.author.followers !== null ? `${compactNumber(p.author.followers)} followers` : 'reach unknown',
-    sentimentText: s === null ? 'no score' : s < 0 ? `negative (${s})` : s > 0 ? `positive (${s})` : 'neutral (0)',
+    reach: p.author.followers !== null ? t('reports.listening.followers', { n: compactNumber(p.author.followers) }) : t('reports.listening.reachUnknown'),
+    sentimentText: s === null ? t('reports.listening.noScore') : s < 0 ? t('reports.listening.negative', { s }) : s > 0 ? t('reports.listening.positive', { s }) : t('reports.listening.neutral'),
     sentimentClass: s === null ? 'none' : s < 0 ? 'negative' : s > 0 ? 'positive' : 'neutral',
-    who: p.author.name ?? (p.author.handle ? `@${p.author.handle}` : 'unknown author'),
+    who: p.author.name ?? (p.author.handle ? `@${p.author.handle}` : t('reports.listening.unknownAuthor')),
   };
 }
 

@@ -47,10 +47,10 @@ async function listPage(s: Services, req: Request, res: Response, extra: Record<
   });
   const values = (extra.values as Record<string, unknown> | undefined) ?? { platform: 'mastodon', enabled: true, pollSeconds: 60 };
   return renderAgent(s, req, res, 'pages/admin/listening', {
-    title: 'Listening streams', nav: { admin: true }, section: { listening: true },
+    title: pageT(req)('admin.listening.title'), nav: { admin: true }, section: { listening: true },
     streams: presented.map((p) => ({
       ...formValues(p), ...choices(p.platform, p.inboxId), platformLabel: platformLabel(p.platform),
-      lastPolledText: p.lastPolledAt ? `${p.lastPolledAt.slice(0, 16).replace('T', ' ')} UTC` : 'not polled yet',
+      lastPolledText: p.lastPolledAt ? `${p.lastPolledAt.slice(0, 16).replace('T', ' ')} UTC` : pageT(req)('admin.listening.notPolled'),
       perDay: p.itemsPerDay, foundWeek: p.itemsPerDay.reduce((n, d) => n + d.count, 0),
       editFields: (extra.editError as { id: number; fields: Fields } | undefined)?.id === p.id ? (extra.editError as { fields: Fields }).fields : {},
     })),
