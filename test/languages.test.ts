@@ -6,6 +6,8 @@ import { contactRepository } from '../src/db/repositories/contact.repository';
 import { AgentClient } from './helpers/agent-client';
 import { signInByLink } from './helpers/web-client';
 import fs from 'node:fs';
+import { readCatalogue } from '../src/i18n/i18n';
+import type { Locale } from '../src/i18n/locale';
 import path from 'node:path';
 
 // A German customer reads German: pages by their browser's Accept-Language, e-mails (the
@@ -199,7 +201,8 @@ describe.each(DB_KINDS)('languages (%s)', (db) => {
 // falls back to English unnoticed).
 describe('catalogues', () => {
   const flat = (o: Record<string, unknown>, prefix = ''): string[] => Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' ? flat(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`.replace(/_(one|other)$/, '')]));
-  const read = (l: string) => new Set(flat(JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'locales', `${l}.json`), 'utf8'))));
+  // A language's whole catalogue: locales/<lang>.json with its area files (locales/<lang>/<area>.json).
+  const read = (l: string) => new Set(flat(readCatalogue(l as Locale)));
 
   it('de.json has every key of en.json', () => {
     const en = read('en');

@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import { agentOnly, renderAgent } from '../agent-web/agent-page';
+import { pageT } from '../agent-web/page-text';
 import { defineRoute } from '../http/route';
 import type { Services } from '../services';
 import { contactListQuery, loadContactList } from './contact-list';
@@ -21,8 +22,8 @@ export function contactListPage(r: Router, s: Services): void {
         return qs ? `/contacts?${qs}` : '/contacts';
       };
       return renderAgent(s, req, res, 'pages/agent/contacts', {
-        title: 'Contacts', nav: { contacts: true }, q: query.q ?? '', searched: !!query.q,
-        sorts: [{ value: 'newest', label: 'Newest first' }, { value: 'name', label: 'By name' }].map((o) => ({ ...o, selected: o.value === query.sort })),
+        title: pageT(req)('agent.contacts.title'), nav: { contacts: true }, q: query.q ?? '', searched: !!query.q,
+        sorts: [{ value: 'newest', label: pageT(req)('agent.contacts.sortNewest') }, { value: 'name', label: pageT(req)('agent.contacts.sortName') }].map((o) => ({ ...o, selected: o.value === query.sort })),
         contacts: rows.map((c) => ({
           ...c,
           main: c.mainIdentity && { kind: c.mainIdentity.kind, kindWord: KIND_WORDS[c.mainIdentity.kind] ?? c.mainIdentity.kind, value: c.mainIdentity.handle ? `@${c.mainIdentity.handle}` : c.mainIdentity.value },

@@ -1,6 +1,6 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { agentOnly, renderAgent, type AgentViewer } from '../agent-web/agent-page';
+import { agentLocale, agentOnly, renderAgent, type AgentViewer } from '../agent-web/agent-page';
 import type { Contact } from '../db/entities';
 import { contactRepository } from '../db/repositories/contact.repository';
 import { ticketRepository } from '../db/repositories/ticket.repository';
@@ -30,7 +30,7 @@ async function page(s: Services, req: Request, res: Response, id: number, extra:
   // Pages follow the browser; e-mails follow the agent's choice, else the last message's language.
   const latest = tickets.reduce((a, t) => Math.max(a, t.id), 0);
   return renderAgent(s, req, res, 'pages/agent/contact', {
-    title: c.name, nav: {}, contact: { id: c.id, name: c.name, reputation: c.reputation, banned: c.banned, mergedIntoId: c.mergedIntoId, since: new Date(c.createdAt).toISOString().slice(0, 10) },
+    title: c.name, nav: {}, contact: { id: c.id, name: c.name, reputation: c.reputation, banned: c.banned, mergedIntoId: c.mergedIntoId, since: new Intl.DateTimeFormat(agentLocale(req), { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(c.createdAt)) },
     reach: reach ? reach.toLocaleString('en-US') : null,
     identities: identities.map((i) => ({ kind: i.kind, value: i.value, handle: i.handle, displayName: i.displayName, verified: i.verified, followers: i.followers === null ? null : i.followers.toLocaleString('en-US') })),
     tickets: tickets.map((t) => ({ id: t.id, subject: t.subject, status: t.status })),

@@ -29,6 +29,15 @@ describe('agent app keys', () => {
     expect([...keys].flatMap((k) => missingIn(k).map((l) => `${l}: ${k}`))).toEqual([]);
   });
 
+  it('every agent.… key the server names (page titles, labels, row texts) exists in every catalogue', () => {
+    const areas = Object.keys(JSON.parse(read('locales/en/agent.json')) as Record<string, unknown>).join('|');
+    const keys = new Set<string>();
+    const walk = (dir: string): string[] => fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(`${dir}/${e.name}`) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [`${dir}/${e.name}`] : []));
+    for (const f of walk('src')) for (const m of read(f).matchAll(new RegExp(`'(agent\\.(?:${areas})\\.[\\w.-]+)'`, 'g'))) keys.add(m[1]);
+    expect(keys.size).toBeGreaterThan(15);
+    expect([...keys].flatMap((k) => missingIn(k).map((l) => `${l}: ${k}`))).toEqual([]);
+  });
+
   it('every string the agent scripts ask for exists in every catalogue', () => {
     const keys = new Set<string>();
     // Every quoted word in a t(…) call up to its first parenthesis: the key, or each key a

@@ -15,7 +15,8 @@ export const i18nHelpers = {
   // not escaped, while every value put into it is.
   th: (...args: unknown[]) => {
     const o = args.pop() as HelperOptions;
-    const values = Object.fromEntries(Object.entries(o.hash ?? {}).map(([k, v]) => [k, Handlebars.escapeExpression(String(v ?? ''))]));
+    // A numeric `count` stays a number, so i18next still picks the plural form.
+    const values = Object.fromEntries(Object.entries(o.hash ?? {}).map(([k, v]) => [k, k === 'count' && typeof v === 'number' ? v : Handlebars.escapeExpression(String(v ?? ''))]));
     return new Handlebars.SafeString(translate(localeOf(o), args.map(String).join(''), values));
   },
   // {{formatDate ms}}: a calendar date in the reader's language ("2. Dezember 2026").

@@ -8,6 +8,7 @@ import { agentOnly, backTo } from '../../agent-web/agent-page';
 import type { Services } from '../../services';
 import { safeNext as safeNextPath, strictCsp } from '../page-security';
 import { defineRoute } from '../route';
+import { translate } from '../../i18n/i18n';
 import { setSessionCookie } from './auth.routes';
 
 // Only same-site paths: a sign-in link must never bounce the agent to another site.
@@ -15,7 +16,9 @@ const safeNext = (next: unknown) => safeNextPath(next, '/inbox');
 
 function bare(res: Response, view: string, data: Record<string, unknown>, status = 200): undefined {
   res.setHeader('Content-Security-Policy', strictCsp("'none'"));
-  res.status(status).render(view, { layout: 'bare', ...data });
+  // Signed out, these pages speak the browser's language (res.locals.locale, from pageLocals).
+  const title = typeof data.titleKey === 'string' ? translate(res.locals.locale as string | undefined, data.titleKey) : data.title;
+  res.status(status).render(view, { layout: 'bare', ...data, title });
   return undefined;
 }
 
@@ -27,7 +30,7 @@ export function agentSessionPages(r: Router, s: Services): void {
     authorize: () => true,
     handler: ({ req, res, query }) => {
       if (req.viewer.kind === 'agent') return void res.redirect(303, safeNext(query.next));
-      return bare(res, 'pages/agent/login', { title: 'Sign in', next: safeNext(query.next), reset: !!query.reset });
+      return bare(res, 'pages/agent/login', { titleKey: 'agent.login.pageTitle', next: safeNext(query.next), reset: !!query.reset });
     },
   });
 
@@ -38,7 +41,7 @@ export function agentSessionPages(r: Router, s: Services): void {
     handler: async ({ req, res }) => {
       const f = z.object({ email: z.string().trim().max(320).default(''), password: z.string().max(1000).default(''), next: z.string().max(500).optional() }).parse(req.body ?? {});
       const fail = (message: string, status: number, fields: Record<string, string> = {}) =>
-        bare(res, 'pages/agent/login', { title: 'Sign in', next: safeNext(f.next), email: f.email, error: message, fields }, status);
+        bare(res, 'pages/agent/login', { titleKey: 'agent.login.pageTitle', next: safeNext(f.next), email: f.email, error: message, fields }, status);
       if (!z.email().safeParse(f.email).success) return fail('Enter the e-mail address you sign in with.', 422, { email: 'Enter a valid e-mail address.' });
       if (!f.password) return fail('Enter your password.', 422, { password: 'Enter your password.' });
       try {
@@ -67,7 +70,7 @@ export function agentSessionPages(r: Router, s: Services): void {
     method: 'get', path: '/setup', tag: 'pages', summary: 'First-run page that creates the first admin',
     query: z.object({ token: z.string().max(200).optional() }),
     authorize: () => true,
-    handler: ({ res, query }) => bare(res, 'pages/agent/setup', { title: 'Set up Chorus', token: query.token ?? '', values: {} }),
+    handler: ({ res, query }) => bare(res, 'pages/agent/setup', { titleKey: 'agent.setup.title', token: query.token ?? '', values: {} }),
   });
 
   defineRoute(r, s, {
@@ -84,7 +87,7 @@ export function agentSessionPages(r: Router, s: Services): void {
       });
       const parsed = schema.safeParse(raw);
       const again = (fields: Record<string, string>, error?: string, status = 422) =>
-        bare(res, 'pages/agent/setup', { title: 'Set up Chorus', token: raw.token ?? '', values: { name: raw.name, email: raw.email }, fields, error }, status);
+        bare(res, 'pages/agent/setup', { titleKey: 'agent.setup.title', token: raw.token ?? '', values: { name: raw.name, email: raw.email }, fields, error }, status);
       if (!parsed.success) return again(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])), 'Check the highlighted fields.');
       try {
         const { sid, maxAgeMs } = await completeSetup(s, parsed.data);

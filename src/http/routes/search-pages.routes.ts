@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import { agentOnly, renderAgent } from '../../agent-web/agent-page';
+import { agentLocale, agentOnly, renderAgent } from '../../agent-web/agent-page';
+import { translator } from '../../i18n/i18n';
 import { age, audienceLabel } from '../../agent-web/ticket-row';
 import { searchMessages, searchSubjects } from '../../db/repositories/search.repository';
 import type { Services } from '../../services';
@@ -21,6 +22,8 @@ export function searchPages(r: Router, s: Services): void {
     query: z.object({ q: queryText(200).optional(), before: z.coerce.number().int().positive().optional() }),
     authorize: agentOnly,
     handler: async ({ req, res, query }) => {
+      const locale = agentLocale(req);
+      const t = translator(locale);
       const q = query.q ?? '';
       const tooShort = q.length > 0 && q.length < 2;
       const now = s.now();
@@ -32,9 +35,9 @@ export function searchPages(r: Router, s: Services): void {
       const older = found.length > PAGE ? `/search?${new URLSearchParams({ q, before: String(messages[messages.length - 1].messageId) })}` : null;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       return renderAgent(s, req, res, 'pages/agent/search', {
-        title: q ? `Search: ${q}` : 'Search', nav: { search: true }, q, tooShort, older, paged: !!query.before, newest: `/search?${new URLSearchParams({ q })}`, searched: q.length >= 2, ms: ms.toFixed(0),
-        subjects: subjects.map((h) => ({ ...h, age: age(new Date(h.lastActivityAt).toISOString(), now) })),
-        messages: messages.map((h) => ({ ...h, snippetHtml: highlight(h.snippet ?? ''), audienceLabel: audienceLabel(h.audience), age: age(new Date(h.createdAt).toISOString(), now) })),
+        title: q ? `${t('agent.search.title')}: ${q}` : t('agent.search.title'), nav: { search: true }, q, tooShort, older, paged: !!query.before, newest: `/search?${new URLSearchParams({ q })}`, searched: q.length >= 2, ms: ms.toFixed(0),
+        subjects: subjects.map((h) => ({ ...h, age: age(new Date(h.lastActivityAt).toISOString(), now, locale) })),
+        messages: messages.map((h) => ({ ...h, snippetHtml: highlight(h.snippet ?? ''), audienceLabel: audienceLabel(h.audience, locale), age: age(new Date(h.createdAt).toISOString(), now, locale) })),
       });
     },
   });
