@@ -84,6 +84,45 @@ describe('Agent app at 1280 and 390 px, light and dark', () => {
     }
   }
 
+  // German words run longer: a German agent's inbox and ticket page still fit a phone, and the
+  // scripts' words (the bulk bar's count, the shortcut list, the composer hint) are German too.
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`a German agent at 390 px in ${scheme}: inbox and ticket page in German, no sideways scroll`, async () => {
+      const page = await agentSignedIn(browser, t.url, t.admin, 390, scheme, 'de-DE');
+      const fits = async (url: string) => {
+        const [sw, iw] = await page.evaluate(() => [document.scrollingElement!.scrollWidth, window.innerWidth]);
+        expect({ url, sw, fits: sw <= iw }).toEqual({ url, sw, fits: true });
+      };
+      await page.goto(`${t.url}/inbox?view=open`);
+      await page.waitForSelector('.row .snippet', { state: 'visible' });
+      expect(await page.getAttribute('html', 'lang')).toBe('de');
+      expect(await page.textContent('.list-head h1')).toBe('Alle offenen');
+      await fits('/inbox?view=open');
+      await page.locator('.row input[type=checkbox]').first().check();
+      await page.waitForFunction(() => document.querySelector('[data-selected]')!.textContent === '1 ausgewählt');
+      await page.click('[data-menu-toggle]');
+      await page.waitForSelector('.topnav a[href="/inbox"]', { state: 'visible' });
+      expect(await page.textContent('.topnav a[href="/inbox"]')).toBe('Posteingang');
+      await fits('/inbox (menu open)');
+
+      await page.goto(`${t.url}/tickets/${demo.tickets.csv}`);
+      await page.waitForSelector('.msg .body', { state: 'visible' });
+      expect(await page.textContent('[data-sidebar-toggle]')).toContain('Eigenschaften');
+      expect(await page.textContent('[data-send]')).toBe('Senden');
+      await fits(`/tickets/${demo.tickets.csv}`);
+      await page.click('[data-sidebar-toggle]');
+      await page.waitForSelector('#ticket-sidebar', { state: 'visible' });
+      await fits(`/tickets/${demo.tickets.csv} (sidebar open)`);
+      await page.click('[data-sidebar-toggle]');
+      await page.check('input[name=target][value=note]');
+      await page.waitForFunction(() => /nur Agenten/.test(document.querySelector('[data-reach-note]')!.textContent ?? ''));
+      await page.click('h1');
+      await page.keyboard.press('?');
+      await page.locator('[data-shortcut-help]').getByText('Dem Kunden antworten').waitFor();
+      await page.context().close();
+    });
+  }
+
   it('keeps the theme an agent picks, on the agent, over the device setting', async () => {
     const page = await signedIn(1280, 'light');
     await page.click('.theme-switch button[value=dark]');

@@ -40,17 +40,18 @@ export function backgroundLuminance(page: Page): Promise<number> {
 
 // A fresh page sized as a desk (≥ 500 px) or a phone (touch, mobile viewport), in the given
 // colour scheme; an uncaught page error fails the test.
-export async function devicePage(browser: Browser, width: number, scheme: 'light' | 'dark' = 'light'): Promise<Page> {
+// locale: the browser's language (its Accept-Language and navigator.language).
+export async function devicePage(browser: Browser, width: number, scheme: 'light' | 'dark' = 'light', locale?: string): Promise<Page> {
   const phone = width < 500;
-  const ctx = await browser.newContext({ viewport: { width, height: phone ? 844 : 820 }, colorScheme: scheme, isMobile: phone, hasTouch: phone });
+  const ctx = await browser.newContext({ viewport: { width, height: phone ? 844 : 820 }, colorScheme: scheme, isMobile: phone, hasTouch: phone, ...(locale ? { locale } : {}) });
   const page = await ctx.newPage();
   page.on('pageerror', (err) => { throw err; });
   return page;
 }
 
 // devicePage, signed in through the agent login form and landed on the inbox.
-export async function agentSignedIn(browser: Browser, url: string, who: { email: string; password: string }, width: number, scheme: 'light' | 'dark' = 'light'): Promise<Page> {
-  const page = await devicePage(browser, width, scheme);
+export async function agentSignedIn(browser: Browser, url: string, who: { email: string; password: string }, width: number, scheme: 'light' | 'dark' = 'light', locale?: string): Promise<Page> {
+  const page = await devicePage(browser, width, scheme, locale);
   await page.goto(`${url}/login?next=/inbox`);
   await page.fill('input[name=email]', who.email);
   await page.fill('input[name=password]', who.password);
