@@ -88,4 +88,19 @@ describe('admin and report pages in the agent’s language', () => {
     expect(streams.html).toContain('Stream hinzufügen');
     expect((await page('/listening')).html).toContain('Nothing waiting.');
   });
+
+  it('every other admin page has its German heading and no untranslated key', async () => {
+    const pages: [string, string][] = [
+      ['/admin/agents', 'Agenten'], ['/admin/branding', 'Erscheinungsbild'], ['/admin/sla', 'SLA-Richtlinien'], ['/admin/calendars', 'Geschäftszeiten'],
+      ['/admin/canned', 'Textbausteine'], ['/admin/macros', 'Makros'], ['/admin/ingest', 'Fehlgeschlagener Eingang'], ['/admin/mail-preview', 'Mail-Vorschau'],
+      ['/admin/webhooks', 'Webhooks'], ['/admin/holds', 'Rechtliche Sperren'], ['/admin/erasures', 'Löschanträge'], ['/admin/retention', 'Aufbewahrung'],
+      ['/admin/rules/new', 'Neue Regel'],
+    ];
+    for (const [p, heading] of pages) {
+      const de = await page(p, 'de');
+      expect({ p, status: de.status }).toEqual({ p, status: 200 });
+      expect({ p, h1: /<h1>([^<]*)/.exec(de.html)?.[1].trim() }).toEqual({ p, h1: heading });
+      expect({ p, raw: de.html.match(/\b(?:admin|reports)\.[a-z]+\.[a-zA-Z]+\b/g) }).toEqual({ p, raw: null });
+    }
+  });
 });

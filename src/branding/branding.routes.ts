@@ -11,6 +11,7 @@ import { MIN_CONTRAST } from './brand-colour';
 import { LOGO_MAX_BYTES, LOGO_MAX_PX, LOGO_MIN_PX, logoExtension } from './brand-logo';
 import { forgetBranding, loadBranding, presentBrand, type StoredBranding } from './branding';
 import { COMPANY_NAME_MAX, setBranding, type BrandingInput } from './commands/set-branding';
+import { pageT } from '../agent-web/page-text';
 
 const brandingResponse = z.object({
   companyName: z.string().nullable(),
@@ -29,7 +30,7 @@ async function page(s: Services, req: Request, res: Response, extra: Record<stri
   const stored = await loadBranding(s);
   const brand = presentBrand(stored, s.config.publicUrl);
   return renderAgent(s, req, res, 'pages/admin/branding', {
-    title: 'Branding', nav: { admin: true }, section: { branding: true },
+    title: pageT(req)('admin.branding.title'), nav: { admin: true }, section: { branding: true },
     stored, brand, values: { companyName: stored.companyName ?? '', accent: stored.accent ?? '' }, fields: {},
     limits: { maxKb: LOGO_MAX_BYTES / 1024, minPx: LOGO_MIN_PX, maxPx: LOGO_MAX_PX, nameMax: COMPANY_NAME_MAX, contrast: MIN_CONTRAST },
     ...extra,

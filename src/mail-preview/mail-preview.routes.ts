@@ -7,6 +7,7 @@ import { adminOnly } from '../http/routes/admin-pages.routes';
 import { defineRoute } from '../http/route';
 import type { Services } from '../services';
 import { presentPreview } from './mail-preview.presenter';
+import { pageT } from '../agent-web/page-text';
 
 const PAGE = 50;
 const idParams = z.object({ id: z.coerce.number().int().positive() });
@@ -24,7 +25,7 @@ export function mailPreviewRoutes(r: Router, s: Services): void {
       const [rows, total] = await Promise.all([mailPreviewRepository.page(s.db.m, PAGE + 1, query.before), mailPreviewRepository.count(s.db.m)]);
       const mails = rows.slice(0, PAGE).map((p) => ({ id: p.id, recipients: p.recipients, subject: p.subject, createdAt: new Date(p.createdAt).toISOString() }));
       return renderAgent(s, req, res, 'pages/admin/mail-preview', {
-        title: 'Mail preview', nav: { admin: true }, section: { mailPreview: true }, mails, total, relayConfigured: !!s.config.SMTP_URL,
+        title: pageT(req)('admin.mailPreview.title'), nav: { admin: true }, section: { mailPreview: true }, mails, total, relayConfigured: !!s.config.SMTP_URL,
         older: rows.length > PAGE ? mails.at(-1)!.id : null, paged: !!query.before,
       });
     },
@@ -36,7 +37,7 @@ export function mailPreviewRoutes(r: Router, s: Services): void {
       const row = await mailPreviewRepository.findById(s.db.m, params.id);
       if (!row) throw new NotFoundError('Kept e-mail');
       const { html: _html, ...mail } = await presentPreview(row);
-      return renderAgent(s, req, res, 'pages/admin/mail-preview-show', { title: `Mail preview: ${row.subject}`, nav: { admin: true }, section: { mailPreview: true }, mail });
+      return renderAgent(s, req, res, 'pages/admin/mail-preview-show', { title: `${pageT(req)('admin.mailPreview.title')}: ${row.subject}`, nav: { admin: true }, section: { mailPreview: true }, mail });
     },
   });
 

@@ -21,7 +21,7 @@ const eraseBody = z.object({
 
 async function listPage(s: Services, req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
   const requests = (await erasureRepository.list(s.db.m, 100)).map((e) => ({ ...present(e), countsText: Object.entries(e.counts ?? {}).map(([k, v]) => `${k} ${v}`).join(', ') }));
-  return renderAgent(s, req, res, 'pages/admin/erasures', { title: 'Erasure requests', nav: { admin: true }, section: { erasures: true }, requests, values: {}, fields: {}, ...extra }, status);
+  return renderAgent(s, req, res, 'pages/admin/erasures', { title: pageT(req)('admin.erasures.title'), nav: { admin: true }, section: { erasures: true }, requests, values: {}, fields: {}, ...extra }, status);
 }
 
 // Erasure requests: an admin forgets a contact (API and admin page, both with a confirmation).

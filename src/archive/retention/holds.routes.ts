@@ -10,6 +10,7 @@ import type { Services } from '../../services';
 import { HOLD_REASON_MAX, placeHold } from './commands/place-hold';
 import { releaseHold } from './commands/release-hold';
 import { holdSchema, presentHolds, SCOPE_LABELS, targetPath } from './hold.presenter';
+import { pageT } from '../../agent-web/page-text';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 const reason = z.string().trim().min(1, 'Give the reason.').max(HOLD_REASON_MAX, `Keep the reason under ${HOLD_REASON_MAX} characters.`);
@@ -18,7 +19,7 @@ const placeBody = z.object({ scope: z.enum(HOLD_SCOPES), targetId: z.coerce.numb
 async function holdsPage(s: Services, req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
   const holds = (await presentHolds(s.db.m, await legalHoldRepository.list(s.db.m))).map((h) => ({ ...h, scopeLabel: SCOPE_LABELS[h.scope], href: targetPath(h) }));
   return renderAgent(s, req, res, 'pages/admin/holds', {
-    title: 'Legal holds', nav: { admin: true }, section: { holds: true },
+    title: pageT(req)('admin.holds.title'), nav: { admin: true }, section: { holds: true },
     active: holds.filter((h) => h.active), past: holds.filter((h) => !h.active),
     scopes: HOLD_SCOPES.map((x) => ({ value: x, label: SCOPE_LABELS[x] })), values: {}, ...extra,
   }, status);

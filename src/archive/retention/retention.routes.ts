@@ -11,6 +11,7 @@ import { createPolicy, deletePolicy, policyBody, updatePolicy } from './commands
 import { MAX_PER_RUN, planPolicy } from './retention-plan';
 import { dryRunSchema, idRanges, policySchema, presentPlan, presentPolicy, presentRun, runSchema } from './retention.presenter';
 import { retentionPolicy } from './retention.policy';
+import { pageT } from '../../agent-web/page-text';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 const ACTION_LABELS: Record<string, string> = { delete: 'Delete the tickets', anonymise: 'Anonymise the tickets', attachments: 'Delete only their attachments' };
@@ -27,7 +28,7 @@ const formInput = (raw: Record<string, string>) => ({ scope: raw.scope, inboxId:
 async function retentionPage(s: Services, req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
   const [policies, inboxes, runs] = await Promise.all([retentionPolicyRepository.list(s.db.m), inboxRepository.list(s.db.m), retentionPolicyRepository.runs(s.db.m)]);
   return renderAgent(s, req, res, 'pages/admin/retention', {
-    title: 'Retention', nav: { admin: true }, section: { retention: true }, maxPerRun: MAX_PER_RUN,
+    title: pageT(req)('admin.retention.title'), nav: { admin: true }, section: { retention: true }, maxPerRun: MAX_PER_RUN,
     policies: policies.map((p) => ({ ...presentPolicy(p, inboxes), actionChoices: RETENTION_ACTIONS.map((a) => ({ value: a, label: ACTION_LABELS[a], selected: a === p.action })) })),
     inboxes: inboxes.map((i) => ({ id: i.id, name: i.name })),
     actions: RETENTION_ACTIONS.map((a) => ({ value: a, label: ACTION_LABELS[a] })),

@@ -34,7 +34,7 @@ async function macrosPage(s: Services, req: Request, res: Response, form: FormSt
   ]);
   const state = form ?? { values: { name: '', description: '' }, rows: rowsOf([]), fields: {} };
   return renderAgent(s, req, res, 'pages/admin/macros', {
-    title: state.id ? `Macro: ${state.values.name}` : 'Macros', nav: { admin: true }, section: { macros: true },
+    title: state.id ? pageT(req)('admin.macros.oneTitle', { name: state.values.name }) : pageT(req)('admin.macros.title'), nav: { admin: true }, section: { macros: true },
     macros: macros.map((x) => presentMacro(x, names)),
     form: { ...state, rows: state.rows.map((row) => ({ ...row, number: row.i + 1, errors: errorsOfRow(state.fields, row.i) })), action: state.id ? `/admin/macros/${state.id}` : '/admin/macros', editing: !!state.id },
     choices: formChoices({ agents: agents.filter((a) => a.active), teams, canned }),

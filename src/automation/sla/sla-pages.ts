@@ -47,7 +47,7 @@ async function slaPage(s: Services, req: Request, res: Response, edit: number | 
   const editing = edit ? policies.find((p) => p.id === edit) : undefined;
   if (edit && !editing) throw new NotFoundError('SLA policy');
   return renderAgent(s, req, res, 'pages/admin/sla', {
-    title: 'SLA policies', nav: { admin: true }, section: { sla: true },
+    title: pageT(req)('admin.sla.title'), nav: { admin: true }, section: { sla: true },
     policies: policies.map((p, i) => ({
       id: p.id, name: p.name, position: p.position, enabled: p.enabled, conditions: conditionsText(p, names), first: i === 0, last: i === policies.length - 1,
       firstResponse: minutesText(p.firstResponseMinutes), nextResponse: minutesText(p.nextResponseMinutes), resolution: minutesText(p.resolutionMinutes),
@@ -65,7 +65,7 @@ async function calendarsPage(s: Services, req: Request, res: Response, edit: num
   if (edit && !editing) throw new NotFoundError('Calendar');
   const usage = await Promise.all(calendars.map((c) => businessCalendarRepository.usage(s.db.m, c.id)));
   return renderAgent(s, req, res, 'pages/admin/calendars', {
-    title: 'Business hours', nav: { admin: true }, section: { calendars: true },
+    title: pageT(req)('admin.calendars.title'), nav: { admin: true }, section: { calendars: true },
     calendars: calendars.map((c, i) => ({
       id: c.id, name: c.name, timeZone: c.timeZone, inboxes: usage[i].inboxes, teams: usage[i].teams,
       hours: calendarFormValues(c).days.filter((d) => d.value).map((d) => `${d.label.slice(0, 3)} ${d.value}`).join(' · ') || 'closed',

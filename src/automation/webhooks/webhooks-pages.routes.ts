@@ -54,7 +54,7 @@ async function listPage(s: Services, req: Request, res: Response, extra: Record<
   const hooks = await webhookRepository.list(s.db.m);
   const values = (extra.values as Record<string, unknown> | undefined) ?? { events: [], audience: 'public', active: true };
   return renderAgent(s, req, res, 'pages/admin/webhooks', {
-    title: 'Webhooks', nav: { admin: true }, section: { webhooks: true },
+    title: pageT(req)('admin.webhooks.title'), nav: { admin: true }, section: { webhooks: true },
     webhooks: hooks.map((h: Webhook) => ({ ...presentWebhook(h), ...formModel(h) })),
     form: formModel(values as { events?: unknown[]; audience?: unknown }),
     allowPrivate: s.config.CHORUS_WEBHOOKS_ALLOW_PRIVATE, fields: {}, ...extra, values,
@@ -131,7 +131,7 @@ export function webhooksPageRoutes(r: Router, s: Services): void {
       const [rows, total] = await Promise.all([webhookRepository.attempts(s.db.m, hook.id, PAGE + 1, query.before), webhookRepository.countAttempts(s.db.m, hook.id)]);
       const attempts = (await presentAttempts(s.db.m, rows.slice(0, PAGE))).map((a) => ({ ...a, ok: a.outcome === 'sent' }));
       return renderAgent(s, req, res, 'pages/admin/webhook-log', {
-        title: `Webhook deliveries: ${hook.name}`, nav: { admin: true }, section: { webhooks: true },
+        title: pageT(req)('admin.webhooks.logTitle', { name: hook.name }), nav: { admin: true }, section: { webhooks: true },
         webhook: presentWebhook(hook), attempts, total, tested: query.tested, paged: !!query.before,
         older: rows.length > PAGE ? attempts.at(-1)!.id : null,
       });

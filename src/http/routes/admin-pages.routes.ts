@@ -208,7 +208,7 @@ export function adminPages(r: Router, s: Services): void {
     handler: async ({ req, res, query }) => {
       const [counts, failed] = await Promise.all([inboundItemRepository.countsByState(s.db.m), inboundItemRepository.listByState(s.db.m, 'failed', 200)]);
       return renderAgent(s, req, res, 'pages/admin/ingest', {
-        title: 'Failed ingest', nav: { admin: true }, section: { ingest: true }, replayed: query.replayed, outcome: query.outcome, replayOk: query.outcome === 'processed' || query.outcome === 'ignored',
+        title: pageT(req)('admin.ingest.title'), nav: { admin: true }, section: { ingest: true }, replayed: query.replayed, outcome: query.outcome, replayOk: query.outcome === 'processed' || query.outcome === 'ignored',
         counts: ['received', 'processed', 'ignored', 'failed'].map((k) => ({ state: k, n: counts[k] ?? 0 })),
         failed: failed.map((i) => ({ id: i.id, channel: i.channel, inboxId: i.inboxId, key: i.idempotencyKey, error: i.error, attempts: i.attempts, receivedAt: new Date(i.receivedAt).toISOString() })),
       });
