@@ -48,7 +48,7 @@
     });
     socket.on('ticket.woke', function (w) {
       if (!w) return;
-      toast(t('woke', { id: w.ticketId, subject: w.subject || '', text: w.text }), '/tickets/' + w.ticketId);
+      toast(t('woke', { id: w.ticketId, subject: w.subject || '', text: w.reason === 'customer' ? t('wokeCustomer') : w.reason === 'time' ? t('wokeTime') : w.text }), '/tickets/' + w.ticketId);
     });
   }
 

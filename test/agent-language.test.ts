@@ -1,4 +1,5 @@
 import { createAgent } from '../src/agents/create-agent';
+import { agentRepository } from '../src/db/repositories/agent.repository';
 import { apiInbox, DB_KINDS, postSigned, startTestChorus, type TestChorus } from './helpers/test-chorus';
 import { AgentClient } from './helpers/agent-client';
 
@@ -75,6 +76,16 @@ describe.each(DB_KINDS)('agent app language (%s)', (db) => {
     await admin.signIn(t.admin.email, t.admin.password);
     expect((await admin.get(`/tickets/${ticketId}`)).html).toContain('<h2>Eigenschaften</h2>');
     expect((await t.api('PUT', '/api/me/locale', { locale: null })).body).toEqual({ locale: null, effective: 'en' });
+  });
+
+  it("notifications are worded in the agent's chosen language when they are written", async () => {
+    const lena = await agent('lena@chorus.test', 'en');
+    expect((await lena.post('/me/locale', { locale: 'de' })).status).toBe(303);
+    const id = (await agentRepository.findByEmail(t.s.db.m, 'lena@chorus.test'))!.id;
+    expect((await t.api('PATCH', `/api/tickets/${ticketId}`, { assigneeId: id })).status).toBe(200);
+    const list = await lena.get('/notifications');
+    expect(list.html).toContain(`#${ticketId} Rechnung fehlt wurde Ihnen von`);
+    expect(list.html).toContain('<h1>Benachrichtigungen</h1>');
   });
 
   it('refuses a language Chorus has no catalogue for with 400 naming the field', async () => {
