@@ -89,6 +89,16 @@ describe('admin and report pages in the agent’s language', () => {
     expect((await page('/listening')).html).toContain('Nothing waiting.');
   });
 
+  it('the rule form’s triggers, condition tests and actions in German, in English by default', async () => {
+    const de = await page('/admin/rules/new', 'de');
+    expect(de.html).toContain('<option value="ticket_created" selected>Ein Ticket wird erstellt</option>');
+    expect(de.html).toContain('>Betreff enthält</option>');
+    expect(de.html).toContain('<option value="set_priority:urgent">Priorität urgent setzen</option>');
+    const en = await page('/admin/rules/new');
+    expect(en.html).toContain('<option value="ticket_created" selected>A ticket is created</option>');
+    expect(en.html).toContain('<option value="set_priority:urgent">Set priority urgent</option>');
+  });
+
   it('every other admin page has its German heading and no untranslated key', async () => {
     const pages: [string, string][] = [
       ['/admin/agents', 'Agenten'], ['/admin/branding', 'Erscheinungsbild'], ['/admin/sla', 'SLA-Richtlinien'], ['/admin/calendars', 'Geschäftszeiten'],

@@ -14,7 +14,7 @@ import { formChoices, parseMacroForm, rowsOf, type FieldErrors, type FormRow } f
 import { loadMacroNames, presentMacro } from './macro.presenter';
 import { loadMacro } from './macros.routes';
 import { deleteMacro, saveMacro } from './save-macro';
-import { pageT } from '../../agent-web/page-text';
+import { pageT, pageText } from '../../agent-web/page-text';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 
@@ -35,7 +35,7 @@ async function macrosPage(s: Services, req: Request, res: Response, form: FormSt
   const state = form ?? { values: { name: '', description: '' }, rows: rowsOf([]), fields: {} };
   return renderAgent(s, req, res, 'pages/admin/macros', {
     title: state.id ? pageT(req)('admin.macros.oneTitle', { name: state.values.name }) : pageT(req)('admin.macros.title'), nav: { admin: true }, section: { macros: true },
-    macros: macros.map((x) => presentMacro(x, names)),
+    macros: macros.map((x) => presentMacro(x, names, pageText(req))),
     form: { ...state, rows: state.rows.map((row) => ({ ...row, number: row.i + 1, errors: errorsOfRow(state.fields, row.i) })), action: state.id ? `/admin/macros/${state.id}` : '/admin/macros', editing: !!state.id },
     choices: formChoices({ agents: agents.filter((a) => a.active), teams, canned }),
   }, status);

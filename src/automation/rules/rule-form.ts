@@ -1,7 +1,8 @@
 import type { Agent, CannedResponse, Inbox, Team } from '../../db/entities';
 import { PRIORITIES, TICKET_STATUSES } from '../../db/entities';
 import { ACTION_STATUSES, type Action } from '../actions/action-schema';
-import { type Condition, type RuleInput, TRIGGER_LABELS, TRIGGERS, type Trigger } from './rule-schema';
+import { type Condition, type RuleInput, TRIGGERS, type Trigger } from './rule-schema';
+import { ENGLISH, type PageText } from '../../agent-web/page-text';
 
 // The rule form without JavaScript: conditions and actions are rows of a select and a text field
 // (c0_test + c0_value, a0_do + a0_arg). A select option carries what the row does ("subject:contains",
@@ -29,33 +30,38 @@ export const CONDITION_TESTS: Choice[] = [
   ['language:in', 'Language is one of (en, de, fr, es, it, nl, pt)'], ['language:not_in', 'Language is none of'],
 ].map(([value, label]) => ({ value, label }));
 
-export function actionChoices(agents: Agent[], teams: Team[], canned: CannedResponse[]): ChoiceGroup[] {
+// The words of a condition test or trigger in the page's language (English: the labels above).
+export const conditionLabel = (t: PageText, value: string) => t(`admin.ruleText.cond.${value.replace(':', '__')}`);
+export const triggerLabel = (t: PageText, type: string) => t(`admin.ruleText.trigger.${type}`);
+
+export function actionChoices(agents: Agent[], teams: Team[], canned: CannedResponse[], t: PageText = ENGLISH): ChoiceGroup[] {
   const active = agents.filter((a) => a.active);
+  const a = (key: string, values?: Record<string, unknown>) => t(`admin.ruleText.action.${key}`, values);
   return [
-    { label: 'Assign', choices: [
-      ...active.map((a) => ({ value: `assign_agent:${a.id}`, label: `Assign to ${a.name}` })),
-      { value: 'assign_round_robin:', label: 'Assign round-robin (ticket\'s team)' },
-      ...teams.map((t) => ({ value: `assign_round_robin:${t.id}`, label: `Assign round-robin in ${t.name}` })),
-      ...teams.map((t) => ({ value: `assign_team:${t.id}`, label: `Set team ${t.name}` })),
+    { label: a('groupAssign'), choices: [
+      ...active.map((x) => ({ value: `assign_agent:${x.id}`, label: a('assignTo', { name: x.name }) })),
+      { value: 'assign_round_robin:', label: a('rrTicketTeam') },
+      ...teams.map((x) => ({ value: `assign_round_robin:${x.id}`, label: a('rrIn', { name: x.name }) })),
+      ...teams.map((x) => ({ value: `assign_team:${x.id}`, label: a('setTeam', { name: x.name }) })),
     ] },
-    { label: 'Ticket', choices: [
-      ...PRIORITIES.map((p) => ({ value: `set_priority:${p}`, label: `Set priority ${p}` })),
-      ...ACTION_STATUSES.filter((x) => x !== 'closed').map((x) => ({ value: `set_status:${x}`, label: `Set status ${x}` })),
-      { value: 'close:', label: 'Close' },
-      { value: 'add_tag:', label: 'Add tag (name it in the text field)' },
-      { value: 'remove_tag:', label: 'Remove tag (name it in the text field)' },
+    { label: a('groupTicket'), choices: [
+      ...PRIORITIES.map((p) => ({ value: `set_priority:${p}`, label: a('setPriority', { p }) })),
+      ...ACTION_STATUSES.filter((x) => x !== 'closed').map((x) => ({ value: `set_status:${x}`, label: a('setStatus', { s: x }) })),
+      { value: 'close:', label: a('close') },
+      { value: 'add_tag:', label: a('addTag') },
+      { value: 'remove_tag:', label: a('removeTag') },
     ] },
-    { label: 'Messages', choices: [
+    { label: a('groupMessages'), choices: [
       ...canned.flatMap((c) => [
-        { value: `reply:${c.id}:participants`, label: `Reply “${c.title}” to the participants` },
-        { value: `reply:${c.id}:public`, label: `Reply “${c.title}” in public` },
+        { value: `reply:${c.id}:participants`, label: a('replyParticipants', { title: c.title }) },
+        { value: `reply:${c.id}:public`, label: a('replyPublic', { title: c.title }) },
       ]),
-      { value: 'add_note:', label: 'Add a staff note (text in the text field)' },
+      { value: 'add_note:', label: a('addNote') },
     ] },
-    { label: 'Tell', choices: [
-      { value: 'notify_agents:assignee', label: 'Notify the assignee (message in the text field)' },
-      ...active.map((a) => ({ value: `notify_agents:${a.id}`, label: `Notify ${a.name}` })),
-      { value: 'call_webhook:', label: 'Call a webhook (URL in the text field)' },
+    { label: a('groupTell'), choices: [
+      { value: 'notify_agents:assignee', label: a('notifyAssignee') },
+      ...active.map((x) => ({ value: `notify_agents:${x.id}`, label: a('notify', { name: x.name }) })),
+      { value: 'call_webhook:', label: a('webhook') },
     ] },
   ];
 }
@@ -146,25 +152,26 @@ function argOf(a: Action): string {
 
 // The page model: the trigger select, and the rows (filled ones, then BLANK_ROWS empty ones)
 // with each option marked selected and each row's error beside it.
-export function formModel(values: Record<string, unknown>, errors: Record<string, string>, ctx: { agents: Agent[]; teams: Team[]; canned: CannedResponse[]; inboxes: Inbox[] }) {
+export function formModel(values: Record<string, unknown>, errors: Record<string, string>, ctx: { agents: Agent[]; teams: Team[]; canned: CannedResponse[]; inboxes: Inbox[] }, t: PageText = ENGLISH) {
   const rows = (prefix: 'c' | 'a') => {
     const filled = rowIndexes(values, prefix).filter((i) => str(values[`${prefix}${i}_${prefix === 'c' ? 'test' : 'do'}`]));
     const next = filled.length ? Math.max(...filled) + 1 : 0;
     return [...filled, ...Array.from({ length: BLANK_ROWS }, (_, k) => next + k)];
   };
-  const groups = actionChoices(ctx.agents, ctx.teams, ctx.canned);
+  const groups = actionChoices(ctx.agents, ctx.teams, ctx.canned, t);
+  const tests = CONDITION_TESTS.map((c) => ({ value: c.value, label: conditionLabel(t, c.value) }));
   const audiences = many(values.trigger_audiences);
   const statuses = many(values.trigger_statuses);
   return {
     name: str(values.name), enabled: values.enabled === true || values.enabled === '1' || values.enabled === 'on',
-    triggers: TRIGGERS.map((t) => ({ value: t, label: TRIGGER_LABELS[t], selected: t === str(values.trigger) })),
+    triggers: TRIGGERS.map((x) => ({ value: x, label: triggerLabel(t, x), selected: x === str(values.trigger) })),
     hours: str(values.trigger_hours), days: str(values.trigger_days), channels: str(values.trigger_channels),
     audiences: ['public', 'participants'].map((a) => ({ value: a, checked: audiences.includes(a) })),
     statuses: TICKET_STATUSES.filter((x) => x !== 'new').map((x) => ({ value: x, checked: statuses.includes(x) })),
     inboxes: ctx.inboxes.map((i) => ({ id: i.id, name: i.name })),
     conditions: rows('c').map((i) => ({
       i, value: str(values[`c${i}_value`]), error: errors[`c${i}`] ?? null,
-      tests: CONDITION_TESTS.map((c) => ({ ...c, selected: c.value === str(values[`c${i}_test`]) })),
+      tests: tests.map((c) => ({ ...c, selected: c.value === str(values[`c${i}_test`]) })),
     })),
     actions: rows('a').map((i) => ({
       i, arg: str(values[`a${i}_arg`]), error: errors[`a${i}`] ?? null,

@@ -15,9 +15,9 @@ import { deleteRule, moveRule, setRuleEnabled } from './commands/change-rule';
 import { saveRule } from './commands/save-rule';
 import { dryRun, DRY_RUN_DAYS } from './dry-run';
 import { parseRule } from './rule-engine';
-import { CONDITION_TESTS, formErrors, formModel, formOf, ruleFromForm } from './rule-form';
-import { type RuleInput, ruleInputSchema, TRIGGER_LABELS, type TriggerType } from './rule-schema';
-import { pageT } from '../../agent-web/page-text';
+import { CONDITION_TESTS, conditionLabel, formErrors, formModel, formOf, ruleFromForm, triggerLabel } from './rule-form';
+import { type RuleInput, ruleInputSchema, type TriggerType } from './rule-schema';
+import { pageT, pageText, type PageText } from '../../agent-web/page-text';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 
@@ -25,7 +25,7 @@ async function formPage(s: Services, req: Request, res: Response, values: Record
   const [agents, teams, canned, inboxes] = await Promise.all([agentRepository.list(s.db.m), agentRepository.listTeams(s.db.m), cannedResponseRepository.list(s.db.m), inboxRepository.list(s.db.m)]);
   return renderAgent(s, req, res, 'pages/admin/rule-form', {
     title: pageT(req)(opts.id ? 'admin.ruleForm.editTitle' : 'admin.ruleForm.newTitle'), previewDays: DRY_RUN_DAYS, nav: { admin: true }, section: { rules: true }, ruleId: opts.id ?? null,
-    action: opts.id ? `/admin/rules/${opts.id}` : '/admin/rules', form: formModel(values, opts.errors ?? {}, { agents, teams, canned, inboxes }), error: opts.error ?? null,
+    action: opts.id ? `/admin/rules/${opts.id}` : '/admin/rules', form: formModel(values, opts.errors ?? {}, { agents, teams, canned, inboxes }, pageText(req)), error: opts.error ?? null,
   }, opts.status ?? 200);
 }
 
@@ -41,18 +41,19 @@ function readForm(req: Request): { ok: true; rule: RuleInput } | { ok: false; va
 }
 
 // The rule in words, for the list and the preview: what a bare "Add tag, Set priority" left out.
-function describe(r: RuleInput, names: MacroNames): { trigger: string; conditions: number; ifText: string; actions: string } {
-  const t = r.trigger as { type: TriggerType; hours?: number; days?: number };
-  const trigger = TRIGGER_LABELS[t.type].replace('N', String(t.hours ?? t.days ?? 'N'));
-  const ifText = r.conditions.map((c) => `${CONDITION_LABELS.get(`${c.field}:${c.op}`) ?? `${c.field} ${c.op}`} “${Array.isArray(c.value) ? c.value.join(', ') : String(c.value)}”`).join(' and ');
-  return { trigger, conditions: r.conditions.length, ifText, actions: r.actions.map((a) => describeAction(a, names)).join(', ') };
+function describe(r: RuleInput, names: MacroNames, t: PageText): { trigger: string; conditions: number; ifText: string; actions: string } {
+  const tr = r.trigger as { type: TriggerType; hours?: number; days?: number };
+  const trigger = triggerLabel(t, tr.type).replace('N', String(tr.hours ?? tr.days ?? 'N'));
+  const label = (key: string) => (KNOWN_TESTS.has(key) ? conditionLabel(t, key).replace(/ \(.*\)$/, '') : null);
+  const ifText = r.conditions.map((c) => `${label(`${c.field}:${c.op}`) ?? `${c.field} ${c.op}`} “${Array.isArray(c.value) ? c.value.join(', ') : String(c.value)}”`).join(` ${t('admin.ruleText.and')} `);
+  return { trigger, conditions: r.conditions.length, ifText, actions: r.actions.map((a) => describeAction(a, names, t)).join(', ') };
 }
-const CONDITION_LABELS = new Map(CONDITION_TESTS.map((c) => [c.value, c.label.replace(/ \(.*\)$/, '')]));
+const KNOWN_TESTS = new Set(CONDITION_TESTS.map((c) => c.value));
 
 async function resultsPage(s: Services, req: Request, res: Response, rule: RuleInput & { id: number }, values: Record<string, unknown> | null) {
   const [result, names] = await Promise.all([dryRun(s, { ...rule, position: 0 }, s.now()), loadMacroNames(s.db.m)]);
   return renderAgent(s, req, res, 'pages/admin/rule-dry-run', {
-    title: pageT(req)('admin.dryRun.title', { name: rule.name }), nav: { admin: true }, section: { rules: true }, rule: { id: rule.id || null, name: rule.name, enabled: rule.enabled, ...describe(rule, names) },
+    title: pageT(req)('admin.dryRun.title', { name: rule.name }), nav: { admin: true }, section: { rules: true }, rule: { id: rule.id || null, name: rule.name, enabled: rule.enabled, ...describe(rule, names, pageText(req)) },
     days: DRY_RUN_DAYS, result, matches: result.matches.map((m) => ({ ...m, when: new Date(m.at).toISOString().replace('T', ' ').slice(0, 16) })),
     // An unsaved preview carries the form along, so "save" needs no second typing.
     hidden: values ? Object.entries(values).filter(([k]) => k !== '_csrf').flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => ({ name: k, value: String(x) }))) : null,
@@ -66,7 +67,7 @@ export function rulesPageRoutes(r: Router, s: Services): void {
       const [rows, names] = await Promise.all([automationRuleRepository.list(s.db.m), loadMacroNames(s.db.m)]);
       const rules = rows.map((row, i) => {
         const p = parseRule(row);
-        return { id: row.id, name: row.name, enabled: row.enabled, valid: !!p, first: i === 0, last: i === rows.length - 1, ...(p ? describe(p, names) : { trigger: row.trigger, conditions: 0, ifText: '', actions: '' }) };
+        return { id: row.id, name: row.name, enabled: row.enabled, valid: !!p, first: i === 0, last: i === rows.length - 1, ...(p ? describe(p, names, pageText(req)) : { trigger: row.trigger, conditions: 0, ifText: '', actions: '' }) };
       });
       return renderAgent(s, req, res, 'pages/admin/rules', { title: pageT(req)('admin.rules.title'), nav: { admin: true }, section: { rules: true }, rules });
     },
