@@ -41,6 +41,8 @@ describe('admin and report pages in the agent’s language', () => {
     expect(de.html).toContain('Posteingang anlegen');
     expect(de.html).toContain('rund um die Uhr');
     expect(de.html).not.toContain('Create an inbox');
+    expect(de.html).toContain('>IMAP-Server</label>');
+    expect(de.html).toContain('<legend>Zufriedenheitsumfrage</legend>');
     const en = await page('/admin/inboxes', 'fr');
     expect(en.html).toContain('<h1>Inboxes</h1>');
     expect(en.html).toContain('Create an inbox');

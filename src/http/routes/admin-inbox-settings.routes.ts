@@ -10,14 +10,14 @@ import type { Services } from '../../services';
 import { presentInbox } from '../presenters/inbox.presenter';
 import { defineRoute } from '../route';
 import { adminOnly } from './admin-pages.routes';
-import { pageT } from '../../agent-web/page-text';
+import { pageT, pageText } from '../../agent-web/page-text';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 
 function page(s: Services, req: Request, res: Response, inbox: Inbox, extra: { posted?: Record<string, unknown>; fields?: Record<string, string>; error?: string; saved?: boolean } = {}, status = 200) {
   return renderAgent(s, req, res, 'pages/admin/inbox-settings', {
     title: pageT(req)('admin.inboxSettings.title', { name: inbox.name }), nav: { admin: true }, section: { inboxes: true }, inbox: presentInbox(inbox),
-    groups: settingsFormOf(inbox.channel, inbox.settings, extra.posted), currentJson: JSON.stringify(presentInbox(inbox).settings),
+    groups: settingsFormOf(inbox.channel, inbox.settings, extra.posted, pageText(req)), currentJson: JSON.stringify(presentInbox(inbox).settings),
     advanced: typeof extra.posted?.settings === 'string' ? extra.posted.settings : '', fields: extra.fields ?? {}, error: extra.error, saved: extra.saved,
   }, status);
 }

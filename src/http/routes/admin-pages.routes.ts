@@ -20,7 +20,7 @@ import { presentInbox } from '../presenters/inbox.presenter';
 import { idList } from '../form-fields';
 import { defineRoute } from '../route';
 import { cannedBody, saveCanned } from './canned-responses.routes';
-import { pageT } from '../../agent-web/page-text';
+import { pageT, pageText } from '../../agent-web/page-text';
 
 // Admin pages: a signed-out visitor is sent to sign in; an agent who is not an admin gets 403.
 export const adminOnly = (v: Viewer) => agentOnly(v) && v.kind === 'agent' && v.role === 'admin';
@@ -56,7 +56,7 @@ async function inboxesPage(s: Services, req: Request, res: Response, extra: Reco
     inboxes: inboxes.map((i) => ({ ...i, calendars: calendars.map((c) => ({ id: c.id, name: c.name, selected: c.id === i.calendarId })), settingsText: Object.entries(i.settings).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' · ') })),
     channels: CHANNEL_KINDS, values: { channel: 'email' }, fields: {}, ...extra,
     // The create form: each channel kind's own fields (script shows the chosen kind's only).
-    kinds: CHANNEL_KINDS.map((k) => ({ kind: k, on: k === ((extra.values as { channel?: string } | undefined)?.channel ?? 'email'), groups: settingsFormOf(k, null, extra.posted as Record<string, unknown> | undefined) })),
+    kinds: CHANNEL_KINDS.map((k) => ({ kind: k, on: k === ((extra.values as { channel?: string } | undefined)?.channel ?? 'email'), groups: settingsFormOf(k, null, extra.posted as Record<string, unknown> | undefined, pageText(req)) })),
     scripts: ['/static/admin-inboxes.js'],
   }, status);
 }

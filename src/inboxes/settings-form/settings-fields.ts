@@ -1,4 +1,5 @@
 import type { ChannelKind } from '../../db/entities';
+import type { PageText } from '../../agent-web/page-text';
 
 // One field of an inbox's settings form. `key` is the settings path (dots for nested blocks);
 // `secret` fields are never shown back, and left empty they keep what is stored.
@@ -102,6 +103,15 @@ export const COMMON_FIELDS: SettingsGroup[] = [
 export function groupsFor(kind: ChannelKind): SettingsGroup[] {
   return [...CHANNEL_FIELDS[kind], ...COMMON_FIELDS];
 }
+
+// A title, label or help text in the page's language: its key in locales/<lang>/admin.json
+// (settingsText) is the English text, squeezed ("IMAP host" → imapHost); unknown text stays as is.
+export const settingsTextKey = (text: string) => text.replace(/[^A-Za-z0-9]+/g, ' ').trim().split(' ').map((w, i) => (i ? w.charAt(0).toUpperCase() + w.slice(1).toLowerCase() : w.toLowerCase())).join('').slice(0, 48);
+export const settingsText = (t: PageText, text: string) => {
+  const key = `admin.settingsText.${settingsTextKey(text)}`;
+  const out = t(key);
+  return out === key ? text : out;
+};
 
 // "settings.imap.host" → "IMAP host", for errors that name the field.
 export function labelOf(kind: ChannelKind, path: string): string {

@@ -1,5 +1,6 @@
 import type { ChannelKind } from '../../db/entities';
-import { groupsFor, labelOf, type SettingsField } from './settings-fields';
+import { groupsFor, labelOf, settingsText, type SettingsField } from './settings-fields';
+import { ENGLISH, type PageText } from '../../agent-web/page-text';
 
 type Settings = Record<string, unknown>;
 
@@ -15,9 +16,9 @@ function set(o: Settings, key: string, value: unknown): void {
 export const inputName = (kind: ChannelKind, key: string) => `set.${kind}.${key}`;
 
 // The form of a kind filled from stored settings; secrets are never sent back, only "stored".
-export function settingsFormOf(kind: ChannelKind, settings: Settings | null, posted?: Record<string, unknown>) {
+export function settingsFormOf(kind: ChannelKind, settings: Settings | null, posted?: Record<string, unknown>, t: PageText = ENGLISH) {
   return groupsFor(kind).map((g) => ({
-    title: g.title,
+    title: settingsText(t, g.title),
     fields: g.fields.map((f) => {
       const name = inputName(kind, f.key);
       const stored = get(settings, f.key);
@@ -27,7 +28,7 @@ export function settingsFormOf(kind: ChannelKind, settings: Settings | null, pos
         : f.type === 'lines' ? (Array.isArray(stored) ? stored.join('\n') : '')
         : stored === undefined || stored === null || typeof stored === 'object' ? '' : String(stored);
       const checked = f.type === 'checkbox' && (posted ? raw === '1' : stored === undefined ? !!f.on : stored === true);
-      return { ...f, name, value, checked, stored: f.type === 'secret' && typeof stored === 'string' && stored.length > 0, isCheckbox: f.type === 'checkbox', isLines: f.type === 'lines', id: name.replace(/\./g, '-') };
+      return { ...f, label: settingsText(t, f.label), help: f.help ? settingsText(t, f.help) : undefined, name, value, checked, stored: f.type === 'secret' && typeof stored === 'string' && stored.length > 0, isCheckbox: f.type === 'checkbox', isLines: f.type === 'lines', id: name.replace(/\./g, '-') };
     }),
   }));
 }
