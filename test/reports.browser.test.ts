@@ -101,4 +101,22 @@ describe('Reports in a real browser', () => {
     expect(violations).toEqual([]);
     await ctx.close();
   });
+
+  it('draws the page and its charts in German for a German browser', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 }, javaScriptEnabled: false, locale: 'de-DE' });
+    const page = await ctx.newPage();
+    await page.goto(`${t.url}/login?next=/reports/channels`);
+    await page.fill('input[name=email]', t.admin.email);
+    await page.fill('input[name=password]', t.admin.password);
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/reports\/channels$/);
+    await page.waitForSelector('section[data-table=channels] svg');
+    expect(await page.textContent('h1')).toBe('Berichte');
+    expect(await page.getAttribute('section[data-table=channels] svg', 'aria-label')).toBe('Neue Tickets pro Kanal');
+    expect(await page.textContent('section[data-table=channels] thead')).toContain('Erste Antwort, Median');
+    // Minutes with the German decimal comma, in the table and in the chart's bar titles.
+    expect(await page.textContent('section[data-table=channels] tbody')).toMatch(/\d+,\d Min\.|\d+ Std\./);
+    await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR ?? require('node:os').tmpdir(), 'reports-de.png'), fullPage: true });
+    await ctx.close();
+  });
 });
