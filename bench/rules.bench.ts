@@ -49,30 +49,42 @@ export async function benchRulesIngest() {
       return { raw, headers: { 'x-chorus-signature': `sha256=${hmacHex(inbox.secret, Buffer.from(raw))}` } };
     };
     const started = Date.now();
+    const cpu = process.cpuUsage();
     const r = await blast(port, `/api/inboxes/${inbox.id}/messages`, body, posts, concurrency);
     await chorus.s.bus.drain();
     const secs = (Date.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
     await chorus.close();
     fs.rmSync(dir, { recursive: true, force: true });
-    return { perSec: posts / secs, failures: r.failures };
+    // CPU time of this process per ticket (the client's share included, the same on both sides):
+    // what other sessions on the machine move least.
+    return { perSec: posts / secs, cpuMs: (used.user + used.system) / 1000 / posts, failures: r.failures };
   };
   // Interleaved rounds (none, 50, none, 50 …), each round's ratio taken from its own pair: the
   // shared machine's load drifts over a run, and the median of the pairs cancels most of it.
   const rounds = envInt('BENCH_RULES_ROUNDS', 5, 1, 50);
   const none: number[] = [];
   const fifty: number[] = [];
+  const cpuNone: number[] = [];
+  const cpuFifty: number[] = [];
   // Untimed, so that neither side of the first pair runs on colder code.
   await run(50, Math.ceil(count / 5));
   for (let k = 0; k < rounds; k++) {
-    none.push((await run(0)).perSec);
-    fifty.push((await run(50)).perSec);
+    const a = await run(0);
+    const b = await run(50);
+    none.push(a.perSec);
+    fifty.push(b.perSec);
+    cpuNone.push(a.cpuMs);
+    cpuFifty.push(b.cpuMs);
   }
   const median = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b);
     return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   };
   const ratios = fifty.map((x, k) => x / none[k]);
-  return { count, concurrency, rounds, none: median(none), fifty: median(fifty), ratios, ratio: median(ratios) };
+  // The same ratio by CPU time per ticket (none's over fifty's: above 1 means rules cost CPU).
+  const cpuRatios = cpuFifty.map((x, k) => cpuNone[k] / x);
+  return { count, concurrency, rounds, none: median(none), fifty: median(fifty), ratios, ratio: median(ratios), cpu: { none: median(cpuNone), fifty: median(cpuFifty), ratios: cpuRatios, ratio: median(cpuRatios) } };
 }
 
 // A fresh Postgres database for one bench run (BENCH_SWEEP_DB=postgres), dropped afterwards.

@@ -77,4 +77,14 @@ describe.each(DB_KINDS)('what a rule pass reads once (%s)', (db) => {
     const seqs = (await chainRepository.listByTicket(t.s.db.m, id)).map((l) => l.seq);
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
   });
+
+  // Last: it leaves the webhooks table without its stamp trigger.
+  it('a webhooks table that lost a stamp trigger is read afresh by every pass', async () => {
+    const hook = (await t.api('POST', '/api/webhooks', { url: 'https://hooks.example.com/lost', events: ['ticket.updated'], audience: 'staff' })).body.webhook;
+    expect(new Set(await ruleDeliveries(hook.id, await ticket()))).toEqual(new Set(['staff']));
+    await t.s.db.write((m) => m.query(db === 'postgres' ? 'DROP TRIGGER trg_webhooks_version ON webhooks' : 'DROP TRIGGER trg_webhooks_version_update'));
+    // Its stamp no longer follows the table: only reading the table shows this change.
+    await t.s.db.write((m) => m.query(`UPDATE webhooks SET active = ${db === 'postgres' ? 'false' : '0'} WHERE id = ${Number(hook.id)}`));
+    expect(await ruleDeliveries(hook.id, await ticket())).toEqual([]);
+  });
 });

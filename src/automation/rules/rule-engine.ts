@@ -48,7 +48,9 @@ export function triggerAccepts(t: Trigger, f: RuleFacts): boolean {
   return true;
 }
 
-export async function ruleMatches(rule: ParsedRule, f: RuleFacts): Promise<boolean> {
+// A promise only when a condition had to read something (the requester, a calendar); callers
+// that await it get the same answer either way.
+export function ruleMatches(rule: ParsedRule, f: RuleFacts): boolean | Promise<boolean> {
   return triggerAccepts(rule.trigger, f) && conditionsHold(rule.conditions, f);
 }
 
@@ -70,10 +72,22 @@ export class RuleEngine {
     this.cache = null;
   }
 
+  // The rules are read again every RULES_TTL_MS; a row as it was last time keeps its parse.
+  private parses = new Map<number, { key: string; rule: ParsedRule | null }>();
+  private parsed(row: Parameters<typeof parseRule>[0]): ParsedRule | null {
+    const key = JSON.stringify([row.position, row.name, row.enabled, row.trigger, row.triggerConfig, row.conditions, row.actions]);
+    const had = this.parses.get(row.id);
+    if (had?.key === key) return had.rule;
+    if (this.parses.size > 5000) this.parses.clear();
+    const rule = parseRule(row);
+    this.parses.set(row.id, { key, rule });
+    return rule;
+  }
+
   enabledRules(): Promise<ParsedRule[]> {
     const now = Date.now();
     if (!this.cache || this.cache.until < now) {
-      const rules = automationRuleRepository.listEnabled(this.s.db.m).then((rows) => rows.map(parseRule).filter((r): r is ParsedRule => !!r));
+      const rules = automationRuleRepository.listEnabled(this.s.db.m).then((rows) => rows.map((row) => this.parsed(row)).filter((r): r is ParsedRule => !!r));
       this.cache = { until: now + RULES_TTL_MS, rules };
       rules.catch(() => this.invalidate());
     }
@@ -134,7 +148,8 @@ export class RuleEngine {
         // cost the same few queries as one.
         let facts: RuleFacts = new RuleFacts(m, ticket, tags, message, f.at);
         for (const rule of rules) {
-          if (!(await ruleMatches(rule, facts))) continue;
+          const matched = ruleMatches(rule, facts);
+          if (!(matched === true || (matched !== false && (await matched)))) continue;
           const after = await this.applyIn(db, pass, rule, ticket, f, tags, batch);
           if (!after && !batch.stale) continue;
           // What the plan said is what the ticket now is when every step was done (or waits in the
