@@ -20,6 +20,7 @@
     return e;
   }
   var LABEL = data.audiences || {};
+  function deliveryWord(state) { return (data.deliveries || {})[state] || state; }
   function via(m) {
     var span = el('span', 'via');
     if (m.direction === 'internal') { span.textContent = c.t('staffOnly'); return span; }
@@ -30,7 +31,7 @@
     icon.innerHTML = (data.icons || {})[kind] || '';
     icon.title = ch[0];
     span.appendChild(icon);
-    span.appendChild(document.createTextNode(ch[0] + ' · ' + m.direction));
+    span.appendChild(document.createTextNode(ch[0] + ' · ' + ((data.directions || {})[m.direction] || m.direction)));
     return span;
   }
 
@@ -46,7 +47,7 @@
     h.appendChild(el('span', 'aud aud-' + m.audience, LABEL[m.audience] || m.audience));
     h.appendChild(via(m));
     if (m.direction === 'outbound' && m.deliveryState) {
-      var d = el('span', 'delivery delivery-' + m.deliveryState, m.deliveryState);
+      var d = el('span', 'delivery delivery-' + m.deliveryState, deliveryWord(m.deliveryState));
       d.setAttribute('data-delivery', '');
       h.appendChild(d);
     }
@@ -89,7 +90,7 @@
     c.socket.on('message.updated', function (m) {
       var li = m && document.getElementById('m-' + m.id);
       var d = li && li.querySelector('.delivery');
-      if (d && m.deliveryState) { d.textContent = m.deliveryState; d.className = 'delivery delivery-' + m.deliveryState; }
+      if (d && m.deliveryState) { d.textContent = deliveryWord(m.deliveryState); d.className = 'delivery delivery-' + m.deliveryState; }
     });
     c.socket.on('ticket.updated', function (e) {
       var t = e && (e.ticket || e);

@@ -239,6 +239,8 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
       // Live messages on a community question arrive as web-form posts: shown as community.
       channelAs: community ? { webform: 'community' } : {},
       audiences: audienceLabels(locale),
+      directions: Object.fromEntries(['inbound', 'outbound', 'internal'].map((d) => [d, translate(locale, `agent.direction.${d}`)])),
+      deliveries: Object.fromEntries(['queued', 'sent', 'failed', 'delivered', 'read'].map((d) => [d, translate(locale, `agent.delivery.${d}`)])),
     },
     teams: teams.map((x) => ({ id: x.id, name: x.name, selected: x.id === t.teamId })),
     canned: canned.map((c) => ({ id: c.id, title: c.title })),

@@ -11,7 +11,9 @@ import { LOCALES } from './locale';
 const AGENT_VIEWS = ['views/layouts/agent.hbs', 'views/partials/ticket-rows.hbs', 'views/partials/web-message.hbs',
   ...['inbox', 'ticket', 'search', 'contacts', 'contact', 'notifications', 'notification-settings', 'login', 'password-forgot', 'password-reset', 'setup'].map((p) => `views/pages/agent/${p}.hbs`)];
 const SCRIPTS = ['agent-common.js', 'agent-inbox.js', 'agent-ticket.js', 'agent-notifications.js'].map((f) => `public/${f}`);
-const PARTS: Record<string, readonly string[]> = { 'agent.status.': TICKET_STATUSES, 'agent.priority.': PRIORITIES };
+const PARTS: Record<string, readonly string[]> = {
+  'agent.status.': TICKET_STATUSES, 'agent.priority.': PRIORITIES, 'agent.direction.': ['inbound', 'outbound', 'internal'], 'agent.delivery.': ['queued', 'sent', 'failed', 'delivered', 'read'],
+};
 const read = (f: string) => fs.readFileSync(path.join(ROOT, f), 'utf8');
 const missingIn = (key: string) => LOCALES.filter((l) => !hasKey(l, key) && !hasKey(l, `${key}_other`));
 

@@ -75,7 +75,7 @@ export function agentInboxPages(r: Router, s: Services): void {
         macros: (await macroRepository.list(s.db.m)).map((x) => ({ id: x.id, name: x.name })),
         snoozeChoices: BULK_SNOOZE.map((c) => ({ value: c, label: translate(locale, `agent.snooze.${c}`, { defaultValue: SNOOZE_LABELS[c] }) })), bulkNotice: bulkNotice(bulkReport.parse(req.query)),
         // An empty Chorus says what to do next (null once any ticket exists).
-        gettingStarted: list.rows.length ? null : await gettingStarted(s.db.m, s.config.publicUrl),
+        gettingStarted: list.rows.length ? null : await gettingStarted(s.db.m, s.config.publicUrl, locale),
         scripts: ['/static/agent-inbox.js'],
       });
     },
