@@ -22,6 +22,7 @@ import { isCommunityForm } from '../community/community-form';
 import { channelSvg } from './channel-icons';
 import { age, ageLong, audienceLabel, audienceLabels, avatarClass, channelLabel, channelLabels, CHANNELS, compactNumber, slaLabel } from './ticket-row';
 import { translate } from '../i18n/i18n';
+import { reportText } from '../reports/report-text';
 
 const RULES: Record<string, string> = {
   new: 'Started this ticket',
@@ -244,7 +245,7 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
     },
     teams: teams.map((x) => ({ id: x.id, name: x.name, selected: x.id === t.teamId })),
     canned: canned.map((c) => ({ id: c.id, title: c.title })),
-    macros: macros.map((x) => ({ id: x.id, name: x.name, summary: x.actions.map((a) => describeAction(a, macroNames)).join(' · ') })),
+    macros: macros.map((x) => ({ id: x.id, name: x.name, summary: x.actions.map((a) => describeAction(a, macroNames, reportText(locale))).join(' · ') })),
     // "Why is this here?": a ticket made from a listened post names the stream, query and who.
     listened: events.filter((e) => e.type === 'listened').map((e) => ({ text: describeEvent(e, agentNames), url: typeof e.data?.url === 'string' && /^https?:\/\//.test(e.data.url) ? e.data.url : null })),
     events: events.map((e) => ({
