@@ -108,10 +108,12 @@ describe('admin and report pages in the agent’s language', () => {
       ['/admin/webhooks', 'Webhooks'], ['/admin/holds', 'Rechtliche Sperren'], ['/admin/erasures', 'Löschanträge'], ['/admin/retention', 'Aufbewahrung'],
       ['/admin/rules/new', 'Neue Regel'],
     ];
+    const choices: Record<string, string> = { '/admin/webhooks': 'Ticket erstellt', '/admin/holds': 'Kontakt (alle seine Tickets)', '/admin/retention': 'Die Tickets anonymisieren' };
     for (const [p, heading] of pages) {
       const de = await page(p, 'de');
       expect({ p, status: de.status }).toEqual({ p, status: 200 });
       expect({ p, h1: /<h1>([^<]*)/.exec(de.html)?.[1].trim() }).toEqual({ p, h1: heading });
+      if (choices[p]) expect(de.html).toContain(choices[p]);
       expect({ p, raw: de.html.match(/\b(?:admin|reports)\.[a-z]+\.[a-zA-Z]+\b/g) }).toEqual({ p, raw: null });
     }
   });

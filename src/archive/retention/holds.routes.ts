@@ -9,7 +9,7 @@ import { retentionPolicy } from './retention.policy';
 import type { Services } from '../../services';
 import { HOLD_REASON_MAX, placeHold } from './commands/place-hold';
 import { releaseHold } from './commands/release-hold';
-import { holdSchema, presentHolds, SCOPE_LABELS, targetPath } from './hold.presenter';
+import { holdSchema, presentHolds, targetPath } from './hold.presenter';
 import { pageT } from '../../agent-web/page-text';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
@@ -17,11 +17,11 @@ const reason = z.string().trim().min(1, 'Give the reason.').max(HOLD_REASON_MAX,
 const placeBody = z.object({ scope: z.enum(HOLD_SCOPES), targetId: z.coerce.number().int().positive(), reason });
 
 async function holdsPage(s: Services, req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) {
-  const holds = (await presentHolds(s.db.m, await legalHoldRepository.list(s.db.m))).map((h) => ({ ...h, scopeLabel: SCOPE_LABELS[h.scope], href: targetPath(h) }));
+  const holds = (await presentHolds(s.db.m, await legalHoldRepository.list(s.db.m))).map((h) => ({ ...h, scopeLabel: pageT(req)(`admin.choices.holdScope.${h.scope}`), href: targetPath(h) }));
   return renderAgent(s, req, res, 'pages/admin/holds', {
     title: pageT(req)('admin.holds.title'), nav: { admin: true }, section: { holds: true },
     active: holds.filter((h) => h.active), past: holds.filter((h) => !h.active),
-    scopes: HOLD_SCOPES.map((x) => ({ value: x, label: SCOPE_LABELS[x] })), values: {}, ...extra,
+    scopes: HOLD_SCOPES.map((x) => ({ value: x, label: pageT(req)(`admin.choices.holdScope.${x}`) })), values: {}, ...extra,
   }, status);
 }
 

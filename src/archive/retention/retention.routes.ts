@@ -14,8 +14,6 @@ import { retentionPolicy } from './retention.policy';
 import { pageT } from '../../agent-web/page-text';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
-const ACTION_LABELS: Record<string, string> = { delete: 'Delete the tickets', anonymise: 'Anonymise the tickets', attachments: 'Delete only their attachments' };
-
 async function policyOr404(s: Services, id: number) {
   const p = await retentionPolicyRepository.findById(s.db.m, id);
   if (!p) throw new NotFoundError(`Retention policy ${id}`);
@@ -29,9 +27,9 @@ async function retentionPage(s: Services, req: Request, res: Response, extra: Re
   const [policies, inboxes, runs] = await Promise.all([retentionPolicyRepository.list(s.db.m), inboxRepository.list(s.db.m), retentionPolicyRepository.runs(s.db.m)]);
   return renderAgent(s, req, res, 'pages/admin/retention', {
     title: pageT(req)('admin.retention.title'), nav: { admin: true }, section: { retention: true }, maxPerRun: MAX_PER_RUN,
-    policies: policies.map((p) => ({ ...presentPolicy(p, inboxes), actionChoices: RETENTION_ACTIONS.map((a) => ({ value: a, label: ACTION_LABELS[a], selected: a === p.action })) })),
+    policies: policies.map((p) => ({ ...presentPolicy(p, inboxes), actionChoices: RETENTION_ACTIONS.map((a) => ({ value: a, label: pageT(req)(`admin.choices.retention.${a}`), selected: a === p.action })) })),
     inboxes: inboxes.map((i) => ({ id: i.id, name: i.name })),
-    actions: RETENTION_ACTIONS.map((a) => ({ value: a, label: ACTION_LABELS[a] })),
+    actions: RETENTION_ACTIONS.map((a) => ({ value: a, label: pageT(req)(`admin.choices.retention.${a}`) })),
     runs: runs.map((r) => ({ ...presentRun(r), idText: idRanges(r.ticketIds ?? []), heads: Object.entries(r.chainHeads ?? {}).map(([id, hash]) => ({ id, hash })) })),
     ...extra,
   }, status);

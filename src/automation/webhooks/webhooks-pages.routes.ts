@@ -13,19 +13,14 @@ import { rotateWebhookSecret } from './commands/rotate-webhook-secret';
 import { sendTestWebhook } from './commands/send-test-webhook';
 import { updateWebhook } from './commands/update-webhook';
 import { presentAttempts, presentWebhook } from './webhook.presenter';
-import { EVENT_LABELS, WEBHOOK_EVENTS } from './webhook-events';
+import { WEBHOOK_EVENTS } from './webhook-events';
 import { createWebhookBody } from './webhook-input';
-import { pageT } from '../../agent-web/page-text';
+import { pageT, pageText, type PageText } from '../../agent-web/page-text';
 
 const PAGE = 50;
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 type Fields = Record<string, string>;
 
-const AUDIENCE_LABELS: Record<string, string> = {
-  public: 'Public — only what anyone may read: public messages of public tickets',
-  participants: 'Participants — what the requester reads: no staff notes',
-  staff: 'Staff — everything, staff notes included',
-};
 
 // A form's checkboxes and select, read into the API's shape: one checked event arrives as a
 // string, several as a list; an unchecked "active" box sends nothing.
@@ -42,11 +37,12 @@ function fieldErrors(err: z.ZodError): Fields {
 const appFields = (err: AppError): Fields =>
   Object.fromEntries(Object.entries(((err.details as { fields?: Record<string, string[]> } | null)?.fields) ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v[0] : String(v)]));
 
-function formModel(values: { events?: unknown[]; audience?: unknown }) {
+// Event and audience names in the page's language (admin.choices in the catalogues).
+function formModel(t: PageText, values: { events?: unknown[]; audience?: unknown }) {
   const chosen = new Set((values.events ?? []).map(String));
   return {
-    eventChoices: WEBHOOK_EVENTS.map((e) => ({ value: e, label: EVENT_LABELS[e], checked: chosen.has(e) })),
-    audienceChoices: AUDIENCES.map((a) => ({ value: a, label: AUDIENCE_LABELS[a], selected: a === values.audience })),
+    eventChoices: WEBHOOK_EVENTS.map((e) => ({ value: e, label: t(`admin.choices.webhookEvent.${e.replace('.', '_')}`), checked: chosen.has(e) })),
+    audienceChoices: AUDIENCES.map((a) => ({ value: a, label: t(`admin.choices.webhookAudience.${a}`), selected: a === values.audience })),
   };
 }
 
@@ -55,8 +51,8 @@ async function listPage(s: Services, req: Request, res: Response, extra: Record<
   const values = (extra.values as Record<string, unknown> | undefined) ?? { events: [], audience: 'public', active: true };
   return renderAgent(s, req, res, 'pages/admin/webhooks', {
     title: pageT(req)('admin.webhooks.title'), nav: { admin: true }, section: { webhooks: true },
-    webhooks: hooks.map((h: Webhook) => ({ ...presentWebhook(h), ...formModel(h) })),
-    form: formModel(values as { events?: unknown[]; audience?: unknown }),
+    webhooks: hooks.map((h: Webhook) => ({ ...presentWebhook(h), ...formModel(pageText(req), h) })),
+    form: formModel(pageText(req), values as { events?: unknown[]; audience?: unknown }),
     allowPrivate: s.config.CHORUS_WEBHOOKS_ALLOW_PRIVATE, fields: {}, ...extra, values,
   }, status);
 }
