@@ -108,7 +108,7 @@ describe('admin and report pages in the agent’s language', () => {
       ['/admin/webhooks', 'Webhooks'], ['/admin/holds', 'Rechtliche Sperren'], ['/admin/erasures', 'Löschanträge'], ['/admin/retention', 'Aufbewahrung'],
       ['/admin/rules/new', 'Neue Regel'],
     ];
-    const choices: Record<string, string> = { '/admin/webhooks': 'Ticket erstellt', '/admin/holds': 'Kontakt (alle seine Tickets)', '/admin/retention': 'Die Tickets anonymisieren' };
+    const choices: Record<string, string> = { '/admin/webhooks': 'Ticket erstellt', '/admin/holds': 'Kontakt (alle seine Tickets)', '/admin/retention': 'Die Tickets anonymisieren', '/admin/calendars': 'Montag' };
     for (const [p, heading] of pages) {
       const de = await page(p, 'de');
       expect({ p, status: de.status }).toEqual({ p, status: 200 });

@@ -13,7 +13,7 @@ import type { Services } from '../../services';
 import { createCalendar, deleteCalendar, updateCalendar } from '../calendars/save-calendar';
 import { createSlaPolicy, deleteSlaPolicy, updateSlaPolicy } from './save-sla-policy';
 import { calendarField, calendarFormValues, calendarFromForm, type FieldErrors, policyField, policyFormValues, policyFromForm } from './sla-form';
-import { pageT } from '../../agent-web/page-text';
+import { pageT, pageText, type PageText } from '../../agent-web/page-text';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 const editQuery = z.object({ edit: z.coerce.number().int().positive().optional() });
@@ -26,19 +26,21 @@ function appFieldErrors(err: AppError, field: (path: string) => string): FieldEr
   return out;
 }
 
-const minutesText = (m: number | null) => (m === null ? '—' : m % 60 === 0 ? `${m / 60}h` : m > 60 ? `${Math.floor(m / 60)}h ${m % 60}m` : `${m}m`);
+// Targets and conditions in words, in the page's language ("2h 30m", "2 Std. 30 Min.").
+const minutesText = (t: PageText, m: number | null) => (m === null ? '—' : m % 60 === 0 ? t('admin.sla.dur.h', { h: m / 60 }) : m > 60 ? t('admin.sla.dur.hm', { h: Math.floor(m / 60), m: m % 60 }) : t('admin.sla.dur.m', { m }));
 
-function conditionsText(p: SlaPolicy, inboxNames: Map<number, string>): string {
+function conditionsText(t: PageText, p: SlaPolicy, inboxNames: Map<number, string>): string {
   const c = p.conditions ?? {};
+  const or = (l: (string | number)[]) => l.join(` ${t('admin.sla.or')} `);
   const parts = [
-    c.inboxIds?.length ? `inbox ${c.inboxIds.map((i) => inboxNames.get(i) ?? `#${i}`).join(' or ')}` : '',
-    c.channels?.length ? `channel ${c.channels.join(' or ')}` : '',
-    c.priorities?.length ? `priority ${c.priorities.join(' or ')}` : '',
-    c.tags?.length ? `tagged ${c.tags.join(' or ')}` : '',
-    c.minReach !== undefined ? `requester reach ≥ ${c.minReach}` : '',
-    c.visibility ? `${c.visibility} tickets` : '',
+    c.inboxIds?.length ? t('admin.sla.cond.inbox', { list: or(c.inboxIds.map((i) => inboxNames.get(i) ?? `#${i}`)) }) : '',
+    c.channels?.length ? t('admin.sla.cond.channel', { list: or(c.channels) }) : '',
+    c.priorities?.length ? t('admin.sla.cond.priority', { list: or(c.priorities) }) : '',
+    c.tags?.length ? t('admin.sla.cond.tagged', { list: or(c.tags) }) : '',
+    c.minReach !== undefined ? t('admin.sla.cond.reach', { n: c.minReach }) : '',
+    c.visibility ? t('admin.sla.cond.visibility', { v: c.visibility }) : '',
   ].filter(Boolean);
-  return parts.length ? parts.join(', ') : 'every ticket';
+  return parts.length ? parts.join(', ') : t('admin.sla.cond.every');
 }
 
 async function slaPage(s: Services, req: Request, res: Response, edit: number | undefined, extra: { values?: ReturnType<typeof policyFormValues>; fields?: FieldErrors; error?: string } = {}, status = 200) {
@@ -46,14 +48,16 @@ async function slaPage(s: Services, req: Request, res: Response, edit: number | 
   const names = new Map(inboxes.map((i) => [i.id, i.name]));
   const editing = edit ? policies.find((p) => p.id === edit) : undefined;
   if (edit && !editing) throw new NotFoundError('SLA policy');
+  const t = pageText(req);
+  const form = extra.values ?? policyFormValues(editing ?? null, inboxes);
   return renderAgent(s, req, res, 'pages/admin/sla', {
-    title: pageT(req)('admin.sla.title'), nav: { admin: true }, section: { sla: true },
+    title: t('admin.sla.title'), nav: { admin: true }, section: { sla: true },
     policies: policies.map((p, i) => ({
-      id: p.id, name: p.name, position: p.position, enabled: p.enabled, conditions: conditionsText(p, names), first: i === 0, last: i === policies.length - 1,
-      firstResponse: minutesText(p.firstResponseMinutes), nextResponse: minutesText(p.nextResponseMinutes), resolution: minutesText(p.resolutionMinutes),
-      warn: p.warnBeforeMinutes ? minutesText(p.warnBeforeMinutes) : 'none', clock: p.businessHours ? 'business hours' : 'around the clock',
+      id: p.id, name: p.name, position: p.position, enabled: p.enabled, conditions: conditionsText(t, p, names), first: i === 0, last: i === policies.length - 1,
+      firstResponse: minutesText(t, p.firstResponseMinutes), nextResponse: minutesText(t, p.nextResponseMinutes), resolution: minutesText(t, p.resolutionMinutes),
+      warn: p.warnBeforeMinutes ? minutesText(t, p.warnBeforeMinutes) : t('admin.sla.noWarn'), clock: p.businessHours ? t('admin.sla.clockBusiness') : t('admin.sla.clockAround'),
     })),
-    form: extra.values ?? policyFormValues(editing ?? null, inboxes),
+    form: { ...form, visibilities: form.visibilities.map((v) => (v.value ? v : { ...v, label: t('admin.sla.any') })) },
     action: editing ? `/admin/sla/${editing.id}` : '/admin/sla',
     editing: !!editing, fields: extra.fields ?? {}, error: extra.error,
   }, status);
@@ -64,15 +68,17 @@ async function calendarsPage(s: Services, req: Request, res: Response, edit: num
   const editing = edit ? calendars.find((c) => c.id === edit) : undefined;
   if (edit && !editing) throw new NotFoundError('Calendar');
   const usage = await Promise.all(calendars.map((c) => businessCalendarRepository.usage(s.db.m, c.id)));
+  const t = pageText(req);
+  const form = calendarFormValues(editing ?? null, extra.raw);
   return renderAgent(s, req, res, 'pages/admin/calendars', {
-    title: pageT(req)('admin.calendars.title'), nav: { admin: true }, section: { calendars: true },
+    title: t('admin.calendars.title'), nav: { admin: true }, section: { calendars: true },
     calendars: calendars.map((c, i) => ({
       id: c.id, name: c.name, timeZone: c.timeZone, inboxes: usage[i].inboxes, teams: usage[i].teams,
-      hours: calendarFormValues(c).days.filter((d) => d.value).map((d) => `${d.label.slice(0, 3)} ${d.value}`).join(' · ') || 'closed',
+      hours: calendarFormValues(c).days.filter((d) => d.value).map((d) => `${t(`admin.calendars.daysShort.${d.key}`)} ${d.value}`).join(' · ') || t('admin.calendars.closed'),
       holidays: c.holidays.length,
     })),
     teams: teams.map((t) => ({ id: t.id, name: t.name, options: calendars.map((c) => ({ id: c.id, name: c.name, selected: c.id === t.calendarId })) })),
-    form: calendarFormValues(editing ?? null, extra.raw),
+    form: { ...form, days: form.days.map((d) => ({ ...d, label: t(`admin.calendars.days.${d.key}`) })) },
     action: editing ? `/admin/calendars/${editing.id}` : '/admin/calendars',
     editing: !!editing, fields: extra.fields ?? {}, error: extra.error,
   }, status);
