@@ -57,7 +57,7 @@ export function erasureRoutes(r: Router, s: Services): void {
       if (form.data.confirm !== form.data.contactId) return listPage(s, req, res, { values: raw, fields: { confirm: `Type ${form.data.contactId} again to confirm.` }, error: pageT(req)('admin.common.checkFields') }, 422);
       try {
         const r = await eraseContact(s.commands, viewer, form.data.contactId, { mode: form.data.mode, reason: form.data.reason });
-        return listPage(s, req, res, r.state === 'refused' ? { error: `Refused: ${r.refusal}` } : { notice: `Contact ${form.data.contactId} erased (request #${r.requestId}).` }, r.state === 'refused' ? 409 : 200);
+        return listPage(s, req, res, r.state === 'refused' ? { error: pageT(req)('admin.erasures.refusedWhy', { why: r.refusal }) } : { notice: pageT(req)('admin.erasures.done', { id: form.data.contactId, request: r.requestId }) }, r.state === 'refused' ? 409 : 200);
       } catch (err) {
         if (err instanceof AppError && err.status < 500) return listPage(s, req, res, { values: raw, error: err.message }, err.status);
         throw err;
