@@ -46,6 +46,8 @@ describe.each(DB_KINDS)('agent app language (%s)', (db) => {
     expect(ticket.html).toContain('Den Beteiligten antworten');
     expect(ticket.html).toContain('>Senden</button>');
     expect(ticket.html).toContain('Cleo Kundin');
+    // The history too.
+    expect(ticket.html).toMatch(/<span>Ticket eröffnet/);
     // An English browser (or none) keeps English.
     const ed = await agent('ed@chorus.test', 'en-GB');
     expect((await ed.get('/inbox')).html).toContain('<h3>Views</h3>');

@@ -110,52 +110,58 @@ function hostOf(url: unknown): string {
 
 const SLA_TARGET_NAMES: Record<string, string> = { first_response: 'first response', next_response: 'next response', resolution: 'resolution' };
 
-function describeEvent(e: TicketEvent, agentNames: Map<number, string>): string {
+// A history line in the agent's language (locales/<lang>/agent.json, "event"); the rarer ones
+// (redaction, reactions, listening, CSAT, SLA pauses, restoring automatic mail) are still English.
+function describeEvent(e: TicketEvent, agentNames: Map<number, string>, locale = 'en'): string {
   const d = (e.data ?? {}) as Record<string, any>;
-  const name = (id: unknown) => (typeof id === 'number' ? agentNames.get(id) ?? `agent ${id}` : 'nobody');
+  const ev = (key: string, values: Record<string, unknown> = {}) => translate(locale, `agent.event.${key}`, values);
+  const name = (id: unknown) => (typeof id === 'number' ? agentNames.get(id) ?? ev('agentN', { id }) : ev('nobody'));
+  const word = (area: string, v: unknown) => translate(locale, `agent.${area}.${String(v)}`, { defaultValue: String(v) });
+  const target = (x: string) => translate(locale, `agent.notice.target.${x}`, { defaultValue: x });
+  const due = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
   switch (e.type) {
-    case 'created': return `${d.followUpOf ? `Ticket opened, linked to #${d.followUpOf}` : 'Ticket opened'}${d.forwardedBy ? ` from a mail forwarded by ${d.forwardedBy}` : ''}`;
-    case 'status': return d.cause?.kind === 'auto-close' ? `Closed automatically: ${autoCloseText(d.cause.days)}` : `Status ${d.from} → ${d.to}${d.reason ? ` (${d.reason})` : ''}`;
-    case 'snoozed': return d.until === null ? 'Snoozed until the customer answers' : `Snoozed until ${whenText(d.until)}`;
-    case 'unsnoozed': return d.reason ? `Snooze ended: ticket ${d.reason}` : 'Snooze ended early';
-    case 'woke': return `Woke up: ${WAKE_TEXT[d.reason as WakeReason] ?? d.reason}`;
-    case 'contact.merged': return `Contact ${d.fromName} (#${d.from}) merged into contact #${d.into}`;
-    case 'contact.address_added': return `${d.address} added to ${d.intoName}`;
-    case 'priority': return `Priority ${d.from} → ${d.to}`;
-    case 'assigned': return `Assigned to ${name(d.to)}`;
-    case 'unassigned': return 'Unassigned';
-    case 'team': return d.to ? `Team changed` : 'Team removed';
-    case 'tag.added': return `Tagged ${d.tag}`;
-    case 'tag.removed': return `Tag ${d.tag} removed`;
-    case 'tag.made_public': return `Tag ${d.tag} shown publicly`;
-    case 'tag.made_internal': return `Tag ${d.tag} made internal`;
-    case 'merged': return `#${d.sourceId} merged into this ticket (${(d.messageIds ?? []).length} messages)`;
-    case 'merged_into': return `Merged into #${d.targetId}`;
-    case 'merge_undone': return `Merge of #${d.sourceId} undone`;
-    case 'split': return `${(d.messageIds ?? []).length} message(s) split out to #${d.newTicketId}`;
-    case 'split_from': return `Split out of #${d.sourceId}`;
-    case 'split_undone': return `Split to #${d.newTicketId} undone`;
-    case 'mentioned': return `${name(d.agentId)} was mentioned`;
-    case 'audience': return `Visibility ${d.from} → ${d.to}`;
-    case 'accepted': return 'An answer was accepted';
+    case 'created': return `${d.followUpOf ? ev('createdFollowUp', { id: d.followUpOf }) : ev('created')}${d.forwardedBy ? ev('forwardedBy', { by: d.forwardedBy }) : ''}`;
+    case 'status': return d.cause?.kind === 'auto-close' ? ev('autoClosed', { text: autoCloseText(d.cause.days) }) : `${ev('status', { from: word('status', d.from), to: word('status', d.to) })}${d.reason ? ` (${d.reason})` : ''}`;
+    case 'snoozed': return d.until === null ? ev('snoozedAnswer') : ev('snoozedUntil', { when: whenText(d.until) });
+    case 'unsnoozed': return d.reason ? ev('unsnoozedReason', { reason: d.reason }) : ev('unsnoozedEarly');
+    case 'woke': return ev('woke', { reason: d.reason === 'time' ? translate(locale, 'agent.js.wokeTime') : d.reason === 'customer' ? translate(locale, 'agent.js.wokeCustomer') : WAKE_TEXT[d.reason as WakeReason] ?? d.reason });
+    case 'contact.merged': return ev('contactMerged', { name: d.fromName, from: d.from, into: d.into });
+    case 'contact.address_added': return ev('addressAdded', { address: d.address, name: d.intoName });
+    case 'priority': return ev('priority', { from: word('priority', d.from), to: word('priority', d.to) });
+    case 'assigned': return ev('assigned', { name: name(d.to) });
+    case 'unassigned': return ev('unassigned');
+    case 'team': return d.to ? ev('teamChanged') : ev('teamRemoved');
+    case 'tag.added': return ev('tagAdded', { tag: d.tag });
+    case 'tag.removed': return ev('tagRemoved', { tag: d.tag });
+    case 'tag.made_public': return ev('tagPublic', { tag: d.tag });
+    case 'tag.made_internal': return ev('tagInternal', { tag: d.tag });
+    case 'merged': return ev('merged', { id: d.sourceId, n: (d.messageIds ?? []).length });
+    case 'merged_into': return ev('mergedInto', { id: d.targetId });
+    case 'merge_undone': return ev('mergeUndone', { id: d.sourceId });
+    case 'split': return ev('split', { n: (d.messageIds ?? []).length, id: d.newTicketId });
+    case 'split_from': return ev('splitFrom', { id: d.sourceId });
+    case 'split_undone': return ev('splitUndone', { id: d.newTicketId });
+    case 'mentioned': return ev('mentioned', { name: name(d.agentId) });
+    case 'audience': return ev('audience', { from: d.from, to: d.to });
+    case 'accepted': return ev('accepted');
     case 'restored': return `Restored to the inbox (had been automatic: ${d.automatic})${d.reason ? `, ${d.reason}` : ''}`;
-    case 'contact.erased': return `Contact #${d.contactId} erased: their words, names and addresses were removed from this ticket`;
+    case 'contact.erased': return ev('contactErased', { id: d.contactId });
     case 'message.redacted': return `Message ${d.messageId} redacted: ${d.replaced} passage(s) removed${d.rawRebuilt ? ', the original mail rebuilt without them' : ''}${d.copies ? `, ${d.copies} stored cop${d.copies === 1 ? 'y' : 'ies'} cleaned` : ''}${d.reason ? ` (${d.reason})` : ''}`;
-    case 'hold.placed': return `Legal hold placed: ${d.reason}`;
-    case 'retention.anonymised': return `Anonymised by retention: ${d.messages} message(s) emptied, ${d.attachments} attachment(s) deleted`;
-    case 'retention.attachments': return `Attachments deleted by retention: ${d.attachments} from ${d.messages} message(s)`;
-    case 'hold.released': return `Legal hold lifted: ${d.reason}`;
-    case 'message.masked': return `Card number(s) masked in message ${d.messageId} on arrival: ${d.masked} (the inbox masks card numbers)`;
-    case 'message.withdrawn': return `The customer withdrew message ${d.messageId} on ${d.channel}`;
+    case 'hold.placed': return ev('holdPlaced', { reason: d.reason });
+    case 'retention.anonymised': return ev('anonymised', { messages: d.messages, attachments: d.attachments });
+    case 'retention.attachments': return ev('retentionAttachments', { messages: d.messages, attachments: d.attachments });
+    case 'hold.released': return ev('holdReleased', { reason: d.reason });
+    case 'message.masked': return ev('masked', { id: d.messageId, n: d.masked });
+    case 'message.withdrawn': return ev('withdrawn', { id: d.messageId, channel: d.channel });
     case 'reaction': return d.emoji ? `${d.by} reacted ${d.emoji} to message ${d.messageId}` : `${d.by} removed their reaction ${d.previous ?? ''} from message ${d.messageId}`.replace('  ', ' ');
     case 'listened': return listenedText(d, name, e.actorType === 'agent' ? e.actorId : null);
     case 'social.event': return `${d.detail} (${d.channel})`;
-    case 'agents.notified': return `Notified ${(d.agentIds ?? []).map(name).join(', ')}`;
-    case 'webhook.called': return `Webhook called (${hostOf(d.url)})`;
-    case 'automation.limited': return `Automation stopped: ${d.reason ?? 'too many automatic actions'}`;
+    case 'agents.notified': return ev('notified', { names: (d.agentIds ?? []).map(name).join(', ') });
+    case 'webhook.called': return ev('webhook', { host: hostOf(d.url) });
+    case 'automation.limited': return ev('limited', { reason: d.reason ?? ev('limitedDefault') });
     case 'csat.requested': case 'csat.skipped': case 'csat.rated': case 'csat.changed': case 'csat.commented': return csatEventText(e.type, d);
-    case 'sla.warning': return `SLA warning: ${SLA_TARGET_NAMES[d.target] ?? d.target} due ${new Date(d.dueAt).toISOString().slice(0, 16).replace('T', ' ')} UTC (policy ${d.policyName})`;
-    case 'sla.breached': return `SLA breached: ${SLA_TARGET_NAMES[d.target] ?? d.target} was due ${new Date(d.dueAt).toISOString().slice(0, 16).replace('T', ' ')} UTC (policy ${d.policyName})`;
+    case 'sla.warning': return ev('slaWarning', { target: target(d.target), due: due(d.dueAt), policy: d.policyName });
+    case 'sla.breached': return ev('slaBreached', { target: target(d.target), due: due(d.dueAt), policy: d.policyName });
     case 'sla.paused': return `SLA clock paused while snoozed${slaDueText(d.due, 'was due')}`;
     case 'sla.resumed': return `SLA clock resumed: snooze ended${typeof d.pausedMs === 'number' ? ` after ${pausedText(d.pausedMs)} paused` : ''}${slaDueText(d.due, 'now due')}${(d.rearmed ?? []).length ? `; the warning will be given again for the new due time` : ''}`;
     default: return e.type.replace(/_/g, ' ');
@@ -180,8 +186,7 @@ function pausedText(ms: number): string {
   return min < 60 ? `${min} min` : min % 60 ? `${Math.floor(min / 60)} h ${min % 60} min` : `${min / 60} h`;
 }
 
-// Everything the ticket page shows, loaded in a handful of queries; its words in the agent's `locale`
-// (the history's event descriptions are still English).
+// Everything the ticket page shows, loaded in a handful of queries; its words in the agent's `locale`.
 export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: Ticket, now: number, locale = 'en') {
   const [messages, events, participants, agents, teams, canned, inbox, tags, macros] = await Promise.all([
     messageRepository.listByTicket(m, t.id), ticketEventRepository.listByTicket(m, t.id), ticketRepository.participants(m, t.id),
@@ -247,9 +252,9 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
     canned: canned.map((c) => ({ id: c.id, title: c.title })),
     macros: macros.map((x) => ({ id: x.id, name: x.name, summary: x.actions.map((a) => describeAction(a, macroNames, reportText(locale))).join(' · ') })),
     // "Why is this here?": a ticket made from a listened post names the stream, query and who.
-    listened: events.filter((e) => e.type === 'listened').map((e) => ({ text: describeEvent(e, agentNames), url: typeof e.data?.url === 'string' && /^https?:\/\//.test(e.data.url) ? e.data.url : null })),
+    listened: events.filter((e) => e.type === 'listened').map((e) => ({ text: describeEvent(e, agentNames, locale), url: typeof e.data?.url === 'string' && /^https?:\/\//.test(e.data.url) ? e.data.url : null })),
     events: events.map((e) => ({
-      id: e.id, text: describeEvent(e, agentNames), age: age(new Date(e.createdAt).toISOString(), now, locale),
+      id: e.id, text: describeEvent(e, agentNames, locale), age: age(new Date(e.createdAt).toISOString(), now, locale),
       by: e.actorType === 'agent' && e.actorId ? agentNames.get(e.actorId) : e.actorType === 'system' && !e.cause ? 'Chorus' : null,
       // "by rule VIP reach": the rule or macro behind an automatic change.
       cause: describeCause(e.cause),
