@@ -1,4 +1,5 @@
 import { channelSvg } from '../agent-web/channel-icons';
+import { formatDateTime } from '../agent-web/date-time-text';
 import type { HelperOptions } from 'handlebars';
 import { i18nHelpers } from '../i18n/i18n-helpers';
 import { relativeTime } from '../time/relative-time';
@@ -9,6 +10,7 @@ export const handlebarsHelpers = {
   json: (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c'),
   timeago: (iso: string | number, o?: HelperOptions) => relativeTime(iso, undefined, { locale: (o?.data?.root?.locale as string | undefined) ?? 'en' }),
   ...i18nHelpers,
+  formatDateTime,
   // {{{channelIcon channel}}}: the channel's inline SVG mark.
   channelIcon: (channel: string) => channelSvg(String(channel)),
   year: () => new Date().getFullYear(),
