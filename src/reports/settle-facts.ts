@@ -21,10 +21,20 @@ export function settleFactsIn(ds: DataSource): Promise<number> {
   return settleAll((fn) => ds.transaction(fn));
 }
 
-async function settleAll(inTransaction: (fn: (m: EntityManager) => Promise<number>) => Promise<number>): Promise<number> {
+// Waits out a busy lock (another settler, a merge deleting facts: short transactions) for a
+// while; a report read then counts what was settled by the other settler too.
+const BUSY_RETRY_MS = 20;
+const BUSY_TRIES = 150;
+
+async function settleAll(inTransaction: (fn: (m: EntityManager) => Promise<number | null>) => Promise<number | null>): Promise<number> {
   let total = 0;
-  for (;;) {
+  for (let busy = 0; ;) {
     const n = await inTransaction((m) => reportSettleRepository.settleBatch(m, BATCH));
+    if (n === null) {
+      if (++busy >= BUSY_TRIES) return total;
+      await new Promise((r) => setTimeout(r, BUSY_RETRY_MS));
+      continue;
+    }
     total += n;
     if (n < BATCH) return total;
   }

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { lockFactsShared } from './report-settle-lock';
 import { CsatSurvey, Message, ReportFact } from '../entities';
 
 export type NewCsatSurvey = Omit<CsatSurvey, 'id'>;
@@ -66,6 +67,7 @@ export const csatSurveyRepository = {
   // A changed mind: the survey's csat fact takes the new score (wherever merges filed it).
   // `ticketIds`: the survey's ticket and the tickets it was merged into.
   async updateFactValue(m: EntityManager, s: Pick<CsatSurvey, 'contactId' | 'inboxId' | 'sentAt'>, ticketIds: number[], value: number): Promise<number> {
+    await lockFactsShared(m);
     const r = await m.createQueryBuilder().update(ReportFact).set({ value })
       .where("kind = 'csat' AND contact_id = :contactId AND inbox_id = :inboxId AND at = :at AND ticket_id IN (:...ticketIds)", { contactId: s.contactId, inboxId: s.inboxId, at: s.sentAt, ticketIds })
       .execute();

@@ -3,6 +3,7 @@ import { Contact, Identity, InboundItem, Inbox, Message, ReportFact, ReportFactK
 import { reportOutcomeRepository } from './report-outcome.repository';
 import { reportRollupRepository, rollupDelta } from './report-rollup.repository';
 import { factsToSettle } from './report-settle-signal';
+import { lockFactsShared } from './report-settle-lock';
 import { asSource, returned, ROLLUP_SOURCE_SELECT } from './report-settle.repository';
 import { forgetStoredFacts, storedFactsOf } from './report-ticket-facts';
 
@@ -62,6 +63,7 @@ export const reportFactRepository = {
   async deleteByTicket(m: EntityManager, ticketIds: number[]): Promise<void> {
     if (!ticketIds.length) return;
     forgetStoredFacts(m);
+    await lockFactsShared(m);
     // What the deleted facts added to the rollups (the settled ones) is taken back out.
     for (let i = 0; i < ticketIds.length; i += BATCH) {
       const ids = ticketIds.slice(i, i + BATCH);
@@ -72,6 +74,7 @@ export const reportFactRepository = {
 
   async clear(m: EntityManager): Promise<void> {
     forgetStoredFacts(m);
+    await lockFactsShared(m);
     await m.createQueryBuilder().delete().from(ReportFact).execute();
     await reportRollupRepository.clear(m);
     await reportOutcomeRepository.clear(m);
@@ -86,6 +89,7 @@ export const reportFactRepository = {
   // so the settler counts them, their ticket's touch links and outcome rows as they are now.
   async updateKind(m: EntityManager, ticketId: number, kind: ReportFactKind, patch: FactDetails): Promise<void> {
     forgetStoredFacts(m);
+    await lockFactsShared(m);
     await takeOut(m, returned(m, await m.query(`UPDATE report_facts SET rolled_up = 0 WHERE ticket_id = ${placeholders(m, 1)} AND kind = ${placeholders(m, 1, 1)} AND rolled_up = 1
       RETURNING 1 AS rolled_up, ${ROLLUP_SOURCE_SELECT}`, [ticketId, kind])));
     await m.createQueryBuilder().update(ReportFact).set(patch).where('ticket_id = :ticketId AND kind = :kind', { ticketId, kind }).execute();
@@ -98,6 +102,7 @@ export const reportFactRepository = {
   async reassignContact(m: EntityManager, fromId: number, toId: number | null): Promise<void> {
     const pg = m.connection.driver.options.type === 'postgres';
     const p = (i: number) => (pg ? `$${i}` : '?');
+    await lockFactsShared(m);
     const touched: { id: number | string }[] = await m.query(`SELECT DISTINCT ticket_id AS id FROM report_facts WHERE contact_id = ${p(1)}`, [fromId]);
     forgetStoredFacts(m);
     await m.query(`UPDATE report_facts SET contact_id = ${p(1)} WHERE contact_id = ${p(2)}`, [toId, fromId]);

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { reportOutcomeRepository } from './report-outcome.repository';
+import { lockFactsAlone } from './report-settle-lock';
 import { isTouch, reportTouchChainRepository } from './report-touch-chain';
 
 // report_rollups: per UTC day and (channel, inbox, team, agent), the counts the report views add
@@ -134,7 +135,10 @@ async function upsert(m: EntityManager, table: string, keyColumns: readonly stri
     g.rows.push(r);
   }
   const pg = isPg(m);
+  // Rows in key order within each statement: two writers of the same rows lock them alike.
+  const byKey = (a: Row, b: Row) => a.key.join('|').localeCompare(b.key.join('|'));
   for (const { cols, rows } of groups.values()) {
+    rows.sort(byKey);
     for (let i = 0; i < rows.length; i += 100) {
       const chunk = rows.slice(i, i + 100);
       const params: unknown[] = [];
@@ -171,7 +175,8 @@ export const reportRollupRepository = {
   // and the per-question outcome rows beside them.
   async rebuildFromFacts(m: EntityManager, opts: { chunk?: number } = {}): Promise<{ facts: number; rows: number; outcomes: number }> {
     const chunk = opts.chunk ?? 20_000;
-    // Every fact counts in what is rebuilt, so none is left for the settler.
+    // Every fact counts in what is rebuilt, so none is left for the settler (kept out meanwhile).
+    await lockFactsAlone(m);
     await m.query('UPDATE report_facts SET rolled_up = 1 WHERE rolled_up = 0');
     // The touch links first: the handled counts read them.
     await reportTouchChainRepository.rebuild(m);

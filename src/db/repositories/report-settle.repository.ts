@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { OUTCOME_KINDS, reportOutcomeRepository } from './report-outcome.repository';
 import { reportRollupRepository, rollupDelta, type RollupSource } from './report-rollup.repository';
+import { tryLockFactsAlone } from './report-settle-lock';
 import { forgetStoredFacts } from './report-ticket-facts';
 import { chainLinks, type ChainLinks, reportTouchChainRepository, TOUCH_SQL } from './report-touch-chain';
 
@@ -12,14 +13,11 @@ import { chainLinks, type ChainLinks, reportTouchChainRepository, TOUCH_SQL } fr
 // The invariant: report_rollups holds exactly the share of the rows with rolled_up = 1, computed
 // from their stored links. Whoever flips a row's flag moves its share in the same transaction:
 // a claim here adds it; a delete or a patch (report-fact.repository) takes it out. Links of
-// settled rows move only here, with their share. On Postgres, a concurrent patch or delete of a
-// row this settler updates waits for it (or it for them) on the row lock, and READ COMMITTED
-// re-reads the flag: the RETURNING of each write says what the row is now.
+// settled rows move only here, with their share. The RETURNING of each write says what the row
+// is now, so a share is moved only for a row that is still settled.
 
 const isPg = (m: EntityManager) => m.connection.driver.options.type === 'postgres';
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-// Only one settler at a time in the cluster: two would both move the same settled links.
-const SETTLE_LOCK = 7_403_118;
 
 // The columns the rollups count a fact by (report_facts' names, as RollupSource).
 export const ROLLUP_SOURCE_SELECT = `kind, at, channel, inbox_id AS "inboxId", team_id AS "teamId", agent_id AS "agentId", status_from AS "statusFrom", status_to AS "statusTo",
@@ -62,9 +60,10 @@ export const reportSettleRepository = {
     return Number((await m.query('SELECT COUNT(*) AS n FROM report_facts WHERE rolled_up = 0'))[0].n);
   },
 
-  // Settles up to `limit` unsettled facts (oldest first) and returns how many it took.
-  async settleBatch(m: EntityManager, limit: number): Promise<number> {
-    if (isPg(m)) await m.query(`SELECT pg_advisory_xact_lock(${SETTLE_LOCK})`);
+  // Settles up to `limit` unsettled facts (oldest first) and returns how many it took; null when
+  // another settler or a writer changing stored facts is at work (try again shortly).
+  async settleBatch(m: EntityManager, limit: number): Promise<number | null> {
+    if (!(await tryLockFactsAlone(m))) return null;
     const claimed = returned<Record<string, unknown>>(m, await m.query(
       `UPDATE report_facts SET rolled_up = 1 WHERE rolled_up = 0 AND id IN (SELECT id FROM report_facts WHERE rolled_up = 0 ORDER BY id LIMIT ${Math.floor(limit)})
        RETURNING id, ticket_id AS "ticketId", ${ROLLUP_SOURCE_SELECT}`));
