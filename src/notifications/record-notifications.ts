@@ -74,7 +74,7 @@ export async function recordNotifications(m: EntityManager, events: DomainEvent[
     if (n.kind !== 'mention' && (await notificationRepository.emailKinds(m, n.agentId)).includes(n.kind)) {
       await outboxRepository.enqueue(m, {
         kind: 'notification.email', messageId: null, ticketId: n.ticketId, inboxId: null,
-        payload: { to: agent.email, subject: title.slice(0, 200), template: 'notification', data: { title, excerpt, url: `${opts.publicUrl}/tickets/${n.ticketId}`, settingsUrl: `${opts.publicUrl}/notifications/settings` } },
+        payload: { to: agent.email, subject: title.slice(0, 200), template: 'notification', data: { locale, title, excerpt, url: `${opts.publicUrl}/tickets/${n.ticketId}`, settingsUrl: `${opts.publicUrl}/notifications/settings` } },
       }, opts.now);
     }
     // Published with the change's own events once it commits (the same list the bus gets).
