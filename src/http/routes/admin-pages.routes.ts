@@ -66,6 +66,8 @@ async function cannedPage(s: Services, req: Request, res: Response, extra: Recor
   return renderAgent(s, req, res, 'pages/admin/canned', { title: pageT(req)('admin.nav.canned'), nav: { admin: true }, section: { canned: true }, canned, values: {}, fields: {}, ...extra }, status);
 }
 
+const INGEST_STATES = ['received', 'processed', 'ignored', 'failed'];
+
 export function adminPages(r: Router, s: Services): void {
   defineRoute(r, s, {
     method: 'get', path: '/admin', tag: 'admin', summary: 'Admin home', authorize: adminOnly,
@@ -209,7 +211,9 @@ export function adminPages(r: Router, s: Services): void {
       const [counts, failed] = await Promise.all([inboundItemRepository.countsByState(s.db.m), inboundItemRepository.listByState(s.db.m, 'failed', 200)]);
       return renderAgent(s, req, res, 'pages/admin/ingest', {
         title: pageT(req)('admin.ingest.title'), nav: { admin: true }, section: { ingest: true }, replayed: query.replayed, outcome: query.outcome, replayOk: query.outcome === 'processed' || query.outcome === 'ignored',
-        counts: ['received', 'processed', 'ignored', 'failed'].map((k) => ({ state: k, n: counts[k] ?? 0 })),
+        // The outcome comes back in the query: a state we know is named in the page's language.
+        outcomeText: INGEST_STATES.includes(query.outcome ?? '') ? pageT(req)(`admin.ingest.state.${query.outcome}`) : query.outcome,
+        counts: INGEST_STATES.map((k) => ({ state: k, n: counts[k] ?? 0 })),
         failed: failed.map((i) => ({ id: i.id, channel: i.channel, inboxId: i.inboxId, key: i.idempotencyKey, error: i.error, attempts: i.attempts, receivedAt: new Date(i.receivedAt).toISOString() })),
       });
     },
