@@ -24,17 +24,10 @@ import { age, ageLong, audienceLabel, audienceLabels, avatarClass, channelLabel,
 import { translate } from '../i18n/i18n';
 import { reportText } from '../reports/report-text';
 
+// Why a message joined its ticket (locales/<lang>/agent.json, "thread").
 const RULES: Record<string, string> = {
-  new: 'Started this ticket',
-  'in-reply-to': 'Threaded by In-Reply-To (from a participant, or answering our own mail)',
-  references: 'Threaded by References (from a participant, or answering our own mail)',
-  'reply-token': 'Threaded by the signed reply address',
-  'subject-number': 'Threaded by the ticket number in the subject, from a participant',
-  'social-conversation': 'Same conversation on the platform',
-  'follow-up': 'A reply to a closed ticket: opened as its follow-up',
-  bounce: 'A delivery report about our message',
-  'thread-key': 'A new sender on the conversation of a ticket they are not part of: opened beside it',
-  automation: 'Written by Chorus for an automation',
+  new: 'new', 'in-reply-to': 'inReplyTo', references: 'references', 'reply-token': 'replyToken', 'subject-number': 'subjectNumber',
+  'social-conversation': 'social', 'follow-up': 'followUp', bounce: 'bounce', 'thread-key': 'threadKey', automation: 'automation',
 };
 const UNDOABLE = new Set(['merged', 'split']);
 
@@ -45,21 +38,23 @@ type Presented = Awaited<ReturnType<typeof presentMessages>>[number] & { deliver
 // A reply that answered our mail from an address not yet on the contact: the agent may add it.
 export type AddressOffer = { address: string; contactName: string };
 
-const SOURCES: Record<string, string> = { sender: 'the Sender header', 'reply-to': 'the Reply-To header', envelope: 'the envelope sender (MAIL FROM)', 'from (first of several)': 'the first From header' };
+const SOURCE_KEYS: Record<string, string> = { sender: 'sender', 'reply-to': 'replyTo', envelope: 'envelope', 'from (first of several)': 'firstFrom' };
 
 // When the author could not be read from From, say where it came from and why.
-export function authorSourceText(flags: Record<string, any> | null | undefined): string | null {
+export function authorSourceText(flags: Record<string, any> | null | undefined, locale = 'en'): string | null {
   const src = flags?.authorSource as { source?: string; reason?: string | null } | undefined;
   if (!src?.source || src.source === 'from' || src.source === 'x-original-sender') return null;
-  if (src.source === 'none') return `No sender address was found${src.reason ? `: ${src.reason}` : ''}; replies cannot reach this author by e-mail.`;
-  return `Author taken from ${SOURCES[src.source] ?? src.source}${src.reason ? ` because ${src.reason}` : ''}.`;
+  // The reason is the parser's own (English) explanation; the sentence around it is the agent's language.
+  if (src.source === 'none') return translate(locale, src.reason ? 'agent.ticket.noSenderBecause' : 'agent.ticket.noSender', { reason: src.reason });
+  const from = SOURCE_KEYS[src.source] ? translate(locale, `agent.ticket.source.${SOURCE_KEYS[src.source]}`) : src.source;
+  return translate(locale, src.reason ? 'agent.ticket.authorFromBecause' : 'agent.ticket.authorFrom', { from, reason: src.reason });
 }
 
 // The composer warns when the person last heard from wrote from a no-reply address.
-export function noReplyWarning(messages: Presented[]): string | null {
+export function noReplyWarning(messages: Presented[], locale = 'en'): string | null {
   const last = [...messages].reverse().find((x) => x.direction === 'inbound' && x.author.type === 'contact');
   const address = last?.flags?.noReplySender;
-  return typeof address === 'string' ? `${address} looks like a no-reply address: the sender may not read replies.` : null;
+  return typeof address === 'string' ? translate(locale, 'agent.ticket.noReply', { address }) : null;
 }
 
 export function messageView(p: Presented, now: number, offer?: AddressOffer, opts: { community?: boolean; acceptedId?: number | null; locale?: string } = {}) {
@@ -94,8 +89,8 @@ export function messageView(p: Presented, now: number, offer?: AddressOffer, opt
     addAddress: offer ?? null,
     // The loop-guard reason when this is automatic mail (a bounce, an auto-reply, list mail).
     automatic: p.flags?.noise && !p.flags.noise.echo ? String(p.flags.noise.reason ?? 'automatic mail') : null,
-    authorSource: authorSourceText(p.flags),
-    why: p.threadLink ? { rule: p.threadLink.rule, text: RULES[p.threadLink.rule] ?? p.threadLink.rule, evidence: p.threadLink.evidence } : null,
+    authorSource: authorSourceText(p.flags, locale),
+    why: p.threadLink ? { rule: p.threadLink.rule, text: RULES[p.threadLink.rule] ? translate(locale, `agent.thread.${RULES[p.threadLink.rule]}`) : p.threadLink.rule, evidence: p.threadLink.evidence } : null,
     cause: describeCause(p.flags?.cause),
   };
 }
@@ -226,7 +221,7 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
     holds: holds.map((h) => ({ id: h.id, on: h.scope === 'ticket' ? '' : translate(locale, h.scope === 'contact' ? 'agent.ticket.holdRequester' : 'agent.ticket.holdInbox'), since: new Date(h.createdAt).toISOString(), sinceText: utc(h.createdAt), reason: h.reason })),
     snoozeChoices: SNOOZE_CHOICES.map((c) => ({ value: c, label: translate(locale, `agent.snooze.${c}`, { defaultValue: SNOOZE_LABELS[c] }) })),
     messages: presented.map((p) => messageView(p, now, offers.get(p.id), { community, acceptedId: t.acceptedMessageId, locale })),
-    noReplyWarning: noReplyWarning(presented),
+    noReplyWarning: noReplyWarning(presented, locale),
     csat,
     lastSeenMessageId,
     requester: {
