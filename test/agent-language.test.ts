@@ -43,7 +43,7 @@ describe.each(DB_KINDS)('agent app language (%s)', (db) => {
     const ticket = await greta.get(`/tickets/${ticketId}`);
     expect(ticket.html).toContain('<html lang="de"');
     expect(ticket.html).toContain('<h2>Eigenschaften</h2>');
-    expect(ticket.html).toContain('Den Beteiligten antworten');
+    expect(ticket.html).toContain('> An Beteiligte</label>');
     expect(ticket.html).toContain('>Senden</button>');
     expect(ticket.html).toContain('Cleo Kundin');
     // The history too.
@@ -78,6 +78,10 @@ describe.each(DB_KINDS)('agent app language (%s)', (db) => {
     await admin.signIn(t.admin.email, t.admin.password);
     expect((await admin.get(`/tickets/${ticketId}`)).html).toContain('<h2>Eigenschaften</h2>');
     expect((await t.api('PUT', '/api/me/locale', { locale: null })).body).toEqual({ locale: null, effective: 'en' });
+    // The OpenAPI document describes both, with the languages it takes.
+    const doc = (await t.api('GET', '/api/openapi.json')).body;
+    expect(Object.keys(doc.paths['/api/me/locale']).sort()).toEqual(['get', 'put']);
+    expect(JSON.stringify(doc.paths['/api/me/locale'].put.requestBody)).toContain('"de"');
   });
 
   it("notifications are worded in the agent's chosen language when they are written", async () => {

@@ -114,6 +114,9 @@ describe('Agent app at 1280 and 390 px, light and dark', () => {
       await page.waitForSelector('#ticket-sidebar', { state: 'visible' });
       await fits(`/tickets/${demo.tickets.csv} (sidebar open)`);
       await page.click('[data-sidebar-toggle]');
+      // The composer's three targets stay on screen side by side in German too.
+      const tabs = await page.$$eval('.composer .targets label', (ls) => ls.map((l) => l.getBoundingClientRect().right));
+      expect({ tabs: tabs.length, fit: Math.max(...tabs) <= 390 }).toEqual({ tabs: 3, fit: true });
       await page.check('input[name=target][value=note]');
       await page.waitForFunction(() => /nur Agenten/.test(document.querySelector('[data-reach-note]')!.textContent ?? ''));
       await page.click('h1');
