@@ -188,7 +188,7 @@ export async function loadTicketPage(m: EntityManager, viewer: AgentViewer, t: T
     agentRepository.list(m), agentRepository.listTeams(m), cannedResponseRepository.list(m), inboxRepository.findById(m, t.inboxId),
     ticketRepository.tagDetailsOf(m, [t.id]), macroRepository.list(m),
   ]);
-  const csat = await csatPanel(m, t.id);
+  const csat = await csatPanel(m, t.id, locale);
   // Holds on the ticket, its requester or its inbox: nothing deletes it while one applies.
   const holds = await legalHoldRepository.activeFor(m, { ticketIds: [t.id], contactIds: [t.requesterId], inboxIds: [t.inboxId] });
   const macroNames = { agents: new Map(agents.map((a) => [a.id, a.name])), teams: new Map(teams.map((x) => [x.id, x.name])), canned: new Map(canned.map((c) => [c.id, c.title])) };

@@ -4,6 +4,7 @@ import type { CsatSurvey, Ticket } from '../db/entities';
 import { csatSurveyRepository } from '../db/repositories/csat-survey.repository';
 import type { Viewer } from '../policies/viewer';
 import { SCORE_LABELS, scoreName, surveyLinks, surveyToken } from './csat-links';
+import { translate } from '../i18n/i18n';
 
 // Only the person who was asked sees the prompt or their answer; nobody else on a thread
 // (a participant, the public of a community question) learns how it was rated.
@@ -33,12 +34,14 @@ export async function csatToRate(m: EntityManager, config: Config, viewer: Viewe
   return out;
 }
 
-// The agent ticket page's side panel: the latest survey of the ticket and its answer (staff only).
-export async function csatPanel(m: EntityManager, ticketId: number) {
+// The agent ticket page's side panel: the latest survey of the ticket and its answer (staff only),
+// in the agent's `locale` (a skip reason is Chorus's own English explanation).
+export async function csatPanel(m: EntityManager, ticketId: number, locale = 'en') {
   const list = await csatSurveyRepository.byTickets(m, [ticketId]);
   const s = list.at(-1);
   if (!s) return null;
   const name = scoreName(s.score);
-  const state = name ? `Rated ${SCORE_LABELS[name]}` : s.state === 'sent' ? 'Asked, no answer yet' : s.state === 'scheduled' ? 'Survey scheduled' : `Not asked: ${s.skipReason ?? 'skipped'}`;
-  return { state, score: name, label: name ? SCORE_LABELS[name] : null, comment: s.comment, changed: s.updatedAt !== null && s.ratedAt !== null && s.updatedAt > s.ratedAt, count: list.length };
+  const label = name ? translate(locale, `csat.${name}`, { defaultValue: SCORE_LABELS[name] }) : null;
+  const state = label ? translate(locale, 'agent.csat.rated', { label }) : s.state === 'sent' ? translate(locale, 'agent.csat.asked') : s.state === 'scheduled' ? translate(locale, 'agent.csat.scheduled') : translate(locale, 'agent.csat.notAsked', { reason: s.skipReason ?? translate(locale, 'agent.csat.skipped') });
+  return { state, score: name, label, comment: s.comment, changed: s.updatedAt !== null && s.ratedAt !== null && s.updatedAt > s.ratedAt, count: list.length };
 }
