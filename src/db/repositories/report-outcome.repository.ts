@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
 import { type FactFilters, filterSql, run, type Window } from './report-query.repository';
-import { storedFactsRead } from './report-ticket-facts';
 
 // report_outcomes: one row per fact whose meaning depends on what happened later on its ticket,
 // with that later moment stored beside it, so the community and exposure views count rows of
@@ -18,8 +17,8 @@ import { storedFactsRead } from './report-ticket-facts';
 // Each row carries its fact's id, time, ticket and filter columns (channel, inbox, team, agent)
 // under the facts' own names, so the facts' filters (the tag too: the ticket's current tags)
 // read these rows as they read the facts.
-// A ticket's rows depend on its own facts only: the facts repository derives them again, in the
-// same transaction, for every ticket whose facts it inserts, deletes or patches.
+// A ticket's rows depend on its own facts only: the settler derives them again for every ticket
+// whose new or patched facts it settles (report-settle.repository.ts); deletes drop them.
 
 // The facts whose insertion can change a ticket's rows (as a subject or as an answer).
 export const OUTCOME_KINDS: ReadonlySet<string> = new Set(['ticket_created', 'customer_reply', 'status_changed', 'agent_reply', 'community_answer', 'public_answer_wait']);
@@ -51,43 +50,7 @@ const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 // Still waiting at `end`: posted before it, and no public answer before it.
 const WAITING = `f.kind = 'post' AND f.at < :end AND (f.answer_at IS NULL OR f.answer_at >= :end)`;
 
-// A fact that can be a row itself or end a public wait; any other fact (a private reply, a status
-// move off the community) can only move rows its ticket already has.
-type FactShape = { kind: string; ticketId: number; channel: string; visibility: string; audience: string | null; statusTo: string | null };
-const mayMakeRows = (f: FactShape) =>
-  f.kind === 'community_answer' || f.kind === 'public_answer_wait' || (f.audience === 'public' && f.visibility === 'public')
-  || (f.kind === 'agent_reply' && f.audience === 'public') || (f.channel === 'community' && (f.kind === 'ticket_created' || (f.kind === 'status_changed' && f.statusTo === 'solved')));
-
-// A fact that cannot make rows but can still be the answer a stored row waits for: only an agent
-// reply (a solve's answer is the ticket's first agent reply, whatever its audience). A question
-// waits for a community answer and a public post for a public answer, and both of those make
-// rows themselves.
-const mayMoveRows = (f: FactShape) => f.kind === 'agent_reply';
-
 export const reportOutcomeRepository = {
-  // Before these facts are inserted: the tickets whose rows they can change, to derive again
-  // after the insert (refresh). Of the facts that cannot make rows, only an agent's private reply
-  // can move rows its ticket has (a community solve's first agent reply): a private reply, note,
-  // status move or customer mail on a private ticket costs no look-up here. Whether such a
-  // ticket has rows is told by its stored facts when this transaction read them already (a
-  // reply's touch links did): rows exist only where a stored fact could make them.
-  async ticketsToRefresh(m: EntityManager, facts: FactShape[]): Promise<number[]> {
-    const relevant = facts.filter((f) => OUTCOME_KINDS.has(f.kind));
-    const sure = new Set(relevant.filter(mayMakeRows).map((f) => f.ticketId));
-    const others: number[] = [];
-    for (const id of new Set(relevant.filter(mayMoveRows).map((f) => f.ticketId))) {
-      if (sure.has(id)) continue;
-      const stored = storedFactsRead(m, id);
-      if (!stored) others.push(id);
-      else if (stored.some(mayMakeRows)) sure.add(id);
-    }
-    for (let i = 0; i < others.length; i += 500) {
-      const rows = await run<{ id: number | string }>(m, 'SELECT DISTINCT ticket_id AS id FROM report_outcomes WHERE ticket_id IN (:...ids)', { ids: others.slice(i, i + 500) });
-      for (const r of rows) sure.add(Number(r.id));
-    }
-    return [...sure];
-  },
-
   // Derives these tickets' rows again from their facts (after the facts changed).
   async refresh(m: EntityManager, ticketIds: number[]): Promise<void> {
     const ids = [...new Set(ticketIds)];

@@ -1,11 +1,10 @@
 import type { EntityManager } from 'typeorm';
 
 // A ticket's stored facts as one read, kept for the rest of its transaction: a reply asks for
-// the open mentions of its agent, and the same change's commit then links its touches to the
-// ticket's earlier ones. One read of the ticket's few facts serves both (and "has this ticket a
-// community answer yet", "can this ticket have outcome rows"). Every write of facts in the
-// transaction forgets what was read, so a later question reads again; outside a transaction
-// nothing is kept.
+// the open mentions of its agent, a member's answer whether the ticket has a community answer
+// yet; one read of the ticket's few facts serves every such question of one change. Every write
+// of facts in the transaction forgets what was read, so a later question reads again; outside a
+// transaction nothing is kept.
 
 export interface StoredFact {
   id: number; kind: string; at: number; ticketId: number; channel: string; inboxId: number; teamId: number | null; agentId: number | null; messageId: number | null;
@@ -33,11 +32,6 @@ export async function storedFactsOf(m: EntityManager, ticketId: number): Promise
     map.set(ticketId, facts);
   }
   return facts;
-}
-
-// What this transaction read of the ticket's facts, if it did (no read here).
-export function storedFactsRead(m: EntityManager, ticketId: number): StoredFact[] | undefined {
-  return m.queryRunner?.isTransactionActive ? read.get(m)?.get(ticketId) : undefined;
 }
 
 // Facts were written in this transaction: what was read before may be out of date.
