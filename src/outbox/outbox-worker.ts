@@ -191,9 +191,11 @@ export class OutboxWorker {
 
   // A message is `sent` when every delivery it needed has gone out.
   private async settleMessage(tx: Parameters<Parameters<Db['transaction']>[0]>[0], messageId: number, externalId: string | null): Promise<void> {
-    const items = await outboxRepository.byMessage(tx.m, messageId);
-    const msg = await messageRepository.findById(tx.m, messageId);
+    // The message row first, locked: a bounce marking it failed meanwhile (the ingest's loop
+    // guard) either commits before this read, which then sees it, or waits for this commit.
+    const msg = await messageRepository.findByIdForUpdate(tx.m, messageId);
     if (!msg) return;
+    const items = await outboxRepository.byMessage(tx.m, messageId);
     const pending = items.some((i) => i.state === 'queued');
     const failed = items.find((i) => i.state === 'failed');
     // A bounce can be read before the send that caused it is settled here (the relay answered,

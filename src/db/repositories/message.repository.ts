@@ -18,6 +18,13 @@ export const messageRepository = {
     return m.getRepository(Message).findOneBy({ id });
   },
 
+  // The message, its row locked until the transaction ends (Postgres; SQLite has one writer):
+  // for a read whose value decides a write, such as a send's settling beside a bounce.
+  async findByIdForUpdate(m: EntityManager, id: number): Promise<Message | null> {
+    if (m.connection.driver.options.type !== 'postgres') return this.findById(m, id);
+    return m.getRepository(Message).createQueryBuilder('msg').where('msg.id = :id', { id }).setLock('pessimistic_write').getOne();
+  },
+
   async findByIds(m: EntityManager, ids: number[]): Promise<Message[]> {
     if (!ids.length) return [];
     return m.getRepository(Message).createQueryBuilder('msg').where('msg.id IN (:...ids)', { ids: [...new Set(ids)] }).getMany();
