@@ -2,6 +2,12 @@ import { createAgent } from '../src/agents/create-agent';
 import { agentRepository } from '../src/db/repositories/agent.repository';
 import { apiInbox, DB_KINDS, postSigned, startTestChorus, type TestChorus } from './helpers/test-chorus';
 import { AgentClient } from './helpers/agent-client';
+import path from 'node:path';
+import { requestPasswordReset } from '../src/auth/password-reset';
+import { OutboxItem } from '../src/db/entities';
+import { Mailer } from '../src/mail/mailer';
+import { ROOT } from '../src/paths';
+import { notifyAgents } from '../src/tickets/commands/notify-agents';
 
 // The agent app speaks the agent's language: their own choice (settings page or API), else what
 // their browser asks for, else English. Customer-facing words are not affected.
@@ -92,6 +98,42 @@ describe.each(DB_KINDS)('agent app language (%s)', (db) => {
     const list = await lena.get('/notifications');
     expect(list.html).toContain(`#${ticketId} Rechnung fehlt wurde Ihnen von`);
     expect(list.html).toContain('<h1>Benachrichtigungen</h1>');
+  });
+
+  it("the e-mails to an agent (mention, a rule's notice, password reset) are in the agent's chosen language", async () => {
+    const jonas = await agent('jonas@chorus.test', 'en');
+    expect((await jonas.post('/me/locale', { locale: 'de' })).status).toBe(303);
+    const id = (await agentRepository.findByEmail(t.s.db.m, 'jonas@chorus.test'))!.id;
+    const mailer = new Mailer(t.s.config, t.s.logger, path.join(ROOT, 'views'));
+    const payloads = async (template: string) => (await t.s.db.m.getRepository(OutboxItem).find({ where: { kind: 'notification.email' } }))
+      .map((i) => i.payload as { to: string; subject: string; template: string; data: Record<string, unknown> }).filter((p) => p.to === 'jonas@chorus.test' && p.template === template);
+    const ada = { kind: 'agent' as const, agentId: t.admin.id, role: 'admin' as const, name: 'Ada Admin' };
+    const deps = { ...t.s.commands, publicUrl: t.url };
+
+    const note = await t.api('POST', `/api/tickets/${ticketId}/notes`, { text: '@jonas bitte die Rechnung prüfen' });
+    expect(note.status).toBe(201);
+    const [mention] = await payloads('agent-mention');
+    expect(mention.subject).toBe(`Ada Admin hat Sie in #${ticketId} erwähnt`);
+    const m = mailer.render('agent-mention', mention.data);
+    expect(m.text).toContain(`Ada Admin hat Sie in einer internen Notiz zu #${ticketId} Rechnung fehlt erwähnt:`);
+    expect(m.html).toContain('>Ticket öffnen</a>');
+
+    await notifyAgents({ ...deps, cause: { kind: 'rule', id: 7, name: 'VIP' } }, ada, ticketId, { agentIds: [id], text: 'Bitte ansehen' });
+    const [notice] = await payloads('automation-notice');
+    expect(mailer.render('automation-notice', notice.data).text).toContain(`Die Regel „VIP“ bittet Sie, sich #${ticketId} Rechnung fehlt anzusehen.`);
+
+    await requestPasswordReset(t.s, 'jonas@chorus.test', '203.0.113.9');
+    const [reset] = await payloads('password-reset');
+    expect(reset.subject).toBe('Ihr Chorus-Passwort zurücksetzen');
+    const r = mailer.render('password-reset', reset.data);
+    expect(r.html).toContain('Hallo jonas,');
+    expect(r.html).toContain('>Neues Passwort wählen</a>');
+    expect(r.text).not.toMatch(/agent\.mail|Reset your/);
+
+    // An agent who chose nothing gets them in English.
+    await requestPasswordReset(t.s, t.admin.email, '203.0.113.9');
+    const mine = (await t.s.db.m.getRepository(OutboxItem).find({ where: { kind: 'notification.email' } })).map((i) => i.payload as { to: string; subject: string }).filter((p) => p.to === t.admin.email);
+    expect(mine.map((p) => p.subject)).toContain('Reset your Chorus password');
   });
 
   it('refuses a language Chorus has no catalogue for with 400 naming the field', async () => {

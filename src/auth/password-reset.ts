@@ -2,6 +2,8 @@ import { agentRepository } from '../db/repositories/agent.repository';
 import { outboxRepository } from '../db/repositories/outbox.repository';
 import { sessionRepository } from '../db/repositories/session.repository';
 import { AppError, RateLimitedError, ValidationError } from '../errors';
+import { translate } from '../i18n/i18n';
+import { DEFAULT_LOCALE, supportedLocale } from '../i18n/locale';
 import type { Services } from '../services';
 import { hashPassword } from './passwords';
 import { hashToken, newToken } from './secrets';
@@ -24,11 +26,13 @@ export async function requestPasswordReset(s: Services, email: string, ip: strin
   const token = newToken();
   const now = s.now();
   const url = `${s.config.publicUrl}/password/reset?token=${token}`;
+  // In the language the agent chose for the agent app (the request is signed out: no browser's).
+  const locale = supportedLocale(agent.locale) ?? DEFAULT_LOCALE;
   await s.db.transaction(async ({ m }) => {
     await sessionRepository.insertOneTime(m, { tokenHash: hashToken(token), purpose: RESET_PURPOSE, subject: String(agent.id), expiresAt: now + RESET_TTL_MS, usedAt: null, createdAt: now });
     await outboxRepository.enqueue(m, {
       kind: 'notification.email', messageId: null, ticketId: null, inboxId: null,
-      payload: { to: agent.email, subject: 'Reset your Chorus password', template: 'password-reset', data: { name: agent.name, url, minutes: RESET_TTL_MS / 60_000 } },
+      payload: { to: agent.email, subject: translate(locale, 'agent.mail.resetSubject'), template: 'password-reset', data: { locale, name: agent.name, url, minutes: RESET_TTL_MS / 60_000 } },
     }, now);
   });
 }

@@ -5,6 +5,8 @@ import { notificationRepository } from '../../db/repositories/notification.repos
 import { outboxRepository } from '../../db/repositories/outbox.repository';
 import { ticketEventRepository } from '../../db/repositories/ticket-event.repository';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
+import { translate } from '../../i18n/i18n';
+import { DEFAULT_LOCALE, supportedLocale } from '../../i18n/locale';
 import type { Viewer } from '../../policies/viewer';
 import { factsWriter } from '../../reports/facts-writer';
 import { actorOf, CommandDeps } from './command-deps';
@@ -30,17 +32,20 @@ export async function mentionAgents(deps: CommandDeps & { publicUrl: string }, v
     const ids = findMentions(text, agents).filter((id) => !(viewer.kind === 'agent' && viewer.agentId === id));
     if (!ids.length) return ids;
     const [ticket, message] = await Promise.all([ticketRepository.findById(tx.m, ticketId), messageRepository.findById(tx.m, messageId)]);
-    const by = viewer.kind === 'agent' ? viewer.name : 'Someone';
+    const by = viewer.kind === 'agent' ? viewer.name : null;
     for (const agentId of ids) {
       const to = agents.find((a) => a.id === agentId)!;
       await ticketEventRepository.record(tx.m, ticketId, 'mentioned', actorOf(viewer, deps.cause), { agentId, messageId }, deps.now());
       if (ticket) await factsWriter.mentioned(tx.m, ticket, agentId, messageId, deps.now());
       // The bell always shows it (notifications module); the e-mail follows the agent's choice.
+      // In the language the agent chose for the agent app.
+      const locale = supportedLocale(to.locale) ?? DEFAULT_LOCALE;
+      const name = by ?? translate(locale, 'agent.mail.someone');
       if ((await notificationRepository.emailKinds(tx.m, agentId)).includes('mention')) await outboxRepository.enqueue(tx.m, {
         kind: 'notification.email', messageId: null, ticketId, inboxId: null,
         payload: {
-          to: to.email, subject: `${by} mentioned you on #${ticketId}`, template: 'agent-mention',
-          data: { by, ticketId, subject: ticket?.subject ?? '', excerpt: text.slice(0, 500), note: message?.audience === 'staff', url: `${deps.publicUrl}/tickets/${ticketId}#m-${messageId}` },
+          to: to.email, subject: translate(locale, 'agent.mail.mentionSubject', { by: name, ticketId }), template: 'agent-mention',
+          data: { locale, by: name, ticketId, subject: ticket?.subject ?? '', excerpt: text.slice(0, 500), note: message?.audience === 'staff', url: `${deps.publicUrl}/tickets/${ticketId}#m-${messageId}` },
         },
       }, deps.now());
       tx.emit('agent.mentioned', { agentId, ticketId, messageId, byAgentId: viewer.kind === 'agent' ? viewer.agentId : null });

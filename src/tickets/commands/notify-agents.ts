@@ -1,6 +1,8 @@
 import { agentRepository } from '../../db/repositories/agent.repository';
 import { outboxRepository } from '../../db/repositories/outbox.repository';
 import { ticketEventRepository } from '../../db/repositories/ticket-event.repository';
+import { translate } from '../../i18n/i18n';
+import { DEFAULT_LOCALE, supportedLocale } from '../../i18n/locale';
 import type { Viewer } from '../../policies/viewer';
 import { actorOf, type CommandDeps, loadTicket } from './command-deps';
 
@@ -12,13 +14,17 @@ export async function notifyAgents(deps: CommandDeps & { publicUrl: string }, vi
     const agents = (await agentRepository.findByIds(tx.m, input.agentIds)).filter((a) => a.active);
     if (!agents.length) return [];
     const now = deps.now();
-    const why = deps.cause ? `${deps.cause.kind} “${deps.cause.name}”` : viewer.kind === 'agent' ? viewer.name : 'Chorus';
+    // Each agent reads it in the language they chose for the agent app.
+    const whyIn = (locale: string) => (deps.cause
+      ? translate(locale, 'agent.mail.byCause', { kind: translate(locale, `agent.mail.cause.${deps.cause.kind}`), name: deps.cause.name })
+      : viewer.kind === 'agent' ? viewer.name : 'Chorus');
     for (const a of agents) {
+      const locale = supportedLocale(a.locale) ?? DEFAULT_LOCALE;
       await outboxRepository.enqueue(tx.m, {
         kind: 'notification.email', messageId: null, ticketId: t.id, inboxId: null,
         payload: {
           to: a.email, subject: `#${t.id} ${t.subject}`.slice(0, 200), template: 'automation-notice',
-          data: { why, ticketId: t.id, subject: t.subject, text: input.text, url: `${deps.publicUrl}/tickets/${t.id}` },
+          data: { locale, why: whyIn(locale), ticketId: t.id, subject: t.subject, text: input.text, url: `${deps.publicUrl}/tickets/${t.id}` },
         },
       }, now);
     }
