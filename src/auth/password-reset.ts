@@ -3,7 +3,7 @@ import { outboxRepository } from '../db/repositories/outbox.repository';
 import { sessionRepository } from '../db/repositories/session.repository';
 import { AppError, RateLimitedError, ValidationError } from '../errors';
 import { translate } from '../i18n/i18n';
-import { DEFAULT_LOCALE, supportedLocale } from '../i18n/locale';
+import { chosenAgentLocale } from '../i18n/locale';
 import type { Services } from '../services';
 import { hashPassword } from './passwords';
 import { hashToken, newToken } from './secrets';
@@ -27,7 +27,7 @@ export async function requestPasswordReset(s: Services, email: string, ip: strin
   const now = s.now();
   const url = `${s.config.publicUrl}/password/reset?token=${token}`;
   // In the language the agent chose for the agent app (the request is signed out: no browser's).
-  const locale = supportedLocale(agent.locale) ?? DEFAULT_LOCALE;
+  const locale = chosenAgentLocale(agent);
   await s.db.transaction(async ({ m }) => {
     await sessionRepository.insertOneTime(m, { tokenHash: hashToken(token), purpose: RESET_PURPOSE, subject: String(agent.id), expiresAt: now + RESET_TTL_MS, usedAt: null, createdAt: now });
     await outboxRepository.enqueue(m, {

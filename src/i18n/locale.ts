@@ -25,3 +25,7 @@ export function fromAcceptLanguage(header: string | null | undefined): Locale | 
   }
   return null;
 }
+
+// The language of what Chorus writes to an agent (notifications, mentions, notices, a password
+// reset): the one they chose for the agent app, else English (no browser is asking then).
+export const chosenAgentLocale = (agent: { locale: string | null }): Locale => supportedLocale(agent.locale) ?? DEFAULT_LOCALE;

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { chosenAgentLocale } from '../i18n/locale';
 import type { NotificationKind } from '../db/entities';
 import { agentRepository } from '../db/repositories/agent.repository';
 import { messageRepository } from '../db/repositories/message.repository';
@@ -66,7 +67,7 @@ export async function recordNotifications(m: EntityManager, events: DomainEvent[
     seen.add(key);
     const agent = await agentRepository.findById(m, n.agentId);
     if (!agent?.active) continue;
-    const locale = agent.locale ?? 'en';
+    const locale = chosenAgentLocale(agent);
     const title = worded(locale, n.title);
     const excerpt = n.excerpt && typeof n.excerpt === 'object' ? worded(locale, n.excerpt) : n.excerpt;
     const id = await notificationRepository.insert(m, { ...n, title, excerpt, createdAt: opts.now });

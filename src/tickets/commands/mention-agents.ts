@@ -6,7 +6,7 @@ import { outboxRepository } from '../../db/repositories/outbox.repository';
 import { ticketEventRepository } from '../../db/repositories/ticket-event.repository';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
 import { translate } from '../../i18n/i18n';
-import { DEFAULT_LOCALE, supportedLocale } from '../../i18n/locale';
+import { chosenAgentLocale } from '../../i18n/locale';
 import type { Viewer } from '../../policies/viewer';
 import { factsWriter } from '../../reports/facts-writer';
 import { actorOf, CommandDeps } from './command-deps';
@@ -39,7 +39,7 @@ export async function mentionAgents(deps: CommandDeps & { publicUrl: string }, v
       if (ticket) await factsWriter.mentioned(tx.m, ticket, agentId, messageId, deps.now());
       // The bell always shows it (notifications module); the e-mail follows the agent's choice.
       // In the language the agent chose for the agent app.
-      const locale = supportedLocale(to.locale) ?? DEFAULT_LOCALE;
+      const locale = chosenAgentLocale(to);
       const name = by ?? translate(locale, 'agent.mail.someone');
       if ((await notificationRepository.emailKinds(tx.m, agentId)).includes('mention')) await outboxRepository.enqueue(tx.m, {
         kind: 'notification.email', messageId: null, ticketId, inboxId: null,

@@ -2,7 +2,7 @@ import { agentRepository } from '../../db/repositories/agent.repository';
 import { outboxRepository } from '../../db/repositories/outbox.repository';
 import { ticketEventRepository } from '../../db/repositories/ticket-event.repository';
 import { translate } from '../../i18n/i18n';
-import { DEFAULT_LOCALE, supportedLocale } from '../../i18n/locale';
+import { chosenAgentLocale } from '../../i18n/locale';
 import type { Viewer } from '../../policies/viewer';
 import { actorOf, type CommandDeps, loadTicket } from './command-deps';
 
@@ -19,7 +19,7 @@ export async function notifyAgents(deps: CommandDeps & { publicUrl: string }, vi
       ? translate(locale, 'agent.mail.byCause', { kind: translate(locale, `agent.mail.cause.${deps.cause.kind}`), name: deps.cause.name })
       : viewer.kind === 'agent' ? viewer.name : 'Chorus');
     for (const a of agents) {
-      const locale = supportedLocale(a.locale) ?? DEFAULT_LOCALE;
+      const locale = chosenAgentLocale(a);
       await outboxRepository.enqueue(tx.m, {
         kind: 'notification.email', messageId: null, ticketId: t.id, inboxId: null,
         payload: {
