@@ -86,8 +86,17 @@ export function startBroadcaster(s: Services, io: Server, liveFeed: LiveFeed, ro
     const [shown] = await presentListeningItems(db.m, [item]);
     io.to(rooms.listening).emit('listening.item', { item: shown, changes });
   };
-  bus.on('listening.item.created', (e) => listened(e.itemId, ['created']));
-  bus.on('listening.item.updated', (e) => listened(e.itemId, e.changes));
+  // One post's events go out in the order they came: the view counts a post in on 'created', so a
+  // quick follow-up (its sentiment score) must not overtake it while the first is still read.
+  const queued = new Map<number, Promise<unknown>>();
+  const inOrder = (itemId: number, changes: string[]) => {
+    const run = (queued.get(itemId) ?? Promise.resolve()).then(() => listened(itemId, changes));
+    const tail = run.catch(() => undefined).finally(() => { if (queued.get(itemId) === tail) queued.delete(itemId); });
+    queued.set(itemId, tail);
+    return run;
+  };
+  bus.on('listening.item.created', (e) => inOrder(e.itemId, ['created']));
+  bus.on('listening.item.updated', (e) => inOrder(e.itemId, e.changes));
 
   bus.on('inbox.counts', () => {
     if (listening(rooms.agents)) io.to(rooms.agents).emit('inbox.counts', {});
