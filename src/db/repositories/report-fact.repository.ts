@@ -4,7 +4,8 @@ import { reportOutcomeRepository } from './report-outcome.repository';
 import { reportRollupRepository, rollupDelta } from './report-rollup.repository';
 import { factsToSettle } from './report-settle-signal';
 import { lockFactsShared } from './report-settle-lock';
-import { asSource, returned, ROLLUP_SOURCE_SELECT } from './report-settle.repository';
+import { isPg, returnedRows } from './raw-sql';
+import { asSource, ROLLUP_SOURCE_SELECT } from './report-settle.repository';
 import { forgetStoredFacts, storedFactsOf } from './report-ticket-facts';
 
 // What a writer says about a fact; the ticket's own columns (inbox, channel, team, visibility)
@@ -32,7 +33,7 @@ async function takeOut(m: EntityManager, rows: Record<string, unknown>[]): Promi
   if (settled.length) await reportRollupRepository.apply(m, rollupDelta(settled, -1));
 }
 
-const placeholders = (m: EntityManager, n: number, from = 0) => Array.from({ length: n }, (_, i) => (m.connection.driver.options.type === 'postgres' ? `$${from + i + 1}` : '?')).join(', ');
+const placeholders = (m: EntityManager, n: number, from = 0) => Array.from({ length: n }, (_, i) => (isPg(m) ? `$${from + i + 1}` : '?')).join(', ');
 
 export const reportFactRepository = {
   // A plain multi-row INSERT, and nothing else: it runs in every ticket command. The rows are
@@ -41,7 +42,7 @@ export const reportFactRepository = {
   async record(m: EntityManager, fact: NewReportFact | NewReportFact[]): Promise<void> {
     const facts = Array.isArray(fact) ? fact : [fact];
     if (!facts.length) return;
-    const pg = m.connection.driver.options.type === 'postgres';
+    const pg = isPg(m);
     forgetStoredFacts(m);
     for (let i = 0; i < facts.length; i += BATCH) {
       const chunk = facts.slice(i, i + BATCH);
@@ -67,7 +68,7 @@ export const reportFactRepository = {
     // What the deleted facts added to the rollups (the settled ones) is taken back out.
     for (let i = 0; i < ticketIds.length; i += BATCH) {
       const ids = ticketIds.slice(i, i + BATCH);
-      await takeOut(m, returned(m, await m.query(`DELETE FROM report_facts WHERE ticket_id IN (${placeholders(m, ids.length)}) RETURNING rolled_up, ${ROLLUP_SOURCE_SELECT}`, ids)));
+      await takeOut(m, returnedRows(m, await m.query(`DELETE FROM report_facts WHERE ticket_id IN (${placeholders(m, ids.length)}) RETURNING rolled_up, ${ROLLUP_SOURCE_SELECT}`, ids)));
     }
     await reportOutcomeRepository.dropTickets(m, ticketIds);
   },
@@ -90,7 +91,7 @@ export const reportFactRepository = {
   async updateKind(m: EntityManager, ticketId: number, kind: ReportFactKind, patch: FactDetails): Promise<void> {
     forgetStoredFacts(m);
     await lockFactsShared(m);
-    await takeOut(m, returned(m, await m.query(`UPDATE report_facts SET rolled_up = 0 WHERE ticket_id = ${placeholders(m, 1)} AND kind = ${placeholders(m, 1, 1)} AND rolled_up = 1
+    await takeOut(m, returnedRows(m, await m.query(`UPDATE report_facts SET rolled_up = 0 WHERE ticket_id = ${placeholders(m, 1)} AND kind = ${placeholders(m, 1, 1)} AND rolled_up = 1
       RETURNING 1 AS rolled_up, ${ROLLUP_SOURCE_SELECT}`, [ticketId, kind])));
     await m.createQueryBuilder().update(ReportFact).set(patch).where('ticket_id = :ticketId AND kind = :kind', { ticketId, kind }).execute();
     factsToSettle(m);
@@ -100,7 +101,7 @@ export const reportFactRepository = {
   // name no one (toId null). Whose post a community answer answers depends on who wrote both, so
   // those tickets' outcome rows are derived again.
   async reassignContact(m: EntityManager, fromId: number, toId: number | null): Promise<void> {
-    const pg = m.connection.driver.options.type === 'postgres';
+    const pg = isPg(m);
     const p = (i: number) => (pg ? `$${i}` : '?');
     await lockFactsShared(m);
     const touched: { id: number | string }[] = await m.query(`SELECT DISTINCT ticket_id AS id FROM report_facts WHERE contact_id = ${p(1)}`, [fromId]);

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { reportOutcomeRepository } from './report-outcome.repository';
 import { lockFactsAlone } from './report-settle-lock';
 import { isTouch, reportTouchChainRepository } from './report-touch-chain';
+import { isPg } from './raw-sql';
 
 // report_rollups: per UTC day and (channel, inbox, team, agent), the counts the report views add
 // up and a histogram of the durations they take medians of. Kept in the same transaction as the
@@ -117,7 +118,6 @@ export function rollupDelta(facts: RollupSource[], sign: 1 | -1, into: Delta = n
   return into;
 }
 
-const isPg = (m: EntityManager) => m.connection.driver.options.type === 'postgres';
 
 type Row = { key: (number | string)[]; cells: Map<string, number> };
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
+import { isPg } from './raw-sql';
 
-const isPg = (m: EntityManager) => m.connection.driver.options.type === 'postgres';
 
 // Postgres: the settler holds this lock alone; every other writer that changes or deletes stored
 // facts (and so their share of the rollups) holds it shared, before it touches a fact row. So the

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { OUTCOME_KINDS, reportOutcomeRepository } from './report-outcome.repository';
 import { reportRollupRepository, rollupDelta, type RollupSource } from './report-rollup.repository';
+import { isPg, returnedRows } from './raw-sql';
 import { tryLockFactsAlone } from './report-settle-lock';
 import { forgetStoredFacts } from './report-ticket-facts';
 import { chainLinks, type ChainLinks, reportTouchChainRepository, TOUCH_SQL } from './report-touch-chain';
@@ -16,18 +17,11 @@ import { chainLinks, type ChainLinks, reportTouchChainRepository, TOUCH_SQL } fr
 // settled rows move only here, with their share. The RETURNING of each write says what the row
 // is now, so a share is moved only for a row that is still settled.
 
-const isPg = (m: EntityManager) => m.connection.driver.options.type === 'postgres';
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 // The columns the rollups count a fact by (report_facts' names, as RollupSource).
 export const ROLLUP_SOURCE_SELECT = `kind, at, channel, inbox_id AS "inboxId", team_id AS "teamId", agent_id AS "agentId", status_from AS "statusFrom", status_to AS "statusTo",
   wall_ms AS "wallMs", business_ms AS "businessMs", agent_prev_at AS "agentPrevAt", team_prev_at AS "teamPrevAt"`;
-
-// Rows of an UPDATE/DELETE … RETURNING: Postgres's driver answers [rows, count] for those.
-export function returned<T>(m: EntityManager, result: unknown): T[] {
-  if (isPg(m) && Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
-  return (result ?? []) as T[];
-}
 
 export function asSource(r: Record<string, unknown>): RollupSource {
   return {
@@ -64,7 +58,7 @@ export const reportSettleRepository = {
   // another settler or a writer changing stored facts is at work (try again shortly).
   async settleBatch(m: EntityManager, limit: number): Promise<number | null> {
     if (!(await tryLockFactsAlone(m))) return null;
-    const claimed = returned<Record<string, unknown>>(m, await m.query(
+    const claimed = returnedRows<Record<string, unknown>>(m, await m.query(
       `UPDATE report_facts SET rolled_up = 1 WHERE rolled_up = 0 AND id IN (SELECT id FROM report_facts WHERE rolled_up = 0 ORDER BY id LIMIT ${Math.floor(limit)})
        RETURNING id, ticket_id AS "ticketId", ${ROLLUP_SOURCE_SELECT}`));
     if (!claimed.length) return 0;

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { isPg } from './raw-sql';
 
 // A ticket's stored facts as one read, kept for the rest of its transaction: a reply asks for
 // the open mentions of its agent, a member's answer whether the ticket has a community answer
@@ -19,7 +20,7 @@ export async function storedFactsOf(m: EntityManager, ticketId: number): Promise
   const inTx = !!m.queryRunner?.isTransactionActive;
   const cached = inTx ? read.get(m)?.get(ticketId) : undefined;
   if (cached) return cached;
-  const pg = m.connection.driver.options.type === 'postgres';
+  const pg = isPg(m);
   const rows: Record<string, unknown>[] = await m.query(
     `SELECT id, kind, at, channel, inbox_id, team_id, agent_id, message_id, visibility, audience, status_to, agent_prev_at, agent_gap, team_prev_at, team_gap FROM report_facts WHERE ticket_id = ${pg ? '$1' : '?'}`, [ticketId]);
   const facts = rows.map((r): StoredFact => ({

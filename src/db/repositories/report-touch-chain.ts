@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { forgetStoredFacts } from './report-ticket-facts';
+import { isPg, returnedRows } from './raw-sql';
 
 // "Tickets handled" (distinct tickets an agent or team replied on, noted or moved in a period)
 // is not additive, so the daily rollups cannot sum it. Each touch fact is therefore chained to
@@ -65,7 +66,6 @@ export function chainLinks(facts: ChainSource[]): ChainLinks[] {
   });
 }
 
-const isPg = (m: EntityManager) => m.connection.driver.options.type === 'postgres';
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 export const reportTouchChainRepository = {
@@ -87,7 +87,7 @@ export const reportTouchChainRepository = {
       const result: unknown = await m.query(
         `UPDATE report_facts SET ${LINK_COLUMNS.map((c) => `${c} = v.${c}`).join(', ')}
          FROM (${tuples.join(' UNION ALL ')}) v WHERE report_facts.id = v.id RETURNING report_facts.id AS id, report_facts.rolled_up AS rolled_up`, params);
-      const back = (pg && Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as { id: unknown; rolled_up: unknown }[];
+      const back = returnedRows<{ id: unknown; rolled_up: unknown }>(m, result);
       for (const r of back) out.set(Number(r.id), Number(r.rolled_up) === 1);
     }
     return out;

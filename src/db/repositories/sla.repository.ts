@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { Message, SlaPolicy, type SlaClockState, Ticket, TicketParticipant, TicketSlaClock } from '../entities';
 import { jsonTransformer } from '../entities/columns';
+import { isPg } from './raw-sql';
 
-const isPg = (m: EntityManager) => m.connection.driver.options.type === 'postgres';
 
 export const slaPolicyRepository = {
   async list(m: EntityManager): Promise<SlaPolicy[]> {

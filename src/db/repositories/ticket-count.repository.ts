@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { TicketStatus } from '../entities';
+import { isPg } from './raw-sql';
 
 // Kept inbox counts. Every ticket notes in `count_key` the key it is counted under (null: not
 // counted, i.e. merged away); ticket_counts holds how many tickets each key has, and
@@ -45,7 +46,6 @@ export function groupOfKey(key: string, n: number): CountGroup {
 
 export interface KeyMove { id: number; from: string | null; to: string | null }
 
-const isPg = (m: EntityManager) => m.connection.driver.options.type === 'postgres';
 async function run<T = Record<string, unknown>>(m: EntityManager, sql: string, params: Record<string, unknown> = {}): Promise<T[]> {
   const [q, p] = m.connection.driver.escapeQueryWithParameters(sql, params);
   const out = await m.query(q, p);
