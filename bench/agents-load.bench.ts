@@ -79,7 +79,9 @@ export async function benchAgentsLoad() {
     // waiting to be read and being served.
     const arrived = new Map<string, number>();
     let nextId = 0;
-    const slow: { kind: Kind; p: string; ms: number; waitMs: number }[] = [];
+    const slow: { kind: Kind; p: string; ms: number; waitMs: number; reused: boolean }[] = [];
+    let connections = 0;
+    chorus.server.on('connection', () => { connections++; });
     chorus.server.prependListener('request', (req: http.IncomingMessage) => {
       const id = req.headers['x-bench-id'];
       if (typeof id === 'string') arrived.set(id, performance.now());
@@ -100,7 +102,7 @@ export async function benchAgentsLoad() {
             } else {
               const ms = performance.now() - t0;
               samples[kind].push(ms);
-              if (ms > 1000) slow.push({ kind, p, ms, waitMs: (arrived.get(benchId) ?? t0) - t0 });
+              if (ms > 500) slow.push({ kind, p, ms, waitMs: (arrived.get(benchId) ?? t0) - t0, reused: req.reusedSocket });
             }
             arrived.delete(benchId);
             resolve();
@@ -177,7 +179,7 @@ export async function benchAgentsLoad() {
     });
     if (slow.length) {
       slow.sort((a, b) => b.ms - a.ms);
-      console.log(`${slow.length} requests over 1 s at ${agents} agents; slowest: ${slow.slice(0, 5).map((x) => `${x.kind} ${x.p} ${x.ms.toFixed(0)} ms (${x.waitMs.toFixed(0)} ms before the server read it)`).join('; ')}`);
+      console.log(`${slow.length} requests over 0.5 s at ${agents} agents; slowest: ${slow.slice(0, 5).map((x) => `${x.kind} ${x.p} ${x.ms.toFixed(0)} ms (${x.waitMs.toFixed(0)} ms before the server read it, ${x.reused ? 'on a kept-alive connection' : 'on a new connection'})`).join('; ')}; ${connections} connections opened`);
     }
     if (sqlTally.size) {
       const statements = [...sqlTally.values()].reduce((n, v) => n + v.n, 0);
