@@ -1,7 +1,7 @@
 import { customerLocale } from '../../i18n/customer-locale';
 import { randomBytes } from 'node:crypto';
 import { loadBrand } from '../../branding/branding';
-import type { OutboxItem } from '../../db/entities';
+import type { Inbox, OutboxItem } from '../../db/entities';
 import { contactRepository } from '../../db/repositories/contact.repository';
 import { inboxRepository } from '../../db/repositories/inbox.repository';
 import { messageRepository } from '../../db/repositories/message.repository';
@@ -17,10 +17,12 @@ import type { Services } from '../../services';
 // never to a no-reply address.
 export function startAutoAck(s: Services): void {
   s.bus.on('ticket.created', async ({ ticketId }) => {
+    // With no inbox acknowledging (the node's cached list), a new ticket needs no read at all.
+    if (!(await inboxRepository.list(s.db.m)).some((i) => !!i.address && autoAckOf(i)?.enabled)) return;
     const t = await ticketRepository.findRouting(s.db.m, ticketId);
     if (!t || t.channel !== 'email' || t.automatic) return;
     const inbox = await inboxRepository.findById(s.db.m, t.inboxId);
-    const cfg = inbox?.settings?.autoAck as { enabled?: boolean; windowHours?: number } | undefined;
+    const cfg = inbox ? autoAckOf(inbox) : undefined;
     if (!inbox?.address || !cfg?.enabled) return;
     const [first] = await messageRepository.listByTicket(s.db.m, t.id);
     // An agent's forward: the customer did not write to us, so there is nothing to acknowledge.
@@ -37,6 +39,8 @@ export function startAutoAck(s: Services): void {
     s.outbox.poke();
   });
 }
+
+const autoAckOf = (inbox: Inbox) => inbox.settings?.autoAck as { enabled?: boolean; windowHours?: number } | undefined;
 
 export function autoAckSender(s: Services, mailer: Mailer) {
   return async (item: OutboxItem, signal?: AbortSignal) => {
