@@ -76,39 +76,37 @@ export class LedgerBatcher {
 
 type M = Parameters<typeof inboundItemRepository.insert>[0];
 
-// One transaction's rows: existing keys are found in one query, keys repeated within the group
-// (a concurrent redelivery) are written once and reported to the later senders as duplicates.
+// One transaction's rows, each inserted unless its key is already there: one statement per new
+// item; a known key (a redelivery, or a key repeated within the group) is then read back and
+// reported as a duplicate.
 async function writeGroup(m: M, group: Waiter[]): Promise<Recorded[][]> {
-  const keysOf = (w: Waiter) => w.items.map((it) => `${w.inbox.id}:${it.key}`);
-  const existing = new Map((await inboundItemRepository.findByKeys(m, group.flatMap(keysOf))).map((r) => [r.idempotencyKey, r]));
-  const written = new Map<string, number>();
   const out: Recorded[][] = [];
   for (const w of group) {
-    const keys = keysOf(w);
     const rows: Recorded[] = [];
-    for (let i = 0; i < w.items.length; i++) rows.push(await row(w, w.items[i], keys[i]));
+    for (const it of w.items) {
+      const key = `${w.inbox.id}:${it.key}`;
+      rows.push((await insertRow(m, w, it, key, w.now())) ?? (await known(m, key)));
+    }
     out.push(rows);
   }
   return out;
-
-  async function row(w: Waiter, it: RawItem, key: string): Promise<Recorded> {
-    const before = existing.get(key);
-    if (before) return { id: before.id, key, duplicate: true, state: before.state };
-    const mine = written.get(key);
-    if (mine !== undefined) return { id: mine, key, duplicate: true, state: 'received' };
-    const r = await insertRow(m, w, it, key, w.now());
-    written.set(key, r.id);
-    return r;
-  }
 }
 
-async function insertRow(m: M, w: Waiter, it: RawItem, key: string, at: number): Promise<Recorded> {
+async function known(m: M, key: string): Promise<Recorded> {
+  const before = await inboundItemRepository.findByKey(m, key);
+  // Inserting said the key exists; not finding it now means the row went meanwhile (retention).
+  if (!before) throw new Error(`The ledger row for ${key} is neither new nor there`);
+  return { id: before.id, key, duplicate: true, state: before.state };
+}
+
+async function insertRow(m: M, w: Waiter, it: RawItem, key: string, at: number): Promise<Recorded | null> {
   const row: Omit<InboundItem, 'id'> = {
     inboxId: w.inbox.id, channel: w.inbox.channel, idempotencyKey: key, state: 'received', error: null, raw: it.raw,
     rawType: it.rawType, historic: !!it.historic, ticketId: null, messageId: null, flags: null, attempts: w.claim ? 1 : 0,
     receivedAt: at, processedAt: null, claimedAt: w.claim ? at : null, retryAt: null,
   };
-  const id = await inboundItemRepository.insert(m, row);
+  const id = await inboundItemRepository.insertUnlessKnown(m, row);
+  if (id === null) return null;
   return { id, key, duplicate: false, state: 'received', claimed: w.claim ? { ...row, id } : undefined };
 }
 
@@ -117,19 +115,7 @@ async function recordAlone(db: Db, w: Waiter): Promise<Recorded[]> {
   const out: Recorded[] = [];
   for (const it of w.items) {
     const key = `${w.inbox.id}:${it.key}`;
-    const existing = await inboundItemRepository.findByKey(db.m, key);
-    if (existing) {
-      out.push({ id: existing.id, key, duplicate: true, state: existing.state });
-      continue;
-    }
-    try {
-      out.push(await db.transaction(({ m }) => insertRow(m, w, it, key, w.now())));
-    } catch (err) {
-      if (!db.isUniqueViolation(err)) throw err;
-      const row = await inboundItemRepository.findByKey(db.m, key);
-      if (!row) throw err;
-      out.push({ id: row.id, key, duplicate: true, state: row.state });
-    }
+    out.push(await db.transaction(async ({ m }) => (await insertRow(m, w, it, key, w.now())) ?? (await known(m, key))));
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { Brackets, EntityManager, In } from 'typeorm';
 import { InboundItem, InboundState } from '../entities';
-import { insertForId } from './insert-row';
+import { insertForId, insertUnlessPresent } from './insert-row';
 
 export const inboundItemRepository = {
   // claimedAt: a row born claimed by the worker that records it (attempts 1), see ledger-batch.ts.
@@ -8,13 +8,13 @@ export const inboundItemRepository = {
     return insertForId(m, InboundItem, { ...item, historic: item.historic ?? false, claimedAt: item.claimedAt ?? null, retryAt: null });
   },
 
-  async findByKey(m: EntityManager, key: string): Promise<InboundItem | null> {
-    return m.getRepository(InboundItem).findOneBy({ idempotencyKey: key });
+  // A new ledger row, or null when its idempotency key was recorded before (a redelivery).
+  async insertUnlessKnown(m: EntityManager, item: Omit<InboundItem, 'id' | 'claimedAt' | 'retryAt' | 'historic'> & { historic?: boolean; claimedAt?: number | null }): Promise<number | null> {
+    return insertUnlessPresent(m, InboundItem, { ...item, historic: item.historic ?? false, claimedAt: item.claimedAt ?? null, retryAt: null });
   },
 
-  async findByKeys(m: EntityManager, keys: string[]): Promise<InboundItem[]> {
-    if (!keys.length) return [];
-    return m.getRepository(InboundItem).find({ where: { idempotencyKey: In(keys) }, select: { id: true, idempotencyKey: true, state: true } });
+  async findByKey(m: EntityManager, key: string): Promise<InboundItem | null> {
+    return m.getRepository(InboundItem).findOneBy({ idempotencyKey: key });
   },
 
   async findById(m: EntityManager, id: number): Promise<InboundItem | null> {
