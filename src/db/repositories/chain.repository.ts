@@ -1,10 +1,16 @@
 import { EntityManager, In } from 'typeorm';
 import { Attachment, type ChainAction, ChainLink, type ChainSubject, InboundItem, Message, TicketEvent } from '../entities';
 import { beforeCommit } from '../transaction';
-import { digestOf, eventContent, GENESIS, linkHash, messageContent, sha256Hex } from '../../archive/chain/chain-digest';
+import { type ChainedAttachment, type ChainedMessage, digestOf, eventContent, GENESIS, linkHash, messageContent, sha256Hex } from '../../archive/chain/chain-digest';
 
 // `digest`: the subject's content digest when the writer already computed it from the row it wrote.
-interface Pending { ticketId: number; subjectType: ChainSubject; subjectId: number; action: ChainAction; at: number; digest?: string }
+// `rows`: a message's rows as its writer just wrote them (see handOver), hashed at the append
+// instead of read back; dropped again when anything in the transaction changes them.
+interface Pending { ticketId: number; subjectType: ChainSubject; subjectId: number; action: ChainAction; at: number; digest?: string; rows?: MessageRows }
+
+// What a message link's digest covers, as written: the message row, every attachment of it, and
+// the sha256 of its raw item's text (null for a message with no raw item).
+export interface MessageRows { msg: ChainedMessage; attachments: ChainedAttachment[]; rawSha: string | null }
 
 // Links a transaction asked for, appended together just before it commits: by then a
 // message's attachments are in, and each ticket's head is read once per transaction.
@@ -27,6 +33,9 @@ export const chainRepository = {
   async queue(m: EntityManager, link: Pending): Promise<void> {
     const list = pending.get(m);
     if (list) {
+      // A second link for a message in one transaction (redacted, moved, re-sealed): its content
+      // may have changed since it was handed over, so every link of it reads it at the append.
+      if (link.subjectType === 'message') forget(list, (l) => l.subjectId === link.subjectId);
       list.push(link);
       return;
     }
@@ -37,6 +46,36 @@ export const chainRepository = {
     });
     if (queued) pending.set(m, fresh);
     else await append(m, fresh);
+  },
+
+  // The writer of a message hands over what it just wrote — the row, all its attachments, and its
+  // raw item's text as stored (null: it has none) — once all of it is written, so the append
+  // hashes these instead of reading the message, its attachments and its raw item again. The
+  // digest is the one the read would give (the same messageContent of the same values). Taken
+  // only for the message's one pending link ('added') of this transaction, and only when every
+  // value comes back from the store exactly as given (see storedAsGiven); otherwise, or after
+  // a later change to the message, an attachment of it or its raw item through this manager
+  // (attachmentsChanged, rawChanged, another link of it), the append reads them as before.
+  // `raw` must be the item's text as the store holds it now (ingest: the row it claimed).
+  handOver(m: EntityManager, msg: ChainedMessage, attachments: ChainedAttachment[], raw: string | null): void {
+    const list = pending.get(m);
+    if (!list) return;
+    const mine = list.filter((l) => l.subjectType === 'message' && l.subjectId === msg.id);
+    if (mine.length !== 1 || mine[0].action !== 'added' || mine[0].digest) return;
+    if ((raw === null) !== (msg.inboundItemId === null || msg.inboundItemId === undefined)) return;
+    if (!storedAsGiven(msg, attachments, raw)) return;
+    mine[0].rows = { msg: { ...msg }, attachments: attachments.map((a) => ({ ...a })), rawSha: raw === null ? null : sha256Hex(raw) };
+  },
+
+  // Invalidations of handed-over rows, called by the repositories that change them.
+  attachmentsChanged(m: EntityManager, messageIds: number[]): void {
+    const list = pending.get(m);
+    if (list) forget(list, (l) => messageIds.includes(l.subjectId));
+  },
+
+  rawChanged(m: EntityManager, inboundItemId: number): void {
+    const list = pending.get(m);
+    if (list) forget(list, (l) => l.rows?.msg.inboundItemId === inboundItemId);
   },
 
   // SQLite only: a ticket chain's head ('seq:hash', null for no link yet) as a statement of this
@@ -135,8 +174,32 @@ export const chainRepository = {
   },
 };
 
+// Drops the handed-over rows of the pending message links `which` picks.
+function forget(list: Pending[], which: (l: Pending) => boolean): void {
+  for (const l of list) if (l.rows && l.subjectType === 'message' && which(l)) delete l.rows;
+}
+
+// A string SQLite and Postgres hand back unchanged: no lone UTF-16 surrogate (the drivers write
+// UTF-8, so it comes back as U+FFFD) and no NUL (Postgres refuses it).
+const notKept = /[\p{Cs}\0]/u;
+const keptText = (v: unknown) => typeof v === 'string' && !notKept.test(v);
+const keptTextOrNull = (v: unknown) => v === null || v === undefined || keptText(v);
+const keptInt = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v);
+const keptIntOrNull = (v: unknown) => v === null || v === undefined || keptInt(v);
+
+// Whether every value handOver is given reads back from the store as it is (so hashing it gives
+// the digest a read would): text as text, integers as integers, and author_name within its
+// varchar(200) (Postgres would cut trailing spaces beyond it).
+function storedAsGiven(msg: ChainedMessage, attachments: ChainedAttachment[], raw: string | null): boolean {
+  return keptInt(msg.id) && keptInt(msg.createdAt) && keptIntOrNull(msg.authorAgentId) && keptIntOrNull(msg.inboundItemId)
+    && [msg.authorType, msg.channel, msg.direction, msg.audience, msg.text].every(keptText)
+    && [msg.authorName, msg.fullText, msg.html].every(keptTextOrNull) && (msg.authorName?.length ?? 0) <= 200
+    && (raw === null || keptText(raw))
+    && attachments.every((a) => keptInt(a.id) && keptInt(a.size) && [a.filename, a.contentType, a.sha256].every(keptText));
+}
+
 async function append(m: EntityManager, links: Pending[]): Promise<void> {
-  const messages = await chainRepository.messageDigests(m, [...new Set(links.filter((l) => l.subjectType === 'message').map((l) => l.subjectId))]);
+  const messages = await chainRepository.messageDigests(m, [...new Set(links.filter((l) => l.subjectType === 'message' && !l.digest && !l.rows).map((l) => l.subjectId))]);
   const events = await chainRepository.eventDigests(m, [...new Set(links.filter((l) => l.subjectType === 'event' && !l.digest).map((l) => l.subjectId))]);
   const byTicket = new Map<number, Pending[]>();
   for (const l of links) byTicket.set(l.ticketId, [...(byTicket.get(l.ticketId) ?? []), l]);
@@ -150,7 +213,7 @@ async function append(m: EntityManager, links: Pending[]): Promise<void> {
     let seq = head?.seq ?? 0;
     let prevHash = head?.hash ?? GENESIS;
     for (const l of byTicket.get(ticketId)!) {
-      const digest = l.digest ?? (l.subjectType === 'message' ? messages : events).get(l.subjectId)?.digest;
+      const digest = l.digest ?? (l.rows ? digestOf(messageContent(l.rows.msg, l.rows.attachments, l.rows.rawSha)) : (l.subjectType === 'message' ? messages : events).get(l.subjectId)?.digest);
       if (!digest) throw new Error(`Chain: ${l.subjectType} ${l.subjectId} vanished before its transaction committed`);
       const link = { ticketId, seq: ++seq, subjectType: l.subjectType, subjectId: l.subjectId, action: l.action, digest, prevHash, createdAt: l.at };
       prevHash = linkHash(link);

@@ -1,5 +1,6 @@
 import { EntityManager, In } from 'typeorm';
 import { Attachment, Contact, CsatSurvey, ErasureRequest, Flag, Identity, InboundItem, Message, OneTimeToken, Session, Ticket, TicketEvent, TicketParticipant, Vote } from '../entities';
+import { chainRepository } from './chain.repository';
 import { reportFactRepository } from './report-fact.repository';
 
 const isPg = (m: EntityManager) => m.connection.options.type === 'postgres';
@@ -53,6 +54,7 @@ export const erasureRepository = {
   },
 
   async rewriteInboundRaw(m: EntityManager, id: number, raw: string): Promise<void> {
+    chainRepository.rawChanged(m, id);
     await m.getRepository(InboundItem).update({ id }, { raw });
   },
 
@@ -63,6 +65,7 @@ export const erasureRepository = {
   // Attachments of these messages, and the bytes no other attachment shares.
   async deleteAttachmentsOf(m: EntityManager, messageIds: number[]): Promise<number> {
     if (!messageIds.length) return 0;
+    chainRepository.attachmentsChanged(m, messageIds);
     const atts = await m.getRepository(Attachment).findBy({ messageId: In(messageIds) });
     if (!atts.length) return 0;
     await m.getRepository(Attachment).delete({ id: In(atts.map((a) => a.id)) });

@@ -1,5 +1,6 @@
 import { Brackets, EntityManager, In } from 'typeorm';
 import { InboundItem, InboundState } from '../entities';
+import { chainRepository } from './chain.repository';
 import { insertForId, insertUnlessPresent } from './insert-row';
 
 export const inboundItemRepository = {
@@ -22,6 +23,7 @@ export const inboundItemRepository = {
   },
 
   async update(m: EntityManager, id: number, patch: Partial<InboundItem>): Promise<void> {
+    if ('raw' in patch) chainRepository.rawChanged(m, id);
     await m.getRepository(InboundItem).update({ id }, patch);
   },
 

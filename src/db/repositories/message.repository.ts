@@ -84,6 +84,7 @@ export const messageRepository = {
   },
 
   async insertAttachment(m: EntityManager, a: Omit<Attachment, 'id'>): Promise<number> {
+    chainRepository.attachmentsChanged(m, [a.messageId]);
     return insertForId(m, Attachment, a);
   },
 

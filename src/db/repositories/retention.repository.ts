@@ -54,6 +54,7 @@ export const retentionRepository = {
   // Deletes a ticket's attachments and every blob no other attachment uses; returns the counts.
   async deleteAttachments(m: EntityManager, messageIds: number[]): Promise<{ attachments: number; blobs: number }> {
     if (!messageIds.length) return { attachments: 0, blobs: 0 };
+    chainRepository.attachmentsChanged(m, messageIds);
     const atts = await run(m, 'SELECT id, sha256 FROM attachments WHERE message_id IN (:...messageIds)', { messageIds });
     if (!atts.length) return { attachments: 0, blobs: 0 };
     await run(m, 'DELETE FROM attachments WHERE message_id IN (:...messageIds)', { messageIds });
@@ -115,7 +116,10 @@ export const retentionRepository = {
   // is emptied, and the chain gets a 'redacted' link for the new content (not a gap).
   async anonymiseMessage(m: EntityManager, msg: { id: number; ticketId: number; inboundItemId: number | null }, at: number): Promise<void> {
     await run(m, `UPDATE messages SET text = :t, full_text = NULL, html = NULL, author_name = CASE WHEN author_type = 'agent' THEN author_name ELSE NULL END, delivery_error = NULL, flags = NULL WHERE id = :id`, { t: REMOVED_TEXT, id: msg.id });
-    if (msg.inboundItemId !== null) await run(m, 'UPDATE inbound_items SET raw = :t, error = NULL, flags = NULL WHERE id = :id', { t: REMOVED_TEXT, id: msg.inboundItemId });
+    if (msg.inboundItemId !== null) {
+      chainRepository.rawChanged(m, msg.inboundItemId);
+      await run(m, 'UPDATE inbound_items SET raw = :t, error = NULL, flags = NULL WHERE id = :id', { t: REMOVED_TEXT, id: msg.inboundItemId });
+    }
     await chainRepository.queue(m, { ticketId: msg.ticketId, subjectType: 'message', subjectId: msg.id, action: 'redacted', at });
   },
 

@@ -35,7 +35,7 @@ export const persist: Step = async (ctx, deps) => {
     }
     const forwardedBy = ctx.forwardedBy ? `forwarded by ${ctx.forwardedBy.label}` : null;
     const { messageId, audience, changes } = await addInboundMessage(tx, ticket, now, {
-      msg, authorId, participantContactIds: ctx.participantContactIds, created, noise, inboundItemId: ctx.item.id,
+      msg, authorId, participantContactIds: ctx.participantContactIds, created, noise, inboundItemId: ctx.item.id, inboundRaw: ctx.item.raw,
       threadLink: { rule: ctx.thread!.rule, evidence: [ctx.thread!.evidence, forwardedBy].filter(Boolean).join('; ') || null },
       reopenClosed: ctx.thread!.reopenClosed,
     });

@@ -1,6 +1,7 @@
 import type { InboundMessage } from '../../channels/inbound-message';
-import type { Audience, Message, Ticket, TicketStatus, ThreadRule } from '../../db/entities';
+import type { Attachment, Audience, Message, Ticket, TicketStatus, ThreadRule } from '../../db/entities';
 import { blobRepository } from '../../db/repositories/blob.repository';
+import { chainRepository } from '../../db/repositories/chain.repository';
 import { messageRepository } from '../../db/repositories/message.repository';
 import { ticketEventRepository } from '../../db/repositories/ticket-event.repository';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
@@ -18,6 +19,9 @@ export interface InboundMessageInput {
   // Automatic mail (bounce, auto-reply, list): stored, never reopens, never adds people.
   noise: boolean;
   inboundItemId: number;
+  // That item's raw text as stored, when the caller has it: the hash chain then seals the message
+  // from what is written here instead of reading it all back (see chainRepository.handOver).
+  inboundRaw?: string;
   threadLink: { rule: ThreadRule; evidence: string | null };
   // The cause, when the inbox reopens a closed ticket for this reply.
   reopenClosed?: string;
@@ -51,13 +55,16 @@ export async function addInboundMessage(tx: Tx, ticket: Ticket, now: number, inp
     createdAt: msg.receivedAt ?? now,
   };
   const messageId = await messageRepository.insert(m, row);
+  const attachments: Attachment[] = [];
   for (const a of msg.attachments ?? []) {
     const sha256 = await blobRepository.put(m, a.content);
-    await messageRepository.insertAttachment(m, {
+    const att: Omit<Attachment, 'id'> = {
       messageId, filename: a.filename, contentType: a.contentType, size: a.content.length, sha256,
       contentId: a.contentId ?? null, inline: !!a.inline, createdAt: now,
-    });
+    };
+    attachments.push({ ...att, id: await messageRepository.insertAttachment(m, att) });
   }
+  if (input.inboundRaw !== undefined) chainRepository.handOver(m, { ...row, id: messageId }, attachments, input.inboundRaw);
   await messageRepository.insertThreadLink(m, { messageId, ticketId: ticket.id, rule: input.threadLink.rule, evidence: input.threadLink.evidence, createdAt: now });
   await ticketRepository.touchWithMessage(m, ticket.id, now, audience === 'staff' ? null : msg.text, !noise && (!publicPost || authorId === ticket.requesterId) ? 'end' : undefined);
   let counted = ticket;

@@ -1,7 +1,8 @@
 import { assertMayPostPublicly } from '../../community/trust-levels';
 import { renderMarkdown } from '../../content/markdown';
-import type { Message } from '../../db/entities';
+import type { Attachment, Message } from '../../db/entities';
 import { blobRepository } from '../../db/repositories/blob.repository';
+import { chainRepository } from '../../db/repositories/chain.repository';
 import { contactRepository } from '../../db/repositories/contact.repository';
 import { messageRepository } from '../../db/repositories/message.repository';
 import { ticketEventRepository } from '../../db/repositories/ticket-event.repository';
@@ -45,13 +46,16 @@ export async function contactReply(deps: CommandDeps, viewer: Extract<Viewer, { 
       text: text || '(attachment)', fullText: null, html: renderMarkdown(text || '(attachment)'), externalId: null, emailMessageId: null,
       deliveryState: null, deliveryError: null, inboundItemId: null, hidden: false, score: 0, flags: participant ? null : { community: true }, createdAt: now,
     });
+    const attachments: Attachment[] = [];
     for (const a of input.attachments ?? []) {
       const sha256 = await blobRepository.put(tx.m, a.content);
-      await messageRepository.insertAttachment(tx.m, { messageId: id, filename: a.filename, contentType: a.contentType, size: a.content.length, sha256, contentId: null, inline: false, createdAt: now });
+      const att: Omit<Attachment, 'id'> = { messageId: id, filename: a.filename, contentType: a.contentType, size: a.content.length, sha256, contentId: null, inline: false, createdAt: now };
+      attachments.push({ ...att, id: await messageRepository.insertAttachment(tx.m, att) });
     }
     await messageRepository.insertThreadLink(tx.m, { messageId: id, ticketId: t.id, rule: 'web', evidence: null, createdAt: now });
     await ticketRepository.touchWithMessage(tx.m, t.id, now, text, participant ? 'end' : undefined);
     const message = (await messageRepository.findById(tx.m, id))!;
+    chainRepository.handOver(tx.m, message, attachments, null);
     await factsWriter.message(tx.m, t, message, { authorIsParticipant: participant });
     const changes = ['last_activity'];
     // The customer answered: a solved or waiting ticket needs an agent again.

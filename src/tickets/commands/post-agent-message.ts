@@ -1,5 +1,6 @@
-import type { Audience, Message, Ticket } from '../../db/entities';
+import type { Attachment, Audience, Message, Ticket } from '../../db/entities';
 import { blobRepository } from '../../db/repositories/blob.repository';
+import { chainRepository } from '../../db/repositories/chain.repository';
 import { messageRepository } from '../../db/repositories/message.repository';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
 import type { Tx } from '../../db/transaction';
@@ -34,9 +35,11 @@ export async function postAgentMessage(tx: Tx, deps: CommandDeps, viewer: Extrac
     externalId: null, emailMessageId: null, deliveryState: null, deliveryError: null, inboundItemId: null, hidden: false, score: 0,
     flags: deps.cause ? { cause: deps.cause } : null, createdAt: now,
   });
+  const attachments: Attachment[] = [];
   for (const a of input.attachments ?? []) {
     const sha256 = await blobRepository.put(tx.m, a.content);
-    await messageRepository.insertAttachment(tx.m, { messageId: id, filename: a.filename, contentType: a.contentType, size: a.content.length, sha256, contentId: null, inline: false, createdAt: now });
+    const att: Omit<Attachment, 'id'> = { messageId: id, filename: a.filename, contentType: a.contentType, size: a.content.length, sha256, contentId: null, inline: false, createdAt: now };
+    attachments.push({ ...att, id: await messageRepository.insertAttachment(tx.m, att) });
   }
   await messageRepository.insertThreadLink(tx.m, { messageId: id, ticketId: ticket.id, rule: deps.cause ? 'automation' : 'agent', evidence: deps.cause ? `${deps.cause.kind} ${deps.cause.name}` : null, createdAt: now });
   if (input.audience === 'staff') {
@@ -46,6 +49,8 @@ export async function postAgentMessage(tx: Tx, deps: CommandDeps, viewer: Extrac
     await ticketRepository.touchWithMessage(tx.m, ticket.id, now, input.text, 'start');
   }
   const message = (await messageRepository.findById(tx.m, id))!;
+  // The chain seals it from these rows (it has no raw item) instead of reading them again.
+  chainRepository.handOver(tx.m, message, attachments, null);
   const queued = await deps.outbound.enqueueFor(tx.m, ticket, message, now);
   if (queued) {
     await messageRepository.update(tx.m, id, { deliveryState: 'queued' });
