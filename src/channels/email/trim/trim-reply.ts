@@ -29,7 +29,7 @@ export const filters: TrimFilter[] = [
 ];
 
 export function trimWith(chain: TrimFilter[], text: string): { visible: string; trimmed: boolean } {
-  let lines = text.replace(/\r\n?/g, '\n').split('\n').map((l) => l.replace(/\s+$/, ''));
+  let lines = text.replace(/\r\n?/g, '\n').split('\n').map((l) => l.trimEnd());
   const original = lines.join('\n').trim();
   for (const f of chain) {
     const kept = f.apply(lines);

@@ -1,5 +1,5 @@
 import { TrimFilter, isBlank, isQuoted } from './lines';
-import { FoundHeader, placeHeaders } from './place-header';
+import { FoundHeader, placeHeaders, scanWork } from './place-header';
 
 // "-----Original Message-----" and its kin, framed by dashes or stars or standing alone.
 const PHRASES = [
@@ -21,8 +21,9 @@ const FIELD = /^\s*\*?[\p{L}][\p{L} -]{0,24}\*?\s*:/u;
 export const isBanner = (line: string) => FRAMED.test(line) || ALONE.test(line);
 
 // The banner and the From:/Date:/Subject: fields that come with it (up to the next blank line).
-export function findBanner(lines: string[], from: number): FoundHeader | null {
-  for (let i = from; i < lines.length; i++) {
+export function findBanner(lines: string[], from: number, scanFrom = from): FoundHeader | null {
+  for (let i = Math.max(from, scanFrom); i < lines.length; i++) {
+    scanWork.lines++;
     if (isQuoted(lines[i]) || !isBanner(lines[i])) continue;
     let end = i + 1;
     let k = end;

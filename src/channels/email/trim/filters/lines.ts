@@ -11,7 +11,10 @@ export const isBlank = (line: string | undefined) => !line || line.trim() === ''
 // "> text", and the initials some clients quote with ("JD> text", "C> text").
 export const isQuoted = (line: string) => /^\s*(>|[A-Z][A-Za-z]{0,2}>)/.test(line);
 
-export const hasText = (lines: string[], from = 0, to = lines.length) => lines.slice(from, to).some((l) => !isBlank(l));
+export const hasText = (lines: string[], from = 0, to = lines.length) => {
+  for (let k = Math.max(from, 0); k < Math.min(to, lines.length); k++) if (!isBlank(lines[k])) return true;
+  return false;
+};
 
 export const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/u;
 export const TIME = /(?<![\p{N}])\d{1,2}[:.]\d{2}(?![\p{N}])/u;

@@ -2,6 +2,7 @@ import { TrimFilter, WORD_START, cutAt, isBlank, isQuoted } from './lines';
 import { findBanner } from './banner';
 import { findOutlookBlock } from './outlook-block';
 import { findQuoteHeader } from './quote-header';
+import { FoundHeader, HeaderFinder } from './place-header';
 import { findVerblessHeader } from './verbless-header';
 
 // "Sent from my iPhone" and the other lines phones and mail apps append, in their languages.
@@ -35,26 +36,44 @@ const plain = (line: string) =>
     .replace(/\s+/g, ' ')
     .trim();
 
-export const isMobileSignature = (line: string) => {
-  const t = plain(line);
-  return FIXED.some((r) => r.test(t)) || (SENT_LINE.test(t) && DEVICE.test(t));
-};
+const isPlainMobileSignature = (t: string) => FIXED.some((r) => r.test(t)) || (SENT_LINE.test(t) && DEVICE.test(t));
+export const isMobileSignature = (line: string) => isPlainMobileSignature(plain(line));
+
+// Whether a header starts right at line k, asked for later and later k (one "Sent from…" line
+// after another). A search from a later line finds nothing the previous search did not (see
+// HeaderFinder), so each resumes where the previous one found its header, or gives up at once
+// where that one found none: the lines in between are read once, not once per such line.
+function headerStartsAt(lines: string[]): (k: number) => boolean {
+  const finders: HeaderFinder[] = [findQuoteHeader, findVerblessHeader, findBanner, findOutlookBlock];
+  const last: { from: number; found: FoundHeader | null }[] = finders.map(() => ({ from: -1, found: null }));
+  return (k) =>
+    finders.some((find, n) => {
+      const prev = last[n];
+      const earlier = prev.from >= 0 && prev.from <= k;
+      if (earlier && !prev.found) return false;
+      const found = earlier && prev.found ? find(lines, k, Math.max(k, prev.found.start)) : find(lines, k);
+      last[n] = { from: k, found };
+      return found?.start === k;
+    });
+}
 
 // Without a device name the line must close the reply: only history or more signature below.
-const closesReply = (lines: string[], i: number) => {
+const closesReply = (lines: string[], i: number, headerAt: (k: number) => boolean) => {
   let k = i + 1;
   while (k < lines.length && isBlank(lines[k])) k++;
   if (k === lines.length || isQuoted(lines[k]) || isMobileSignature(lines[k])) return true;
-  return [findQuoteHeader, findVerblessHeader, findBanner, findOutlookBlock].some((find) => find(lines, k)?.start === k);
+  return headerAt(k);
 };
 
 export const mobileSignature: TrimFilter = {
   name: 'mobile-signature',
   apply: (lines) => {
+    const headerAt = headerStartsAt(lines);
     const i = lines.findIndex((l, idx) => {
       if (idx === 0 || isQuoted(l)) return false;
-      if (isMobileSignature(l)) return true;
-      return SENT_LINE.test(plain(l)) && closesReply(lines, idx);
+      const t = plain(l);
+      if (isPlainMobileSignature(t)) return true;
+      return SENT_LINE.test(t) && closesReply(lines, idx, headerAt);
     });
     return i > 0 ? cutAt(lines, i) : lines;
   },

@@ -1,5 +1,5 @@
 import { TrimFilter, isBlank, isQuoted } from './lines';
-import { FoundHeader, placeHeaders } from './place-header';
+import { FoundHeader, placeHeaders, scanWork } from './place-header';
 
 // Outlook (and webmail) header blocks: "From:" followed closely by "Sent:"/"To:"/"Subject:", in
 // the sender's language — French ones read "De : / Envoyé : / À : / Copie à : / Objet :", or
@@ -16,8 +16,9 @@ const FROM_FIELD = new RegExp(`${label(FROM)}\\s*\\S`, 'iu');
 const FOLLOW_FIELD = new RegExp(label(FOLLOW), 'iu');
 const ABOVE = /^\s*([-_=*]{5,}|Message du .{0,60})\s*$/iu;
 
-export function findOutlookBlock(lines: string[], from: number): FoundHeader | null {
-  for (let i = from; i < lines.length; i++) {
+export function findOutlookBlock(lines: string[], from: number, scanFrom = from): FoundHeader | null {
+  for (let i = Math.max(from, scanFrom); i < lines.length; i++) {
+    scanWork.lines++;
     if (isQuoted(lines[i]) || !FROM_FIELD.test(lines[i])) continue;
     if (!lines.slice(i + 1, i + 6).some((l) => FOLLOW_FIELD.test(l))) continue;
     let start = i;

@@ -1,7 +1,13 @@
 import { hasText, isBlank, isQuoted } from './lines';
 
 export type FoundHeader = { start: number; end: number };
-export type HeaderFinder = (lines: string[], from: number) => FoundHeader | null;
+// The first header at or below line `from`. A search from a later line finds nothing an earlier
+// search would not have: it may only lose lines above its `from`. So a caller that knows no header
+// is found before line `scanFrom` (an earlier search found its header there) may start there.
+export type HeaderFinder = (lines: string[], from: number, scanFrom?: number) => FoundHeader | null;
+
+// Lines the finders have looked at, for tests that check the work grows with the mail, not faster.
+export const scanWork = { lines: 0 };
 
 // What a header that introduces an earlier message means depends on what surrounds it:
 // - text above it and only history below: a top-posted reply, everything from the header on goes;
@@ -41,7 +47,8 @@ export function placeHeaders(lines: string[], find: HeaderFinder, opts: { keepIn
 function startsHistory(lines: string[], at: number, find: HeaderFinder): boolean {
   const h = find(lines, at);
   if (h && h.start === at) return true;
-  const rest = lines.slice(at).filter((l) => !isBlank(l));
+  const rest: string[] = [];
+  for (let k = at; k < lines.length && rest.length <= 8; k++) if (!isBlank(lines[k])) rest.push(lines[k]);
   return rest.length <= 8 && FOOTER.test(rest.join(' '));
 }
 

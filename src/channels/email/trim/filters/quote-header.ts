@@ -1,6 +1,6 @@
 import { EMAIL, TIME, TrimFilter, WORD_END, WORD_START } from './lines';
 import { placeHeaders } from './place-header';
-import { HeaderReading, bare, findWrappedHeader } from './wrapped-header';
+import { HeaderReading, bare, findWrappedHeader, lastBareChar } from './wrapped-header';
 
 // The words clients put before the quoted message: "On … wrote:", "Am … schrieb …:",
 // "W dniu … napisał(a):", "Op … het volgende geschreven:", "… kirjoitti …:", "In data … ha scritto:".
@@ -27,21 +27,37 @@ const CJK = /^.{0,200}(写道|寫道|のメッセージ)\s*[:：]?\s*$/u;
 
 // Every client writes a date (or the address) into the header; "On my phone the app wrote:" is
 // the sender's own sentence.
-const opened = (t: string) => t.length <= 400 && /\d|@/.test(t) && OPENED.test(t);
+export const OPENED_MAX = 400;
+const opened = (t: string) => t.length <= OPENED_MAX && /\d|@/.test(t) && OPENED.test(t);
 
 export function isQuoteHeader(text: string): boolean {
-  const t = bare(text);
+  return isBareQuoteHeader(bare(text));
+}
+
+// The same for text bare() has already been through (it changes nothing the second time).
+function isBareQuoteHeader(t: string): boolean {
   if (t.length > 400) return false;
   if (opened(t)) return true;
   if (VERB_LAST.test(t) && (TIME.test(t) || EMAIL.test(t))) return true;
   return CJK.test(t);
 }
 
-export const isOpenedQuoteHeader = (text: string) => opened(bare(text));
+// The opener test of OPENED on the text as it is, before bare() (which only drops the frame in
+// front and turns runs of spaces into one): false here means false there, at no cost of bare().
+const MAY_OPEN = new RegExp(`^[\\s*_-]*(${OPENERS.map((o) => o.replace(/ /g, '\\s+')).join('|')})${WORD_END}`, 'iu');
+export const mayOpenQuoteHeader = (text: string) => MAY_OPEN.test(text);
 
-const reading: HeaderReading = (joined) => (!isQuoteHeader(joined) ? null : opened(joined) ? 'opened' : 'plain');
+export const isOpenedQuoteHeader = (text: string) => MAY_OPEN.test(text) && opened(bare(text));
+
+const reading: HeaderReading = (joined) => (!isBareQuoteHeader(joined) ? null : opened(joined) ? 'opened' : 'plain');
 const MAY_END = new RegExp(`([:：]|${verb}|写道|寫道|のメッセージ)\\s*$`, 'iu');
-export const findQuoteHeader = (lines: string[], from: number) => findWrappedHeader(lines, from, reading, (l) => MAY_END.test(bare(l)));
+// MAY_END can only match where the bare line ends in one of these (the last letter of a verb).
+const END_CHAR = new RegExp(
+  `^[${[':', '：', '道', 'ジ', ...VERBS.map((v) => v.replace(/\\/g, '').slice(-1))].join('').replace(/[\]\\^-]/g, '\\$&')}]$`,
+  'iu',
+);
+const mayEnd = (l: string) => END_CHAR.test(lastBareChar(l)) && MAY_END.test(bare(l));
+export const findQuoteHeader = (lines: string[], from: number, scanFrom = from) => findWrappedHeader(lines, from, reading, mayEnd, scanFrom);
 
 export const quoteHeader: TrimFilter = {
   name: 'quote-header',

@@ -1,10 +1,11 @@
 import { TrimFilter, isBlank } from './lines';
-import { FoundHeader, placeHeaders } from './place-header';
+import { FoundHeader, placeHeaders, scanWork } from './place-header';
 
 // Any language: a line that introduces a quoted block ("Bob wrote:", "x <a@b> schrieb:",
 // "2013/7/20 sam <a@b>") directly followed by "> " or "| " lines.
-export function findQuotedBlockIntro(lines: string[], from: number): FoundHeader | null {
-  for (let i = Math.max(from, 1); i < lines.length; i++) {
+export function findQuotedBlockIntro(lines: string[], from: number, scanFrom = from): FoundHeader | null {
+  for (let i = Math.max(from, scanFrom, 1); i < lines.length; i++) {
+    scanWork.lines++;
     const l = lines[i].trim();
     if (!l || /^[>|]/.test(l)) continue;
     if (!/:$/.test(l) && !/<[^>\s]+@[^>\s]+>\s*:?$/.test(l)) continue;

@@ -17,7 +17,7 @@ const reading: HeaderReading = (joined) =>
   joined.length <= 300 && !hasHeaderVerb(joined) && (GMAIL_DATE.test(joined) || DATED_SENDER.test(joined)) ? 'plain' : null;
 
 const mayEnd = (line: string) => /:\s*$/.test(line) || GMAIL_DATE.test(line.trim());
-export const findVerblessHeader = (lines: string[], from: number) => findWrappedHeader(lines, from, reading, mayEnd);
+export const findVerblessHeader = (lines: string[], from: number, scanFrom = from) => findWrappedHeader(lines, from, reading, mayEnd, scanFrom);
 
 export const verblessHeader: TrimFilter = {
   name: 'verbless-header',
