@@ -6,7 +6,7 @@ import { createChorus } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { seededPages } from './agent-pages.bench';
-import { envInt, percentile, type Timing } from './util';
+import { envInt, percentile, type Timing, storeEnv } from './util';
 
 type Kind = 'inbox' | 'ticket' | 'reply' | 'search';
 const WORDS = ['refund', 'invoice', 'password', 'shipping', 'webhook', 'crash', 'coupon', 'hello'];
@@ -40,7 +40,7 @@ export async function benchAgentsLoad() {
     const file = path.join(path.dirname(seedFile), `chorus-bench-load-run-${process.pid}.sqlite`);
     for (const ext of ['', '-wal', '-shm']) fs.rmSync(file + ext, { force: true });
     fs.copyFileSync(seedFile, file);
-    const config = loadConfig({ DATABASE_URL: `sqlite:${file}`, CHORUS_DATA_DIR: path.dirname(file), CHORUS_SECRET: 'bench-secret-0123456789', CHORUS_SMTP_ENABLED: 'false', LOG_LEVEL: 'silent', NODE_ENV: 'production' }, { readDotEnv: false });
+    const config = loadConfig({ DATABASE_URL: `sqlite:${file}`, CHORUS_DATA_DIR: path.dirname(file), CHORUS_SECRET: 'bench-secret-0123456789', CHORUS_SMTP_ENABLED: 'false', LOG_LEVEL: 'silent', NODE_ENV: 'production', ...storeEnv() }, { readDotEnv: false });
     const chorus = await createChorus(config, { logger: createLogger('silent') });
     await chorus.s.db.m.query(`UPDATE inboxes SET channel = 'api', settings = ? WHERE id = 5`, [JSON.stringify({ callbackUrl })]);
     const port = await chorus.listen(0, '127.0.0.1');

@@ -8,7 +8,7 @@ import { hmacHex } from '../src/channels/signature';
 import { loadConfig } from '../src/config';
 import { createInbox } from '../src/inboxes/create-inbox';
 import { createLogger } from '../src/logger';
-import { blast, envInt } from './util';
+import { blast, envInt, storeEnv } from './util';
 
 // Tickets created per second through the signed API channel (ledger, pipeline, contact,
 // ticket, message, events) beside bare express answering the same requests.
@@ -16,7 +16,7 @@ export async function benchApiIngest() {
   const count = envInt('BENCH_POSTS', 3000, 100, 1_000_000);
   const concurrency = 16;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chorus-bench-api-'));
-  const config = loadConfig({ CHORUS_DATA_DIR: dir, CHORUS_SECRET: 'bench-secret-0123456789', CHORUS_SMTP_ENABLED: 'false', LOG_LEVEL: 'silent', NODE_ENV: 'production' }, { readDotEnv: false });
+  const config = loadConfig({ CHORUS_DATA_DIR: dir, CHORUS_SECRET: 'bench-secret-0123456789', CHORUS_SMTP_ENABLED: 'false', LOG_LEVEL: 'silent', NODE_ENV: 'production', ...storeEnv() }, { readDotEnv: false });
   const chorus = await createChorus(config, { logger: createLogger('silent') });
   const port = await chorus.listen(0, '127.0.0.1');
   const inbox = await createInbox(chorus.s.db, Date.now(), { name: 'bench', channel: 'api' });

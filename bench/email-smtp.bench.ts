@@ -10,7 +10,7 @@ import { smtpPorts } from '../src/channels/email/email.module';
 import { loadConfig } from '../src/config';
 import { createInbox } from '../src/inboxes/create-inbox';
 import { createLogger } from '../src/logger';
-import { envInt } from './util';
+import { envInt, storeEnv } from './util';
 
 type Mail = (i: number) => SendMailOptions;
 
@@ -59,7 +59,7 @@ async function bare(count: number, mail: Mail): Promise<{ rate: number; cpuMs: n
 // Chorus: its SMTP listener, the ledger, parsing, threading and storage of every mail.
 async function ours(count: number, mail: Mail): Promise<{ rate: number; cpuMs: number; statements: number; commits: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chorus-bench-smtp-'));
-  const config = loadConfig({ CHORUS_DATA_DIR: dir, CHORUS_SECRET: 'bench-secret-0123456789', CHORUS_SMTP_ENABLED: 'true', CHORUS_SMTP_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'production' }, { readDotEnv: false });
+  const config = loadConfig({ CHORUS_DATA_DIR: dir, CHORUS_SECRET: 'bench-secret-0123456789', CHORUS_SMTP_ENABLED: 'true', CHORUS_SMTP_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'production', ...storeEnv() }, { readDotEnv: false });
   const chorus = await createChorus(config, { logger: createLogger('silent') });
   await createInbox(chorus.s.db, Date.now(), { name: 'bench', channel: 'email', address: 'support@bench.test' });
   const counted = countStatements(chorus.s.db.ds, /^SELECT COUNT\(\*\) n FROM inbound_items/);

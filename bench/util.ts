@@ -84,3 +84,10 @@ export async function timeRounds(fn: () => unknown, rounds: number, warmup: numb
   out.sort((a, b) => a - b);
   return { p50: percentile(out, 50), p99: percentile(out, 99) };
 }
+
+// Settings of the store a bench may pass through from its own environment, to compare the two
+// ways in one checkout (e.g. CHORUS_SQLITE_CHECKPOINT_MS=0 for SQLite's own checkpoints).
+export function storeEnv(): Record<string, string> {
+  const v = process.env.CHORUS_SQLITE_CHECKPOINT_MS;
+  return v === undefined ? {} : { CHORUS_SQLITE_CHECKPOINT_MS: v };
+}

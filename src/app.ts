@@ -9,7 +9,8 @@ import { hashToken, newToken } from './auth/secrets';
 import { SessionService } from './auth/session.service';
 import type { Config } from './config';
 import { createAgent } from './agents/create-agent';
-import { openDatabase } from './db/data-source';
+import { checkpointBeside, openDatabase } from './db/data-source';
+import type { Checkpointer } from './db/sqlite-checkpointer';
 import { agentRepository } from './db/repositories/agent.repository';
 import { sessionRepository } from './db/repositories/session.repository';
 import { Db } from './db/transaction';
@@ -53,6 +54,8 @@ export interface Chorus {
   close(): Promise<void>;
   // A first-run setup link, when no agent exists yet and none was configured.
   setupUrl: string | null;
+  // SQLite's log checkpointed beside the event loop (null on Postgres or when switched off).
+  checkpointer: Checkpointer | null;
 }
 
 // Builds one Chorus node: database (migrated), services, HTTP + socket.io, background workers.
@@ -60,6 +63,7 @@ export async function createChorus(config: Config, opts: { logger?: Logger; now?
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const now = opts.now ?? Date.now;
   const ds = await openDatabase(config.databaseUrl);
+  const checkpointer = checkpointBeside(ds, config.CHORUS_SQLITE_CHECKPOINT_MS, (message) => logger.warn({ message }, 'SQLite checkpoint failed; SQLite checkpoints inside commits meanwhile'));
   const bus = new EventBus();
   bus.onError = (err, event) => logger.error({ err, event }, 'event handler failed');
   const db = new Db(ds, bus);
@@ -130,7 +134,7 @@ export async function createChorus(config: Config, opts: { logger?: Logger; now?
 
   let closed = false;
   return {
-    s, app, server, setupUrl,
+    s, app, server, setupUrl, checkpointer,
     listen: (port = config.PORT, host = config.HOST) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -145,6 +149,7 @@ export async function createChorus(config: Config, opts: { logger?: Logger; now?
       await sockets.close();
       await new Promise<void>((r) => (server.listening ? server.close(() => r()) : r()));
       await bus.drain();
+      await checkpointer?.stop();
       await ds.destroy();
     },
   };

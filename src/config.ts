@@ -52,6 +52,9 @@ export const configSchema = z.object({
   CHORUS_TICKET_SWEEP_MS: z.coerce.number().int().min(20).default(15_000),
   // How often (once per cluster) the kept inbox counts are recounted from the tickets and fixed.
   CHORUS_COUNT_RECONCILE_MS: z.coerce.number().int().min(20).default(3_600_000),
+  // SQLite only: how often a worker thread copies the write-ahead log into the database file
+  // (off the event loop); 0 leaves it to SQLite inside commits, every 1,000 pages of log.
+  CHORUS_SQLITE_CHECKPOINT_MS: z.coerce.number().int().min(0).max(60_000).default(250),
   // How often (once per cluster) retention policies are applied: daily by default.
   CHORUS_RETENTION_SWEEP_MS: z.coerce.number().int().min(1000).default(86_400_000),
   // The loop guard: at most this many automatic (rule) actions per ticket per hour.

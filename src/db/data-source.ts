@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { migrations } from '../../migrations';
 import { entities } from './entities';
 import { bindIntegerParameters } from './sqlite-bound-integers';
+import { type Checkpointer, FALLBACK_AUTOCHECKPOINT_PAGES, startCheckpointer } from './sqlite-checkpointer';
 
 export type DbKind = 'sqlite' | 'postgres';
 
@@ -52,6 +53,16 @@ export async function openDatabase(databaseUrl: string): Promise<DataSource> {
   if (ds.options.type === 'better-sqlite3') beginImmediate(ds);
   await migrateUnderLock(ds);
   return ds;
+}
+
+// A SQLite file's log is checkpointed by a worker thread from now on (see sqlite-checkpointer.ts);
+// null for Postgres, an in-memory database or `everyMs` 0.
+export function checkpointBeside(ds: DataSource, everyMs: number, onError: (message: string) => void): Checkpointer | null {
+  if (ds.options.type !== 'better-sqlite3' || !everyMs) return null;
+  const file = String(ds.options.database);
+  if (file === ':memory:') return null;
+  (ds.driver as unknown as { databaseConnection: { pragma(s: string): unknown } }).databaseConnection.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+  return startCheckpointer(path.resolve(file), everyMs, onError);
 }
 
 // Any fixed number works as long as every node uses the same one.
