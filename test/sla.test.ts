@@ -143,4 +143,17 @@ describe.each(DB_KINDS)('SLA policies (%s)', (db) => {
     const e = await t.s.ingest.ingest(other, [{ key: `s${++n}`, raw: JSON.stringify({ channel: 'email', text: 'hi', subject: 'Late', author: { kind: 'email', value: 'eve@x.test' } }), rawType: RAW }]).then((r) => r[0]);
     expect((await ticket(e.ticketId!)).slaDueAt).toBe(Date.UTC(2026, 2, 3, 8, 30));
   });
+
+  it('with every policy deleted, the next change of a ticket clears its due time; a new ticket gets none', async () => {
+    at(700);
+    const c = await mail('gone@x.test', { subject: 'Before the policies went' });
+    expect((await due(c.ticketId!)).min).not.toBeNull();
+    for (const p of (await t.api('GET', '/api/sla-policies')).body.slaPolicies) expect((await t.api('DELETE', `/api/sla-policies/${p.id}`)).status).toBe(200);
+    at(710);
+    await addTag(t.s.commands, agent, c.ticketId!, 'later');
+    expect(await due(c.ticketId!)).toEqual({ min: null, target: null });
+    expect((await ticket(c.ticketId!)).slaPolicyId).toBeNull();
+    const d = await mail('after@x.test', { subject: 'After' });
+    expect(await due(d.ticketId!)).toEqual({ min: null, target: null });
+  });
 });

@@ -1,5 +1,6 @@
 import type { SlaPolicy } from '../../db/entities';
 import { slaPolicyRepository } from '../../db/repositories/sla.repository';
+import { ticketRepository } from '../../db/repositories/ticket.repository';
 import { VersionedCache } from '../../db/versioned-cache';
 import { changedTicketIds } from '../../events/changed-tickets';
 import { startClusterJob } from '../../jobs/cluster-job';
@@ -33,7 +34,11 @@ export const slaModule: ChorusModule = {
       if (!changedTicketIds(events).length) return;
       const policies = await cached.get(m, events);
       const now = s.now();
-      for (const id of changedTicketIds(events, unmoved(policies))) await recomputeSla(m, id, now, { policies });
+      let ids = changedTicketIds(events, unmoved(policies));
+      // With no policy, only a ticket still carrying a due time or policy has anything to clear:
+      // one narrow read instead of each whole ticket (an install without SLAs pays just this).
+      if (!policies.length) ids = await ticketRepository.withSlaState(m, ids);
+      for (const id of ids) await recomputeSla(m, id, now, { policies });
     });
   },
   routes: (r, s) => slaRoutes(r, s),

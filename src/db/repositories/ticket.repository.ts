@@ -76,6 +76,14 @@ export const ticketRepository = {
     return m.getRepository(Ticket).findOne({ where: { id }, select: { id: true, inboxId: true, channel: true, teamId: true, assigneeId: true, requesterId: true, automatic: true } });
   },
 
+  // Of these tickets, the ones with an SLA due time or policy set (what recomputeSla clears when no policy is left).
+  async withSlaState(m: EntityManager, ids: number[]): Promise<number[]> {
+    if (!ids.length) return [];
+    const rows: { id: number }[] = await m.getRepository(Ticket).createQueryBuilder('t').select('t.id', 'id')
+      .where('t.id IN (:...ids)', { ids }).andWhere('(t.sla_due_at IS NOT NULL OR t.sla_policy_id IS NOT NULL)').getRawMany();
+    return rows.map((r) => Number(r.id));
+  },
+
   // The few columns a notice about the ticket needs.
   async findAssignee(m: EntityManager, id: number): Promise<Pick<Ticket, 'id' | 'subject' | 'assigneeId'> | null> {
     return m.getRepository(Ticket).findOne({ where: { id }, select: { id: true, subject: true, assigneeId: true } });
