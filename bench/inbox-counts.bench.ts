@@ -7,7 +7,7 @@ import { createLogger } from '../src/logger';
 import { reconcileCounts } from '../src/tickets/reconcile-counts';
 import { assign } from '../src/tickets/commands/assign';
 import { seeded } from './inbox-list.bench';
-import { envInt, percentile, type Timing } from './util';
+import { envInt, percentile, type Timing, storeEnv } from './util';
 
 const timing = (xs: number[]): Timing => {
   const s = [...xs].sort((a, b) => a - b);
@@ -24,7 +24,7 @@ export async function benchInboxCounts() {
   const tickets = envInt('BENCH_TICKETS', 1_000_000, 1_000, 20_000_000);
   const rounds = envInt('BENCH_COUNT_ROUNDS', 200, 20, 100_000);
   const file = await seeded(tickets);
-  const config = loadConfig({ DATABASE_URL: `sqlite:${file}`, CHORUS_DATA_DIR: path.dirname(file), CHORUS_SECRET: 'bench-secret-0123456789', CHORUS_SMTP_ENABLED: 'false', CHORUS_WORKERS: 'false', LOG_LEVEL: 'silent', NODE_ENV: 'production' }, { readDotEnv: false });
+  const config = loadConfig({ DATABASE_URL: `sqlite:${file}`, CHORUS_DATA_DIR: path.dirname(file), CHORUS_SECRET: 'bench-secret-0123456789', CHORUS_SMTP_ENABLED: 'false', CHORUS_WORKERS: 'false', LOG_LEVEL: 'silent', NODE_ENV: 'production', ...storeEnv() }, { readDotEnv: false });
   const chorus = await createChorus(config, { logger: createLogger('silent') });
   const port = await chorus.listen(0, '127.0.0.1');
   chorus.server.keepAliveTimeout = 600_000;
