@@ -72,7 +72,7 @@ export async function createChorus(config: Config, opts: { logger?: Logger; now?
   const parsers = new ParserRegistry();
   const ingest = new IngestPipeline({ db, parsers, secret: config.secret, logger, now, leaseMs: config.CHORUS_INGEST_LEASE_MS, onOutcome: (channel, outcome) => metrics.ingest.inc({ channel, outcome }) });
   const outbound = new OutboundRouter();
-  const outbox = new OutboxWorker(db, logger, metrics, now, { sendTimeoutMs: config.CHORUS_SEND_TIMEOUT_MS });
+  const outbox = new OutboxWorker(db, logger, metrics, now, { sendTimeoutMs: config.CHORUS_SEND_TIMEOUT_MS, pollMs: config.CHORUS_OUTBOX_POLL_MS });
   const s: Services = {
     config, db, bus, logger, parsers, ingest, outbound, outbox, metrics, now,
     sessions: new SessionService(db, now),

@@ -36,6 +36,9 @@ export const configSchema = z.object({
   // How long an outgoing send may wait on its destination (SMTP connect, greeting and silence; an
   // HTTP callback or platform request) before it is retried later.
   CHORUS_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  // How often each node's outbox worker looks for due deliveries by itself: rows another node
+  // queued, retries whose backoff ran out. This node's own commits that queue rows poke it at once.
+  CHORUS_OUTBOX_POLL_MS: z.coerce.number().int().min(20).default(1000),
   // Outgoing webhooks to loopback, private, link-local and other non-public addresses are refused
   // (a URL an admin types must not reach into the server's own network) unless this is set.
   CHORUS_WEBHOOKS_ALLOW_PRIVATE: bool.default(false),

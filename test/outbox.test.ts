@@ -216,3 +216,75 @@ describe.each(DB_KINDS)('the outbox when a destination hangs (%s)', (db) => {
     expect(calls).toBe(2);
   });
 });
+
+// The poll is pushed out of reach (10 min), so every claim here was asked for by a commit.
+describe.each(DB_KINDS)('the outbox worker is told only of changes that queue deliveries (%s)', (db) => {
+  let t: TestChorus;
+  const queuedRows = async () => Number((await t.s.db.m.query('SELECT COUNT(*) AS n FROM outbox_items'))[0].n);
+  beforeAll(async () => {
+    t = await startTestChorus({ db, env: { CHORUS_OUTBOX_POLL_MS: '600000' } });
+  });
+  afterAll(async () => t.stop());
+
+  it('claims nothing for an inbound post that queues nothing, and still sends an agent reply at once', async () => {
+    const p = await partner([]);
+    const inbox = await apiInbox(t, { callbackUrl: p.url });
+    const rowsBefore = await queuedRows();
+    const claims = jest.spyOn(outboxRepository, 'claimDue');
+    try {
+      const tk = await postSigned(t, inbox, { externalId: 'quiet-1', author: { id: 'q' }, text: 'hello, nothing to send back yet' });
+      expect(tk.body.ticketId).toEqual(expect.any(Number));
+      // Every listener of the post's events has finished, and a claim any of them asked for has
+      // been started (SQLite: writes take turns in order; Postgres: a claim starts in the poke).
+      await t.s.bus.drain();
+      await t.s.db.write(async () => undefined);
+      expect(await queuedRows()).toBe(rowsBefore);
+      expect(claims).not.toHaveBeenCalled();
+
+      // A reply queues its callback in its own transaction; the commit tells the worker.
+      const reply = await t.api('POST', `/api/tickets/${tk.body.ticketId}/replies`, { text: 'On its way' });
+      expect(reply.body.message.deliveryState).toBe('queued');
+      const sent = await waitFor(() => t.api('GET', `/api/tickets/${tk.body.ticketId}`), (d) => d.body.messages.at(-1).deliveryState === 'sent');
+      expect(sent.body.messages.at(-1)).toMatchObject({ deliveryState: 'sent', externalId: 'partner-1' });
+      expect(p.calls).toHaveLength(1);
+      expect(claims).toHaveBeenCalled();
+    } finally {
+      claims.mockRestore();
+      p.close();
+    }
+  });
+
+  it('publishes outbox.enqueued once per committed transaction, with a savepoint\'s rows, never a rolled-back one\'s', async () => {
+    const sent: number[] = [];
+    t.s.outbox.register('test.noop', async (item) => void sent.push(item.id));
+    let told = 0;
+    t.s.bus.on('outbox.enqueued', () => void told++);
+    const row = (m: Parameters<typeof outboxRepository.enqueue>[0]) => outboxRepository.enqueue(m, { kind: 'test.noop', messageId: null, ticketId: null, inboxId: null, payload: null }, Date.now());
+
+    // Two rows, one of them in a savepoint that commits: one event, after the commit.
+    const ids = await t.s.db.transaction(async (tx) => {
+      const a = await row(tx.m);
+      const b = await t.s.db.within(tx).savepoint((sp) => row(sp.m));
+      expect(told).toBe(0);
+      return [a, b];
+    });
+    expect(told).toBe(1);
+    await waitFor(() => sent.length, (n) => n >= 2);
+    expect(sent.sort((x, y) => x - y)).toEqual(ids.sort((x, y) => x - y));
+
+    // Only a savepoint that rolled back queued anything: nothing to tell.
+    await t.s.db.transaction(async (tx) => {
+      await t.s.db.within(tx).savepoint(async (sp) => {
+        await row(sp.m);
+        throw new Error('rolled back');
+      }).catch(() => undefined);
+    });
+    // A transaction that queued nothing, and one that rolled back with its row.
+    await t.s.db.transaction(async () => undefined);
+    await t.s.db.transaction(async (tx) => {
+      await row(tx.m);
+      throw new Error('rolled back');
+    }).catch(() => undefined);
+    expect(told).toBe(1);
+  });
+});

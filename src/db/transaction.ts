@@ -22,6 +22,17 @@ export function beforeCommit(m: EntityManager, fn: () => Promise<void>): boolean
   return true;
 }
 
+// Transactions that queued outbox rows (outboxRepository.enqueue says so here): once one commits,
+// 'outbox.enqueued' is published with its events, so the worker claims at once — and only then,
+// not after every change. A row written outside a transaction is found by the worker's poll.
+const queuedOutbox = new WeakSet<EntityManager>();
+
+export function outboxQueuedIn(m: EntityManager): boolean {
+  if (!finishers.has(m)) return false;
+  queuedOutbox.add(m);
+  return true;
+}
+
 // Work that must commit together with a change's events (the outbox rows of outgoing webhooks):
 // it runs inside the change's transaction, after its work, and sees every event it emitted.
 export type CommitHook = (m: EntityManager, events: DomainEvent[]) => Promise<void>;
@@ -82,9 +93,11 @@ export class Db {
           await this.beforeCommitOf(m, events);
           const list = finishers.get(m)!;
           for (let i = 0; i < list.length; i++) await list[i]();
+          if (queuedOutbox.has(m)) events.push({ name: 'outbox.enqueued', payload: {} });
           return result;
         } finally {
           finishers.delete(m);
+          queuedOutbox.delete(m);
         }
       });
     let result: T;
@@ -190,6 +203,8 @@ class JoinedDb extends Db {
       for (let i = 0; i < list.length; i++) await list[i]();
       await qr.commitTransaction();
       for (const e of events) this.outer.emit(e.name, e.payload as never);
+      // Its outbox rows commit with the outer transaction, which then tells the worker.
+      if (queuedOutbox.has(m)) outboxQueuedIn(this.outer.m);
       return result;
     } catch (err) {
       try {
@@ -200,6 +215,7 @@ class JoinedDb extends Db {
       throw err;
     } finally {
       finishers.delete(m);
+      queuedOutbox.delete(m);
     }
   }
 

@@ -38,6 +38,10 @@ export interface EventMap {
   'notification.created': { agentId: number; notificationId: number };
   // An agent read one or all of their notifications (their other tabs follow).
   'notification.read': { agentId: number; ids: number[] | 'all' };
+  // A committed change queued outbox rows (published once per transaction, after its commit, by
+  // db/transaction.ts whenever outboxRepository.enqueue ran in it): this node's worker claims at
+  // once instead of at its next poll. Other nodes' workers find the rows by their poll.
+  'outbox.enqueued': Record<string, never>;
   // A solve asked for a satisfaction survey (sent at once after the commit when it has no delay).
   'csat.scheduled': { ticketId: number; surveyId: number };
   // A listening stream found a post not stored before (streamId: the stream that found it first).

@@ -32,6 +32,7 @@ export class OutboxWorker {
   private claiming = false;
   private again = false;
   private stopped = true;
+  private listening = false;
   private closing = false;
   private inFlight = new Map<number, { lane: string; ticketId: number | null; abort: (reason: Error) => void; done: Promise<void> }>();
   private readonly pollMs: number;
@@ -56,7 +57,11 @@ export class OutboxWorker {
   start(): void {
     this.stopped = false;
     this.closing = false;
-    this.db.bus.on('message.created', () => this.poke());
+    // Poked by this node's commits that queued rows (agent and rule replies, acknowledgements,
+    // surveys, webhooks, notices…), not by every change: a post that queues nothing costs no
+    // claim. Rows another node queued, or that become due later, are found by the poll.
+    if (!this.listening) this.db.bus.on('outbox.enqueued', () => this.poke());
+    this.listening = true;
     this.schedule();
   }
 

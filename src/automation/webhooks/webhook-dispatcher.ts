@@ -30,18 +30,16 @@ export async function enqueueDelivery(m: EntityManager, hook: Webhook, event: st
 }
 
 export async function enqueueTest(s: Services, hook: Webhook): Promise<string> {
-  const id = await s.db.transaction(({ m }) => enqueueDelivery(m, hook, TEST_EVENT, { message: 'A test delivery from Chorus: the URL answers and the signature can be checked with this webhook\'s secret.' }, s.now()));
-  s.outbox.poke();
-  return id;
+  return s.db.transaction(({ m }) => enqueueDelivery(m, hook, TEST_EVENT, { message: 'A test delivery from Chorus: the URL answers and the signature can be checked with this webhook\'s secret.' }, s.now()));
 }
 
 // Inside the transaction of every change that emits a subscribed event, each active webhook gets
 // a delivery row in the outbox, its payload built for its audience from the rows as they are at
 // commit: the change and its deliveries commit together, so a crash right after loses neither.
-// Each audience's payload is built once per event, however many webhooks share it.
+// Each audience's payload is built once per event, however many webhooks share it. Once the
+// change commits, the worker is told at once ('outbox.enqueued') instead of at its next poll.
 export function startWebhookDispatcher(s: Services): void {
   const subscribed = new Set<string>(WEBHOOK_EVENTS);
-  let queued = false;
   // Read on every subscribed event; the node's copy is checked against the table's stamp, so a
   // webhook changed on any node (its audience above all) is used as it now is.
   const active = new VersionedCache('webhooks', (m) => webhookRepository.listActive(m));
@@ -57,16 +55,7 @@ export function startWebhookDispatcher(s: Services): void {
         const data = built.get(hook.audience);
         if (!data) continue;
         await enqueueDelivery(m, hook, e.name, data, s.now());
-        queued = true;
       }
     }
   });
-  // Once committed, the worker is told at once instead of at its next poll.
-  for (const event of WEBHOOK_EVENTS) {
-    s.bus.on(event, () => {
-      if (!queued) return;
-      queued = false;
-      s.outbox.poke();
-    });
-  }
 }

@@ -36,7 +36,6 @@ export function startAutoAck(s: Services): void {
       if (await autoAckSentSince(tx.m, t.requesterId, since)) return;
       await outboxRepository.enqueue(tx.m, { kind: 'email.auto-ack', messageId: null, ticketId: t.id, inboxId: inbox.id, payload: { to, inReplyTo: first.emailMessageId } }, s.now());
     });
-    s.outbox.poke();
   });
 }
 

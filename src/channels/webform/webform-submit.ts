@@ -104,7 +104,8 @@ export async function submitWebform(s: Services, form: { inbox: Inbox; settings:
     const url = `${s.config.publicUrl}/t/${result.ticketId}`;
     // The confirmation speaks the language the form was shown in (an agent's choice for the contact wins).
     const locale = (await customerLocale(s.db.m, (await ticketRepository.findById(s.db.m, result.ticketId))?.requesterId ?? null, { acceptLanguage: input.acceptLanguage })).locale;
-    await s.db.write((m) =>
+    // In a transaction, so its commit pokes the outbox worker ('outbox.enqueued').
+    await s.db.transaction(({ m }) =>
       outboxRepository.enqueue(m, {
         kind: 'notification.email', messageId: result.messageId, ticketId: result.ticketId, inboxId: inbox.id,
         payload: {

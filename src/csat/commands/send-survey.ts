@@ -39,7 +39,6 @@ export async function sendSurvey(s: Services, surveyId: number): Promise<'sent' 
     tx.emit('ticket.updated', { ticketId: t.id, changes: ['csat'] });
     return 'sent' as const;
   });
-  if (outcome === 'sent') s.outbox.poke();
   return outcome;
 }
 

@@ -1,12 +1,16 @@
 import { EntityManager } from 'typeorm';
 import { OutboxItem } from '../entities';
 import { laneOf } from '../../outbox/lanes';
+import { outboxQueuedIn } from '../transaction';
 
 export const outboxRepository = {
+  // Inside a transaction (Db.transaction, a savepoint, or a commit hook of one) its commit
+  // publishes 'outbox.enqueued', which pokes the worker; outside one only the poll finds the row.
   async enqueue(m: EntityManager, item: Pick<OutboxItem, 'kind' | 'messageId' | 'ticketId' | 'inboxId' | 'payload'>, now: number): Promise<number> {
     const r = await m.getRepository(OutboxItem).insert({
       ...item, lane: laneOf(item), state: 'queued', attempts: 0, nextAttemptAt: now, lockedUntil: null, lastError: null, externalId: null, createdAt: now, sentAt: null,
     });
+    outboxQueuedIn(m);
     return r.identifiers[0].id;
   },
 
