@@ -31,7 +31,10 @@ export async function recordNotifications(m: EntityManager, events: DomainEvent[
   for (const e of events) {
     if (e.name === 'agent.mentioned') {
       const p = e.payload as DomainEvent<'agent.mentioned'>['payload'];
-      const [t, msg, by] = await Promise.all([ticketOf(p.ticketId), messageRepository.findById(m, p.messageId), p.byAgentId ? agentRepository.findById(m, p.byAgentId) : null]);
+      // In order: this is the change's transaction, whose one connection takes one query at a time.
+      const t = await ticketOf(p.ticketId);
+      const msg = await messageRepository.findById(m, p.messageId);
+      const by = p.byAgentId ? await agentRepository.findById(m, p.byAgentId) : null;
       if (!t) continue;
       pending.push({ agentId: p.agentId, kind: 'mention', ticketId: t.id, messageId: p.messageId, title: { key: 'agent.notice.mention', values: { by: by?.name ?? { key: 'agent.notice.someone', values: {} }, id: t.id, subject: t.subject } }, excerpt: msg?.text.slice(0, 200) ?? null });
     } else if (e.name === 'ticket.updated') {

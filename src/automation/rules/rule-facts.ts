@@ -44,7 +44,9 @@ export class RuleFacts {
 
   person() {
     this.requester ??= (async () => {
-      const [c, identities] = await Promise.all([contactRepository.findById(this.m, this.ticket.requesterId), contactRepository.identitiesOf(this.m, [this.ticket.requesterId])]);
+      // In order: a rule pass reads inside its transaction, one query at a time on its connection.
+      const c = await contactRepository.findById(this.m, this.ticket.requesterId);
+      const identities = await contactRepository.identitiesOf(this.m, [this.ticket.requesterId]);
       return { name: c?.name ?? '', reputation: c?.reputation ?? 0, identities };
     })();
     return this.requester;

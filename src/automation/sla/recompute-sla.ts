@@ -31,10 +31,9 @@ export async function recomputeSla(m: EntityManager, ticketId: number, now: numb
     if (t.slaDueAt !== null || t.slaPolicyId !== null) await ticketRepository.update(m, t.id, { slaDueAt: null, slaPolicyId: null, slaTarget: null });
     return { ticket: t, policy: null, alerts: [] };
   }
-  const [tags, reach] = await Promise.all([
-    needsTags(policies) ? ticketRepository.tagsOf(m, [t.id]).then((x) => x.get(t.id) ?? []) : Promise.resolve([]),
-    needsReach(policies) ? reportSourceRepository.followersOf(m, [t.requesterId]).then((x) => x.get(t.requesterId) ?? null) : Promise.resolve(null),
-  ]);
+  // One after the other: this runs in the change's transaction, whose one connection takes one query at a time.
+  const tags = needsTags(policies) ? (await ticketRepository.tagsOf(m, [t.id])).get(t.id) ?? [] : [];
+  const reach = needsReach(policies) ? (await reportSourceRepository.followersOf(m, [t.requesterId])).get(t.requesterId) ?? null : null;
   const policy = firstMatchingPolicy(policies, { ticket: t, tags, reach });
   if (!policy && !clock && t.slaDueAt === null && t.slaPolicyId === null) return { ticket: t, policy: null, alerts: [] };
   const cal = policy?.businessHours ? await businessCalendarRepository.forTicket(m, t) : null;

@@ -16,7 +16,8 @@ export async function addAddressToContact(deps: CommandDeps, viewer: Extract<Vie
     if (!msg || msg.ticketId !== t.id || typeof intoId !== 'number' || !msg.authorContactId) throw new NotFoundError('A message from a new address');
     const fromId = msg.authorContactId;
     if (fromId === intoId) throw new ConflictError('That address already belongs to the contact.');
-    const [from, into] = await Promise.all([contactRepository.findById(tx.m, fromId), contactRepository.findById(tx.m, intoId)]);
+    const from = await contactRepository.findById(tx.m, fromId);
+    const into = await contactRepository.findById(tx.m, intoId);
     if (!from || !into) throw new NotFoundError('Contact');
     if (from.mergedIntoId || into.mergedIntoId) throw new ConflictError('That contact was already merged into another one.');
     const identities = await contactRepository.identitiesOf(tx.m, [fromId]);

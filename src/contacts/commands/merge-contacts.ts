@@ -11,7 +11,8 @@ import { factsWriter } from '../../reports/facts-writer';
 export async function mergeContacts(deps: CommandDeps, viewer: Extract<Viewer, { kind: 'agent' }>, fromId: number, intoId: number) {
   if (fromId === intoId) throw new ConflictError('A contact cannot be merged into itself.');
   return deps.db.transaction(async (tx) => {
-    const [from, into] = await Promise.all([contactRepository.findById(tx.m, fromId), contactRepository.findById(tx.m, intoId)]);
+    const from = await contactRepository.findById(tx.m, fromId);
+    const into = await contactRepository.findById(tx.m, intoId);
     if (!from || !into) throw new NotFoundError('Contact');
     if (from.mergedIntoId || into.mergedIntoId) throw new ConflictError('That contact was already merged into another one.');
     const touched = await reportSourceRepository.ticketsOfContact(tx.m, fromId);

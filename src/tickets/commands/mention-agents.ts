@@ -31,7 +31,8 @@ export async function mentionAgents(deps: CommandDeps & { publicUrl: string }, v
     const agents = await agentRepository.list(tx.m);
     const ids = findMentions(text, agents).filter((id) => !(viewer.kind === 'agent' && viewer.agentId === id));
     if (!ids.length) return ids;
-    const [ticket, message] = await Promise.all([ticketRepository.findById(tx.m, ticketId), messageRepository.findById(tx.m, messageId)]);
+    const ticket = await ticketRepository.findById(tx.m, ticketId);
+    const message = await messageRepository.findById(tx.m, messageId);
     const by = viewer.kind === 'agent' ? viewer.name : null;
     for (const agentId of ids) {
       const to = agents.find((a) => a.id === agentId)!;
