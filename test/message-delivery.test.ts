@@ -41,6 +41,10 @@ describe.each(DB_KINDS)('messages read for live delivery (%s)', (db) => {
     const loaded = await messageDeliveryRepository.loadForDelivery(t.s.db.m, msgs.map((x) => x.id));
     expect(loaded.messages.map((x) => x.id).sort()).toEqual(msgs.map((x) => x.id).sort());
     expect(loaded.attachments.map((a) => a.filename).sort()).toEqual(['one.txt', 'two.txt']);
+    // Every column hydrated as an entity read hydrates it (times, JSON, booleans, nulls).
+    const byId = <T extends { id: number }>(xs: T[]) => [...xs].sort((x, y) => x.id - y.id);
+    expect(byId(loaded.messages)).toEqual(byId(msgs));
+    expect(byId(loaded.attachments)).toEqual(byId(await messageRepository.attachmentsOf(t.s.db.m, msgs.map((x) => x.id))));
     expect(loaded.tickets.get(id)).toEqual(await ticketRepository.findById(t.s.db.m, id));
     expect(loaded.tickets.get(other)).toEqual(await ticketRepository.findById(t.s.db.m, other));
     expect(JSON.stringify(loaded.contacts)).not.toContain('pays late');
