@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import { Contact, Identity } from '../entities';
 import { reportFactRepository } from './report-fact.repository';
 import { insertForId } from './insert-row';
+import { binder, columnsOf, hydrate, selectList } from './plain-rows';
 
 export interface IdentityInput {
   kind: string;
@@ -29,7 +30,11 @@ export const contactRepository = {
   },
 
   async findIdentity(m: EntityManager, kind: string, value: string): Promise<Identity | null> {
-    return m.getRepository(Identity).findOneBy({ kind, value: normaliseIdentityValue(kind, value) });
+    // Plain SQL: every inbound message asks (see plain-rows.ts).
+    const cols = columnsOf(m, Identity);
+    const { bind, params } = binder(m);
+    const [row] = await m.query(`SELECT ${selectList(cols, 'i')} FROM identities "i" WHERE "i"."kind" = ${bind(kind)} AND "i"."value" = ${bind(normaliseIdentityValue(kind, value))} LIMIT 1`, params);
+    return row ? hydrate(m, Identity, cols, 'i', row) : null;
   },
 
   async identitiesOf(m: EntityManager, contactIds: number[]): Promise<Identity[]> {

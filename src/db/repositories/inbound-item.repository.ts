@@ -2,6 +2,7 @@ import { Brackets, EntityManager, In } from 'typeorm';
 import { InboundItem, InboundState } from '../entities';
 import { chainRepository } from './chain.repository';
 import { insertForId, insertUnlessPresent } from './insert-row';
+import { updateWhere } from './plain-rows';
 
 export const inboundItemRepository = {
   // claimedAt: a row born claimed by the worker that records it (attempts 1), see ledger-batch.ts.
@@ -53,10 +54,8 @@ export const inboundItemRepository = {
   // Writes the outcome only if the claim of attempt `attempts` still holds: a worker whose lease
   // was taken over (it stalled past the lease) must not overwrite the new holder's result.
   async settle(m: EntityManager, id: number, attempts: number, patch: Partial<InboundItem>): Promise<boolean> {
-    const r = await m.createQueryBuilder().update(InboundItem).set(patch)
-      .where("id = :id AND attempts = :attempts AND state IN ('received', 'failed')", { id, attempts })
-      .execute();
-    return !!r.affected;
+    // Plain SQL: it settles every item (see plain-rows.ts).
+    return (await updateWhere(m, InboundItem, patch, (bind) => `id = ${bind(id)} AND attempts = ${bind(attempts)} AND state IN ('received', 'failed')`)) > 0;
   },
 
   // What the recovery sweep takes, oldest first after `afterId`: rows left `received` whose

@@ -1,7 +1,7 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { isPg, returnedRows } from './raw-sql';
+import { bindInteger, isPg, returnedRows } from './raw-sql';
 
 // Single-row inserts as plain SQL, one statement text per table built once from the entity's
 // metadata, each value prepared by the driver as TypeORM's own insert prepares it (transformers,
@@ -40,8 +40,7 @@ function plainInsert(m: EntityManager, target: EntityTarget<ObjectLiteral>, row:
       continue;
     }
     const prepared = m.connection.driver.preparePersistentValue(v, c);
-    // SQLite is handed integers as BigInt, bound as INTEGER (see sqlite-bound-integers.ts).
-    params.push(!pg && typeof prepared === 'number' && Number.isSafeInteger(prepared) ? BigInt(prepared) : prepared);
+    params.push(pg ? prepared : bindInteger(prepared));
   }
   const names = plan.columns.map((c) => `"${c.databaseName}"`).join(', ');
   const marks = plan.columns.map((_, i) => (pg ? `$${i + 1}` : '?')).join(', ');

@@ -9,3 +9,7 @@ export function returnedRows<T>(m: EntityManager, result: unknown): T[] {
   if (isPg(m) && Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
   return (result ?? []) as T[];
 }
+
+// A parameter of plain SQL for SQLite: integers as BigInt, which better-sqlite3 binds as INTEGER
+// (as TypeORM's own statements are bound, see sqlite-bound-integers.ts); anything else as it is.
+export const bindInteger = (v: unknown): unknown => (typeof v === 'number' && Number.isSafeInteger(v) ? BigInt(v) : v);

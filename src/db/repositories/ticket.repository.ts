@@ -2,6 +2,7 @@ import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { Message, Priority, Ticket, TicketParticipant, TicketStatus, TicketTag } from '../entities';
 import { ticketCountRepository } from './ticket-count.repository';
 import { insertForId, insertRow } from './insert-row';
+import { binder } from './plain-rows';
 
 export interface TicketFilters {
   status?: TicketStatus[];
@@ -79,14 +80,16 @@ export const ticketRepository = {
   // Of these tickets, the ones with an SLA due time or policy set (what recomputeSla clears when no policy is left).
   async withSlaState(m: EntityManager, ids: number[]): Promise<number[]> {
     if (!ids.length) return [];
-    const rows: { id: number }[] = await m.getRepository(Ticket).createQueryBuilder('t').select('t.id', 'id')
-      .where('t.id IN (:...ids)', { ids }).andWhere('(t.sla_due_at IS NOT NULL OR t.sla_policy_id IS NOT NULL)').getRawMany();
+    const { bind, params } = binder(m);
+    const rows: { id: number }[] = await m.query(`SELECT id FROM tickets WHERE id IN (${ids.map(bind).join(', ')}) AND (sla_due_at IS NOT NULL OR sla_policy_id IS NOT NULL)`, params);
     return rows.map((r) => Number(r.id));
   },
 
   // The few columns a notice about the ticket needs.
   async findAssignee(m: EntityManager, id: number): Promise<Pick<Ticket, 'id' | 'subject' | 'assigneeId'> | null> {
-    return m.getRepository(Ticket).findOne({ where: { id }, select: { id: true, subject: true, assigneeId: true } });
+    const { bind, params } = binder(m);
+    const [row] = await m.query(`SELECT id, subject, assignee_id AS "assigneeId" FROM tickets WHERE id = ${bind(id)}`, params);
+    return row ? { id: Number(row.id), subject: row.subject, assigneeId: row.assigneeId === null ? null : Number(row.assigneeId) } : null;
   },
 
   async findById(m: EntityManager, id: number): Promise<Ticket | null> {
@@ -130,18 +133,17 @@ export const ticketRepository = {
   // `awaiting`: an answer to the customer starts their wait (the first unanswered one counts),
   // the customer writing ends it ("no customer answer for 3 days" reads it through an index).
   async touchWithMessage(m: EntityManager, id: number, at: number, snippet: string | null, awaiting?: 'start' | 'end'): Promise<void> {
-    // The other side of the same clock: the customer waits for the team from their first
-    // unanswered word until an agent answers (the command centre's longest waits).
-    const wait = awaiting === 'start'
-      ? { awaitingCustomerSince: () => `COALESCE(awaiting_customer_since, ${Number(at)})`, awaitingAgentSince: null }
-      : awaiting === 'end' ? { awaitingCustomerSince: null, awaitingAgentSince: () => `COALESCE(awaiting_agent_since, ${Number(at)})` } : {};
-    await m
-      .createQueryBuilder()
-      .update(Ticket)
-      // retention: new words on an anonymised or stripped ticket are for retention to look at again.
-      .set({ lastActivityAt: at, updatedAt: at, ...(snippet === null ? {} : { snippet: snippet.slice(0, 200) }), ...wait, messageCount: () => 'message_count + 1', retention: null })
-      .where('id = :id', { id })
-      .execute();
+    // Plain SQL with every value bound, so the statement text is one of six and stays prepared
+    // (it runs for every message). The other side of the same clock: the customer waits for the
+    // team from their first unanswered word until an agent answers (the command centre's longest
+    // waits). Retention: new words on an anonymised or stripped ticket are for retention to look at again.
+    const { bind, params } = binder(m);
+    const sets = [`last_activity_at = ${bind(at)}`, `updated_at = ${bind(at)}`];
+    if (snippet !== null) sets.push(`snippet = ${bind(snippet.slice(0, 200))}`);
+    if (awaiting === 'start') sets.push(`awaiting_customer_since = COALESCE(awaiting_customer_since, ${bind(at)})`, 'awaiting_agent_since = NULL');
+    if (awaiting === 'end') sets.push('awaiting_customer_since = NULL', `awaiting_agent_since = COALESCE(awaiting_agent_since, ${bind(at)})`);
+    sets.push('message_count = message_count + 1', 'retention = NULL');
+    await m.query(`UPDATE tickets SET ${sets.join(', ')} WHERE id = ${bind(id)}`, params);
   },
 
   // Every ticket of this inbox on one platform conversation, newest first: strangers on a key
