@@ -143,14 +143,19 @@ export async function createChorus(config: Config, opts: { logger?: Logger; now?
     close: async () => {
       if (closed) return;
       closed = true;
-      await sweeper.stop();
-      for (const stop of stoppers.reverse()) await stop().catch((err) => logger.warn({ err }, 'module stop failed'));
-      await outbox.stop();
-      await sockets.close();
-      await new Promise<void>((r) => (server.listening ? server.close(() => r()) : r()));
-      await bus.drain();
-      await checkpointer?.stop();
-      await ds.destroy();
+      // Each step gets a deadline: a stuck one is named in the log and the shutdown goes on, so
+      // stopping a node (or a test's Chorus) is bounded. Connections still open after the
+      // server's step are cut, as a process exit would.
+      const step = (name: string, run: () => Promise<unknown>, ms = 5_000) => withinDeadline(run, ms, () => logger.warn({ step: name, ms }, 'shutdown step did not finish in time; going on'));
+      await step('sweeper', () => sweeper.stop());
+      for (const stop of stoppers.reverse()) await step('module', () => stop().catch((err) => logger.warn({ err }, 'module stop failed')));
+      await step('outbox', () => outbox.stop());
+      await step('sockets', () => sockets.close());
+      await step('http', () => new Promise<void>((r) => (server.listening ? server.close(() => r()) : r())));
+      server.closeAllConnections();
+      await step('event handlers', () => bus.drain());
+      await step('checkpointer', async () => checkpointer?.stop());
+      await step('database', () => ds.destroy(), 10_000);
     },
   };
 }
@@ -171,4 +176,23 @@ async function ensureFirstAdmin(s: Services): Promise<string | null> {
   const token = newToken();
   await s.db.write((m) => sessionRepository.insertOneTime(m, { tokenHash: hashToken(token), purpose: 'setup', subject: null, expiresAt: s.now() + 86_400_000, usedAt: null, createdAt: s.now() }));
   return `${config.publicUrl}/setup?token=${token}`;
+}
+
+// Waits for `run`, or for `ms`, whichever comes first (then calls `late`; `run` goes on unawaited).
+async function withinDeadline(run: () => Promise<unknown>, ms: number, late: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      late();
+      resolve();
+    }, ms);
+  });
+  const work = run();
+  // Still failing after the deadline is nobody's to handle: it is not left unhandled.
+  work.catch(() => undefined);
+  try {
+    await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
