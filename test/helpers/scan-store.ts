@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { TestChorus } from './test-chorus';
+import { waitFor } from './wait';
 
 // Where a value is still stored: every text-like column of every table on Postgres; on SQLite
 // the database file itself, byte for byte, after the write-ahead log is folded in and emptied
@@ -7,7 +8,9 @@ import type { TestChorus } from './test-chorus';
 export async function storedAnywhere(t: TestChorus, value: string): Promise<string[]> {
   const m = t.s.db.m;
   if (t.s.db.kind === 'sqlite') {
-    await m.query('PRAGMA wal_checkpoint(TRUNCATE)');
+    // The whole log into the file and the log emptied; busy while the node's checkpointer
+    // worker is mid-checkpoint, so asked again until it went through.
+    await waitFor(async () => Number((await m.query('PRAGMA wal_checkpoint(TRUNCATE)'))[0]?.busy ?? 0), (busy) => busy === 0);
     const file = t.dbUrl.replace(/^sqlite:/, '');
     const hits: string[] = [];
     for (const f of [file, `${file}-wal`]) if (fs.existsSync(f) && fs.readFileSync(f).includes(Buffer.from(value, 'utf8'))) hits.push(f.endsWith('-wal') ? 'sqlite wal' : 'sqlite file');
