@@ -14,7 +14,7 @@ export const autoAssignModule: ChorusModule = {
     s.bus.on('ticket.created', async ({ ticketId }) => {
       // Most installs assign by hand: with no inbox on round-robin (the node's cached list) there
       // is no ticket to read.
-      if (!(await inboxRepository.list(s.db.m)).some((i) => i.roundRobin)) return;
+      if (!(await inboxRepository.some(s.db.m, (i) => i.roundRobin))) return;
       const t = await ticketRepository.findRouting(s.db.m, ticketId);
       if (!t || t.assigneeId || t.automatic) return;
       const inbox = await inboxRepository.findById(s.db.m, t.inboxId);

@@ -18,7 +18,7 @@ import type { Services } from '../../services';
 export function startAutoAck(s: Services): void {
   s.bus.on('ticket.created', async ({ ticketId }) => {
     // With no inbox acknowledging (the node's cached list), a new ticket needs no read at all.
-    if (!(await inboxRepository.list(s.db.m)).some((i) => !!i.address && autoAckOf(i)?.enabled)) return;
+    if (!(await inboxRepository.some(s.db.m, (i) => !!i.address && !!autoAckOf(i)?.enabled))) return;
     const t = await ticketRepository.findRouting(s.db.m, ticketId);
     if (!t || t.channel !== 'email' || t.automatic) return;
     const inbox = await inboxRepository.findById(s.db.m, t.inboxId);

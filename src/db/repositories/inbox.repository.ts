@@ -22,6 +22,10 @@ export const inboxRepository = {
   async list(m: EntityManager): Promise<Inbox[]> {
     return m.queryRunner ? m.getRepository(Inbox).find({ order: { id: 'ASC' } }) : copyRows(await allInboxes(m));
   },
+  // Whether any inbox matches, from this node's cached list without copying it (asked on every new ticket).
+  async some(m: EntityManager, which: (inbox: Readonly<Inbox>) => boolean): Promise<boolean> {
+    return (m.queryRunner ? await m.getRepository(Inbox).find() : await allInboxes(m)).some(which);
+  },
   async listByChannel(m: EntityManager, channel: string): Promise<Inbox[]> {
     if (!m.queryRunner) return copyRows((await allInboxes(m)).filter((i) => i.channel === channel));
     return m.getRepository(Inbox).find({ where: { channel: channel as Inbox['channel'] }, order: { id: 'ASC' } });

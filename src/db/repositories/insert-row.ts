@@ -1,7 +1,8 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { bindInteger, isPg, returnedRows } from './raw-sql';
+import { binder } from './plain-rows';
+import { isPg, returnedRows } from './raw-sql';
 
 // Single-row inserts as plain SQL, one statement text per table built once from the entity's
 // metadata, each value prepared by the driver as TypeORM's own insert prepares it (transformers,
@@ -30,21 +31,14 @@ function planFor(m: EntityManager, target: EntityTarget<ObjectLiteral>): Plan {
 // The statement and its parameters, or null when the builder must do it (an entity default to fill in).
 function plainInsert(m: EntityManager, target: EntityTarget<ObjectLiteral>, row: ObjectLiteral, tail: string): [string, unknown[]] | null {
   const plan = planFor(m, target);
-  const pg = isPg(m);
-  const params: unknown[] = [];
+  const { bind, params } = binder(m);
+  const marks: string[] = [];
   for (const c of plan.columns) {
     const v = row[c.propertyName];
-    if (v === undefined) {
-      if (c.default !== undefined && c.default !== null) return null;
-      params.push(null);
-      continue;
-    }
-    const prepared = m.connection.driver.preparePersistentValue(v, c);
-    params.push(pg ? prepared : bindInteger(prepared));
+    if (v === undefined && c.default !== undefined && c.default !== null) return null;
+    marks.push(bind(v === undefined ? null : m.connection.driver.preparePersistentValue(v, c)));
   }
-  const names = plan.columns.map((c) => `"${c.databaseName}"`).join(', ');
-  const marks = plan.columns.map((_, i) => (pg ? `$${i + 1}` : '?')).join(', ');
-  return [`INSERT INTO "${plan.table}" (${names}) VALUES (${marks})${tail}`, params];
+  return [`INSERT INTO "${plan.table}" (${plan.columns.map((c) => `"${c.databaseName}"`).join(', ')}) VALUES (${marks.join(', ')})${tail}`, params];
 }
 
 // Inserts one row and returns its generated id, in one statement (RETURNING id on both stores).

@@ -1,8 +1,7 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { Attachment, Contact, Message, ThreadLink, Ticket } from '../entities';
-import { columnsOf, hydrate, selectList } from './plain-rows';
-import { bindInteger, isPg } from './raw-sql';
+import { binder, columnsOf, hydrate, selectList } from './plain-rows';
 
 // What live delivery needs to check and present a batch of messages: each message, the ticket
 // it is on now, its attachments, its thread link and its contact author (the few columns a
@@ -27,7 +26,7 @@ const PARTS: Part[] = [
 // The statement and each part's columns, built once per data source from the entities'
 // metadata. This read runs for every live message; TypeORM's query builder and join mapping cost
 // several times the statement itself, so it is plain SQL (see plain-rows.ts).
-interface Plan { sql: (n: number) => string; columns: Map<string, ColumnMetadata[]> }
+interface Plan { select: string; columns: Map<string, ColumnMetadata[]> }
 const plans = new WeakMap<object, Plan>();
 
 function planFor(m: EntityManager): Plan {
@@ -35,18 +34,13 @@ function planFor(m: EntityManager): Plan {
   if (known) return known;
   const columns = new Map(PARTS.map((part) => [part.alias, columnsOf(m, part.target, part.only)]));
   const table = (alias: string) => `"${m.connection.getMetadata(PARTS.find((p) => p.alias === alias)!.target).tableName}" "${alias}"`;
-  const select = PARTS.map((part) => selectList(columns.get(part.alias)!, part.alias)).join(', ');
-  const pg = isPg(m);
-  const from = `FROM ${table('msg')}
+  const select = `SELECT ${PARTS.map((part) => selectList(columns.get(part.alias)!, part.alias)).join(', ')}
+    FROM ${table('msg')}
     LEFT JOIN ${table('t')} ON "t"."id" = "msg"."ticket_id"
     LEFT JOIN ${table('a')} ON "a"."message_id" = "msg"."id"
     LEFT JOIN ${table('l')} ON "l"."message_id" = "msg"."id"
     LEFT JOIN ${table('c')} ON "c"."id" = "msg"."author_contact_id"`;
-  const plan: Plan = {
-    columns,
-    sql: (n) => `SELECT ${select} ${from} WHERE "msg"."id" IN (${Array.from({ length: n }, (_, i) => (pg ? `$${i + 1}` : '?')).join(', ')})
-      ORDER BY "msg"."id", "a"."id", "l"."id"`,
-  };
+  const plan: Plan = { select, columns };
   plans.set(m.connection, plan);
   return plan;
 }
@@ -57,7 +51,8 @@ export const messageDeliveryRepository = {
     const ids = [...new Set(messageIds)];
     if (!ids.length) return out;
     const plan = planFor(m);
-    const rows: Record<string, unknown>[] = await m.query(plan.sql(ids.length), isPg(m) ? ids : ids.map(bindInteger));
+    const { bind, params } = binder(m);
+    const rows: Record<string, unknown>[] = await m.query(`${plan.select} WHERE "msg"."id" IN (${ids.map(bind).join(', ')}) ORDER BY "msg"."id", "a"."id", "l"."id"`, params);
     const seen = { msg: new Set<number>(), a: new Set<number>(), l: new Set<number>(), c: new Map<number, Contact>() };
     for (const row of rows) {
       const msg = hydrate(m, Message, plan.columns.get('msg')!, 'msg', row)!;

@@ -2,16 +2,19 @@ import { EntityManager } from 'typeorm';
 import { OutboxItem } from '../entities';
 import { laneOf } from '../../outbox/lanes';
 import { outboxQueuedIn } from '../transaction';
+import { insertForId } from './insert-row';
+import { binder } from './plain-rows';
+import { isPg, returnedRows } from './raw-sql';
 
 export const outboxRepository = {
   // Inside a transaction (Db.transaction, a savepoint, or a commit hook of one) its commit
   // publishes 'outbox.enqueued', which pokes the worker; outside one only the poll finds the row.
   async enqueue(m: EntityManager, item: Pick<OutboxItem, 'kind' | 'messageId' | 'ticketId' | 'inboxId' | 'payload'>, now: number): Promise<number> {
-    const r = await m.getRepository(OutboxItem).insert({
+    const id = await insertForId(m, OutboxItem, {
       ...item, lane: laneOf(item), state: 'queued', attempts: 0, nextAttemptAt: now, lockedUntil: null, lastError: null, externalId: null, createdAt: now, sentAt: null,
     });
     outboxQueuedIn(m);
-    return r.identifiers[0].id;
+    return id;
   },
 
   // Claims one due item outside the lanes and tickets the caller has no room for (a full lane; a
@@ -19,22 +22,20 @@ export const outboxRepository = {
   // SKIP LOCKED lets many nodes' workers share the queue without taking the same row; the lease
   // (locked_until) covers a worker that dies mid-send: the item becomes due again when it runs out.
   async claimDue(m: EntityManager, now: number, leaseMs: number, skip: { lanes?: string[]; ticketIds?: number[] } = {}): Promise<OutboxItem | null> {
-    const isPg = m.connection.options.type === 'postgres';
-    const params: unknown[] = [now + leaseMs, now, now];
-    const p = (v: unknown) => {
-      params.push(v);
-      return isPg ? `$${params.length}` : '?';
-    };
-    const lanes = skip.lanes?.length ? `AND lane NOT IN (${skip.lanes.map(p).join(', ')})` : '';
-    const tickets = skip.ticketIds?.length ? `AND (ticket_id IS NULL OR ticket_id NOT IN (${skip.ticketIds.map(p).join(', ')}))` : '';
-    const [lease, due, due2] = isPg ? ['$1', '$2', '$3'] : ['?', '?', '?'];
+    const pg = isPg(m);
+    const { bind, params } = binder(m);
+    const lease = bind(now + leaseMs);
+    // Bound once per use: SQLite's placeholders are positional.
+    const due = bind(now);
+    const expired = bind(now);
+    const lanes = skip.lanes?.length ? `AND lane NOT IN (${skip.lanes.map(bind).join(', ')})` : '';
+    const tickets = skip.ticketIds?.length ? `AND (ticket_id IS NULL OR ticket_id NOT IN (${skip.ticketIds.map(bind).join(', ')}))` : '';
     const sql = `UPDATE outbox_items SET locked_until = ${lease}, attempts = attempts + 1
            WHERE id = (SELECT id FROM outbox_items WHERE state = 'queued' AND next_attempt_at <= ${due}
-                         AND (locked_until IS NULL OR locked_until < ${due2}) ${lanes} ${tickets}
-                         ORDER BY next_attempt_at, id LIMIT 1${isPg ? ' FOR UPDATE SKIP LOCKED' : ''})
+                         AND (locked_until IS NULL OR locked_until < ${expired}) ${lanes} ${tickets}
+                         ORDER BY next_attempt_at, id LIMIT 1${pg ? ' FOR UPDATE SKIP LOCKED' : ''})
          RETURNING id`;
-    const res = await m.query(sql, params);
-    const rows = isPg && Array.isArray(res[0]) ? res[0] : res;
+    const rows = returnedRows<{ id: number }>(m, await m.query(sql, params));
     if (!rows?.length) return null;
     return m.getRepository(OutboxItem).findOneBy({ id: rows[0].id });
   },

@@ -1,8 +1,8 @@
 import type { InboundMessage } from '../../channels/inbound-message';
-import type { Attachment, Audience, Message, Ticket, TicketStatus, ThreadRule } from '../../db/entities';
-import { blobRepository } from '../../db/repositories/blob.repository';
+import type { Audience, Message, Ticket, TicketStatus, ThreadRule } from '../../db/entities';
 import { chainRepository } from '../../db/repositories/chain.repository';
 import { messageRepository } from '../../db/repositories/message.repository';
+import { storeAttachments } from './store-attachments';
 import { ticketEventRepository } from '../../db/repositories/ticket-event.repository';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
 import type { Tx } from '../../db/transaction';
@@ -55,15 +55,7 @@ export async function addInboundMessage(tx: Tx, ticket: Ticket, now: number, inp
     createdAt: msg.receivedAt ?? now,
   };
   const messageId = await messageRepository.insert(m, row);
-  const attachments: Attachment[] = [];
-  for (const a of msg.attachments ?? []) {
-    const sha256 = await blobRepository.put(m, a.content);
-    const att: Omit<Attachment, 'id'> = {
-      messageId, filename: a.filename, contentType: a.contentType, size: a.content.length, sha256,
-      contentId: a.contentId ?? null, inline: !!a.inline, createdAt: now,
-    };
-    attachments.push({ ...att, id: await messageRepository.insertAttachment(m, att) });
-  }
+  const attachments = await storeAttachments(m, messageId, msg.attachments ?? [], now);
   if (input.inboundRaw !== undefined) chainRepository.handOver(m, { ...row, id: messageId }, attachments, input.inboundRaw);
   await messageRepository.insertThreadLink(m, { messageId, ticketId: ticket.id, rule: input.threadLink.rule, evidence: input.threadLink.evidence, createdAt: now });
   await ticketRepository.touchWithMessage(m, ticket.id, now, audience === 'staff' ? null : msg.text, !noise && (!publicPost || authorId === ticket.requesterId) ? 'end' : undefined);

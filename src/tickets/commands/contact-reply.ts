@@ -1,10 +1,10 @@
 import { assertMayPostPublicly } from '../../community/trust-levels';
 import { renderMarkdown } from '../../content/markdown';
-import type { Attachment, Message } from '../../db/entities';
-import { blobRepository } from '../../db/repositories/blob.repository';
+import type { Message } from '../../db/entities';
 import { chainRepository } from '../../db/repositories/chain.repository';
 import { contactRepository } from '../../db/repositories/contact.repository';
 import { messageRepository } from '../../db/repositories/message.repository';
+import { storeAttachments } from './store-attachments';
 import { ticketEventRepository } from '../../db/repositories/ticket-event.repository';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
@@ -46,12 +46,7 @@ export async function contactReply(deps: CommandDeps, viewer: Extract<Viewer, { 
       text: text || '(attachment)', fullText: null, html: renderMarkdown(text || '(attachment)'), externalId: null, emailMessageId: null,
       deliveryState: null, deliveryError: null, inboundItemId: null, hidden: false, score: 0, flags: participant ? null : { community: true }, createdAt: now,
     });
-    const attachments: Attachment[] = [];
-    for (const a of input.attachments ?? []) {
-      const sha256 = await blobRepository.put(tx.m, a.content);
-      const att: Omit<Attachment, 'id'> = { messageId: id, filename: a.filename, contentType: a.contentType, size: a.content.length, sha256, contentId: null, inline: false, createdAt: now };
-      attachments.push({ ...att, id: await messageRepository.insertAttachment(tx.m, att) });
-    }
+    const attachments = await storeAttachments(tx.m, id, input.attachments ?? [], now);
     await messageRepository.insertThreadLink(tx.m, { messageId: id, ticketId: t.id, rule: 'web', evidence: null, createdAt: now });
     await ticketRepository.touchWithMessage(tx.m, t.id, now, text, participant ? 'end' : undefined);
     const message = (await messageRepository.findById(tx.m, id))!;

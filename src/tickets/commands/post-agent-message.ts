@@ -1,7 +1,7 @@
-import type { Attachment, Audience, Message, Ticket } from '../../db/entities';
-import { blobRepository } from '../../db/repositories/blob.repository';
+import type { Audience, Message, Ticket } from '../../db/entities';
 import { chainRepository } from '../../db/repositories/chain.repository';
 import { messageRepository } from '../../db/repositories/message.repository';
+import { storeAttachments } from './store-attachments';
 import { ticketRepository } from '../../db/repositories/ticket.repository';
 import type { Tx } from '../../db/transaction';
 import { sanitize, textToHtml } from '../../content/sanitize';
@@ -35,12 +35,7 @@ export async function postAgentMessage(tx: Tx, deps: CommandDeps, viewer: Extrac
     externalId: null, emailMessageId: null, deliveryState: null, deliveryError: null, inboundItemId: null, hidden: false, score: 0,
     flags: deps.cause ? { cause: deps.cause } : null, createdAt: now,
   });
-  const attachments: Attachment[] = [];
-  for (const a of input.attachments ?? []) {
-    const sha256 = await blobRepository.put(tx.m, a.content);
-    const att: Omit<Attachment, 'id'> = { messageId: id, filename: a.filename, contentType: a.contentType, size: a.content.length, sha256, contentId: null, inline: false, createdAt: now };
-    attachments.push({ ...att, id: await messageRepository.insertAttachment(tx.m, att) });
-  }
+  const attachments = await storeAttachments(tx.m, id, input.attachments ?? [], now);
   await messageRepository.insertThreadLink(tx.m, { messageId: id, ticketId: ticket.id, rule: deps.cause ? 'automation' : 'agent', evidence: deps.cause ? `${deps.cause.kind} ${deps.cause.name}` : null, createdAt: now });
   if (input.audience === 'staff') {
     // retention: null — a note on an anonymised ticket is for retention to look at again.
