@@ -86,8 +86,10 @@ export async function timeRounds(fn: () => unknown, rounds: number, warmup: numb
 }
 
 // Settings of the store a bench may pass through from its own environment, to compare the two
-// ways in one checkout (e.g. CHORUS_SQLITE_CHECKPOINT_MS=0 for SQLite's own checkpoints).
+// ways in one checkout (e.g. CHORUS_SQLITE_CHECKPOINT_MS=0 for SQLite's own checkpoints,
+// CHORUS_SQLITE_GROUP_MAX=1 for one commit per write).
 export function storeEnv(): Record<string, string> {
-  const v = process.env.CHORUS_SQLITE_CHECKPOINT_MS;
-  return v === undefined ? {} : { CHORUS_SQLITE_CHECKPOINT_MS: v };
+  const out: Record<string, string> = {};
+  for (const k of ['CHORUS_SQLITE_CHECKPOINT_MS', 'CHORUS_SQLITE_GROUP_MAX']) if (process.env[k] !== undefined) out[k] = process.env[k]!;
+  return out;
 }

@@ -9,6 +9,7 @@ import { hashToken, newToken } from './auth/secrets';
 import { SessionService } from './auth/session.service';
 import type { Config } from './config';
 import { createAgent } from './agents/create-agent';
+import { groupCommitOf } from './db/sqlite-group-commit';
 import { checkpointBeside, openDatabase } from './db/data-source';
 import type { Checkpointer } from './db/sqlite-checkpointer';
 import { agentRepository } from './db/repositories/agent.repository';
@@ -67,6 +68,7 @@ export async function createChorus(config: Config, opts: { logger?: Logger; now?
   const bus = new EventBus();
   bus.onError = (err, event) => logger.error({ err, event }, 'event handler failed');
   const db = new Db(ds, bus);
+  if (db.kind === 'sqlite') groupCommitOf(ds, config.CHORUS_SQLITE_GROUP_MAX);
   keepTicketCounts(db);
   const metrics = new Metrics();
   const parsers = new ParserRegistry();

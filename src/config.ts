@@ -58,6 +58,8 @@ export const configSchema = z.object({
   // SQLite only: how often a worker thread copies the write-ahead log into the database file
   // (off the event loop); 0 leaves it to SQLite inside commits, every 1,000 pages of log.
   CHORUS_SQLITE_CHECKPOINT_MS: z.coerce.number().int().min(0).max(60_000).default(250),
+  // SQLite only: how many waiting writes commit together at most (group commit); 1 commits each alone.
+  CHORUS_SQLITE_GROUP_MAX: z.coerce.number().int().min(1).max(1000).default(32),
   // How often (once per cluster) retention policies are applied: daily by default.
   CHORUS_RETENTION_SWEEP_MS: z.coerce.number().int().min(1000).default(86_400_000),
   // The loop guard: at most this many automatic (rule) actions per ticket per hour.

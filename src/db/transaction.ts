@@ -2,15 +2,17 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { EventBus } from '../events/bus';
 import type { DomainEvent, EventMap, EventName } from '../events/event-map';
 import { referenceCache } from './repositories/reference-cache';
+import { groupCommitOf } from './sqlite-group-commit';
 
 export interface Tx {
   m: EntityManager;
   emit<K extends EventName>(name: K, payload: EventMap[K]): void;
 }
 
-// One async lock. SQLite has a single connection, so a second transaction started while one
-// is open would nest inside it (TypeORM turns it into a savepoint) and a plain write issued
-// meanwhile would commit or roll back with someone else's work. Every write goes through here.
+// One write queue per SQLite store (sqlite-group-commit.ts). SQLite has a single connection, so
+// a second transaction started while one is open would nest inside it (TypeORM turns it into a
+// savepoint) and a plain write issued meanwhile would commit or roll back with someone else's
+// work. Every write goes through Db.transaction or Db.write.
 // Work a change queues to run last inside its own transaction, once (one batched insert of the
 // reporting facts a command wrote along the way, instead of one round trip per fact).
 const finishers = new WeakMap<EntityManager, (() => Promise<void>)[]>();
@@ -37,18 +39,8 @@ export function outboxQueuedIn(m: EntityManager): boolean {
 // it runs inside the change's transaction, after its work, and sees every event it emitted.
 export type CommitHook = (m: EntityManager, events: DomainEvent[]) => Promise<void>;
 
-class Mutex {
-  private tail: Promise<void> = Promise.resolve();
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(fn);
-    this.tail = result.then(() => undefined, () => undefined);
-    return result;
-  }
-}
-
 export class Db {
   readonly kind: 'sqlite' | 'postgres';
-  private lock = new Mutex();
   private commitHooks: CommitHook[] = [];
   private keepers: CommitHook[] = [];
 
@@ -80,40 +72,42 @@ export class Db {
     for (const hook of this.keepers) await hook(m, events);
   }
 
-  // Runs fn in a transaction; events it emits are published only after the commit.
+  // Runs fn in a transaction; events it emits are published only after the commit. On SQLite
+  // the transaction joins whoever else is waiting in one commit (sqlite-group-commit.ts), so
+  // fn may run a second time if that group's commit is lost; each run gathers its own events.
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    const events: DomainEvent[] = [];
     let txm: EntityManager | undefined;
-    const run = () =>
-      this.ds.transaction(async (m) => {
-        txm = m;
-        finishers.set(m, []);
-        try {
-          const result = await fn({ m, emit: (name, payload) => events.push({ name, payload } as DomainEvent) });
-          await this.beforeCommitOf(m, events);
-          const list = finishers.get(m)!;
-          for (let i = 0; i < list.length; i++) await list[i]();
-          if (queuedOutbox.has(m)) events.push({ name: 'outbox.enqueued', payload: {} });
-          return result;
-        } finally {
-          finishers.delete(m);
-          queuedOutbox.delete(m);
-        }
-      });
-    let result: T;
+    const run = async (m: EntityManager): Promise<{ result: T; events: DomainEvent[] }> => {
+      const events: DomainEvent[] = [];
+      txm = m;
+      finishers.set(m, []);
+      try {
+        const result = await fn({ m, emit: (name, payload) => events.push({ name, payload } as DomainEvent) });
+        await this.beforeCommitOf(m, events);
+        const list = finishers.get(m)!;
+        for (let i = 0; i < list.length; i++) await list[i]();
+        if (queuedOutbox.has(m)) events.push({ name: 'outbox.enqueued', payload: {} });
+        return { result, events };
+      } finally {
+        finishers.delete(m);
+        queuedOutbox.delete(m);
+      }
+    };
+    let out: { result: T; events: DomainEvent[] };
     try {
-      result = this.kind === 'sqlite' ? await this.lock.run(run) : await run();
+      out = this.kind === 'sqlite' ? await groupCommitOf(this.ds).transaction(run) : await this.ds.transaction(run);
     } finally {
       // Committed or rolled back: cached reference lists it touched are read afresh, on every node.
       if (txm) referenceCache(txm).ended(txm);
     }
-    this.bus.publish(events);
-    return result;
+    this.bus.publish(out.events);
+    return out.result;
   }
 
-  // Sequences a write that must not interleave with an open SQLite transaction.
+  // Sequences a write that must not interleave with an open SQLite transaction (and commits it
+  // with whatever else is waiting then).
   write<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.kind === 'sqlite' ? this.lock.run(() => fn(this.ds.manager)) : fn(this.ds.manager);
+    return this.kind === 'sqlite' ? groupCommitOf(this.ds).write(fn) : fn(this.ds.manager);
   }
 
   // One transaction for several changes (the rule engine applies all of a ticket's automatic

@@ -57,6 +57,8 @@ describe('import:mbox beside a running Chorus on SQLite', () => {
     expect(r.out).toMatch(new RegExp(`Imported ${ARCHIVED} mail\\(s\\): ${ARCHIVED} stored, 0 already there, 0 failed`));
     expect(live.every((s) => s === 202)).toBe(true);
 
+    // Acknowledgements are queued by a handler of each new ticket's event, after its answer.
+    await t.s.bus.drain();
     const m = t.s.db.m;
     const tickets: { id: number; subject: string; sla_due_at: number | null }[] = await m.query('SELECT id, subject, sla_due_at FROM tickets WHERE inbox_id = ?', [inboxId]);
     const archived = tickets.filter((x) => x.subject.startsWith('Archived'));

@@ -1,0 +1,173 @@
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+
+// SQLite has one connection, so every write waits its turn. Whoever is waiting when the
+// connection frees up runs in ONE transaction: each queued transaction (or write) in a savepoint
+// of its own, one COMMIT for them all. A commit is most of a small write's cost (the log frames,
+// FTS5's pending terms flushed as a segment, the same index pages written again), so a busy node
+// pays it once per group instead of once per caller. Durability is unchanged: a caller's promise
+// settles only after the COMMIT that holds its work. One that throws rolls back to its savepoint
+// alone. If the transaction itself is lost (the commit fails, or an error SQLite answers by
+// rolling everything back), the group's other members run again, each in a transaction of its
+// own, and fail or commit on their own merits — so a member's fn must be safe to run twice
+// (Db.transaction's is: it gathers its events afresh each run).
+//
+// The queue is the write lock too: members run strictly one after another, in arrival order.
+export interface GroupStats {
+  // Transactions run, and the writes they held.
+  groups: number;
+  members: number;
+  // Members run again alone after their group's transaction was lost; members that threw.
+  again: number;
+  failed: number;
+}
+
+interface Member {
+  // `m` is a manager of its own on the shared runner (per-transaction bookkeeping is keyed by it).
+  run: (m: EntityManager) => Promise<unknown>;
+  // A plain write runs without a transaction of its own when it is alone.
+  plain: boolean;
+  // Runs alone from now on (its group's transaction was lost once).
+  alone?: boolean;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+const groups = new WeakMap<DataSource, SqliteGroupCommit>();
+
+// The one queue of a SQLite DataSource (every Db on it shares it).
+export function groupCommitOf(ds: DataSource, max?: number): SqliteGroupCommit {
+  let g = groups.get(ds);
+  if (!g) groups.set(ds, (g = new SqliteGroupCommit(ds)));
+  if (max !== undefined) g.max = max;
+  return g;
+}
+
+export class SqliteGroupCommit {
+  // Members per transaction at most (1: every caller commits alone, as without grouping).
+  max = 32;
+  readonly stats: GroupStats = { groups: 0, members: 0, again: 0, failed: 0 };
+  private queue: Member[] = [];
+  private draining = false;
+
+  constructor(private ds: DataSource) {}
+
+  transaction<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.enqueue(fn, false);
+  }
+
+  write<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.enqueue(fn, true);
+  }
+
+  private enqueue<T>(fn: (m: EntityManager) => Promise<T>, plain: boolean): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ run: fn, plain, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.draining) {
+        this.draining = true;
+        // One turn of the loop first, so callers that became ready together (one HTTP burst, one
+        // batch of recorded items) join one group. (Started in a microtask, nothing ever waits:
+        // better-sqlite3 is synchronous, so a group runs before the next request is read.) A
+        // caller's answer can now go out before work its events queued has committed; whoever
+        // needs that work waits for it (the bus's drain, or the state itself).
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length) {
+        let take = 1;
+        if (!this.queue[0].alone) while (take < this.max && take < this.queue.length && !this.queue[take].alone) take++;
+        const members = this.queue.splice(0, take);
+        if (members.length === 1) await this.alone(members[0]);
+        else await this.together(members);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async alone(x: Member): Promise<void> {
+    this.stats.groups++;
+    this.stats.members++;
+    try {
+      x.resolve(x.plain ? await x.run(this.ds.manager) : await this.ds.transaction((m) => x.run(m)));
+    } catch (err) {
+      this.stats.failed++;
+      if ((this.ds.createQueryRunner() as unknown as { transactionDepth: number }).transactionDepth) await abandon(this.ds.createQueryRunner());
+      x.reject(err);
+    }
+  }
+
+  private async together(members: Member[]): Promise<void> {
+    const qr = this.ds.createQueryRunner();
+    const done: { x: Member; value: unknown }[] = [];
+    const failed: { x: Member; err: unknown }[] = [];
+    let lost: Member[] = [];
+    await qr.startTransaction();
+    for (let i = 0; i < members.length && !lost.length; i++) {
+      const x = members[i];
+      await qr.startTransaction();
+      try {
+        const value = await x.run(this.ds.createEntityManager(qr));
+        await qr.commitTransaction();
+        done.push({ x, value });
+      } catch (err) {
+        failed.push({ x, err });
+        if (!(await rolledBackAlone(qr))) lost = [...done.splice(0).map((d) => d.x), ...members.slice(i + 1), LOST];
+      }
+    }
+    if (!lost.length) {
+      try {
+        await qr.commitTransaction();
+      } catch {
+        lost = [...done.splice(0), ...failed.splice(0)].map((d) => d.x);
+      }
+    }
+    if (lost.length) await abandon(qr);
+    this.stats.groups++;
+    this.stats.members += done.length + failed.length;
+    for (const d of done) d.x.resolve(d.value);
+    for (const f of failed) f.x.reject(f.err);
+    // Back to the front of the queue, in their order, each to run alone.
+    const again = lost.filter((x) => x !== LOST);
+    for (const x of again) x.alone = true;
+    this.stats.again += again.length;
+    this.stats.failed += failed.length;
+    this.queue.unshift(...again);
+  }
+}
+
+// Marks a group whose transaction was lost with nobody left to run again.
+const LOST: Member = { run: async () => undefined, plain: true, resolve: () => undefined, reject: () => undefined };
+
+// After a member threw: back to its savepoint. False when the whole transaction is gone (SQLite
+// rolls everything back on some errors, such as a full disk), so nothing of the group stands.
+async function rolledBackAlone(qr: QueryRunner): Promise<boolean> {
+  try {
+    await qr.rollbackTransaction();
+  } catch {
+    return false;
+  }
+  return rawOf(qr)?.inTransaction !== false;
+}
+
+// Ends the group's transaction whatever state it is in, and puts the runner's own bookkeeping
+// back to "no transaction" (TypeORM keeps its depth when a ROLLBACK it sends fails, and would
+// then answer the next BEGIN with a savepoint).
+async function abandon(qr: QueryRunner): Promise<void> {
+  const raw = rawOf(qr);
+  try {
+    if (raw?.inTransaction !== false) raw?.exec('ROLLBACK');
+  } catch {
+    // Already gone.
+  }
+  const state = qr as unknown as { transactionDepth: number; isTransactionActive: boolean };
+  state.transactionDepth = 0;
+  state.isTransactionActive = false;
+}
+
+function rawOf(qr: QueryRunner): { inTransaction?: boolean; exec(sql: string): unknown } | undefined {
+  return (qr.connection.driver as unknown as { databaseConnection?: { inTransaction?: boolean; exec(sql: string): unknown } }).databaseConnection;
+}

@@ -1,0 +1,156 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { DataSource } from 'typeorm';
+import { EventBus } from '../src/events/bus';
+import { Db } from '../src/db/transaction';
+import { groupCommitOf } from '../src/db/sqlite-group-commit';
+
+// Group commit on a real SQLite file, watched from a second connection (what another process,
+// or the node after a crash, would find on disk).
+describe('SQLite group commit', () => {
+  let dir: string;
+  let ds: DataSource;
+  let outside: Database.Database;
+  const rows = () => (outside.prepare('SELECT v FROM t ORDER BY id').all() as { v: string }[]).map((r) => r.v);
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chorus-group-'));
+    const file = path.join(dir, 'g.sqlite');
+    ds = new DataSource({
+      type: 'better-sqlite3', database: file,
+      prepareDatabase: (db: Database.Database) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('foreign_keys = ON');
+      },
+    });
+    await ds.initialize();
+    await ds.query('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)');
+    await ds.query('CREATE TABLE parent (id INTEGER PRIMARY KEY)');
+    await ds.query('CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)');
+    outside = new Database(file, { readonly: true });
+  });
+
+  afterEach(async () => {
+    outside.close();
+    await ds.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('commits transactions that wait together in one COMMIT, and answers each only once it is on disk', async () => {
+    const g = groupCommitOf(ds);
+    const before = { ...g.stats };
+    const seenOutsideWhileRunning: string[][] = [];
+    const seenOutsideWhenAnswered: string[][] = [];
+    const all = ['a', 'b', 'c', 'd', 'e'].map((v) =>
+      g.transaction(async (m) => {
+        await m.query('INSERT INTO t (v) VALUES (?)', [v]);
+        seenOutsideWhileRunning.push(rows());
+        return v;
+      }).then((r) => {
+        seenOutsideWhenAnswered.push(rows());
+        return r;
+      }));
+    expect(await Promise.all(all)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(g.stats.groups - before.groups).toBe(1);
+    expect(g.stats.members - before.members).toBe(5);
+    // Nothing was visible outside before the one COMMIT; everything was when anyone was answered.
+    expect(seenOutsideWhileRunning.every((r) => r.length === 0)).toBe(true);
+    expect(seenOutsideWhenAnswered.every((r) => r.join() === 'a,b,c,d,e')).toBe(true);
+  });
+
+  it('rolls back only the member that threw; the others commit', async () => {
+    const g = groupCommitOf(ds);
+    await g.transaction((m) => m.query("INSERT INTO t (v) VALUES ('taken')"));
+    const results = await Promise.allSettled([
+      g.transaction((m) => m.query("INSERT INTO t (v) VALUES ('first')")),
+      g.transaction(async (m) => {
+        await m.query("INSERT INTO t (v) VALUES ('half')");
+        await m.query("INSERT INTO t (v) VALUES ('taken')");
+      }),
+      g.write((m) => m.query("INSERT INTO t (v) VALUES ('third')")),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/UNIQUE/);
+    expect(rows()).toEqual(['taken', 'first', 'third']);
+  });
+
+  it('runs the others again alone when the group’s COMMIT fails, so one bad member fails only itself', async () => {
+    const g = groupCommitOf(ds);
+    await g.write((m) => m.query('INSERT INTO parent (id) VALUES (1)'));
+    const runs: Record<string, number> = {};
+    const member = (name: string, parent: number) => g.transaction(async (m) => {
+      runs[name] = (runs[name] ?? 0) + 1;
+      await m.query('INSERT INTO child (parent_id) VALUES (?)', [parent]);
+      await m.query('INSERT INTO t (v) VALUES (?)', [name]);
+      return name;
+    });
+    // The orphan's foreign key is checked at COMMIT (deferred), which fails the whole group.
+    const results = await Promise.allSettled([member('good-1', 1), member('orphan', 99), member('good-2', 1)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/FOREIGN KEY/);
+    expect(rows()).toEqual(['good-1', 'good-2']);
+    expect(runs).toEqual({ 'good-1': 2, orphan: 2, 'good-2': 2 });
+    expect(g.stats.again).toBeGreaterThanOrEqual(3);
+    // The runner is usable afterwards, grouped again.
+    await Promise.all([g.write((m) => m.query("INSERT INTO t (v) VALUES ('after-1')")), g.write((m) => m.query("INSERT INTO t (v) VALUES ('after-2')"))]);
+    expect(rows()).toEqual(['good-1', 'good-2', 'after-1', 'after-2']);
+  });
+
+  it('runs the members before and after again alone when one of them loses the whole transaction', async () => {
+    const g = groupCommitOf(ds);
+    const runs: Record<string, number> = {};
+    const ok = (name: string) => g.transaction(async (m) => {
+      runs[name] = (runs[name] ?? 0) + 1;
+      await m.query('INSERT INTO t (v) VALUES (?)', [name]);
+    });
+    const results = await Promise.allSettled([
+      ok('before'),
+      // Ends the transaction under everyone's feet, as SQLite does itself on a full disk.
+      g.transaction(async (m) => {
+        await m.query('ROLLBACK');
+        throw new Error('disk full');
+      }),
+      ok('after'),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(rows()).toEqual(['before', 'after']);
+    expect(runs).toEqual({ before: 2, after: 1 });
+  });
+
+  it('publishes a transaction’s events once, after its commit, even when it ran twice', async () => {
+    const bus = new EventBus();
+    const db = new Db(ds, bus);
+    const published: string[][] = [];
+    bus.on('outbox.enqueued', () => {
+      published.push(rows());
+    });
+    await db.write((m) => m.query('INSERT INTO parent (id) VALUES (1)'));
+    const results = await Promise.allSettled([
+      db.transaction(async ({ m, emit }) => {
+        await m.query('INSERT INTO child (parent_id) VALUES (1)');
+        await m.query("INSERT INTO t (v) VALUES ('told')");
+        emit('outbox.enqueued', {});
+      }),
+      db.transaction(({ m }) => m.query('INSERT INTO child (parent_id) VALUES (42)')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+    await bus.drain();
+    expect(published).toEqual([['told']]);
+  });
+
+  it('commits each alone with a group of one', async () => {
+    const g = groupCommitOf(ds);
+    const saved = g.max;
+    g.max = 1;
+    try {
+      const before = g.stats.groups;
+      await Promise.all(['x', 'y', 'z'].map((v) => g.transaction((m) => m.query('INSERT INTO t (v) VALUES (?)', [v]))));
+      expect(g.stats.groups - before).toBe(3);
+      expect(rows()).toEqual(['x', 'y', 'z']);
+    } finally {
+      g.max = saved;
+    }
+  });
+});
