@@ -28,7 +28,7 @@ export async function benchApiIngest() {
   const cpu0 = process.cpuUsage();
   const ours = await blast(port, `/api/inboxes/${inbox.id}/messages`, body, count, concurrency);
   const oursCpuMs = cpuMs(cpu0) / count;
-  const perPost = { statements: counted.statements / count, commits: counted.commits / count };
+  const perPost = { statements: counted.statements / count, commits: counted.commits / count, sqliteMs: counted.sqliteMs / count };
   await chorus.close();
   fs.rmSync(dir, { recursive: true, force: true });
 
@@ -57,8 +57,11 @@ function cpuMs(from: NodeJS.CpuUsage): number {
 // query runner, so wrapping its query sees every statement, BEGIN and COMMIT included). A write
 // outside any transaction commits on its own and counts as a commit too; savepoints count as
 // statements.
-export function countStatements(ds: DataSource, ignore?: RegExp): { statements: number; commits: number } {
-  const c = { statements: 0, commits: 0 };
+// `sqliteMs`: time spent inside SQLite itself (better-sqlite3 runs each statement synchronously,
+// so timing the call is timing the engine), COMMIT included; 0 on Postgres.
+export function countStatements(ds: DataSource, ignore?: RegExp): { statements: number; commits: number; sqliteMs: number } {
+  const c = { statements: 0, commits: 0, sqliteMs: 0 };
+  timeSqliteInto(ds, c, ignore);
   let open = false;
   const runner = ds.createQueryRunner();
   const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
@@ -75,4 +78,30 @@ export function countStatements(ds: DataSource, ignore?: RegExp): { statements: 
     return query(sql, ...rest);
   }) as typeof runner.query;
   return c;
+}
+
+// Wraps the prepared-statement methods of better-sqlite3 (its Statement prototype, so statements
+// TypeORM prepared and cached before count too) once; each statement's time goes to the counters
+// of its own connection, unless its SQL matches that counter's `ignore`.
+const sinks = new WeakMap<object, { c: { sqliteMs: number }; ignore?: RegExp }[]>();
+
+function timeSqliteInto(ds: DataSource, c: { sqliteMs: number }, ignore?: RegExp): void {
+  const raw = (ds.driver as unknown as { databaseConnection?: { prepare(sql: string): object } }).databaseConnection;
+  if (ds.options.type !== 'better-sqlite3' || !raw) return;
+  sinks.set(raw, [...(sinks.get(raw) ?? []), { c, ignore }]);
+  const proto = Object.getPrototypeOf(raw.prepare('SELECT 1')) as Record<string, unknown>;
+  for (const name of ['run', 'get', 'all', 'iterate']) {
+    const orig = proto[name] as ((...a: unknown[]) => unknown) & { timed?: boolean };
+    if (orig.timed) continue;
+    const timed = function (this: { database: object; source: string }, ...a: unknown[]) {
+      const t0 = process.hrtime.bigint();
+      try {
+        return orig.apply(this, a);
+      } finally {
+        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+        for (const sink of sinks.get(this.database) ?? []) if (!sink.ignore?.test(this.source)) sink.c.sqliteMs += ms;
+      }
+    };
+    proto[name] = Object.assign(timed, { timed: true });
+  }
 }

@@ -57,7 +57,7 @@ async function bare(count: number, mail: Mail): Promise<{ rate: number; cpuMs: n
 }
 
 // Chorus: its SMTP listener, the ledger, parsing, threading and storage of every mail.
-async function ours(count: number, mail: Mail): Promise<{ rate: number; cpuMs: number; statements: number; commits: number }> {
+async function ours(count: number, mail: Mail): Promise<{ rate: number; cpuMs: number; statements: number; commits: number; sqliteMs: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chorus-bench-smtp-'));
   const config = loadConfig({ CHORUS_DATA_DIR: dir, CHORUS_SECRET: 'bench-secret-0123456789', CHORUS_SMTP_ENABLED: 'true', CHORUS_SMTP_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'production', ...storeEnv() }, { readDotEnv: false });
   const chorus = await createChorus(config, { logger: createLogger('silent') });
@@ -73,7 +73,7 @@ async function ours(count: number, mail: Mail): Promise<{ rate: number; cpuMs: n
   }
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpuMs = cpuMsSince(cpu0) / count;
-  const per = { statements: counted.statements / count, commits: counted.commits / count };
+  const per = { statements: counted.statements / count, commits: counted.commits / count, sqliteMs: counted.sqliteMs / count };
   const [{ n: tickets }] = await chorus.s.db.m.query('SELECT COUNT(*) n FROM tickets');
   if (Number(tickets) !== count) throw new Error(`expected ${count} tickets, found ${tickets}`);
   await chorus.close();
@@ -92,7 +92,7 @@ export async function benchEmailSmtp() {
   for (const [name, mail, n] of [['3 KB text', textMail, count], ['~180 KB with attachment', bigMail, Math.max(50, Math.floor(count / 4))]] as const) {
     const b = await bare(n, mail);
     const o = await ours(n, mail);
-    out.push({ name, count: n, oursPerSec: o.rate, barePerSec: b.rate, ratio: o.rate / b.rate, oursCpuMs: o.cpuMs, bareCpuMs: b.cpuMs, statements: o.statements, commits: o.commits });
+    out.push({ name, count: n, oursPerSec: o.rate, barePerSec: b.rate, ratio: o.rate / b.rate, oursCpuMs: o.cpuMs, bareCpuMs: b.cpuMs, statements: o.statements, commits: o.commits, sqliteMs: o.sqliteMs });
   }
   return out;
 }

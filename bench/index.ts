@@ -32,14 +32,14 @@ async function main() {
   const api = await benchApiIngest();
   console.log(`API channel → tickets (${api.count} posts, ${api.concurrency} in flight)`);
   console.log(`  Chorus: ${f(api.oursRps, 0)} tickets/s (${api.oursFailures} failures)   bare express: ${f(api.bareRps, 0)} req/s   ratio ${f(api.ratio, 3)}`);
-  console.log(`  per post: ${f(api.perPost.statements, 1)} SQL statements, ${f(api.perPost.commits, 2)} commits, ${f(api.oursCpuMs, 1)} ms CPU (bare express ${f(api.bareCpuMs, 1)} ms; both include the load generator)\n`);
+  console.log(`  per post: ${f(api.perPost.statements, 1)} SQL statements, ${f(api.perPost.commits, 2)} commits, ${f(api.oursCpuMs, 1)} ms CPU, ${f(api.perPost.sqliteMs, 2)} ms of it in SQLite (bare express ${f(api.bareCpuMs, 1)} ms; both include the load generator)\n`);
 
   }
   if (only.includes('smtp')) {
   console.log('E-mail over SMTP → threaded tickets, beside bare smtp-server + mailparser');
   for (const r of await benchEmailSmtp()) {
     console.log(`  ${r.name.padEnd(24)} ${r.count} mails   Chorus: ${f(r.oursPerSec, 0)} mails/s   bare: ${f(r.barePerSec, 0)} mails/s   ratio ${f(r.ratio, 2)}`);
-    console.log(`  ${''.padEnd(24)} per mail: ${f(r.statements, 1)} SQL statements, ${f(r.commits, 2)} commits, ${f(r.oursCpuMs, 1)} ms CPU (bare ${f(r.bareCpuMs, 1)} ms; both include the sending client)`);
+    console.log(`  ${''.padEnd(24)} per mail: ${f(r.statements, 1)} SQL statements, ${f(r.commits, 2)} commits, ${f(r.oursCpuMs, 1)} ms CPU, ${f(r.sqliteMs, 2)} ms of it in SQLite (bare ${f(r.bareCpuMs, 1)} ms; both include the sending client)`);
   }
   console.log('');
   }
