@@ -33,12 +33,43 @@ void instance.init({
   interpolation: { escapeValue: false },
 });
 
+const fixed = new Map<Locale, TFunction>();
+
 export function translator(locale: string | null | undefined): TFunction {
-  return instance.getFixedT(supportedLocale(locale) ?? DEFAULT_LOCALE);
+  return fixedT(supportedLocale(locale) ?? DEFAULT_LOCALE);
 }
 
+function fixedT(lng: Locale): TFunction {
+  let t = fixed.get(lng);
+  if (!t) fixed.set(lng, (t = instance.getFixedT(lng)));
+  return t;
+}
+
+// Translations kept per language, key and values: the catalogues never change while the
+// process runs, and one page asks for the same labels (a channel's name, "Select #{{id}}")
+// hundreds of times; i18next's lookup, with its fallbacks, nesting and interpolation passes, was
+// a sixth of a busy node's CPU. Only calls whose values are all plain strings, numbers or
+// booleans are kept (the same call always gives the same text); the store starts afresh when
+// full, so values from data cannot grow it without bound.
+const kept = new Map<string, string>();
+const KEPT_MAX = 20_000;
+
 export function translate(locale: string | null | undefined, key: string, values: Record<string, unknown> = {}): string {
-  return translator(locale)(key, values) as string;
+  const lng = supportedLocale(locale) ?? DEFAULT_LOCALE;
+  let memo = `${lng}\u0000${key}`;
+  for (const k in values) {
+    const v = values[k];
+    const type = typeof v;
+    if (type !== 'string' && type !== 'number' && type !== 'boolean') return fixedT(lng)(key, values) as string;
+    memo += `\u0000${k}\u0000${type[0]}${String(v)}`;
+  }
+  let out = kept.get(memo);
+  if (out === undefined) {
+    out = fixedT(lng)(key, values) as string;
+    if (kept.size >= KEPT_MAX) kept.clear();
+    kept.set(memo, out);
+  }
+  return out;
 }
 
 export const hasKey = (locale: Locale, key: string) => instance.exists(key, { lng: locale, fallbackLng: false });
