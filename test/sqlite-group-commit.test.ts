@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { EventBus } from '../src/events/bus';
 import { Db } from '../src/db/transaction';
 import { groupCommitOf } from '../src/db/sqlite-group-commit';
+import { beginImmediate } from '../src/db/data-source';
 
 // Group commit on a real SQLite file, watched from a second connection (what another process,
 // or the node after a crash, would find on disk).
@@ -24,9 +25,12 @@ describe('SQLite group commit', () => {
       prepareDatabase: (db: Database.Database) => {
         db.pragma('journal_mode = WAL');
         db.pragma('foreign_keys = ON');
+        db.pragma('busy_timeout = 50');
       },
     });
     await ds.initialize();
+    // As Chorus opens its store: every transaction takes the write lock at BEGIN.
+    beginImmediate(ds);
     await ds.query('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)');
     await ds.query('CREATE TABLE parent (id INTEGER PRIMARY KEY)');
     await ds.query('CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)');
@@ -157,6 +161,19 @@ describe('SQLite group commit', () => {
     await Promise.all(['s1', 's2', 's3', 's4'].map(slow));
     expect(g.stats.groups - before).toBe(4);
     expect(rows()).toEqual(['s1', 's2', 's3', 's4']);
+  });
+
+  it('fails each waiting write on its own while another process holds the write lock, and goes on after', async () => {
+    const g = groupCommitOf(ds);
+    const other = new Database(path.join(dir, 'g.sqlite'));
+    other.exec('BEGIN IMMEDIATE');
+    const blocked = await Promise.allSettled(['b1', 'b2'].map((v) => g.transaction((m) => m.query('INSERT INTO t (v) VALUES (?)', [v]))));
+    expect(blocked.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(String((blocked[0] as PromiseRejectedResult).reason)).toMatch(/locked|busy/i);
+    other.exec('ROLLBACK');
+    other.close();
+    await Promise.all(['a1', 'a2'].map((v) => g.transaction((m) => m.query('INSERT INTO t (v) VALUES (?)', [v]))));
+    expect(rows()).toEqual(['a1', 'a2']);
   });
 
   it('commits each alone with a group of one', async () => {

@@ -96,7 +96,7 @@ async function migrateUnderLock(ds: DataSource): Promise<void> {
 // waiting could deadlock. BEGIN IMMEDIATE takes the write lock up front, so the second process
 // waits its turn (up to busy_timeout) instead. better-sqlite3 has one connection and one query
 // runner, so this covers every transaction of this data source.
-function beginImmediate(ds: DataSource): void {
+export function beginImmediate(ds: DataSource): void {
   const runner = ds.createQueryRunner();
   const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
   runner.query = ((sql: string, ...rest: unknown[]) => query(sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql, ...rest)) as typeof runner.query;

@@ -108,7 +108,16 @@ export class SqliteGroupCommit {
     const done: { x: Member; value: unknown }[] = [];
     const failed: { x: Member; err: unknown }[] = [];
     let lost: Member[] = [];
-    await qr.startTransaction();
+    try {
+      await qr.startTransaction();
+    } catch {
+      // No write lock (another process held it past the busy timeout): each tries on its own,
+      // and fails on its own, as it would have without grouping.
+      await abandon(qr);
+      for (const x of members) x.alone = true;
+      this.queue.unshift(...members);
+      return;
+    }
     const started = performance.now();
     let i = 0;
     for (; i < members.length && !lost.length; i++) {
