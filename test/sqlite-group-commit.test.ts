@@ -8,6 +8,7 @@ import { EventBus } from '../src/events/bus';
 import { Db } from '../src/db/transaction';
 import { groupCommitOf } from '../src/db/sqlite-group-commit';
 import { beginImmediate } from '../src/db/data-source';
+import { referenceCache } from '../src/db/repositories/reference-cache';
 
 // Group commit on a real SQLite file, watched from a second connection (what another process,
 // or the node after a crash, would find on disk).
@@ -174,6 +175,25 @@ describe('SQLite group commit', () => {
     other.close();
     await Promise.all(['a1', 'a2'].map((v) => g.transaction((m) => m.query('INSERT INTO t (v) VALUES (?)', [v]))));
     expect(rows()).toEqual(['a1', 'a2']);
+  });
+
+  it('tells the other nodes of reference lists a grouped plain write changed, once its group has committed', async () => {
+    const g = groupCommitOf(ds);
+    const told: string[][] = [];
+    const off = referenceCache(ds.manager).onChange((kinds) => told.push([...kinds, `rows:${rows().length}`]));
+    try {
+      await Promise.all([
+        g.write(async (m) => {
+          await m.query("INSERT INTO t (v) VALUES ('agent list edited')");
+          referenceCache(m).changed(m, 'agents');
+        }),
+        g.write((m) => m.query("INSERT INTO t (v) VALUES ('other')")),
+      ]);
+      // Told after the COMMIT (the other connection already sees both rows), not before.
+      expect(told).toEqual([['agents', 'rows:2']]);
+    } finally {
+      off();
+    }
   });
 
   it('commits each alone with a group of one', async () => {

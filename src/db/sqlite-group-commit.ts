@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { referenceCache } from './repositories/reference-cache';
 
 // SQLite has one connection, so every write waits its turn. Whoever is waiting when the
 // connection frees up runs in ONE transaction: each queued transaction (or write) in a savepoint
@@ -144,6 +145,10 @@ export class SqliteGroupCommit {
       }
     }
     if (lost.length) await abandon(qr);
+    // Reference lists the members changed are dropped and the other nodes told now, between
+    // this group's end and the next one's start (a plain write has no Db.transaction to do it).
+    const ended = this.ds.createEntityManager(qr);
+    referenceCache(ended).ended(ended);
     this.stats.groups++;
     this.stats.members += done.length + failed.length;
     for (const d of done) d.x.resolve(d.value);
