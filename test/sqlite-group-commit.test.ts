@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { EventBus } from '../src/events/bus';
 import { Db } from '../src/db/transaction';
-import { groupCommitOf } from '../src/db/sqlite-group-commit';
+import { GroupLostError, groupCommitOf } from '../src/db/sqlite-group-commit';
 import { beginImmediate } from '../src/db/data-source';
 import { referenceCache } from '../src/db/repositories/reference-cache';
 
@@ -85,7 +85,7 @@ describe('SQLite group commit', () => {
     expect(rows()).toEqual(['taken', 'first', 'third']);
   });
 
-  it('runs the others again alone when the group’s COMMIT fails, so one bad member fails only itself', async () => {
+  it('fails every member that ran when the group’s COMMIT fails, keeps none of it, runs none twice, and goes on', async () => {
     const g = groupCommitOf(ds);
     await g.write((m) => m.query('INSERT INTO parent (id) VALUES (1)'));
     const runs: Record<string, number> = {};
@@ -97,17 +97,18 @@ describe('SQLite group commit', () => {
     });
     // The orphan's foreign key is checked at COMMIT (deferred), which fails the whole group.
     const results = await Promise.allSettled([member('good-1', 1), member('orphan', 99), member('good-2', 1)]);
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/FOREIGN KEY/);
-    expect(rows()).toEqual(['good-1', 'good-2']);
-    expect(runs).toEqual({ 'good-1': 2, orphan: 2, 'good-2': 2 });
-    expect(g.stats.again).toBeGreaterThanOrEqual(3);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    for (const r of results) expect(String((r as PromiseRejectedResult).reason)).toMatch(/FOREIGN KEY/);
+    expect((results[0] as PromiseRejectedResult).reason).toBeInstanceOf(GroupLostError);
+    expect(rows()).toEqual([]);
+    expect(runs).toEqual({ 'good-1': 1, orphan: 1, 'good-2': 1 });
+    expect(g.stats.lost).toBe(1);
     // The runner is usable afterwards, grouped again.
     await Promise.all([g.write((m) => m.query("INSERT INTO t (v) VALUES ('after-1')")), g.write((m) => m.query("INSERT INTO t (v) VALUES ('after-2')"))]);
-    expect(rows()).toEqual(['good-1', 'good-2', 'after-1', 'after-2']);
+    expect(rows()).toEqual(['after-1', 'after-2']);
   });
 
-  it('runs the members before and after again alone when one of them loses the whole transaction', async () => {
+  it('fails the members before one that loses the whole transaction, and runs those after it in the next group', async () => {
     const g = groupCommitOf(ds);
     const runs: Record<string, number> = {};
     const ok = (name: string) => g.transaction(async (m) => {
@@ -123,28 +124,34 @@ describe('SQLite group commit', () => {
       }),
       ok('after'),
     ]);
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(rows()).toEqual(['before', 'after']);
-    expect(runs).toEqual({ before: 2, after: 1 });
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
+    expect(String((results[0] as PromiseRejectedResult).reason)).toMatch(/rolled back with the others.*disk full/);
+    expect(rows()).toEqual(['after']);
+    expect(runs).toEqual({ before: 1, after: 1 });
   });
 
-  it('publishes a transaction’s events once, after its commit, even when it ran twice', async () => {
+  it('publishes the events of a transaction only if it committed', async () => {
     const bus = new EventBus();
     const db = new Db(ds, bus);
     const published: string[][] = [];
     bus.on('outbox.enqueued', () => {
       published.push(rows());
     });
-    await db.write((m) => m.query('INSERT INTO parent (id) VALUES (1)'));
     const results = await Promise.allSettled([
       db.transaction(async ({ m, emit }) => {
-        await m.query('INSERT INTO child (parent_id) VALUES (1)');
+        await m.query("INSERT INTO t (v) VALUES ('lost')");
+        emit('outbox.enqueued', {});
+      }),
+      db.transaction(async ({ m }) => {
+        await m.query('ROLLBACK');
+        throw new Error('disk full');
+      }),
+      db.transaction(async ({ m, emit }) => {
         await m.query("INSERT INTO t (v) VALUES ('told')");
         emit('outbox.enqueued', {});
       }),
-      db.transaction(({ m }) => m.query('INSERT INTO child (parent_id) VALUES (42)')),
     ]);
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
     await bus.drain();
     expect(published).toEqual([['told']]);
   });

@@ -9,17 +9,17 @@ import { referenceCache } from './repositories/reference-cache';
 // pays it once per group instead of once per caller. Durability is unchanged: a caller's promise
 // settles only after the COMMIT that holds its work. One that throws rolls back to its savepoint
 // alone. If the transaction itself is lost (the commit fails, or an error SQLite answers by
-// rolling everything back), the group's other members run again, each in a transaction of its
-// own, and fail or commit on their own merits — so a member's fn must be safe to run twice
-// (Db.transaction's is: it gathers its events afresh each run).
+// rolling everything back, such as a full disk) every member that ran fails with it
+// (GroupLostError), as each would have had its own commit failed; none is run twice, since a
+// caller's work around its transaction (an ingest item's context) may not be safe to repeat.
 //
 // The queue is the write lock too: members run strictly one after another, in arrival order.
 export interface GroupStats {
   // Transactions run, and the writes they held.
   groups: number;
   members: number;
-  // Members run again alone after their group's transaction was lost; members that threw.
-  again: number;
+  // Groups whose transaction was lost; members that failed (threw, or were lost with a group).
+  lost: number;
   failed: number;
 }
 
@@ -28,7 +28,7 @@ interface Member {
   run: (m: EntityManager) => Promise<unknown>;
   // A plain write runs without a transaction of its own when it is alone.
   plain: boolean;
-  // Runs alone from now on (its group's transaction was lost once).
+  // Runs alone from now on (its group could not take the write lock).
   alone?: boolean;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
@@ -49,7 +49,7 @@ export class SqliteGroupCommit {
   max = 32;
   // How long a group keeps taking members (ms of work): what grouping may add to an answer.
   budgetMs = 2;
-  readonly stats: GroupStats = { groups: 0, members: 0, again: 0, failed: 0 };
+  readonly stats: GroupStats = { groups: 0, members: 0, lost: 0, failed: 0 };
   private queue: Member[] = [];
   private draining = false;
 
@@ -108,7 +108,6 @@ export class SqliteGroupCommit {
     const qr = this.ds.createQueryRunner();
     const done: { x: Member; value: unknown }[] = [];
     const failed: { x: Member; err: unknown }[] = [];
-    let lost: Member[] = [];
     try {
       await qr.startTransaction();
     } catch {
@@ -120,8 +119,9 @@ export class SqliteGroupCommit {
       return;
     }
     const started = performance.now();
+    let lost: unknown = null;
     let i = 0;
-    for (; i < members.length && !lost.length; i++) {
+    for (; i < members.length && !lost; i++) {
       // Everyone in the group waits for the last member's work before being answered: past the
       // budget, the rest form the next group.
       if (i > 0 && performance.now() - started > this.budgetMs) break;
@@ -133,37 +133,44 @@ export class SqliteGroupCommit {
         done.push({ x, value });
       } catch (err) {
         failed.push({ x, err });
-        if (!(await rolledBackAlone(qr))) lost = [...done.splice(0).map((d) => d.x), ...members.slice(i + 1), LOST];
+        if (!(await rolledBackAlone(qr))) lost = err;
       }
     }
-    if (!lost.length && i < members.length) this.queue.unshift(...members.slice(i));
-    if (!lost.length) {
+    // Those not run yet (past the budget, or after the transaction was lost) go first next time.
+    this.queue.unshift(...members.slice(i));
+    if (!lost) {
       try {
         await qr.commitTransaction();
-      } catch {
-        lost = [...done.splice(0), ...failed.splice(0)].map((d) => d.x);
+      } catch (err) {
+        lost = err;
       }
     }
-    if (lost.length) await abandon(qr);
+    if (lost) {
+      await abandon(qr);
+      // Their work is gone with the group: each is told so, as a failed commit of its own was.
+      for (const d of done.splice(0)) failed.push({ x: d.x, err: new GroupLostError(lost) });
+      this.stats.lost++;
+    }
     // Reference lists the members changed are dropped and the other nodes told now, between
     // this group's end and the next one's start (a plain write has no Db.transaction to do it).
     const ended = this.ds.createEntityManager(qr);
     referenceCache(ended).ended(ended);
     this.stats.groups++;
     this.stats.members += done.length + failed.length;
+    this.stats.failed += failed.length;
     for (const d of done) d.x.resolve(d.value);
     for (const f of failed) f.x.reject(f.err);
-    // Back to the front of the queue, in their order, each to run alone.
-    const again = lost.filter((x) => x !== LOST);
-    for (const x of again) x.alone = true;
-    this.stats.again += again.length;
-    this.stats.failed += failed.length;
-    this.queue.unshift(...again);
   }
 }
 
-// Marks a group whose transaction was lost with nobody left to run again.
-const LOST: Member = { run: async () => undefined, plain: true, resolve: () => undefined, reject: () => undefined };
+// A write that was rolled back because its group's transaction was lost (the COMMIT failed, or
+// another member's error made SQLite roll everything back).
+export class GroupLostError extends Error {
+  constructor(readonly cause: unknown) {
+    super(`the write was rolled back with the others committed beside it: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'GroupLostError';
+  }
+}
 
 // After a member threw: back to its savepoint. False when the whole transaction is gone (SQLite
 // rolls everything back on some errors, such as a full disk), so nothing of the group stands.

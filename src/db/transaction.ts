@@ -73,8 +73,7 @@ export class Db {
   }
 
   // Runs fn in a transaction; events it emits are published only after the commit. On SQLite
-  // the transaction joins whoever else is waiting in one commit (sqlite-group-commit.ts), so
-  // fn may run a second time if that group's commit is lost; each run gathers its own events.
+  // the transaction joins whoever else is waiting in one commit (sqlite-group-commit.ts).
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     let txm: EntityManager | undefined;
     const run = async (m: EntityManager): Promise<{ result: T; events: DomainEvent[] }> => {
