@@ -1,8 +1,8 @@
-import { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Message, Priority, Ticket, TicketParticipant, TicketStatus, TicketTag } from '../entities';
 import { ticketCountRepository } from './ticket-count.repository';
 import { insertForId, insertRow } from './insert-row';
-import { binder } from './plain-rows';
+import { binder, columnsOf, hydrate, selectList, type Bind } from './plain-rows';
 
 export interface TicketFilters {
   status?: TicketStatus[];
@@ -35,25 +35,44 @@ export interface TicketCursor {
   id: number;
 }
 
-function filtered(m: EntityManager, f: TicketFilters, tagPlan: TagPlan = 'in'): SelectQueryBuilder<Ticket> {
-  const qb = m.getRepository(Ticket).createQueryBuilder('t').where('t.merged_into_id IS NULL');
-  if (f.status?.length === 1) qb.andWhere('t.status = :status', { status: f.status[0] });
-  else if (f.status?.length) qb.andWhere('t.status IN (:...statuses)', { statuses: f.status });
-  if (f.assigneeId === null) qb.andWhere('t.assignee_id IS NULL');
-  else if (f.assigneeId !== undefined) qb.andWhere('t.assignee_id = :assigneeId', { assigneeId: f.assigneeId });
-  if (f.teamId !== undefined) qb.andWhere('t.team_id = :teamId', { teamId: f.teamId });
-  if (f.inboxId !== undefined) qb.andWhere('t.inbox_id = :inboxId', { inboxId: f.inboxId });
-  if (f.channel) qb.andWhere('t.channel = :channel', { channel: f.channel });
-  if (f.visibility) qb.andWhere('t.visibility = :visibility', { visibility: f.visibility });
-  if (f.requesterId !== undefined) qb.andWhere('t.requester_id = :requesterId', { requesterId: f.requesterId });
-  if (f.ids) qb.andWhere(f.ids.length ? 't.id IN (:...ids)' : '1 = 0', { ids: f.ids });
-  if (f.priority) qb.andWhere('t.priority = :priority', { priority: f.priority });
-  if (f.hasSla !== undefined) qb.andWhere(f.hasSla ? 't.sla_due_at IS NOT NULL' : 't.sla_due_at IS NULL');
-  if (f.automatic !== undefined) qb.andWhere(f.automatic ? 't.automatic IS NOT NULL' : 't.automatic IS NULL');
-  if (f.snoozed !== undefined) qb.andWhere(f.snoozed ? 't.snoozed IS NOT NULL' : 't.snoozed IS NULL');
-  if (f.tag && tagPlan === 'exists') qb.andWhere('EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = t.id AND tt.tag = :tag)', { tag: f.tag });
-  else if (f.tag) qb.andWhere('t.id IN (SELECT tt.ticket_id FROM ticket_tags tt WHERE tt.tag = :tag)', { tag: f.tag });
-  return qb;
+// The WHERE of a ticket list as plain SQL over `tickets t` (the inbox reads it on every page:
+// the query builder rebuilt and re-mapped it at several times the statement's own cost).
+function filtered(f: TicketFilters, bind: Bind, tagPlan: TagPlan = 'in'): string {
+  const w = ['t.merged_into_id IS NULL'];
+  const list = (xs: unknown[]) => xs.map(bind).join(', ');
+  if (f.status?.length === 1) w.push(`t.status = ${bind(f.status[0])}`);
+  else if (f.status?.length) w.push(`t.status IN (${list(f.status)})`);
+  if (f.assigneeId === null) w.push('t.assignee_id IS NULL');
+  else if (f.assigneeId !== undefined) w.push(`t.assignee_id = ${bind(f.assigneeId)}`);
+  if (f.teamId !== undefined) w.push(`t.team_id = ${bind(f.teamId)}`);
+  if (f.inboxId !== undefined) w.push(`t.inbox_id = ${bind(f.inboxId)}`);
+  if (f.channel) w.push(`t.channel = ${bind(f.channel)}`);
+  if (f.visibility) w.push(`t.visibility = ${bind(f.visibility)}`);
+  if (f.requesterId !== undefined) w.push(`t.requester_id = ${bind(f.requesterId)}`);
+  if (f.ids) w.push(f.ids.length ? `t.id IN (${list(f.ids)})` : '1 = 0');
+  if (f.priority) w.push(`t.priority = ${bind(f.priority)}`);
+  if (f.hasSla !== undefined) w.push(f.hasSla ? 't.sla_due_at IS NOT NULL' : 't.sla_due_at IS NULL');
+  if (f.automatic !== undefined) w.push(f.automatic ? 't.automatic IS NOT NULL' : 't.automatic IS NULL');
+  if (f.snoozed !== undefined) w.push(f.snoozed ? 't.snoozed IS NOT NULL' : 't.snoozed IS NULL');
+  if (f.tag && tagPlan === 'exists') w.push(`EXISTS (SELECT 1 FROM ticket_tags tt WHERE tt.ticket_id = t.id AND tt.tag = ${bind(f.tag)})`);
+  else if (f.tag) w.push(`t.id IN (SELECT tt.ticket_id FROM ticket_tags tt WHERE tt.tag = ${bind(f.tag)})`);
+  return w.join(' AND ');
+}
+
+// Whole tickets matching `f`, in `order`, at most `limit`: one plain statement, hydrated from the
+// entity's metadata like any entity read.
+async function selectTickets(m: EntityManager, f: TicketFilters, tagPlan: TagPlan, order: string, limit: number, extra?: (bind: Bind) => string): Promise<Ticket[]> {
+  const columns = columnsOf(m, Ticket);
+  const { bind, params } = binder(m);
+  const where = filtered(f, bind, tagPlan) + (extra ? ` AND ${extra(bind)}` : '');
+  const rows: Record<string, unknown>[] = await m.query(`SELECT ${selectList(columns, 't')} FROM "tickets" "t" WHERE ${where} ORDER BY ${order} LIMIT ${wholeLimit(limit)}`, params);
+  return rows.map((r) => hydrate(m, Ticket, columns, 't', r)!);
+}
+
+// A LIMIT written into the SQL (as the builder did), so the planner sees the number.
+function wholeLimit(n: number): number {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`a list limit must be a whole number, not ${n}`);
+  return n;
 }
 
 export type NewTicket = Omit<Ticket, 'id' | 'automatic' | 'snoozed' | 'snoozedUntil' | 'slaPolicyId' | 'slaTarget'> & Partial<Pick<Ticket, 'automatic' | 'slaPolicyId' | 'slaTarget'>>;
@@ -190,11 +209,8 @@ export const ticketRepository = {
       const parts = await Promise.all(f.status.map((status) => this.list(m, { ...f, status: [status] }, limit, cursor, plan)));
       return parts.flat().sort((a, b) => b.lastActivityAt - a.lastActivityAt || b.id - a.id).slice(0, limit);
     }
-    const qb = filtered(m, f, plan);
-    if (cursor) {
-      qb.andWhere('(t.last_activity_at < :cat OR (t.last_activity_at = :cat AND t.id < :cid))', { cat: cursor.at, cid: cursor.id });
-    }
-    return qb.orderBy('t.last_activity_at', 'DESC').addOrderBy('t.id', 'DESC').limit(limit).getMany();
+    const after = cursor ? (bind: Bind) => `(t.last_activity_at < ${bind(cursor.at)} OR (t.last_activity_at = ${bind(cursor.at)} AND t.id < ${bind(cursor.id)}))` : undefined;
+    return selectTickets(m, f, plan, 't.last_activity_at DESC, t.id DESC', limit, after);
   },
 
   async tagPlan(m: EntityManager, f: TicketFilters): Promise<TagPlan> {
@@ -205,14 +221,16 @@ export const ticketRepository = {
   },
 
   async count(m: EntityManager, f: TicketFilters): Promise<number> {
-    return filtered(m, f).getCount();
+    const { bind, params } = binder(m);
+    const [r] = await m.query(`SELECT COUNT(*) AS n FROM "tickets" "t" WHERE ${filtered(f, bind)}`, params);
+    return Number(r.n);
   },
 
   // How many tickets match, counting no further than `cap` (a filter the kept counts cannot
   // answer: its cost is bounded by the cap, not by the table). Above it the answer is cap + 1.
   async countUpTo(m: EntityManager, f: TicketFilters, cap: number): Promise<number> {
-    const [sql, params] = filtered(m, f).select('1').limit(cap + 1).getQueryAndParameters();
-    const [r] = await m.query(`SELECT COUNT(*) AS n FROM (${sql}) capped`, params);
+    const { bind, params } = binder(m);
+    const [r] = await m.query(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM "tickets" "t" WHERE ${filtered(f, bind)} LIMIT ${wholeLimit(cap + 1)}) capped`, params);
     return Number(r.n);
   },
 
@@ -229,10 +247,7 @@ export const ticketRepository = {
         if (out.length >= want) break;
       }
     } else {
-      const due = await Promise.all((f.status ?? [undefined]).map((status) => {
-        const qb = filtered(m, { ...f, status: status ? [status] : undefined, hasSla: true }, plan);
-        return qb.orderBy('t.sla_due_at', 'ASC').addOrderBy('t.id', 'ASC').limit(want).getMany();
-      }));
+      const due = await Promise.all((f.status ?? [undefined]).map((status) => selectTickets(m, { ...f, status: status ? [status] : undefined, hasSla: true }, plan, 't.sla_due_at ASC, t.id ASC', want)));
       out.push(...due.flat().sort((a, b) => a.slaDueAt! - b.slaDueAt! || a.id - b.id).slice(0, want));
       if (out.length < want) out.push(...(await this.list(m, { ...f, hasSla: false }, want - out.length, undefined, plan)));
     }
