@@ -21,7 +21,7 @@ describe.each(DB_KINDS)('ticket lists as plain SQL on %s', (db) => {
       await m.getRepository(Ticket).update({ id: ids[0] }, { status: 'pending', priority: 'urgent', slaDueAt: Date.now() + 60_000 });
       await m.getRepository(Ticket).update({ id: ids[1] }, { status: 'solved', solvedAt: Date.now(), visibility: 'public' });
       await m.getRepository(Ticket).update({ id: ids[2] }, { assigneeId: t.admin.id, priority: 'high', slaDueAt: Date.now() + 30_000 });
-      await m.getRepository(Ticket).update({ id: ids[3] }, { snoozed: 'until', snoozedUntil: Date.now() + 3_600_000 });
+      await m.getRepository(Ticket).update({ id: ids[3] }, { snoozed: 'time', snoozedUntil: Date.now() + 3_600_000 });
       await ticketRepository.addTag(m, ids[4], 'billing');
       await ticketRepository.addTag(m, ids[5], 'billing', true);
     });
