@@ -96,12 +96,24 @@ export class SqliteGroupCommit {
     this.stats.groups++;
     this.stats.members++;
     try {
-      x.resolve(x.plain ? await x.run(this.ds.manager) : await this.ds.transaction((m) => x.run(m)));
+      const value = x.plain ? await x.run(this.ds.manager) : await this.ds.transaction((m) => x.run(m));
+      this.ended();
+      x.resolve(value);
     } catch (err) {
       this.stats.failed++;
-      if ((this.ds.createQueryRunner() as unknown as { transactionDepth: number }).transactionDepth) await abandon(this.ds.createQueryRunner());
+      const qr = this.ds.createQueryRunner();
+      if ((qr as unknown as { transactionDepth: number }).transactionDepth) await abandon(qr);
+      this.ended();
       x.reject(err);
     }
+  }
+
+  // After each commit or rollback, before anyone is answered or the next group starts: the
+  // reference lists its writes changed are dropped here and the other nodes told (see
+  // reference-cache.ts; the one runner holds what every member changed).
+  private ended(): void {
+    const m = this.ds.createEntityManager(this.ds.createQueryRunner());
+    referenceCache(m).ended(m);
   }
 
   private async together(members: Member[]): Promise<void> {
@@ -151,10 +163,7 @@ export class SqliteGroupCommit {
       for (const d of done.splice(0)) failed.push({ x: d.x, err: new GroupLostError(lost) });
       this.stats.lost++;
     }
-    // Reference lists the members changed are dropped and the other nodes told now, between
-    // this group's end and the next one's start (a plain write has no Db.transaction to do it).
-    const ended = this.ds.createEntityManager(qr);
-    referenceCache(ended).ended(ended);
+    this.ended();
     this.stats.groups++;
     this.stats.members += done.length + failed.length;
     this.stats.failed += failed.length;

@@ -93,11 +93,16 @@ export class Db {
       }
     };
     let out: { result: T; events: DomainEvent[] };
-    try {
-      out = this.kind === 'sqlite' ? await groupCommitOf(this.ds).transaction(run) : await this.ds.transaction(run);
-    } finally {
-      // Committed or rolled back: cached reference lists it touched are read afresh, on every node.
-      if (txm) referenceCache(txm).ended(txm);
+    if (this.kind === 'sqlite') {
+      // The write queue ends the reference lists' pending changes after each commit.
+      out = await groupCommitOf(this.ds).transaction(run);
+    } else {
+      try {
+        out = await this.ds.transaction(run);
+      } finally {
+        // Committed or rolled back: cached reference lists it touched are read afresh, on every node.
+        if (txm) referenceCache(txm).ended(txm);
+      }
     }
     this.bus.publish(out.events);
     return out.result;

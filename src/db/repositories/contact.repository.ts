@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import { Contact, Identity } from '../entities';
 import { reportFactRepository } from './report-fact.repository';
 import { insertForId } from './insert-row';
-import { binder, columnsOf, hydrate, selectList } from './plain-rows';
+import { binder, hydrate, selectOf } from './plain-rows';
 
 export interface IdentityInput {
   kind: string;
@@ -31,9 +31,9 @@ export const contactRepository = {
 
   async findIdentity(m: EntityManager, kind: string, value: string): Promise<Identity | null> {
     // Plain SQL: every inbound message asks (see plain-rows.ts).
-    const cols = columnsOf(m, Identity);
+    const { columns: cols, sql: select } = selectOf(m, Identity, 'i');
     const { bind, params } = binder(m);
-    const [row] = await m.query(`SELECT ${selectList(cols, 'i')} FROM identities "i" WHERE "i"."kind" = ${bind(kind)} AND "i"."value" = ${bind(normaliseIdentityValue(kind, value))} LIMIT 1`, params);
+    const [row] = await m.query(`SELECT ${select} FROM identities "i" WHERE "i"."kind" = ${bind(kind)} AND "i"."value" = ${bind(normaliseIdentityValue(kind, value))} LIMIT 1`, params);
     return row ? hydrate(m, Identity, cols, 'i', row) : null;
   },
 

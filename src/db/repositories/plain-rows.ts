@@ -25,6 +25,22 @@ export function selectList(columns: ColumnMetadata[], alias: string): string {
   return columns.map((c) => `"${alias}"."${c.databaseName}" AS "${alias}_${c.databaseName}"`).join(', ');
 }
 
+// An entity's whole column list and its select list under `alias`, built once per data source
+// (the statements that use it run on every page or message).
+const selects = new WeakMap<object, Map<string, { columns: ColumnMetadata[]; sql: string }>>();
+export function selectOf(m: EntityManager, target: EntityTarget<ObjectLiteral>, alias: string): { columns: ColumnMetadata[]; sql: string } {
+  const meta = m.connection.getMetadata(target);
+  let byKey = selects.get(m.connection);
+  if (!byKey) selects.set(m.connection, (byKey = new Map()));
+  const key = `${meta.name}\u0000${alias}`;
+  let hit = byKey.get(key);
+  if (!hit) {
+    const columns = columnsOf(m, target);
+    byKey.set(key, (hit = { columns, sql: selectList(columns, alias) }));
+  }
+  return hit;
+}
+
 // One entity from a row read with selectList's aliases; null when its id column is null (an outer join's miss).
 export function hydrate<E extends ObjectLiteral>(m: EntityManager, Entity: new () => E, columns: ColumnMetadata[], alias: string, row: Record<string, unknown>): E | null {
   const idCol = columns.find((c) => c.propertyName === 'id');

@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import { Message, Priority, Ticket, TicketParticipant, TicketStatus, TicketTag } from '../entities';
 import { ticketCountRepository } from './ticket-count.repository';
 import { insertForId, insertRow } from './insert-row';
-import { binder, columnsOf, hydrate, selectList, type Bind } from './plain-rows';
+import { binder, hydrate, selectOf, type Bind } from './plain-rows';
 
 export interface TicketFilters {
   status?: TicketStatus[];
@@ -62,10 +62,10 @@ function filtered(f: TicketFilters, bind: Bind, tagPlan: TagPlan = 'in'): string
 // Whole tickets matching `f`, in `order`, at most `limit`: one plain statement, hydrated from the
 // entity's metadata like any entity read.
 async function selectTickets(m: EntityManager, f: TicketFilters, tagPlan: TagPlan, order: string, limit: number, extra?: (bind: Bind) => string): Promise<Ticket[]> {
-  const columns = columnsOf(m, Ticket);
+  const { columns, sql: select } = selectOf(m, Ticket, 't');
   const { bind, params } = binder(m);
   const where = filtered(f, bind, tagPlan) + (extra ? ` AND ${extra(bind)}` : '');
-  const rows: Record<string, unknown>[] = await m.query(`SELECT ${selectList(columns, 't')} FROM "tickets" "t" WHERE ${where} ORDER BY ${order} LIMIT ${wholeLimit(limit)}`, params);
+  const rows: Record<string, unknown>[] = await m.query(`SELECT ${select} FROM "tickets" "t" WHERE ${where} ORDER BY ${order} LIMIT ${wholeLimit(limit)}`, params);
   return rows.map((r) => hydrate(m, Ticket, columns, 't', r)!);
 }
 
