@@ -8,7 +8,7 @@ import { hmacHex } from '../src/channels/signature';
 import { loadConfig } from '../src/config';
 import { createInbox } from '../src/inboxes/create-inbox';
 import { createLogger } from '../src/logger';
-import { blast, envInt, storeEnv } from './util';
+import { blast, envInt, profiled, storeEnv } from './util';
 
 // Tickets created per second through the signed API channel (ledger, pipeline, contact,
 // ticket, message, events) beside bare express answering the same requests.
@@ -26,7 +26,7 @@ export async function benchApiIngest() {
   };
   const counted = countStatements(chorus.s.db.ds);
   const cpu0 = process.cpuUsage();
-  const ours = await blast(port, `/api/inboxes/${inbox.id}/messages`, body, count, concurrency);
+  const ours = await profiled('api', () => blast(port, `/api/inboxes/${inbox.id}/messages`, body, count, concurrency));
   const oursCpuMs = cpuMs(cpu0) / count;
   const perPost = { statements: counted.statements / count, commits: counted.commits / count, sqliteMs: counted.sqliteMs / count };
   await chorus.close();

@@ -10,7 +10,7 @@ import { smtpPorts } from '../src/channels/email/email.module';
 import { loadConfig } from '../src/config';
 import { createInbox } from '../src/inboxes/create-inbox';
 import { createLogger } from '../src/logger';
-import { envInt, storeEnv } from './util';
+import { envInt, profiled, storeEnv } from './util';
 
 type Mail = (i: number) => SendMailOptions;
 
@@ -57,7 +57,7 @@ async function bare(count: number, mail: Mail): Promise<{ rate: number; cpuMs: n
 }
 
 // Chorus: its SMTP listener, the ledger, parsing, threading and storage of every mail.
-async function ours(count: number, mail: Mail): Promise<{ rate: number; cpuMs: number; statements: number; commits: number; sqliteMs: number }> {
+async function ours(name: string, count: number, mail: Mail): Promise<{ rate: number; cpuMs: number; statements: number; commits: number; sqliteMs: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chorus-bench-smtp-'));
   const config = loadConfig({ CHORUS_DATA_DIR: dir, CHORUS_SECRET: 'bench-secret-0123456789', CHORUS_SMTP_ENABLED: 'true', CHORUS_SMTP_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'production', ...storeEnv() }, { readDotEnv: false });
   const chorus = await createChorus(config, { logger: createLogger('silent') });
@@ -65,12 +65,14 @@ async function ours(count: number, mail: Mail): Promise<{ rate: number; cpuMs: n
   const counted = countStatements(chorus.s.db.ds, /^SELECT COUNT\(\*\) n FROM inbound_items/);
   const t0 = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
-  await send(smtpPorts.get(chorus.s)!, count, mail);
-  for (;;) {
-    const [{ n }] = await chorus.s.db.m.query(`SELECT COUNT(*) n FROM inbound_items WHERE state IN ('processed', 'ignored', 'failed')`);
-    if (Number(n) >= count) break;
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await profiled(`smtp-${name.replace(/\W+/g, '-')}`, async () => {
+    await send(smtpPorts.get(chorus.s)!, count, mail);
+    for (;;) {
+      const [{ n }] = await chorus.s.db.m.query(`SELECT COUNT(*) n FROM inbound_items WHERE state IN ('processed', 'ignored', 'failed')`);
+      if (Number(n) >= count) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  });
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpuMs = cpuMsSince(cpu0) / count;
   const per = { statements: counted.statements / count, commits: counted.commits / count, sqliteMs: counted.sqliteMs / count };
@@ -91,7 +93,7 @@ export async function benchEmailSmtp() {
   const out = [];
   for (const [name, mail, n] of [['3 KB text', textMail, count], ['~180 KB with attachment', bigMail, Math.max(50, Math.floor(count / 4))]] as const) {
     const b = await bare(n, mail);
-    const o = await ours(n, mail);
+    const o = await ours(name, n, mail);
     out.push({ name, count: n, oursPerSec: o.rate, barePerSec: b.rate, ratio: o.rate / b.rate, oursCpuMs: o.cpuMs, bareCpuMs: b.cpuMs, statements: o.statements, commits: o.commits, sqliteMs: o.sqliteMs });
   }
   return out;

@@ -93,3 +93,23 @@ export function storeEnv(): Record<string, string> {
   for (const k of ['CHORUS_SQLITE_CHECKPOINT_MS', 'CHORUS_SQLITE_GROUP_MAX']) if (process.env[k] !== undefined) out[k] = process.env[k]!;
   return out;
 }
+
+// With BENCH_CPU_PROFILE=<dir>, records a CPU profile of `fn` alone (not start-up, seeding or
+// the bare run) to <dir>/<name>.cpuprofile, for `--cpu-prof`-style reading of one figure.
+export async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  if (!dir) return fn();
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}

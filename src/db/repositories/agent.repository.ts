@@ -29,8 +29,16 @@ export const agentRepository = {
     }
     return m.getRepository(Agent).createQueryBuilder('a').where('a.id IN (:...ids)', { ids: [...wanted] }).getMany();
   },
-  async findByEmail(m: EntityManager, email: string): Promise<Agent | null> {
-    return m.getRepository(Agent).findOneBy({ email: email.toLowerCase() });
+  // `cached`: answer from this node's list, a miss included (ingest asks for every mail's author
+  // whether it is an agent; almost never is). An agent added on another node counts once the
+  // relay has told this one, as for every cached read.
+  async findByEmail(m: EntityManager, email: string, opts: { cached?: boolean } = {}): Promise<Agent | null> {
+    const address = email.toLowerCase();
+    if (opts.cached && !m.queryRunner) {
+      const hit = (await allAgents(m)).find((a) => a.email.toLowerCase() === address);
+      return hit ? copyRow(hit) : null;
+    }
+    return m.getRepository(Agent).findOneBy({ email: address });
   },
   async list(m: EntityManager): Promise<Agent[]> {
     return copyRows(await allAgents(m));

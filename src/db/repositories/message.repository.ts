@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Attachment, Message, ThreadLink, Ticket } from '../entities';
 import { chainRepository } from './chain.repository';
-import { insertForId } from './insert-row';
+import { insertForId, insertRow } from './insert-row';
 
 // What a message said and who said it are sealed in its ticket's hash chain; an in-place
 // change of one of these fields is a redaction (src/archive/), never a plain update.
@@ -98,7 +98,7 @@ export const messageRepository = {
   },
 
   async insertThreadLink(m: EntityManager, l: Omit<ThreadLink, 'id'>): Promise<void> {
-    await m.getRepository(ThreadLink).insert(l);
+    await insertRow(m, ThreadLink, l);
   },
 
   async threadLinksOf(m: EntityManager, messageIds: number[]): Promise<ThreadLink[]> {

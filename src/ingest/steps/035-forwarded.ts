@@ -14,14 +14,14 @@ import type { IngestContext, Step } from '../context';
 export const forwarded: Step = async (ctx, deps) => {
   const msg = ctx.msg!;
   if (msg.channel !== 'email' || msg.author.kind !== 'email' || msg.noise) return;
-  const agent = await agentRepository.findByEmail(deps.db.m, msg.author.value);
+  const agent = await agentRepository.findByEmail(deps.db.m, msg.author.value, { cached: true });
   if (!agent?.active) return;
   const subjectSaysForward = FORWARD_SUBJECT.test(msg.subject ?? '');
   const found = await findForwarded(ctx, subjectSaysForward);
   if (!found) return;
   const { mail, attachmentIndex } = found;
   // A colleague's or our own mail passed on is not a customer's: it stays the agent's mail.
-  if (mail.from.address === ctx.inbox.address?.toLowerCase() || (await agentRepository.findByEmail(deps.db.m, mail.from.address))) return;
+  if (mail.from.address === ctx.inbox.address?.toLowerCase() || (await agentRepository.findByEmail(deps.db.m, mail.from.address, { cached: true }))) return;
 
   ctx.forwardedBy = { agentId: agent.id, label: `${agent.name} <${agent.email}>`, note: mail.note };
   msg.author = { kind: 'email', value: mail.from.address, name: mail.from.name ?? undefined };
