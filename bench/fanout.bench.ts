@@ -5,6 +5,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createAdapter } from '@socket.io/redis-adapter';
+import Database from 'better-sqlite3';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import { io as ioClient, type Socket } from 'socket.io-client';
@@ -13,7 +14,7 @@ import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { seededPages } from './agent-pages.bench';
 import { countStatements } from './api-ingest.bench';
-import { envInt, percentile, type Timing } from './util';
+import { envInt, percentile, profiled, type Timing } from './util';
 
 // Live fan-out on two nodes through Redis, beside bare socket.io with the Redis adapter in the
 // same run: `customers` customer sockets, each on its own ticket, and `agents` agent sockets that
@@ -41,6 +42,7 @@ export async function benchFanout() {
   const file = path.join(path.dirname(seedFile), `chorus-bench-fanout-${process.pid}.sqlite`);
   for (const ext of ['', '-wal', '-shm']) fs.rmSync(file + ext, { force: true });
   fs.copyFileSync(seedFile, file);
+  addAgents(file, agents);
 
   // The seed: ticket i (1…) has requester contact i (distinct for the first 1,000) and three
   // messages: the customer's, a staff note, a reply.
@@ -166,9 +168,9 @@ export async function benchFanout() {
   const counted = nodes.map((c) => countStatements(c.s.db.ds));
   const statements = () => counted.reduce((n, c) => n + c.statements, 0);
   const paced = events(rate * secs);
-  const chorusPaced = await run(chorusSockets, chorusPublish, paced, true);
+  const chorusPaced = await profiled('fanout-paced', () => run(chorusSockets, chorusPublish, paced, true));
   const pacedStatements = statements();
-  const chorusBurst = await run(chorusSockets, chorusPublish, events(burst), false);
+  const chorusBurst = await profiled('fanout-burst', () => run(chorusSockets, chorusPublish, events(burst), false));
   const burstStatements = statements() - pacedStatements;
   const presented = (await presentedCount(nodes)) - presentedBefore;
   for (const { so } of chorusSockets) so.close();
@@ -223,4 +225,22 @@ async function presentedCount(nodes: Chorus[]) {
   let n = 0;
   for (const c of nodes) n += (await c.s.metrics.socketPresented.get()).values.reduce((x, v) => x + v.value, 0);
   return n;
+}
+
+// The page seed has 40 agents; a larger run (the 1,000 agent sockets of the goal) gets more in
+// its own copy, each a copy of the first agent with its own address.
+function addAgents(file: string, wanted: number): void {
+  const db = new Database(file);
+  try {
+    const have = (db.prepare("SELECT COUNT(*) AS n FROM agents WHERE active = 1 AND role = 'agent'").get() as { n: number }).n;
+    if (have >= wanted) return;
+    const first = db.prepare("SELECT * FROM agents WHERE active = 1 AND role = 'agent' ORDER BY id LIMIT 1").get() as Record<string, unknown>;
+    const cols = Object.keys(first).filter((c) => c !== 'id');
+    const insert = db.prepare(`INSERT INTO agents (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`);
+    db.transaction(() => {
+      for (let i = have; i < wanted; i++) insert.run({ ...first, email: `fanout-agent-${i}@bench.test`, name: `Fan-out agent ${i}` });
+    })();
+  } finally {
+    db.close();
+  }
 }

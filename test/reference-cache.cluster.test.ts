@@ -50,6 +50,25 @@ cluster('reference lists cached per node (%s)', (_name, start) => {
     expect(cache.loads.get('agents') ?? 0).toBe(before);
   });
 
+  it("answers from node B's list whether an address is an agent's (ingest's question), and learns of one added on node A", async () => {
+    const cache = referenceCache(b.s.db.m);
+    const email = `fw-${Math.random().toString(36).slice(2, 7)}@chorus.test`;
+    expect(await agentRepository.findByEmail(b.s.db.m, email, { cached: true })).toBeNull();
+    const loads = cache.loads.get('agents') ?? 0;
+    // A miss, in any case, is answered from the list: no read of its own.
+    const reads = jest.spyOn(b.s.db.m, 'getRepository');
+    try {
+      expect(await agentRepository.findByEmail(b.s.db.m, email.toUpperCase(), { cached: true })).toBeNull();
+      expect(reads).not.toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+    }
+    expect(cache.loads.get('agents') ?? 0).toBe(loads);
+    const id = (await a.api('POST', '/api/agents', { email, name: 'Fiona Forward', password: 'fiona-password' })).body.agent.id as number;
+    const found = await waitFor(() => agentRepository.findByEmail(b.s.db.m, email.toUpperCase(), { cached: true }), (x) => x?.id === id, SOON_MS);
+    expect(found).toMatchObject({ id, email, name: 'Fiona Forward' });
+  });
+
   it('shows on node B an agent, team, inbox and macro changed on node A', async () => {
     const inbox = await apiInbox(a);
     const agent = (await a.api('POST', '/api/agents', { email: `rc-${Math.random().toString(36).slice(2, 7)}@chorus.test`, name: 'Renata Old', password: 'renata-password' })).body.agent.id as number;

@@ -212,13 +212,16 @@ export function startBroadcaster(s: Services, io: Server, liveFeed: LiveFeed, ro
     const h = await hydrationOf(db.m, [...wanted, ...hidden], loaded);
     // Contacts and visitors are shown the same shape; agents one with delivery details.
     const shaped = new Map<string, unknown>();
+    const perAudience = new Map<Audience, number>();
     for (const x of sends) {
       const key = `${x.msg.id}:${x.viewer.kind === 'agent'}`;
       if (!shaped.has(key)) shaped.set(key, shapeMessages(x.viewer, [x.msg], h)[0]);
       const presented = shaped.get(key);
-      s.metrics.socketPresented.inc({ audience: x.audience });
+      perAudience.set(x.audience, (perAudience.get(x.audience) ?? 0) + 1);
       io.to(rooms.ticket(x.t.id, x.audience)).emit(x.event, presented);
     }
+    // Counted once per audience and batch (a labelled increment per send showed in the burst profile).
+    for (const [audience, n] of perAudience) s.metrics.socketPresented.inc({ audience }, n);
     // A hidden post is still shown to its author in their own room.
     for (const msg of hidden) {
       const p = batch.find((b) => b.messageId === msg.id)!;
