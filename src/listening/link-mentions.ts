@@ -10,10 +10,10 @@ export function linkMentionsToItems(s: Services): void {
   s.bus.on('message.created', async ({ ticketId, messageId, channel, direction }) => {
     // Most messages are not inbound social posts: those cost no read at all.
     if (direction !== 'inbound' || !SOCIAL.includes(channel)) return;
-    const msg = await messageRepository.findById(s.db.m, messageId);
-    if (!msg?.externalId) return;
+    const externalId = await messageRepository.externalIdOf(s.db.m, messageId);
+    if (!externalId || !(await listeningItemRepository.hasUnticketed(s.db.m, channel, externalId))) return;
     const itemId = await s.db.transaction(async (tx) => {
-      const id = await listeningItemRepository.linkTicket(tx.m, msg.channel, msg.externalId!, ticketId, s.now());
+      const id = await listeningItemRepository.linkTicket(tx.m, channel, externalId, ticketId, s.now());
       if (id) tx.emit('listening.item.updated', { itemId: id, changes: ['ticket'] });
       return id;
     });

@@ -59,6 +59,25 @@ describe.each(DB_KINDS)('converting a listened post into a ticket (%s)', (db) =>
     expect((await ticketEventRepository.listByTicket(t.s.db.m, ticket.id)).filter((e) => e.type === 'listened')).toHaveLength(1);
   });
 
+  it('links a post a stream found to the ticket its mention opened, and spends no write on a mention no stream found', async () => {
+    const inbox = (await t.s.db.m.query(`SELECT * FROM inboxes WHERE id = ${inboxId}`))[0];
+    const mentionOf = (id: string, text: string) => ({ key: `masto:${id}`, raw: JSON.stringify({ id: `n${id}`, type: 'mention', account: status(id, '').account, status: status(id, text) }), rawType: MASTODON_RAW_TYPE });
+    const found = await store(post('700', 'acme modem blinks red'));
+    const links = jest.spyOn(listeningItemRepository, 'linkTicket');
+    try {
+      const [opened] = await t.s.ingest.ingest({ ...inbox, settings: JSON.parse(inbox.settings) }, [mentionOf('700', 'acme modem blinks red')]);
+      await t.s.bus.drain();
+      expect(await listeningItemRepository.findById(t.s.db.m, found)).toMatchObject({ status: 'ticketed', ticketId: opened.ticketId });
+      expect(links).toHaveBeenCalledTimes(1);
+      const [other] = await t.s.ingest.ingest({ ...inbox, settings: JSON.parse(inbox.settings) }, [mentionOf('701', 'hello acme, a question')]);
+      await t.s.bus.drain();
+      expect(other).toMatchObject({ state: 'processed' });
+      expect(links).toHaveBeenCalledTimes(1);
+    } finally {
+      links.mockRestore();
+    }
+  });
+
   it('names the rule when a rule converts, and refuses a dismissed post', async () => {
     const id = await store(post('600', 'acme is down again'));
     const ticket = await convertItem(t.s, id, { by: { kind: 'rule', name: 'reach ≥ 10,000' } });
