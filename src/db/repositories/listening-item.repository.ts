@@ -119,8 +119,6 @@ export const listeningItemRepository = {
     return rows.map((r) => Number(r.id));
   },
 
-  // The post arrived as a mention too: its item points at that ticket and leaves the new posts.
-  // A dismissed or spam item keeps its status; it only learns the ticket. Returns the item id.
   // Whether a post has an item not yet on a ticket: read before taking the write lock, since
   // most mentions were never found by a stream (linkTicket checks again inside its transaction).
   async hasUnticketed(m: EntityManager, platform: string, externalId: string): Promise<boolean> {
@@ -128,6 +126,8 @@ export const listeningItemRepository = {
     return !!item && !item.ticketId;
   },
 
+  // The post arrived as a mention too: its item points at that ticket and leaves the new posts.
+  // A dismissed or spam item keeps its status; it only learns the ticket. Returns the item id.
   async linkTicket(m: EntityManager, platform: string, externalId: string, ticketId: number, now: number): Promise<number | null> {
     const item = await findIdStatus(m, platform, externalId);
     if (!item || item.ticketId) return null;
