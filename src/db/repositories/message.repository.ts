@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import { Attachment, Message, ThreadLink, Ticket } from '../entities';
 import { chainRepository } from './chain.repository';
 import { insertForId, insertRow } from './insert-row';
-import { bindInteger, isPg } from './raw-sql';
+import { binder } from './plain-rows';
 
 // What a message said and who said it are sealed in its ticket's hash chain; an in-place
 // change of one of these fields is a redaction (src/archive/), never a plain update.
@@ -21,7 +21,8 @@ export const messageRepository = {
 
   // The platform's id of a message, the one column mention linking needs (no entity read).
   async externalIdOf(m: EntityManager, id: number): Promise<string | null> {
-    const rows: { externalId: string | null }[] = await m.query(`SELECT external_id AS "externalId" FROM messages WHERE id = ${isPg(m) ? '$1' : '?'}`, [isPg(m) ? id : bindInteger(id)]);
+    const { bind, params } = binder(m);
+    const rows: { externalId: string | null }[] = await m.query(`SELECT external_id AS "externalId" FROM messages WHERE id = ${bind(id)}`, params);
     return rows[0]?.externalId ?? null;
   },
 
