@@ -93,13 +93,17 @@ function timeSqliteInto(ds: DataSource, c: { sqliteMs: number }, ignore?: RegExp
   for (const name of ['run', 'get', 'all', 'iterate']) {
     const orig = proto[name] as ((...a: unknown[]) => unknown) & { timed?: boolean };
     if (orig.timed) continue;
-    const timed = function (this: { database: object; source: string }, ...a: unknown[]) {
-      const t0 = process.hrtime.bigint();
+    // Kept cheap, since it runs around every statement of the run it measures: a float clock
+    // (hrtime.bigint allocated two BigInts per statement, 3.5 % of an API run) and no rest array.
+    const timed = function (this: { database: object; source: string }) {
+      const t0 = performance.now();
       try {
-        return orig.apply(this, a);
+        // eslint-disable-next-line prefer-rest-params
+        return orig.apply(this, arguments as unknown as unknown[]);
       } finally {
-        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-        for (const sink of sinks.get(this.database) ?? []) if (!sink.ignore?.test(this.source)) sink.c.sqliteMs += ms;
+        const ms = performance.now() - t0;
+        const list = sinks.get(this.database);
+        if (list) for (const sink of list) if (!sink.ignore || !sink.ignore.test(this.source)) sink.c.sqliteMs += ms;
       }
     };
     proto[name] = Object.assign(timed, { timed: true });
