@@ -10,7 +10,8 @@ function splitHead(buf: Buffer): { head: string; body: Buffer } {
   return { head: buf.subarray(0, end).toString('latin1'), body: buf.subarray(end + (end === crlf ? 4 : 2)) };
 }
 
-const field = (head: string, name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(head)?.[1]?.replace(/\s+/g, ' ').trim() ?? '';
+const FIELDS = { from: /^from:[ \t]*(.*)$/im, date: /^date:[ \t]*(.*)$/im, subject: /^subject:[ \t]*(.*)$/im };
+const field = (head: string, name: keyof typeof FIELDS) => FIELDS[name].exec(head)?.[1]?.replace(/\s+/g, ' ').trim() ?? '';
 
 // What identifies a mail's content, the same whichever transport brought it: From, Date, Subject
 // and the body with line endings and trailing blanks normalised. Trace headers (Received,

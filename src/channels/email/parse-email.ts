@@ -6,7 +6,7 @@ import { detectNoise } from './detect-noise';
 import { emailContentDigest } from './email-key';
 import { additionalHtmlEdits, decodeUuencodedPart, extractUuencoded, forwardedMailName, inlineForwardedMails } from './mime/extra-parts';
 import { bodyCharsetEdits, legacyHeaderEdits } from './mime/legacy-charsets';
-import { parseMime, splice } from './mime/mime-tree';
+import { parseMime, splice, type MimePart } from './mime/mime-tree';
 import { addressesOf, envelopeSender, isNoReplyAddress, nameFor, pickAuthor } from './sender';
 import { trimReply } from './trim/trim-reply';
 
@@ -25,14 +25,16 @@ const person = (address: string, name: string): InboundPerson => ({ kind: 'email
 
 // Before mailparser reads the bytes, fix what it would read wrongly: legacy 8-bit header fields
 // and undeclared body charsets, and HTML documents attached after the body of a mixed mail.
-export function prepareRaw(buf: Buffer): Buffer {
+// Returns the bytes to parse and their MIME tree (read again only when something was fixed).
+export function prepareRaw(buf: Buffer): { bytes: Buffer; tree: MimePart } {
   const tree = parseMime(buf);
-  return splice(buf, [...legacyHeaderEdits(buf, tree), ...bodyCharsetEdits(buf, tree), ...additionalHtmlEdits(tree)]);
+  const bytes = splice(buf, [...legacyHeaderEdits(buf, tree), ...bodyCharsetEdits(buf, tree), ...additionalHtmlEdits(tree)]);
+  return { bytes, tree: bytes === buf ? tree : parseMime(bytes) };
 }
 
 // Raw RFC 5322 bytes (kept in the ledger as latin1 so every byte survives) → the one inbound shape.
 export async function parseEmail(raw: string, inbox: Inbox): Promise<InboundMessage> {
-  const bytes = prepareRaw(Buffer.from(raw, 'latin1'));
+  const { bytes, tree } = prepareRaw(Buffer.from(raw, 'latin1'));
   // skipHtmlToText: an HTML-only mail's text comes from Chorus's own converter, which keeps the
   // author's case (mailparser's upper-cases headings).
   const p = await simpleParser(bytes, { skipTextToHtml: true, skipImageLinks: true, skipHtmlToText: true });
@@ -56,7 +58,7 @@ export async function parseEmail(raw: string, inbox: Inbox): Promise<InboundMess
   const uu = extractUuencoded((p.text && p.text.trim()) || (html ? htmlToText(html) : ''));
   const fullText = uu.text;
   const { visible, trimmed } = trimReply(fullText);
-  const attachments = [...attachmentsOf(p), ...uu.files, ...inlineForwardedMails(bytes, parseMime(bytes)).map((content) => ({ filename: forwardedMailName(content), contentType: 'message/rfc822', content, contentId: null, inline: false }))];
+  const attachments = [...attachmentsOf(p), ...uu.files, ...inlineForwardedMails(bytes, tree).map((content) => ({ filename: forwardedMailName(content), contentType: 'message/rfc822', content, contentId: null, inline: false }))];
 
   const flags: Record<string, unknown> = {};
   // Which header the author came from when From could not be used, shown to agents.

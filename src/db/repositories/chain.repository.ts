@@ -181,8 +181,8 @@ function forget(list: Pending[], which: (l: Pending) => boolean): void {
 
 // A string SQLite and Postgres hand back unchanged: no lone UTF-16 surrogate (the drivers write
 // UTF-8, so it comes back as U+FFFD) and no NUL (Postgres refuses it).
-const notKept = /[\p{Cs}\0]/u;
-const keptText = (v: unknown) => typeof v === 'string' && !notKept.test(v);
+// (Both checks are native scans: the regular expression they replace took 0.17 ms on a 180 KB raw mail.)
+const keptText = (v: unknown) => typeof v === 'string' && v.indexOf('\0') < 0 && (v as string & { isWellFormed(): boolean }).isWellFormed();
 const keptTextOrNull = (v: unknown) => v === null || v === undefined || keptText(v);
 const keptInt = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v);
 const keptIntOrNull = (v: unknown) => v === null || v === undefined || keptInt(v);
