@@ -4,6 +4,7 @@ import { jsonTransformer } from '../entities/columns';
 import { chainRepository } from './chain.repository';
 import { configVersionRepository } from './config-version.repository';
 import { hydrateRow, selectColumns } from './hydrate-row';
+import { binder } from './plain-rows';
 
 export type TimeState = 'pending' | 'solved' | 'awaiting';
 export interface TimeCandidate {
@@ -69,13 +70,12 @@ export const automationRuleRepository = {
   // Finished runs, in one statement (a rule pass writes its runs when it ends).
   async insertRuns(m: EntityManager, rows: Omit<AutomationRun, 'id'>[]): Promise<void> {
     if (!rows.length) return;
-    let n = 0;
-    const p = m.connection.options.type === 'postgres' ? () => `$${++n}` : () => '?';
+    const { bind, params } = binder(m);
     const values = rows.map((r) => [r.ruleId, r.ticketId, r.trigger, r.triggerKey, r.outcome, r.actions, jsonTransformer.to(r.steps), r.createdAt]);
     // Plain SQL: a pass writes its runs on every ticket, and the builder cost more than the insert.
     await m.query(
-      `INSERT INTO automation_runs (rule_id, ticket_id, "trigger", trigger_key, outcome, actions, steps, created_at) VALUES ${values.map((v) => `(${v.map(p).join(', ')})`).join(', ')}`,
-      values.flat());
+      `INSERT INTO automation_runs (rule_id, ticket_id, "trigger", trigger_key, outcome, actions, steps, created_at) VALUES ${values.map((v) => `(${v.map(bind).join(', ')})`).join(', ')}`,
+      params);
   },
   async finishRun(m: EntityManager, id: number, patch: Pick<AutomationRun, 'outcome' | 'actions' | 'steps'>): Promise<void> {
     await m.getRepository(AutomationRun).update({ id }, patch);

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { BusinessCalendarRow, Inbox, Team } from '../entities';
 import { referenceCache } from './reference-cache';
+import { binder } from './plain-rows';
 
 export const businessCalendarRepository = {
   async list(m: EntityManager): Promise<BusinessCalendarRow[]> {
@@ -36,9 +37,9 @@ export const businessCalendarRepository = {
   // The calendar a ticket's clocks run on: its team's if the team has one, else its inbox's.
   // Plain SQL: every first response and solve asks this (the query builder cost more than the read).
   async forTicket(m: EntityManager, t: { inboxId: number; teamId: number | null }): Promise<BusinessCalendarRow | null> {
-    const p = m.connection.driver.options.type === 'postgres' ? ['$1', '$2'] : ['?', '?'];
+    const { bind, params } = binder(m);
     const [row]: { id: number | string | null }[] = await m.query(
-      `SELECT COALESCE(tm.calendar_id, ib.calendar_id) AS id FROM inboxes ib LEFT JOIN teams tm ON tm.id = ${p[0]} WHERE ib.id = ${p[1]}`, [t.teamId ?? -1, t.inboxId]);
+      `SELECT COALESCE(tm.calendar_id, ib.calendar_id) AS id FROM inboxes ib LEFT JOIN teams tm ON tm.id = ${bind(t.teamId ?? -1)} WHERE ib.id = ${bind(t.inboxId)}`, params);
     return row?.id ? this.findById(m, Number(row.id)) : null;
   },
 };

@@ -1,6 +1,7 @@
 import { EntityManager, In } from 'typeorm';
 import { Attachment, type ChainAction, ChainLink, type ChainSubject, InboundItem, Message, TicketEvent } from '../entities';
 import { beforeCommit } from '../transaction';
+import { binder } from './plain-rows';
 import { type ChainedAttachment, type ChainedMessage, digestOf, eventContent, GENESIS, linkHash, messageContent, sha256Hex } from '../../archive/chain/chain-digest';
 
 // `digest`: the subject's content digest when the writer already computed it from the row it wrote.
@@ -115,8 +116,9 @@ export const chainRepository = {
 
   // Ticket ids that have links, in id order after `afterId` (the verifier walks them in pages).
   async ticketIdsAfter(m: EntityManager, afterId: number, limit: number): Promise<number[]> {
+    const b = binder(m);
     const rows: { id: number | string }[] = await m.query(
-      `SELECT DISTINCT ticket_id AS id FROM chain_links WHERE ticket_id > ${isPg(m) ? '$1' : '?'} ORDER BY ticket_id LIMIT ${Number(limit)}`, [afterId]);
+      `SELECT DISTINCT ticket_id AS id FROM chain_links WHERE ticket_id > ${b.bind(afterId)} ORDER BY ticket_id LIMIT ${Number(limit)}`, b.params);
     return rows.map((r) => Number(r.id));
   },
 
@@ -146,18 +148,19 @@ export const chainRepository = {
   // Rows in id order after `afterId` that no link names yet (written before the chain existed).
   async unchained(m: EntityManager, subjectType: ChainSubject, afterId: number, limit: number): Promise<{ id: number; ticketId: number; at: number }[]> {
     const table = subjectType === 'message' ? 'messages' : 'ticket_events';
-    const p = isPg(m) ? ['$1', '$2'] : ['?', '?'];
+    const { bind, params } = binder(m);
     const rows: { id: number | string; ticket_id: number | string; created_at: number | string }[] = await m.query(
-      `SELECT r.id, r.ticket_id, r.created_at FROM ${table} r WHERE r.id > ${p[0]}
-         AND NOT EXISTS (SELECT 1 FROM chain_links l WHERE l.subject_type = ${p[1]} AND l.subject_id = r.id)
-       ORDER BY r.id LIMIT ${Number(limit)}`, [afterId, subjectType]);
+      `SELECT r.id, r.ticket_id, r.created_at FROM ${table} r WHERE r.id > ${bind(afterId)}
+         AND NOT EXISTS (SELECT 1 FROM chain_links l WHERE l.subject_type = ${bind(subjectType)} AND l.subject_id = r.id)
+       ORDER BY r.id LIMIT ${Number(limit)}`, params);
     return rows.map((r) => ({ id: Number(r.id), ticketId: Number(r.ticket_id), at: Number(r.created_at) }));
   },
 
   // Ids of messages or events after `afterId`, in order (the verifier's pages).
   async subjectIdsAfter(m: EntityManager, subjectType: ChainSubject, afterId: number, limit: number): Promise<number[]> {
+    const b = binder(m);
     const rows: { id: number | string }[] = await m.query(
-      `SELECT id FROM ${subjectType === 'message' ? 'messages' : 'ticket_events'} WHERE id > ${isPg(m) ? '$1' : '?'} ORDER BY id LIMIT ${Number(limit)}`, [afterId]);
+      `SELECT id FROM ${subjectType === 'message' ? 'messages' : 'ticket_events'} WHERE id > ${b.bind(afterId)} ORDER BY id LIMIT ${Number(limit)}`, b.params);
     return rows.map((r) => Number(r.id));
   },
 
@@ -226,16 +229,16 @@ async function append(m: EntityManager, links: Pending[]): Promise<void> {
 }
 
 async function readHead(m: EntityManager, ticketId: number): Promise<{ seq: number; hash: string } | null> {
+  const { bind, params } = binder(m);
   const [row]: { seq: number | string; hash: string }[] = await m.query(
-    `SELECT seq, hash FROM chain_links WHERE ticket_id = ${isPg(m) ? '$1' : '?'} ORDER BY seq DESC LIMIT 1`, [ticketId]);
+    `SELECT seq, hash FROM chain_links WHERE ticket_id = ${bind(ticketId)} ORDER BY seq DESC LIMIT 1`, params);
   return row ? { seq: Number(row.seq), hash: row.hash } : null;
 }
 
 async function insertLinks(m: EntityManager, rows: Omit<ChainLink, 'id'>[]): Promise<void> {
-  let n = 0;
-  const p = isPg(m) ? () => `$${++n}` : () => '?';
+  const { bind, params } = binder(m);
   const values = rows.map((r) => [r.ticketId, r.seq, r.subjectType, r.subjectId, r.action, r.digest, r.prevHash, r.hash, r.createdAt]);
   await m.query(
-    `INSERT INTO chain_links (ticket_id, seq, subject_type, subject_id, action, digest, prev_hash, hash, created_at) VALUES ${values.map((v) => `(${v.map(p).join(', ')})`).join(', ')}`,
-    values.flat());
+    `INSERT INTO chain_links (ticket_id, seq, subject_type, subject_id, action, digest, prev_hash, hash, created_at) VALUES ${values.map((v) => `(${v.map(bind).join(', ')})`).join(', ')}`,
+    params);
 }

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { reportOutcomeRepository } from './report-outcome.repository';
 import { lockFactsAlone } from './report-settle-lock';
 import { isTouch, reportTouchChainRepository } from './report-touch-chain';
-import { isPg } from './raw-sql';
+import { binder } from './plain-rows';
 
 // report_rollups: per UTC day and (channel, inbox, team, agent), the counts the report views add
 // up and a histogram of the durations they take medians of. Kept in the same transaction as the
@@ -134,19 +134,14 @@ async function upsert(m: EntityManager, table: string, keyColumns: readonly stri
     if (!g) groups.set(sig, (g = { cols, rows: [] }));
     g.rows.push(r);
   }
-  const pg = isPg(m);
   // Rows in key order within each statement: two writers of the same rows lock them alike.
   const byKey = (a: Row, b: Row) => a.key.join('|').localeCompare(b.key.join('|'));
   for (const { cols, rows } of groups.values()) {
     rows.sort(byKey);
     for (let i = 0; i < rows.length; i += 100) {
       const chunk = rows.slice(i, i + 100);
-      const params: unknown[] = [];
-      const ph = () => (pg ? `$${params.length}` : '?');
-      const tuples = chunk.map((r) => {
-        const vals = [...r.key, ...cols.map((c) => r.cells.get(c) ?? 0)].map((v) => (params.push(v), ph()));
-        return `(${vals.join(', ')})`;
-      });
+      const { bind, params } = binder(m);
+      const tuples = chunk.map((r) => `(${[...r.key, ...cols.map((c) => r.cells.get(c) ?? 0)].map(bind).join(', ')})`);
       await m.query(
         `INSERT INTO ${table} (${[...keyColumns, ...cols].join(', ')}) VALUES ${tuples.join(', ')}
          ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${cols.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ')}`,
@@ -181,14 +176,14 @@ export const reportRollupRepository = {
     // The touch links first: the handled counts read them.
     await reportTouchChainRepository.rebuild(m);
     await this.clear(m);
-    const pg = isPg(m);
     let facts = 0;
     let rows = 0;
     for (let after = 0; ;) {
+      const { bind, params } = binder(m);
       const batch: (RollupSource & { id: number })[] = await m.query(
         `SELECT id, kind, at, channel, inbox_id AS "inboxId", team_id AS "teamId", agent_id AS "agentId", status_from AS "statusFrom", status_to AS "statusTo", wall_ms AS "wallMs", business_ms AS "businessMs",
            agent_prev_at AS "agentPrevAt", team_prev_at AS "teamPrevAt"
-         FROM report_facts WHERE id > ${pg ? '$1' : '?'} ORDER BY id LIMIT ${Math.floor(chunk)}`, [after]);
+         FROM report_facts WHERE id > ${bind(after)} ORDER BY id LIMIT ${Math.floor(chunk)}`, params);
       if (!batch.length) break;
       const delta = rollupDelta(batch, 1);
       await this.apply(m, delta);

@@ -4,6 +4,7 @@ import { digestOf, eventContent } from '../../archive/chain/chain-digest';
 import { jsonTransformer } from '../entities/columns';
 import { chainRepository } from './chain.repository';
 import { insertForId } from './insert-row';
+import { binder } from './plain-rows';
 
 export interface EventRow {
   type: string;
@@ -28,13 +29,11 @@ export const ticketEventRepository = {
   // trip to the same canonical form), so the chain need not read them back.
   async recordMany(m: EntityManager, ticketId: number, rows: EventRow[], now: number): Promise<void> {
     if (!rows.length) return;
-    const pg = m.connection.options.type === 'postgres';
-    let n = 0;
-    const p = () => (pg ? `$${++n}` : '?');
+    const { bind, params } = binder(m);
     const values = rows.map((r) => [ticketId, r.type, r.actor.type, r.actor.id ?? null, jsonTransformer.to(r.data), jsonTransformer.to(r.actor.cause ?? null), now]);
     const out: { id: number | string }[] = await m.query(
-      `INSERT INTO ticket_events (ticket_id, type, actor_type, actor_id, data, cause, created_at) VALUES ${values.map((v) => `(${v.map(p).join(', ')})`).join(', ')} RETURNING id`,
-      values.flat());
+      `INSERT INTO ticket_events (ticket_id, type, actor_type, actor_id, data, cause, created_at) VALUES ${values.map((v) => `(${v.map(bind).join(', ')})`).join(', ')} RETURNING id`,
+      params);
     // Ids are handed out in the order of the rows; RETURNING's own order is not promised.
     const ids = out.map((r) => Number(r.id)).sort((a, b) => a - b);
     if (ids.length !== rows.length) throw new Error(`ticket events: wrote ${ids.length} of ${rows.length}`);

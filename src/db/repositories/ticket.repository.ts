@@ -143,9 +143,9 @@ export const ticketRepository = {
   // The ticket row's part of a rule pass's tag and priority changes (applyAutomaticChanges), as
   // plain SQL: it runs on every ticket a rule changes.
   async setPriorityAndUpdatedAt(m: EntityManager, id: number, updatedAt: number, priority?: Priority): Promise<void> {
-    const pg = m.connection.options.type === 'postgres';
-    if (priority === undefined) await m.query(`UPDATE tickets SET updated_at = ${pg ? '$1' : '?'} WHERE id = ${pg ? '$2' : '?'}`, [updatedAt, id]);
-    else await m.query(`UPDATE tickets SET updated_at = ${pg ? '$1' : '?'}, priority = ${pg ? '$2' : '?'} WHERE id = ${pg ? '$3' : '?'}`, [updatedAt, priority, id]);
+    const { bind, params } = binder(m);
+    const set = `updated_at = ${bind(updatedAt)}${priority === undefined ? '' : `, priority = ${bind(priority)}`}`;
+    await m.query(`UPDATE tickets SET ${set} WHERE id = ${bind(id)}`, params);
   },
 
   // A null snippet keeps the one shown (a staff-only message must not become the ticket's snippet).
@@ -216,7 +216,8 @@ export const ticketRepository = {
   async tagPlan(m: EntityManager, f: TicketFilters): Promise<TagPlan> {
     if (!f.tag) return 'in';
     // Counts no further than the threshold: the answer is the same for a tag on a million tickets.
-    const [r] = await m.query(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM ticket_tags WHERE tag = ${m.connection.driver.options.type === 'postgres' ? '$1' : '?'} LIMIT ${COMMON_TAG + 1}) x`, [f.tag]);
+    const { bind, params } = binder(m);
+    const [r] = await m.query(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM ticket_tags WHERE tag = ${bind(f.tag)} LIMIT ${COMMON_TAG + 1}) x`, params);
     return Number(r.n) > COMMON_TAG ? 'exists' : 'in';
   },
 
@@ -282,16 +283,14 @@ export const ticketRepository = {
   // Staff-only tags put on and taken off one ticket in one go (a rule pass's tag changes): one
   // statement each way and one count update. Returns what the database actually changed.
   async changeTags(m: EntityManager, ticketId: number, add: string[], remove: string[]): Promise<{ added: string[]; removed: string[] }> {
-    const pg = m.connection.options.type === 'postgres';
-    let n = 0;
-    const p = () => (pg ? `$${++n}` : '?');
     const tagsOf = (rows: { tag: string }[]) => rows.map((r) => r.tag);
+    const ins = binder(m);
     const added = add.length
-      ? tagsOf(await m.query(`INSERT INTO ticket_tags (ticket_id, tag, is_public) VALUES ${add.map(() => `(${p()}, ${p()}, ${p()})`).join(', ')} ON CONFLICT DO NOTHING RETURNING tag`, add.flatMap((t) => [ticketId, t, false])))
+      ? tagsOf(await m.query(`INSERT INTO ticket_tags (ticket_id, tag, is_public) VALUES ${add.map((t) => `(${ins.bind(ticketId)}, ${ins.bind(t)}, ${ins.bind(false)})`).join(', ')} ON CONFLICT DO NOTHING RETURNING tag`, ins.params))
       : [];
-    n = 0;
+    const del = binder(m);
     const removed = remove.length
-      ? tagsOf(unwrapReturning(await m.query(`DELETE FROM ticket_tags WHERE ticket_id = ${p()} AND tag IN (${remove.map(() => p()).join(', ')}) RETURNING tag`, [ticketId, ...remove])))
+      ? tagsOf(unwrapReturning(await m.query(`DELETE FROM ticket_tags WHERE ticket_id = ${del.bind(ticketId)} AND tag IN (${remove.map((t) => del.bind(t)).join(', ')}) RETURNING tag`, del.params)))
       : [];
     const delta = new Map<string, number>([...added.map((t) => [t, 1] as const), ...removed.map((t) => [t, -1] as const)]);
     await ticketCountRepository.tagsChanged(m, ticketId, delta);
