@@ -14,7 +14,7 @@ import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { seededPages } from './agent-pages.bench';
 import { countStatements } from './api-ingest.bench';
-import { collected, envInt, percentile, profiled, type Timing } from './util';
+import { envInt, percentile, profiled, type Timing } from './util';
 
 // Live fan-out on two nodes through Redis, beside bare socket.io with the Redis adapter in the
 // same run: `customers` customer sockets, each on its own ticket, and `agents` agent sockets that
@@ -159,7 +159,6 @@ export async function benchFanout() {
     nodes[publisher(e.ticket)].s.bus.publish([{ name: 'message.created', payload: { ticketId: e.ticket, messageId: e.message, audience: e.staffOnly ? 'staff' : 'participants', channel: e.channel, direction: e.direction } } as DomainEvent<'message.created'>]);
   // Warm-up: every message once (statements prepared, and every payload captured for the bare run).
   const warm = events(messages.length);
-  collected();
   const warmed = await run(chorusSockets, chorusPublish, warm, false);
   if (warmed.got !== warmed.expected) throw new Error(`warm-up: ${warmed.got} of ${warmed.expected} deliveries arrived`);
   capture.forEach((off) => off());
@@ -204,7 +203,6 @@ export async function benchFanout() {
     io.to(`ticket:${e.ticket}:staff`).emit('message.created', payloads.get(`${e.message}:staff`));
     if (!e.staffOnly) io.to(`ticket:${e.ticket}:participants`).emit('message.created', payloads.get(`${e.message}:participants`));
   };
-  collected();
   await run(bareSockets, barePublish, warm, false);
   const barePaced = await run(bareSockets, barePublish, paced, true);
   const bareBurst = await run(bareSockets, barePublish, events(burst), false);

@@ -113,12 +113,3 @@ export async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T
     session.disconnect();
   }
 }
-
-// A full collection after a set-up and before its warm-up (npm run bench runs node with
-// --expose-gc), for Chorus's part and bare's alike: the garbage a set-up left behind (thousands of
-// sessions and socket handshakes) is then not collected inside the timing, as a 44 ms pause in a
-// 5-second paced run once was. Not right before the timing: V8 shrinks the young generation after
-// a full collection, and the timed part would pay for growing it again.
-export function collected(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
