@@ -2,6 +2,7 @@ import { EntityManager, In } from 'typeorm';
 import { Attachment, type ChainAction, ChainLink, type ChainSubject, InboundItem, Message, TicketEvent } from '../entities';
 import { beforeCommit } from '../transaction';
 import { binder } from './plain-rows';
+import { isPg } from './raw-sql';
 import { type ChainedAttachment, type ChainedMessage, digestOf, eventContent, GENESIS, linkHash, messageContent, sha256Hex } from '../../archive/chain/chain-digest';
 
 // `digest`: the subject's content digest when the writer already computed it from the row it wrote.
@@ -16,7 +17,6 @@ export interface MessageRows { msg: ChainedMessage; attachments: ChainedAttachme
 // Links a transaction asked for, appended together just before it commits: by then a
 // message's attachments are in, and each ticket's head is read once per transaction.
 const pending = new WeakMap<EntityManager, Pending[]>();
-const isPg = (m: EntityManager) => m.connection.options.type === 'postgres';
 // pg_advisory_xact_lock(key, ticket): one appender per ticket chain at a time on Postgres
 // (SQLite has one writer already). 'CHAI'.
 const LOCK_KEY = 0x43484149;
@@ -116,9 +116,9 @@ export const chainRepository = {
 
   // Ticket ids that have links, in id order after `afterId` (the verifier walks them in pages).
   async ticketIdsAfter(m: EntityManager, afterId: number, limit: number): Promise<number[]> {
-    const b = binder(m);
+    const { bind, params } = binder(m);
     const rows: { id: number | string }[] = await m.query(
-      `SELECT DISTINCT ticket_id AS id FROM chain_links WHERE ticket_id > ${b.bind(afterId)} ORDER BY ticket_id LIMIT ${Number(limit)}`, b.params);
+      `SELECT DISTINCT ticket_id AS id FROM chain_links WHERE ticket_id > ${bind(afterId)} ORDER BY ticket_id LIMIT ${Number(limit)}`, params);
     return rows.map((r) => Number(r.id));
   },
 
@@ -158,9 +158,9 @@ export const chainRepository = {
 
   // Ids of messages or events after `afterId`, in order (the verifier's pages).
   async subjectIdsAfter(m: EntityManager, subjectType: ChainSubject, afterId: number, limit: number): Promise<number[]> {
-    const b = binder(m);
+    const { bind, params } = binder(m);
     const rows: { id: number | string }[] = await m.query(
-      `SELECT id FROM ${subjectType === 'message' ? 'messages' : 'ticket_events'} WHERE id > ${b.bind(afterId)} ORDER BY id LIMIT ${Number(limit)}`, b.params);
+      `SELECT id FROM ${subjectType === 'message' ? 'messages' : 'ticket_events'} WHERE id > ${bind(afterId)} ORDER BY id LIMIT ${Number(limit)}`, params);
     return rows.map((r) => Number(r.id));
   },
 
