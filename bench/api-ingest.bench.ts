@@ -12,11 +12,11 @@ import { blast, envInt, profiled, storeEnv } from './util';
 
 // Tickets created per second through the signed API channel (ledger, pipeline, contact,
 // ticket, message, events) beside bare express answering the same requests. After a warm-up of
-// each, the two take turns in `BENCH_ROUNDS` rounds and the ratio is of their summed times, so a
+// each, the two take turns in `BENCH_TURNS` rounds and the ratio is of their summed times, so a
 // machine that slows for a while slows both sides instead of one.
 export async function benchApiIngest() {
   const count = envInt('BENCH_POSTS', 3000, 100, 1_000_000);
-  const rounds = envInt('BENCH_ROUNDS', 3, 1, 20);
+  const rounds = envInt('BENCH_TURNS', 3, 1, 20);
   const per = Math.ceil(count / rounds);
   const concurrency = 16;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chorus-bench-api-'));

@@ -118,12 +118,12 @@ async function timed(run: () => Promise<void>): Promise<{ secs: number; cpuMs: n
   return { secs: (performance.now() - t0) / 1000, cpuMs: cpuMsSince(cpu0) };
 }
 
-// Each size: after a warm-up of each, bare and Chorus take turns in `BENCH_ROUNDS` rounds and the
+// Each size: after a warm-up of each, bare and Chorus take turns in `BENCH_TURNS` rounds and the
 // ratio is of their summed times (see api-ingest.bench.ts). Statements, commits and SQLite time
 // come from a counted pass after the timed rounds, so the counters' cost is not in Chorus's time.
 export async function benchEmailSmtp() {
   const count = envInt('BENCH_MAILS', 1000, 50, 1_000_000);
-  const rounds = envInt('BENCH_ROUNDS', 3, 1, 20);
+  const rounds = envInt('BENCH_TURNS', 3, 1, 20);
   const out = [];
   for (const [name, mail, n] of [['3 KB text', textMail, count], ['~180 KB with attachment', bigMail, Math.max(50, Math.floor(count / 4))]] as const) {
     const per = Math.ceil(n / rounds);
