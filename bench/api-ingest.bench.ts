@@ -94,11 +94,14 @@ function cpuMs(from: NodeJS.CpuUsage): number {
 // statements.
 // `sqliteMs`: time spent inside SQLite itself (better-sqlite3 runs each statement synchronously,
 // so timing the call is timing the engine), COMMIT included; 0 on Postgres.
+// Reads a repository runs on the connection itself (readNowOnSqlite) are counted from the
+// statement wrapper: a statement that is not in TypeORM's own cache did not go through its query.
 export function countStatements(ds: DataSource, ignore?: RegExp): { statements: number; commits: number; sqliteMs: number } {
   const c = { statements: 0, commits: 0, sqliteMs: 0 };
-  timeSqliteInto(ds, c, ignore);
-  let open = false;
   const runner = ds.createQueryRunner();
+  const typeormStatements = (runner as unknown as { stmtCache?: Map<string, object> }).stmtCache;
+  timeSqliteInto(ds, c, ignore, typeormStatements && ((st) => typeormStatements.get(st.source) !== st));
+  let open = false;
   const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
   runner.query = ((sql: string, ...rest: unknown[]) => {
     if (ignore?.test(sql)) return query(sql, ...rest);
@@ -118,12 +121,13 @@ export function countStatements(ds: DataSource, ignore?: RegExp): { statements: 
 // Wraps the prepared-statement methods of better-sqlite3 (its Statement prototype, so statements
 // TypeORM prepared and cached before count too) once; each statement's time goes to the counters
 // of its own connection, unless its SQL matches that counter's `ignore`.
-const sinks = new WeakMap<object, { c: { sqliteMs: number }; ignore?: RegExp }[]>();
+type Sink = { c: { sqliteMs: number; statements: number }; ignore?: RegExp; direct?: (st: { source: string }) => boolean };
+const sinks = new WeakMap<object, Sink[]>();
 
-function timeSqliteInto(ds: DataSource, c: { sqliteMs: number }, ignore?: RegExp): void {
+function timeSqliteInto(ds: DataSource, c: Sink['c'], ignore?: RegExp, direct?: Sink['direct']): void {
   const raw = (ds.driver as unknown as { databaseConnection?: { prepare(sql: string): object } }).databaseConnection;
   if (ds.options.type !== 'better-sqlite3' || !raw) return;
-  sinks.set(raw, [...(sinks.get(raw) ?? []), { c, ignore }]);
+  sinks.set(raw, [...(sinks.get(raw) ?? []), { c, ignore, direct }]);
   const proto = Object.getPrototypeOf(raw.prepare('SELECT 1')) as Record<string, unknown>;
   for (const name of ['run', 'get', 'all', 'iterate']) {
     const orig = proto[name] as ((...a: unknown[]) => unknown) & { timed?: boolean };
@@ -138,7 +142,13 @@ function timeSqliteInto(ds: DataSource, c: { sqliteMs: number }, ignore?: RegExp
       } finally {
         const ms = performance.now() - t0;
         const list = sinks.get(this.database);
-        if (list) for (const sink of list) if (!sink.ignore || !sink.ignore.test(this.source)) sink.c.sqliteMs += ms;
+        if (list) {
+          for (const sink of list) {
+            if (sink.ignore?.test(this.source)) continue;
+            sink.c.sqliteMs += ms;
+            if (sink.direct?.(this)) sink.c.statements++;
+          }
+        }
       }
     };
     proto[name] = Object.assign(timed, { timed: true });

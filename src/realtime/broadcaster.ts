@@ -8,7 +8,7 @@ import { presentNotification } from '../notifications/notification.presenter';
 import { listeningItemRepository } from '../db/repositories/listening-item.repository';
 import { presentListeningItems } from '../listening/item.presenter';
 import type { Audience, Message, Ticket } from '../db/entities';
-import { hydrationOf, shapeMessages } from '../http/presenters/message.presenter';
+import { hydrationFrom, shapeMessages } from '../http/presenters/message.presenter';
 import { presentTicketList } from '../http/presenters/ticket.presenter';
 import { canSeeMessage, topAudience } from '../policies/audience.policy';
 import { accessFacts } from '../policies/ticket-access';
@@ -184,7 +184,10 @@ export function startBroadcaster(s: Services, io: Server, liveFeed: LiveFeed, ro
 
   async function emitMessages(batch: Pending[]) {
     // One joined read for the batch: the messages, their tickets, attachments, links and authors.
-    const loaded = await messageDeliveryRepository.loadForDelivery(db.m, batch.map((p) => p.messageId));
+    // On SQLite it runs at once, so the read, the policy checks, presenting and the emits below
+    // happen in this one turn instead of behind every other listener of the same events.
+    const ids = batch.map((p) => p.messageId);
+    const loaded = messageDeliveryRepository.loadForDeliveryNow(db.m, ids) ?? (await messageDeliveryRepository.loadForDelivery(db.m, ids));
     const msgById = new Map(loaded.messages.map((m) => [m.id, m]));
     const ticketById = loaded.tickets;
     // A message moved by a merge after its event was published is still sent where the event
@@ -211,9 +214,8 @@ export function startBroadcaster(s: Services, io: Server, liveFeed: LiveFeed, ro
       }
     }
     if (!sends.length && !batch.some((p) => msgById.get(p.messageId)?.hidden)) return;
-    const wanted = [...new Map(sends.map((x) => [x.msg.id, x.msg])).values()];
     const hidden = batch.map((p) => msgById.get(p.messageId)).filter((m): m is Message => !!m?.hidden && !!m.authorContactId);
-    const h = await hydrationOf(db.m, [...wanted, ...hidden], loaded);
+    const h = hydrationFrom(loaded);
     // Contacts and visitors are shown the same shape; agents one with delivery details.
     const shaped = new Map<string, unknown>();
     const perAudience = new Map<Audience, number>();

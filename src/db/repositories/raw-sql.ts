@@ -13,3 +13,30 @@ export function returnedRows<T>(m: EntityManager, result: unknown): T[] {
 // A parameter of plain SQL for SQLite: integers as BigInt, which better-sqlite3 binds as INTEGER
 // (as TypeORM's own statements are bound, see sqlite-bound-integers.ts); anything else as it is.
 export const bindInteger = (v: unknown): unknown => (typeof v === 'number' && Number.isSafeInteger(v) ? BigInt(v) : v);
+
+interface SqliteStatement { all(...params: unknown[]): unknown[] }
+interface SqliteConnection { prepare(sql: string): SqliteStatement }
+const prepared = new WeakMap<object, Map<string, SqliteStatement>>();
+// Distinct statements kept per connection (a read's SQL varies with the length of its IN list).
+const PREPARED_MAX = 256;
+
+// A read's rows at once on SQLite, or null on Postgres (read through TypeORM there). better-sqlite3
+// runs every statement synchronously anyway; going through TypeORM's async query adds several
+// turns of the microtask queue, in which every other listener of the same event runs first.
+// Live delivery reads this way so that reading, presenting and sending a message happen in one
+// go (0.3-0.45 ms of its 1 ms before the emit at 2,000 sockets). Same connection, same snapshot
+// rules as TypeORM's own reads.
+export function readNowOnSqlite<T>(m: EntityManager, sql: string, params: unknown[]): T[] | null {
+  if (isPg(m)) return null;
+  const raw = (m.connection.driver as unknown as { databaseConnection?: SqliteConnection }).databaseConnection;
+  if (!raw) return null;
+  let cache = prepared.get(raw);
+  if (!cache) prepared.set(raw, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) {
+    if (cache.size >= PREPARED_MAX) cache.clear();
+    statement = raw.prepare(sql);
+    cache.set(sql, statement);
+  }
+  return statement.all(...params) as T[];
+}

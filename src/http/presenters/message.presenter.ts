@@ -46,9 +46,9 @@ export async function hydrateMessages(m: EntityManager, messages: Message[], wit
 }
 
 // The same from rows the caller already read with the messages (live delivery reads them joined).
-export async function hydrationOf(m: EntityManager, messages: Message[], rows: { attachments: Attachment[]; links: ThreadLink[]; contacts: ContactBrief[] }): Promise<MessageHydration> {
-  const agents = await agentRepository.findByIds(m, messages.flatMap((x) => (x.authorAgentId ? [x.authorAgentId] : [])));
-  return { attachments: rows.attachments, links: rows.links, contacts: new Map(rows.contacts.map((c) => [c.id, c])), agents: new Map(agents.map((a) => [a.id, a])) };
+// The hydration of messages read with everything they show (live delivery's joined read).
+export function hydrationFrom(rows: { attachments: Attachment[]; links: ThreadLink[]; contacts: ContactBrief[]; agents: { id: number; name: string }[] }): MessageHydration {
+  return { attachments: rows.attachments, links: rows.links, contacts: new Map(rows.contacts.map((c) => [c.id, c])), agents: new Map(rows.agents.map((a) => [a.id, a])) };
 }
 
 // Presents messages the caller has ALREADY filtered through the audience policy. Agents also
