@@ -47,6 +47,30 @@ describe('SQLite group commit', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('counts a member that holds its transaction open across a turn of the event loop, and only such a member', async () => {
+    const g = groupCommitOf(ds);
+    const before = g.stats.heldAcrossTurns;
+    // Queries only: the whole transaction runs within the turn that started it.
+    await g.transaction(async (m) => {
+      await m.query('INSERT INTO t (v) VALUES (?)', ['quick']);
+      await m.query('SELECT v FROM t');
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(g.stats.heldAcrossTurns).toBe(before);
+    // A timer inside the transaction: the loop turns with the write lock held, and a read on the
+    // one connection meanwhile sees the uncommitted row (what the counter warns of).
+    let seenMeanwhile: unknown = null;
+    const slow = g.transaction(async (m) => {
+      await m.query('INSERT INTO t (v) VALUES (?)', ['slow']);
+      await new Promise((r) => setTimeout(r, 20));
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    seenMeanwhile = (await ds.query('SELECT v FROM t WHERE v = ?', ['slow'])).length;
+    await slow;
+    expect(seenMeanwhile).toBe(1);
+    expect(g.stats.heldAcrossTurns).toBe(before + 1);
+  });
+
   it('commits transactions that wait together in one COMMIT, and answers each only once it is on disk', async () => {
     const g = groupCommitOf(ds);
     const before = { ...g.stats };

@@ -21,6 +21,10 @@ export interface GroupStats {
   // Groups whose transaction was lost; members that failed (threw, or were lost with a group).
   lost: number;
   failed: number;
+  // Members whose transaction was still open when the event loop next turned: they awaited more
+  // than queries (a stream, a timer, the thread pool) while holding the write lock, so every
+  // writer waited and other requests' reads on the one connection saw their uncommitted writes.
+  heldAcrossTurns: number;
 }
 
 interface Member {
@@ -49,7 +53,7 @@ export class SqliteGroupCommit {
   max = 32;
   // How long a group keeps taking members (ms of work): what grouping may add to an answer.
   budgetMs = 2;
-  readonly stats: GroupStats = { groups: 0, members: 0, lost: 0, failed: 0 };
+  readonly stats: GroupStats = { groups: 0, members: 0, lost: 0, failed: 0, heldAcrossTurns: 0 };
   private queue: Member[] = [];
   private draining = false;
 
@@ -96,7 +100,7 @@ export class SqliteGroupCommit {
     this.stats.groups++;
     this.stats.members++;
     try {
-      const value = x.plain ? await x.run(this.ds.manager) : await this.ds.transaction((m) => x.run(m));
+      const value = x.plain ? await x.run(this.ds.manager) : await this.watched(() => this.ds.transaction((m) => x.run(m)));
       this.ended();
       x.resolve(value);
     } catch (err) {
@@ -105,6 +109,20 @@ export class SqliteGroupCommit {
       if ((qr as unknown as { transactionDepth: number }).transactionDepth) await abandon(qr);
       this.ended();
       x.reject(err);
+    }
+  }
+
+  // Runs a member's work, counting it in heldAcrossTurns if the loop turns before it ends (a
+  // member that awaits only queries ends within the turn that started it).
+  private async watched<T>(work: () => Promise<T>): Promise<T> {
+    let open = true;
+    setImmediate(() => {
+      if (open) this.stats.heldAcrossTurns++;
+    });
+    try {
+      return await work();
+    } finally {
+      open = false;
     }
   }
 
@@ -140,7 +158,7 @@ export class SqliteGroupCommit {
       const x = members[i];
       await qr.startTransaction();
       try {
-        const value = await x.run(this.ds.createEntityManager(qr));
+        const value = await this.watched(() => x.run(this.ds.createEntityManager(qr)));
         await qr.commitTransaction();
         done.push({ x, value });
       } catch (err) {

@@ -34,8 +34,10 @@ export interface IngestContext {
   automatic?: string | null;
   // An agent forwarded a customer's mail: who (for the thread link) and what they wrote (a staff note).
   forwardedBy?: { agentId: number; label: string; note: string };
-  // Card numbers the inbox masked in this message (persist masks the raw item with them).
+  // Card numbers the inbox masked in this message, and the raw item rewritten without them
+  // (worked out before the item's transaction; persist stores it).
   maskedCards?: string[];
+  maskedRaw?: { raw: string; rebuilt: boolean };
   // Set by a step that ends the item early: the ledger state and why.
   outcome?: { state: 'processed' | 'ignored'; note?: string };
   events: DomainEvent[];

@@ -17,12 +17,14 @@ import { publish } from './steps/070-publish';
 
 // Steps that read the raw item and the store but write nothing of the item's own (a bounce
 // marks the outbound message it reports; an action settles the row in its own transaction).
-// They run outside the item's transaction: a slow parse of a large mail holds no write lock.
+// They run outside the item's transaction: a slow parse of a large mail holds no write lock, and
+// nothing that takes a turn of the event loop (mailparser's streams) runs with one open.
 const PREPARE: [string, Step][] = [
   ['parse', parse],
   ['loop-guard', loopGuard],
   ['apply-action', applyAction],
   ['forwarded', forwarded],
+  ['mask-cards', maskCards],
 ];
 // Steps that store the item: contact, thread, ticket, message and the ledger row's outcome, all
 // in ONE transaction (one commit per item instead of one per step), so a failure anywhere leaves
@@ -30,7 +32,6 @@ const PREPARE: [string, Step][] = [
 // node created a moment ago is a unique violation in a savepoint that rolls back alone.
 const STORE: [string, Step][] = [
   ['identify', identify],
-  ['mask-cards', maskCards],
   ['thread', thread],
   ['persist', persist],
 ];

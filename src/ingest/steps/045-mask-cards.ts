@@ -4,9 +4,11 @@ import { ticketEventRepository } from '../../db/repositories/ticket-event.reposi
 import { findCardNumbers, maskCard, redactRaw, redactSpans } from '../../archive/redaction/redact-content';
 import type { IngestContext, Step } from '../context';
 
-// Step 4b: where the inbox asks for it (settings.maskCardNumbers), payment card numbers that
-// pass the Luhn check are masked to their last four digits before anything is stored from the
-// message: its text, HTML, subject, and (in persist's transaction) the raw item itself.
+// Where the inbox asks for it (settings.maskCardNumbers), payment card numbers that pass the
+// Luhn check are masked to their last four digits before anything is stored from the message:
+// its text, HTML, subject, and (stored by persist) the raw item itself. Runs before the item's
+// transaction: checking the masked raw mail re-parses it, which takes turns of the event loop,
+// and a write transaction must never stay open across one (sqlite-group-commit.ts).
 export const maskCards: Step = async (ctx) => {
   const msg = ctx.msg;
   if (!msg || (ctx.inbox.settings as { maskCardNumbers?: boolean } | null)?.maskCardNumbers !== true) return;
@@ -18,13 +20,15 @@ export const maskCards: Step = async (ctx) => {
   if (msg.html) msg.html = mask(msg.html);
   if (msg.subject) msg.subject = mask(msg.subject);
   ctx.maskedCards = cards;
+  const r = await redactRaw(ctx.item.raw, cards, msg.text, maskCard);
+  ctx.maskedRaw = { raw: r.raw, rebuilt: r.rebuilt };
 };
 
 // Inside persist's transaction: the ledger row loses the numbers too, and the ticket says why.
 export async function recordMasking(m: EntityManager, ctx: IngestContext, ticketId: number, messageId: number, now: number): Promise<void> {
   const cards = ctx.maskedCards;
-  if (!cards?.length) return;
-  const r = await redactRaw(ctx.item.raw, cards, ctx.msg!.text, maskCard);
+  const r = ctx.maskedRaw;
+  if (!cards?.length || !r) return;
   await inboundItemRepository.update(m, ctx.item.id, { raw: r.raw });
   await ticketEventRepository.record(m, ticketId, 'message.masked', { type: 'system' }, { messageId, masked: cards.length, rawRebuilt: r.rebuilt }, now);
 }
