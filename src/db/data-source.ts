@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { migrations } from '../../migrations';
 import { entities } from './entities';
 import { bindIntegerParameters } from './sqlite-bound-integers';
+import { sqliteConnectionOf } from './sqlite-connection';
 import { type Checkpointer, FALLBACK_AUTOCHECKPOINT_PAGES, startCheckpointer } from './sqlite-checkpointer';
 
 export type DbKind = 'sqlite' | 'postgres';
@@ -64,7 +65,7 @@ export function checkpointBeside(ds: DataSource, everyMs: number, onError: (mess
   if (ds.options.type !== 'better-sqlite3' || !everyMs) return null;
   const file = String(ds.options.database);
   if (file === ':memory:') return null;
-  (ds.driver as unknown as { databaseConnection: { pragma(s: string): unknown } }).databaseConnection.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+  sqliteConnectionOf(ds)!.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
   return startCheckpointer(path.resolve(file), everyMs, onError);
 }
 

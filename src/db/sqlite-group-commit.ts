@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type Database from 'better-sqlite3';
 import { referenceCache } from './repositories/reference-cache';
+import { sqliteConnectionOf } from './sqlite-connection';
 
 // SQLite has one connection, so every write waits its turn. Whoever is waiting when the
 // connection frees up runs in ONE transaction: each queued transaction (or write) in a savepoint
@@ -225,6 +227,6 @@ async function abandon(qr: QueryRunner): Promise<void> {
   state.isTransactionActive = false;
 }
 
-function rawOf(qr: QueryRunner): { inTransaction?: boolean; exec(sql: string): unknown } | undefined {
-  return (qr.connection.driver as unknown as { databaseConnection?: { inTransaction?: boolean; exec(sql: string): unknown } }).databaseConnection;
+function rawOf(qr: QueryRunner): Database.Database | undefined {
+  return sqliteConnectionOf(qr.connection);
 }

@@ -36,8 +36,7 @@ export interface IngestContext {
   forwardedBy?: { agentId: number; label: string; note: string };
   // Card numbers the inbox masked in this message, and the raw item rewritten without them
   // (worked out before the item's transaction; persist stores it).
-  maskedCards?: string[];
-  maskedRaw?: { raw: string; rebuilt: boolean };
+  masked?: { cards: string[]; raw: string; rebuilt: boolean };
   // Set by a step that ends the item early: the ledger state and why.
   outcome?: { state: 'processed' | 'ignored'; note?: string };
   events: DomainEvent[];

@@ -1,4 +1,6 @@
+import type { Statement } from 'better-sqlite3';
 import type { EntityManager } from 'typeorm';
+import { sqliteConnectionOf } from '../sqlite-connection';
 
 // What the repositories that write their own SQL need to know of the two drivers.
 export const isPg = (m: EntityManager): boolean => m.connection.driver.options.type === 'postgres';
@@ -14,9 +16,7 @@ export function returnedRows<T>(m: EntityManager, result: unknown): T[] {
 // (as TypeORM's own statements are bound, see sqlite-bound-integers.ts); anything else as it is.
 export const bindInteger = (v: unknown): unknown => (typeof v === 'number' && Number.isSafeInteger(v) ? BigInt(v) : v);
 
-interface SqliteStatement { all(...params: unknown[]): unknown[] }
-interface SqliteConnection { prepare(sql: string): SqliteStatement }
-const prepared = new WeakMap<object, Map<string, SqliteStatement>>();
+const prepared = new WeakMap<object, Map<string, Statement>>();
 // Distinct statements kept per connection (a read's SQL varies with the length of its IN list).
 const PREPARED_MAX = 256;
 
@@ -27,8 +27,7 @@ const PREPARED_MAX = 256;
 // go (0.3-0.45 ms of its 1 ms before the emit at 2,000 sockets). Same connection, same snapshot
 // rules as TypeORM's own reads.
 export function readNowOnSqlite<T>(m: EntityManager, sql: string, params: unknown[]): T[] | null {
-  if (isPg(m)) return null;
-  const raw = (m.connection.driver as unknown as { databaseConnection?: SqliteConnection }).databaseConnection;
+  const raw = sqliteConnectionOf(m.connection);
   if (!raw) return null;
   let cache = prepared.get(raw);
   if (!cache) prepared.set(raw, (cache = new Map()));

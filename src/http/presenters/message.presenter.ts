@@ -46,7 +46,6 @@ export async function hydrateMessages(m: EntityManager, messages: Message[], wit
 }
 
 // The same from rows the caller already read with the messages (live delivery reads them joined).
-// The hydration of messages read with everything they show (live delivery's joined read).
 export function hydrationFrom(rows: { attachments: Attachment[]; links: ThreadLink[]; contacts: ContactBrief[]; agents: { id: number; name: string }[] }): MessageHydration {
   return { attachments: rows.attachments, links: rows.links, contacts: new Map(rows.contacts.map((c) => [c.id, c])), agents: new Map(rows.agents.map((a) => [a.id, a])) };
 }

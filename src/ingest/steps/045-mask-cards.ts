@@ -19,16 +19,14 @@ export const maskCards: Step = async (ctx) => {
   if (msg.fullText) msg.fullText = mask(msg.fullText);
   if (msg.html) msg.html = mask(msg.html);
   if (msg.subject) msg.subject = mask(msg.subject);
-  ctx.maskedCards = cards;
   const r = await redactRaw(ctx.item.raw, cards, msg.text, maskCard);
-  ctx.maskedRaw = { raw: r.raw, rebuilt: r.rebuilt };
+  ctx.masked = { cards, raw: r.raw, rebuilt: r.rebuilt };
 };
 
 // Inside persist's transaction: the ledger row loses the numbers too, and the ticket says why.
 export async function recordMasking(m: EntityManager, ctx: IngestContext, ticketId: number, messageId: number, now: number): Promise<void> {
-  const cards = ctx.maskedCards;
-  const r = ctx.maskedRaw;
-  if (!cards?.length || !r) return;
-  await inboundItemRepository.update(m, ctx.item.id, { raw: r.raw });
-  await ticketEventRepository.record(m, ticketId, 'message.masked', { type: 'system' }, { messageId, masked: cards.length, rawRebuilt: r.rebuilt }, now);
+  const masked = ctx.masked;
+  if (!masked) return;
+  await inboundItemRepository.update(m, ctx.item.id, { raw: masked.raw });
+  await ticketEventRepository.record(m, ticketId, 'message.masked', { type: 'system' }, { messageId, masked: masked.cards.length, rawRebuilt: masked.rebuilt }, now);
 }
